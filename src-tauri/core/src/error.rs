@@ -1,0 +1,88 @@
+//! Errors that reach a person: every one has a stable code, says what
+//! happened, and says how to fix it. They cross IPC and CLI `--json` as
+//! `{code, message, fix, field, problems}`.
+
+use serde::Serialize;
+
+use crate::destination::Problem;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+    pub fix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub trait UserError {
+    fn info(&self) -> ErrorInfo;
+}
+
+/// The core's error type.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the destination settings have problems")]
+    Invalid(Vec<Problem>),
+    #[error("no destination named or with id `{0}`")]
+    NotFound(String),
+    #[error(transparent)]
+    Secret(#[from] crate::secret::SecretError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The serialised form of an error, as the UI and the CLI receive it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReply {
+    #[serde(flatten)]
+    pub info: ErrorInfo,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+impl Error {
+    pub fn reply(&self) -> ErrorReply {
+        match self {
+            Error::Invalid(problems) => {
+                let errors: Vec<&Problem> = problems.iter().filter(|p| p.is_error()).collect();
+                let first = errors.first().copied().or(problems.first());
+                let (message, fix, field) = match first {
+                    Some(p) if errors.len() <= 1 => (p.message.clone(), p.fix.clone(), Some(p.field.clone())),
+                    Some(p) => (
+                        format!("{} fields need attention; first: {}", errors.len(), p.message),
+                        p.fix.clone(),
+                        Some(p.field.clone()),
+                    ),
+                    None => ("The destination settings are not valid.".into(), String::new(), None),
+                };
+                ErrorReply {
+                    info: ErrorInfo { code: "invalid_destination".into(), message, fix, field },
+                    problems: problems.clone(),
+                }
+            }
+            other => ErrorReply { info: other.info(), problems: vec![] },
+        }
+    }
+}
+
+impl UserError for Error {
+    fn info(&self) -> ErrorInfo {
+        match self {
+            Error::Invalid(_) => self.reply().info,
+            Error::NotFound(what) => ErrorInfo {
+                code: "destination_not_found".into(),
+                message: format!("There is no destination named or with id `{what}`."),
+                fix: "List destinations (`chute destination list`) and use one of the names shown.".into(),
+                field: None,
+            },
+            Error::Secret(e) => e.info(),
+            Error::Store(e) => e.info(),
+            Error::Import(e) => e.info(),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The local database: SQLite (bundled) in WAL mode, versioned with
+//! `PRAGMA user_version`. A database written by a newer Chute is refused,
+//! never modified. No table holds a secret.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::destination::{CredentialSource, Destination, Settings};
+use crate::error::{ErrorInfo, UserError};
+
+/// Each entry moves the schema one version up. Append only; never edit.
+const MIGRATIONS: &[&str] = &[
+    // 1: destinations
+    "CREATE TABLE destinations (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        provider    TEXT NOT NULL,
+        bucket      TEXT NOT NULL,
+        settings    TEXT NOT NULL,   -- JSON of Settings; never a secret
+        credentials TEXT NOT NULL,   -- JSON of CredentialSource; never a secret
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+     );
+     CREATE UNIQUE INDEX destinations_name ON destinations(name COLLATE NOCASE);",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} was written by a newer Chute (schema {found}, this one knows {known})")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("cannot open database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database {path} is not a Chute database or is damaged: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("database {path} is read-only")]
+    ReadOnly { path: PathBuf },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored data could not be read: {0}")]
+    Decode(#[from] serde_json::Error),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+}
+
+impl UserError for StoreError {
+    fn info(&self) -> ErrorInfo {
+        let (code, fix) = match self {
+            StoreError::TooNew { .. } => (
+                "database_too_new",
+                "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched.".to_string(),
+            ),
+            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => (
+                "database_open_failed",
+                format!("Check that {} exists and that you can write to it.", path.display()),
+            ),
+            StoreError::Corrupt { path, .. } => (
+                "database_corrupt",
+                format!("Move {} aside (Chute will start a new one) and restore it from a backup if you have one.", path.display()),
+            ),
+            StoreError::ReadOnly { path } => (
+                "database_read_only",
+                format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()),
+            ),
+            StoreError::Sql(_) | StoreError::Decode(_) => (
+                "database_error",
+                "Try again; if it keeps failing, report it with the message above.".to_string(),
+            ),
+        };
+        ErrorInfo { code: code.into(), message: format!("{self}."), fix, field: None }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => StoreError::Corrupt { path: path.into(), detail: e.to_string() },
+        Some(C::ReadOnly) => StoreError::ReadOnly { path: path.into() },
+        Some(C::CannotOpen) | Some(C::PermissionDenied) => StoreError::Open { path: path.into(), source: e },
+        _ => StoreError::Sql(e),
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) and migrate the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.into(), source })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.into(), source })?;
+        let mut store = Store { conn, path: path.into() };
+        store.prepare().map_err(|e| match e {
+            StoreError::Sql(e) => classify_open(path, e),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read the version before changing anything, so a newer file stays untouched.
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path: self.path.clone(), found, known: SCHEMA_VERSION });
+        }
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let tx = self.conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn list_destinations(&self) -> Result<Vec<Destination>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, settings, credentials, created_at, updated_at FROM destinations ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = st.query_map([], row_to_raw)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+
+    pub fn get_destination(&self, id: &str) -> Result<Option<Destination>, StoreError> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT id, settings, credentials, created_at, updated_at FROM destinations WHERE id = ?1",
+                [id],
+                row_to_raw,
+            )
+            .optional()?;
+        raw.map(decode).transpose()
+    }
+
+    /// Insert or replace a destination.
+    pub fn put_destination(&self, d: &Destination) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO destinations (id, name, provider, bucket, settings, credentials, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider,
+               bucket = excluded.bucket, settings = excluded.settings,
+               credentials = excluded.credentials, updated_at = excluded.updated_at",
+            params![
+                d.id,
+                d.settings.name,
+                d.settings.provider.id(),
+                d.settings.bucket,
+                serde_json::to_string(&d.settings)?,
+                serde_json::to_string(&d.credentials)?,
+                d.created_at,
+                d.updated_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_destination(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM destinations WHERE id = ?1", [id])? > 0)
+    }
+}
+
+type Raw = (String, String, String, i64, i64);
+
+fn row_to_raw(r: &rusqlite::Row) -> rusqlite::Result<Raw> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn decode((id, settings, credentials, created_at, updated_at): Raw) -> Result<Destination, StoreError> {
+    let settings: Settings = serde_json::from_str(&settings)?;
+    let credentials: CredentialSource = serde_json::from_str(&credentials)?;
+    Ok(Destination { id, settings, credentials, created_at, updated_at })
+}

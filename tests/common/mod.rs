@@ -1,0 +1,193 @@
+//! Real parts for the tests: a private D-Bus session with a real
+//! gnome-keyring Secret Service, unlocked from a test password. Nothing
+//! here touches the user's own session or keychain.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const KEYRING_PASSWORD: &str = "chute-test-password";
+
+/// A dbus-daemon on a private socket, with no service activation at all
+/// (so nothing on the machine is started behind the test's back).
+pub struct Bus {
+    pub dir: tempfile::TempDir,
+    pub address: String,
+    child: Child,
+}
+
+impl Bus {
+    pub fn start() -> Bus {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("bus");
+        let config = dir.path().join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+                socket.display()
+            ),
+        )
+        .unwrap();
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon must be installed (scripts/test.sh installs it)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line.trim().to_string();
+        assert!(address.starts_with("unix:"), "dbus-daemon printed no address: {line:?}");
+        Bus { dir, address, child }
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// gnome-keyring's Secret Service on a private bus, with a fresh "login"
+/// keyring unlocked by `KEYRING_PASSWORD`.
+pub struct Keyring {
+    pub bus: Bus,
+    pub home: PathBuf,
+    child: Child,
+}
+
+impl Keyring {
+    pub fn start() -> Keyring {
+        let bus = Bus::start();
+        let home = bus.dir.path().join("home");
+        let data = home.join(".local/share");
+        std::fs::create_dir_all(&data).unwrap();
+        let mut child = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", &data)
+            .env("XDG_RUNTIME_DIR", bus.dir.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon must be installed (scripts/test.sh installs it)");
+        {
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(KEYRING_PASSWORD.as_bytes()).unwrap();
+        }
+        let k = Keyring { bus, home, child };
+        // Wait until the Secret Service answers.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let ok = k
+                .secret_tool(&["search", "--all", "service", "chute-fixture-ready-probe"])
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            if ok {
+                break;
+            }
+            assert!(Instant::now() < deadline, "gnome-keyring did not come up on the private bus");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        k
+    }
+
+    pub fn address(&self) -> &str {
+        &self.bus.address
+    }
+
+    /// Environment for a child process that should use this keyring.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![("DBUS_SESSION_BUS_ADDRESS".into(), self.bus.address.clone())]
+    }
+
+    pub fn secret_tool(&self, args: &[&str]) -> std::io::Result<std::process::Output> {
+        Command::new("secret-tool")
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .env_remove("DISPLAY")
+            .stdin(Stdio::null())
+            .output()
+    }
+
+    /// The secret stored for (service, user), read back with `secret-tool`.
+    pub fn lookup(&self, service: &str, user: &str) -> Option<String> {
+        // keyring-core's Secret Service store names the account attribute `username`.
+        let out = self.secret_tool(&["lookup", "service", service, "username", user]).ok()?;
+        (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Number of items stored under `service`.
+    pub fn count(&self, service: &str) -> usize {
+        let out = self.secret_tool(&["search", "--all", "service", service]).expect("secret-tool");
+        // secret-tool prints one "[/org/freedesktop/secrets/collection/…]" header per item on stdout/stderr.
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        text.lines().filter(|l| l.starts_with('[') && l.contains("/org/freedesktop/secrets/")).count()
+    }
+
+    /// Lock the login collection, as a screen lock or `seahorse` would.
+    pub fn lock(&self) {
+        let status = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--dest=org.freedesktop.secrets",
+                "--type=method_call",
+                "--print-reply",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .stdout(Stdio::null())
+            .status()
+            .expect("dbus-send");
+        assert!(status.success(), "could not lock the test keyring");
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// True if `needle` occurs anywhere in the bytes of the files under `dir`
+/// (the SQLite database, its WAL and SHM files, logs …).
+pub fn bytes_found_under(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    hits.push(p);
+                }
+            }
+        }
+    }
+    hits
+}
