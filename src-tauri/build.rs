@@ -1,1 +1,26 @@
-fn main() { tauri_build::build() }
+/// The commands the UI may call; each gets an `allow-<command>` permission,
+/// and src-tauri/capabilities/default.json grants exactly these.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "catalog",
+    "list_destinations",
+    "validate_destination",
+    "save_destination",
+    "duplicate_destination",
+    "delete_destination",
+    "set_destination_active",
+    "import_candidates",
+    "import_destination",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
+    println!("cargo:rerun-if-changed=ui");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

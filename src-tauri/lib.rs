@@ -1,0 +1,57 @@
+//! The desktop shell: builds the Tauri app, holds the core in state and
+//! exposes thin commands. All product logic lives in `chute-core`.
+
+mod commands;
+
+use std::sync::Arc;
+
+use chute_core::{Chute, ErrorInfo, ErrorReply, UserError};
+
+/// The core, or why it could not be opened (shown by the UI instead of
+/// crashing: e.g. a database written by a newer Chute).
+pub struct AppState {
+    core: Result<Arc<Chute>, ErrorReply>,
+}
+
+impl AppState {
+    pub fn open() -> AppState {
+        let dir = chute_core::default_data_dir();
+        let core = Chute::open(&dir).map(Arc::new).map_err(|e| ErrorReply { info: e.info(), problems: vec![] });
+        AppState { core }
+    }
+
+    pub fn core(&self) -> Result<Arc<Chute>, ErrorReply> {
+        self.core.clone()
+    }
+}
+
+pub(crate) fn internal(message: impl std::fmt::Display) -> ErrorReply {
+    ErrorReply {
+        info: ErrorInfo {
+            code: "internal".into(),
+            message: format!("Chute hit an internal error: {message}."),
+            fix: "Try again; if it keeps happening, restart Chute and report the message.".into(),
+            field: None,
+        },
+        problems: vec![],
+    }
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .manage(AppState::open())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::catalog,
+            commands::list_destinations,
+            commands::validate_destination,
+            commands::save_destination,
+            commands::duplicate_destination,
+            commands::delete_destination,
+            commands::set_destination_active,
+            commands::import_candidates,
+            commands::import_destination,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Chute");
+}

@@ -607,7 +607,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
     }
 }
 
-const ACLS: &[&str] = &[
+pub const ACLS: &[&str] = &[
     "private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read",
     "bucket-owner-read", "bucket-owner-full-control",
 ];

@@ -313,3 +313,35 @@ fn stored_check(c: &CredentialSource) -> CredentialCheck<'_> {
         CredentialSource::None => CredentialCheck::None,
     }
 }
+
+/// What the destination form needs to render: providers, key-template
+/// presets and tokens, canned ACLs.
+#[derive(Debug, Serialize)]
+pub struct Catalog {
+    pub providers: &'static [provider::Provider],
+    pub key_presets: Vec<KeyPreset>,
+    pub tokens: Vec<TokenHelp>,
+    pub acls: &'static [&'static str],
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyPreset {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub template: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenHelp {
+    pub token: String,
+    pub help: &'static str,
+}
+
+pub fn catalog() -> Catalog {
+    Catalog {
+        providers: provider::PROVIDERS,
+        key_presets: keys::PRESETS.iter().map(|&(id, label, template)| KeyPreset { id, label, template }).collect(),
+        tokens: keys::TOKENS.iter().map(|&(t, help)| TokenHelp { token: format!("{{{t}}}"), help }).collect(),
+        acls: destination::ACLS,
+    }
+}

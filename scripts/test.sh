@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the test prerequisites, then runs the whole suite: core, keychain
+# (real gnome-keyring on a private D-Bus), CLI, and the real app window over
+# WebDriver under a private Xvfb display. Nothing touches your own session.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --test
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export NO_AT_BRIDGE=1
+unset DISPLAY WAYLAND_DISPLAY
+start=$(date +%s)
+cargo build --locked --workspace --all-targets
+cargo test --locked --workspace
+echo "==> whole suite took $(( $(date +%s) - start )) s; GUI screenshots: ${CARGO_TARGET_DIR:-target}/test-artifacts/gui/"

@@ -1,0 +1,179 @@
+//! Thin adapters from IPC to the core. Each command validates its
+//! arguments, runs the core on a blocking worker (keychain and SQLite calls
+//! never run on the UI thread), and returns data or `{code, message, fix}`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chute_core::destination::Problem;
+use chute_core::import::{self, ImportKind};
+use chute_core::{Chute, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
+use serde::Serialize;
+use tauri::State;
+
+use crate::{internal, AppState};
+
+type Reply<T> = Result<T, ErrorReply>;
+
+async fn on_core<T: Send + 'static>(
+    state: State<'_, AppState>,
+    f: impl FnOnce(&Chute) -> chute_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let core: Arc<Chute> = state.core()?;
+    tauri::async_runtime::spawn_blocking(move || f(&core).map_err(|e| e.reply()))
+        .await
+        .map_err(internal)?
+}
+
+fn bad_argument(name: &str, why: &str) -> ErrorReply {
+    ErrorReply {
+        info: ErrorInfo {
+            code: "bad_argument".into(),
+            message: format!("The app sent an invalid `{name}`: {why}."),
+            fix: "Reload the window (Ctrl+R); if it persists, report it.".into(),
+            field: None,
+        },
+        problems: vec![],
+    }
+}
+
+/// Destination ids are UUIDs; refuse anything else before it reaches the core.
+fn check_id(id: &str) -> Reply<()> {
+    let ok = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if ok { Ok(()) } else { Err(bad_argument("id", "not a destination id")) }
+}
+
+fn check_text(name: &str, value: &str, max: usize) -> Reply<()> {
+    if value.len() > max {
+        return Err(bad_argument(name, &format!("longer than {max} bytes")));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    data_dir: String,
+    keychain: &'static str,
+    schema_version: i64,
+    /// Set when the database could not be opened; the UI shows it.
+    startup_error: Option<ErrorReply>,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let core = state.core();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: chute_core::default_data_dir().display().to_string(),
+        keychain: chute_core::SecretStore::backend_name(),
+        schema_version: chute_core::store::SCHEMA_VERSION,
+        startup_error: core.err(),
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn catalog() -> chute_core::Catalog {
+    chute_core::catalog()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_destinations(state: State<'_, AppState>) -> Reply<Vec<DestinationView>> {
+    on_core(state, |c| c.list_views()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn validate_destination(
+    state: State<'_, AppState>,
+    settings: Settings,
+    credentials: CredentialInput,
+    editing_id: Option<String>,
+) -> Reply<Vec<Problem>> {
+    if let Some(id) = &editing_id {
+        check_id(id)?;
+    }
+    on_core(state, move |c| c.validate(&settings, &credentials, editing_id.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_destination(
+    state: State<'_, AppState>,
+    settings: Settings,
+    credentials: CredentialInput,
+    editing_id: Option<String>,
+) -> Reply<Saved> {
+    match editing_id {
+        Some(id) => {
+            check_id(&id)?;
+            on_core(state, move |c| c.update(&id, settings, credentials)).await
+        }
+        None => on_core(state, move |c| c.create(settings, credentials)).await,
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn duplicate_destination(state: State<'_, AppState>, id: String) -> Reply<Saved> {
+    check_id(&id)?;
+    on_core(state, move |c| c.duplicate(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_destination(state: State<'_, AppState>, id: String) -> Reply<()> {
+    check_id(&id)?;
+    on_core(state, move |c| c.delete(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_destination_active(state: State<'_, AppState>, id: String, active: bool) -> Reply<DestinationView> {
+    check_id(&id)?;
+    on_core(state, move |c| c.set_active(&id, active)).await
+}
+
+fn import_file(file: Option<String>) -> Reply<Option<PathBuf>> {
+    match file {
+        None => Ok(None),
+        Some(f) => {
+            check_text("file", &f, 4096)?;
+            let p = PathBuf::from(f);
+            if !p.is_absolute() {
+                return Err(bad_argument("file", "not an absolute path"));
+            }
+            Ok(Some(p))
+        }
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<Vec<import::Candidate>> {
+    let file = import_file(file)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        import::candidates(kind, file.as_deref()).map_err(|e| ErrorReply { info: e.info(), problems: vec![] })
+    })
+    .await
+    .map_err(internal)?
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn import_destination(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    file: Option<String>,
+    source: String,
+    name: String,
+    bucket: String,
+    prefix: String,
+) -> Reply<Saved> {
+    let file = import_file(file)?;
+    for (n, v) in [("source", &source), ("name", &name), ("bucket", &bucket), ("prefix", &prefix)] {
+        check_text(n, v, 1024)?;
+    }
+    on_core(state, move |c| {
+        let candidate = import::candidates(kind, file.as_deref())?
+            .into_iter()
+            .find(|x| x.source == source)
+            .ok_or_else(|| import::ImportError::NoSuchSource(source.clone()))?;
+        c.import(candidate, &name, &bucket, &prefix)
+    })
+    .await
+}
