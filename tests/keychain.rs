@@ -59,6 +59,7 @@ fn secret_goes_to_the_keychain_and_nowhere_else() {
 
     // In the keychain, under Chute's service and the destination's account.
     let item = k.lookup("chute", &format!("destination:{id}")).expect("item in the Secret Service");
+    assert!(k.count("chute") >= 1, "the item counter sees stored items");
     assert!(item.contains(SECRET));
     assert!(item.contains(KEY_ID));
 

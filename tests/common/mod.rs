@@ -139,9 +139,9 @@ impl Keyring {
     /// Number of items stored under `service`.
     pub fn count(&self, service: &str) -> usize {
         let out = self.secret_tool(&["search", "--all", "service", service]).expect("secret-tool");
-        // secret-tool prints one "[/org/freedesktop/secrets/collection/…]" header per item on stdout/stderr.
-        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-        text.lines().filter(|l| l.starts_with('[') && l.contains("/org/freedesktop/secrets/")).count()
+        // secret-tool prints one header line per item: `[/1]` here, the full
+        // object path on other versions.
+        String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("[/") && l.ends_with(']')).count()
     }
 
     /// Lock the login collection, as a screen lock or `seahorse` would.

@@ -156,7 +156,17 @@ impl Chute {
         };
         let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check) });
         if matches!(credentials, CredentialInput::Keep) && existing.is_none() {
-            problems.retain(|p| p.field != "access_key_id");
+            // "Keep" on a new destination: there is nothing to keep.
+            problems.retain(|p| p.field != "access_key_id" && p.field != "secret_access_key");
+            problems.push(Problem {
+                field: "credentials".into(),
+                severity: Severity::Error,
+                code: "credentials_missing".into(),
+                message: "No credentials were given for the new destination.".into(),
+                fix: "Enter an access key and secret, choose an AWS profile, or choose \"no credentials\".".into(),
+                fix_value: None,
+                fix_field: None,
+            });
         }
         Ok(problems)
     }
@@ -181,17 +191,8 @@ impl Chute {
         let previous = existing.as_ref().map(|d| d.credentials.clone());
         // The keychain goes first: if it fails, nothing is written.
         let source = match credentials {
-            CredentialInput::Keep => previous.clone().ok_or_else(|| {
-                Error::Invalid(vec![Problem {
-                    field: "access_key_id".into(),
-                    severity: Severity::Error,
-                    code: "credentials_missing".into(),
-                    message: "No credentials were given for the new destination.".into(),
-                    fix: "Enter an access key and secret, choose an AWS profile, or choose \"no credentials\".".into(),
-                    fix_value: None,
-                    fix_field: None,
-                }])
-            })?,
+            // validate() refused "keep" on a new destination, so `previous` is set here.
+            CredentialInput::Keep => previous.clone().ok_or_else(|| Error::NotFound(id.clone()))?,
             CredentialInput::Keys { access_key_id, secret_access_key, session_token } => {
                 let creds = Credentials {
                     access_key_id: access_key_id.trim().to_string(),

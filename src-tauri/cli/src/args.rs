@@ -1,0 +1,274 @@
+//! The command line, as clap sees it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chute_core::provider::ProviderKind;
+use chute_core::Settings;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chute",
+    version,
+    about = "Chute: deliver files to S3-compatible storage (headless command line).",
+    long_about = "Chute's command line. It uses the same core, the same validation and the same \
+                  keychain as the desktop app. Secrets are never taken from a command-line argument: \
+                  pipe them with --secret-stdin or type them at the hidden prompt."
+)]
+pub struct Cli {
+    /// Print exactly one JSON document on stdout (errors as {"error": …}).
+    #[arg(long, global = true, display_order = 900)]
+    pub json: bool,
+
+    /// The folder holding Chute's database [default: $CHUTE_DATA_DIR, else the platform's app-data folder].
+    #[arg(long, global = true, value_name = "DIR", display_order = 901)]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, show, edit, remove, duplicate and import destinations.
+    #[command(subcommand, visible_alias = "dest")]
+    Destination(DestinationCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DestinationCommand {
+    /// Add a destination (validated exactly as the app's form does).
+    Add(AddArgs),
+    /// List the destinations.
+    #[command(visible_alias = "ls")]
+    List,
+    /// Show one destination.
+    Show {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+    },
+    /// Change a destination; fields not given keep their values.
+    Edit(EditArgs),
+    /// Remove a destination and its keychain item.
+    #[command(visible_alias = "rm")]
+    Remove {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+        /// Do not ask for confirmation (required when there is no terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Copy a destination as "<name> copy", with its own keychain item.
+    Duplicate {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+    },
+    /// Import connection settings from AWS profiles or rclone remotes.
+    Import(ImportArgs),
+}
+
+fn parse_provider(s: &str) -> Result<ProviderKind, String> {
+    ProviderKind::parse(s).ok_or_else(|| {
+        let ids: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.id()).collect();
+        format!("unknown provider; use one of: {}", ids.join(", "))
+    })
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| "expected KEY=VALUE".to_string())
+}
+
+/// Where the credentials come from. At most one source.
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// Use an access key; its secret is read from stdin (--secret-stdin) or a hidden prompt.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["profile", "no_credentials"])]
+    pub access_key_id: Option<String>,
+
+    /// Read the secret access key from standard input (all of it; a trailing newline is removed).
+    #[arg(long, requires = "access_key_id")]
+    pub secret_stdin: bool,
+
+    /// Use a profile from ~/.aws/config (SSO, assume-role, credential_process, static keys).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_credentials")]
+    pub profile: Option<String>,
+
+    /// No credentials: the bucket must accept anonymous writes.
+    #[arg(long)]
+    pub no_credentials: bool,
+}
+
+/// Everything about a destination but its name, provider, bucket and credentials.
+#[derive(Debug, Args)]
+pub struct OptionArgs {
+    /// Region code, e.g. eu-west-1 (empty: the provider's default).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint URL (MinIO, custom; optional elsewhere).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Cloudflare account id (R2).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Path-style addressing (`--path-style` or `--path-style=false`; default: the provider's).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub path_style: Option<bool>,
+    /// Path prefix inside the bucket, e.g. incoming/.
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    /// Object key template, e.g. {prefix}{relpath}.
+    #[arg(long, value_name = "T")]
+    pub key_template: Option<String>,
+    /// Storage class, e.g. STANDARD_IA.
+    #[arg(long, value_name = "C")]
+    pub storage_class: Option<String>,
+    /// Canned ACL, e.g. private.
+    #[arg(long, value_name = "A")]
+    pub acl: Option<String>,
+    /// Cache-Control header.
+    #[arg(long, value_name = "V")]
+    pub cache_control: Option<String>,
+    /// Content-Disposition header.
+    #[arg(long, value_name = "V")]
+    pub content_disposition: Option<String>,
+    /// Content-Encoding header.
+    #[arg(long, value_name = "V")]
+    pub content_encoding: Option<String>,
+    /// Content-Language header.
+    #[arg(long, value_name = "V")]
+    pub content_language: Option<String>,
+    /// Expires header.
+    #[arg(long, value_name = "V")]
+    pub expires: Option<String>,
+    /// Content-Type (default: guessed from the file extension).
+    #[arg(long, value_name = "V")]
+    pub content_type: Option<String>,
+    /// User metadata, repeatable (on edit: replaces all metadata).
+    #[arg(long = "meta", value_name = "K=V", value_parser = parse_kv)]
+    pub meta: Vec<(String, String)>,
+    /// Object tag, repeatable (on edit: replaces all tags).
+    #[arg(long = "tag", value_name = "K=V", value_parser = parse_kv)]
+    pub tag: Vec<(String, String)>,
+}
+
+impl OptionArgs {
+    /// Apply the options that were given to `s`.
+    pub fn apply(&self, s: &mut Settings) {
+        let set = |field: &mut String, v: &Option<String>| {
+            if let Some(v) = v {
+                *field = v.clone();
+            }
+        };
+        set(&mut s.region, &self.region);
+        set(&mut s.endpoint, &self.endpoint);
+        set(&mut s.account_id, &self.account_id);
+        set(&mut s.prefix, &self.prefix);
+        set(&mut s.key_template, &self.key_template);
+        set(&mut s.storage_class, &self.storage_class);
+        set(&mut s.acl, &self.acl);
+        set(&mut s.headers.cache_control, &self.cache_control);
+        set(&mut s.headers.content_disposition, &self.content_disposition);
+        set(&mut s.headers.content_encoding, &self.content_encoding);
+        set(&mut s.headers.content_language, &self.content_language);
+        set(&mut s.headers.expires, &self.expires);
+        set(&mut s.headers.content_type, &self.content_type);
+        if let Some(p) = self.path_style {
+            s.path_style = p;
+        }
+        if !self.meta.is_empty() {
+            s.metadata = self.meta.iter().cloned().collect::<BTreeMap<_, _>>();
+        }
+        if !self.tag.is_empty() {
+            s.tags = self.tag.iter().cloned().collect::<BTreeMap<_, _>>();
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// A name you will recognise, unique ignoring case.
+    #[arg(long, value_name = "N")]
+    pub name: String,
+    /// aws, r2, minio, b2, tigris or custom.
+    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    pub provider: ProviderKind,
+    /// The bucket's name (only the name; the folder goes in --prefix).
+    #[arg(long, value_name = "B")]
+    pub bucket: String,
+    #[command(flatten)]
+    pub options: OptionArgs,
+    /// Save the destination paused (inactive).
+    #[arg(long)]
+    pub paused: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Validate only: print the problems and save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The destination's name (ignoring case) or id.
+    #[arg(value_name = "NAME-OR-ID")]
+    pub target: String,
+    /// New name.
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// New provider: aws, r2, minio, b2, tigris or custom.
+    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    pub provider: Option<ProviderKind>,
+    /// New bucket.
+    #[arg(long, value_name = "B")]
+    pub bucket: Option<String>,
+    #[command(flatten)]
+    pub options: OptionArgs,
+    /// Remove all user metadata.
+    #[arg(long, conflicts_with = "meta")]
+    pub clear_meta: bool,
+    /// Remove all tags.
+    #[arg(long, conflicts_with = "tag")]
+    pub clear_tags: bool,
+    /// Resume deliveries.
+    #[arg(long, conflicts_with = "paused")]
+    pub active: bool,
+    /// Pause deliveries.
+    #[arg(long)]
+    pub paused: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Validate only: print the problems and save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// aws (profiles in ~/.aws/config and ~/.aws/credentials) or rclone (rclone.conf).
+    #[arg(long, value_name = "aws|rclone", value_parser = ["aws", "rclone"])]
+    pub from: String,
+    /// Read this file instead of the default location.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// List what can be imported (the default without --source).
+    #[arg(long, conflicts_with = "source")]
+    pub list: bool,
+    /// The profile or remote to import.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Name of the new destination [default: the profile or remote name].
+    #[arg(long, value_name = "N", requires = "source")]
+    pub name: Option<String>,
+    /// Bucket of the new destination.
+    #[arg(long, value_name = "B", requires = "source")]
+    pub bucket: Option<String>,
+    /// Path prefix of the new destination.
+    #[arg(long, value_name = "P", requires = "source")]
+    pub prefix: Option<String>,
+}

@@ -1,0 +1,235 @@
+//! Human-readable output. The words come from the core; this only lays them out.
+
+use chute_core::import::{Candidate, ImportedAuth};
+use chute_core::{CredentialSource, DestinationView, ErrorReply, Problem};
+
+pub fn credentials(c: &CredentialSource) -> String {
+    match c {
+        CredentialSource::Keychain { key_id_hint } => format!("keychain ({key_id_hint})"),
+        CredentialSource::Profile { profile } => format!("AWS profile ({profile})"),
+        CredentialSource::None => "none (anonymous)".to_string(),
+    }
+}
+
+fn auth(a: &ImportedAuth) -> String {
+    match a {
+        ImportedAuth::Keys { key_id_hint } => format!("keys ({key_id_hint})"),
+        ImportedAuth::Profile { profile } => format!("AWS profile ({profile})"),
+        ImportedAuth::None => "none".to_string(),
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn status(active: bool) -> &'static str {
+    if active {
+        "active"
+    } else {
+        "paused"
+    }
+}
+
+/// `warning [field] message — fix`
+pub fn problem_line(p: &Problem) -> String {
+    let kind = if p.is_error() { "error" } else { "warning" };
+    format!("{kind} [{}] {} — {}", p.field, p.message, p.fix)
+}
+
+pub fn problems(ps: &[Problem]) -> String {
+    ps.iter().map(|p| problem_line(p) + "\n").collect()
+}
+
+/// `error: …`, `  fix: …`, then one line per problem.
+pub fn error(e: &ErrorReply) -> String {
+    let mut s = format!("error: {}\n", e.info.message);
+    if !e.info.fix.is_empty() {
+        s += &format!("  fix: {}\n", e.info.fix);
+    }
+    for p in &e.problems {
+        let tag = if p.is_error() { "" } else { "warning " };
+        s += &format!("  - {tag}[{}] {} — {}\n", p.field, p.message, p.fix);
+    }
+    s
+}
+
+/// A plain text table: columns padded to their widest cell.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(width(c));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s += c;
+            } else {
+                s += c;
+                s += &" ".repeat(widths[i] - width(c) + 2);
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for r in rows {
+        out += &line(r.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+pub fn list(views: &[DestinationView]) -> String {
+    if views.is_empty() {
+        return "No destinations yet. Add one with `chute destination add` or `chute destination import`.\n".into();
+    }
+    let rows: Vec<Vec<String>> = views
+        .iter()
+        .map(|v| {
+            let s = &v.destination.settings;
+            vec![
+                s.name.clone(),
+                v.provider_label.to_string(),
+                s.bucket.clone(),
+                s.prefix.clone(),
+                credentials(&v.destination.credentials),
+                status(s.active).to_string(),
+                if v.warnings.is_empty() { String::new() } else { v.warnings.len().to_string() },
+            ]
+        })
+        .collect();
+    table(&["NAME", "PROVIDER", "BUCKET", "PREFIX", "CREDENTIALS", "STATUS", "WARNINGS"], &rows)
+}
+
+pub fn show(v: &DestinationView) -> String {
+    let d = &v.destination;
+    let s = &d.settings;
+    let mut lines: Vec<(&str, String)> = vec![
+        ("Name", s.name.clone()),
+        ("ID", d.id.clone()),
+        ("Provider", format!("{} ({})", v.provider_label, s.provider.id())),
+        ("Bucket", s.bucket.clone()),
+        ("Region", v.effective_region.clone()),
+    ];
+    let endpoint = if !s.endpoint.is_empty() {
+        s.endpoint.clone()
+    } else if !v.effective_endpoint.is_empty() {
+        format!("{} (from the provider)", v.effective_endpoint)
+    } else {
+        "(the AWS regional endpoint)".to_string()
+    };
+    lines.push(("Endpoint", endpoint));
+    if !s.account_id.is_empty() {
+        lines.push(("Account ID", s.account_id.clone()));
+    }
+    lines.push(("Path style", yes_no(s.path_style).to_string()));
+    lines.push(("Prefix", if s.prefix.is_empty() { "(none)".into() } else { s.prefix.clone() }));
+    lines.push(("Key template", s.key_template.clone()));
+    lines.push(("Storage class", if s.storage_class.is_empty() { "(default)".into() } else { s.storage_class.clone() }));
+    lines.push(("ACL", if s.acl.is_empty() { "(default)".into() } else { s.acl.clone() }));
+    let h = &s.headers;
+    for (label, value) in [
+        ("Cache-Control", &h.cache_control),
+        ("Content-Disposition", &h.content_disposition),
+        ("Content-Encoding", &h.content_encoding),
+        ("Content-Language", &h.content_language),
+        ("Expires", &h.expires),
+        ("Content-Type", &h.content_type),
+    ] {
+        if !value.is_empty() {
+            lines.push((label, value.clone()));
+        }
+    }
+    let kv = |m: &std::collections::BTreeMap<String, String>| {
+        if m.is_empty() {
+            "(none)".to_string()
+        } else {
+            m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+        }
+    };
+    lines.push(("Metadata", kv(&s.metadata)));
+    lines.push(("Tags", kv(&s.tags)));
+    lines.push(("Credentials", credentials(&d.credentials)));
+    lines.push(("Status", status(s.active).to_string()));
+    lines.push(("Created", timestamp(d.created_at)));
+    lines.push(("Updated", timestamp(d.updated_at)));
+    let w = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 1;
+    let mut out: String = lines.iter().map(|(k, v)| format!("{:<w$} {v}\n", format!("{k}:"))).collect();
+    out += &problems(&v.warnings);
+    out
+}
+
+pub fn candidates(cs: &[Candidate]) -> String {
+    if cs.is_empty() {
+        return "Nothing to import: no S3 profiles or remotes were found.\n".into();
+    }
+    let rows: Vec<Vec<String>> = cs
+        .iter()
+        .map(|c| {
+            let where_ = if !c.account_id.is_empty() {
+                format!("account {}", c.account_id)
+            } else {
+                c.endpoint.clone()
+            };
+            vec![
+                c.source.clone(),
+                c.provider.preset().label.to_string(),
+                c.region.clone(),
+                where_,
+                yes_no(c.path_style).to_string(),
+                auth(&c.auth),
+            ]
+        })
+        .collect();
+    let mut out = table(&["SOURCE", "PROVIDER", "REGION", "ENDPOINT", "PATH STYLE", "AUTH"], &rows);
+    for c in cs {
+        for n in &c.notes {
+            out += &format!("note [{}] {n}\n", c.source);
+        }
+    }
+    out += "Import one with: chute destination import --from <aws|rclone> --source NAME --name N --bucket B\n";
+    out
+}
+
+/// Unix milliseconds as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn timestamp(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(timestamp(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(timestamp(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(timestamp(1_763_765_999_000), "2025-11-21 22:59:59 UTC");
+    }
+
+    #[test]
+    fn tables_align() {
+        let t = table(&["A", "B"], &[vec!["xxx".into(), "y".into()], vec!["…".into(), "z".into()]]);
+        assert_eq!(t, "A    B\nxxx  y\n…    z\n");
+    }
+}
