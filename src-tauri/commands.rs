@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chute_core::destination::Problem;
 use chute_core::import::{self, ImportKind};
-use chute_core::{Chute, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
+use chute_core::{Chute, CredentialDraft, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
 use serde::Serialize;
 use tauri::State;
 
@@ -86,13 +86,13 @@ pub async fn list_destinations(state: State<'_, AppState>) -> Reply<Vec<Destinat
 pub async fn validate_destination(
     state: State<'_, AppState>,
     settings: Settings,
-    credentials: CredentialInput,
+    credentials: CredentialDraft,
     editing_id: Option<String>,
 ) -> Reply<Vec<Problem>> {
     if let Some(id) = &editing_id {
         check_id(id)?;
     }
-    on_core(state, move |c| c.validate(&settings, &credentials, editing_id.as_deref())).await
+    on_core(state, move |c| c.validate_draft(&settings, &credentials, editing_id.as_deref())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

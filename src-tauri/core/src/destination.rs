@@ -96,6 +96,35 @@ pub enum CredentialInput {
     None,
 }
 
+/// What live validation sends about credentials: whether a secret was
+/// typed, never the secret itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CredentialDraft {
+    Keep,
+    Keys {
+        access_key_id: String,
+        #[serde(default)]
+        secret_present: bool,
+    },
+    Profile { profile: String },
+    None,
+}
+
+impl CredentialInput {
+    pub fn draft(&self) -> CredentialDraft {
+        match self {
+            CredentialInput::Keep => CredentialDraft::Keep,
+            CredentialInput::Keys { access_key_id, secret_access_key, .. } => CredentialDraft::Keys {
+                access_key_id: access_key_id.clone(),
+                secret_present: !secret_access_key.expose().trim().is_empty(),
+            },
+            CredentialInput::Profile { profile } => CredentialDraft::Profile { profile: profile.clone() },
+            CredentialInput::None => CredentialDraft::None,
+        }
+    }
+}
+
 /// A saved destination.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Destination {

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-pub use destination::{CredentialInput, CredentialSource, Destination, Problem, Settings, Severity};
+pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity};
 pub use error::{Error, ErrorInfo, ErrorReply, Result, UserError};
 pub use secret::{Credentials, SecretStore, Sensitive};
 pub use store::Store;
@@ -135,27 +135,32 @@ impl Chute {
     /// Validate settings as they would be saved. `editing` is the id of the
     /// destination being edited, if any.
     pub fn validate(&self, settings: &Settings, credentials: &CredentialInput, editing: Option<&str>) -> Result<Vec<Problem>> {
+        self.validate_draft(settings, &credentials.draft(), editing)
+    }
+
+    /// Validation for a form being typed: credentials say whether a secret
+    /// is there, not what it is.
+    pub fn validate_draft(&self, settings: &Settings, credentials: &CredentialDraft, editing: Option<&str>) -> Result<Vec<Problem>> {
         let all = self.list()?;
         let existing = editing.and_then(|id| all.iter().find(|d| d.id == id));
         let others: Vec<&str> =
             all.iter().filter(|d| Some(d.id.as_str()) != editing).map(|d| d.settings.name.as_str()).collect();
         let known_profiles = import::aws_profile_names(&import::default_aws_config(), &import::default_aws_credentials());
         let check = match credentials {
-            CredentialInput::Keep => match existing {
+            CredentialDraft::Keep => match existing {
                 Some(d) => stored_check(&d.credentials),
                 None => CredentialCheck::Keys { access_key_id: "", secret_present: false },
             },
-            CredentialInput::Keys { access_key_id, secret_access_key, .. } => CredentialCheck::Keys {
-                access_key_id,
-                secret_present: !secret_access_key.expose().trim().is_empty(),
-            },
-            CredentialInput::Profile { profile } => {
+            CredentialDraft::Keys { access_key_id, secret_present } => {
+                CredentialCheck::Keys { access_key_id, secret_present: *secret_present }
+            }
+            CredentialDraft::Profile { profile } => {
                 CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) }
             }
-            CredentialInput::None => CredentialCheck::None,
+            CredentialDraft::None => CredentialCheck::None,
         };
         let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check) });
-        if matches!(credentials, CredentialInput::Keep) && existing.is_none() {
+        if matches!(credentials, CredentialDraft::Keep) && existing.is_none() {
             // "Keep" on a new destination: there is nothing to keep.
             problems.retain(|p| p.field != "access_key_id" && p.field != "secret_access_key");
             problems.push(Problem {

@@ -1,0 +1,58 @@
+// The only module that talks to the Rust side. Every call returns the
+// reply or throws an ApiError carrying {code, message, fix, field, problems}.
+// Arguments are never logged: some of them carry a secret on its way to
+// the keychain.
+
+export class ApiError extends Error {
+  constructor({ code = 'error', message = 'Something went wrong.', fix = '', field = null, problems = [] } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.fix = fix;
+    this.field = field;
+    this.problems = Array.isArray(problems) ? problems : [];
+  }
+}
+
+function toApiError(err) {
+  if (err instanceof ApiError) return err;
+  if (err && typeof err === 'object' && typeof err.message === 'string') {
+    return new ApiError({ code: err.code, message: err.message, fix: err.fix, field: err.field, problems: err.problems });
+  }
+  if (typeof err === 'string' && err) {
+    return new ApiError({ code: 'error', message: err, fix: 'Try again. If it keeps happening, restart Chute.' });
+  }
+  return new ApiError({ code: 'error', message: 'Chute’s backend reported an unknown error.', fix: 'Try again. If it keeps happening, restart Chute.' });
+}
+
+async function call(command, args) {
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core || typeof core.invoke !== 'function') {
+    throw new ApiError({
+      code: 'no_backend',
+      message: 'Chute’s backend is not reachable from this window.',
+      fix: 'Open Chute from its app icon rather than in a web browser.',
+    });
+  }
+  try {
+    return await core.invoke(command, args ?? {});
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+export const api = {
+  appInfo: () => call('app_info'),
+  catalog: () => call('catalog'),
+  listDestinations: () => call('list_destinations'),
+  validateDestination: (settings, credentials, editingId) =>
+    call('validate_destination', { settings, credentials, editing_id: editingId ?? null }),
+  saveDestination: (settings, credentials, editingId) =>
+    call('save_destination', { settings, credentials, editing_id: editingId ?? null }),
+  duplicateDestination: (id) => call('duplicate_destination', { id }),
+  deleteDestination: (id) => call('delete_destination', { id }),
+  setDestinationActive: (id, active) => call('set_destination_active', { id, active }),
+  importCandidates: (kind) => call('import_candidates', { kind, file: null }),
+  importDestination: ({ kind, source, name, bucket, prefix }) =>
+    call('import_destination', { kind, file: null, source, name, bucket, prefix }),
+};

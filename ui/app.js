@@ -1,0 +1,141 @@
+// Entry module: loads app info, the provider catalog and the destinations,
+// wires the header, shortcuts and dialogs, and marks <body data-ready="true">
+// once the catalog and the list are on screen.
+
+import { api, ApiError } from './api.js';
+import { $, $all, h, isMac, plural } from './dom.js';
+import { icons, providerMark } from './icons.js';
+import { setupDialog, anyModalOpen } from './dialogs.js';
+import { toast } from './toast.js';
+import { initForm, openAddForm, openEditForm } from './form.js';
+import { initList, renderList, setKeychainName } from './list.js';
+import { initImport, openImport } from './import.js';
+
+const state = { info: null, catalog: null, destinations: [], initialised: false };
+
+function hydrateStatic() {
+  for (const el of $all('[data-icon]')) {
+    el.classList.add('icon-wrap');
+    el.setAttribute('aria-hidden', 'true');
+    el.innerHTML = icons[el.dataset.icon] || '';
+  }
+  for (const kbd of $all('kbd[data-shortcut]')) {
+    kbd.textContent = isMac ? `⌘${kbd.dataset.shortcut}` : `Ctrl+${kbd.dataset.shortcut}`;
+    kbd.setAttribute('aria-hidden', 'true');
+  }
+  for (const d of $all('dialog')) setupDialog(d);
+}
+
+function showStatus(info, infoError) {
+  const el = $('#app-status');
+  if (!info) {
+    el.replaceChildren(h('span', { class: 'muted', text: infoError ? `App info unavailable: ${infoError.message}` : '' }));
+    return;
+  }
+  el.replaceChildren(
+    h('span', { class: 'status-item', title: 'Where access keys are stored' }, h('span', { class: 'status-dot', 'aria-hidden': 'true' }), h('span', { class: 'muted', text: 'Secrets in ' }), h('span', { id: 'status-keychain', text: info.keychain })),
+    h('span', { class: 'status-item status-item--path', title: info.data_dir }, h('span', { class: 'muted', text: 'Data in ' }), h('span', { id: 'status-data-dir', class: 'mono', text: info.data_dir })),
+    h('span', { class: 'status-item status-item--version muted', text: `Chute ${info.version}` }),
+  );
+  for (const el2 of $all('.keychain-name')) el2.textContent = info.keychain;
+}
+
+async function reload(opts = {}) {
+  const list = await api.listDestinations();
+  state.destinations = Array.isArray(list) ? list : [];
+  renderList(state.destinations, opts);
+  return state.destinations;
+}
+
+function warningsDetail(warnings) {
+  if (!warnings || !warnings.length) return '';
+  const first = warnings[0].message;
+  return warnings.length === 1 ? `1 warning: ${first}` : `${plural(warnings.length, 'warning')}, e.g. ${first}`;
+}
+
+async function afterSave(result, verb) {
+  const d = result.destination;
+  try {
+    await reload({ highlight: d.id });
+  } catch (err) {
+    toast('The list could not be refreshed', { kind: 'error', detail: err.message, fix: err.fix });
+  }
+  const warnings = result.warnings || [];
+  toast(`${verb} ${d.name}`, { kind: warnings.length ? 'warning' : 'success', detail: warningsDetail(warnings) });
+}
+
+function showLoadError(err) {
+  $('#loading').hidden = true;
+  $('#list-view').hidden = true;
+  $('#empty-state').hidden = true;
+  $('#load-error').hidden = false;
+  $('#load-error-message').textContent = err.message;
+  $('#load-error-fix').textContent = err.fix || '';
+  $('#load-error').dataset.errorCode = err.code || 'error';
+  document.body.dataset.loadError = err.code || 'error';
+  for (const id of ['#add-destination', '#import-button']) $(id).disabled = true;
+}
+
+async function load() {
+  $('#load-error').hidden = true;
+  $('#loading').hidden = false;
+  delete document.body.dataset.loadError;
+  for (const id of ['#add-destination', '#import-button']) $(id).disabled = false;
+  const infoP = api.appInfo().then((info) => ({ info }), (error) => ({ error }));
+  try {
+    const { info, error } = await infoP;
+    // The database could not be opened (e.g. it is from a newer Chute).
+    if (info && info.startup_error) {
+      showStatus(info);
+      throw new ApiError(info.startup_error);
+    }
+    const [catalog, list] = await Promise.all([api.catalog(), api.listDestinations()]);
+    state.info = info || null;
+    state.catalog = catalog;
+    showStatus(info, error);
+    const keychain = info ? info.keychain : 'the system keychain';
+    setKeychainName(keychain);
+    if (!state.initialised) {
+      initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
+      initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
+      $('#empty-marks').replaceChildren(
+        ...catalog.providers.map((p) => h('li', { class: 'provider-chip' }, providerMark(p.id, 'sm'), h('span', { text: p.label }))),
+      );
+      state.initialised = true;
+    }
+    state.destinations = list;
+    $('#loading').hidden = true;
+    renderList(list);
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    showLoadError(err);
+  }
+}
+
+function canAct() {
+  return state.initialised && !anyModalOpen();
+}
+
+function wire() {
+  const add = (e) => canAct() && openAddForm(e.currentTarget);
+  const imp = (e) => canAct() && openImport(e.currentTarget);
+  $('#add-destination').addEventListener('click', add);
+  $('#add-first').addEventListener('click', add);
+  $('#import-button').addEventListener('click', imp);
+  $('#import-first').addEventListener('click', imp);
+  $('#retry-load').addEventListener('click', load);
+
+  initList({ onEdit: (d, opener) => canAct() && openEditForm(d, opener), reload });
+
+  document.addEventListener('keydown', (e) => {
+    const mod = isMac ? e.metaKey : e.ctrlKey;
+    if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'n') {
+      e.preventDefault(); // also stops the webview opening a new window
+      if (canAct()) openAddForm($('#add-destination'));
+    }
+  });
+}
+
+hydrateStatic();
+wire();
+load();

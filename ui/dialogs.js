@@ -1,0 +1,111 @@
+// Modal dialogs built on <dialog>: showModal() gives the focus trap,
+// inert background and Escape (the "cancel" event); this module adds
+// focus restore, a close callback and the confirm dialog.
+
+import { $, h, richText, focusSoon } from './dom.js';
+
+const openers = new WeakMap();
+const closers = new WeakMap();
+
+/**
+ * Open a <dialog> modally. opts.focus: element to focus first;
+ * opts.onClose: called once when the dialog closes for any reason.
+ */
+export function openModal(dialog, opts = {}) {
+  if (dialog.open) return;
+  openers.set(dialog, opts.returnFocus || document.activeElement);
+  closers.set(dialog, opts.onClose || null);
+  dialog.classList.remove('is-closing');
+  dialog.showModal();
+  document.body.classList.add('has-modal');
+  if (opts.focus) opts.focus.focus();
+}
+
+export function closeModal(dialog) {
+  if (dialog.open) dialog.close();
+}
+
+export function anyModalOpen() {
+  return Boolean(document.querySelector('dialog[open]'));
+}
+
+/** Wire the close bookkeeping once per dialog. */
+export function setupDialog(dialog) {
+  dialog.addEventListener('close', () => {
+    const cb = closers.get(dialog);
+    closers.delete(dialog);
+    if (cb) cb();
+    if (!anyModalOpen()) document.body.classList.remove('has-modal');
+    const opener = openers.get(dialog);
+    openers.delete(dialog);
+    const fallback = $('#add-destination');
+    const target = opener && opener.isConnected && !opener.disabled ? opener : fallback;
+    if (target && !anyModalOpen()) focusSoon(target);
+  });
+  // A click on the backdrop (outside the dialog's box) closes it, except
+  // for dialogs marked data-keep-open (the form: typed work is not lost).
+  dialog.addEventListener('mousedown', (e) => {
+    if (e.target !== dialog || 'keepOpen' in dialog.dataset) return;
+    const r = dialog.getBoundingClientRect();
+    const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+    if (!inside) dialog.close();
+  });
+  for (const btn of dialog.querySelectorAll('[data-close]')) {
+    btn.addEventListener('click', () => dialog.close());
+  }
+}
+
+/**
+ * The in-app confirmation dialog (#confirm-dialog).
+ * action: async function run on confirm; if it throws an ApiError the
+ * dialog stays open and shows its message and fix.
+ */
+export function confirmAction({ title, body, details = [], confirmLabel, action, returnFocus }) {
+  const dialog = $('#confirm-dialog');
+  const titleEl = $('#confirm-title', dialog);
+  const bodyEl = $('#confirm-body', dialog);
+  const errorEl = $('#confirm-error', dialog);
+  const confirm = $('#confirm-delete', dialog);
+  const cancel = $('#confirm-cancel', dialog);
+
+  titleEl.replaceChildren(richText(title));
+  bodyEl.replaceChildren(
+    h('p', {}, richText(body)),
+    details.length ? h('ul', { class: 'confirm-details' }, details.map((d) => h('li', {}, richText(d)))) : null,
+  );
+  errorEl.replaceChildren();
+  errorEl.hidden = true;
+  confirm.querySelector('.button-label').textContent = confirmLabel;
+  confirm.disabled = false;
+  confirm.classList.remove('is-busy');
+
+  return new Promise((resolve) => {
+    let done = false;
+    const onConfirm = async () => {
+      confirm.disabled = true;
+      confirm.classList.add('is-busy');
+      try {
+        await action();
+        done = true;
+        dialog.close();
+      } catch (err) {
+        errorEl.replaceChildren(
+          h('p', { class: 'inline-error-message' }, richText(err.message)),
+          err.fix ? h('p', { class: 'inline-error-fix' }, richText(err.fix)) : null,
+        );
+        errorEl.hidden = false;
+        confirm.disabled = false;
+        confirm.classList.remove('is-busy');
+      }
+    };
+    confirm.addEventListener('click', onConfirm);
+    openModal(dialog, {
+      focus: cancel,
+      returnFocus,
+      onClose: () => {
+        confirm.removeEventListener('click', onConfirm);
+        resolve(done);
+      },
+    });
+  });
+}

@@ -1,0 +1,469 @@
+// The add / edit destination form (form#destination-form in #form-dialog):
+// filling it, reading it, live validation through validate_destination,
+// one-click fixes, credentials, and saving.
+
+import { api } from './api.js';
+import { $, $all, h, richText, debounce, plural, credentialSummary } from './dom.js';
+import { icon } from './icons.js';
+import { openModal } from './dialogs.js';
+import { renderProblems } from './problems.js';
+import {
+  setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
+  setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
+} from './formfields.js';
+
+const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
+const LABELS = {
+  name: 'Name', bucket: 'Bucket', endpoint: 'Endpoint', account_id: 'Account id', region: 'Region',
+  access_key_id: 'Access key id', secret_access_key: 'Secret access key', profile: 'Profile', prefix: 'Path prefix',
+};
+
+let form;
+let dialog;
+let info = { keychain: 'the system keychain' };
+let onSaved = () => {};
+
+const state = {
+  editing: null, // DestinationView being edited, or null when adding
+  provider: null, // provider id currently applied
+  keyMode: 'new', // 'keep' the stored keychain key, or enter 'new' keys
+  touched: new Set(),
+  submitted: false,
+  problems: [],
+  validated: false,
+  checkFailed: null,
+  seq: 0,
+  saving: false,
+};
+
+const scheduleValidate = debounce(() => validateNow(), 150);
+
+/** A problem that only says a required value is still missing. */
+function isMissing(p) {
+  return /(_empty|_required)$/.test(p.code);
+}
+
+function visibleProblems() {
+  if (state.submitted || state.editing) return state.problems;
+  return state.problems.filter((p) => !isMissing(p) || state.touched.has(p.field));
+}
+
+/* ---------- reading and writing the form ---------- */
+
+function collectSettings() {
+  const e = form.elements;
+  const provider = providerById(e.provider.value);
+  const headers = {};
+  for (const f of HEADER_FIELDS) headers[f] = e[`headers.${f}`].value;
+  return {
+    name: e.name.value,
+    provider: e.provider.value,
+    bucket: e.bucket.value,
+    region: e.region.value,
+    endpoint: e.endpoint.value,
+    account_id: provider && provider.endpoint.kind === 'from_account' ? e.account_id.value : '',
+    path_style: e.path_style.checked,
+    prefix: e.prefix.value,
+    key_template: e.key_template.value,
+    storage_class: e.storage_class.value,
+    acl: e.acl.value,
+    headers,
+    metadata: getKv(form, 'metadata'),
+    tags: getKv(form, 'tags'),
+    active: e.active.checked,
+  };
+}
+
+function credKind() {
+  return form.elements.cred_kind.value || 'keys';
+}
+
+/** What live validation sends: whether a secret was typed, never the secret. */
+function credentialsDraft() {
+  const c = collectCredentials();
+  if (c.kind !== 'keys') return c;
+  return { kind: 'keys', access_key_id: c.access_key_id, secret_present: c.secret_access_key.trim() !== '' };
+}
+
+function collectCredentials() {
+  const e = form.elements;
+  switch (credKind()) {
+    case 'profile':
+      return { kind: 'profile', profile: e.profile.value };
+    case 'none':
+      return { kind: 'none' };
+    default:
+      if (state.keyMode === 'keep') return { kind: 'keep' };
+      return { kind: 'keys', access_key_id: e.access_key_id.value, secret_access_key: e.secret_access_key.value };
+  }
+}
+
+function clearSecret() {
+  const secret = form.elements.secret_access_key;
+  secret.value = '';
+  setSecretVisible(false);
+}
+
+function fill(d) {
+  const e = form.elements;
+  e.name.value = d.name || '';
+  e.provider.value = d.provider;
+  state.provider = e.provider.value;
+  applyProvider(form, state.provider);
+  e.bucket.value = d.bucket || '';
+  e.region.value = d.region || '';
+  e.endpoint.value = d.endpoint || '';
+  e.account_id.value = d.account_id || '';
+  e.path_style.checked = Boolean(d.path_style);
+  e.prefix.value = d.prefix || '';
+  e.key_template.value = d.key_template || '';
+  ensureOption(e.storage_class, d.storage_class);
+  ensureOption(e.acl, d.acl);
+  for (const f of HEADER_FIELDS) e[`headers.${f}`].value = (d.headers && d.headers[f]) || '';
+  setKv(form, 'metadata', d.metadata);
+  setKv(form, 'tags', d.tags);
+  e.active.checked = d.active !== false;
+}
+
+function ensureOption(select, value) {
+  value = value || '';
+  if (value && ![...select.options].some((o) => o.value === value)) select.append(h('option', { value, text: value }));
+  select.value = value;
+}
+
+/* ---------- credentials ---------- */
+
+function showCredPanels() {
+  const kind = credKind();
+  const stored = state.editing && state.editing.credentials.kind === 'keychain';
+  $('#cred-keys', form).hidden = kind !== 'keys' || state.keyMode === 'keep';
+  $('#cred-stored', form).hidden = kind !== 'keys' || state.keyMode !== 'keep';
+  $('#cred-profile', form).hidden = kind !== 'profile';
+  $('#keep-key', form).hidden = !(stored && state.keyMode === 'new');
+  if (kind === 'profile') loadProfiles();
+}
+
+function setKeyMode(mode) {
+  state.keyMode = mode;
+  if (mode === 'keep') {
+    form.elements.access_key_id.value = '';
+    clearSecret();
+  }
+  showCredPanels();
+  scheduleValidate();
+}
+
+let profilesLoaded = false;
+async function loadProfiles() {
+  if (profilesLoaded) return;
+  profilesLoaded = true;
+  try {
+    const list = await api.importCandidates('aws');
+    $('#profile-list', form).replaceChildren(...list.map((c) => h('option', { value: c.source })));
+  } catch {
+    profilesLoaded = false; // No ~/.aws/config: the field still takes any name.
+  }
+}
+
+function setSecretVisible(show) {
+  const input = form.elements.secret_access_key;
+  const btn = $('#toggle-secret', form);
+  input.type = show ? 'text' : 'password';
+  btn.setAttribute('aria-pressed', String(show));
+  btn.setAttribute('aria-label', show ? 'Hide secret' : 'Show secret');
+  btn.title = show ? 'Hide secret' : 'Show secret';
+  btn.replaceChildren(icon(show ? 'eyeOff' : 'eye'));
+}
+
+/* ---------- validation ---------- */
+
+async function validateNow() {
+  scheduleValidate.cancel();
+  const seq = ++state.seq;
+  try {
+    const problems = await api.validateDestination(collectSettings(), credentialsDraft(), state.editing ? state.editing.id : null);
+    if (seq !== state.seq || !dialog.open) return;
+    state.problems = Array.isArray(problems) ? problems : [];
+    state.checkFailed = null;
+  } catch (err) {
+    if (seq !== state.seq || !dialog.open) return;
+    state.problems = err.problems || [];
+    state.checkFailed = err;
+  }
+  state.validated = true;
+  render();
+}
+
+function render() {
+  const shown = visibleProblems();
+  renderProblems(form, shown, { onFix: applyFix, providers: providers() });
+  renderFooter();
+}
+
+function errorsOf(list) {
+  return list.filter((p) => p.severity === 'error');
+}
+
+function renderFooter() {
+  const status = $('#form-status', form);
+  const save = $('#save-destination', form);
+  const allErrors = errorsOf(state.problems);
+  const shown = visibleProblems();
+  const shownErrors = errorsOf(shown);
+  const warnings = shown.length - shownErrors.length;
+  save.disabled = state.saving || !state.validated || allErrors.length > 0;
+  save.classList.toggle('is-busy', state.saving);
+  status.dataset.tone = '';
+
+  if (state.saving) {
+    status.replaceChildren('Saving…');
+  } else if (state.checkFailed) {
+    status.dataset.tone = 'warning';
+    status.replaceChildren(icon('warning'), h('span', {}, 'Could not check the settings: ', richText(state.checkFailed.message)));
+  } else if (shownErrors.length) {
+    status.dataset.tone = 'error';
+    const first = h('button', { type: 'button', class: 'link-button', on: { click: () => focusProblem(shownErrors[0]) } }, 'Show first');
+    status.replaceChildren(icon('error'), h('span', { text: `${plural(shownErrors.length, 'problem')} to fix before saving.` }), ' ', first);
+  } else if (allErrors.length) {
+    const missing = [...new Set(allErrors.map((p) => p.field))];
+    status.replaceChildren(
+      h('span', { class: 'muted', text: 'Still needed: ' }),
+      ...missing.map((f, i) =>
+        h(
+          'span',
+          { class: 'needed' },
+          h('button', { type: 'button', class: 'link-button', on: { click: () => focusField(f) } }, LABELS[f] || f),
+          i < missing.length - 1 ? h('span', { class: 'muted', text: ',' }) : null,
+        ),
+      ),
+    );
+  } else if (warnings) {
+    status.dataset.tone = 'warning';
+    status.replaceChildren(icon('warning'), h('span', { text: `${plural(warnings, 'warning')} — you can still save.` }));
+  } else if (state.validated) {
+    status.dataset.tone = 'ok';
+    status.replaceChildren(icon('check'), h('span', { text: 'Ready to save.' }));
+  } else {
+    status.replaceChildren();
+  }
+}
+
+function fieldElement(field) {
+  const el = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  if (el) return el;
+  const box = form.querySelector(`[data-problems="${CSS.escape(field.split('.')[0])}"]`);
+  return box ? box.closest('details, section') : null;
+}
+
+function focusField(field) {
+  const el = fieldElement(field);
+  if (!el) return;
+  const details = el.closest('details');
+  if (details) details.open = true;
+  el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  if (el.matches('input, select, button')) el.focus({ preventScroll: true });
+}
+
+function focusProblem(p) {
+  const el = form.elements[p.field];
+  if (el && el.focus) focusField(p.field);
+  else {
+    const node = form.querySelector(`[data-problem-for="${CSS.escape(p.field)}"]`);
+    if (node) node.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }
+}
+
+/** Apply a problem's fix_value to fix_field (or field), then re-check. */
+function applyFix(problem) {
+  const field = problem.fix_field || problem.field;
+  const value = problem.fix_value;
+  const el = form.elements[field];
+  if (field === 'provider') {
+    form.elements.provider.value = value;
+    onProviderPicked();
+  } else if (el && el.type === 'checkbox') {
+    el.checked = value === 'true';
+  } else if (el && 'value' in el) {
+    if (el.tagName === 'SELECT') ensureOption(el, value);
+    else el.value = value;
+  }
+  state.touched.add(field);
+  afterChange(field);
+  validateNow();
+  const target = form.elements[field];
+  if (target && target.focus) target.focus();
+}
+
+/* ---------- events ---------- */
+
+function onProviderPicked() {
+  const id = form.elements.provider.value;
+  if (id === state.provider) return;
+  applyProvider(form, id, { applyDefaults: true, previous: state.provider });
+  state.provider = id;
+  updateKeyPreview(form);
+}
+
+function afterChange(name) {
+  if (name === 'provider') onProviderPicked();
+  if (name === 'region' || name === 'account_id') updateEndpointHint(form);
+  if (name === 'prefix' || name === 'key_template') updateKeyPreview(form);
+  if (name && name.startsWith('headers.')) updateHeadersMeta(form);
+  if (name === 'cred_kind') showCredPanels();
+}
+
+function onEdit(e) {
+  const name = e.target.name;
+  if (name) {
+    afterChange(name);
+    state.touched.add(name);
+  }
+  if (form.querySelector('#form-error:not([hidden])') && e.type === 'input') hideFormError();
+  scheduleValidate();
+}
+
+function showFormError(err) {
+  const banner = $('#form-error', form);
+  banner.replaceChildren(
+    icon('error', 'banner-icon'),
+    h('div', {}, h('p', { class: 'banner-title' }, richText(err.message)), err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null),
+  );
+  banner.hidden = false;
+  banner.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+}
+
+function hideFormError() {
+  const banner = $('#form-error', form);
+  banner.hidden = true;
+  banner.replaceChildren();
+}
+
+async function save() {
+  if (state.saving) return;
+  scheduleValidate.cancel();
+  state.seq++; // a late validation reply must not overwrite the save's result
+  state.saving = true;
+  hideFormError();
+  renderFooter();
+  const editingId = state.editing ? state.editing.id : null;
+  let result = null;
+  try {
+    result = await api.saveDestination(collectSettings(), collectCredentials(), editingId);
+  } catch (err) {
+    state.submitted = true;
+    if (err.problems.length) state.problems = err.problems;
+    showFormError(err);
+  }
+  state.saving = false;
+  if (result) {
+    clearSecret();
+    dialog.close();
+    onSaved(result, { created: !editingId });
+  } else {
+    render();
+  }
+}
+
+/* ---------- opening and closing ---------- */
+
+function reset() {
+  scheduleValidate.cancel();
+  state.seq++;
+  form.reset();
+  clearSecret();
+  hideFormError();
+  Object.assign(state, { editing: null, keyMode: 'new', submitted: false, problems: [], validated: false, checkFailed: null, saving: false });
+  state.touched = new Set();
+  for (const d of $all('details', form)) d.open = false;
+  renderProblems(form, []);
+  $('#form-body', form).scrollTop = 0;
+}
+
+export function openAddForm(opener) {
+  if (dialog.open) return;
+  reset();
+  const first = providers()[0];
+  form.elements.provider.value = first.id;
+  state.provider = null;
+  onProviderPicked();
+  form.elements.key_template.value = '{prefix}{relpath}';
+  setKv(form, 'metadata', {});
+  setKv(form, 'tags', {});
+  form.elements.active.checked = true;
+  $('#form-title', form).textContent = 'Add destination';
+  $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
+  $('#save-destination .button-label', form).textContent = 'Add destination';
+  finishOpen(opener);
+}
+
+export function openEditForm(dest, opener) {
+  if (dialog.open) return;
+  reset();
+  state.editing = dest;
+  fill(dest);
+  const c = dest.credentials || { kind: 'none' };
+  const kind = c.kind === 'keychain' ? 'keys' : c.kind;
+  for (const r of form.elements.cred_kind) r.checked = r.value === kind;
+  if (c.kind === 'keychain') {
+    state.keyMode = 'keep';
+    $('#cred-stored-text', form).replaceChildren(
+      'Secret stored in ', h('strong', { text: info.keychain }), ' · ', h('code', { text: c.key_id_hint || 'key' }),
+    );
+  }
+  if (c.kind === 'profile') form.elements.profile.value = c.profile || '';
+  $('#form-title', form).textContent = `Edit “${dest.name}”`;
+  $('#form-subtitle', form).textContent = `${dest.provider_label || providerById(dest.provider).label} · ${credentialSummary(c)}`;
+  $('#save-destination .button-label', form).textContent = 'Save changes';
+  finishOpen(opener);
+}
+
+function finishOpen(opener) {
+  showCredPanels();
+  updateEndpointHint(form);
+  updateKeyPreview(form);
+  updateHeadersMeta(form);
+  renderFooter();
+  openModal(dialog, { focus: form.elements.name, returnFocus: opener, onClose: reset });
+  validateNow();
+}
+
+export function isFormOpen() {
+  return dialog && dialog.open;
+}
+
+export function initForm(opts) {
+  form = $('#destination-form');
+  dialog = $('#form-dialog');
+  info = { ...info, ...(opts.info || {}) };
+  onSaved = opts.onSaved;
+  setupCatalog(form, opts.catalog);
+  setupKv(form);
+
+  form.addEventListener('input', onEdit);
+  form.addEventListener('change', onEdit);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!$('#save-destination', form).disabled) save();
+  });
+  // Enter while Save is disabled: reveal every problem and go to the first.
+  form.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing || !(e.target instanceof HTMLInputElement)) return;
+    if (['checkbox', 'radio', 'button'].includes(e.target.type)) return;
+    if (!$('#save-destination', form).disabled || state.saving) return;
+    e.preventDefault();
+    state.submitted = true;
+    render();
+    const first = errorsOf(state.problems)[0];
+    if (first) focusProblem(first);
+  });
+  $('#cancel-form', form).addEventListener('click', () => dialog.close());
+  $('#toggle-secret', form).addEventListener('click', () => setSecretVisible(form.elements.secret_access_key.type === 'password'));
+  $('#replace-key', form).addEventListener('click', () => {
+    setKeyMode('new');
+    form.elements.access_key_id.focus();
+  });
+  $('#keep-key', form).addEventListener('click', () => {
+    setKeyMode('keep');
+    $('#replace-key', form).focus();
+  });
+}

@@ -1,0 +1,246 @@
+// The import dialog (#import-dialog): list AWS profiles or rclone remotes
+// (import_candidates), pick one, name it, and create a destination from it
+// (import_destination). Secrets never pass through this page: the backend
+// copies them from the source straight into the keychain.
+
+import { api } from './api.js';
+import { $, h, richText, debounce } from './dom.js';
+import { icon, providerMark } from './icons.js';
+import { openModal } from './dialogs.js';
+import { renderProblems } from './problems.js';
+
+const SOURCE_HINT = {
+  aws: 'Profiles from `~/.aws/config` and `~/.aws/credentials`. SSO and role profiles keep working through the AWS profile.',
+  rclone: 'S3-type remotes from your `rclone.conf`. Their keys are copied into the keychain.',
+};
+const EMPTY = {
+  aws: ['No AWS profiles found.', 'Create one with `aws configure --profile NAME`, or add the destination by hand.'],
+  rclone: ['No S3 remotes found in rclone.conf.', 'Create one with `rclone config`, or add the destination by hand.'],
+};
+
+let dialog;
+let form;
+let catalog = { providers: [] };
+let hooks = { onImported: () => {}, onAddManually: () => {} };
+const state = { kind: 'aws', candidates: [], selected: null, seq: 0, vseq: 0, touched: new Set(), busy: false, problems: [] };
+
+function providerLabel(id) {
+  const p = catalog.providers.find((x) => x.id === id);
+  return p ? p.label : id;
+}
+
+function authSummary(a) {
+  switch (a && a.kind) {
+    case 'keys':
+      return ['key', `Key ${a.key_id_hint} — copied to the keychain`];
+    case 'profile':
+      return ['user', `Signs in with AWS profile ${a.profile}`];
+    default:
+      return ['unlock', 'No credentials'];
+  }
+}
+
+function candidateEl(c, i) {
+  const [authIcon, authText] = authSummary(c.auth);
+  const id = `candidate-${i}`;
+  return h(
+    'label',
+    { class: 'candidate', for: id },
+    h('input', { type: 'radio', name: 'import_source', value: c.source, id, class: 'candidate-radio' }),
+    providerMark(c.provider, 'sm'),
+    h(
+      'span',
+      { class: 'candidate-body' },
+      h('span', { class: 'candidate-title' }, h('strong', { class: 'candidate-source', text: c.source }), h('span', { class: 'candidate-provider', text: providerLabel(c.provider) })),
+      h(
+        'span',
+        { class: 'candidate-meta' },
+        c.region ? h('span', {}, icon('globe'), c.region) : null,
+        c.endpoint ? h('span', { class: 'mono' }, icon('server'), c.endpoint) : null,
+        h('span', {}, icon(authIcon), authText),
+      ),
+      c.notes && c.notes.length ? h('span', { class: 'candidate-notes' }, c.notes.map((n) => h('span', { class: 'candidate-note' }, icon('info'), h('span', {}, richText(n))))) : null,
+    ),
+  );
+}
+
+function showError(err) {
+  const box = $('#import-error', dialog);
+  if (!err) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const others = (err.problems || []).filter((p) => !['name', 'bucket', 'prefix'].includes(p.field));
+  box.replaceChildren(
+    icon('error', 'banner-icon'),
+    h(
+      'div',
+      {},
+      h('p', { class: 'banner-title' }, richText(err.message)),
+      err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null,
+      others.length ? h('ul', { class: 'banner-list' }, others.map((p) => h('li', {}, richText(`${p.message} ${p.fix}`)))) : null,
+    ),
+  );
+  box.hidden = false;
+}
+
+async function loadCandidates() {
+  const seq = ++state.seq;
+  const list = $('#import-candidates', dialog);
+  state.candidates = [];
+  selectCandidate(null);
+  showError(null);
+  $('#import-source-hint', dialog).replaceChildren(richText(SOURCE_HINT[state.kind]));
+  list.setAttribute('aria-busy', 'true');
+  list.replaceChildren(h('div', { class: 'candidates-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Looking for connection settings…'));
+  try {
+    const found = await api.importCandidates(state.kind);
+    if (seq !== state.seq) return;
+    state.candidates = Array.isArray(found) ? found : [];
+    if (state.candidates.length) {
+      list.replaceChildren(...state.candidates.map(candidateEl));
+    } else {
+      const [title, fix] = EMPTY[state.kind];
+      const manual = h('button', { type: 'button', class: 'button button--secondary button--small' }, icon('plus'), h('span', { text: 'Add by hand' }));
+      manual.addEventListener('click', () => {
+        dialog.close();
+        hooks.onAddManually();
+      });
+      list.replaceChildren(h('div', { class: 'candidates-empty' }, h('p', { class: 'candidates-empty-title', text: title }), h('p', { class: 'muted' }, richText(fix)), manual));
+    }
+  } catch (err) {
+    if (seq !== state.seq) return;
+    list.replaceChildren();
+    showError(err);
+  } finally {
+    if (seq === state.seq) list.setAttribute('aria-busy', 'false');
+  }
+}
+
+function selectCandidate(c) {
+  state.selected = c;
+  state.touched = new Set();
+  state.problems = [];
+  const details = $('#import-details', dialog);
+  details.hidden = !c;
+  renderProblems(details, []);
+  if (c) {
+    form.elements.name.value = c.source;
+    form.elements.bucket.value = c.bucket || '';
+    form.elements.prefix.value = '';
+    $('#import-details-title', dialog).textContent = `New destination from “${c.source}”`;
+    requestAnimationFrame(() => details.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+    validate();
+  }
+  updateConfirm();
+}
+
+function settingsFor(c) {
+  return {
+    name: form.elements.name.value, provider: c.provider, bucket: form.elements.bucket.value,
+    region: c.region || '', endpoint: c.endpoint || '', account_id: c.account_id || '', path_style: Boolean(c.path_style),
+    prefix: form.elements.prefix.value, key_template: '{prefix}{relpath}', storage_class: c.storage_class || '', acl: c.acl || '',
+    headers: { cache_control: '', content_disposition: '', content_encoding: '', content_language: '', expires: '', content_type: '' },
+    metadata: {}, tags: {}, active: true,
+  };
+}
+
+/** Check name, bucket and prefix as the user types (the rest comes from the source). */
+async function validate() {
+  const c = state.selected;
+  if (!c) return;
+  const seq = ++state.vseq;
+  const creds = c.auth && c.auth.kind === 'profile' ? { kind: 'profile', profile: c.auth.profile } : { kind: 'none' };
+  try {
+    const problems = await api.validateDestination(settingsFor(c), creds, null);
+    if (seq !== state.vseq || state.selected !== c) return;
+    state.problems = problems.filter((p) => ['name', 'bucket', 'prefix'].includes(p.field));
+  } catch {
+    state.problems = [];
+  }
+  const shown = state.problems.filter((p) => !/(_empty|_required)$/.test(p.code) || state.touched.has(p.field));
+  renderProblems($('#import-details', dialog), shown, { onFix: applyFix });
+  updateConfirm();
+}
+const validateSoon = debounce(validate, 150);
+
+function applyFix(p) {
+  const el = form.elements[p.fix_field || p.field];
+  if (!el || el.type === 'radio') return;
+  el.value = p.fix_value;
+  validate();
+  el.focus();
+}
+
+function updateConfirm() {
+  const btn = $('#import-confirm', dialog);
+  const blocked = state.problems.some((p) => p.severity === 'error');
+  btn.disabled = state.busy || !state.selected || !form.elements.name.value.trim() || !form.elements.bucket.value.trim() || blocked;
+  btn.classList.toggle('is-busy', state.busy);
+}
+
+async function submit() {
+  const c = state.selected;
+  if (!c || state.busy) return;
+  state.busy = true;
+  showError(null);
+  updateConfirm();
+  try {
+    const res = await api.importDestination({
+      kind: state.kind, source: c.source,
+      name: form.elements.name.value, bucket: form.elements.bucket.value, prefix: form.elements.prefix.value,
+    });
+    state.busy = false;
+    dialog.close();
+    hooks.onImported(res);
+  } catch (err) {
+    state.busy = false;
+    showError(err);
+    const mine = (err.problems || []).filter((p) => ['name', 'bucket', 'prefix'].includes(p.field));
+    if (mine.length) {
+      state.problems = mine;
+      renderProblems($('#import-details', dialog), mine, { onFix: applyFix });
+    }
+    updateConfirm();
+  }
+}
+
+export function openImport(opener) {
+  if (dialog.open) return;
+  form.reset();
+  state.kind = 'aws';
+  state.busy = false;
+  const first = $('#import-kind-aws', dialog);
+  first.checked = true;
+  openModal(dialog, { focus: first, returnFocus: opener });
+  loadCandidates();
+}
+
+export function initImport(opts) {
+  dialog = $('#import-dialog');
+  form = $('#import-form');
+  catalog = opts.catalog;
+  hooks = { ...hooks, ...opts };
+
+  form.addEventListener('change', (e) => {
+    const t = e.target;
+    if (t.name === 'import_kind' && t.value !== state.kind) {
+      state.kind = t.value;
+      loadCandidates();
+    } else if (t.name === 'import_source') {
+      selectCandidate(state.candidates.find((c) => c.source === t.value) || null);
+    }
+  });
+  form.addEventListener('input', (e) => {
+    const name = e.target.name;
+    if (!['name', 'bucket', 'prefix'].includes(name)) return;
+    state.touched.add(name);
+    updateConfirm();
+    validateSoon();
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!$('#import-confirm', dialog).disabled) submit();
+  });
+}

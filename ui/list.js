@@ -1,0 +1,231 @@
+// The destinations list (#destination-list) and the empty state
+// (#empty-state), with the row actions: edit, duplicate, pause/resume and
+// delete (after an in-app confirmation).
+
+import { api } from './api.js';
+import { $, h, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
+import { icon, providerMark } from './icons.js';
+import { confirmAction } from './dialogs.js';
+import { toast, errorToast } from './toast.js';
+
+let listEl;
+let hooks = { onEdit: () => {}, reload: async () => {}, keychain: 'the system keychain' };
+let current = [];
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Provider label plus the detail that tells two destinations apart. */
+function whereText(d) {
+  if (d.endpoint) return hostOf(d.endpoint);
+  if (d.provider === 'aws' || d.provider === 'b2') return d.effective_region || d.region;
+  return '';
+}
+
+function actionButton(action, label, iconName, destName, extra = {}) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `icon-button row-action row-action--${action}`,
+      dataset: { action },
+      title: label,
+      'aria-label': `${label} ${destName}`,
+      ...extra,
+    },
+    icon(iconName),
+  );
+}
+
+function rowEl(d) {
+  const warnings = Array.isArray(d.warnings) ? d.warnings : [];
+  const where = whereText(d);
+  const updated = relativeTime(d.updated_at);
+  return h(
+    'li',
+    { class: 'destination-row', dataset: { id: d.id, active: String(Boolean(d.active)), provider: d.provider } },
+    providerMark(d.provider),
+    h(
+      'div',
+      { class: 'dest-main' },
+      h(
+        'div',
+        { class: 'dest-title' },
+        h('span', { class: 'dest-name', text: d.name }),
+        h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'} dest-state`, text: d.active ? 'Active' : 'Paused' }),
+        warnings.length
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'badge badge--warning dest-warnings',
+                dataset: { action: 'edit', count: String(warnings.length) },
+                title: warnings.map((w) => w.message).join('\n'),
+                'aria-label': `${plural(warnings.length, 'warning')} for ${d.name}: review in the editor`,
+              },
+              icon('warning'),
+              h('span', { text: plural(warnings.length, 'warning') }),
+            )
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'dest-meta' },
+        h('span', { class: 'dest-path', title: d.effective_endpoint ? `${d.effective_endpoint}/${destPath(d)}` : destPath(d) }, icon('folder'), h('span', { class: 'dest-path-text', text: destPath(d) })),
+        h('span', { class: 'dest-provider' }, h('span', { class: 'dest-provider-label', text: d.provider_label }), where ? h('span', { class: 'dest-where', text: where }) : null),
+        h('span', { class: 'dest-creds', dataset: { kind: (d.credentials && d.credentials.kind) || 'none' } }, icon(credentialIcon(d.credentials)), h('span', { text: credentialSummary(d.credentials) })),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'dest-actions' },
+      updated ? h('span', { class: 'dest-updated muted', title: new Date(d.updated_at).toLocaleString(), text: `Edited ${updated}` }) : null,
+      h('button', { type: 'button', class: 'button button--secondary button--small row-action row-action--edit', dataset: { action: 'edit' }, 'aria-label': `Edit ${d.name}` }, icon('edit'), h('span', { text: 'Edit' })),
+      actionButton('duplicate', 'Duplicate', 'copy', d.name),
+      actionButton('toggle', d.active ? 'Pause' : 'Resume', d.active ? 'pause' : 'play', d.name, { 'aria-pressed': null }),
+      actionButton('delete', 'Delete', 'trash', d.name),
+    ),
+  );
+}
+
+function byName(a, b) {
+  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+}
+
+/**
+ * Render the list (or the empty state). opts.highlight: id to flash;
+ * opts.focus: {id, action} of the row button to focus afterwards.
+ */
+export function renderList(destinations, opts = {}) {
+  current = [...destinations].sort(byName);
+  const active = document.activeElement;
+  const focusRow = active && active.closest && active.closest('.destination-row');
+  const focusKey = opts.focus || (focusRow ? { id: focusRow.dataset.id, action: active.dataset.action } : null);
+
+  const empty = current.length === 0;
+  $('#list-view').hidden = empty;
+  $('#empty-state').hidden = !empty;
+  listEl.replaceChildren(...current.map(rowEl));
+
+  const paused = current.filter((d) => !d.active).length;
+  const warned = current.filter((d) => d.warnings && d.warnings.length).length;
+  $('#list-count').textContent = String(current.length);
+  $('#list-summary').textContent = [paused ? `${paused} paused` : '', warned ? `${warned} with warnings` : ''].filter(Boolean).join(' · ');
+
+  if (focusKey) {
+    const row = listEl.querySelector(`.destination-row[data-id="${CSS.escape(focusKey.id)}"]`);
+    const target = row && (row.querySelector(`.row-action[data-action="${focusKey.action}"]`) || row.querySelector('.row-action'));
+    if (target) target.focus();
+  }
+  if (opts.highlight) {
+    const row = listEl.querySelector(`.destination-row[data-id="${CSS.escape(opts.highlight)}"]`);
+    if (row) {
+      row.classList.add('is-new');
+      row.scrollIntoView({ block: 'nearest' });
+      setTimeout(() => row.classList.remove('is-new'), 1600);
+    }
+  }
+}
+
+function find(id) {
+  return current.find((d) => d.id === id);
+}
+
+async function withBusy(row, fn) {
+  row.classList.add('is-busy');
+  row.setAttribute('aria-busy', 'true');
+  for (const b of row.querySelectorAll('button')) b.disabled = true;
+  try {
+    await fn();
+  } finally {
+    if (row.isConnected) {
+      row.classList.remove('is-busy');
+      row.removeAttribute('aria-busy');
+      for (const b of row.querySelectorAll('button')) b.disabled = false;
+    }
+  }
+}
+
+async function duplicate(d, row) {
+  await withBusy(row, async () => {
+    try {
+      const res = await api.duplicateDestination(d.id);
+      await hooks.reload({ highlight: res.destination.id });
+      toast(`Duplicated as “${res.destination.name}”`, { detail: 'Edit the copy to point it somewhere new.' });
+      const newRow = listEl.querySelector(`.destination-row[data-id="${CSS.escape(res.destination.id)}"] .row-action--edit`);
+      if (newRow) newRow.focus();
+    } catch (err) {
+      errorToast(err, `Could not duplicate “${d.name}”`);
+    }
+  });
+}
+
+async function toggle(d, row) {
+  await withBusy(row, async () => {
+    try {
+      const updated = await api.setDestinationActive(d.id, !d.active);
+      const next = current.map((x) => (x.id === d.id ? { ...x, ...updated } : x));
+      renderList(next, { focus: { id: d.id, action: 'toggle' } });
+      toast(updated.active ? `Resumed “${d.name}”` : `Paused “${d.name}”`, {
+        detail: updated.active ? 'New deliveries go to it again.' : 'It keeps its settings but receives no deliveries.',
+      });
+    } catch (err) {
+      errorToast(err, `Could not ${d.active ? 'pause' : 'resume'} “${d.name}”`);
+    }
+  });
+}
+
+async function remove(d, button) {
+  const stored = d.credentials && d.credentials.kind === 'keychain';
+  const index = current.findIndex((x) => x.id === d.id);
+  const deleted = await confirmAction({
+    title: `Delete “${d.name}”?`,
+    body: stored
+      ? `Chute will forget this destination and remove its access key (\`${d.credentials.key_id_hint}\`) from ${hooks.keychain}. This cannot be undone.`
+      : `Chute will forget this destination. No secret is stored in ${hooks.keychain} for it. This cannot be undone.`,
+    details: ['Files already delivered stay in the bucket.', `Bucket: \`${destPath(d)}\` on ${d.provider_label}`],
+    confirmLabel: 'Delete destination',
+    returnFocus: button,
+    action: () => api.deleteDestination(d.id),
+  });
+  if (!deleted) return;
+  await hooks.reload();
+  toast(`Deleted “${d.name}”`, { detail: stored ? `Its key was removed from ${hooks.keychain}.` : '' });
+  const rows = listEl.querySelectorAll('.destination-row');
+  const next = rows[Math.min(index, rows.length - 1)];
+  const target = next ? next.querySelector('.row-action--edit') : $('#add-first');
+  if (target) requestAnimationFrame(() => target.focus());
+}
+
+export function initList(opts) {
+  hooks = { ...hooks, ...opts };
+  listEl = $('#destination-list');
+  listEl.addEventListener('click', (e) => {
+    const row = e.target.closest('.destination-row');
+    if (!row) return;
+    const d = find(row.dataset.id);
+    if (!d) return;
+    const button = e.target.closest('button[data-action]');
+    const action = button ? button.dataset.action : null;
+    if (action === 'edit') hooks.onEdit(d, button);
+    else if (action === 'duplicate') duplicate(d, row);
+    else if (action === 'toggle') toggle(d, row);
+    else if (action === 'delete') remove(d, button);
+  });
+  // Double-clicking a row opens it, like in a file manager.
+  listEl.addEventListener('dblclick', (e) => {
+    const row = e.target.closest('.destination-row');
+    if (!row || e.target.closest('button')) return;
+    const d = find(row.dataset.id);
+    if (d) hooks.onEdit(d, row.querySelector('.row-action--edit'));
+  });
+}
+
+export function setKeychainName(name) {
+  hooks.keychain = name;
+}
