@@ -3,10 +3,13 @@
 //! shells call from worker threads.
 
 pub mod destination;
+pub mod diagnose;
 pub mod error;
 pub mod import;
 pub mod keys;
+pub mod probe;
 pub mod provider;
+pub mod s3;
 pub mod secret;
 pub mod store;
 
