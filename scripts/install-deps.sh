@@ -16,7 +16,8 @@ pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libx
 if [ "$want_test" = 1 ]; then
   # A private X display, WebDriver for WebKitGTK, a real Secret Service on a
   # private D-Bus, secret-tool to inspect it, and `import` for screenshots.
-  pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools imagemagick)
+  pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools imagemagick
+         python3 python3-venv openssl iproute2 util-linux)
 fi
 
 missing=()
@@ -39,5 +40,19 @@ if [ "$want_test" = 1 ]; then
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$cargo_bin/tauri-driver" ]; then
     echo "==> installing tauri-driver (WebDriver bridge for the GUI tests)"
     cargo install tauri-driver --version '^2' --locked
+  fi
+  # Real S3-protocol servers for the connection and delivery tests. moto goes
+  # into a venv of its own (system Pythons refuse pip installs, PEP 668);
+  # scripts/test.sh puts its bin/ first on PATH.
+  venv="${CHUTE_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/chute/test-venv}"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    echo "==> installing moto (S3 + IAM server) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --upgrade pip
+    "$venv/bin/python" -m pip install --quiet "moto[server]==5.*"
+  fi
+  if ! command -v s3s-fs >/dev/null 2>&1 && [ ! -x "$cargo_bin/s3s-fs" ]; then
+    echo "==> installing s3s-fs (S3 server on a folder; takes a few minutes once)"
+    cargo install s3s-fs --version 0.14.1 --features binary --locked
   fi
 fi

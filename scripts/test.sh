@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+venv="${CHUTE_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/chute/test-venv}"
+export PATH="$venv/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export NO_AT_BRIDGE=1
 unset DISPLAY WAYLAND_DISPLAY
 start=$(date +%s)

@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "set_destination_active",
     "import_candidates",
     "import_destination",
+    "test_destination",
+    "list_probes",
 ];
 
 fn main() {

@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chute_core::destination::Problem;
+use chute_core::probe::{ProbeEvent, ProbeOptions, ProbeReport};
+use chute_core::store::StoredProbe;
 use chute_core::import::{self, ImportKind};
 use chute_core::{Chute, CredentialDraft, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::{internal, AppState};
@@ -176,4 +179,44 @@ pub async fn import_destination(
         c.import(candidate, &name, &bucket, &prefix)
     })
     .await
+}
+
+/// Test a saved destination (`id`) or the form as typed (`settings` +
+/// `credentials`, with `editing_id` when editing). Steps and findings stream
+/// over `on_event` as they happen; the full report is the reply.
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn test_destination(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    settings: Option<Settings>,
+    credentials: Option<CredentialInput>,
+    editing_id: Option<String>,
+    read_back: Option<bool>,
+    on_event: Channel<ProbeEvent>,
+) -> Reply<ProbeReport> {
+    for x in [&id, &editing_id].into_iter().flatten() {
+        check_id(x)?;
+    }
+    let target = match (id, settings, credentials) {
+        (Some(id), None, None) => chute_core::ProbeTarget::Saved { id },
+        (None, Some(settings), Some(credentials)) => chute_core::ProbeTarget::Draft { settings, credentials, editing_id },
+        _ => return Err(bad_argument("target", "give either `id`, or `settings` and `credentials`")),
+    };
+    let opts = ProbeOptions { read_back: read_back.unwrap_or(false), ..ProbeOptions::default() };
+    on_core(state, move |c| {
+        let mut send = |e: ProbeEvent| {
+            // A closed window is no reason to stop the test; its report is stored.
+            let _ = on_event.send(e);
+        };
+        c.test_connection(target, &opts, &mut send)
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_probes(state: State<'_, AppState>, id: String, limit: Option<usize>) -> Reply<Vec<StoredProbe>> {
+    check_id(&id)?;
+    let limit = limit.unwrap_or(20).min(200);
+    on_core(state, move |c| c.probes(&id, limit)).await
 }

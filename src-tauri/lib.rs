@@ -51,6 +51,8 @@ pub fn run() {
             commands::set_destination_active,
             commands::import_candidates,
             commands::import_destination,
+            commands::test_destination,
+            commands::list_probes,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Chute");

@@ -3,6 +3,8 @@
 //! here touches the user's own session or keychain.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

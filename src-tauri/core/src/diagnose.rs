@@ -2,11 +2,11 @@
 //! on. Each has a stable code, a title, what happened, the likely cause, the
 //! fix, the evidence it was based on and, where safe, a one-click fix.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::destination::Settings;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
@@ -15,7 +15,7 @@ pub enum Level {
 }
 
 /// The raw facts behind a diagnosis, shown as "details" and copyable.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
@@ -37,14 +37,14 @@ pub struct Evidence {
 
 /// A change to the destination that fixes the problem, applied by the UI
 /// or the CLI (`test --apply-fix`), then re-tested.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FixAction {
     pub field: String,
     pub value: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Diagnosis {
     pub code: String,
     pub level: Level,
@@ -88,6 +88,10 @@ impl Diagnosis {
     }
     pub fn evidence(mut self, e: Evidence) -> Self {
         self.evidence = e;
+        self
+    }
+    pub fn level(mut self, l: Level) -> Self {
+        self.level = l;
         self
     }
     pub fn apply(mut self, field: &str, value: impl Into<String>, label: impl Into<String>) -> Self {

@@ -32,6 +32,8 @@ pub enum Error {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
+    #[error("the connection test could not run: {0}")]
+    Probe(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -83,6 +85,12 @@ impl UserError for Error {
             Error::Secret(e) => e.info(),
             Error::Store(e) => e.info(),
             Error::Import(e) => e.info(),
+            Error::Probe(detail) => ErrorInfo {
+                code: "probe_failed_to_start".into(),
+                message: format!("The connection test could not run: {detail}."),
+                fix: "Try again; if it keeps failing, restart Chute.".into(),
+                field: None,
+            },
         }
     }
 }

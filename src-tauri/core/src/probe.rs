@@ -20,7 +20,7 @@ use crate::diagnose::{self, Diagnosis, Evidence, Level};
 use crate::provider::ProviderKind;
 use crate::s3::{self, Auth, ClientOptions};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepId {
     Credentials,
@@ -50,7 +50,7 @@ impl StepId {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Running,
@@ -60,16 +60,16 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct StepResult {
     pub id: StepId,
-    pub label: &'static str,
+    pub label: String,
     pub status: StepStatus,
     pub duration_ms: u64,
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Passed,
@@ -77,7 +77,7 @@ pub enum Outcome {
     Failed,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ProbeReport {
     pub outcome: Outcome,
     pub steps: Vec<StepResult>,
@@ -111,7 +111,9 @@ impl Default for ProbeOptions {
     }
 }
 
+/// Skew worth a warning, and the window S3 servers accept signatures in.
 const SKEW_LIMIT_SECS: i64 = 300;
+const S3_SKEW_WINDOW_SECS: i64 = 900;
 
 struct Probe<'a> {
     s: &'a Settings,
@@ -134,28 +136,39 @@ impl<'a> Probe<'a> {
     }
 
     fn start(&mut self, id: StepId) -> Instant {
-        (self.on_event)(ProbeEvent::Step(StepResult { id, label: id.label(), status: StepStatus::Running, duration_ms: 0, detail: String::new() }));
+        (self.on_event)(ProbeEvent::Step(StepResult { id, label: id.label().into(), status: StepStatus::Running, duration_ms: 0, detail: String::new() }));
         Instant::now()
     }
 
     fn end(&mut self, id: StepId, t: Instant, status: StepStatus, detail: impl Into<String>) {
-        let r = StepResult { id, label: id.label(), status, duration_ms: t.elapsed().as_millis() as u64, detail: detail.into() };
+        let r = StepResult { id, label: id.label().into(), status, duration_ms: t.elapsed().as_millis() as u64, detail: detail.into() };
         (self.on_event)(ProbeEvent::Step(r.clone()));
         self.steps.push(r);
     }
 
     fn skip(&mut self, id: StepId, detail: &str) {
-        let r = StepResult { id, label: id.label(), status: StepStatus::Skipped, duration_ms: 0, detail: detail.into() };
+        let r = StepResult { id, label: id.label().into(), status: StepStatus::Skipped, duration_ms: 0, detail: detail.into() };
         (self.on_event)(ProbeEvent::Step(r.clone()));
         self.steps.push(r);
     }
 
+    /// Record a finding. A later finding with the same code replaces an
+    /// earlier one unless it is less severe (it knows more: a status, a code).
     fn find(&mut self, d: Diagnosis) {
-        if self.findings.iter().any(|f| f.code == d.code) {
-            return;
+        let rank = |l: Level| match l {
+            Level::Info => 0,
+            Level::Warning => 1,
+            Level::Error => 2,
+        };
+        if let Some(i) = self.findings.iter().position(|f| f.code == d.code) {
+            if rank(d.level) < rank(self.findings[i].level) {
+                return;
+            }
+            self.findings[i] = d.clone();
+        } else {
+            self.findings.push(d.clone());
         }
-        (self.on_event)(ProbeEvent::Finding(Box::new(d.clone())));
-        self.findings.push(d);
+        (self.on_event)(ProbeEvent::Finding(Box::new(d)));
     }
 
     fn fail(&mut self, id: StepId, t: Instant, d: Diagnosis) -> Stop {
@@ -181,7 +194,7 @@ pub async fn run(
     let started = Instant::now();
     let started_at = now_ms();
     let target = s3::request_base(s);
-    let addressing = if s.path_style { "path-style" } else { "virtual-hosted" };
+    let addressing = if target.host_str() == s.effective_endpoint().as_deref().and_then(|e| url::Url::parse(e).ok()).as_ref().and_then(|u| u.host_str()) { "path-style" } else { "virtual-hosted" };
     let probe_key = format!("{}chute-probe-{}.txt", s.prefix, &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut p = Probe {
         s,
@@ -308,29 +321,38 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
         }
         Err(e) => {
             let facts = Facts::of(&e);
-            let facts = if facts.code.is_none() && matches!(facts.status, Some(301 | 400 | 403)) {
+            let bodiless = facts.code.is_none() || facts.code.as_deref() == Some("NotFound");
+            let facts = if bodiless && matches!(facts.status, Some(301 | 400 | 403 | 404)) {
                 // HEAD carries no error body: ask again with a cheap request that does.
-                follow_up(&client, &bucket, &p.s.prefix, facts).await
+                follow_up(&client, &bucket, facts).await
             } else {
                 facts
             };
-            match facts.code.as_deref() {
-                Some("AccessDenied") if !diagnose::is_unknown_key("AccessDenied", facts.message.as_deref().unwrap_or("")) => {
-                    // Object-scoped tokens (R2) and prefix-scoped IAM users may not see the bucket
-                    // itself; delivery only needs PutObject, so go on.
-                    p.find(
-                        Diagnosis::new("head_bucket_denied", Level::Info, "The bucket itself is not visible to these credentials")
-                            .happened("HeadBucket was refused (403 AccessDenied); Chute went on to test writing, which is all delivery needs.")
-                            .cause("The credentials are scoped to objects or to the prefix (e.g. an R2 object-scoped token or an IAM policy without s3:ListBucket).")
-                            .fix("Nothing to do if the write test passes. Grant s3:ListBucket on the bucket if you want bucket-level checks.")
-                            .evidence(facts.evidence(p, StepId::HeadBucket)),
-                    );
-                    p.end(StepId::HeadBucket, t, StepStatus::Warning, "bucket not visible (403); testing write access instead");
-                }
-                _ => {
-                    let d = classify(p, StepId::HeadBucket, &facts, anonymous);
-                    return Err(p.fail(StepId::HeadBucket, t, d));
-                }
+            let code = facts.code.as_deref().unwrap_or("");
+            let denied_only = facts.status == Some(403)
+                && (code.is_empty() || code == "AccessDenied")
+                && !diagnose::is_unknown_key(code, facts.message.as_deref().unwrap_or(""));
+            let skewed = p.clock_skew.is_some_and(|k| k.abs() > S3_SKEW_WINDOW_SECS);
+            if facts.status == Some(403) && skewed && code != "InvalidAccessKeyId" && code != "SignatureDoesNotMatch" {
+                // A clock outside S3's window explains the refusal. The SDK learns the
+                // server's time from this answer and corrects later requests, so go on.
+                let skew = p.clock_skew.unwrap_or_default();
+                p.find(clock_skew(p, skew, Some(&facts)).level(Level::Warning));
+                p.end(StepId::HeadBucket, t, StepStatus::Warning, "refused: this computer's clock is outside S3's 15-minute window");
+            } else if denied_only {
+                // Object-scoped tokens (R2) and prefix-scoped IAM users may not see the bucket
+                // itself; delivery only needs PutObject, so go on and let the write decide.
+                p.find(
+                    Diagnosis::new("head_bucket_denied", Level::Info, "The bucket itself is not visible to these credentials")
+                        .happened("HeadBucket was refused (403); Chute went on to test writing, which is all delivery needs.")
+                        .cause("The credentials are scoped to objects or to the prefix (e.g. an R2 object-scoped token or an IAM policy without s3:ListBucket).")
+                        .fix("Nothing to do if the write test passes. Grant s3:ListBucket on the bucket if you want bucket-level checks.")
+                        .evidence(facts.evidence(p, StepId::HeadBucket)),
+                );
+                p.end(StepId::HeadBucket, t, StepStatus::Warning, "bucket not visible (403); testing write access instead");
+            } else {
+                let d = classify(p, StepId::HeadBucket, &facts, anonymous);
+                return Err(p.fail(StepId::HeadBucket, t, d));
             }
         }
     }
@@ -749,9 +771,13 @@ fn clock_skew(p: &Probe, skew: i64, facts: Option<&Facts>) -> Diagnosis {
     let mut ev = facts.map(|f| f.evidence(p, StepId::Reach)).unwrap_or_else(|| p.evidence(StepId::Reach));
     ev.detail = Some(format!("server clock minus local clock: {skew} s"));
     let direction = if skew > 0 { "behind" } else { "ahead of" };
+    let code = facts.and_then(|f| f.code.clone()).unwrap_or_else(|| "HTTP 403".into());
     Diagnosis::new("clock_skew", level, "This computer's clock is wrong")
         .happened(if facts.is_some() {
-            format!("The server refused the request because its time differs too much from this computer's (RequestTimeTooSkewed); this clock is {} {direction} the server's.", human_secs(skew))
+            format!(
+                "The server refused a request signed with this computer's time ({code}): this clock is {} {direction} the server's, outside the 15 minutes S3 allows. Chute's S3 client then corrects for the difference, but other tools will fail.",
+                human_secs(skew)
+            )
         } else {
             format!("This computer's clock is {} {direction} the server's.", human_secs(skew))
         })
@@ -825,14 +851,16 @@ impl Facts {
 }
 
 /// After a HEAD error (no body): learn the real code from a cheap request
-/// that has one, keeping the HEAD's status and headers.
-async fn follow_up(client: &aws_sdk_s3::Client, bucket: &str, prefix: &str, head: Facts) -> Facts {
-    let r = client.list_objects_v2().bucket(bucket).prefix(prefix).max_keys(0).send().await;
+/// that has one, keeping the HEAD's status and headers. No prefix in the
+/// query: only the error code matters, and some servers mis-sign `/` there.
+async fn follow_up(client: &aws_sdk_s3::Client, bucket: &str, head: Facts) -> Facts {
+    let r = client.list_objects_v2().bucket(bucket).max_keys(0).send().await;
     match r {
         Err(e) => {
             let f = Facts::of(&e);
             Facts {
-                code: f.code.or(head.code),
+                // The follow-up's code is the real one; HEAD's `NotFound` is the SDK's name for a bodiless 404.
+                code: f.code.or(head.code.filter(|c| c != "NotFound")),
                 message: f.message.or(head.message),
                 request_id: head.request_id.or(f.request_id),
                 bucket_region: head.bucket_region.or(f.bucket_region),
@@ -908,7 +936,8 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
     }
     match (f.status, code.as_str()) {
         (Some(301), _) => wrong_region(p, f, ev, &message),
-        (Some(404), _) if p.looks_like_s3 == Some(false) && code.is_empty() => not_s3(p, ev),
+        // A 404 with no S3 error code even on the follow-up GET: not an S3 API.
+        (Some(404), _) if p.looks_like_s3 != Some(true) && (code.is_empty() || code == "NotFound") => not_s3(p, ev),
         (Some(404), _) => bucket_not_found(p, ev),
         (Some(403), _) if anonymous => Diagnosis::new("anonymous_denied", Level::Error, "The bucket does not accept anonymous uploads")
             .happened(format!("Without credentials, {} was refused (403 {code}).", step.label()))

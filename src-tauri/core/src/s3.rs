@@ -125,7 +125,10 @@ pub fn request_base(s: &Settings) -> url::Url {
         .effective_endpoint()
         .unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", s.effective_region()));
     let mut u = url::Url::parse(&endpoint).unwrap_or_else(|_| url::Url::parse("https://invalid.invalid").unwrap());
-    if s.path_style || bucket.is_empty() {
+    // With an IP-address endpoint there is no host to put the bucket in; the
+    // SDK addresses by path then, whatever the setting says.
+    let ip_host = matches!(u.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+    if s.path_style || bucket.is_empty() || ip_host {
         let path = format!("{}/{}", u.path().trim_end_matches('/'), bucket);
         u.set_path(&path);
     } else if let Some(host) = u.host_str().map(str::to_string) {
@@ -145,7 +148,10 @@ mod tests {
         assert_eq!(request_base(&s).as_str(), "https://reports.s3.eu-west-1.amazonaws.com/");
         s.provider = ProviderKind::Minio;
         s.endpoint = "http://127.0.0.1:9000".into();
+        assert_eq!(request_base(&s).as_str(), "http://127.0.0.1:9000/reports", "IP endpoints are addressed by path");
+        s.endpoint = "http://minio.internal:9000".into();
+        assert_eq!(request_base(&s).as_str(), "http://reports.minio.internal:9000/");
         s.path_style = true;
-        assert_eq!(request_base(&s).as_str(), "http://127.0.0.1:9000/reports");
+        assert_eq!(request_base(&s).as_str(), "http://minio.internal:9000/reports");
     }
 }

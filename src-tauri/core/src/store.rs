@@ -23,6 +23,16 @@ const MIGRATIONS: &[&str] = &[
         updated_at  INTEGER NOT NULL
      );
      CREATE UNIQUE INDEX destinations_name ON destinations(name COLLATE NOCASE);",
+    // 2: connection tests (destination_id is NULL for a form not saved yet)
+    "CREATE TABLE probes (
+        id             INTEGER PRIMARY KEY,
+        destination_id TEXT,
+        started_at     INTEGER NOT NULL,
+        duration_ms    INTEGER NOT NULL,
+        outcome        TEXT NOT NULL,
+        report         TEXT NOT NULL     -- JSON of ProbeReport; never a secret
+     );
+     CREATE INDEX probes_destination ON probes(destination_id, started_at DESC);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -180,6 +190,45 @@ impl Store {
 
     pub fn delete_destination(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self.conn.execute("DELETE FROM destinations WHERE id = ?1", [id])? > 0)
+    }
+}
+
+/// A stored connection test.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoredProbe {
+    pub id: i64,
+    pub destination_id: Option<String>,
+    pub report: crate::probe::ProbeReport,
+}
+
+impl Store {
+    pub fn add_probe(&self, destination_id: Option<&str>, report: &crate::probe::ProbeReport) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO probes (destination_id, started_at, duration_ms, outcome, report) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                destination_id,
+                report.started_at,
+                report.duration_ms as i64,
+                serde_json::to_value(report.outcome)?.as_str().unwrap_or_default(),
+                serde_json::to_string(report)?
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The newest connection tests of a destination, newest first.
+    pub fn probes(&self, destination_id: &str, limit: usize) -> Result<Vec<StoredProbe>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, destination_id, report FROM probes WHERE destination_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![destination_id, limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?))
+        })?;
+        rows.map(|r| {
+            let (id, destination_id, report) = r?;
+            Ok(StoredProbe { id, destination_id, report: serde_json::from_str(&report)? })
+        })
+        .collect()
     }
 }
 

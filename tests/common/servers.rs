@@ -1,0 +1,172 @@
+//! Real S3-protocol servers on loopback for the tests: moto (IAM policies,
+//! SigV4, prefix-scoped AccessDenied) and s3s-fs (real SigV4, clock-skew
+//! checks, checksums). Each is started on a free port and stopped on drop.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited before listening ({status})");
+        }
+        assert!(Instant::now() < deadline, "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The repository root: the package dir (root, src-tauri/core or
+/// src-tauri/cli) or the nearest ancestor holding tests/servers.
+fn repo_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors().find(|p| p.join("tests/servers/moto_setup.py").exists()).expect("repo root").to_path_buf()
+}
+
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+/// moto's S3 + IAM server, set up by tests/servers/moto_setup.py, with auth
+/// enforced. Buckets: `reports` (us-east-1), `eu-reports` (eu-west-1).
+/// Users: admin, writer (reports/incoming/*), other-prefix
+/// (reports/other/*), object-only (Put/Delete, no ListBucket), no-delete.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+    pub users: HashMap<String, Key>,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = free_port();
+        let mut child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server must be installed (scripts/test.sh installs it with pip)");
+        wait_for_port(port, "moto_server", &mut child);
+        let script = repo_root().join("tests/servers/moto_setup.py");
+        let out = Command::new("python3").arg(&script).arg(format!("http://127.0.0.1:{port}")).output().expect("python3");
+        assert!(out.status.success(), "moto set-up failed: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("moto set-up JSON");
+        let users = v["users"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, k)| {
+                (
+                    name.clone(),
+                    Key {
+                        access_key_id: k["access_key_id"].as_str().unwrap().into(),
+                        secret_access_key: k["secret_access_key"].as_str().unwrap().into(),
+                        session_token: k["session_token"].as_str().map(str::to_string),
+                    },
+                )
+            })
+            .collect();
+        Moto { child, port, users }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn user(&self, name: &str) -> &Key {
+        &self.users[name]
+    }
+
+    /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).
+    /// Filtered here, not with `Prefix=`: moto mis-verifies signatures of
+    /// list requests whose prefix contains `/`.
+    pub fn keys(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        let admin = self.user("admin");
+        let code = format!(
+            "import boto3, json; s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1'); \
+             print(json.dumps([o['Key'] for o in s3.list_objects_v2(Bucket='{bucket}').get('Contents', []) if o['Key'].startswith('{prefix}')]))",
+            self.endpoint(),
+            admin.access_key_id,
+            admin.secret_access_key
+        );
+        let out = Command::new("python3").args(["-c", &code]).output().expect("python3");
+        assert!(out.status.success(), "listing failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub const S3S_KEY: &str = "chute-s3s-access";
+pub const S3S_SECRET: &str = "chute-s3s-secret-0123456789";
+
+/// s3s-fs serving a temp folder; bucket `reports` exists.
+pub struct S3sFs {
+    child: Child,
+    pub port: u16,
+    pub root: tempfile::TempDir,
+}
+
+impl S3sFs {
+    pub fn start() -> S3sFs {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("reports")).unwrap();
+        let port = free_port();
+        let bin = std::env::var_os("HOME").map(PathBuf::from).map(|h| h.join(".cargo/bin/s3s-fs")).filter(|p| p.exists()).unwrap_or_else(|| "s3s-fs".into());
+        let mut child = Command::new(bin)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", S3S_KEY, "--secret-key", S3S_SECRET])
+            .args(["--domain", &format!("localhost:{port}")])
+            .arg(root.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("s3s-fs must be installed (scripts/test.sh installs it with cargo install)");
+        wait_for_port(port, "s3s-fs", &mut child);
+        S3sFs { child, port, root }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Object files under the bucket (s3s-fs stores keys as paths).
+    pub fn object_paths(&self, bucket: &str) -> Vec<String> {
+        let base = self.root.path().join(bucket);
+        let mut out = Vec::new();
+        let mut stack = vec![base.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push(p.strip_prefix(&base).unwrap().to_string_lossy().into_owned());
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for S3sFs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,511 @@
+//! The connection test against real S3-protocol servers on loopback (moto,
+//! s3s-fs) and real sockets. Each diagnosis the probe can give is provoked
+//! for real here, except where noted.
+
+mod common;
+
+use chute_core::diagnose::Level;
+use chute_core::probe::{self, Outcome, ProbeOptions, ProbeReport, StepId, StepStatus};
+use chute_core::provider::ProviderKind;
+use chute_core::s3::Auth;
+use chute_core::{Credentials, Sensitive, Settings};
+use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
+
+fn key(ak: &str, sk: &str) -> Auth {
+    Auth::Static(Credentials { access_key_id: ak.into(), secret_access_key: Sensitive::new(sk.into()), session_token: None })
+}
+
+fn settings(provider: ProviderKind, endpoint: &str, bucket: &str, prefix: &str) -> Settings {
+    Settings {
+        name: "probe".into(),
+        provider,
+        bucket: bucket.into(),
+        endpoint: endpoint.into(),
+        prefix: prefix.into(),
+        path_style: true,
+        ..Settings::default()
+    }
+    .normalized()
+}
+
+fn run(s: &Settings, auth: Auth) -> ProbeReport {
+    run_with(s, Ok(auth), &ProbeOptions::default())
+}
+
+fn run_with(s: &Settings, auth: Result<Auth, chute_core::diagnose::Diagnosis>, opts: &ProbeOptions) -> ProbeReport {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut events = Vec::new();
+    let report = rt.block_on(probe::run(s, auth, opts, &mut |e| events.push(e)));
+    assert!(!events.is_empty(), "the probe reports progress while it runs");
+    report
+}
+
+fn step(r: &ProbeReport, id: StepId) -> StepStatus {
+    r.steps.iter().find(|s| s.id == id).map(|s| s.status).unwrap_or_else(|| panic!("no step {id:?} in {:#?}", r.steps))
+}
+
+fn finding<'a>(r: &'a ProbeReport, code: &str) -> &'a chute_core::diagnose::Diagnosis {
+    r.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("expected finding {code}; got {:#?}", r.findings))
+}
+
+#[test]
+fn passes_on_moto_with_a_prefix_scoped_writer() {
+    let moto = Moto::start();
+    let w = moto.user("writer");
+    let s = settings(ProviderKind::Aws, &moto.endpoint(), "reports", "incoming/");
+    let r = run(&s, key(&w.access_key_id, &w.secret_access_key));
+    assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+    for id in [StepId::Credentials, StepId::Resolve, StepId::Connect, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject] {
+        assert_eq!(step(&r, id), StepStatus::Passed, "{id:?}: {r:#?}");
+    }
+    assert!(r.probe_key.starts_with("incoming/chute-probe-"), "{}", r.probe_key);
+    assert!(moto.keys("reports", "incoming/").is_empty(), "the probe object was cleaned up");
+}
+
+#[test]
+fn passes_on_s3s_fs() {
+    let fs = S3sFs::start();
+    let s = settings(ProviderKind::Minio, &fs.endpoint(), "reports", "incoming/");
+    let r = run(&s, key(S3S_KEY, S3S_SECRET));
+    assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+    assert!(r.clock_skew_secs.is_some(), "the server's Date was read");
+    assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
+}
+
+
+fn moto_key(moto: &Moto, user: &str) -> Auth {
+    let k = moto.user(user);
+    Auth::Static(Credentials {
+        access_key_id: k.access_key_id.clone(),
+        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
+        session_token: k.session_token.clone().map(Sensitive::new),
+    })
+}
+
+fn fast() -> ProbeOptions {
+    let mut o = ProbeOptions::default();
+    o.client.connect_timeout = std::time::Duration::from_secs(2);
+    o.client.read_timeout = std::time::Duration::from_secs(2);
+    o.client.operation_timeout = std::time::Duration::from_secs(4);
+    o
+}
+
+fn failed_at(r: &ProbeReport, id: StepId) {
+    assert_eq!(r.outcome, Outcome::Failed, "{r:#?}");
+    assert_eq!(step(r, id), StepStatus::Failed, "{r:#?}");
+    let after: Vec<_> = r.steps.iter().skip_while(|s| s.id != id).skip(1).collect();
+    assert!(after.iter().all(|s| s.status == StepStatus::Skipped), "steps after a failure are skipped: {after:#?}");
+}
+
+// ---------- moto: credentials, buckets, policies, regions ----------
+
+#[test]
+fn moto_diagnoses_credentials_buckets_and_policies() {
+    let moto = Moto::start();
+    let ep = moto.endpoint();
+    let reports = settings(ProviderKind::Aws, &ep, "reports", "incoming/");
+
+    // Unknown access key.
+    let r = run(&reports, key("AKIAUNKNOWN000000000", "whatever"));
+    failed_at(&r, StepId::HeadBucket);
+    let d = finding(&r, "unknown_access_key");
+    assert_eq!(d.evidence.s3_code.as_deref(), Some("InvalidAccessKeyId"));
+    assert_eq!(d.evidence.http_status, Some(403));
+
+    // Right key, wrong secret.
+    let w = moto.user("writer");
+    let r = run(&reports, key(&w.access_key_id, "not-the-secret"));
+    failed_at(&r, StepId::HeadBucket);
+    assert_eq!(finding(&r, "wrong_secret").evidence.s3_code.as_deref(), Some("SignatureDoesNotMatch"));
+
+    // Missing bucket: HEAD 404, no body, still named.
+    let r = run(&settings(ProviderKind::Aws, &ep, "no-such-bucket-here", "incoming/"), moto_key(&moto, "admin"));
+    failed_at(&r, StepId::HeadBucket);
+    let d = finding(&r, "bucket_not_found");
+    assert_eq!(d.evidence.http_status, Some(404));
+    assert!(d.title.contains("no-such-bucket-here"));
+
+    // Write denied on the prefix: the minimal policy is offered.
+    let r = run(&reports, moto_key(&moto, "other-prefix"));
+    failed_at(&r, StepId::PutObject);
+    let d = finding(&r, "write_denied");
+    assert_eq!(d.evidence.s3_code.as_deref(), Some("AccessDenied"));
+    let policy: serde_json::Value = serde_json::from_str(d.policy.as_deref().expect("policy")).unwrap();
+    assert_eq!(policy["Statement"][0]["Resource"][0], "arn:aws:s3:::reports/incoming/*");
+    assert!(policy["Statement"][0]["Action"].as_array().unwrap().iter().any(|a| a == "s3:PutObject"));
+
+    // Object-scoped credentials: HeadBucket denied, writing allowed -> a pass with a note.
+    let r = run(&reports, moto_key(&moto, "object-only"));
+    assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
+    assert_eq!(step(&r, StepId::HeadBucket), StepStatus::Warning);
+    assert_eq!(step(&r, StepId::PutObject), StepStatus::Passed);
+    assert_eq!(step(&r, StepId::DeleteObject), StepStatus::Passed);
+    assert_eq!(finding(&r, "head_bucket_denied").level, Level::Info);
+
+    // Delete denied: a warning naming the object left behind, which is really there.
+    let r = run(&reports, moto_key(&moto, "no-delete"));
+    assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
+    let d = finding(&r, "probe_left_behind");
+    assert!(d.what_happened.contains(&r.probe_key), "{}", d.what_happened);
+    assert_eq!(moto.keys("reports", "incoming/"), vec![r.probe_key.clone()]);
+}
+
+#[test]
+fn moto_wrong_region_is_flagged_with_a_fix() {
+    // moto answers HeadBucket 200 with x-amz-bucket-region even for the wrong
+    // region (real S3 would refuse); the probe must still catch it.
+    let moto = Moto::start();
+    let mut s = settings(ProviderKind::Aws, &moto.endpoint(), "eu-reports", "incoming/");
+    s.region = "us-east-1".into();
+    let r = run(&s, moto_key(&moto, "writer"));
+    assert_eq!(r.outcome, Outcome::Failed, "{r:#?}");
+    let d = finding(&r, "wrong_region");
+    assert_eq!(d.evidence.bucket_region.as_deref(), Some("eu-west-1"));
+    let fix = d.apply.as_ref().expect("one-click fix");
+    assert_eq!((fix.field.as_str(), fix.value.as_str()), ("region", "eu-west-1"));
+    s.region = fix.value.clone();
+    assert_eq!(run(&s, moto_key(&moto, "writer")).outcome, Outcome::Passed);
+}
+
+// ---------- s3s-fs: clock, settings findings, anonymous ----------
+
+#[test]
+fn s3s_fs_refuses_a_skewed_clock_and_the_probe_says_why() {
+    let fs = S3sFs::start();
+    let s = settings(ProviderKind::Minio, &fs.endpoint(), "reports", "incoming/");
+    let mut opts = ProbeOptions::default();
+    opts.client.clock_offset_secs = 20 * 60; // this machine's clock 20 minutes fast
+    let r = run_with(&s, Ok(key(S3S_KEY, S3S_SECRET)), &opts);
+    // s3s-fs refuses the first request (outside its 15-minute window); the SDK
+    // learns the server's time from that answer and the rest goes through,
+    // as it would for a delivery. The clock is still reported.
+    assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
+    let d = finding(&r, "clock_skew");
+    assert_eq!(d.evidence.http_status, Some(403), "the refusal is the evidence");
+    assert!(d.what_happened.contains("20m") && d.what_happened.contains("15 minutes"), "{}", d.what_happened);
+    assert!(d.fix.contains("NTP"));
+    assert_eq!(step(&r, StepId::HeadBucket), StepStatus::Warning);
+    assert_eq!(step(&r, StepId::PutObject), StepStatus::Passed);
+    let skew = r.clock_skew_secs.expect("measured");
+    assert!((-20 * 60 - 30..=-20 * 60 + 30).contains(&skew), "measured skew {skew}");
+
+    // Within the window: no refusal, only the reach step's warning.
+    opts.client.clock_offset_secs = 6 * 60;
+    let r = run_with(&s, Ok(key(S3S_KEY, S3S_SECRET)), &opts);
+    assert_eq!(step(&r, StepId::HeadBucket), StepStatus::Passed);
+    assert_eq!(finding(&r, "clock_skew").evidence.http_status, None);
+}
+
+#[test]
+fn settings_findings_show_even_when_every_step_passes() {
+    let fs = S3sFs::start();
+    // Prefix without its slash: a warning, with the fix.
+    let s = settings(ProviderKind::Minio, &fs.endpoint(), "reports", "incoming");
+    let r = run(&s, key(S3S_KEY, S3S_SECRET));
+    assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
+    let d = finding(&r, "prefix_no_trailing_slash");
+    assert!(d.what_happened.contains("incomingreport.csv"));
+    assert_eq!(d.apply.as_ref().unwrap().value, "incoming/");
+    assert!(r.probe_key.starts_with("incomingchute-probe-"), "the probe shows the real consequence: {}", r.probe_key);
+
+    // R2 with a region other than auto (endpoint pointed at the local server).
+    let mut s = settings(ProviderKind::R2, &fs.endpoint(), "reports", "incoming/");
+    s.region = "us-east-1".into();
+    let r = run(&s, key(S3S_KEY, S3S_SECRET));
+    let d = finding(&r, "region_not_auto");
+    assert_eq!(d.apply.as_ref().map(|a| a.value.as_str()), Some("auto"));
+    assert_eq!(r.outcome, Outcome::Failed);
+}
+
+#[test]
+fn anonymous_upload_refused_is_explained() {
+    let fs = S3sFs::start();
+    let s = settings(ProviderKind::Minio, &fs.endpoint(), "reports", "incoming/");
+    let r = run(&s, Auth::Anonymous);
+    assert_eq!(r.outcome, Outcome::Failed, "{r:#?}");
+    let d = finding(&r, "anonymous_denied");
+    assert!(d.policy.is_some());
+    assert!(fs.object_paths("reports").is_empty());
+}
+
+// ---------- real sockets and real non-S3 servers ----------
+
+/// A loopback port with nothing listening.
+fn closed_port() -> u16 {
+    common::servers::free_port()
+}
+
+#[test]
+fn connection_refused() {
+    let s = settings(ProviderKind::Minio, &format!("http://127.0.0.1:{}", closed_port()), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::Connect);
+    assert!(finding(&r, "connection_refused").fix.contains("port"));
+}
+
+#[test]
+fn a_server_that_accepts_but_never_answers_does_not_hang_the_probe() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let conns: Vec<_> = listener.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(6));
+        drop(conns);
+    });
+    let s = settings(ProviderKind::Minio, &format!("http://127.0.0.1:{port}"), "reports", "incoming/");
+    let started = std::time::Instant::now();
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::Reach);
+    assert!(finding(&r, "server_silent").what_happened.contains("2 s"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "bounded by the read timeout");
+    held.join().unwrap();
+}
+
+/// A real web server that is not S3: Python's http.server on an empty folder.
+struct WebServer {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl WebServer {
+    fn start() -> WebServer {
+        let dir = tempfile::tempdir().unwrap();
+        let port = common::servers::free_port();
+        let mut child = std::process::Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline, "http.server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        WebServer { child, port, _dir: dir }
+    }
+}
+
+impl Drop for WebServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_web_server_that_is_not_s3() {
+    let web = WebServer::start();
+    let s = settings(ProviderKind::Minio, &format!("http://127.0.0.1:{}", web.port), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::HeadBucket);
+    let d = finding(&r, "not_s3_server");
+    assert_eq!(d.evidence.http_status, Some(404));
+}
+
+#[test]
+fn https_to_a_plain_http_port() {
+    let web = WebServer::start();
+    let s = settings(ProviderKind::Minio, &format!("https://127.0.0.1:{}", web.port), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::Tls);
+    finding(&r, "https_to_http_port");
+}
+
+/// A real TLS server with a self-signed certificate: `openssl s_server`.
+struct TlsServer {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl TlsServer {
+    fn start() -> TlsServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+        let ok = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(ok.success());
+        let port = common::servers::free_port();
+        let mut child = std::process::Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept", &port.to_string(), "-cert"])
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline, "s_server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        TlsServer { child, port, _dir: dir }
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn untrusted_certificate() {
+    let tls = TlsServer::start();
+    let s = settings(ProviderKind::Minio, &format!("https://localhost:{}", tls.port), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::Tls);
+    let d = finding(&r, "tls_untrusted_certificate");
+    assert!(d.what_happened.to_ascii_lowercase().contains("certificate"), "{}", d.what_happened);
+}
+
+#[test]
+fn http_to_a_tls_port_offers_https() {
+    let tls = TlsServer::start();
+    let s = settings(ProviderKind::Minio, &format!("http://127.0.0.1:{}", tls.port), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::Reach);
+    let d = finding(&r, "http_to_tls_port");
+    assert_eq!(d.apply.as_ref().unwrap().value, format!("https://127.0.0.1:{}", tls.port));
+}
+
+// ---------- scripted S3 answers ----------
+//
+// A MOCK, on purpose and only here: no server that runs on this machine
+// produces these answers on demand (moto does not enforce session tokens,
+// none of them throttles, none rejects checksum headers the way B2 and R2
+// do). This small HTTP server answers with the status and S3 error XML those
+// services send, so the probe's classification of them is tested over a
+// real socket with the real SDK.
+
+#[derive(Debug)]
+struct Request {
+    method: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Request {
+    fn has_header_starting(&self, prefix: &str) -> bool {
+        self.headers.iter().any(|(k, _)| k.starts_with(prefix))
+    }
+}
+
+type Answer = (u16, &'static str);
+
+struct Scripted {
+    port: u16,
+}
+
+impl Scripted {
+    fn start(answer: fn(&Request) -> Answer) -> Scripted {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let method = line.split_whitespace().next().unwrap_or_default().to_string();
+                    let mut headers = Vec::new();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                        }
+                    }
+                    // Drain whatever body was sent, then answer.
+                    let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(150)));
+                    let mut sink = [0u8; 8192];
+                    while let Ok(n) = reader.read(&mut sink) {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    let req = Request { method, headers };
+                    let (status, body) = answer(&req);
+                    let body = if req.method == "HEAD" { "" } else { body };
+                    let mut out = conn;
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 {status} Scripted\r\nx-amz-request-id: SCRIPTED-REQ-1\r\nDate: {}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        httpdate::fmt_http_date(std::time::SystemTime::now()),
+                        body.len()
+                    );
+                });
+            }
+        });
+        Scripted { port }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+#[test]
+fn scripted_expired_session_token() {
+    let server = Scripted::start(|_| {
+        (400, "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><RequestId>SCRIPTED-REQ-1</RequestId></Error>")
+    });
+    let s = settings(ProviderKind::Aws, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("ASIAEXAMPLE", "secret")), &fast());
+    failed_at(&r, StepId::HeadBucket);
+    let d = finding(&r, "expired_token");
+    assert_eq!(d.evidence.s3_code.as_deref(), Some("ExpiredToken"), "learned from the follow-up request");
+    assert_eq!(d.evidence.request_id.as_deref(), Some("SCRIPTED-REQ-1"));
+    assert!(d.fix.contains("sso login"));
+}
+
+#[test]
+fn scripted_slow_down() {
+    let server = Scripted::start(|_| (503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"));
+    let s = settings(ProviderKind::Minio, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::HeadBucket);
+    assert!(finding(&r, "server_busy").fix.contains("retry"));
+}
+
+#[test]
+fn checksum_headers_go_only_where_the_provider_takes_them() {
+    // Answers like B2 when a request carries the SDK's default checksum headers.
+    let server = Scripted::start(|req| {
+        let checksum = req.has_header_starting("x-amz-checksum-")
+            || req.has_header_starting("x-amz-sdk-checksum-algorithm")
+            || req.has_header_starting("x-amz-trailer");
+        match req.method.as_str() {
+            "PUT" if checksum => (400, "<Error><Code>InvalidArgument</Code><Message>Unsupported header 'x-amz-checksum-crc32' received for this API call.</Message></Error>"),
+            "DELETE" => (204, ""),
+            _ => (200, ""),
+        }
+    });
+    // The AWS preset keeps the SDK's default (checksums on every PUT): this server refuses.
+    let aws = settings(ProviderKind::Aws, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&aws, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::PutObject);
+    let d = finding(&r, "checksum_rejected");
+    assert!(d.likely_cause.contains("Amazon S3"), "{}", d.likely_cause);
+    // Every other preset sends them only when required: the same server accepts.
+    let custom = settings(ProviderKind::Custom, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&custom, Ok(key("a", "b")), &fast());
+    assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+}
