@@ -8,6 +8,8 @@ bash scripts/install-deps.sh --test
 venv="${CHUTE_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/chute/test-venv}"
 export PATH="$venv/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export NO_AT_BRIDGE=1
+# Tests talk to loopback only; never let an AWS SDK ask EC2 instance metadata.
+export AWS_EC2_METADATA_DISABLED=true
 unset DISPLAY WAYLAND_DISPLAY
 start=$(date +%s)
 cargo build --locked --workspace --all-targets

@@ -509,3 +509,37 @@ fn checksum_headers_go_only_where_the_provider_takes_them() {
     let r = run_with(&custom, Ok(key("a", "b")), &fast());
     assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
 }
+
+#[test]
+fn aws_profile_with_credential_process() {
+    // The profile source is resolved by aws-config exactly as the AWS CLI
+    // would; credential_process runs a real program that prints the keys.
+    let moto = Moto::start();
+    let w = moto.user("writer");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '{{\"Version\": 1, \"AccessKeyId\": \"{}\", \"SecretAccessKey\": \"{}\"}}'\n",
+            w.access_key_id, w.secret_access_key
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, format!("[profile chute-test]\nregion = us-east-1\ncredential_process = {}\n", script.display())).unwrap();
+    // Only this test resolves profiles, so pointing the process at these files is safe.
+    std::env::set_var("AWS_CONFIG_FILE", &config);
+    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("credentials"));
+    let s = settings(ProviderKind::Aws, &moto.endpoint(), "reports", "incoming/");
+    let r = run(&s, Auth::Profile("chute-test".into()));
+    assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
+    assert!(r.steps[0].detail.contains("chute-test"));
+
+    let r = run(&s, Auth::Profile("no-such-profile".into()));
+    failed_at(&r, StepId::Credentials);
+    let d = finding(&r, "profile_credentials_failed");
+    assert!(d.what_happened.contains("no-such-profile"), "{}", d.what_happened);
+    assert!(d.fix.contains("aws sso login --profile no-such-profile"));
+}

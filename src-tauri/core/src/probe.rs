@@ -266,6 +266,18 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
     let t = p.start(StepId::Credentials);
     let auth = match auth {
         Ok(a) => {
+            if let Auth::Profile(profile) = &a {
+                if let Err(why) = s3::check_profile(profile).await {
+                    let mut ev = p.evidence(StepId::Credentials);
+                    ev.detail = Some(why.clone());
+                    let d = Diagnosis::new("profile_credentials_failed", Level::Error, format!("The AWS profile `{profile}` gave no credentials"))
+                        .happened(format!("Resolving the profile failed: {why}."))
+                        .cause("The profile is not in ~/.aws/config or ~/.aws/credentials, its SSO session has expired, its role cannot be assumed, or its credential_process failed.")
+                        .fix(format!("Check the profile with `aws sts get-caller-identity --profile {profile}`; for SSO run `aws sso login --profile {profile}`."))
+                        .evidence(ev);
+                    return Err(p.fail(StepId::Credentials, t, d));
+                }
+            }
             let detail = match &a {
                 Auth::Static(c) => format!("access key {}", c.masked_key_id()),
                 Auth::Profile(name) => format!("AWS profile `{name}`"),

@@ -82,12 +82,12 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
     let retry = RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1));
     let mut b = match auth {
         Auth::Profile(profile) => {
-            let sdk = aws_config::defaults(BehaviorVersion::latest())
-                .profile_name(profile)
-                .region(region.clone())
-                .load()
-                .await;
-            aws_sdk_s3::config::Builder::from(&sdk)
+            // Only the profile files: static keys, assume-role, SSO and
+            // credential_process, as the AWS CLI resolves them. Not the default
+            // chain, whose fallbacks (environment, EC2 instance metadata) would
+            // pick up other credentials or reach out to 169.254.169.254.
+            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
+            aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).credentials_provider(provider)
         }
         Auth::Static(c) => aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).credentials_provider(
             SdkCredentials::new(
@@ -115,6 +115,24 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
         b = b.time_source(OffsetClock(opts.clock_offset_secs));
     }
     aws_sdk_s3::Client::from_conf(b.build())
+}
+
+/// Resolve a profile's credentials now (SSO, assume-role, credential_process
+/// all run here), so a broken profile is reported as such, not as a failed
+/// request later. The error text is aws-config's, secrets never in it.
+pub async fn check_profile(profile: &str) -> Result<(), String> {
+    use aws_sdk_s3::config::ProvideCredentials;
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| {
+        let mut s = e.to_string();
+        let mut cur = std::error::Error::source(&e);
+        while let Some(c) = cur {
+            s.push_str(": ");
+            s.push_str(&c.to_string());
+            cur = c.source();
+        }
+        s
+    })
 }
 
 /// The URL a request for `bucket` goes to, as the client will address it
