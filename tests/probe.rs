@@ -543,3 +543,21 @@ fn aws_profile_with_credential_process() {
     assert!(d.what_happened.contains("no-such-profile"), "{}", d.what_happened);
     assert!(d.fix.contains("aws sso login --profile no-such-profile"));
 }
+
+#[test]
+fn scripted_internal_error_and_put_not_implemented() {
+    let server = Scripted::start(|_| (500, "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"));
+    let s = settings(ProviderKind::Minio, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::HeadBucket);
+    let d = finding(&r, "server_error");
+    assert_eq!(d.evidence.http_status, Some(500));
+    assert_eq!(d.evidence.request_id.as_deref(), Some("SCRIPTED-REQ-1"), "the request id is kept for support");
+
+    // A web app that answers HEAD but has no PUT: 501, as http.server does.
+    let server = Scripted::start(|req| if req.method == "PUT" { (501, "<html>Unsupported method ('PUT')</html>") } else { (200, "") });
+    let s = settings(ProviderKind::Minio, &server.endpoint(), "reports", "incoming/");
+    let r = run_with(&s, Ok(key("a", "b")), &fast());
+    failed_at(&r, StepId::PutObject);
+    finding(&r, "not_s3_server");
+}
