@@ -110,6 +110,8 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     failed_at(&r, StepId::HeadBucket);
     let d = finding(&r, "unknown_access_key");
     assert_eq!(d.evidence.s3_code.as_deref(), Some("InvalidAccessKeyId"));
+    let step_json = serde_json::to_value(StepId::HeadBucket).unwrap();
+    assert_eq!(d.evidence.step.as_deref(), step_json.as_str(), "evidence names the step by its id");
     assert_eq!(d.evidence.http_status, Some(403));
 
     // Right key, wrong secret.

@@ -31,7 +31,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Add, list, show, edit, remove, duplicate and import destinations.
+    /// Add, list, show, edit, remove, duplicate, import and test destinations.
     #[command(subcommand, visible_alias = "dest")]
     Destination(DestinationCommand),
 }
@@ -69,6 +69,26 @@ pub enum DestinationCommand {
     },
     /// Import connection settings from AWS profiles or rclone remotes.
     Import(ImportArgs),
+    /// Test the connection: a saved destination, or unsaved settings given as for `add`.
+    #[command(
+        long_about = "Test the connection, step by step: credentials, DNS, TCP, TLS, the server's answer, \
+                      the bucket, writing and deleting a small probe object under the prefix. Each problem found \
+                      is explained with its likely cause and fix.\n\n\
+                      `chute destination test NAME` tests a saved destination; flags given with NAME test it \
+                      with those changes, without saving them. Without NAME, the flags of `add` describe unsaved \
+                      settings to test (--name is optional then).\n\n\
+                      Exit codes: 0 passed (or passed with warnings), 1 failed, 2 invalid input."
+    )]
+    Test(TestArgs),
+    /// List a destination's stored connection tests, newest first.
+    Probes {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+        /// How many to show.
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+    },
 }
 
 fn parse_provider(s: &str) -> Result<ProviderKind, String> {
@@ -158,6 +178,30 @@ pub struct OptionArgs {
 }
 
 impl OptionArgs {
+    /// True when none of the options was given.
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.region,
+            &self.endpoint,
+            &self.account_id,
+            &self.prefix,
+            &self.key_template,
+            &self.storage_class,
+            &self.acl,
+            &self.cache_control,
+            &self.content_disposition,
+            &self.content_encoding,
+            &self.content_language,
+            &self.expires,
+            &self.content_type,
+        ]
+        .iter()
+        .all(|o| o.is_none())
+            && self.path_style.is_none()
+            && self.meta.is_empty()
+            && self.tag.is_empty()
+    }
+
     /// Apply the options that were given to `s`.
     pub fn apply(&self, s: &mut Settings) {
         let set = |field: &mut String, v: &Option<String>| {
@@ -246,6 +290,45 @@ pub struct EditArgs {
     /// Validate only: print the problems and save nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A saved destination's name (ignoring case) or id. Without it, the flags describe unsaved settings.
+    #[arg(value_name = "NAME-OR-ID")]
+    pub target: Option<String>,
+    /// Also read the probe object back and compare it with what was written.
+    #[arg(long)]
+    pub read_back: bool,
+    /// Apply the one-click fixes the test finds to the saved destination, then test again.
+    #[arg(long, requires = "target")]
+    pub apply_fix: bool,
+    /// Name (optional, unused: accepted so an `add` command line can be tested as is; nothing is saved).
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// aws, r2, minio, b2, tigris or custom (required without NAME-OR-ID).
+    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    pub provider: Option<ProviderKind>,
+    /// The bucket's name (required without NAME-OR-ID).
+    #[arg(long, value_name = "B")]
+    pub bucket: Option<String>,
+    #[command(flatten)]
+    pub options: OptionArgs,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+impl TestArgs {
+    /// True when any setting or credential flag was given (a draft, not the saved destination as is).
+    pub fn has_settings(&self) -> bool {
+        self.name.is_some()
+            || self.provider.is_some()
+            || self.bucket.is_some()
+            || !self.options.is_empty()
+            || self.credentials.access_key_id.is_some()
+            || self.credentials.profile.is_some()
+            || self.credentials.no_credentials
+    }
 }
 
 #[derive(Debug, Args)]

@@ -35,6 +35,21 @@ pub enum StepId {
 }
 
 impl StepId {
+    /// The id as it is serialized (`head_bucket`), for evidence and logs.
+    pub fn id(self) -> &'static str {
+        match self {
+            StepId::Credentials => "credentials",
+            StepId::Resolve => "resolve",
+            StepId::Connect => "connect",
+            StepId::Tls => "tls",
+            StepId::Reach => "reach",
+            StepId::HeadBucket => "head_bucket",
+            StepId::PutObject => "put_object",
+            StepId::DeleteObject => "delete_object",
+            StepId::ReadBack => "read_back",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             StepId::Credentials => "Credentials",
@@ -132,7 +147,7 @@ struct Stop;
 
 impl<'a> Probe<'a> {
     fn evidence(&self, step: StepId) -> Evidence {
-        Evidence { step: Some(format!("{step:?}").to_lowercase()), ..self.base.clone() }
+        Evidence { step: Some(step.id().into()), ..self.base.clone() }
     }
 
     fn start(&mut self, id: StepId) -> Instant {
