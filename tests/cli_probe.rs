@@ -1,0 +1,506 @@
+//! `chute destination test` and `probes` against real servers: moto,
+//! s3s-fs, and private network namespaces for DNS failures (no query leaves
+//! them). No mocks.
+
+mod cli_support;
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use cli_support::*;
+use common::servers::{free_port, Moto, S3sFs, S3S_KEY, S3S_SECRET};
+use common::Keyring;
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------
+// `chute destination test`: the connection test, against real servers.
+
+
+/// Private network namespaces need root (CAP_SYS_ADMIN); say so and skip without it.
+fn namespaces_available(test: &str) -> bool {
+    match Command::new("unshare").args(["-n", "true"]).stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(s) if s.success() => true,
+        other => {
+            eprintln!(
+                "SKIPPED {test}: `unshare -n true` failed ({other:?}). This test runs chute in a private network \
+                 namespace so no DNS query leaves the machine; that needs root (CAP_SYS_ADMIN)."
+            );
+            false
+        }
+    }
+}
+
+fn no_bus() -> World {
+    World::new("unix:path=/nonexistent/chute-test-bus")
+}
+
+fn step<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["steps"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("no step {id}: {r:#}"))
+}
+
+fn finding<'a>(r: &'a Value, code: &str) -> &'a Value {
+    r["findings"].as_array().unwrap().iter().find(|f| f["code"] == code).unwrap_or_else(|| panic!("no finding {code}: {r:#}"))
+}
+
+fn statuses(r: &Value) -> Vec<(String, String)> {
+    r["steps"].as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap().into(), s["status"].as_str().unwrap().into())).collect()
+}
+
+/// Every step after `failed` was skipped.
+fn skipped_after(r: &Value, failed: &str) {
+    let st = statuses(r);
+    let at = st.iter().position(|(id, _)| id == failed).unwrap_or_else(|| panic!("no step {failed}: {r:#}"));
+    assert_eq!(st[at].1, "failed", "{r:#}");
+    for (id, status) in &st[at + 1..] {
+        assert_eq!(status, "skipped", "{id} after {failed}: {r:#}");
+    }
+}
+
+/// A draft test on moto as `add` would take it: `test --provider aws … --access-key-id ID --secret-stdin`.
+fn moto_draft(moto: &Moto, bucket: &str, key_id: &str, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "--json", "destination", "test", "--provider", "aws", "--bucket", bucket, "--endpoint", &moto.endpoint(), "--path-style",
+        "--region", "us-east-1", "--prefix", "incoming/", "--access-key-id", key_id, "--secret-stdin",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// The human report's final line.
+fn last_line(r: &Run) -> &str {
+    r.stdout.lines().last().unwrap_or_default()
+}
+
+#[test]
+fn test_passes_on_s3s_fs_and_is_remembered() {
+    let fs = S3sFs::start();
+    let k = Keyring::start();
+    let w = World::with_keyring(&k);
+    let endpoint = fs.endpoint();
+    let settings = ["--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--prefix", "incoming/"];
+    let mut add = vec!["destination", "add", "--name", "Files"];
+    add.extend(settings);
+    add.extend(["--access-key-id", S3S_KEY, "--secret-stdin"]);
+    w.json(&add, Some(S3S_SECRET)).ok();
+    assert_eq!(w.json(&["destination", "show", "Files"], None).ok().json()["last_probe"], Value::Null);
+    let none = w.run(&["destination", "probes", "Files"], None).ok();
+    assert!(none.stdout.contains("has not been tested yet"), "{}", none.stdout);
+
+    let r = w.json(&["destination", "test", "Files"], None).ok().json();
+    assert_eq!(r["outcome"], "passed", "{r:#}");
+    let ids: Vec<String> = statuses(&r).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["credentials", "resolve", "connect", "tls", "reach", "head_bucket", "put_object", "delete_object"]);
+    for (id, status) in statuses(&r) {
+        assert_eq!(status, if id == "tls" { "skipped" } else { "passed" }, "{id}: {r:#}");
+    }
+    assert_eq!(step(&r, "tls")["detail"], "plain http://");
+    assert_eq!(r["findings"], Value::Array(vec![]));
+    assert_eq!(r["endpoint"], format!("{endpoint}/reports"));
+    let key = r["probe_key"].as_str().unwrap();
+    assert!(key.starts_with("incoming/chute-probe-"), "{key}");
+    assert!(fs.object_paths("reports").is_empty(), "probe object left: {:?}", fs.object_paths("reports"));
+
+    // For people: a line per step as it finishes, then the outcome.
+    let human = w.run(&["destination", "test", "files", "--read-back"], None).ok();
+    let lines: Vec<&str> = human.stdout.lines().collect();
+    assert!(lines[0].starts_with("Testing \"Files\": "), "{}", human.stdout);
+    for label in ["Credentials", "Resolve host", "Connect", "Server answers", "Bucket (HeadBucket)", "Write probe object", "Read back", "Delete probe object"] {
+        assert!(lines.iter().any(|l| l.starts_with(&format!("  ✓ {label} ")) && l.contains(" ms")), "{label}:\n{}", human.stdout);
+    }
+    assert!(lines.iter().any(|l| l.starts_with("  – TLS handshake ") && l.contains("skipped")), "{}", human.stdout);
+    assert!(last_line(&human).starts_with("Passed in ") && last_line(&human).ends_with(" ms."), "{}", human.stdout);
+    assert!(human.stderr.is_empty(), "{}", human.stderr);
+
+    // Both tests are stored, newest first.
+    let ps = w.json(&["destination", "probes", "Files"], None).ok().json();
+    let ps = ps.as_array().unwrap();
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(ps.iter().all(|p| p["report"]["outcome"] == "passed"));
+    assert_eq!(step(&ps[0]["report"], "read_back")["status"], "passed", "newest first");
+    assert_eq!(ps[1]["report"]["probe_key"], key);
+    assert_eq!(w.json(&["destination", "probes", "Files", "--limit", "1"], None).ok().json().as_array().unwrap().len(), 1);
+    let table = w.run(&["destination", "probes", "Files"], None).ok();
+    let rows: Vec<&str> = table.stdout.lines().collect();
+    assert!(rows[0].starts_with("TIME") && rows[0].contains("OUTCOME") && rows[0].contains("DURATION"), "{}", table.stdout);
+    assert_eq!(rows.len(), 3, "{}", table.stdout);
+    assert!(rows[1..].iter().all(|l| l.contains(" UTC  passed  ")), "{}", table.stdout);
+    assert_eq!(w.json(&["destination", "show", "Files"], None).ok().json()["last_probe"]["outcome"], "passed");
+    let shown = w.run(&["destination", "show", "Files"], None).ok();
+    assert!(shown.stdout.lines().any(|l| l.starts_with("Last test:") && l.contains(" passed, ")), "{}", shown.stdout);
+
+    // The same settings tested before saving, with add's flags (the name may even be taken):
+    // nothing saved, nothing attached to "Files".
+    let mut draft = vec!["destination", "test", "--name", "Files"];
+    draft.extend(settings);
+    draft.extend(["--access-key-id", S3S_KEY, "--secret-stdin"]);
+    let mut json = vec!["--json"];
+    json.extend(&draft);
+    let r = w.run(&json, Some(S3S_SECRET)).ok().json();
+    assert_eq!(r["outcome"], "passed", "{r:#}");
+    let human = w.run(&draft, Some(&format!("{S3S_SECRET}\n"))).ok();
+    assert!(human.stdout.starts_with("Testing unsaved settings: "), "{}", human.stdout);
+    assert!(last_line(&human).starts_with("Passed in "), "{}", human.stdout);
+    assert_eq!(w.json(&["destination", "probes", "Files"], None).ok().json().as_array().unwrap().len(), 2);
+    assert_eq!(w.list().len(), 1);
+    assert_eq!(items(&k), 1);
+    assert!(fs.object_paths("reports").is_empty());
+    w.assert_nowhere(S3S_SECRET);
+}
+
+#[test]
+fn test_finds_the_wrong_region_and_apply_fix_corrects_it() {
+    let moto = Moto::start();
+    let k = Keyring::start();
+    let w = World::with_keyring(&k);
+    let writer = moto.user("writer");
+    let endpoint = moto.endpoint();
+    let add = [
+        "destination", "add", "--name", "EU", "--provider", "aws", "--bucket", "eu-reports", "--endpoint", &endpoint,
+        "--path-style", "--region", "us-east-1", "--prefix", "incoming/", "--access-key-id", &writer.access_key_id, "--secret-stdin",
+    ];
+    w.json(&add, Some(&writer.secret_access_key)).ok();
+
+    let run = w.json(&["destination", "test", "EU"], None);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let r = run.json();
+    assert_eq!(r["outcome"], "failed");
+    let f = finding(&r, "wrong_region");
+    assert_eq!(f["level"], "error");
+    assert_eq!(f["apply"]["field"], "region");
+    assert_eq!(f["apply"]["value"], "eu-west-1");
+    assert_eq!(f["evidence"]["bucket_region"], "eu-west-1");
+    for field in ["title", "what_happened", "likely_cause", "fix"] {
+        assert!(!f[field].as_str().unwrap().is_empty(), "{field}: {f:#}");
+    }
+
+    // For people: the finding as a block, and how to apply its fix.
+    let human = w.run(&["destination", "test", "EU"], None);
+    assert_eq!(human.code, 1);
+    let out = &human.stdout;
+    assert!(out.contains("\nError: The bucket is in eu-west-1, not us-east-1 [wrong_region]\n"), "{out}");
+    for part in ["  What happened: ", "  Likely cause:  ", "  Fix:           Set the region to `eu-west-1`.", "    Bucket region: eu-west-1", "    Addressing:    path-style"] {
+        assert!(out.contains(part), "{part:?} missing:\n{out}");
+    }
+    assert!(out.contains("  One-click fix: Use eu-west-1 (run again with --apply-fix)\n"), "{out}");
+    assert!(last_line(&human).starts_with("Failed in "), "{out}");
+
+    // Testing the change without saving it: passes, and the destination keeps its region.
+    let r = w.json(&["destination", "test", "EU", "--region", "eu-west-1"], None).ok().json();
+    assert_eq!(r["outcome"], "passed", "{r:#}");
+    assert_eq!(w.json(&["destination", "show", "EU"], None).ok().json()["region"], "us-east-1");
+    // Unsaved settings get the flag to use instead.
+    let draft = moto_draft(&moto, "eu-reports", &writer.access_key_id, &[]);
+    let human = w.run(&strs(&draft)[1..], Some(&writer.secret_access_key));
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("  One-click fix: Use eu-west-1 (test again with --region eu-west-1)\n"), "{}", human.stdout);
+
+    // --apply-fix: change the region, test again.
+    let fixed = w.json(&["destination", "test", "EU", "--apply-fix"], None).ok().json();
+    assert_eq!(fixed["before"]["outcome"], "failed");
+    let applied = fixed["applied"].as_array().unwrap();
+    assert_eq!(applied.len(), 1, "{fixed:#}");
+    assert_eq!((applied[0]["field"].as_str(), applied[0]["value"].as_str()), (Some("region"), Some("eu-west-1")));
+    assert_eq!(fixed["after"]["outcome"], "passed", "{fixed:#}");
+    let shown = w.json(&["destination", "show", "EU"], None).ok().json();
+    assert_eq!(shown["region"], "eu-west-1");
+    assert_eq!(shown["credentials"]["kind"], "keychain", "the keys are kept");
+    assert_eq!(shown["last_probe"]["outcome"], "passed");
+    // Nothing left to fix.
+    let again = w.run(&["destination", "test", "EU", "--apply-fix"], None).ok();
+    assert!(again.stdout.contains("Nothing to apply"), "{}", again.stdout);
+    let again = w.json(&["destination", "test", "EU", "--apply-fix"], None).ok().json();
+    assert_eq!((again["applied"].as_array().map(Vec::len), &again["after"]), (Some(0), &Value::Null), "{again:#}");
+
+    // The same for people, after putting the wrong region back.
+    w.json(&["destination", "edit", "EU", "--region", "us-east-1"], None).ok();
+    let human = w.run(&["destination", "test", "EU", "--apply-fix"], None).ok();
+    let out = &human.stdout;
+    assert!(out.contains("[wrong_region]") && out.contains("  One-click fix: Use eu-west-1\n"), "{out}");
+    assert!(out.contains("Applied to \"EU\":\n  region: us-east-1 → eu-west-1 (Use eu-west-1)\n"), "{out}");
+    assert_eq!(out.matches("Testing \"EU\": ").count(), 2, "{out}");
+    assert!(last_line(&human).starts_with("Passed in "), "{out}");
+    assert_eq!(w.json(&["destination", "show", "EU"], None).ok().json()["region"], "eu-west-1");
+
+    let ps = w.json(&["destination", "probes", "EU", "--limit", "50"], None).ok().json();
+    let ps = ps.as_array().unwrap();
+    assert_eq!(ps[0]["report"]["outcome"], "passed");
+    assert!(ps.iter().any(|p| p["report"]["findings"].as_array().unwrap().iter().any(|f| f["code"] == "wrong_region")));
+    let table = w.run(&["destination", "probes", "EU"], None).ok();
+    assert!(table.stdout.lines().any(|l| l.contains(" failed ") && l.contains("wrong_region: The bucket is in eu-west-1")), "{}", table.stdout);
+    w.assert_nowhere(&writer.secret_access_key);
+}
+
+#[test]
+fn test_write_denied_comes_with_the_policy_to_attach() {
+    let moto = Moto::start();
+    let w = no_bus();
+    let user = moto.user("other-prefix");
+    let args = moto_draft(&moto, "reports", &user.access_key_id, &[]);
+    let run = w.run(&strs(&args), Some(&user.secret_access_key));
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let r = run.json();
+    assert_eq!(step(&r, "head_bucket")["status"], "passed");
+    skipped_after(&r, "put_object");
+    let f = finding(&r, "write_denied");
+    assert_eq!(f["evidence"]["http_status"], 403);
+    let policy = f["policy"].as_str().expect("a policy");
+    assert!(policy.contains("arn:aws:s3:::reports/incoming/*") && policy.contains("s3:PutObject"), "{policy}");
+    let _: Value = serde_json::from_str(policy).expect("the policy is JSON");
+
+    let human = w.run(&strs(&args)[1..], Some(&user.secret_access_key));
+    assert_eq!(human.code, 1);
+    let out = &human.stdout;
+    assert!(out.contains("  ✗ Write probe object "), "{out}");
+    assert!(out.contains("[write_denied]") && out.contains("    HTTP status: 403"), "{out}");
+    assert!(out.contains("  Policy (the least these credentials need):\n    {\n"), "{out}");
+    assert!(out.contains("\"arn:aws:s3:::reports/incoming/*\""), "{out}");
+    assert!(moto.keys("reports", "").is_empty());
+    w.assert_nowhere(&user.secret_access_key);
+}
+
+#[test]
+fn test_explains_keys_buckets_and_scoped_tokens_on_moto() {
+    let moto = Moto::start();
+    let w = no_bus();
+    let writer = moto.user("writer");
+    let admin = moto.user("admin");
+
+    // A made-up access key.
+    let r = w.run(&strs(&moto_draft(&moto, "reports", "AKIAZZZZZZZZZZZZZZZZ", &[])), Some(SECRET));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = r.json();
+    finding(&r, "unknown_access_key");
+    skipped_after(&r, "head_bucket");
+
+    // The writer's key with a wrong secret.
+    let r = w.run(&strs(&moto_draft(&moto, "reports", &writer.access_key_id, &[])), Some(SECRET));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = r.json();
+    let f = finding(&r, "wrong_secret");
+    assert_eq!(f["evidence"]["s3_code"], "SignatureDoesNotMatch", "{f:#}");
+
+    // No such bucket (asked by a user allowed to see every bucket).
+    let r = w.run(&strs(&moto_draft(&moto, "nope-nope", &admin.access_key_id, &[])), Some(&admin.secret_access_key));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = r.json();
+    let f = finding(&r, "bucket_not_found");
+    assert!(f["title"].as_str().unwrap().contains("nope-nope"), "{f:#}");
+    skipped_after(&r, "head_bucket");
+
+    // An object-only token: the bucket is invisible, writing works.
+    let user = moto.user("object-only");
+    let r = w.run(&strs(&moto_draft(&moto, "reports", &user.access_key_id, &[])), Some(&user.secret_access_key)).ok().json();
+    assert_eq!(r["outcome"], "warnings", "{r:#}");
+    assert_eq!(finding(&r, "head_bucket_denied")["level"], "info");
+    assert_eq!(step(&r, "head_bucket")["status"], "warning");
+    assert_eq!(step(&r, "put_object")["status"], "passed");
+    assert_eq!(step(&r, "delete_object")["status"], "passed");
+    let human = w.run(&strs(&moto_draft(&moto, "reports", &user.access_key_id, &[]))[1..], Some(&user.secret_access_key)).ok();
+    assert!(human.stdout.contains("  ! Bucket (HeadBucket) ") && human.stdout.contains("\nNote: "), "{}", human.stdout);
+    assert!(last_line(&human).starts_with("Passed with warnings in "), "{}", human.stdout);
+
+    // A user that may write but not delete: the probe object stays, and the report says where.
+    let user = moto.user("no-delete");
+    let r = w.run(&strs(&moto_draft(&moto, "reports", &user.access_key_id, &[])), Some(&user.secret_access_key)).ok().json();
+    assert_eq!(r["outcome"], "warnings", "{r:#}");
+    let f = finding(&r, "probe_left_behind");
+    assert_eq!(f["level"], "warning");
+    let key = r["probe_key"].as_str().unwrap();
+    assert!(f["what_happened"].as_str().unwrap().contains(key) && f["fix"].as_str().unwrap().contains(key), "{f:#}");
+    assert_eq!(step(&r, "delete_object")["status"], "warning");
+    assert!(moto.keys("reports", "incoming/").contains(&key.to_string()), "{:?} lacks {key}", moto.keys("reports", "incoming/"));
+
+    for secret in [SECRET, &writer.secret_access_key, &admin.secret_access_key, &moto.user("object-only").secret_access_key, &user.secret_access_key] {
+        w.assert_nowhere(secret);
+    }
+}
+
+#[test]
+fn test_host_not_found_without_dns_leaving_the_machine() {
+    if !namespaces_available("test_host_not_found_without_dns_leaving_the_machine") {
+        return;
+    }
+    let w = no_bus();
+    let draft = [
+        "destination", "test", "--provider", "custom", "--bucket", "reports", "--endpoint", "https://s3.does-not-exist.example",
+        "--access-key-id", KEY_ID, "--secret-stdin",
+    ];
+    let mut json = vec!["--json"];
+    json.extend(draft);
+    let runs = w.in_netns("", &[(&json, Some(SECRET)), (&draft, Some(SECRET))]);
+    assert_eq!(runs[0].code, 1, "{}\n{}", runs[0].stdout, runs[0].stderr);
+    let r = runs[0].json();
+    assert_eq!(step(&r, "credentials")["status"], "passed");
+    skipped_after(&r, "resolve");
+    let f = finding(&r, "host_not_found");
+    assert!(f["title"].as_str().unwrap().contains("does-not-exist.example"), "{f:#}");
+    assert!(f["evidence"]["detail"].as_str().is_some_and(|d| !d.is_empty()), "{f:#}");
+    assert!(r["duration_ms"].as_u64().unwrap() < 5000, "the lookup failed at once: {r:#}");
+    let human = &runs[1];
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("  ✗ Resolve host ") && human.stdout.contains("[host_not_found]"), "{}", human.stdout);
+    assert!(last_line(human).starts_with("Failed in "), "{}", human.stdout);
+    w.assert_nowhere(SECRET);
+}
+
+#[test]
+fn test_path_style_needed_is_found_and_fixed_in_a_private_network() {
+    if !namespaces_available("test_path_style_needed_is_found_and_fixed_in_a_private_network") {
+        return;
+    }
+    let k = Keyring::start();
+    let w = World::with_keyring(&k);
+    let port = free_port();
+    let endpoint = format!("http://localhost:{port}");
+    let add = [
+        "destination", "add", "--name", "Local", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint,
+        "--path-style=false", "--prefix", "incoming/", "--access-key-id", S3S_KEY, "--secret-stdin",
+    ];
+    let saved = w.json(&add, Some(S3S_SECRET)).ok().json();
+    assert_eq!(saved["destination"]["path_style"], false);
+
+    // s3s-fs inside the namespace, on its loopback.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir(root.path().join("reports")).unwrap();
+    let s3s = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| h.join(".cargo/bin/s3s-fs"))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "s3s-fs".into());
+    let setup = format!(
+        "{s3s} --host 127.0.0.1 --port {port} --access-key {key} --secret-key {secret} --domain localhost:{port} {root} >/dev/null 2>&1 &\n\
+         S3S=$!\n\
+         trap 'kill $S3S 2>/dev/null; wait $S3S 2>/dev/null' EXIT\n\
+         i=0\n\
+         until ss -Hltn 'sport = :{port}' | grep -q .; do\n\
+           i=$((i+1)); if [ $i -gt 300 ]; then echo 's3s-fs did not listen' >&2; exit 92; fi\n\
+           sleep 0.1\n\
+         done",
+        s3s = sh_quote(&s3s),
+        key = sh_quote(S3S_KEY),
+        secret = sh_quote(S3S_SECRET),
+        root = sh_quote(&root.path().display().to_string()),
+    );
+    let runs = w.in_netns(
+        &setup,
+        &[
+            (&["--json", "destination", "test", "Local"], None),
+            (&["destination", "test", "Local"], None),
+            (&["--json", "destination", "test", "Local", "--apply-fix"], None),
+        ],
+    );
+    let (first, human, fixed) = (&runs[0], &runs[1], &runs[2]);
+    assert_eq!(first.code, 1, "{}\n{}", first.stdout, first.stderr);
+    let r = first.json();
+    assert_eq!(r["addressing"], "virtual-hosted");
+    skipped_after(&r, "resolve");
+    let f = finding(&r, "path_style_needed");
+    assert_eq!((f["apply"]["field"].as_str(), f["apply"]["value"].as_str()), (Some("path_style"), Some("true")), "{f:#}");
+    assert!(f["what_happened"].as_str().unwrap().contains("reports.localhost"), "{f:#}");
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("[path_style_needed]") && human.stdout.contains("One-click fix: Use path-style (run again with --apply-fix)"), "{}", human.stdout);
+
+    assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
+    let fx = fixed.json();
+    assert_eq!(fx["before"]["outcome"], "failed");
+    assert_eq!(fx["applied"][0]["field"], "path_style");
+    assert_eq!(fx["applied"][0]["value"], "true");
+    assert_eq!(fx["after"]["outcome"], "passed", "{fx:#}");
+    assert_eq!(fx["after"]["addressing"], "path-style");
+    assert_eq!(step(&fx["after"], "resolve")["status"], "passed");
+    assert_eq!(w.json(&["destination", "show", "Local"], None).ok().json()["path_style"], true);
+    w.assert_nowhere(S3S_SECRET);
+}
+
+#[test]
+fn test_without_a_keychain_runs_no_network_step() {
+    let k = Keyring::start();
+    let w = World::with_keyring(&k);
+    let endpoint = format!("http://127.0.0.1:{}", free_port());
+    let add = [
+        "destination", "add", "--name", "Reports", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint,
+        "--access-key-id", KEY_ID, "--secret-stdin",
+    ];
+    w.json(&add, Some(SECRET)).ok();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("unix:path={}", dir.path().join("no-such-bus").display());
+    let run = |args: &[&str]| {
+        let mut cmd = w.command(args);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &missing);
+        w.spawn(cmd, format!("{args:?} (no keychain)"), None)
+    };
+    let r = run(&["--json", "destination", "test", "Reports"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let r = r.json();
+    assert_eq!(r["outcome"], "failed");
+    assert_eq!(r["steps"][0]["id"], "credentials");
+    skipped_after(&r, "credentials");
+    assert_eq!(r["findings"].as_array().unwrap().len(), 1, "{r:#}");
+    let f = finding(&r, "keychain_unavailable");
+    assert!(f["fix"].as_str().unwrap().contains("Secret Service"), "{f:#}");
+    let human = run(&["destination", "test", "Reports"]);
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("  ✗ Credentials ") && human.stdout.contains("[keychain_unavailable]"), "{}", human.stdout);
+    assert!(human.stdout.contains("  – Resolve host ") && human.stdout.contains("  – Delete probe object "), "{}", human.stdout);
+    // With the keychain back, the report is about the network instead.
+    let r = w.json(&["destination", "test", "Reports"], None);
+    assert_eq!(r.code, 1);
+    finding(&r.json(), "connection_refused");
+    w.assert_nowhere(SECRET);
+}
+
+#[test]
+fn test_refused_connections_and_bad_requests() {
+    let w = no_bus();
+    let port = free_port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let draft = ["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--no-credentials"];
+    let mut json = vec!["--json"];
+    json.extend(draft);
+    let r = w.run(&json, None);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let r = r.json();
+    skipped_after(&r, "connect");
+    let f = finding(&r, "connection_refused");
+    assert!(f["evidence"]["detail"].as_str().unwrap().contains(&port.to_string()), "{f:#}");
+    let human = w.run(&draft, None);
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.contains("  ✗ Connect ") && human.stdout.contains("Error: The server refused the connection [connection_refused]"), "{}", human.stdout);
+    // Settings warnings the test did not report go to stderr.
+    assert!(human.stderr.contains("warning [credentials] "), "{}", human.stderr);
+
+    // Nothing to test.
+    let e = w.json(&["destination", "test"], None).error(2, "usage");
+    assert!(e["fix"].as_str().unwrap().contains("--provider"), "{e}");
+    assert_eq!(w.run(&["destination", "test"], None).code, 2);
+    w.json(&["destination", "test", "--provider", "minio"], None).error(2, "usage");
+    // --apply-fix needs a saved destination.
+    w.json(&["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--no-credentials", "--apply-fix"], None)
+        .error(2, "usage");
+    // Unsaved settings are validated as `add` validates them, and need credentials.
+    let e = w
+        .json(&["destination", "test", "--provider", "minio", "--bucket", "Bad_Bucket", "--endpoint", &endpoint, "--no-credentials"], None)
+        .error(2, "invalid_destination");
+    assert!(e["problems"].as_array().unwrap().iter().any(|p| p["code"] == "bucket_uppercase"), "{e}");
+    w.json(&["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint], None).error(2, "credentials_missing");
+    // Unknown destinations.
+    w.json(&["destination", "test", "nope"], None).error(1, "destination_not_found");
+    w.json(&["destination", "probes", "nope"], None).error(1, "destination_not_found");
+    // --apply-fix with unsaved changes is refused.
+    let mut add = vec!["destination", "add", "--name", "Saved"];
+    add.extend(&draft[2..]);
+    w.json(&add, None).ok();
+    let e = w.json(&["destination", "test", "Saved", "--region", "eu-west-1", "--apply-fix"], None).error(2, "apply_fix_with_changes");
+    assert!(e["fix"].as_str().unwrap().contains("chute destination edit"), "{e}");
+    w.json(&["destination", "probes", "Saved", "--limit", "0"], None).error(2, "usage");
+    assert!(w.json(&["destination", "probes", "Saved"], None).ok().json().as_array().unwrap().is_empty());
+}
