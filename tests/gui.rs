@@ -73,6 +73,8 @@ impl Env {
     }
 
     fn screenshot(&self, name: &str) {
+        // Let open/close animations (0.2 s at most) finish first.
+        std::thread::sleep(Duration::from_millis(350));
         // `import` on the X display; WebDriver screenshots were seen stale here.
         let path = self.artifacts.join(format!("{name}.png"));
         let ok = Command::new("import")
@@ -93,6 +95,11 @@ struct Driver {
 
 impl Driver {
     fn start(env: &Env) -> Driver {
+        Driver::start_with(env, &[])
+    }
+
+    /// With extra environment for the app, e.g. `GTK_THEME` for dark mode.
+    fn start_with(env: &Env, extra: &[(&str, &str)]) -> Driver {
         let port = free_port();
         let native = free_port();
         let home = env.home.path();
@@ -111,6 +118,7 @@ impl Driver {
             .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
             .env("NO_AT_BRIDGE", "1")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .envs(extra.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -298,4 +306,208 @@ async fn a_database_from_a_newer_version_is_explained_not_damaged() {
 fn stamp_future_database(path: &Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch("CREATE TABLE from_the_future (x); PRAGMA user_version = 42;").unwrap();
+}
+
+/// Wait until `css` is shown (page-side visibility, see `shown_text`).
+async fn wait_shown(c: &Client, css: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(text) = shown_text(c, css).await {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "`{css}` was not shown within {secs} s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An attribute of the first element matching `css`, read in the page.
+async fn attr_in_page(c: &Client, css: &str, attr: &str) -> Option<String> {
+    let v = c
+        .execute("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", vec![serde_json::json!(css), serde_json::json!(attr)])
+        .await
+        .unwrap();
+    v.as_str().map(str::to_string)
+}
+
+/// How many elements match `css` and are shown.
+async fn count_shown(c: &Client, css: &str) -> usize {
+    let v = c
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden],[inert]')).length;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    v.as_u64().unwrap_or(0) as usize
+}
+
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
+}
+
+/// Open the form and describe moto's eu-reports bucket (in eu-west-1) with
+/// the region deliberately wrong; waits until the form could be saved.
+async fn fill_eu_reports_with_the_wrong_region(c: &Client, moto: &common::servers::Moto) {
+    let writer = moto.user("writer");
+    click(c, "#add-first").await;
+    wait_for(c, "#destination-form").await;
+    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("aws").await.unwrap();
+    type_into(c, "name", "EU reports").await;
+    type_into(c, "bucket", "eu-reports").await;
+    type_into(c, "region", "us-east-1").await;
+    type_into(c, "endpoint", &moto.endpoint()).await;
+    type_into(c, "prefix", "incoming/").await;
+    type_into(c, "access_key_id", &writer.access_key_id).await;
+    type_into(c, "secret_access_key", &writer.secret_access_key).await;
+    if attr_in_page(c, "#f-path_style:checked", "id").await.is_none() {
+        click(c, "#destination-form [name=\"path_style\"]").await;
+    }
+    assert!(attr_in_page(c, "#f-path_style:checked", "id").await.is_some(), "path-style is on");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while attr_in_page(c, "#save-destination", "disabled").await.is_some() {
+        assert!(Instant::now() < deadline, "Save never became enabled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-wrong-region");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+
+    fill_eu_reports_with_the_wrong_region(&c, &moto).await;
+    click(&c, "#save-destination").await;
+    wait_gone(&c, "#destination-form").await;
+    wait_for_text(&c, ".destination-row .dest-name", "EU reports").await;
+    env.screenshot("00-listed");
+
+    // Test it from its row: the wrong region is found and explained.
+    click(&c, ".destination-row [data-action=\"test\"]").await;
+    wait_shown(&c, "#probe-panel", 10).await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    let card = wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    assert!(card.contains("eu-west-1"), "the diagnosis names the bucket's region: {card}");
+    assert_eq!(attr_in_page(&c, ".diagnosis[data-code=\"wrong_region\"]", "data-level").await.as_deref(), Some("error"));
+    env.screenshot("01-wrong-region");
+
+    // One click saves the fix and tests again.
+    click(&c, "[data-apply=\"wrong_region\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    for step in ["credentials", "connect", "reach", "head_bucket", "put_object", "delete_object"] {
+        let css = format!(".probe-step[data-step=\"{step}\"]");
+        assert!(shown_text(&c, &css).await.is_some(), "step {step} is shown");
+        assert_eq!(attr_in_page(&c, &css, "data-status").await.as_deref(), Some("passed"), "step {step}");
+    }
+    assert_eq!(count_shown(&c, ".diagnosis[data-level=\"error\"]").await, 0, "no problem is left");
+    env.screenshot("02-fixed-and-passed");
+    assert!(moto.keys("eu-reports", "incoming/").is_empty(), "the probe object was cleaned up");
+
+    // Escape closes the panel; the saved destination now says eu-west-1.
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#probe-panel").await;
+
+    // The detail view lists both tests, newest first, each openable.
+    click(&c, ".destination-row .dest-name").await;
+    wait_shown(&c, "#details-dialog", 10).await;
+    let facts = wait_shown(&c, "#details-facts", 10).await;
+    assert!(facts.contains("eu-west-1"), "the fix was saved: {facts}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count_shown(&c, "#probe-history .probe-history-item").await != 2 {
+        assert!(Instant::now() < deadline, "the detail view never listed two tests");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(attr_in_page(&c, "#probe-history li:nth-child(1) .probe-history-item", "data-outcome").await.as_deref(), Some("passed"));
+    assert_eq!(attr_in_page(&c, "#probe-history li:nth-child(2) .probe-history-item", "data-outcome").await.as_deref(), Some("failed"));
+    let older = shown_text(&c, "#probe-history li:nth-child(2) .probe-history-item").await.unwrap();
+    assert!(older.contains("eu-west-1"), "the failed test shows its first finding: {older}");
+    env.screenshot("03-details-history");
+
+    click(&c, "#probe-history li:nth-child(2) .probe-history-item").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 10).await;
+    wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    env.screenshot("04-stored-test");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_is_tested_before_saving_and_fixed_in_place() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-form-dark");
+    let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    fill_eu_reports_with_the_wrong_region(&c, &moto).await;
+
+    click(&c, "#test-connection").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    let card = wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    assert!(card.contains("eu-west-1"), "{card}");
+    click(&c, ".diagnosis[data-code=\"wrong_region\"] .diagnosis-details summary").await;
+    env.screenshot("01-form-test-failed");
+
+    // The fix goes into the form (not saved), and the form is tested again.
+    click(&c, "[data-apply=\"wrong_region\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    assert_eq!(value_of(&c, "#destination-form [name=\"region\"]").await, "eu-west-1");
+    env.screenshot("02-form-test-passed");
+
+    // Escape closes the panel only; focus goes back to the Test button.
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#probe-panel").await;
+    assert!(shown_text(&c, "#destination-form").await.is_some(), "the form stays open");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while attr_in_page(&c, "#destination-form :focus", "id").await.as_deref() != Some("test-connection") {
+        assert!(Instant::now() < deadline, "focus did not return to the Test button");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    env.screenshot("03-form-after-test");
+    assert!(shown_text(&c, ".destination-row").await.is_none(), "testing saved nothing");
+    assert!(!c.source().await.unwrap().contains(&moto.user("writer").secret_access_key), "the secret is not left in the page");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_write_comes_with_the_policy_to_attach() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-write-denied");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+
+    // other-prefix may only write under reports/other/.
+    let key = moto.user("other-prefix");
+    click(&c, "#add-first").await;
+    wait_for(&c, "#destination-form").await;
+    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("aws").await.unwrap();
+    type_into(&c, "name", "Reports").await;
+    type_into(&c, "bucket", "reports").await;
+    type_into(&c, "region", "us-east-1").await;
+    type_into(&c, "endpoint", &moto.endpoint()).await;
+    type_into(&c, "prefix", "incoming/").await;
+    type_into(&c, "access_key_id", &key.access_key_id).await;
+    type_into(&c, "secret_access_key", &key.secret_access_key).await;
+    if attr_in_page(&c, "#f-path_style:checked", "id").await.is_none() {
+        click(&c, "#destination-form [name=\"path_style\"]").await;
+    }
+    click(&c, "#test-connection").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"put_object\"]", "data-status").await.as_deref(), Some("failed"));
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("skipped"));
+    let policy = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .code-block", 10).await;
+    assert!(policy.contains("arn:aws:s3:::reports/incoming/*"), "{policy}");
+    assert!(attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-apply]", "data-apply").await.is_none(), "no one-click fix for permissions");
+    click(&c, ".diagnosis[data-code=\"write_denied\"] .diagnosis-details summary").await;
+    let details = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .evidence", 10).await;
+    assert!(details.contains("403") && details.contains("AccessDenied"), "{details}");
+    click(&c, ".diagnosis[data-code=\"write_denied\"] [data-copy=\"policy\"]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-copy=\"policy\"]", "data-copied").await.is_none() {
+        assert!(Instant::now() < deadline, "Copy policy gave no feedback");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    env.screenshot("01-write-denied");
+    c.close().await.unwrap();
 }

@@ -163,6 +163,7 @@ fn moto_wrong_region_is_flagged_with_a_fix() {
     assert_eq!(r.outcome, Outcome::Failed, "{r:#?}");
     let d = finding(&r, "wrong_region");
     assert_eq!(d.evidence.bucket_region.as_deref(), Some("eu-west-1"));
+    assert_eq!(step(&r, StepId::HeadBucket), StepStatus::Warning, "no green tick beside the finding");
     let fix = d.apply.as_ref().expect("one-click fix");
     assert_eq!((fix.field.as_str(), fix.value.as_str()), ("region", "eu-west-1"));
     s.region = fix.value.clone();

@@ -55,4 +55,20 @@ export const api = {
   importCandidates: (kind) => call('import_candidates', { kind, file: null }),
   importDestination: ({ kind, source, name, bucket, prefix }) =>
     call('import_destination', { kind, file: null, source, name, bucket, prefix }),
+  /**
+   * Run the connection test. target: {id} for a saved destination, or
+   * {settings, credentials, editingId} for the form as typed (the only call
+   * that sends a typed secret, and only when the user asked for a test).
+   * onEvent receives each step and finding as it happens.
+   */
+  testDestination: (target, onEvent, { readBack = false } = {}) => {
+    const core = window.__TAURI__ && window.__TAURI__.core;
+    const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
+    if (channel) channel.onmessage = (ev) => onEvent(ev);
+    const args = target.id
+      ? { id: target.id }
+      : { settings: target.settings, credentials: target.credentials, editing_id: target.editingId ?? null };
+    return call('test_destination', { ...args, read_back: readBack, on_event: channel });
+  },
+  listProbes: (id, limit = 20) => call('list_probes', { id, limit }),
 };

@@ -8,8 +8,10 @@ import { icons, providerMark } from './icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
 import { toast } from './toast.js';
 import { initForm, openAddForm, openEditForm } from './form.js';
-import { initList, renderList, setKeychainName } from './list.js';
+import { initList, renderList, setKeychainName, findDestination } from './list.js';
 import { initImport, openImport } from './import.js';
+import { initProbe, testSaved, showStoredProbe } from './probe.js';
+import { initDetails, openDetails, refreshDetails } from './details.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -125,7 +127,25 @@ function wire() {
   $('#import-first').addEventListener('click', imp);
   $('#retry-load').addEventListener('click', load);
 
-  initList({ onEdit: (d, opener) => canAct() && openEditForm(d, opener), reload });
+  initList({
+    onEdit: (d, opener) => canAct() && openEditForm(d, opener),
+    onTest: (d, opener) => canAct() && testSaved(d, opener),
+    onDetails: (d, opener) => canAct() && openDetails(d, opener),
+    reload,
+  });
+  initProbe({
+    reload: async (opts) => {
+      await reload(opts);
+      for (const d of state.destinations) refreshDetails(d.id);
+    },
+    onTested: (id) => refreshDetails(id),
+  });
+  initDetails({
+    find: findDestination,
+    onTest: (d, opener) => testSaved(findDestination(d.id) || d, opener),
+    onShowProbe: (d, probe, opener) => showStoredProbe(findDestination(d.id) || d, probe, opener),
+    onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
+  });
 
   document.addEventListener('keydown', (e) => {
     const mod = isMac ? e.metaKey : e.ctrlKey;

@@ -6,6 +6,7 @@ import { $, h, richText, focusSoon } from './dom.js';
 
 const openers = new WeakMap();
 const closers = new WeakMap();
+const stack = []; // open dialogs, oldest first
 
 /**
  * Open a <dialog> modally. opts.focus: element to focus first;
@@ -17,12 +18,18 @@ export function openModal(dialog, opts = {}) {
   closers.set(dialog, opts.onClose || null);
   dialog.classList.remove('is-closing');
   dialog.showModal();
+  stack.push(dialog);
   document.body.classList.add('has-modal');
   if (opts.focus) opts.focus.focus();
 }
 
 export function closeModal(dialog) {
   if (dialog.open) dialog.close();
+}
+
+/** The open dialog on top (the one opened last). */
+export function topDialog() {
+  return stack.filter((d) => d.open).pop() || null;
 }
 
 export function anyModalOpen() {
@@ -32,6 +39,7 @@ export function anyModalOpen() {
 /** Wire the close bookkeeping once per dialog. */
 export function setupDialog(dialog) {
   dialog.addEventListener('close', () => {
+    if (stack.includes(dialog)) stack.splice(stack.indexOf(dialog), 1);
     const cb = closers.get(dialog);
     closers.delete(dialog);
     if (cb) cb();
@@ -40,7 +48,9 @@ export function setupDialog(dialog) {
     openers.delete(dialog);
     const fallback = $('#add-destination');
     const target = opener && opener.isConnected && !opener.disabled ? opener : fallback;
-    if (target && !anyModalOpen()) focusSoon(target);
+    // Back to the opener, also when it sits in a dialog still open below.
+    const reachable = !anyModalOpen() || (target && target.closest('dialog[open]') === topDialog());
+    if (target && reachable) focusSoon(target);
   });
   // A click on the backdrop (outside the dialog's box) closes it, except
   // for dialogs marked data-keep-open (the form: typed work is not lost).

@@ -1,12 +1,13 @@
 // The add / edit destination form (form#destination-form in #form-dialog):
 // filling it, reading it, live validation through validate_destination,
-// one-click fixes, credentials, and saving.
+// one-click fixes, credentials, testing the connection as typed, and saving.
 
 import { api } from './api.js';
 import { $, $all, h, richText, debounce, plural, credentialSummary } from './dom.js';
 import { icon } from './icons.js';
 import { openModal } from './dialogs.js';
 import { renderProblems } from './problems.js';
+import { testForm } from './probe.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
@@ -276,7 +277,14 @@ function focusProblem(p) {
 /** Apply a problem's fix_value to fix_field (or field), then re-check. */
 function applyFix(problem) {
   const field = problem.fix_field || problem.field;
-  const value = problem.fix_value;
+  setField(field, problem.fix_value);
+  validateNow();
+  const target = form.elements[field];
+  if (target && target.focus) target.focus();
+}
+
+/** Set a field as if the user had, with what depends on it. */
+function setField(field, value) {
   const el = form.elements[field];
   if (field === 'provider') {
     form.elements.provider.value = value;
@@ -289,9 +297,46 @@ function applyFix(problem) {
   }
   state.touched.add(field);
   afterChange(field);
-  validateNow();
-  const target = form.elements[field];
-  if (target && target.focus) target.focus();
+}
+
+/* ---------- connection test ---------- */
+
+// Problems that make a connection test pointless until they are fixed.
+const CONNECTION_FIELDS = new Set([
+  'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix',
+  'access_key_id', 'secret_access_key', 'profile', 'credentials', 'keys',
+]);
+
+async function testConnection(e) {
+  const button = e.currentTarget;
+  if (state.saving) return;
+  if (scheduleValidate.pending() || !state.validated) await validateNow();
+  const blocking = errorsOf(state.problems).filter((p) => CONNECTION_FIELDS.has(p.field.split('.')[0]));
+  if (blocking.length) {
+    state.submitted = true;
+    render();
+    const status = $('#form-status', form);
+    status.dataset.tone = 'error';
+    status.replaceChildren(icon('error'), h('span', { text: `Fix ${blocking.length === 1 ? 'this' : 'these'} before testing: ${[...new Set(blocking.map((p) => LABELS[p.field] || p.field))].join(', ')}.` }));
+    focusProblem(blocking[0]);
+    return;
+  }
+  const editingId = state.editing ? state.editing.id : null;
+  testForm(
+    {
+      editingId,
+      // The typed secret leaves the page only here, when a test was asked for.
+      target: () => ({ settings: collectSettings(), credentials: collectCredentials(), editingId }),
+      apply: async (field, value) => {
+        setField(field, value);
+        await validateNow();
+      },
+      onDone: (outcome) => {
+        if (dialog.open) button.dataset.outcome = outcome;
+      },
+    },
+    button,
+  );
 }
 
 /* ---------- events ---------- */
@@ -318,6 +363,7 @@ function onEdit(e) {
     afterChange(name);
     state.touched.add(name);
   }
+  delete $('#test-connection', form).dataset.outcome; // the last test is about other settings now
   if (form.querySelector('#form-error:not([hidden])') && e.type === 'input') hideFormError();
   scheduleValidate();
 }
@@ -375,6 +421,7 @@ function reset() {
   Object.assign(state, { editing: null, keyMode: 'new', submitted: false, problems: [], validated: false, checkFailed: null, saving: false });
   state.touched = new Set();
   for (const d of $all('details', form)) d.open = false;
+  delete $('#test-connection', form).dataset.outcome;
   renderProblems(form, []);
   $('#form-body', form).scrollTop = 0;
 }
@@ -457,6 +504,7 @@ export function initForm(opts) {
     if (first) focusProblem(first);
   });
   $('#cancel-form', form).addEventListener('click', () => dialog.close());
+  $('#test-connection', form).addEventListener('click', testConnection);
   $('#toggle-secret', form).addEventListener('click', () => setSecretVisible(form.elements.secret_access_key.type === 'password'));
   $('#replace-key', form).addEventListener('click', () => {
     setKeyMode('new');

@@ -1,6 +1,6 @@
 // The destinations list (#destination-list) and the empty state
-// (#empty-state), with the row actions: edit, duplicate, pause/resume and
-// delete (after an in-app confirmation).
+// (#empty-state), with the row actions: details (the name), test, edit,
+// duplicate, pause/resume and delete (after an in-app confirmation).
 
 import { api } from './api.js';
 import { $, h, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
@@ -9,7 +9,7 @@ import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
 
 let listEl;
-let hooks = { onEdit: () => {}, reload: async () => {}, keychain: 'the system keychain' };
+let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, reload: async () => {}, keychain: 'the system keychain' };
 let current = [];
 
 function hostOf(url) {
@@ -56,7 +56,7 @@ function rowEl(d) {
       h(
         'div',
         { class: 'dest-title' },
-        h('span', { class: 'dest-name', text: d.name }),
+        h('button', { type: 'button', class: 'dest-name', dataset: { action: 'details' }, title: 'Details and recent tests', text: d.name }),
         h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'} dest-state`, text: d.active ? 'Active' : 'Paused' }),
         warnings.length
           ? h(
@@ -85,6 +85,7 @@ function rowEl(d) {
       'div',
       { class: 'dest-actions' },
       updated ? h('span', { class: 'dest-updated muted', title: new Date(d.updated_at).toLocaleString(), text: `Edited ${updated}` }) : null,
+      h('button', { type: 'button', class: 'button button--secondary button--small row-action row-action--test', dataset: { action: 'test' }, 'aria-label': `Test the connection to ${d.name}`, title: 'Test the connection' }, icon('pulse'), h('span', { text: 'Test' })),
       h('button', { type: 'button', class: 'button button--secondary button--small row-action row-action--edit', dataset: { action: 'edit' }, 'aria-label': `Edit ${d.name}` }, icon('edit'), h('span', { text: 'Edit' })),
       actionButton('duplicate', 'Duplicate', 'copy', d.name),
       actionButton('toggle', d.active ? 'Pause' : 'Resume', d.active ? 'pause' : 'play', d.name, { 'aria-pressed': null }),
@@ -130,6 +131,10 @@ export function renderList(destinations, opts = {}) {
       setTimeout(() => row.classList.remove('is-new'), 1600);
     }
   }
+}
+
+export function findDestination(id) {
+  return current.find((d) => d.id === id) || null;
 }
 
 function find(id) {
@@ -213,6 +218,8 @@ export function initList(opts) {
     const button = e.target.closest('button[data-action]');
     const action = button ? button.dataset.action : null;
     if (action === 'edit') hooks.onEdit(d, button);
+    else if (action === 'test') hooks.onTest(d, button);
+    else if (action === 'details') hooks.onDetails(d, button);
     else if (action === 'duplicate') duplicate(d, row);
     else if (action === 'toggle') toggle(d, row);
     else if (action === 'delete') remove(d, button);

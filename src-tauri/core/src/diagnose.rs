@@ -179,6 +179,9 @@ mod tests {
         let p: serde_json::Value = serde_json::from_str(&minimal_policy(&s)).unwrap();
         assert_eq!(p["Statement"][0]["Resource"][0], "arn:aws:s3:::acme/incoming/*");
         assert!(p["Statement"][0]["Action"].as_array().unwrap().iter().any(|a| a == "s3:PutObject"));
+        let text = minimal_policy(&s);
+        assert!(text.find("\"Version\"").unwrap() < text.find("\"Statement\"").unwrap(), "IAM's usual order");
+        assert!(text.find("\"Effect\"").unwrap() < text.find("\"Action\"").unwrap());
     }
 
     #[test]

@@ -341,10 +341,10 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
                 Some(r) => format!("bucket found (region {r})"),
                 None => "bucket found".to_string(),
             };
-            p.end(StepId::HeadBucket, t, StepStatus::Passed, detail);
-            if let Some(r) = out.bucket_region() {
-                check_region(p, StepId::HeadBucket, r);
-            }
+            // Some servers answer a wrongly-signed region anyway (moto); the
+            // step still warns so a green tick never sits beside the finding.
+            let region_ok = out.bucket_region().is_none_or(|r| check_region(p, StepId::HeadBucket, r));
+            p.end(StepId::HeadBucket, t, if region_ok { StepStatus::Passed } else { StepStatus::Warning }, detail);
         }
         Err(e) => {
             let facts = Facts::of(&e);
@@ -454,10 +454,11 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
     Ok(())
 }
 
-fn check_region(p: &mut Probe, step: StepId, bucket_region: &str) {
+/// Flag a bucket region that differs from the destination's; false if it does.
+fn check_region(p: &mut Probe, step: StepId, bucket_region: &str) -> bool {
     let s = p.s;
     if matches!(s.provider, ProviderKind::R2 | ProviderKind::Tigris) || bucket_region.is_empty() {
-        return;
+        return true;
     }
     let mine = s.effective_region();
     if bucket_region != mine {
@@ -472,7 +473,9 @@ fn check_region(p: &mut Probe, step: StepId, bucket_region: &str) {
                 .evidence(ev)
                 .apply("region", bucket_region, format!("Use {bucket_region}")),
         );
+        return false;
     }
+    true
 }
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -765,7 +768,9 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
     let lower_server = server.to_ascii_lowercase();
     s3ish |= ["amazons3", "minio", "cloudflare", "garage", "ceph", "s3"].iter().any(|n| lower_server.contains(n));
     p.looks_like_s3 = Some(s3ish);
-    let mut detail = format!("HTTP {status}");
+    // The status is the answer to an unsigned request: any answer proves the
+    // server is there; what S3 thinks of the credentials comes next.
+    let mut detail = format!("answered (HTTP {status} to an unsigned request)");
     if !server.is_empty() {
         detail.push_str(&format!(", server {server}"));
     }

@@ -1,0 +1,162 @@
+// The destination detail sheet (#details-dialog), opened from a row's name:
+// where the destination points, and its recent connection tests
+// (#probe-history, one .probe-history-item[data-probe-id][data-outcome] per
+// test, newest first), each openable in the probe panel.
+
+import { api } from './api.js';
+import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
+import { icon, providerMark } from './icons.js';
+import { openModal, closeModal } from './dialogs.js';
+import { formatMs } from './diagnosis.js';
+
+const OUTCOME = {
+  passed: { icon: 'check', text: 'Passed' },
+  warnings: { icon: 'warning', text: 'Passed with warnings' },
+  failed: { icon: 'error', text: 'Failed' },
+};
+
+let dialog;
+let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, find: () => null };
+const state = { dest: null, probes: [], seq: 0 };
+
+function fact(label, value, opts = {}) {
+  if (!value) return null;
+  return h('div', { class: 'details-fact' }, h('dt', { text: label }), h('dd', { class: opts.mono ? 'mono' : '' }, opts.icon ? icon(opts.icon) : null, h('span', {}, value)));
+}
+
+function renderFacts(d) {
+  const endpoint = d.endpoint || d.effective_endpoint || 'Provider default';
+  $('#details-facts').replaceChildren(
+    fact('Bucket and prefix', destPath(d), { mono: true, icon: 'folder' }),
+    fact('Provider', d.provider_label),
+    fact('Region', d.effective_region || d.region, { mono: true }),
+    fact('Endpoint', endpoint, { mono: true }),
+    fact('Addressing', d.path_style ? 'Path-style' : 'Virtual-hosted'),
+    fact('Credentials', credentialSummary(d.credentials), { icon: credentialIcon(d.credentials) }),
+    fact('Key template', d.key_template, { mono: true }),
+  );
+}
+
+function renderHeader(d) {
+  $('#details-mark').replaceChildren(providerMark(d.provider));
+  $('#details-title').textContent = d.name;
+  $('#details-subtitle').replaceChildren(
+    h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: d.active ? 'Active' : 'Paused' }),
+    d.updated_at ? h('span', { class: 'muted', text: `Edited ${relativeTime(d.updated_at)}` }) : null,
+  );
+}
+
+function clockText(ms) {
+  const d = new Date(ms);
+  const today = new Date();
+  const sameDay = d.toDateString() === today.toDateString();
+  return sameDay ? d.toLocaleTimeString(undefined, { timeStyle: 'medium' }) : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function historyItem(p) {
+  const r = p.report;
+  const o = OUTCOME[r.outcome] || OUTCOME.failed;
+  const first = r.findings.find((f) => f.level === 'error') || r.findings[0];
+  const summary = first ? first.title : r.outcome === 'passed' ? 'Every step passed' : '';
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'probe-history-item',
+        dataset: { probeId: String(p.id), outcome: r.outcome },
+        'aria-label': `${o.text}, ${clockText(r.started_at)}${summary ? `: ${summary}` : ''}. Open this test.`,
+        on: { click: (e) => hooks.onShowProbe(state.dest, p, e.currentTarget) },
+      },
+      icon(o.icon, 'probe-history-icon'),
+      h(
+        'span',
+        { class: 'probe-history-text' },
+        h('span', { class: 'probe-history-line' }, h('span', { class: 'probe-history-outcome', text: o.text }), summary ? h('span', { class: 'probe-history-finding' }, richText(summary)) : null),
+        h(
+          'span',
+          { class: 'probe-history-meta' },
+          h('time', { datetime: new Date(r.started_at).toISOString(), title: new Date(r.started_at).toLocaleString(), text: clockText(r.started_at) }),
+          h('span', { text: relativeTime(r.started_at) }),
+          h('span', { text: `took ${formatMs(r.duration_ms)}` }),
+        ),
+      ),
+      icon('chevron', 'probe-history-chevron'),
+    ),
+  );
+}
+
+function renderHistory() {
+  const list = $('#probe-history');
+  const empty = $('#probe-history-empty');
+  list.replaceChildren(...state.probes.map(historyItem));
+  list.dataset.count = String(state.probes.length);
+  empty.hidden = state.probes.length > 0;
+  $('#probe-history-count').textContent = state.probes.length ? plural(state.probes.length, 'test') : '';
+}
+
+async function loadHistory() {
+  if (!state.dest) return;
+  const seq = ++state.seq;
+  const list = $('#probe-history');
+  list.setAttribute('aria-busy', 'true');
+  $('#probe-history-error').hidden = true;
+  try {
+    const probes = await api.listProbes(state.dest.id, 20);
+    if (seq !== state.seq) return;
+    state.probes = Array.isArray(probes) ? probes : [];
+    renderHistory();
+  } catch (err) {
+    if (seq !== state.seq) return;
+    const box = $('#probe-history-error');
+    box.replaceChildren(icon('error', 'banner-icon'), h('div', {}, h('p', { class: 'banner-title' }, richText(err.message)), err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null));
+    box.hidden = false;
+  } finally {
+    if (seq === state.seq) list.removeAttribute('aria-busy');
+  }
+}
+
+export function openDetails(dest, opener) {
+  if (dialog.open) return;
+  state.dest = dest;
+  state.probes = [];
+  renderHeader(dest);
+  renderFacts(dest);
+  renderHistory();
+  $('#probe-history-empty').hidden = true;
+  openModal(dialog, {
+    focus: $('#details-title'),
+    returnFocus: opener,
+    onClose: () => {
+      state.dest = null;
+      state.seq++;
+    },
+  });
+  loadHistory();
+}
+
+/** A test of `id` finished, or the destination changed: refresh if shown. */
+export function refreshDetails(id) {
+  if (!dialog || !dialog.open || !state.dest || state.dest.id !== id) return;
+  const fresh = hooks.find(id);
+  if (fresh) {
+    state.dest = fresh;
+    renderHeader(fresh);
+    renderFacts(fresh);
+  }
+  loadHistory();
+}
+
+export function initDetails(opts) {
+  hooks = { ...hooks, ...opts };
+  dialog = $('#details-dialog');
+  $('#details-test').addEventListener('click', (e) => state.dest && hooks.onTest(state.dest, e.currentTarget));
+  $('#details-edit').addEventListener('click', () => {
+    const d = state.dest;
+    if (!d) return;
+    closeModal(dialog);
+    hooks.onEdit(d);
+  });
+}

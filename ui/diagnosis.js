@@ -1,0 +1,187 @@
+// One diagnosis card per finding of a connection test:
+//   <article class="diagnosis" data-code="{code}" data-level="{level}">
+// with, in this order, what happened, the likely cause and what to do; a
+// one-click fix ([data-apply="{code}"]) when the finding has one; the
+// minimal IAM policy when permissions are the problem; and the raw
+// evidence (S3 code, request id …) folded away under "Details".
+
+import { h, richText } from './dom.js';
+import { icon } from './icons.js';
+
+export const STEP_ORDER = ['credentials', 'resolve', 'connect', 'tls', 'reach', 'head_bucket', 'put_object', 'delete_object', 'read_back'];
+
+const STEP_LABELS = {
+  credentials: 'Credentials',
+  resolve: 'Resolve host',
+  connect: 'Connect',
+  tls: 'TLS handshake',
+  reach: 'Server answers',
+  head_bucket: 'Bucket (HeadBucket)',
+  put_object: 'Write probe object',
+  delete_object: 'Delete probe object',
+  read_back: 'Read back',
+};
+
+const LEVELS = {
+  error: { icon: 'error', text: 'Problem' },
+  warning: { icon: 'warning', text: 'Warning' },
+  info: { icon: 'info', text: 'Note' },
+};
+
+const EVIDENCE = [
+  ['step', 'Step'],
+  ['http_status', 'HTTP status'],
+  ['s3_code', 'S3 error code'],
+  ['message', 'Server message'],
+  ['bucket_region', 'Bucket region'],
+  ['endpoint', 'Endpoint'],
+  ['addressing', 'Addressing'],
+  ['request_id', 'Request id'],
+  ['detail', 'Detail'],
+];
+
+/** The label of a step id; evidence spells them without underscores. */
+export function stepLabel(id) {
+  const key = String(id ?? '');
+  const found = Object.keys(STEP_LABELS).find((k) => k === key || k.replace('_', '') === key);
+  return found ? STEP_LABELS[found] : key;
+}
+
+export function formatMs(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function evidenceRows(ev, { raw = false } = {}) {
+  return EVIDENCE.filter(([k]) => ev && ev[k] !== undefined && ev[k] !== null && ev[k] !== '').map(([k, label]) => [
+    k,
+    label,
+    k === 'step' && !raw ? stepLabel(ev[k]) : String(ev[k]),
+  ]);
+}
+
+/** The finding as plain text, for a support ticket or a chat. */
+export function findingText(f) {
+  const lines = [`Chute connection test: ${f.title}`, `Code: ${f.code} (${f.level})`];
+  for (const [, label, value] of evidenceRows(f.evidence, { raw: true })) lines.push(`${label}: ${value}`);
+  lines.push('', JSON.stringify({ code: f.code, level: f.level, evidence: f.evidence }, null, 2));
+  return lines.join('\n');
+}
+
+/** Copy text; true if it worked. Falls back to a hidden textarea. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the textarea
+  }
+  const area = h('textarea', { class: 'sr-only', 'aria-hidden': 'true', readonly: true });
+  area.value = text;
+  const before = document.activeElement;
+  ((before && before.closest('dialog')) || document.body).append(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  if (before && before.focus) before.focus();
+  return ok;
+}
+
+/** A "Copy …" button that confirms in place for a moment. */
+export function copyButton(label, getText, extra = {}) {
+  const text = h('span', { text: label });
+  const btn = h('button', { type: 'button', class: 'button button--ghost button--small copy-button', ...extra }, icon('copy'), text);
+  let timer = null;
+  btn.addEventListener('click', async () => {
+    const ok = await copyText(getText());
+    clearTimeout(timer);
+    btn.dataset.copied = ok ? 'true' : 'false';
+    btn.replaceChildren(icon(ok ? 'check' : 'warning'), h('span', { text: ok ? 'Copied' : 'Copy failed: select and copy by hand' }));
+    timer = setTimeout(() => {
+      delete btn.dataset.copied;
+      btn.replaceChildren(icon('copy'), text);
+    }, 1800);
+  });
+  return btn;
+}
+
+function part(cls, label, text) {
+  if (!text) return null;
+  return h('div', { class: `diagnosis-part ${cls}` }, h('dt', { text: label }), h('dd', {}, richText(text)));
+}
+
+/**
+ * The card for finding `f`. opts.onApply(f, button, showError) applies
+ * its one-click fix; without it the fix is described but not offered.
+ */
+export function diagnosisCard(f, opts = {}) {
+  const level = LEVELS[f.level] ? f.level : 'error';
+  const titleId = `diagnosis-${f.code}-title`;
+  const ev = f.evidence || {};
+  const error = h('div', { class: 'diagnosis-error', role: 'alert', hidden: true });
+  const showError = (err) => {
+    error.replaceChildren(icon('error'), h('div', {}, h('p', {}, richText(err.message)), err.fix ? h('p', { class: 'muted' }, richText(err.fix)) : null));
+    error.hidden = false;
+  };
+
+  const apply = f.apply && opts.onApply
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button--primary button--small diagnosis-apply',
+          dataset: { apply: f.code, field: f.apply.field },
+          on: { click: (e) => opts.onApply(f, e.currentTarget, showError) },
+        },
+        icon('wand'),
+        h('span', { class: 'button-label' }, richText(f.apply.label)),
+      )
+    : null;
+
+  const policy = f.policy
+    ? h(
+        'div',
+        { class: 'diagnosis-policy' },
+        h('div', { class: 'diagnosis-policy-head' }, h('span', { class: 'diagnosis-policy-title', text: 'Minimal IAM policy for this bucket and prefix' }), copyButton('Copy policy', () => f.policy, { dataset: { copy: 'policy' } })),
+        h('pre', { class: 'code-block', tabindex: '0', 'aria-label': 'IAM policy' }, h('code', { text: f.policy })),
+      )
+    : null;
+
+  const tag = [ev.http_status ? `HTTP ${ev.http_status}` : '', ev.s3_code || ''].filter(Boolean).join(' · ');
+  const details = h(
+    'details',
+    { class: 'diagnosis-details' },
+    h('summary', {}, icon('chevron', 'diagnosis-details-chevron'), h('span', { text: 'Details' }), tag ? h('span', { class: 'diagnosis-tag', text: tag }) : null),
+    h(
+      'div',
+      { class: 'diagnosis-details-body' },
+      h('dl', { class: 'evidence' }, evidenceRows(ev).map(([k, label, value]) => h('div', { class: 'evidence-row', dataset: { key: k } }, h('dt', { text: label }), h('dd', { class: k === 'message' || k === 'detail' ? '' : 'mono', text: value })))),
+      copyButton('Copy details', () => findingText(f), { dataset: { copy: 'details' } }),
+    ),
+  );
+
+  return h(
+    'article',
+    { class: 'diagnosis', dataset: { code: f.code, level }, 'aria-labelledby': titleId },
+    h(
+      'header',
+      { class: 'diagnosis-head' },
+      icon(LEVELS[level].icon, 'diagnosis-icon'),
+      h('h4', { class: 'diagnosis-title', id: titleId }, h('span', { class: 'sr-only', text: `${LEVELS[level].text}: ` }), richText(f.title)),
+    ),
+    h('dl', { class: 'diagnosis-body' }, part('diagnosis-happened', 'What happened', f.what_happened), part('diagnosis-cause', 'Likely cause', f.likely_cause), part('diagnosis-fix', 'What to do', f.fix)),
+    apply ? h('div', { class: 'diagnosis-actions' }, apply) : null,
+    error,
+    policy,
+    details,
+  );
+}
