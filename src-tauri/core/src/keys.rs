@@ -108,6 +108,129 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
     Ok(parts)
 }
 
+/// What a key is rendered from, for one file.
+#[derive(Debug, Clone)]
+pub struct KeyContext<'a> {
+    pub prefix: &'a str,
+    /// The path inside the dropped folder, `/`-separated (the file name for a single file).
+    pub relpath: &'a str,
+    /// The batch's start time; keys use UTC.
+    pub time: time::OffsetDateTime,
+    pub uuid: &'a str,
+    pub id: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct KeyError {
+    pub code: &'static str,
+    pub message: String,
+    pub fix: String,
+}
+
+pub const MAX_KEY_BYTES: usize = 1024;
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(0) | None => (name, ""),
+        Some(i) => (&name[..i], &name[i + 1..]),
+    }
+}
+
+/// Render a parsed template for one file and make the result a valid key.
+pub fn render(parts: &[Part], ctx: &KeyContext) -> Result<String, KeyError> {
+    let name = ctx.relpath.rsplit('/').next().unwrap_or(ctx.relpath);
+    let (stem, ext) = split_name(name);
+    let dir = match ctx.relpath.rfind('/') {
+        Some(i) => &ctx.relpath[..=i],
+        None => "",
+    };
+    let t = ctx.time.to_offset(time::UtcOffset::UTC);
+    let two = |n: u8| format!("{n:02}");
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            Part::Literal(l) => out.push_str(l),
+            Part::Token(tok) => {
+                let v = match tok.as_str() {
+                    "prefix" => ctx.prefix.to_string(),
+                    "name" => name.to_string(),
+                    "stem" => stem.to_string(),
+                    "ext" => {
+                        if ext.is_empty() && out.ends_with('.') {
+                            out.pop(); // `{stem}.{ext}` for a file without extension: no trailing dot
+                        }
+                        ext.to_string()
+                    }
+                    "relpath" => ctx.relpath.to_string(),
+                    "dir" => dir.to_string(),
+                    "yyyy" => format!("{:04}", t.year()),
+                    "MM" => two(u8::from(t.month())),
+                    "dd" => two(t.day()),
+                    "HH" => two(t.hour()),
+                    "mm" => two(t.minute()),
+                    "ss" => two(t.second()),
+                    "date" => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
+                    "uuid" => ctx.uuid.to_string(),
+                    "id" => ctx.id.to_string(),
+                    other => unreachable!("parse_template admits only known tokens, not {other}"),
+                };
+                out.push_str(&v);
+            }
+        }
+    }
+    normalize_key(&out)
+}
+
+/// Make `raw` a key S3 and every tool will agree on: Unicode NFC, `/` as
+/// the only separator, no leading `/`, no empty or `.`/`..` segments, no
+/// control characters, at most 1,024 bytes.
+pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
+    use unicode_normalization::UnicodeNormalization;
+    if let Some(c) = raw.chars().find(|c| c.is_control()) {
+        return Err(KeyError {
+            code: "key_control_chars",
+            message: format!("The key would contain a control character (U+{:04X}).", c as u32),
+            fix: "Rename the file, or change the key template, so the key has no control characters.".into(),
+        });
+    }
+    let nfc: String = raw.nfc().collect();
+    let trailing_slash = nfc.ends_with('/');
+    let mut segs = Vec::new();
+    for seg in nfc.split('/') {
+        match seg {
+            "" => continue,
+            "." | ".." => {
+                return Err(KeyError {
+                    code: "key_dot_segment",
+                    message: format!("The key `{nfc}` would contain a `{seg}` folder, which S3 keeps literally and many tools resolve differently."),
+                    fix: "Rename the folder or change the prefix or template.".into(),
+                })
+            }
+            s => segs.push(s),
+        }
+    }
+    let mut key = segs.join("/");
+    if trailing_slash && !key.is_empty() {
+        key.push('/');
+    }
+    if key.is_empty() || key.ends_with('/') {
+        return Err(KeyError {
+            code: "key_empty",
+            message: "The key template produces an empty key or a folder (ends with `/`).".into(),
+            fix: "Include {name} or {relpath} in the key template.".into(),
+        });
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(KeyError {
+            code: "key_too_long",
+            message: format!("The key would be {} bytes; S3 allows {MAX_KEY_BYTES}.", key.len()),
+            fix: "Shorten the prefix, the folder names or the file name.".into(),
+        });
+    }
+    Ok(key)
+}
+
 /// Whether a template yields a different key per file (it names the file or a unique id).
 pub fn template_is_unique_per_file(parts: &[Part]) -> bool {
     parts.iter().any(|p| matches!(p, Part::Token(t) if ["name", "stem", "relpath", "uuid", "id"].contains(&t.as_str())))
@@ -123,6 +246,43 @@ mod tests {
             let p = parse_template(t).unwrap();
             assert!(template_is_unique_per_file(&p), "{t}");
         }
+    }
+
+    fn ctx<'a>(relpath: &'a str, prefix: &'a str) -> KeyContext<'a> {
+        KeyContext {
+            prefix,
+            relpath,
+            time: time::macros::datetime!(2026-06-07 14:05:09 UTC),
+            uuid: "3f2a0c1e-0000-4000-8000-000000000001",
+            id: "8f25b54462bf",
+        }
+    }
+
+    #[test]
+    fn renders_each_seed_convention() {
+        let r = |t: &str, rel: &str, prefix: &str| render(&parse_template(t).unwrap(), &ctx(rel, prefix)).unwrap();
+        assert_eq!(r("{prefix}{name}", "a/b/report.csv", "exports/"), "exports/report.csv");
+        assert_eq!(r("{prefix}{relpath}", "a/b/report.csv", "exports/"), "exports/a/b/report.csv");
+        assert_eq!(r("{prefix}{stem}_{date}.{ext}", "mapping_results_INV-1234.csv", "incoming/"), "incoming/mapping_results_INV-1234_2026-06-07.csv");
+        assert_eq!(
+            r("{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}", "x.gz", "test/"),
+            "test/2026/06/07/14/2026-06-07-14-05-09-8f25b54462bf.gz"
+        );
+        assert_eq!(r("{prefix}{stem}_{date}.{ext}", "README", ""), "README_2026-06-07", "no trailing dot without an extension");
+        assert_eq!(r("{prefix}{dir}{stem}.{ext}", "a/.env", ""), "a/.env", "a dotfile is all stem");
+        assert_eq!(r("{prefix}{name}", "x", "incoming"), "incomingx", "the prefix is used as written (validation warns)");
+    }
+
+    #[test]
+    fn normalizes_keys() {
+        assert_eq!(normalize_key("a//b///c").unwrap(), "a/b/c");
+        assert_eq!(normalize_key("/lead").unwrap(), "lead");
+        assert_eq!(normalize_key("cafe\u{301}.txt").unwrap(), "caf\u{e9}.txt", "NFD input becomes NFC");
+        assert_eq!(normalize_key("a/../b").unwrap_err().code, "key_dot_segment");
+        assert_eq!(normalize_key("a\u{7}b").unwrap_err().code, "key_control_chars");
+        assert_eq!(normalize_key(&"k".repeat(1025)).unwrap_err().code, "key_too_long");
+        assert!(normalize_key(&"k".repeat(1024)).is_ok());
+        assert_eq!(normalize_key("dir/").unwrap_err().code, "key_empty");
     }
 
     #[test]
