@@ -106,6 +106,37 @@ impl Moto {
     }
 }
 
+impl Moto {
+    fn admin_python(&self, body: &str) -> serde_json::Value {
+        let admin = self.user("admin");
+        let code = format!(
+            "import boto3, json\ns3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n{body}",
+            self.endpoint(),
+            admin.access_key_id,
+            admin.secret_access_key
+        );
+        let out = Command::new("python3").args(["-c", &code]).output().expect("python3");
+        assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Multipart uploads still open in `bucket` (each one is billed storage).
+    pub fn multipart_uploads(&self, bucket: &str) -> usize {
+        self.admin_python(&format!("print(json.dumps(len(s3.list_multipart_uploads(Bucket='{bucket}').get('Uploads', []))))"))
+            .as_u64()
+            .unwrap() as usize
+    }
+
+    /// HeadObject plus the object's tags, as boto3 returns them.
+    pub fn head(&self, bucket: &str, key: &str) -> serde_json::Value {
+        self.admin_python(&format!(
+            "h = s3.head_object(Bucket='{bucket}', Key='{key}')\nt = s3.get_object_tagging(Bucket='{bucket}', Key='{key}')['TagSet']\n\
+             print(json.dumps({{'ContentType': h.get('ContentType'), 'CacheControl': h.get('CacheControl'), 'ContentDisposition': h.get('ContentDisposition'), \
+             'Metadata': h.get('Metadata'), 'StorageClass': h.get('StorageClass'), 'Tags': {{x['Key']: x['Value'] for x in t}}}}))"
+        ))
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();

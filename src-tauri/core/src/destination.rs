@@ -32,6 +32,25 @@ pub struct Settings {
     pub metadata: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
     pub active: bool,
+    /// What happens when an object already exists at a key.
+    pub overwrite: Overwrite,
+    /// Names never delivered (`*`/`?` wildcards; a trailing `/` means folders).
+    pub ignore: Vec<String>,
+    /// Show the preview and wait for a confirmation before sending.
+    pub confirm_delivery: bool,
+}
+
+/// What delivery does when an object already exists at a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overwrite {
+    /// Refuse atomically (`If-None-Match: *`); the file is reported, the object untouched.
+    #[default]
+    Never,
+    /// Leave the existing object and report the file as skipped.
+    Skip,
+    /// Replace it.
+    Overwrite,
 }
 
 impl Default for Settings {
@@ -52,6 +71,9 @@ impl Default for Settings {
             metadata: BTreeMap::new(),
             tags: BTreeMap::new(),
             active: true,
+            overwrite: Overwrite::Never,
+            ignore: crate::deliver::plan::DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect(),
+            confirm_delivery: true,
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum Error {
     Import(#[from] crate::import::ImportError),
     #[error("the connection test could not run: {0}")]
     Probe(String),
+    #[error("the delivery cannot start: {0}")]
+    Delivery(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -85,6 +87,12 @@ impl UserError for Error {
             Error::Secret(e) => e.info(),
             Error::Store(e) => e.info(),
             Error::Import(e) => e.info(),
+            Error::Delivery(detail) => ErrorInfo {
+                code: "delivery_cannot_start".into(),
+                message: format!("The delivery cannot start: {detail}."),
+                fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
+                field: None,
+            },
             Error::Probe(detail) => ErrorInfo {
                 code: "probe_failed_to_start".into(),
                 message: format!("The connection test could not run: {detail}."),

@@ -2,6 +2,7 @@
 //! dependency; every operation here is plain, blocking Rust that the
 //! shells call from worker threads.
 
+pub mod deliver;
 pub mod destination;
 pub mod diagnose;
 pub mod error;
@@ -388,6 +389,44 @@ impl Chute {
     /// The newest connection tests of a destination, newest first.
     pub fn probes(&self, destination_id: &str, limit: usize) -> Result<Vec<store::StoredProbe>> {
         Ok(self.store().probes(destination_id, limit)?)
+    }
+}
+
+impl Chute {
+    /// Work out what delivering `paths` to a destination would do. Nothing is sent.
+    pub fn plan_delivery(&self, destination_id: &str, paths: &[PathBuf]) -> Result<deliver::Plan> {
+        let d = self.get(destination_id)?;
+        let opts = deliver::PlanOptions { follow_symlinks: false, ignore: d.settings.ignore.clone() };
+        Ok(deliver::plan(&d.settings, paths, &opts, time::OffsetDateTime::now_utc()))
+    }
+
+    /// Deliver a plan to its destination. Blocking: call it from a worker thread.
+    pub fn deliver(
+        &self,
+        destination_id: &str,
+        plan: &deliver::Plan,
+        opts: &deliver::TransferOptions,
+        control: &deliver::Control,
+        on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+    ) -> Result<deliver::BatchSummary> {
+        let d = self.get(destination_id)?;
+        if !plan.collisions.is_empty() {
+            return Err(Error::Delivery(format!(
+                "{} keys would be written by more than one file (first: `{}`)",
+                plan.collisions.len(),
+                plan.collisions[0].key
+            )));
+        }
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        Ok(runtime.block_on(async {
+            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            deliver::deliver(client, &d.settings, plan, opts, control, on_event).await
+        }))
     }
 }
 

@@ -48,6 +48,20 @@ impl ClientOptions {
     }
 }
 
+impl ClientOptions {
+    /// For delivery: the SDK retries throttling, 5xx, timeouts and resets
+    /// with backoff and jitter; timeouts leave room for large parts.
+    pub fn delivery() -> ClientOptions {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            operation_timeout: Duration::from_secs(15 * 60),
+            max_attempts: 6,
+            clock_offset_secs: 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct OffsetClock(i64);
 

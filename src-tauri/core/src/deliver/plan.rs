@@ -1,0 +1,278 @@
+//! The plan: dropped paths -> files -> keys, with sizes, content types,
+//! warnings and collisions. Nothing is sent until the user has seen it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::destination::Settings;
+use crate::keys::{self, KeyContext};
+
+/// Names never delivered unless the destination's list says otherwise.
+pub const DEFAULT_IGNORES: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini", ".git/", "._*", "~$*"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Follow symbolic links (loops are detected and never followed).
+    pub follow_symlinks: bool,
+    /// Name patterns (`*` and `?` wildcards); a trailing `/` matches folders only.
+    pub ignore: Vec<String>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions { follow_symlinks: false, ignore: DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlannedFile {
+    pub source: PathBuf,
+    /// Path inside the dropped folder, `/`-separated (the name for a single file).
+    pub relpath: String,
+    pub key: String,
+    pub size: u64,
+    /// Modification time in Unix milliseconds, to notice changes before and during upload.
+    pub mtime_ms: i64,
+    pub content_type: String,
+}
+
+/// Something the plan left out on purpose.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Excluded {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// A file that cannot be delivered as things stand; the rest of the batch can.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlanProblem {
+    pub path: PathBuf,
+    pub code: String,
+    pub message: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Collision {
+    pub key: String,
+    pub sources: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+    pub excluded: Vec<Excluded>,
+    pub problems: Vec<PlanProblem>,
+    /// Several files rendering to one key: delivery refuses the batch until resolved.
+    pub collisions: Vec<Collision>,
+    pub total_bytes: u64,
+    /// Unix milliseconds; the time the key template's date tokens use.
+    pub created_at: i64,
+}
+
+impl Plan {
+    pub fn is_deliverable(&self) -> bool {
+        self.collisions.is_empty() && !self.files.is_empty()
+    }
+}
+
+/// `*` matches any run of characters, `?` one character.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+fn ignored(patterns: &[String], name: &str, is_dir: bool) -> Option<String> {
+    patterns.iter().find_map(|pat| {
+        let (pat, dir_only) = match pat.strip_suffix('/') {
+            Some(p) => (p, true),
+            None => (pat.as_str(), false),
+        };
+        (wildcard(pat, name) && (is_dir || !dir_only)).then(|| format!("ignored by `{}{}`", pat, if dir_only { "/" } else { "" }))
+    })
+}
+
+fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn short_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}
+
+/// Walk `paths` and work out every file's key under `settings`.
+pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: time::OffsetDateTime) -> Plan {
+    let template = keys::parse_template(&settings.key_template).unwrap_or_else(|_| {
+        keys::parse_template(keys::DEFAULT_TEMPLATE).expect("the default template parses")
+    });
+    let mut plan = Plan {
+        files: Vec::new(),
+        excluded: Vec::new(),
+        problems: Vec::new(),
+        collisions: Vec::new(),
+        total_bytes: 0,
+        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
+    };
+    for root in paths {
+        walk_root(settings, &template, root, opts, now, &mut plan);
+    }
+    let mut by_key: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
+    for f in &plan.files {
+        by_key.entry(f.key.as_str()).or_default().push(f.source.clone());
+    }
+    plan.collisions = by_key
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, sources)| Collision { key: k.to_string(), sources })
+        .collect();
+    plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
+    plan
+}
+
+fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &PlanOptions, now: time::OffsetDateTime, plan: &mut Plan) {
+    let meta = match std::fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) => {
+            plan.problems.push(io_problem(root, &e));
+            return;
+        }
+    };
+    // A dropped folder's files are keyed by their path inside it; a dropped file by its name.
+    let base = if meta.is_dir() { root.to_path_buf() } else { root.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let walker = walkdir::WalkDir::new(root).follow_links(opts.follow_symlinks).sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                if e.loop_ancestor().is_some() {
+                    plan.excluded.push(Excluded { path, reason: "symbolic link loop (not followed)".into() });
+                } else if let Some(io) = e.io_error() {
+                    plan.problems.push(io_problem(&path, io));
+                } else {
+                    plan.problems.push(PlanProblem { path, code: "walk_failed".into(), message: e.to_string(), fix: "Check the folder and try again.".into() });
+                }
+                continue;
+            }
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        let ft = entry.file_type();
+        if entry.depth() > 0 {
+            if let Some(reason) = ignored(&opts.ignore, &name, ft.is_dir()) {
+                plan.excluded.push(Excluded { path: path.to_path_buf(), reason });
+                if ft.is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_symlink() {
+            plan.excluded.push(Excluded { path: path.to_path_buf(), reason: "symbolic link (not followed; turn on \"follow links\" to include it)".into() });
+            continue;
+        }
+        if !ft.is_file() {
+            plan.excluded.push(Excluded { path: path.to_path_buf(), reason: "not a regular file (device, socket or pipe)".into() });
+            continue;
+        }
+        let rel = path.strip_prefix(&base).unwrap_or(path);
+        let mut segs = Vec::new();
+        let mut bad_name = false;
+        for c in rel.components() {
+            match c.as_os_str().to_str() {
+                Some(s) => segs.push(s.to_string()),
+                None => bad_name = true,
+            }
+        }
+        if bad_name {
+            plan.problems.push(PlanProblem {
+                path: path.to_path_buf(),
+                code: "name_not_utf8".into(),
+                message: format!("The name of {} is not valid UTF-8, so it has no faithful object key.", path.to_string_lossy()),
+                fix: "Rename the file (or folder) to a name in UTF-8.".into(),
+            });
+            continue;
+        }
+        let relpath = segs.join("/");
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                plan.problems.push(PlanProblem { path: path.to_path_buf(), code: "stat_failed".into(), message: e.to_string(), fix: "Check the file and try again.".into() });
+                continue;
+            }
+        };
+        let (uuid, id) = (uuid::Uuid::new_v4().to_string(), short_id());
+        let ctx = KeyContext { prefix: &settings.prefix, relpath: &relpath, time: now, uuid: &uuid, id: &id };
+        match keys::render(template, &ctx) {
+            Ok(key) => {
+                let content_type = if settings.headers.content_type.trim().is_empty() {
+                    mime_guess::from_path(&relpath).first_or_octet_stream().essence_str().to_string()
+                } else {
+                    settings.headers.content_type.trim().to_string()
+                };
+                plan.files.push(PlannedFile {
+                    source: path.to_path_buf(),
+                    relpath,
+                    key,
+                    size: meta.len(),
+                    mtime_ms: mtime_ms(&meta),
+                    content_type,
+                });
+            }
+            Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code.into(), message: e.message, fix: e.fix }),
+        }
+    }
+}
+
+fn io_problem(path: &Path, e: &std::io::Error) -> PlanProblem {
+    let (code, fix) = match e.kind() {
+        std::io::ErrorKind::NotFound => ("not_found", "The file or folder was moved or deleted; drop it again."),
+        std::io::ErrorKind::PermissionDenied => ("permission_denied", "Give yourself read permission on it (e.g. `chmod u+r`), then try again."),
+        _ => ("read_failed", "Check the file or folder, then try again."),
+    };
+    PlanProblem { path: path.to_path_buf(), code: code.into(), message: format!("{}: {e}", path.display()), fix: fix.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("*.tmp", "a.tmp"));
+        assert!(wildcard("._*", "._x"));
+        assert!(wildcard("?b*", "abc"));
+        assert!(!wildcard("*.tmp", "a.tmpx"));
+        assert!(wildcard(".DS_Store", ".DS_Store"));
+        assert_eq!(ignored(&[".git/".into()], ".git", false), None, "a folder pattern does not match a file");
+        assert!(ignored(&[".git/".into()], ".git", true).is_some());
+    }
+}

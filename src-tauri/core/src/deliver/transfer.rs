@@ -1,0 +1,738 @@
+//! The transfer: every planned file to its key, streamed from disk, in
+//! parallel, with integrity checks, the overwrite policy, retries of corrupt
+//! uploads, cancel, pause and throttled progress. One failing file never
+//! stops the batch.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use base64::Engine;
+use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncReadExt;
+use tokio::sync::{watch, Semaphore};
+
+use super::plan::{Plan, PlannedFile};
+use crate::destination::{Overwrite, Settings};
+
+const MIB: u64 = 1024 * 1024;
+/// Files below this are read once into memory; above, hashed then streamed.
+const SMALL_FILE: u64 = MIB;
+
+#[derive(Debug, Clone)]
+pub struct TransferOptions {
+    /// Requests in flight at once, across files and parts.
+    pub concurrency: usize,
+    /// Files at or above this size go multipart.
+    pub multipart_threshold: u64,
+    /// Smallest part size Chute uses (the provider's minimum still applies).
+    pub min_part_size: u64,
+    /// Attempts per file or part for corruption (BadDigest) and integrity mismatches;
+    /// transient network and 5xx errors are retried by the client itself.
+    pub integrity_attempts: u32,
+    /// Minimum time between progress events.
+    pub progress_interval: Duration,
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        TransferOptions {
+            concurrency: 16,
+            multipart_threshold: 16 * MIB,
+            min_part_size: 8 * MIB,
+            integrity_attempts: 3,
+            progress_interval: Duration::from_millis(100),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Delivered,
+    /// Not sent: an object already exists and the policy said skip.
+    Skipped,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileError {
+    pub code: String,
+    pub message: String,
+    pub fix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileResult {
+    pub index: usize,
+    pub key: String,
+    pub status: FileStatus,
+    pub bytes: u64,
+    pub attempts: u32,
+    pub multipart: bool,
+    pub etag: Option<String>,
+    pub version_id: Option<String>,
+    /// MD5 of the bytes sent, hex.
+    pub md5: Option<String>,
+    pub duration_ms: u64,
+    pub error: Option<FileError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchSummary {
+    pub files: Vec<FileResult>,
+    pub delivered: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub bytes_sent: u64,
+    pub duration_ms: u64,
+}
+
+/// Progress, throttled to `progress_interval`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum DeliveryEvent {
+    Batch {
+        bytes_sent: u64,
+        bytes_total: u64,
+        files_done: usize,
+        files_total: usize,
+        /// Bytes per second over the batch so far.
+        rate: u64,
+        eta_secs: Option<u64>,
+        paused: bool,
+    },
+    File(Box<FileResult>),
+}
+
+/// Controls for a running batch, usable from any thread.
+#[derive(Clone)]
+pub struct Control {
+    cancel: watch::Sender<bool>,
+    pause: watch::Sender<bool>,
+    cancelled_files: Arc<Mutex<HashSet<usize>>>,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control { cancel: watch::channel(false).0, pause: watch::channel(false).0, cancelled_files: Arc::default() }
+    }
+}
+
+impl Control {
+    pub fn cancel(&self) {
+        self.cancel.send_replace(true);
+        self.pause.send_replace(false);
+    }
+    pub fn cancel_file(&self, index: usize) {
+        self.cancelled_files.lock().unwrap_or_else(|p| p.into_inner()).insert(index);
+    }
+    pub fn pause(&self, paused: bool) {
+        self.pause.send_replace(paused);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        *self.cancel.borrow()
+    }
+    fn file_cancelled(&self, index: usize) -> bool {
+        self.is_cancelled() || self.cancelled_files.lock().unwrap_or_else(|p| p.into_inner()).contains(&index)
+    }
+    /// Wait while paused; false if cancelled meanwhile.
+    async fn gate(&self) -> bool {
+        let mut rx = self.pause.subscribe();
+        while *rx.borrow_and_update() {
+            if self.is_cancelled() || rx.changed().await.is_err() {
+                break;
+            }
+        }
+        !self.is_cancelled()
+    }
+}
+
+struct Shared {
+    client: aws_sdk_s3::Client,
+    settings: Settings,
+    opts: TransferOptions,
+    requests: Arc<Semaphore>,
+    control: Control,
+    bytes_sent: Arc<AtomicU64>,
+    files_done: AtomicU64,
+    conditional_put: bool,
+}
+
+/// Deliver every file of `plan`. Returns when all have delivered, failed,
+/// been skipped or been cancelled.
+pub async fn deliver(
+    client: aws_sdk_s3::Client,
+    settings: &Settings,
+    plan: &Plan,
+    opts: &TransferOptions,
+    control: &Control,
+    on_event: &mut (dyn FnMut(DeliveryEvent) + Send),
+) -> BatchSummary {
+    let started = Instant::now();
+    let shared = Arc::new(Shared {
+        client,
+        settings: settings.clone(),
+        opts: opts.clone(),
+        requests: Arc::new(Semaphore::new(opts.concurrency.max(1))),
+        control: control.clone(),
+        bytes_sent: Arc::new(AtomicU64::new(0)),
+        files_done: AtomicU64::new(0),
+        conditional_put: settings.preset().conditional_put,
+    });
+    let total_bytes = plan.total_bytes;
+    let total_files = plan.files.len();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FileResult>();
+    // Files are started as request slots free up, so 100,000 queued files cost
+    // one small task each at a time, not 100,000 at once.
+    let files = Arc::new(plan.files.clone());
+    let starter = {
+        let shared = shared.clone();
+        let files = files.clone();
+        tokio::spawn(async move {
+            let file_slots = Arc::new(Semaphore::new(shared.opts.concurrency.max(1)));
+            let mut set = tokio::task::JoinSet::new();
+            for index in 0..files.len() {
+                let permit = file_slots.clone().acquire_owned().await.expect("semaphore open");
+                let (shared, files, tx) = (shared.clone(), files.clone(), tx.clone());
+                set.spawn(async move {
+                    let r = one_file(&shared, index, &files[index]).await;
+                    shared.files_done.fetch_add(1, Ordering::Relaxed);
+                    let _ = tx.send(r);
+                    drop(permit);
+                });
+                while set.try_join_next().is_some() {}
+            }
+            while set.join_next().await.is_some() {}
+        })
+    };
+    let mut results: Vec<Option<FileResult>> = vec![None; total_files];
+    let mut last = Instant::now() - opts.progress_interval;
+    let mut tick = tokio::time::interval(opts.progress_interval);
+    let batch_event = |shared: &Shared| {
+        let sent = shared.bytes_sent.load(Ordering::Relaxed);
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        let rate = (sent as f64 / secs) as u64;
+        DeliveryEvent::Batch {
+            bytes_sent: sent,
+            bytes_total: total_bytes,
+            files_done: shared.files_done.load(Ordering::Relaxed) as usize,
+            files_total: total_files,
+            rate,
+            eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
+            paused: *shared.control.pause.borrow(),
+        }
+    };
+    loop {
+        tokio::select! {
+            r = rx.recv() => match r {
+                Some(r) => {
+                    let i = r.index;
+                    on_event(DeliveryEvent::File(Box::new(r.clone())));
+                    results[i] = Some(r);
+                }
+                None => break,
+            },
+            _ = tick.tick() => {
+                if last.elapsed() >= opts.progress_interval {
+                    on_event(batch_event(&shared));
+                    last = Instant::now();
+                }
+            }
+        }
+    }
+    let _ = starter.await;
+    on_event(batch_event(&shared));
+    let files: Vec<FileResult> = results.into_iter().flatten().collect();
+    let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
+    BatchSummary {
+        delivered: count(FileStatus::Delivered),
+        skipped: count(FileStatus::Skipped),
+        failed: count(FileStatus::Failed),
+        cancelled: count(FileStatus::Cancelled),
+        bytes_sent: shared.bytes_sent.load(Ordering::Relaxed),
+        duration_ms: started.elapsed().as_millis() as u64,
+        files,
+    }
+}
+
+fn err(code: &str, message: impl Into<String>, fix: impl Into<String>) -> FileError {
+    FileError { code: code.into(), message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
+}
+
+fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
+    use aws_sdk_s3::operation::RequestId;
+    let code = e.code().map(str::to_string);
+    let message = e.message().map(str::to_string).unwrap_or_else(|| {
+        let mut s = e.to_string();
+        let mut cur = std::error::Error::source(e);
+        while let Some(c) = cur {
+            s.push_str(": ");
+            s.push_str(&c.to_string());
+            cur = c.source();
+        }
+        s
+    });
+    let (c, fix) = match code.as_deref() {
+        Some("AccessDenied") => ("access_denied", "Check that the credentials may write under the prefix (Test connection shows the policy needed)."),
+        Some("NoSuchBucket") => ("bucket_not_found", "Check the bucket name and region (Test connection)."),
+        Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken") => ("credentials_rejected", "Run Test connection on the destination to see what is wrong with the credentials."),
+        Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch") => ("corrupted_in_transit", "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening."),
+        Some("EntityTooLarge") => ("too_large", "The file is larger than the provider accepts in one object."),
+        _ if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_)) => ("network", "Check the connection to the server; Chute already retried."),
+        _ => ("upload_failed", "Retry the file; if it keeps failing, run Test connection."),
+    };
+    FileError {
+        code: c.into(),
+        message: format!("{what} failed: {message}"),
+        fix: fix.into(),
+        s3_code: code,
+        request_id: e.request_id().map(str::to_string),
+    }
+}
+
+fn is_corruption(e: &FileError) -> bool {
+    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch")) || e.code == "etag_mismatch"
+}
+
+/// 412 Precondition Failed and 304 Not Modified both mean "already exists"
+/// for `If-None-Match: *`, depending on the server.
+fn is_precondition<E>(e: &SdkError<E, HttpResponse>) -> bool {
+    e.raw_response().is_some_and(|r| matches!(r.status().as_u16(), 412 | 304))
+}
+
+fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// The file must still be what the plan saw.
+fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
+    let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => err("source_missing", format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again."),
+        _ => err("source_unreadable", format!("{} cannot be read: {e}.", f.source.display()), "Check the file's permissions, then retry it."),
+    })?;
+    if meta.len() != f.size || mtime_ms(&meta) != f.mtime_ms {
+        return Err(err(
+            "source_changed",
+            format!("{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.", f.source.display(), f.size, meta.len()),
+            "Let whatever writes the file finish, then deliver it again.",
+        ));
+    }
+    Ok(())
+}
+
+async fn md5_of_range(path: &Path, offset: u64, len: u64) -> std::io::Result<[u8; 16]> {
+    use tokio::io::AsyncSeekExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    file.seek(std::io::SeekFrom::Start(offset)).await?;
+    let mut left = len;
+    let mut hasher = Md5::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    while left > 0 {
+        let want = buf.len().min(left as usize);
+        let n = file.read(&mut buf[..want]).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(hasher.finalize().into())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// The body of `len` bytes at `offset`, and its MD5.
+async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
+    let io = |e: std::io::Error| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.");
+    if len < SMALL_FILE {
+        use tokio::io::AsyncSeekExt;
+        let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+        file.seek(std::io::SeekFrom::Start(offset)).await.map_err(io)?;
+        let mut buf = vec![0u8; len as usize];
+        file.read_exact(&mut buf).await.map_err(io)?;
+        let md5: [u8; 16] = Md5::digest(&buf).into();
+        return Ok((ByteStream::from(buf), md5));
+    }
+    let md5 = md5_of_range(path, offset, len).await.map_err(io)?;
+    let stream = ByteStream::read_from()
+        .path(path)
+        .offset(offset)
+        .length(Length::Exact(len))
+        .buffer_size(256 * 1024)
+        .build()
+        .await
+        .map_err(|e| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."))?;
+    Ok((stream, md5))
+}
+
+fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
+    FileResult {
+        index,
+        key: f.key.clone(),
+        status,
+        bytes: 0,
+        attempts: 0,
+        multipart: false,
+        etag: None,
+        version_id: None,
+        md5: None,
+        duration_ms: started.elapsed().as_millis() as u64,
+        error: None,
+    }
+}
+
+async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
+    let started = Instant::now();
+    let mut r = result(index, f, FileStatus::Failed, started);
+    if !sh.control.gate().await || sh.control.file_cancelled(index) {
+        r.status = FileStatus::Cancelled;
+        return r;
+    }
+    if let Err(e) = unchanged(f) {
+        r.error = Some(e);
+        return r;
+    }
+    // Overwrite policy, part 1: look first where the server cannot refuse atomically.
+    let policy = sh.settings.overwrite;
+    let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && !sh.conditional_put);
+    if look_first {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).send().await {
+            Ok(_) => return exists(r, policy, f, started),
+            Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
+            Err(e) => {
+                r.error = Some(sdk_err("Checking for an existing object", &e));
+                return r;
+            }
+        }
+    }
+    let multipart = f.size >= sh.opts.multipart_threshold;
+    r.multipart = multipart;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        r.attempts = attempts;
+        let outcome = if multipart { multipart_upload(sh, index, f).await } else { single_put(sh, f).await };
+        match outcome {
+            Ok(Sent::Done { etag, version_id, md5 }) => {
+                sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
+                r.status = FileStatus::Delivered;
+                r.bytes = f.size;
+                r.etag = etag;
+                r.version_id = version_id;
+                r.md5 = Some(md5);
+                r.error = None;
+                break;
+            }
+            Ok(Sent::Exists) => return exists(r, policy, f, started),
+            Ok(Sent::Cancelled) => {
+                r.status = FileStatus::Cancelled;
+                r.error = None;
+                break;
+            }
+            Err(e) if is_corruption(&e) && attempts < sh.opts.integrity_attempts => continue,
+            Err(e) => {
+                r.error = Some(e);
+                break;
+            }
+        }
+    }
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    r
+}
+
+fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instant) -> FileResult {
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    if policy == Overwrite::Skip {
+        r.status = FileStatus::Skipped;
+    } else {
+        r.status = FileStatus::Failed;
+        r.error = Some(err(
+            "already_exists",
+            format!("An object already exists at `{}`; it was left untouched.", f.key),
+            "Change the key template or prefix, or set this destination to overwrite (or skip) existing objects.",
+        ));
+    }
+    r
+}
+
+enum Sent {
+    Done { etag: Option<String>, version_id: Option<String>, md5: String },
+    Exists,
+    Cancelled,
+}
+
+fn apply_headers(s: &Settings) -> impl Fn(aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder + '_ {
+    move |mut b| {
+        let h = &s.headers;
+        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+        b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
+        b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
+        if let Some(exp) = opt(&h.expires).and_then(|e| aws_smithy_types::DateTime::from_str(&e, aws_smithy_types::date_time::Format::HttpDate).ok()) {
+            b = b.expires(exp);
+        }
+        if !s.storage_class.trim().is_empty() {
+            b = b.storage_class(s.storage_class.trim().into());
+        }
+        if !s.acl.trim().is_empty() {
+            b = b.acl(s.acl.trim().into());
+        }
+        for (k, v) in &s.metadata {
+            b = b.metadata(k, v);
+        }
+        if !s.tags.is_empty() {
+            b = b.tagging(tagging(s));
+        }
+        b
+    }
+}
+
+fn tagging(s: &Settings) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &s.tags {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
+fn etag_matches(etag: Option<&str>, md5_hex: &str) -> bool {
+    match etag.map(|e| e.trim_matches('"')) {
+        // A plain MD5 ETag must match; others (SSE-KMS, multipart, providers' own) cannot be compared.
+        Some(e) if e.len() == 32 && e.chars().all(|c| c.is_ascii_hexdigit()) => e.eq_ignore_ascii_case(md5_hex),
+        _ => true,
+    }
+}
+
+async fn single_put(sh: &Shared, f: &PlannedFile) -> Result<Sent, FileError> {
+    let (stream, md5) = body(&f.source, 0, f.size).await?;
+    unchanged(f)?;
+    let _slot = sh.requests.acquire().await.expect("semaphore open");
+    let mut req = sh
+        .client
+        .put_object()
+        .bucket(&sh.settings.bucket)
+        .key(&f.key)
+        .content_type(&f.content_type)
+        .content_length(f.size as i64)
+        .content_md5(b64(&md5))
+        .body(stream);
+    req = apply_headers(&sh.settings)(req);
+    if sh.settings.overwrite == Overwrite::Never && sh.conditional_put {
+        req = req.if_none_match("*");
+    }
+    match req.send().await {
+        Ok(out) => {
+            let md5_hex = hex(&md5);
+            if !etag_matches(out.e_tag(), &md5_hex) {
+                return Err(err("etag_mismatch", format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")), "Retry; check proxies in between."));
+            }
+            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: md5_hex })
+        }
+        Err(e) if is_precondition(&e) => Ok(Sent::Exists),
+        Err(e) => Err(sdk_err("Uploading", &e)),
+    }
+}
+
+/// Part size: at least the provider's minimum and ours, growing so the file
+/// needs at most the provider's part limit.
+pub fn part_size(size: u64, provider_min: u64, ours: u64, max_parts: u32) -> u64 {
+    let floor = provider_min.max(ours);
+    let needed = size.div_ceil(max_parts.max(1) as u64);
+    needed.max(floor).div_ceil(MIB) * MIB
+}
+
+async fn multipart_upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
+    let s = &sh.settings;
+    let preset = s.preset();
+    let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
+    let count = f.size.div_ceil(psize);
+    let created = {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
+        let h = &s.headers;
+        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+        b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
+        b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
+        if !s.storage_class.trim().is_empty() {
+            b = b.storage_class(s.storage_class.trim().into());
+        }
+        if !s.acl.trim().is_empty() {
+            b = b.acl(s.acl.trim().into());
+        }
+        for (k, v) in &s.metadata {
+            b = b.metadata(k, v);
+        }
+        if !s.tags.is_empty() {
+            b = b.tagging(tagging(s));
+        }
+        b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?
+    };
+    let upload_id = created.upload_id().unwrap_or_default().to_string();
+    let abort = || async {
+        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
+    };
+    // Parts in parallel, bounded by the shared request semaphore.
+    let mut set = tokio::task::JoinSet::new();
+    let parts: Arc<Mutex<Vec<(i32, String, [u8; 16])>>> = Arc::default();
+    let failure: Arc<Mutex<Option<FileError>>> = Arc::default();
+    let mut cancel_rx = sh.control.cancel.subscribe();
+    for n in 0..count {
+        let failed = failure.lock().unwrap().is_some();
+        if failed || !sh.control.gate().await || sh.control.file_cancelled(index) {
+            break;
+        }
+        let permit = sh.requests.clone().acquire_owned().await.expect("semaphore open");
+        let (client, bucket, key, upload_id, path) = (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
+        let (parts, failure) = (parts.clone(), failure.clone());
+        let offset = n * psize;
+        let len = psize.min(f.size - offset);
+        let attempts = sh.opts.integrity_attempts;
+        let sent = sh.bytes_sent.clone();
+        set.spawn(async move {
+            let _permit = permit;
+            let mut last = None;
+            for _ in 0..attempts {
+                let (stream, md5) = match body(&path, offset, len).await {
+                    Ok(x) => x,
+                    Err(e) => {
+                        last = Some(e);
+                        break;
+                    }
+                };
+                let r = client
+                    .upload_part()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .upload_id(&upload_id)
+                    .part_number(n as i32 + 1)
+                    .content_length(len as i64)
+                    .content_md5(b64(&md5))
+                    .body(stream)
+                    .send()
+                    .await;
+                match r {
+                    Ok(out) if etag_matches(out.e_tag(), &hex(&md5)) => {
+                        parts.lock().unwrap().push((n as i32 + 1, out.e_tag().unwrap_or_default().to_string(), md5));
+                        sent.fetch_add(len, Ordering::Relaxed);
+                        return;
+                    }
+                    Ok(out) => last = Some(err("etag_mismatch", format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")), "Retry; check proxies in between.")),
+                    Err(e) => {
+                        let fe = sdk_err(&format!("Uploading part {}", n + 1), &e);
+                        let again = is_corruption(&fe);
+                        last = Some(fe);
+                        if !again {
+                            break;
+                        }
+                    }
+                }
+            }
+            *failure.lock().unwrap() = last;
+        });
+    }
+    loop {
+        tokio::select! {
+            next = set.join_next() => if next.is_none() { break },
+            _ = cancel_rx.changed() => {}
+        }
+        if sh.control.file_cancelled(index) {
+            set.abort_all();
+            while set.join_next().await.is_some() {}
+            abort().await;
+            return Ok(Sent::Cancelled);
+        }
+    }
+    if sh.control.file_cancelled(index) {
+        abort().await;
+        return Ok(Sent::Cancelled);
+    }
+    let failed = failure.lock().unwrap().take();
+    if let Some(e) = failed {
+        abort().await;
+        return Err(e);
+    }
+    // The file must not have changed while its parts were read.
+    if let Err(e) = unchanged(f) {
+        abort().await;
+        return Err(e);
+    }
+    let mut done = std::mem::take(&mut *parts.lock().unwrap());
+    done.sort_by_key(|p| p.0);
+    if done.len() as u64 != count {
+        abort().await;
+        return Err(err("parts_missing", format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
+    }
+    let completed = CompletedMultipartUpload::builder()
+        .set_parts(Some(done.iter().map(|(n, etag, _)| CompletedPart::builder().part_number(*n).e_tag(etag).build()).collect()))
+        .build();
+    let mut req = sh.client.complete_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).multipart_upload(completed);
+    if s.overwrite == Overwrite::Never && sh.conditional_put {
+        req = req.if_none_match("*");
+    }
+    let _slot = sh.requests.acquire().await.expect("semaphore open");
+    match req.send().await {
+        Ok(out) => {
+            // Whole-file MD5 over the parts' MD5s: S3's multipart ETag is md5(concat(part md5s))-N.
+            let mut all = Md5::new();
+            for (_, _, m) in &done {
+                all.update(m);
+            }
+            let composite = format!("{}-{}", hex(&all.finalize()), done.len());
+            if let Some(e) = out.e_tag().map(|e| e.trim_matches('"')) {
+                if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(&composite) {
+                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({composite})."), "Retry the file."));
+                }
+            }
+            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })
+        }
+        Err(e) if is_precondition(&e) => {
+            abort().await;
+            Ok(Sent::Exists)
+        }
+        Err(e) => {
+            abort().await;
+            Err(sdk_err("Completing the multipart upload", &e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_sizes_stay_under_the_part_limit() {
+        assert_eq!(part_size(1024 * MIB, 5 * MIB, 8 * MIB, 10_000), 8 * MIB);
+        let huge = 5 * 1024 * 1024 * MIB; // 5 TiB
+        let p = part_size(huge, 5 * MIB, 8 * MIB, 10_000);
+        assert!(huge.div_ceil(p) <= 10_000, "{p}");
+        assert_eq!(p % MIB, 0);
+    }
+
+    #[test]
+    fn etags() {
+        assert!(etag_matches(Some("\"900150983cd24fb0d6963f7d28e17f72\""), "900150983cd24fb0d6963f7d28e17f72"));
+        assert!(!etag_matches(Some("\"00000000000000000000000000000000\""), "900150983cd24fb0d6963f7d28e17f72"));
+        assert!(etag_matches(Some("\"abc-3\""), "900150983cd24fb0d6963f7d28e17f72"), "not comparable");
+    }
+}

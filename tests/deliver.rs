@@ -1,0 +1,324 @@
+//! Delivery against real S3-protocol servers on loopback: s3s-fs (objects
+//! are files on disk, so bytes are compared directly) and moto (multipart
+//! uploads can be listed, so nothing may be left behind).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chute_core::deliver::{self, Control, DeliveryEvent, FileStatus, Plan, PlanOptions, TransferOptions};
+use chute_core::destination::Overwrite;
+use chute_core::provider::ProviderKind;
+use chute_core::s3::{self, Auth, ClientOptions};
+use chute_core::{Credentials, Sensitive, Settings};
+use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
+
+const MIB: u64 = 1024 * 1024;
+
+fn s3s_settings(fs: &S3sFs, prefix: &str, template: &str) -> Settings {
+    Settings {
+        name: "t".into(),
+        provider: ProviderKind::Minio,
+        bucket: "reports".into(),
+        endpoint: fs.endpoint(),
+        path_style: true,
+        prefix: prefix.into(),
+        key_template: template.into(),
+        ..Settings::default()
+    }
+    .normalized()
+}
+
+fn s3s_auth() -> Auth {
+    Auth::Static(Credentials { access_key_id: S3S_KEY.into(), secret_access_key: Sensitive::new(S3S_SECRET.into()), session_token: None })
+}
+
+/// Small parts so "large" test files stay small.
+fn small_parts() -> TransferOptions {
+    TransferOptions { multipart_threshold: 6 * MIB, min_part_size: 5 * MIB, ..TransferOptions::default() }
+}
+
+fn now() -> time::OffsetDateTime {
+    time::macros::datetime!(2026-06-07 14:05:09 UTC)
+}
+
+fn run(s: &Settings, auth: Auth, plan: &Plan, opts: &TransferOptions, control: &Control, mut on: impl FnMut(&DeliveryEvent) + Send) -> deliver::BatchSummary {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = s3::client(s, &auth, &ClientOptions::delivery()).await;
+        deliver::deliver(client, s, plan, opts, control, &mut |e| on(&e)).await
+    })
+}
+
+/// Deterministic bytes: every file's content differs.
+fn content(seed: u64, len: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x & 0xff) as u8
+        })
+        .collect()
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let drop = src.path().join("drop");
+    // relpath inside the dropped folder -> size
+    let files: Vec<(&str, u64)> = vec![
+        ("report 2026.csv", 1200),
+        ("spaces in/a folder/file name.txt", 10),
+        ("hash#plus+percent%question?.bin", 77),
+        ("emoji 📦/🚀 launch.json", 33),
+        ("deep/1/2/3/4/5/6/7/8/9/10/leaf.dat", 5),
+        ("empty.txt", 0),
+        ("big/multipart.bin", 13 * MIB + 123),
+        ("über/straße.txt", 9),
+    ];
+    for (i, (rel, len)) in files.iter().enumerate() {
+        write(&drop, rel, &content(i as u64, *len));
+    }
+    // NFD on disk (as macOS writes it): the key must come out NFC.
+    let nfd = "cafe\u{301}.txt";
+    write(&drop, nfd, b"nfd");
+    // Things the plan leaves out.
+    write(&drop, ".DS_Store", b"x");
+    write(&drop, ".git/config", b"x");
+    std::os::unix::fs::symlink(drop.join("empty.txt"), drop.join("link.txt")).unwrap();
+
+    let s = s3s_settings(&fs, "incoming/", "{prefix}{relpath}");
+    let plan = deliver::plan(&s, &[drop.clone()], &PlanOptions::default(), now());
+    assert!(plan.problems.is_empty(), "{:#?}", plan.problems);
+    assert!(plan.collisions.is_empty());
+    let excluded: Vec<String> = plan.excluded.iter().map(|e| e.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(excluded, [".DS_Store", ".git", "link.txt"], "{:#?}", plan.excluded);
+
+    let mut expected: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (rel, len))| (format!("incoming/{rel}"), content(i as u64, *len)))
+        .collect();
+    expected.insert("incoming/caf\u{e9}.txt".into(), b"nfd".to_vec());
+    let planned: Vec<&str> = plan.files.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(planned.len(), expected.len());
+    for k in expected.keys() {
+        assert!(planned.contains(&k.as_str()), "{k} not planned: {planned:#?}");
+    }
+    let csv = plan.files.iter().find(|f| f.key.ends_with(".csv")).unwrap();
+    assert_eq!(csv.content_type, "text/csv");
+
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let ev = events.clone();
+    let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), move |e| ev.lock().unwrap().push(e.clone()));
+    assert_eq!((summary.delivered, summary.failed), (expected.len(), 0), "{:#?}", summary.files);
+    assert_eq!(summary.bytes_sent, expected.values().map(|v| v.len() as u64).sum::<u64>());
+    assert!(summary.files.iter().any(|f| f.multipart), "the big file went multipart");
+
+    // The bucket holds exactly these keys, with exactly these bytes.
+    let mut stored = fs.object_paths("reports");
+    stored.sort();
+    let mut want: Vec<String> = expected.keys().cloned().collect();
+    want.sort();
+    assert_eq!(stored, want);
+    for (key, bytes) in &expected {
+        let on_disk = std::fs::read(fs.root.path().join("reports").join(key)).unwrap();
+        assert!(on_disk == *bytes, "{key}: content differs");
+    }
+    // Progress reached 100%.
+    let events = events.lock().unwrap();
+    let last_batch = events.iter().rev().find_map(|e| match e {
+        DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, .. } => Some((*bytes_sent, *bytes_total, *files_done, *files_total)),
+        _ => None,
+    });
+    assert_eq!(last_batch, Some((plan.total_bytes, plan.total_bytes, expected.len(), expected.len())));
+}
+
+#[test]
+fn seed_conventions_as_templates() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let f = write(src.path(), "mapping_results_INV-1234.csv", b"a,b\n");
+    for (template, want) in [
+        ("{prefix}{name}", "exports/mapping_results_INV-1234.csv"),
+        ("{prefix}{stem}_{date}.{ext}", "exports/mapping_results_INV-1234_2026-06-07.csv"),
+    ] {
+        let s = s3s_settings(&fs, "exports/", template);
+        let plan = deliver::plan(&s, &[f.clone()], &PlanOptions::default(), now());
+        assert_eq!(plan.files[0].key, want);
+    }
+    let s = s3s_settings(&fs, "test/", "{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}");
+    let plan = deliver::plan(&s, &[f.clone()], &PlanOptions::default(), now());
+    let k = &plan.files[0].key;
+    assert!(k.starts_with("test/2026/06/07/14/2026-06-07-14-05-09-") && k.ends_with(".csv"), "{k}");
+    let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {});
+    assert_eq!(summary.delivered, 1);
+    assert!(fs.root.path().join("reports").join(k).is_file());
+}
+
+#[test]
+fn collisions_are_flagged_before_anything_is_sent() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let a = write(src.path(), "a/report.csv", b"1");
+    let b = write(src.path(), "b/report.csv", b"2");
+    let s = s3s_settings(&fs, "in/", "{prefix}{name}");
+    let plan = deliver::plan(&s, &[a, b], &PlanOptions::default(), now());
+    assert_eq!(plan.collisions.len(), 1);
+    assert_eq!(plan.collisions[0].key, "in/report.csv");
+    assert!(!plan.is_deliverable());
+}
+
+#[test]
+fn never_overwrite_leaves_the_existing_object_untouched() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let small = write(src.path(), "same.txt", b"new bytes");
+    let big = write(src.path(), "same-big.bin", &content(9, 7 * MIB));
+    let mut s = s3s_settings(&fs, "in/", "{prefix}{name}");
+    // Objects already there.
+    let existing = fs.root.path().join("reports/in");
+    std::fs::create_dir_all(&existing).unwrap();
+    std::fs::write(existing.join("same.txt"), b"original").unwrap();
+    std::fs::write(existing.join("same-big.bin"), b"original big").unwrap();
+
+    assert_eq!(s.overwrite, Overwrite::Never, "the default");
+    let plan = deliver::plan(&s, &[small.clone(), big.clone()], &PlanOptions::default(), now());
+    let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), |_| {});
+    assert_eq!(summary.failed, 2, "{:#?}", summary.files);
+    for f in &summary.files {
+        assert_eq!(f.error.as_ref().unwrap().code, "already_exists");
+    }
+    assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"original");
+    assert_eq!(std::fs::read(existing.join("same-big.bin")).unwrap(), b"original big");
+
+    s.overwrite = Overwrite::Skip;
+    let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), |_| {});
+    assert_eq!(summary.skipped, 2);
+    assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"original");
+
+    s.overwrite = Overwrite::Overwrite;
+    let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), |_| {});
+    assert_eq!(summary.delivered, 2);
+    assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"new bytes");
+}
+
+#[test]
+fn a_vanished_or_changed_file_fails_alone() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let keep = write(src.path(), "keep.txt", b"keep");
+    let gone = write(src.path(), "gone.txt", b"gone");
+    let grown = write(src.path(), "grown.txt", b"grown");
+    let s = s3s_settings(&fs, "in/", "{prefix}{name}");
+    let plan = deliver::plan(&s, &[keep, gone.clone(), grown.clone()], &PlanOptions::default(), now());
+    std::fs::remove_file(&gone).unwrap();
+    std::fs::write(&grown, b"grown and then some").unwrap();
+    let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {});
+    let by_key = |k: &str| summary.files.iter().find(|f| f.key == k).unwrap();
+    assert_eq!(by_key("in/keep.txt").status, FileStatus::Delivered);
+    assert_eq!(by_key("in/gone.txt").error.as_ref().unwrap().code, "source_missing");
+    assert_eq!(by_key("in/grown.txt").error.as_ref().unwrap().code, "source_changed");
+    assert_eq!(fs.object_paths("reports"), vec!["in/keep.txt".to_string()]);
+}
+
+fn moto_settings(moto: &Moto, prefix: &str) -> Settings {
+    Settings {
+        name: "m".into(),
+        provider: ProviderKind::Aws,
+        bucket: "reports".into(),
+        endpoint: moto.endpoint(),
+        path_style: true,
+        prefix: prefix.into(),
+        key_template: "{prefix}{name}".into(),
+        ..Settings::default()
+    }
+    .normalized()
+}
+
+fn moto_auth(moto: &Moto, user: &str) -> Auth {
+    let k = moto.user(user);
+    Auth::Static(Credentials { access_key_id: k.access_key_id.clone(), secret_access_key: Sensitive::new(k.secret_access_key.clone()), session_token: None })
+}
+
+#[test]
+fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
+    let moto = Moto::start();
+    let src = tempfile::tempdir().unwrap();
+    let path = write(src.path(), "growing.bin", &content(3, 30 * MIB));
+    let s = moto_settings(&moto, "incoming/");
+    let plan = deliver::plan(&s, &[path.clone()], &PlanOptions::default(), now());
+    let mut grown = false;
+    let opts = TransferOptions { concurrency: 2, ..small_parts() };
+    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &opts, &Control::default(), move |e| {
+        if let DeliveryEvent::Batch { bytes_sent, .. } = e {
+            if *bytes_sent > 0 && !grown {
+                use std::io::Write;
+                std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"appended while uploading").unwrap();
+                grown = true;
+            }
+        }
+    });
+    assert_eq!(summary.failed, 1, "{:#?}", summary.files);
+    assert_eq!(summary.files[0].error.as_ref().unwrap().code, "source_changed");
+    assert!(moto.keys("reports", "incoming/").is_empty(), "no torn object");
+    assert_eq!(moto.multipart_uploads("reports"), 0, "the upload was aborted");
+}
+
+#[test]
+fn cancel_aborts_multipart_uploads() {
+    let moto = Moto::start();
+    let src = tempfile::tempdir().unwrap();
+    let a = write(src.path(), "a.bin", &content(1, 40 * MIB));
+    let b = write(src.path(), "b.bin", &content(2, 40 * MIB));
+    let s = moto_settings(&moto, "incoming/");
+    let plan = deliver::plan(&s, &[a, b], &PlanOptions::default(), now());
+    let control = Control::default();
+    let c = control.clone();
+    let opts = TransferOptions { concurrency: 2, ..small_parts() };
+    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &opts, &control, move |e| {
+        if let DeliveryEvent::Batch { bytes_sent, .. } = e {
+            if *bytes_sent > 0 {
+                c.cancel();
+            }
+        }
+    });
+    assert!(summary.cancelled >= 1, "{:#?}", summary.files);
+    assert_eq!(summary.delivered + summary.cancelled, 2);
+    assert_eq!(moto.multipart_uploads("reports"), 0, "no parts left billed");
+}
+
+#[test]
+fn metadata_headers_and_tags_are_applied() {
+    let moto = Moto::start();
+    let src = tempfile::tempdir().unwrap();
+    let f = write(src.path(), "data.json", b"{}");
+    let mut s = moto_settings(&moto, "incoming/");
+    s.headers.cache_control = "max-age=60".into();
+    s.headers.content_disposition = "attachment".into();
+    s.metadata.insert("team".into(), "data".into());
+    s.tags.insert("env".into(), "prod".into());
+    s.storage_class = "STANDARD_IA".into();
+    let plan = deliver::plan(&s, &[f], &PlanOptions::default(), now());
+    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &TransferOptions::default(), &Control::default(), |_| {});
+    assert_eq!(summary.delivered, 1, "{:#?}", summary.files);
+    let head = moto.head("reports", "incoming/data.json");
+    assert_eq!(head["ContentType"], "application/json");
+    assert_eq!(head["CacheControl"], "max-age=60");
+    assert_eq!(head["ContentDisposition"], "attachment");
+    assert_eq!(head["Metadata"]["team"], "data");
+    assert_eq!(head["StorageClass"], "STANDARD_IA");
+    assert_eq!(head["Tags"]["env"], "prod");
+}
