@@ -100,7 +100,7 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     std::os::unix::fs::symlink(drop.join("empty.txt"), drop.join("link.txt")).unwrap();
 
     let s = s3s_settings(&fs, "incoming/", "{prefix}{relpath}");
-    let plan = deliver::plan(&s, &[drop.clone()], &PlanOptions::default(), now());
+    let plan = deliver::plan(&s, std::slice::from_ref(&drop), &PlanOptions::default(), now());
     assert!(plan.problems.is_empty(), "{:#?}", plan.problems);
     assert!(plan.collisions.is_empty());
     let excluded: Vec<String> = plan.excluded.iter().map(|e| e.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
@@ -156,11 +156,11 @@ fn seed_conventions_as_templates() {
         ("{prefix}{stem}_{date}.{ext}", "exports/mapping_results_INV-1234_2026-06-07.csv"),
     ] {
         let s = s3s_settings(&fs, "exports/", template);
-        let plan = deliver::plan(&s, &[f.clone()], &PlanOptions::default(), now());
+        let plan = deliver::plan(&s, std::slice::from_ref(&f), &PlanOptions::default(), now());
         assert_eq!(plan.files[0].key, want);
     }
     let s = s3s_settings(&fs, "test/", "{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}");
-    let plan = deliver::plan(&s, &[f.clone()], &PlanOptions::default(), now());
+    let plan = deliver::plan(&s, std::slice::from_ref(&f), &PlanOptions::default(), now());
     let k = &plan.files[0].key;
     assert!(k.starts_with("test/2026/06/07/14/2026-06-07-14-05-09-") && k.ends_with(".csv"), "{k}");
     let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {});
@@ -259,7 +259,7 @@ fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
     let src = tempfile::tempdir().unwrap();
     let path = write(src.path(), "growing.bin", &content(3, 30 * MIB));
     let s = moto_settings(&moto, "incoming/");
-    let plan = deliver::plan(&s, &[path.clone()], &PlanOptions::default(), now());
+    let plan = deliver::plan(&s, std::slice::from_ref(&path), &PlanOptions::default(), now());
     let mut grown = false;
     let opts = TransferOptions { concurrency: 2, ..small_parts() };
     let summary = run(&s, moto_auth(&moto, "admin"), &plan, &opts, &Control::default(), move |e| {

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::{ByteStream, Length};
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use base64::Engine;
 use md5::{Digest, Md5};
@@ -121,7 +120,7 @@ pub enum DeliveryEvent {
 /// Controls for a running batch, usable from any thread.
 #[derive(Clone)]
 pub struct Control {
-    cancel: watch::Sender<bool>,
+    pub(super) cancel: watch::Sender<bool>,
     pause: watch::Sender<bool>,
     cancelled_files: Arc<Mutex<HashSet<usize>>>,
 }
@@ -146,11 +145,11 @@ impl Control {
     pub fn is_cancelled(&self) -> bool {
         *self.cancel.borrow()
     }
-    fn file_cancelled(&self, index: usize) -> bool {
+    pub(super) fn file_cancelled(&self, index: usize) -> bool {
         self.is_cancelled() || self.cancelled_files.lock().unwrap_or_else(|p| p.into_inner()).contains(&index)
     }
     /// Wait while paused; false if cancelled meanwhile.
-    async fn gate(&self) -> bool {
+    pub(super) async fn gate(&self) -> bool {
         let mut rx = self.pause.subscribe();
         while *rx.borrow_and_update() {
             if self.is_cancelled() || rx.changed().await.is_err() {
@@ -161,15 +160,15 @@ impl Control {
     }
 }
 
-struct Shared {
-    client: aws_sdk_s3::Client,
-    settings: Settings,
-    opts: TransferOptions,
-    requests: Arc<Semaphore>,
-    control: Control,
-    bytes_sent: Arc<AtomicU64>,
+pub(super) struct Shared {
+    pub(super) client: aws_sdk_s3::Client,
+    pub(super) settings: Settings,
+    pub(super) opts: TransferOptions,
+    pub(super) requests: Arc<Semaphore>,
+    pub(super) control: Control,
+    pub(super) bytes_sent: Arc<AtomicU64>,
     files_done: AtomicU64,
-    conditional_put: bool,
+    pub(super) conditional_put: bool,
 }
 
 /// Deliver every file of `plan`. Returns when all have delivered, failed,
@@ -269,11 +268,11 @@ pub async fn deliver(
     }
 }
 
-fn err(code: &str, message: impl Into<String>, fix: impl Into<String>) -> FileError {
+pub(super) fn err(code: &str, message: impl Into<String>, fix: impl Into<String>) -> FileError {
     FileError { code: code.into(), message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
 }
 
-fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
+pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
     use aws_sdk_s3::operation::RequestId;
     let code = e.code().map(str::to_string);
     let message = e.message().map(str::to_string).unwrap_or_else(|| {
@@ -304,13 +303,13 @@ fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e:
     }
 }
 
-fn is_corruption(e: &FileError) -> bool {
+pub(super) fn is_corruption(e: &FileError) -> bool {
     matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch")) || e.code == "etag_mismatch"
 }
 
 /// 412 Precondition Failed and 304 Not Modified both mean "already exists"
 /// for `If-None-Match: *`, depending on the server.
-fn is_precondition<E>(e: &SdkError<E, HttpResponse>) -> bool {
+pub(super) fn is_precondition<E>(e: &SdkError<E, HttpResponse>) -> bool {
     e.raw_response().is_some_and(|r| matches!(r.status().as_u16(), 412 | 304))
 }
 
@@ -319,7 +318,7 @@ fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
 }
 
 /// The file must still be what the plan saw.
-fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
+pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
     let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => err("source_missing", format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again."),
         _ => err("source_unreadable", format!("{} cannot be read: {e}.", f.source.display()), "Check the file's permissions, then retry it."),
@@ -353,16 +352,16 @@ async fn md5_of_range(path: &Path, offset: u64, len: u64) -> std::io::Result<[u8
     Ok(hasher.finalize().into())
 }
 
-fn hex(b: &[u8]) -> String {
+pub(super) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn b64(b: &[u8]) -> String {
+pub(super) fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
 }
 
 /// The body of `len` bytes at `offset`, and its MD5.
-async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
+pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
     let io = |e: std::io::Error| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.");
     if len < SMALL_FILE {
         use tokio::io::AsyncSeekExt;
@@ -432,7 +431,7 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     loop {
         attempts += 1;
         r.attempts = attempts;
-        let outcome = if multipart { multipart_upload(sh, index, f).await } else { single_put(sh, f).await };
+        let outcome = if multipart { super::multipart::upload(sh, index, f).await } else { single_put(sh, f).await };
         match outcome {
             Ok(Sent::Done { etag, version_id, md5 }) => {
                 sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
@@ -476,7 +475,7 @@ fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instan
     r
 }
 
-enum Sent {
+pub(super) enum Sent {
     Done { etag: Option<String>, version_id: Option<String>, md5: String },
     Exists,
     Cancelled,
@@ -507,7 +506,7 @@ fn apply_headers(s: &Settings) -> impl Fn(aws_sdk_s3::operation::put_object::bui
     }
 }
 
-fn tagging(s: &Settings) -> String {
+pub(super) fn tagging(s: &Settings) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in &s.tags {
         q.append_pair(k, v);
@@ -515,7 +514,7 @@ fn tagging(s: &Settings) -> String {
     q.finish()
 }
 
-fn etag_matches(etag: Option<&str>, md5_hex: &str) -> bool {
+pub(super) fn etag_matches(etag: Option<&str>, md5_hex: &str) -> bool {
     match etag.map(|e| e.trim_matches('"')) {
         // A plain MD5 ETag must match; others (SSE-KMS, multipart, providers' own) cannot be compared.
         Some(e) if e.len() == 32 && e.chars().all(|c| c.is_ascii_hexdigit()) => e.eq_ignore_ascii_case(md5_hex),
@@ -553,181 +552,9 @@ async fn single_put(sh: &Shared, f: &PlannedFile) -> Result<Sent, FileError> {
     }
 }
 
-/// Part size: at least the provider's minimum and ours, growing so the file
-/// needs at most the provider's part limit.
-pub fn part_size(size: u64, provider_min: u64, ours: u64, max_parts: u32) -> u64 {
-    let floor = provider_min.max(ours);
-    let needed = size.div_ceil(max_parts.max(1) as u64);
-    needed.max(floor).div_ceil(MIB) * MIB
-}
-
-async fn multipart_upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
-    let s = &sh.settings;
-    let preset = s.preset();
-    let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
-    let count = f.size.div_ceil(psize);
-    let created = {
-        let _slot = sh.requests.acquire().await.expect("semaphore open");
-        let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
-        let h = &s.headers;
-        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
-        b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
-        b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
-        if !s.storage_class.trim().is_empty() {
-            b = b.storage_class(s.storage_class.trim().into());
-        }
-        if !s.acl.trim().is_empty() {
-            b = b.acl(s.acl.trim().into());
-        }
-        for (k, v) in &s.metadata {
-            b = b.metadata(k, v);
-        }
-        if !s.tags.is_empty() {
-            b = b.tagging(tagging(s));
-        }
-        b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?
-    };
-    let upload_id = created.upload_id().unwrap_or_default().to_string();
-    let abort = || async {
-        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
-    };
-    // Parts in parallel, bounded by the shared request semaphore.
-    let mut set = tokio::task::JoinSet::new();
-    let parts: Arc<Mutex<Vec<(i32, String, [u8; 16])>>> = Arc::default();
-    let failure: Arc<Mutex<Option<FileError>>> = Arc::default();
-    let mut cancel_rx = sh.control.cancel.subscribe();
-    for n in 0..count {
-        let failed = failure.lock().unwrap().is_some();
-        if failed || !sh.control.gate().await || sh.control.file_cancelled(index) {
-            break;
-        }
-        let permit = sh.requests.clone().acquire_owned().await.expect("semaphore open");
-        let (client, bucket, key, upload_id, path) = (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
-        let (parts, failure) = (parts.clone(), failure.clone());
-        let offset = n * psize;
-        let len = psize.min(f.size - offset);
-        let attempts = sh.opts.integrity_attempts;
-        let sent = sh.bytes_sent.clone();
-        set.spawn(async move {
-            let _permit = permit;
-            let mut last = None;
-            for _ in 0..attempts {
-                let (stream, md5) = match body(&path, offset, len).await {
-                    Ok(x) => x,
-                    Err(e) => {
-                        last = Some(e);
-                        break;
-                    }
-                };
-                let r = client
-                    .upload_part()
-                    .bucket(&bucket)
-                    .key(&key)
-                    .upload_id(&upload_id)
-                    .part_number(n as i32 + 1)
-                    .content_length(len as i64)
-                    .content_md5(b64(&md5))
-                    .body(stream)
-                    .send()
-                    .await;
-                match r {
-                    Ok(out) if etag_matches(out.e_tag(), &hex(&md5)) => {
-                        parts.lock().unwrap().push((n as i32 + 1, out.e_tag().unwrap_or_default().to_string(), md5));
-                        sent.fetch_add(len, Ordering::Relaxed);
-                        return;
-                    }
-                    Ok(out) => last = Some(err("etag_mismatch", format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")), "Retry; check proxies in between.")),
-                    Err(e) => {
-                        let fe = sdk_err(&format!("Uploading part {}", n + 1), &e);
-                        let again = is_corruption(&fe);
-                        last = Some(fe);
-                        if !again {
-                            break;
-                        }
-                    }
-                }
-            }
-            *failure.lock().unwrap() = last;
-        });
-    }
-    loop {
-        tokio::select! {
-            next = set.join_next() => if next.is_none() { break },
-            _ = cancel_rx.changed() => {}
-        }
-        if sh.control.file_cancelled(index) {
-            set.abort_all();
-            while set.join_next().await.is_some() {}
-            abort().await;
-            return Ok(Sent::Cancelled);
-        }
-    }
-    if sh.control.file_cancelled(index) {
-        abort().await;
-        return Ok(Sent::Cancelled);
-    }
-    let failed = failure.lock().unwrap().take();
-    if let Some(e) = failed {
-        abort().await;
-        return Err(e);
-    }
-    // The file must not have changed while its parts were read.
-    if let Err(e) = unchanged(f) {
-        abort().await;
-        return Err(e);
-    }
-    let mut done = std::mem::take(&mut *parts.lock().unwrap());
-    done.sort_by_key(|p| p.0);
-    if done.len() as u64 != count {
-        abort().await;
-        return Err(err("parts_missing", format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
-    }
-    let completed = CompletedMultipartUpload::builder()
-        .set_parts(Some(done.iter().map(|(n, etag, _)| CompletedPart::builder().part_number(*n).e_tag(etag).build()).collect()))
-        .build();
-    let mut req = sh.client.complete_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).multipart_upload(completed);
-    if s.overwrite == Overwrite::Never && sh.conditional_put {
-        req = req.if_none_match("*");
-    }
-    let _slot = sh.requests.acquire().await.expect("semaphore open");
-    match req.send().await {
-        Ok(out) => {
-            // Whole-file MD5 over the parts' MD5s: S3's multipart ETag is md5(concat(part md5s))-N.
-            let mut all = Md5::new();
-            for (_, _, m) in &done {
-                all.update(m);
-            }
-            let composite = format!("{}-{}", hex(&all.finalize()), done.len());
-            if let Some(e) = out.e_tag().map(|e| e.trim_matches('"')) {
-                if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(&composite) {
-                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({composite})."), "Retry the file."));
-                }
-            }
-            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })
-        }
-        Err(e) if is_precondition(&e) => {
-            abort().await;
-            Ok(Sent::Exists)
-        }
-        Err(e) => {
-            abort().await;
-            Err(sdk_err("Completing the multipart upload", &e))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn part_sizes_stay_under_the_part_limit() {
-        assert_eq!(part_size(1024 * MIB, 5 * MIB, 8 * MIB, 10_000), 8 * MIB);
-        let huge = 5 * 1024 * 1024 * MIB; // 5 TiB
-        let p = part_size(huge, 5 * MIB, 8 * MIB, 10_000);
-        assert!(huge.div_ceil(p) <= 10_000, "{p}");
-        assert_eq!(p % MIB, 0);
-    }
 
     #[test]
     fn etags() {

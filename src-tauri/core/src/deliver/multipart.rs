@@ -1,0 +1,201 @@
+//! Multipart uploads: parts in parallel under the batch's request limit,
+//! each with its MD5; the upload is aborted on any failure, cancel or change
+//! of the source, so no parts are left behind.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use md5::{Digest, Md5};
+
+use super::plan::PlannedFile;
+use super::transfer::{b64, body, err, etag_matches, hex, is_corruption, is_precondition, sdk_err, tagging, unchanged, FileError, Sent, Shared};
+use crate::destination::Overwrite;
+
+const MIB: u64 = 1024 * 1024;
+
+struct UploadedPart {
+    number: i32,
+    etag: String,
+    md5: [u8; 16],
+}
+
+/// Part size: at least the provider's minimum and ours, growing so the file
+/// needs at most the provider's part limit.
+pub fn part_size(size: u64, provider_min: u64, ours: u64, max_parts: u32) -> u64 {
+    let floor = provider_min.max(ours);
+    let needed = size.div_ceil(max_parts.max(1) as u64);
+    needed.max(floor).div_ceil(MIB) * MIB
+}
+
+/// Upload `f` in parts; abort the upload on any failure, cancel or change.
+pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
+    let s = &sh.settings;
+    let preset = s.preset();
+    let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
+    let count = f.size.div_ceil(psize);
+    let created = {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
+        let h = &s.headers;
+        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+        b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
+        b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
+        if !s.storage_class.trim().is_empty() {
+            b = b.storage_class(s.storage_class.trim().into());
+        }
+        if !s.acl.trim().is_empty() {
+            b = b.acl(s.acl.trim().into());
+        }
+        for (k, v) in &s.metadata {
+            b = b.metadata(k, v);
+        }
+        if !s.tags.is_empty() {
+            b = b.tagging(tagging(s));
+        }
+        b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?
+    };
+    let upload_id = created.upload_id().unwrap_or_default().to_string();
+    let abort = || async {
+        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
+    };
+    // Parts in parallel, bounded by the shared request semaphore.
+    let mut set = tokio::task::JoinSet::new();
+    let parts: Arc<Mutex<Vec<UploadedPart>>> = Arc::default();
+    let failure: Arc<Mutex<Option<FileError>>> = Arc::default();
+    let mut cancel_rx = sh.control.cancel.subscribe();
+    for n in 0..count {
+        let failed = failure.lock().unwrap().is_some();
+        if failed || !sh.control.gate().await || sh.control.file_cancelled(index) {
+            break;
+        }
+        let permit = sh.requests.clone().acquire_owned().await.expect("semaphore open");
+        let (client, bucket, key, upload_id, path) = (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
+        let (parts, failure) = (parts.clone(), failure.clone());
+        let offset = n * psize;
+        let len = psize.min(f.size - offset);
+        let attempts = sh.opts.integrity_attempts;
+        let sent = sh.bytes_sent.clone();
+        set.spawn(async move {
+            let _permit = permit;
+            let mut last = None;
+            for _ in 0..attempts {
+                let (stream, md5) = match body(&path, offset, len).await {
+                    Ok(x) => x,
+                    Err(e) => {
+                        last = Some(e);
+                        break;
+                    }
+                };
+                let r = client
+                    .upload_part()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .upload_id(&upload_id)
+                    .part_number(n as i32 + 1)
+                    .content_length(len as i64)
+                    .content_md5(b64(&md5))
+                    .body(stream)
+                    .send()
+                    .await;
+                match r {
+                    Ok(out) if etag_matches(out.e_tag(), &hex(&md5)) => {
+                        parts.lock().unwrap().push(UploadedPart { number: n as i32 + 1, etag: out.e_tag().unwrap_or_default().to_string(), md5 });
+                        sent.fetch_add(len, Ordering::Relaxed);
+                        return;
+                    }
+                    Ok(out) => last = Some(err("etag_mismatch", format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")), "Retry; check proxies in between.")),
+                    Err(e) => {
+                        let fe = sdk_err(&format!("Uploading part {}", n + 1), &e);
+                        let again = is_corruption(&fe);
+                        last = Some(fe);
+                        if !again {
+                            break;
+                        }
+                    }
+                }
+            }
+            *failure.lock().unwrap() = last;
+        });
+    }
+    loop {
+        tokio::select! {
+            next = set.join_next() => if next.is_none() { break },
+            _ = cancel_rx.changed() => {}
+        }
+        if sh.control.file_cancelled(index) {
+            set.abort_all();
+            while set.join_next().await.is_some() {}
+            abort().await;
+            return Ok(Sent::Cancelled);
+        }
+    }
+    if sh.control.file_cancelled(index) {
+        abort().await;
+        return Ok(Sent::Cancelled);
+    }
+    let failed = failure.lock().unwrap().take();
+    if let Some(e) = failed {
+        abort().await;
+        return Err(e);
+    }
+    // The file must not have changed while its parts were read.
+    if let Err(e) = unchanged(f) {
+        abort().await;
+        return Err(e);
+    }
+    let mut done = std::mem::take(&mut *parts.lock().unwrap());
+    done.sort_by_key(|p| p.number);
+    if done.len() as u64 != count {
+        abort().await;
+        return Err(err("parts_missing", format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
+    }
+    let completed = CompletedMultipartUpload::builder()
+        .set_parts(Some(done.iter().map(|p| CompletedPart::builder().part_number(p.number).e_tag(&p.etag).build()).collect()))
+        .build();
+    let mut req = sh.client.complete_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).multipart_upload(completed);
+    if s.overwrite == Overwrite::Never && sh.conditional_put {
+        req = req.if_none_match("*");
+    }
+    let _slot = sh.requests.acquire().await.expect("semaphore open");
+    match req.send().await {
+        Ok(out) => {
+            // Whole-file MD5 over the parts' MD5s: S3's multipart ETag is md5(concat(part md5s))-N.
+            let mut all = Md5::new();
+            for p in &done {
+                all.update(p.md5);
+            }
+            let composite = format!("{}-{}", hex(&all.finalize()), done.len());
+            if let Some(e) = out.e_tag().map(|e| e.trim_matches('"')) {
+                if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(&composite) {
+                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({composite})."), "Retry the file."));
+                }
+            }
+            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })
+        }
+        Err(e) if is_precondition(&e) => {
+            abort().await;
+            Ok(Sent::Exists)
+        }
+        Err(e) => {
+            abort().await;
+            Err(sdk_err("Completing the multipart upload", &e))
+        }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_sizes_stay_under_the_part_limit() {
+        assert_eq!(part_size(1024 * MIB, 5 * MIB, 8 * MIB, 10_000), 8 * MIB);
+        let huge = 5 * 1024 * 1024 * MIB; // 5 TiB
+        let p = part_size(huge, 5 * MIB, 8 * MIB, 10_000);
+        assert!(huge.div_ceil(p) <= 10_000, "{p}");
+        assert_eq!(p % MIB, 0);
+    }
+
+}
