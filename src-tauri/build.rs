@@ -13,6 +13,13 @@ const COMMANDS: &[&str] = &[
     "import_destination",
     "test_destination",
     "list_probes",
+    "pick_paths",
+    "plan_delivery",
+    "plan_page",
+    "discard_plan",
+    "start_delivery",
+    "control_delivery",
+    "presign_link",
 ];
 
 fn main() {

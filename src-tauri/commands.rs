@@ -16,9 +16,9 @@ use tauri::State;
 
 use crate::{internal, AppState};
 
-type Reply<T> = Result<T, ErrorReply>;
+pub(crate) type Reply<T> = Result<T, ErrorReply>;
 
-async fn on_core<T: Send + 'static>(
+pub(crate) async fn on_core<T: Send + 'static>(
     state: State<'_, AppState>,
     f: impl FnOnce(&Chute) -> chute_core::Result<T> + Send + 'static,
 ) -> Reply<T> {
@@ -28,7 +28,7 @@ async fn on_core<T: Send + 'static>(
         .map_err(internal)?
 }
 
-fn bad_argument(name: &str, why: &str) -> ErrorReply {
+pub(crate) fn bad_argument(name: &str, why: &str) -> ErrorReply {
     ErrorReply {
         info: ErrorInfo {
             code: "bad_argument".into(),
@@ -41,7 +41,7 @@ fn bad_argument(name: &str, why: &str) -> ErrorReply {
 }
 
 /// Destination ids are UUIDs; refuse anything else before it reaches the core.
-fn check_id(id: &str) -> Reply<()> {
+pub(crate) fn check_id(id: &str) -> Reply<()> {
     let ok = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     if ok { Ok(()) } else { Err(bad_argument("id", "not a destination id")) }
 }

@@ -2,6 +2,7 @@
 //! exposes thin commands. All product logic lives in `chute-core`.
 
 mod commands;
+mod delivery;
 
 use std::sync::Arc;
 
@@ -39,7 +40,9 @@ pub(crate) fn internal(message: impl std::fmt::Display) -> ErrorReply {
 
 pub fn run() {
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(AppState::open())
+        .manage(delivery::Plans::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::catalog,
@@ -53,6 +56,13 @@ pub fn run() {
             commands::import_destination,
             commands::test_destination,
             commands::list_probes,
+            delivery::pick_paths,
+            delivery::plan_delivery,
+            delivery::plan_page,
+            delivery::discard_plan,
+            delivery::start_delivery,
+            delivery::control_delivery,
+            delivery::presign_link,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Chute");

@@ -37,6 +37,11 @@ pub fn default_data_dir() -> PathBuf {
 
 pub const DB_FILE: &str = "chute.db";
 
+/// A new random id (UUID v4), as destinations and plans use.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -196,7 +201,7 @@ impl Chute {
             return Err(Error::Invalid(problems));
         }
         let now = now_ms();
-        let id = existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let id = existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(new_id);
         let previous = existing.as_ref().map(|d| d.credentials.clone());
         // The keychain goes first: if it fails, nothing is written.
         let source = match credentials {
@@ -427,6 +432,27 @@ impl Chute {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
             deliver::deliver(client, &d.settings, plan, opts, control, on_event).await
         }))
+    }
+}
+
+impl Chute {
+    /// The object's URL (not signed).
+    pub fn object_url(&self, destination_id: &str, key: &str) -> Result<String> {
+        Ok(deliver::object_url(&self.get(destination_id)?.settings, key))
+    }
+
+    /// A presigned GET link to `key`, valid for `expires`. Blocking.
+    pub fn presign(&self, destination_id: &str, key: &str, expires: std::time::Duration) -> Result<String> {
+        let d = self.get(destination_id)?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        runtime.block_on(async {
+            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            deliver::presign_get(&client, &d.settings.bucket, key, expires).await.map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
+        })
     }
 }
 

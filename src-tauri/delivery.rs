@@ -1,0 +1,253 @@
+//! Delivery commands: pick paths (native dialog), plan (previewed, paged),
+//! start (progress over one channel, throttled and batched), control
+//! (cancel, pause, cancel a file), presigned links. Plans live here by id,
+//! so a 100,000-file preview is paged, never shipped whole.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, Plan, PlannedFile, TransferOptions};
+use chute_core::destination::Overwrite;
+use chute_core::{ErrorInfo, ErrorReply};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::commands::{bad_argument, check_id, on_core, Reply};
+use crate::AppState;
+
+struct Entry {
+    destination_id: String,
+    plan: Arc<Plan>,
+    control: Control,
+}
+
+#[derive(Default)]
+pub struct Plans(Mutex<HashMap<String, Entry>>);
+
+impl Plans {
+    fn get(&self, id: &str) -> Reply<(String, Arc<Plan>, Control)> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id)
+            .map(|e| (e.destination_id.clone(), e.plan.clone(), e.control.clone()))
+            .ok_or_else(plan_gone)
+    }
+}
+
+fn plan_gone() -> ErrorReply {
+    ErrorReply {
+        info: ErrorInfo {
+            code: "plan_not_found".into(),
+            message: "This preview is no longer available.".into(),
+            fix: "Drop the files again to make a new preview.".into(),
+            field: None,
+        },
+        problems: vec![],
+    }
+}
+
+const PREVIEW_ROWS: usize = 200;
+
+#[derive(Serialize)]
+pub struct PlanPreview {
+    plan_id: String,
+    destination_id: String,
+    files_total: usize,
+    total_bytes: u64,
+    /// The first rows; the rest through `plan_page`.
+    files: Vec<PlannedFile>,
+    excluded: Vec<chute_core::deliver::plan::Excluded>,
+    problems: Vec<chute_core::deliver::plan::PlanProblem>,
+    collisions: Vec<chute_core::deliver::plan::Collision>,
+    confirm: bool,
+    overwrite: Overwrite,
+    /// Files that go multipart with the default options.
+    multipart_files: usize,
+}
+
+/// Native file or folder dialog. GTK dialogs must run on the main thread.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_paths(app: AppHandle, kind: String) -> Reply<Vec<String>> {
+    let folders = match kind.as_str() {
+        "files" => false,
+        "folder" => true,
+        _ => return Err(bad_argument("kind", "expected `files` or `folder`")),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.run_on_main_thread(move || {
+        let dialog = rfd::FileDialog::new().set_title(if folders { "Deliver folders" } else { "Deliver files" });
+        let picked = if folders { dialog.pick_folders() } else { dialog.pick_files() };
+        let _ = tx.send(picked.unwrap_or_default());
+    })
+    .map_err(crate::internal)?;
+    let paths = rx.await.map_err(crate::internal)?;
+    Ok(paths.into_iter().map(|p| p.to_string_lossy().into_owned()).collect())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn plan_delivery(state: State<'_, AppState>, plans: State<'_, Plans>, id: String, paths: Vec<String>) -> Reply<PlanPreview> {
+    check_id(&id)?;
+    if paths.is_empty() || paths.len() > 10_000 {
+        return Err(bad_argument("paths", "give between 1 and 10,000 paths"));
+    }
+    let paths: Vec<std::path::PathBuf> = paths.into_iter().map(Into::into).collect();
+    if paths.iter().any(|p| !p.is_absolute()) {
+        return Err(bad_argument("paths", "paths must be absolute"));
+    }
+    let did = id.clone();
+    let (plan, settings) = on_core(state, move |c| Ok((c.plan_delivery(&did, &paths)?, c.get(&did)?.settings))).await?;
+    let plan_id = chute_core::new_id();
+    let threshold = TransferOptions::default().multipart_threshold;
+    let preview = PlanPreview {
+        plan_id: plan_id.clone(),
+        destination_id: id.clone(),
+        files_total: plan.files.len(),
+        total_bytes: plan.total_bytes,
+        files: plan.files.iter().take(PREVIEW_ROWS).cloned().collect(),
+        excluded: plan.excluded.clone(),
+        problems: plan.problems.clone(),
+        collisions: plan.collisions.clone(),
+        confirm: settings.confirm_delivery,
+        overwrite: settings.overwrite,
+        multipart_files: plan.files.iter().filter(|f| f.size >= threshold).count(),
+    };
+    plans.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
+        plan_id,
+        Entry { destination_id: id, plan: Arc::new(plan), control: Control::default() },
+    );
+    Ok(preview)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn plan_page(plans: State<'_, Plans>, plan_id: String, offset: usize, limit: usize) -> Reply<Vec<PlannedFile>> {
+    check_id(&plan_id)?;
+    let (_, plan, _) = plans.get(&plan_id)?;
+    let limit = limit.min(1000);
+    Ok(plan.files.iter().skip(offset).take(limit).cloned().collect())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn discard_plan(plans: State<'_, Plans>, plan_id: String) -> Reply<()> {
+    check_id(&plan_id)?;
+    plans.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&plan_id);
+    Ok(())
+}
+
+/// What the progress channel carries: the batch's numbers and the files
+/// that finished since the last update, at most ten times a second.
+#[derive(Serialize, Clone)]
+pub struct Update {
+    bytes_sent: u64,
+    bytes_total: u64,
+    files_done: usize,
+    files_total: usize,
+    rate: u64,
+    eta_secs: Option<u64>,
+    paused: bool,
+    finished: Vec<Finished>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Finished {
+    #[serde(flatten)]
+    result: FileResult,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct Delivered {
+    summary: BatchSummary,
+    urls: Vec<String>,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn start_delivery(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    plans: State<'_, Plans>,
+    plan_id: String,
+    on_event: Channel<Update>,
+) -> Reply<Delivered> {
+    check_id(&plan_id)?;
+    let (destination_id, plan, control) = plans.get(&plan_id)?;
+    let started = Instant::now();
+    let did = destination_id.clone();
+    let result = on_core(state, move |c| {
+        let settings = c.get(&did)?.settings;
+        let mut pending: Vec<Finished> = Vec::new();
+        let mut on = |e: DeliveryEvent| match e {
+            DeliveryEvent::File(r) => {
+                let url = chute_core::deliver::object_url(&settings, &r.key);
+                pending.push(Finished { result: *r, url });
+            }
+            DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } => {
+                let _ = on_event.send(Update {
+                    bytes_sent,
+                    bytes_total,
+                    files_done,
+                    files_total,
+                    rate,
+                    eta_secs,
+                    paused,
+                    finished: std::mem::take(&mut pending),
+                });
+            }
+        };
+        let summary = c.deliver(&did, &plan, &TransferOptions::default(), &control, &mut on)?;
+        let urls = summary.files.iter().map(|f| chute_core::deliver::object_url(&settings, &f.key)).collect();
+        Ok(Delivered { summary, urls })
+    })
+    .await;
+    plans.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&plan_id);
+    if let Ok(d) = &result {
+        if started.elapsed() > Duration::from_secs(10) {
+            let s = &d.summary;
+            let body = if s.failed == 0 {
+                format!("{} files delivered.", s.delivered)
+            } else {
+                format!("{} delivered, {} failed. Open Chute for details.", s.delivered, s.failed)
+            };
+            let _ = app.notification().builder().title("Chute: delivery finished").body(body).show();
+        }
+    }
+    result
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Cancel,
+    Pause,
+    Resume,
+    CancelFile,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn control_delivery(plans: State<'_, Plans>, plan_id: String, action: Action, index: Option<usize>) -> Reply<()> {
+    check_id(&plan_id)?;
+    let (_, plan, control) = plans.get(&plan_id)?;
+    match action {
+        Action::Cancel => control.cancel(),
+        Action::Pause => control.pause(true),
+        Action::Resume => control.pause(false),
+        Action::CancelFile => match index {
+            Some(i) if i < plan.files.len() => control.cancel_file(i),
+            _ => return Err(bad_argument("index", "no such file in this delivery")),
+        },
+    }
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn presign_link(state: State<'_, AppState>, id: String, key: String, expires_secs: u64) -> Reply<String> {
+    check_id(&id)?;
+    if key.is_empty() || key.len() > 1024 {
+        return Err(bad_argument("key", "not an object key"));
+    }
+    if !(60..=7 * 24 * 3600).contains(&expires_secs) {
+        return Err(bad_argument("expires_secs", "between one minute and seven days"));
+    }
+    on_core(state, move |c| c.presign(&id, &key, Duration::from_secs(expires_secs))).await
+}
