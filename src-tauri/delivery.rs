@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, Plan, PlannedFile, TransferOptions};
 use chute_core::destination::Overwrite;
+use chute_core::history::Origin;
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -168,9 +169,15 @@ pub async fn start_delivery(
     state: State<'_, AppState>,
     plans: State<'_, Plans>,
     plan_id: String,
+    origin: Option<Origin>,
     on_event: Channel<Update>,
 ) -> Reply<Delivered> {
     check_id(&plan_id)?;
+    let origin = match origin {
+        Some(o @ (Origin::Drop | Origin::Dialog | Origin::Retry)) => o,
+        None => Origin::Drop,
+        Some(_) => return Err(bad_argument("origin", "expected drop, dialog or retry")),
+    };
     let (destination_id, plan, control) = plans.get(&plan_id)?;
     let started = Instant::now();
     let did = destination_id.clone();
@@ -195,7 +202,7 @@ pub async fn start_delivery(
                 });
             }
         };
-        let summary = c.deliver(&did, &plan, &TransferOptions::default(), &control, &mut on)?;
+        let summary = c.deliver(&did, &plan, &TransferOptions::default(), &control, origin, &mut on)?;
         let urls = summary.files.iter().map(|f| chute_core::deliver::object_url(&settings, &f.key)).collect();
         Ok(Delivered { summary, urls })
     })

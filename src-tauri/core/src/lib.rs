@@ -6,6 +6,7 @@ pub mod deliver;
 pub mod destination;
 pub mod diagnose;
 pub mod error;
+pub mod history;
 pub mod import;
 pub mod keys;
 pub mod probe;
@@ -84,6 +85,8 @@ impl Chute {
 
     pub fn open_with(data_dir: &Path, secrets: SecretStore) -> Result<Chute> {
         let store = Store::open(&data_dir.join(DB_FILE))?;
+        // Batches whose process died mid-delivery are shown as interrupted.
+        history::mark_interrupted(store.conn())?;
         Ok(Chute { store: Mutex::new(store), secrets, data_dir: data_dir.to_path_buf() })
     }
 
@@ -405,13 +408,15 @@ impl Chute {
         Ok(deliver::plan(&d.settings, paths, &opts, time::OffsetDateTime::now_utc()))
     }
 
-    /// Deliver a plan to its destination. Blocking: call it from a worker thread.
+    /// Deliver a plan to its destination, recording the batch in the
+    /// history as it goes. Blocking: call it from a worker thread.
     pub fn deliver(
         &self,
         destination_id: &str,
         plan: &deliver::Plan,
         opts: &deliver::TransferOptions,
         control: &deliver::Control,
+        origin: history::Origin,
         on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
     ) -> Result<deliver::BatchSummary> {
         let d = self.get(destination_id)?;
@@ -428,10 +433,36 @@ impl Chute {
             .enable_all()
             .build()
             .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
-        Ok(runtime.block_on(async {
+        let batch_id = new_id();
+        history::begin_batch(self.store().conn_mut(), &batch_id, &d, plan, origin)?;
+        let (journal, writer) = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
+        let journal = std::sync::Arc::new(journal);
+        let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), ..opts.clone() };
+        let mut summary = runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
-            deliver::deliver(client, &d.settings, plan, opts, control, on_event).await
-        }))
+            deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
+        });
+        // Everything the engine reported is committed once flush returns; the
+        // writer thread ends by itself when the last journal handle drops.
+        journal.flush();
+        drop(writer);
+        history::finish_batch(self.store().conn(), &batch_id, &summary)?;
+        summary.batch_id = Some(batch_id);
+        Ok(summary)
+    }
+
+    /// Batches, newest first, filtered.
+    pub fn history_batches(&self, f: &history::Filter) -> Result<Vec<history::BatchRow>> {
+        Ok(history::batches(self.store().conn(), f)?)
+    }
+
+    /// Files of one batch, or of all batches, filtered.
+    pub fn history_files(&self, batch_id: Option<&str>, f: &history::Filter) -> Result<Vec<history::FileRow>> {
+        Ok(history::files(self.store().conn(), batch_id, f)?)
+    }
+
+    pub fn history_batch(&self, id: &str) -> Result<Option<history::BatchRow>> {
+        Ok(history::batch(self.store().conn(), id)?)
     }
 }
 

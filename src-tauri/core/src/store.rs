@@ -33,6 +33,8 @@ const MIGRATIONS: &[&str] = &[
         report         TEXT NOT NULL     -- JSON of ProbeReport; never a secret
      );
      CREATE INDEX probes_destination ON probes(destination_id, started_at DESC);",
+    // 3: delivery history (batches, files, completed multipart parts)
+    crate::history::MIGRATION,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -229,6 +231,15 @@ impl Store {
             Ok(StoredProbe { id, destination_id, report: serde_json::from_str(&report)? })
         })
         .collect()
+    }
+}
+
+impl Store {
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 }
 

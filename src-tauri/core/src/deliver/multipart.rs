@@ -56,6 +56,9 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?
     };
     let upload_id = created.upload_id().unwrap_or_default().to_string();
+    if let Some(j) = &sh.opts.journal {
+        j.0.upload_created(index, &upload_id, psize);
+    }
     let abort = || async {
         let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
     };
@@ -76,6 +79,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         let len = psize.min(f.size - offset);
         let attempts = sh.opts.integrity_attempts;
         let sent = sh.bytes_sent.clone();
+        let journal = sh.opts.journal.clone();
         set.spawn(async move {
             let _permit = permit;
             let mut last = None;
@@ -100,7 +104,11 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
                     .await;
                 match r {
                     Ok(out) if etag_matches(out.e_tag(), &hex(&md5)) => {
-                        parts.lock().unwrap().push(UploadedPart { number: n as i32 + 1, etag: out.e_tag().unwrap_or_default().to_string(), md5 });
+                        let etag = out.e_tag().unwrap_or_default().to_string();
+                        if let Some(j) = &journal {
+                            j.0.part_done(index, n as i32 + 1, &etag, &md5, len);
+                        }
+                        parts.lock().unwrap().push(UploadedPart { number: n as i32 + 1, etag, md5 });
                         sent.fetch_add(len, Ordering::Relaxed);
                         return;
                     }

@@ -38,6 +38,26 @@ pub struct TransferOptions {
     pub integrity_attempts: u32,
     /// Minimum time between progress events.
     pub progress_interval: Duration,
+    /// Told of every step that matters after a crash (the history store).
+    pub journal: Option<JournalRef>,
+}
+
+/// What the engine reports as it goes, for the history and crash recovery.
+/// Calls must be cheap: implementations queue, they do not write in place.
+pub trait Journal: Send + Sync {
+    fn file_started(&self, _index: usize) {}
+    fn upload_created(&self, _index: usize, _upload_id: &str, _part_size: u64) {}
+    fn part_done(&self, _index: usize, _number: i32, _etag: &str, _md5: &[u8; 16], _size: u64) {}
+    fn file_finished(&self, _result: &FileResult) {}
+}
+
+#[derive(Clone)]
+pub struct JournalRef(pub Arc<dyn Journal>);
+
+impl std::fmt::Debug for JournalRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Journal")
+    }
 }
 
 impl Default for TransferOptions {
@@ -48,6 +68,7 @@ impl Default for TransferOptions {
             min_part_size: 8 * MIB,
             integrity_attempts: 3,
             progress_interval: Duration::from_millis(100),
+            journal: None,
         }
     }
 }
@@ -91,6 +112,9 @@ pub struct FileResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BatchSummary {
+    /// The history's id for this batch, when it was recorded.
+    #[serde(default)]
+    pub batch_id: Option<String>,
     pub files: Vec<FileResult>,
     pub delivered: usize,
     pub skipped: usize,
@@ -239,6 +263,9 @@ pub async fn deliver(
         tokio::select! {
             r = rx.recv() => match r {
                 Some(r) => {
+                    if let Some(j) = &opts.journal {
+                        j.0.file_finished(&r);
+                    }
                     let i = r.index;
                     on_event(DeliveryEvent::File(Box::new(r.clone())));
                     results[i] = Some(r);
@@ -258,6 +285,7 @@ pub async fn deliver(
     let files: Vec<FileResult> = results.into_iter().flatten().collect();
     let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
     BatchSummary {
+        batch_id: None,
         delivered: count(FileStatus::Delivered),
         skipped: count(FileStatus::Skipped),
         failed: count(FileStatus::Failed),
@@ -427,6 +455,9 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     }
     let multipart = f.size >= sh.opts.multipart_threshold;
     r.multipart = multipart;
+    if let Some(j) = &sh.opts.journal {
+        j.0.file_started(index);
+    }
     let mut attempts = 0;
     loop {
         attempts += 1;

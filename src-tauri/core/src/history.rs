@@ -1,0 +1,532 @@
+//! The delivery history: every batch and file, recorded as the engine goes.
+//! Journal events are queued and written by one thread in transactions
+//! (never a write per chunk), so a crash at any instant leaves a consistent
+//! database with at most the last fraction of a second missing; multipart
+//! upload ids and completed parts are among what is kept, for resuming.
+
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::deliver::{FileResult, FileStatus, Journal, Plan};
+use crate::destination::Destination;
+use crate::store::StoreError;
+
+/// Who started a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Drop,
+    Dialog,
+    Cli,
+    Retry,
+    Resume,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Drop => "drop",
+            Origin::Dialog => "dialog",
+            Origin::Cli => "cli",
+            Origin::Retry => "retry",
+            Origin::Resume => "resume",
+        }
+    }
+}
+
+pub(crate) const MIGRATION: &str = "
+CREATE TABLE batches (
+    id               TEXT PRIMARY KEY,
+    destination_id   TEXT NOT NULL,
+    destination_name TEXT NOT NULL,
+    settings         TEXT NOT NULL,   -- JSON snapshot of the non-secret settings
+    origin           TEXT NOT NULL,
+    started_at       INTEGER NOT NULL,
+    finished_at      INTEGER,
+    state            TEXT NOT NULL,   -- running | finished | interrupted | discarded
+    owner_pid        INTEGER NOT NULL, -- the process delivering it while running
+    outcome          TEXT,            -- delivered | partial | failed | cancelled
+    files_total      INTEGER NOT NULL,
+    bytes_total      INTEGER NOT NULL,
+    delivered        INTEGER NOT NULL DEFAULT 0,
+    skipped          INTEGER NOT NULL DEFAULT 0,
+    failed           INTEGER NOT NULL DEFAULT 0,
+    cancelled        INTEGER NOT NULL DEFAULT 0,
+    bytes_sent       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX batches_started ON batches(started_at DESC);
+CREATE INDEX batches_destination ON batches(destination_id, started_at DESC);
+CREATE INDEX batches_state ON batches(state);
+CREATE TABLE batch_files (
+    id            INTEGER PRIMARY KEY,
+    batch_id      TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+    idx           INTEGER NOT NULL,
+    source        TEXT NOT NULL,
+    relpath       TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    mtime_ms      INTEGER NOT NULL,
+    content_type  TEXT NOT NULL,
+    status        TEXT NOT NULL,      -- pending | uploading | delivered | skipped | failed | cancelled
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    bytes_sent    INTEGER NOT NULL DEFAULT 0,
+    multipart     INTEGER NOT NULL DEFAULT 0,
+    etag          TEXT,
+    md5           TEXT,
+    version_id    TEXT,
+    duration_ms   INTEGER,
+    error_code    TEXT,
+    error_message TEXT,
+    error_fix     TEXT,
+    s3_code       TEXT,
+    request_id    TEXT,
+    upload_id     TEXT,
+    part_size     INTEGER,
+    finished_at   INTEGER,
+    UNIQUE (batch_id, idx)
+);
+CREATE INDEX batch_files_status ON batch_files(status, finished_at DESC);
+CREATE TABLE batch_parts (
+    file_id INTEGER NOT NULL REFERENCES batch_files(id) ON DELETE CASCADE,
+    number  INTEGER NOT NULL,
+    etag    TEXT NOT NULL,
+    md5     TEXT NOT NULL,
+    size    INTEGER NOT NULL,
+    PRIMARY KEY (file_id, number)
+);
+";
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+fn status_str(s: FileStatus) -> &'static str {
+    match s {
+        FileStatus::Delivered => "delivered",
+        FileStatus::Skipped => "skipped",
+        FileStatus::Failed => "failed",
+        FileStatus::Cancelled => "cancelled",
+    }
+}
+
+/// Record a new batch and its planned files, all pending, in one transaction.
+pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan: &Plan, origin: Origin) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO batches (id, destination_id, destination_name, settings, origin, started_at, state, owner_pid, files_total, bytes_total)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?9, ?7, ?8)",
+        params![
+            batch_id,
+            d.id,
+            d.settings.name,
+            serde_json::to_string(&d.settings)?,
+            origin.as_str(),
+            now_ms(),
+            plan.files.len() as i64,
+            plan.total_bytes as i64,
+            std::process::id() as i64
+        ],
+    )?;
+    {
+        let mut st = tx.prepare(
+            "INSERT INTO batch_files (batch_id, idx, source, relpath, key, size, mtime_ms, content_type, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
+        )?;
+        for (i, f) in plan.files.iter().enumerate() {
+            st.execute(params![batch_id, i as i64, f.source.to_string_lossy(), f.relpath, f.key, f.size as i64, f.mtime_ms, f.content_type])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Close a batch with its totals.
+pub fn finish_batch(conn: &Connection, batch_id: &str, s: &crate::deliver::BatchSummary) -> Result<(), StoreError> {
+    let outcome = if s.failed == 0 && s.cancelled == 0 {
+        "delivered"
+    } else if s.delivered + s.skipped == 0 && s.cancelled > 0 && s.failed == 0 {
+        "cancelled"
+    } else if s.delivered + s.skipped == 0 {
+        "failed"
+    } else {
+        "partial"
+    };
+    conn.execute(
+        "UPDATE batches SET state = 'finished', finished_at = ?2, outcome = ?3, delivered = ?4, skipped = ?5,
+           failed = ?6, cancelled = ?7, bytes_sent = ?8 WHERE id = ?1",
+        params![batch_id, now_ms(), outcome, s.delivered as i64, s.skipped as i64, s.failed as i64, s.cancelled as i64, s.bytes_sent as i64],
+    )?;
+    Ok(())
+}
+
+/// Batches still `running` whose process is gone were cut off (a crash or a
+/// kill): mark them interrupted. A batch another live Chute (the app while
+/// the CLI runs) is delivering stays running.
+pub fn mark_interrupted(conn: &Connection) -> Result<usize, StoreError> {
+    let mut st = conn.prepare("SELECT id, owner_pid FROM batches WHERE state = 'running'")?;
+    let running: Vec<(String, i64)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for (id, pid) in running {
+        if !process_alive(pid) {
+            n += conn.execute("UPDATE batches SET state = 'interrupted' WHERE id = ?1 AND state = 'running'", [id])?;
+        }
+    }
+    Ok(n)
+}
+
+/// Whether a process with this id runs. Where this cannot be told, assume
+/// it does (a batch is then left `running`, never wrongly resumed twice).
+fn process_alive(pid: i64) -> bool {
+    if pid == std::process::id() as i64 {
+        return false; // this process is just starting: nothing of it runs yet
+    }
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+enum Msg {
+    Started(usize),
+    Upload(usize, String, u64),
+    Part(usize, i32, String, String, u64),
+    Finished(Box<FileResult>),
+    Flush(mpsc::Sender<()>),
+}
+
+/// The journal that writes the history: queues from the engine, one writer
+/// thread, one transaction per 100 ms or 500 events.
+pub struct HistoryJournal {
+    tx: Mutex<mpsc::Sender<Msg>>,
+}
+
+impl HistoryJournal {
+    pub fn start(db: &Path, batch_id: &str) -> Result<(HistoryJournal, std::thread::JoinHandle<()>), StoreError> {
+        let conn = Connection::open(db).map_err(|source| StoreError::Open { path: db.into(), source })?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let batch = batch_id.to_string();
+        let handle = std::thread::Builder::new()
+            .name("chute-history".into())
+            .spawn(move || writer(conn, batch, rx))
+            .map_err(|e| StoreError::Corrupt { path: PathBuf::from(db), detail: format!("no history thread: {e}") })?;
+        Ok((HistoryJournal { tx: Mutex::new(tx) }, handle))
+    }
+
+    fn send(&self, m: Msg) {
+        let _ = self.tx.lock().unwrap_or_else(|p| p.into_inner()).send(m);
+    }
+
+    /// Wait until everything queued so far is committed.
+    pub fn flush(&self) {
+        let (tx, rx) = mpsc::channel();
+        self.send(Msg::Flush(tx));
+        let _ = rx.recv_timeout(Duration::from_secs(30));
+    }
+}
+
+impl Journal for HistoryJournal {
+    fn file_started(&self, index: usize) {
+        self.send(Msg::Started(index));
+    }
+    fn upload_created(&self, index: usize, upload_id: &str, part_size: u64) {
+        self.send(Msg::Upload(index, upload_id.to_string(), part_size));
+    }
+    fn part_done(&self, index: usize, number: i32, etag: &str, md5: &[u8; 16], size: u64) {
+        let hex: String = md5.iter().map(|b| format!("{b:02x}")).collect();
+        self.send(Msg::Part(index, number, etag.to_string(), hex, size));
+    }
+    fn file_finished(&self, r: &FileResult) {
+        self.send(Msg::Finished(Box::new(r.clone())));
+    }
+}
+
+fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
+    let mut open = true;
+    while open {
+        // Block for the first event, then gather what else arrives within 100 ms.
+        let first = match rx.recv() {
+            Ok(m) => m,
+            Err(_) => break,
+        };
+        let mut msgs = vec![first];
+        let deadline = std::time::Instant::now() + Duration::from_millis(100);
+        while msgs.len() < 500 {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(m) => {
+                    let flush = matches!(m, Msg::Flush(_));
+                    msgs.push(m);
+                    if flush {
+                        break;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    open = false;
+                    break;
+                }
+            }
+        }
+        let mut waiters = Vec::new();
+        if let Ok(tx) = conn.transaction() {
+            for m in msgs {
+                let r = match m {
+                    Msg::Started(i) => tx
+                        .execute("UPDATE batch_files SET status = 'uploading', attempts = attempts + 1 WHERE batch_id = ?1 AND idx = ?2", params![batch, i as i64])
+                        .map(|_| ()),
+                    Msg::Upload(i, id, psize) => tx
+                        .execute("UPDATE batch_files SET upload_id = ?3, part_size = ?4, multipart = 1 WHERE batch_id = ?1 AND idx = ?2", params![batch, i as i64, id, psize as i64])
+                        .map(|_| ()),
+                    Msg::Part(i, n, etag, md5, size) => tx
+                        .execute(
+                            "INSERT OR REPLACE INTO batch_parts (file_id, number, etag, md5, size)
+                             SELECT id, ?3, ?4, ?5, ?6 FROM batch_files WHERE batch_id = ?1 AND idx = ?2",
+                            params![batch, i as i64, n, etag, md5, size as i64],
+                        )
+                        .map(|_| ()),
+                    Msg::Finished(r) => {
+                        let e = r.error.as_ref();
+                        tx.execute(
+                            "UPDATE batch_files SET status = ?3, attempts = MAX(attempts, ?4), bytes_sent = ?5, multipart = ?6, etag = ?7, md5 = ?8,
+                               version_id = ?9, duration_ms = ?10, error_code = ?11, error_message = ?12, error_fix = ?13, s3_code = ?14,
+                               request_id = ?15, finished_at = ?16
+                             WHERE batch_id = ?1 AND idx = ?2",
+                            params![
+                                batch,
+                                r.index as i64,
+                                status_str(r.status),
+                                r.attempts,
+                                r.bytes as i64,
+                                r.multipart,
+                                r.etag,
+                                r.md5,
+                                r.version_id,
+                                r.duration_ms as i64,
+                                e.map(|e| e.code.clone()),
+                                e.map(|e| e.message.clone()),
+                                e.map(|e| e.fix.clone()),
+                                e.and_then(|e| e.s3_code.clone()),
+                                e.and_then(|e| e.request_id.clone()),
+                                now_ms()
+                            ],
+                        )
+                        .map(|_| ())
+                    }
+                    Msg::Flush(w) => {
+                        waiters.push(w);
+                        Ok(())
+                    }
+                };
+                if let Err(e) = r {
+                    eprintln!("chute: history write failed: {e}");
+                }
+            }
+            if let Err(e) = tx.commit() {
+                eprintln!("chute: history commit failed: {e}");
+            }
+        }
+        for w in waiters {
+            let _ = w.send(());
+        }
+    }
+}
+
+// ---------- reading ----------
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    pub destination_id: Option<String>,
+    /// For batches: an outcome or state; for files: a file status.
+    pub status: Option<String>,
+    /// Unix ms, inclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Matched against file names and keys.
+    pub search: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchRow {
+    pub id: String,
+    pub destination_id: String,
+    pub destination_name: String,
+    pub origin: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub state: String,
+    pub outcome: Option<String>,
+    pub files_total: i64,
+    pub bytes_total: i64,
+    pub delivered: i64,
+    pub skipped: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub bytes_sent: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileRow {
+    pub id: i64,
+    pub batch_id: String,
+    pub idx: i64,
+    pub source: String,
+    pub relpath: String,
+    pub key: String,
+    pub size: i64,
+    pub status: String,
+    pub attempts: i64,
+    pub bytes_sent: i64,
+    pub multipart: bool,
+    pub etag: Option<String>,
+    pub md5: Option<String>,
+    pub version_id: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub error_fix: Option<String>,
+    pub s3_code: Option<String>,
+    pub request_id: Option<String>,
+    pub upload_id: Option<String>,
+    pub finished_at: Option<i64>,
+}
+
+fn like(term: &str) -> String {
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreError> {
+    let mut sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE 1=1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(d) = &f.destination_id {
+        sql.push_str(" AND destination_id = ?");
+        args.push(d.clone().into());
+    }
+    if let Some(s) = &f.status {
+        sql.push_str(" AND (outcome = ? OR state = ?)");
+        args.push(s.clone().into());
+        args.push(s.clone().into());
+    }
+    if let Some(t) = f.from {
+        sql.push_str(" AND started_at >= ?");
+        args.push(t.into());
+    }
+    if let Some(t) = f.to {
+        sql.push_str(" AND started_at <= ?");
+        args.push(t.into());
+    }
+    if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))");
+        args.push(like(q.trim()).into());
+        args.push(like(q.trim()).into());
+    }
+    sql.push_str(" ORDER BY started_at DESC LIMIT ? OFFSET ?");
+    args.push((f.limit.clamp(1, 1000) as i64).into());
+    args.push((f.offset as i64).into());
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), batch_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+const BATCH_COLUMNS: &str = "id, destination_id, destination_name, origin, started_at, finished_at, state, outcome, files_total, bytes_total,
+     delivered, skipped, failed, cancelled, bytes_sent";
+
+fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
+        Ok(BatchRow {
+            id: r.get(0)?,
+            destination_id: r.get(1)?,
+            destination_name: r.get(2)?,
+            origin: r.get(3)?,
+            started_at: r.get(4)?,
+            finished_at: r.get(5)?,
+            state: r.get(6)?,
+            outcome: r.get(7)?,
+            files_total: r.get(8)?,
+            bytes_total: r.get(9)?,
+            delivered: r.get(10)?,
+            skipped: r.get(11)?,
+            failed: r.get(12)?,
+            cancelled: r.get(13)?,
+            bytes_sent: r.get(14)?,
+        })
+}
+
+pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Vec<FileRow>, StoreError> {
+    let mut sql = String::from(
+        "SELECT x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
+                x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id,
+                x.finished_at
+         FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1",
+    );
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(b) = batch_id {
+        sql.push_str(" AND x.batch_id = ?");
+        args.push(b.to_string().into());
+    }
+    if let Some(d) = &f.destination_id {
+        sql.push_str(" AND b.destination_id = ?");
+        args.push(d.clone().into());
+    }
+    if let Some(s) = &f.status {
+        sql.push_str(" AND x.status = ?");
+        args.push(s.clone().into());
+    }
+    if let Some(t) = f.from {
+        sql.push_str(" AND b.started_at >= ?");
+        args.push(t.into());
+    }
+    if let Some(t) = f.to {
+        sql.push_str(" AND b.started_at <= ?");
+        args.push(t.into());
+    }
+    if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        sql.push_str(" AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\')");
+        args.push(like(q.trim()).into());
+        args.push(like(q.trim()).into());
+    }
+    sql.push_str(" ORDER BY b.started_at DESC, x.idx LIMIT ? OFFSET ?");
+    args.push((f.limit.clamp(1, 1000) as i64).into());
+    args.push((f.offset as i64).into());
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok(FileRow {
+            id: r.get(0)?,
+            batch_id: r.get(1)?,
+            idx: r.get(2)?,
+            source: r.get(3)?,
+            relpath: r.get(4)?,
+            key: r.get(5)?,
+            size: r.get(6)?,
+            status: r.get(7)?,
+            attempts: r.get(8)?,
+            bytes_sent: r.get(9)?,
+            multipart: r.get(10)?,
+            etag: r.get(11)?,
+            md5: r.get(12)?,
+            version_id: r.get(13)?,
+            duration_ms: r.get(14)?,
+            error_code: r.get(15)?,
+            error_message: r.get(16)?,
+            error_fix: r.get(17)?,
+            s3_code: r.get(18)?,
+            request_id: r.get(19)?,
+            upload_id: r.get(20)?,
+            finished_at: r.get(21)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn batch(conn: &Connection, id: &str) -> Result<Option<BatchRow>, StoreError> {
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], batch_row).optional()?)
+}
