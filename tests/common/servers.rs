@@ -127,6 +127,16 @@ impl Moto {
             .unwrap() as usize
     }
 
+    /// MD5 (hex) of an object's bytes as the server returns them.
+    pub fn object_md5(&self, bucket: &str, key: &str) -> String {
+        self.admin_python(&format!(
+            "import hashlib\nprint(json.dumps(hashlib.md5(s3.get_object(Bucket='{bucket}', Key='{key}')['Body'].read()).hexdigest()))"
+        ))
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
     /// HeadObject plus the object's tags, as boto3 returns them.
     pub fn head(&self, bucket: &str, key: &str) -> serde_json::Value {
         self.admin_python(&format!(

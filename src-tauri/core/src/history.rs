@@ -144,6 +144,92 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
     Ok(())
 }
 
+/// What an interrupted batch still has to do: its unfinished files (as a
+/// plan), their indexes in the batch, and the multipart uploads to continue.
+pub struct Unfinished {
+    pub destination_id: String,
+    pub plan: Plan,
+    pub index_map: Vec<usize>,
+    pub resume: std::collections::HashMap<usize, crate::deliver::ResumeUpload>,
+}
+
+pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, StoreError> {
+    let destination_id: String = conn.query_row("SELECT destination_id FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
+    let mut st = conn.prepare(
+        "SELECT id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size FROM batch_files
+         WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped') ORDER BY idx",
+    )?;
+    let rows: Vec<(i64, i64, String, String, String, i64, i64, String, Option<String>, Option<i64>)> = st
+        .query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut parts_st = conn.prepare("SELECT number, etag, md5 FROM batch_parts WHERE file_id = ?1 ORDER BY number")?;
+    let mut files = Vec::new();
+    let mut index_map = Vec::new();
+    let mut resume = std::collections::HashMap::new();
+    for (file_id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size) in rows {
+        if let (Some(upload_id), Some(part_size)) = (upload_id, part_size) {
+            let parts = parts_st.query_map([file_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            resume.insert(files.len(), crate::deliver::ResumeUpload { upload_id, part_size: part_size as u64, parts });
+        }
+        files.push(crate::deliver::PlannedFile { source: source.into(), relpath, key, size: size as u64, mtime_ms, content_type });
+        index_map.push(idx as usize);
+    }
+    let total_bytes = files.iter().map(|f| f.size).sum();
+    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms() };
+    Ok(Unfinished { destination_id, plan, index_map, resume })
+}
+
+/// Put an interrupted batch back to running, owned by this process.
+pub fn reopen_batch(conn: &Connection, batch_id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE batches SET state = 'running', owner_pid = ?2, finished_at = NULL WHERE id = ?1 AND state = 'interrupted'",
+        params![batch_id, std::process::id() as i64],
+    )? == 1)
+}
+
+/// Close a batch, counting its files' fates from the rows (a resumed batch's
+/// summary covers only what the resume did).
+pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: &str) -> Result<(), StoreError> {
+    let (delivered, skipped, failed, cancelled, sent): (i64, i64, i64, i64, i64) = conn.query_row(
+        "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'skipped'), 0),
+                COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status IN ('cancelled', 'pending', 'uploading')), 0),
+                COALESCE(SUM(bytes_sent), 0)
+         FROM batch_files WHERE batch_id = ?1",
+        [batch_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let summary = crate::deliver::BatchSummary {
+        batch_id: None,
+        files: vec![],
+        delivered: delivered as usize,
+        skipped: skipped as usize,
+        failed: failed as usize,
+        cancelled: cancelled as usize,
+        bytes_sent: sent as u64,
+        duration_ms: 0,
+    };
+    finish_batch(conn, batch_id, &summary)?;
+    conn.execute("UPDATE batches SET state = ?2 WHERE id = ?1", params![batch_id, state])?;
+    Ok(())
+}
+
+/// Open multipart uploads of a batch's unfinished files: (file row id, key, upload id).
+pub fn open_uploads(conn: &Connection, batch_id: &str) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT id, key, upload_id FROM batch_files WHERE batch_id = ?1 AND upload_id IS NOT NULL AND status NOT IN ('delivered', 'skipped')",
+    )?;
+    let rows = st.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+pub fn mark_cancelled(conn: &Connection, batch_id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE batch_files SET status = 'cancelled', finished_at = ?2 WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped', 'failed')",
+        params![batch_id, now_ms()],
+    )?;
+    Ok(())
+}
+
 /// Close a batch with its totals.
 pub fn finish_batch(conn: &Connection, batch_id: &str, s: &crate::deliver::BatchSummary) -> Result<(), StoreError> {
     let outcome = if s.failed == 0 && s.cancelled == 0 {
@@ -203,10 +289,16 @@ enum Msg {
 /// thread, one transaction per 100 ms or 500 events.
 pub struct HistoryJournal {
     tx: Mutex<mpsc::Sender<Msg>>,
+    /// For a resumed batch: plan index -> the file's index in the batch.
+    index_map: Option<Vec<usize>>,
 }
 
 impl HistoryJournal {
     pub fn start(db: &Path, batch_id: &str) -> Result<(HistoryJournal, std::thread::JoinHandle<()>), StoreError> {
+        Self::start_mapped(db, batch_id, None)
+    }
+
+    pub fn start_mapped(db: &Path, batch_id: &str, index_map: Option<Vec<usize>>) -> Result<(HistoryJournal, std::thread::JoinHandle<()>), StoreError> {
         let conn = Connection::open(db).map_err(|source| StoreError::Open { path: db.into(), source })?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let (tx, rx) = mpsc::channel::<Msg>();
@@ -215,7 +307,11 @@ impl HistoryJournal {
             .name("chute-history".into())
             .spawn(move || writer(conn, batch, rx))
             .map_err(|e| StoreError::Corrupt { path: PathBuf::from(db), detail: format!("no history thread: {e}") })?;
-        Ok((HistoryJournal { tx: Mutex::new(tx) }, handle))
+        Ok((HistoryJournal { tx: Mutex::new(tx), index_map }, handle))
+    }
+
+    fn idx(&self, i: usize) -> usize {
+        self.index_map.as_ref().and_then(|m| m.get(i).copied()).unwrap_or(i)
     }
 
     fn send(&self, m: Msg) {
@@ -232,17 +328,19 @@ impl HistoryJournal {
 
 impl Journal for HistoryJournal {
     fn file_started(&self, index: usize) {
-        self.send(Msg::Started(index));
+        self.send(Msg::Started(self.idx(index)));
     }
     fn upload_created(&self, index: usize, upload_id: &str, part_size: u64) {
-        self.send(Msg::Upload(index, upload_id.to_string(), part_size));
+        self.send(Msg::Upload(self.idx(index), upload_id.to_string(), part_size));
     }
     fn part_done(&self, index: usize, number: i32, etag: &str, md5: &[u8; 16], size: u64) {
         let hex: String = md5.iter().map(|b| format!("{b:02x}")).collect();
-        self.send(Msg::Part(index, number, etag.to_string(), hex, size));
+        self.send(Msg::Part(self.idx(index), number, etag.to_string(), hex, size));
     }
     fn file_finished(&self, r: &FileResult) {
-        self.send(Msg::Finished(Box::new(r.clone())));
+        let mut r = r.clone();
+        r.index = self.idx(r.index);
+        self.send(Msg::Finished(Box::new(r)));
     }
 }
 

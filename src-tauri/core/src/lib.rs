@@ -451,6 +451,82 @@ impl Chute {
         Ok(summary)
     }
 
+    /// Continue an interrupted batch: only files not delivered yet, each
+    /// re-checked against its recorded size and mtime, multipart uploads
+    /// continued from the parts the server confirms. Blocking.
+    pub fn resume_batch(
+        &self,
+        batch_id: &str,
+        control: &deliver::Control,
+        on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+    ) -> Result<deliver::BatchSummary> {
+        let row = self.history_batch(batch_id)?.ok_or_else(|| Error::NotFound(batch_id.to_string()))?;
+        if row.state != "interrupted" {
+            return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
+        }
+        let u = history::unfinished(self.store().conn(), batch_id)?;
+        let d = self.get(&u.destination_id)?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        if !history::reopen_batch(self.store().conn(), batch_id)? {
+            return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
+        }
+        let (journal, writer) = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
+        let journal = std::sync::Arc::new(journal);
+        let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), resume: u.resume, ..Default::default() };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        let mut summary = runtime.block_on(async {
+            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            deliver::deliver(client, &d.settings, &u.plan, &opts, control, on_event).await
+        });
+        journal.flush();
+        drop(writer);
+        history::finish_batch_from_rows(self.store().conn(), batch_id, "finished")?;
+        summary.batch_id = Some(batch_id.to_string());
+        Ok(summary)
+    }
+
+    /// Give up an interrupted batch: abort its open multipart uploads (so no
+    /// parts stay billed) and mark its unfinished files cancelled. Blocking.
+    pub fn discard_batch(&self, batch_id: &str) -> Result<usize> {
+        let row = self.history_batch(batch_id)?.ok_or_else(|| Error::NotFound(batch_id.to_string()))?;
+        if row.state != "interrupted" {
+            return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
+        }
+        let d = self.get(&row.destination_id)?;
+        let uploads = history::open_uploads(self.store().conn(), batch_id)?;
+        let mut aborted = 0;
+        if !uploads.is_empty() {
+            let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+            aborted = runtime.block_on(async {
+                let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+                let mut n = 0;
+                for (_, key, upload_id) in &uploads {
+                    let r = client.abort_multipart_upload().bucket(&d.settings.bucket).key(key).upload_id(upload_id).send().await;
+                    // An upload already gone (completed or aborted) is as good as aborted.
+                    let gone = r.as_ref().err().and_then(|e| e.raw_response()).is_some_and(|x| x.status().as_u16() == 404);
+                    if r.is_ok() || gone {
+                        n += 1;
+                    }
+                }
+                n
+            });
+            if aborted < uploads.len() {
+                return Err(Error::Delivery(format!("{} of {} open uploads could not be aborted; try again", uploads.len() - aborted, uploads.len())));
+            }
+        }
+        history::mark_cancelled(self.store().conn(), batch_id)?;
+        history::finish_batch_from_rows(self.store().conn(), batch_id, "discarded")?;
+        Ok(aborted)
+    }
+
     /// Batches, newest first, filtered.
     pub fn history_batches(&self, f: &history::Filter) -> Result<Vec<history::BatchRow>> {
         Ok(history::batches(self.store().conn(), f)?)

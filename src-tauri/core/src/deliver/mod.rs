@@ -7,7 +7,7 @@ pub mod transfer;
 use crate::destination::Settings;
 
 pub use plan::{plan, Plan, PlanOptions, PlannedFile};
-pub use transfer::{deliver, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Journal, JournalRef, TransferOptions};
+pub use transfer::{deliver, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Journal, JournalRef, ResumeUpload, TransferOptions};
 
 /// The object's URL as the destination addresses it (not signed).
 pub fn object_url(s: &Settings, key: &str) -> String {

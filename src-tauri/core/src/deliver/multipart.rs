@@ -14,6 +14,75 @@ use crate::destination::Overwrite;
 
 const MIB: u64 = 1024 * 1024;
 
+async fn create(sh: &Shared, f: &PlannedFile) -> Result<String, FileError> {
+    let s = &sh.settings;
+    let _slot = sh.requests.acquire().await.expect("semaphore open");
+    let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
+    let h = &s.headers;
+    let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
+    b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
+    if !s.storage_class.trim().is_empty() {
+        b = b.storage_class(s.storage_class.trim().into());
+    }
+    if !s.acl.trim().is_empty() {
+        b = b.acl(s.acl.trim().into());
+    }
+    for (k, v) in &s.metadata {
+        b = b.metadata(k, v);
+    }
+    if !s.tags.is_empty() {
+        b = b.tagging(tagging(s));
+    }
+    let out = b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
+    Ok(out.upload_id().unwrap_or_default().to_string())
+}
+
+/// Continue an upload left open by an interrupted batch: keep the parts the
+/// server still has with the ETag and size the history recorded, so only
+/// the missing ones are sent. `None` (start afresh) if the upload is gone.
+async fn reconcile(sh: &Shared, f: &PlannedFile, r: &super::transfer::ResumeUpload) -> Option<(String, u64, Vec<UploadedPart>)> {
+    let s = &sh.settings;
+    let mut on_server = std::collections::HashMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        let page = sh
+            .client
+            .list_parts()
+            .bucket(&s.bucket)
+            .key(&f.key)
+            .upload_id(&r.upload_id)
+            .set_part_number_marker(marker.clone())
+            .send()
+            .await
+            .ok()?;
+        for p in page.parts() {
+            if let Some(n) = p.part_number() {
+                on_server.insert(n, (p.e_tag().map(|e| e.trim_matches('"').to_string()), p.size().unwrap_or(-1)));
+            }
+        }
+        match (page.is_truncated(), page.next_part_number_marker()) {
+            (Some(true), Some(m)) => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    let kept = r
+        .parts
+        .iter()
+        .filter_map(|(n, etag, md5_hex)| {
+            let expected = r.part_size.min(f.size.saturating_sub((*n as u64 - 1) * r.part_size)) as i64;
+            let (server_etag, size) = on_server.get(n)?;
+            let md5: [u8; 16] = (0..16).map(|i| u8::from_str_radix(md5_hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?.try_into().ok()?;
+            // Some servers (s3s-fs) list parts without an ETag; the size must still match,
+            // and the recorded ETag is the server's own answer to that part's upload.
+            let etag_ok = server_etag.as_deref().is_none_or(|e| e == etag.trim_matches('"'));
+            (etag_ok && *size == expected).then(|| UploadedPart { number: *n, etag: etag.clone(), md5 })
+        })
+        .collect();
+    Some((r.upload_id.clone(), r.part_size, kept))
+}
+
 struct UploadedPart {
     number: i32,
     etag: String,
@@ -32,42 +101,37 @@ pub fn part_size(size: u64, provider_min: u64, ours: u64, max_parts: u32) -> u64
 pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
     let s = &sh.settings;
     let preset = s.preset();
-    let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
-    let count = f.size.div_ceil(psize);
-    let created = {
-        let _slot = sh.requests.acquire().await.expect("semaphore open");
-        let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
-        let h = &s.headers;
-        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
-        b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
-        b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
-        if !s.storage_class.trim().is_empty() {
-            b = b.storage_class(s.storage_class.trim().into());
-        }
-        if !s.acl.trim().is_empty() {
-            b = b.acl(s.acl.trim().into());
-        }
-        for (k, v) in &s.metadata {
-            b = b.metadata(k, v);
-        }
-        if !s.tags.is_empty() {
-            b = b.tagging(tagging(s));
-        }
-        b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?
+    let resumed = match sh.opts.resume.get(&index) {
+        Some(r) => reconcile(sh, f, r).await,
+        None => None,
     };
-    let upload_id = created.upload_id().unwrap_or_default().to_string();
-    if let Some(j) = &sh.opts.journal {
-        j.0.upload_created(index, &upload_id, psize);
-    }
+    let (upload_id, psize, kept) = match resumed {
+        Some(x) => x,
+        None => {
+            let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
+            let upload_id = create(sh, f).await?;
+            if let Some(j) = &sh.opts.journal {
+                j.0.upload_created(index, &upload_id, psize);
+            }
+            (upload_id, psize, Vec::new())
+        }
+    };
+    let count = f.size.div_ceil(psize);
+    let have: std::collections::HashSet<i32> = kept.iter().map(|p| p.number).collect();
     let abort = || async {
         let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
     };
     // Parts in parallel, bounded by the shared request semaphore.
     let mut set = tokio::task::JoinSet::new();
-    let parts: Arc<Mutex<Vec<UploadedPart>>> = Arc::default();
+    let parts: Arc<Mutex<Vec<UploadedPart>>> = Arc::new(Mutex::new(kept));
     let failure: Arc<Mutex<Option<FileError>>> = Arc::default();
     let mut cancel_rx = sh.control.cancel.subscribe();
     for n in 0..count {
+        if have.contains(&(n as i32 + 1)) {
+            // Uploaded before the interruption and confirmed by ListParts.
+            sh.bytes_sent.fetch_add(psize.min(f.size - n * psize), Ordering::Relaxed);
+            continue;
+        }
         let failed = failure.lock().unwrap().is_some();
         if failed || !sh.control.gate().await || sh.control.file_cancelled(index) {
             break;

@@ -40,6 +40,18 @@ pub struct TransferOptions {
     pub progress_interval: Duration,
     /// Told of every step that matters after a crash (the history store).
     pub journal: Option<JournalRef>,
+    /// Multipart uploads to continue, by plan index (resuming a batch).
+    pub resume: std::collections::HashMap<usize, ResumeUpload>,
+}
+
+/// A multipart upload left open by an interrupted batch, and the parts the
+/// history recorded as completed.
+#[derive(Debug, Clone)]
+pub struct ResumeUpload {
+    pub upload_id: String,
+    pub part_size: u64,
+    /// (part number, ETag, MD5 hex) as recorded when each part completed.
+    pub parts: Vec<(i32, String, String)>,
 }
 
 /// What the engine reports as it goes, for the history and crash recovery.
@@ -69,6 +81,7 @@ impl Default for TransferOptions {
             integrity_attempts: 3,
             progress_interval: Duration::from_millis(100),
             journal: None,
+            resume: Default::default(),
         }
     }
 }
