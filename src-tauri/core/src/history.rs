@@ -159,20 +159,42 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         "SELECT id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size FROM batch_files
          WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped') ORDER BY idx",
     )?;
-    let rows: Vec<(i64, i64, String, String, String, i64, i64, String, Option<String>, Option<i64>)> = st
-        .query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)))?
+    struct Row {
+        file_id: i64,
+        idx: i64,
+        file: crate::deliver::PlannedFile,
+        upload_id: Option<String>,
+        part_size: Option<i64>,
+    }
+    let rows: Vec<Row> = st
+        .query_map([batch_id], |r| {
+            Ok(Row {
+                file_id: r.get(0)?,
+                idx: r.get(1)?,
+                file: crate::deliver::PlannedFile {
+                    source: r.get::<_, String>(2)?.into(),
+                    relpath: r.get(3)?,
+                    key: r.get(4)?,
+                    size: r.get::<_, i64>(5)? as u64,
+                    mtime_ms: r.get(6)?,
+                    content_type: r.get(7)?,
+                },
+                upload_id: r.get(8)?,
+                part_size: r.get(9)?,
+            })
+        })?
         .collect::<Result<_, _>>()?;
     let mut parts_st = conn.prepare("SELECT number, etag, md5 FROM batch_parts WHERE file_id = ?1 ORDER BY number")?;
     let mut files = Vec::new();
     let mut index_map = Vec::new();
     let mut resume = std::collections::HashMap::new();
-    for (file_id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size) in rows {
-        if let (Some(upload_id), Some(part_size)) = (upload_id, part_size) {
-            let parts = parts_st.query_map([file_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    for row in rows {
+        if let (Some(upload_id), Some(part_size)) = (row.upload_id, row.part_size) {
+            let parts = parts_st.query_map([row.file_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
             resume.insert(files.len(), crate::deliver::ResumeUpload { upload_id, part_size: part_size as u64, parts });
         }
-        files.push(crate::deliver::PlannedFile { source: source.into(), relpath, key, size: size as u64, mtime_ms, content_type });
-        index_map.push(idx as usize);
+        files.push(row.file);
+        index_map.push(row.idx as usize);
     }
     let total_bytes = files.iter().map(|f| f.size).sum();
     let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms() };
