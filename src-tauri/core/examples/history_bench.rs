@@ -1,0 +1,104 @@
+//! History query benchmark (a benchmark, not a test): fills a fresh database
+//! with 100,000 synthetic file rows in 1,000 batches over 4 destinations,
+//! then times the first page (50 rows) of each filter and of searches.
+//!
+//!     cargo run --release -p chute-core --example history_bench
+//!
+//! Target: under 50 ms each.
+
+use std::time::Instant;
+
+use chute_core::deliver::{Plan, PlannedFile};
+use chute_core::history::{self, Filter, Origin};
+use chute_core::provider::ProviderKind;
+use chute_core::{Chute, CredentialInput, SecretStore, Settings};
+
+const BATCHES: usize = 1_000;
+const FILES_PER_BATCH: usize = 100;
+const DAY_MS: i64 = 86_400_000;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let chute = Chute::open_with(dir.path(), SecretStore::platform()).expect("open");
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let s = Settings {
+            name: format!("Destination {i}"),
+            provider: ProviderKind::Minio,
+            bucket: format!("bucket-{i}"),
+            endpoint: "http://127.0.0.1:9000".into(),
+            prefix: "incoming/".into(),
+            ..Settings::default()
+        };
+        ids.push(chute.create(s, CredentialInput::None).expect("create").destination.destination.id);
+    }
+    drop(chute);
+
+    let db = dir.path().join(chute_core::DB_FILE);
+    let mut conn = rusqlite::Connection::open(&db).expect("db");
+    let t = Instant::now();
+    let now = 1_780_000_000_000i64;
+    for b in 0..BATCHES {
+        let d = {
+            let c = Chute::open_with(dir.path(), SecretStore::platform()).expect("open");
+            c.get(&ids[b % ids.len()]).expect("destination")
+        };
+        let files: Vec<PlannedFile> = (0..FILES_PER_BATCH)
+            .map(|f| PlannedFile {
+                source: format!("/data/run-{b:04}/report_{b:04}_{f:03}.csv").into(),
+                relpath: format!("run-{b:04}/report_{b:04}_{f:03}.csv"),
+                key: format!("incoming/run-{b:04}/report_{b:04}_{f:03}.csv"),
+                size: 16_384,
+                mtime_ms: now,
+                content_type: "text/csv".into(),
+            })
+            .collect();
+        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now };
+        let batch_id = format!("batch-{b:05}");
+        history::begin_batch(&mut conn, &batch_id, &d, &plan, Origin::Cli).expect("batch");
+        // Spread over 90 days; every 20th file failed.
+        let started = now - (b as i64 % 90) * DAY_MS;
+        conn.execute(
+            "UPDATE batch_files SET status = CASE WHEN idx % 20 = 7 THEN 'failed' ELSE 'delivered' END,
+               error_code = CASE WHEN idx % 20 = 7 THEN 'access_denied' END, finished_at = ?2 WHERE batch_id = ?1",
+            rusqlite::params![batch_id, started],
+        )
+        .expect("files");
+        conn.execute(
+            "UPDATE batches SET state = 'finished', outcome = 'partial', started_at = ?2, finished_at = ?2, delivered = 95, failed = 5 WHERE id = ?1",
+            rusqlite::params![batch_id, started],
+        )
+        .expect("batch");
+    }
+    println!("filled {} file rows in {} batches in {:.1} s", BATCHES * FILES_PER_BATCH, BATCHES, t.elapsed().as_secs_f64());
+    drop(conn);
+
+    let chute = Chute::open_with(dir.path(), SecretStore::platform()).expect("open");
+    let page = |f: Filter| Filter { limit: 50, ..f };
+    let time = |name: &str, run: &dyn Fn() -> usize| {
+        let mut samples: Vec<f64> = (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                let n = run();
+                assert!(n > 0, "{name} found nothing");
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let median = samples[samples.len() / 2];
+        println!("{name:<44} {median:>8.2} ms  {}", if median < 50.0 { "ok" } else { "OVER 50 ms" });
+    };
+    println!("{:<44} {:>11}", "first page (50 rows), median of 7", "");
+    time("batches: all", &|| chute.history_batches(&page(Filter::default())).unwrap().len());
+    time("batches: one destination", &|| chute.history_batches(&page(Filter { destination_id: Some(ids[1].clone()), ..Filter::default() })).unwrap().len());
+    time("batches: outcome partial", &|| chute.history_batches(&page(Filter { status: Some("partial".into()), ..Filter::default() })).unwrap().len());
+    time("batches: last 7 days", &|| chute.history_batches(&page(Filter { from: Some(now - 7 * DAY_MS), to: Some(now), ..Filter::default() })).unwrap().len());
+    time("batches: search a file name", &|| chute.history_batches(&page(Filter { search: Some("report_0999_042".into()), ..Filter::default() })).unwrap().len());
+    time("files: all", &|| chute.history_files(None, &page(Filter::default())).unwrap().len());
+    time("files: failed", &|| chute.history_files(None, &page(Filter { status: Some("failed".into()), ..Filter::default() })).unwrap().len());
+    time("files: one destination, failed", &|| {
+        chute.history_files(None, &page(Filter { destination_id: Some(ids[2].clone()), status: Some("failed".into()), ..Filter::default() })).unwrap().len()
+    });
+    time("files: search a key fragment", &|| chute.history_files(None, &page(Filter { search: Some("0500_01".into()), ..Filter::default() })).unwrap().len());
+    time("files: of one batch", &|| chute.history_files(Some("batch-00500"), &page(Filter::default())).unwrap().len());
+}
