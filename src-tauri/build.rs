@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "start_delivery",
     "control_delivery",
     "presign_link",
+    "retry_plan",
 ];
 
 fn main() {

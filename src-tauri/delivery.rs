@@ -99,6 +99,11 @@ pub async fn plan_delivery(state: State<'_, AppState>, plans: State<'_, Plans>, 
     }
     let did = id.clone();
     let (plan, settings) = on_core(state, move |c| Ok((c.plan_delivery(&did, &paths)?, c.get(&did)?.settings))).await?;
+    Ok(keep(&plans, id, plan, &settings))
+}
+
+/// Keep a plan by a new id and return its preview.
+fn keep(plans: &Plans, id: String, plan: Plan, settings: &chute_core::Settings) -> PlanPreview {
     let plan_id = chute_core::new_id();
     let threshold = TransferOptions::default().multipart_threshold;
     let preview = PlanPreview {
@@ -118,7 +123,21 @@ pub async fn plan_delivery(state: State<'_, AppState>, plans: State<'_, Plans>, 
         plan_id,
         Entry { destination_id: id, plan: Arc::new(plan), control: Control::default() },
     );
-    Ok(preview)
+    preview
+}
+
+/// A new plan with some files of an earlier one (by index), under their
+/// original keys: for "Retry failed".
+#[tauri::command(rename_all = "snake_case")]
+pub async fn retry_plan(state: State<'_, AppState>, plans: State<'_, Plans>, plan_id: String, indexes: Vec<usize>) -> Reply<PlanPreview> {
+    check_id(&plan_id)?;
+    let (destination_id, plan, _) = plans.get(&plan_id)?;
+    if indexes.is_empty() || indexes.iter().any(|i| *i >= plan.files.len()) {
+        return Err(bad_argument("indexes", "not files of this plan"));
+    }
+    let did = destination_id.clone();
+    let (new_plan, settings) = on_core(state, move |c| Ok((c.replan(&plan, &indexes), c.get(&did)?.settings))).await?;
+    Ok(keep(&plans, destination_id, new_plan, &settings))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -207,7 +226,10 @@ pub async fn start_delivery(
         Ok(Delivered { summary, urls })
     })
     .await;
-    plans.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&plan_id);
+    // The plan stays until discard_plan, so the UI can retry some of its files.
+    if let Some(e) = plans.0.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&plan_id) {
+        e.control = Control::default();
+    }
     if let Ok(d) = &result {
         if started.elapsed() > Duration::from_secs(10) {
             let s = &d.summary;

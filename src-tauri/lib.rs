@@ -63,6 +63,7 @@ pub fn run() {
             delivery::start_delivery,
             delivery::control_delivery,
             delivery::presign_link,
+            delivery::retry_plan,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Chute");

@@ -319,3 +319,28 @@ fn resuming_sends_only_the_parts_the_server_lacks() {
     assert_eq!(summary.failed, 0, "{:#?}", summary.files);
     assert_eq!(counter.0.load(Ordering::SeqCst), total - kept, "only the missing parts were sent");
 }
+
+#[test]
+fn a_retry_keeps_the_original_keys_and_a_paused_destination_refuses() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(src.path().join("sub")).unwrap();
+    std::fs::write(src.path().join("sub/a.txt"), b"a").unwrap();
+    std::fs::write(src.path().join("b.txt"), b"b").unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    let a = plan.files.iter().position(|f| f.relpath == "sub/a.txt").unwrap();
+    std::fs::write(src.path().join("sub/a.txt"), b"a, rewritten").unwrap();
+    let retry = chute.replan(&plan, &[a]);
+    assert_eq!(retry.files.len(), 1);
+    assert_eq!(retry.files[0].key, "incoming/sub/a.txt", "not re-keyed by its bare name");
+    assert_eq!(retry.files[0].size, 12, "sizes are read afresh");
+    let summary = chute.deliver(&id, &retry, &TransferOptions::default(), &Control::default(), Origin::Retry, &mut |_| {}).unwrap();
+    assert_eq!(summary.delivered, 1);
+    assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/sub/a.txt")).unwrap(), b"a, rewritten");
+
+    chute.set_active(&id, false).unwrap();
+    let err = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap_err();
+    assert!(chute_core::UserError::info(&err).message.contains("paused"), "{err}");
+}

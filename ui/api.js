@@ -71,4 +71,24 @@ export const api = {
     return call('test_destination', { ...args, read_back: readBack, on_event: channel });
   },
   listProbes: (id, limit = 20) => call('list_probes', { id, limit }),
+
+  /* ---- delivery ---- */
+  /** Native file or folder dialog: absolute paths, [] when cancelled. */
+  pickPaths: (kind) => call('pick_paths', { kind }),
+  /** Walk the paths and work out each file's key; nothing is sent. */
+  planDelivery: (id, paths) => call('plan_delivery', { id, paths }),
+  planPage: (planId, offset, limit) => call('plan_page', { plan_id: planId, offset, limit }),
+  discardPlan: (planId) => call('discard_plan', { plan_id: planId }),
+  retryPlan: (planId, indexes) => call('retry_plan', { plan_id: planId, indexes }),
+  /** Deliver a plan; onEvent gets at most ten progress updates a second. */
+  /** origin: drop | dialog | retry, as the history records who started it. */
+  startDelivery: (planId, onEvent, origin = 'drop') => {
+    const core = window.__TAURI__ && window.__TAURI__.core;
+    const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
+    if (channel) channel.onmessage = (ev) => onEvent(ev);
+    return call('start_delivery', { plan_id: planId, origin, on_event: channel });
+  },
+  /** action: cancel | pause | resume | cancel_file (with index). */
+  controlDelivery: (planId, action, index = null) => call('control_delivery', { plan_id: planId, action, index }),
+  presignLink: (id, key, expiresSecs) => call('presign_link', { id, key, expires_secs: expiresSecs }),
 };

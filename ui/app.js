@@ -8,10 +8,14 @@ import { icons, providerMark } from './icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
 import { toast } from './toast.js';
 import { initForm, openAddForm, openEditForm } from './form.js';
-import { initList, renderList, setKeychainName, findDestination } from './list.js';
+import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './list.js';
 import { initImport, openImport } from './import.js';
 import { initProbe, testSaved, showStoredProbe } from './probe.js';
 import { initDetails, openDetails, refreshDetails } from './details.js';
+import { initPreview } from './preview.js';
+import { initPresign } from './presign.js';
+import { initDelivery, deliverPaths, refusePaused } from './delivery.js';
+import { initDropzone, openDeliverMenu } from './dropzone.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -131,7 +135,32 @@ function wire() {
     onEdit: (d, opener) => canAct() && openEditForm(d, opener),
     onTest: (d, opener) => canAct() && testSaved(d, opener),
     onDetails: (d, opener) => canAct() && openDetails(d, opener),
+    onDeliver: (d, opener) => canAct() && openDeliverMenu(d, opener),
     reload,
+  });
+
+  initPreview();
+  initPresign();
+  initDelivery({
+    find: findDestination,
+    setRowState,
+    onEditDestination: (d) => {
+      const dest = findDestination(d.id) || d;
+      openEditForm(dest, $(`.destination-row[data-id="${CSS.escape(dest.id)}"] .row-action--edit`));
+      // Straight to the key template, the usual cause of collisions.
+      requestAnimationFrame(() => {
+        const input = $('#f-key_template');
+        input.scrollIntoView({ block: 'center' });
+        input.focus();
+      });
+    },
+  });
+  initDropzone({
+    destinations: listedDestinations,
+    find: findDestination,
+    deliver: (d, paths, opener, origin = 'drop') => deliverPaths(d, paths, { returnFocus: opener, origin }),
+    refusePaused,
+    onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
   initProbe({
     reload: async (opts) => {

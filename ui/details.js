@@ -26,7 +26,7 @@ function fact(label, value, opts = {}) {
 
 function renderFacts(d) {
   const endpoint = d.endpoint || d.effective_endpoint || 'Provider default';
-  $('#details-facts').replaceChildren(
+  $('#details-facts').replaceChildren(...[
     fact('Bucket and prefix', destPath(d), { mono: true, icon: 'folder' }),
     fact('Provider', d.provider_label),
     fact('Region', d.effective_region || d.region, { mono: true }),
@@ -34,7 +34,10 @@ function renderFacts(d) {
     fact('Addressing', d.path_style ? 'Path-style' : 'Virtual-hosted'),
     fact('Credentials', credentialSummary(d.credentials), { icon: credentialIcon(d.credentials) }),
     fact('Key template', d.key_template, { mono: true }),
-  );
+    fact('Existing objects', { never: 'Kept: the file is reported', skip: 'Kept: the file is skipped', overwrite: 'Replaced' }[d.overwrite || 'never']),
+    fact('Preview', d.confirm_delivery === false ? 'Off: dropped files are sent at once' : 'Before every delivery'),
+    fact('Never delivered', Array.isArray(d.ignore) ? (d.ignore.length ? d.ignore.join('  ') : 'Nothing left out') : '', { mono: true }),
+  ].filter(Boolean));
 }
 
 function renderHeader(d) {
@@ -42,7 +45,7 @@ function renderHeader(d) {
   $('#details-title').textContent = d.name;
   $('#details-subtitle').replaceChildren(
     h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: d.active ? 'Active' : 'Paused' }),
-    d.updated_at ? h('span', { class: 'muted', text: `Edited ${relativeTime(d.updated_at)}` }) : null,
+    d.updated_at ? h('span', { class: 'muted', text: `Edited ${relativeTime(d.updated_at)}` }) : '',
   );
 }
 

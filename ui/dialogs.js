@@ -36,6 +36,25 @@ export function anyModalOpen() {
   return Boolean(document.querySelector('dialog[open]'));
 }
 
+/** Resolves once no modal dialog is open (at once when none is). */
+export function whenNoModal() {
+  if (!anyModalOpen()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      // After the dialog's own close handlers, which run after this one.
+      setTimeout(() => {
+        if (anyModalOpen() || done) return;
+        done = true;
+        document.removeEventListener('close', check, true);
+        resolve();
+      }, 0);
+    };
+    let done = false;
+    // `close` does not bubble, but it is seen on the way down.
+    document.addEventListener('close', check, true);
+  });
+}
+
 /** Wire the close bookkeeping once per dialog. */
 export function setupDialog(dialog) {
   dialog.addEventListener('close', () => {
@@ -81,7 +100,7 @@ export function confirmAction({ title, body, details = [], confirmLabel, action,
   titleEl.replaceChildren(richText(title));
   bodyEl.replaceChildren(
     h('p', {}, richText(body)),
-    details.length ? h('ul', { class: 'confirm-details' }, details.map((d) => h('li', {}, richText(d)))) : null,
+    details.length ? h('ul', { class: 'confirm-details' }, details.map((d) => h('li', {}, richText(d)))) : '',
   );
   errorEl.replaceChildren();
   errorEl.hidden = true;
@@ -101,7 +120,7 @@ export function confirmAction({ title, body, details = [], confirmLabel, action,
       } catch (err) {
         errorEl.replaceChildren(
           h('p', { class: 'inline-error-message' }, richText(err.message)),
-          err.fix ? h('p', { class: 'inline-error-fix' }, richText(err.fix)) : null,
+          err.fix ? h('p', { class: 'inline-error-fix' }, richText(err.fix)) : '',
         );
         errorEl.hidden = false;
         confirm.disabled = false;

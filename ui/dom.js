@@ -64,7 +64,7 @@ export function debounce(fn, ms) {
 export const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 export function plural(n, one, many = one + 's') {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${typeof n === 'number' ? n.toLocaleString() : n} ${n === 1 ? one : many}`;
 }
 
 /** "Key AKIA…MPLE in keychain", "AWS profile dev", "No credentials". */

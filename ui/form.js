@@ -11,6 +11,7 @@ import { testForm } from './probe.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
+  updateOverwriteHint, DEFAULT_IGNORES,
 } from './formfields.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
@@ -72,7 +73,24 @@ function collectSettings() {
     metadata: getKv(form, 'metadata'),
     tags: getKv(form, 'tags'),
     active: e.active.checked,
+    overwrite: e.overwrite.value || 'never',
+    ignore: ignoreList(e.ignore.value),
+    confirm_delivery: e.confirm_delivery.checked,
   };
+}
+
+/** The "Never deliver" textarea: one pattern per line, blank lines dropped. */
+function ignoreList(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+function setDeliveryFields(d) {
+  const e = form.elements;
+  const overwrite = ['never', 'skip', 'overwrite'].includes(d.overwrite) ? d.overwrite : 'never';
+  for (const r of e.overwrite) r.checked = r.value === overwrite;
+  e.ignore.value = (Array.isArray(d.ignore) ? d.ignore : DEFAULT_IGNORES).join('\n');
+  e.confirm_delivery.checked = d.confirm_delivery !== false;
+  updateOverwriteHint(form);
 }
 
 function credKind() {
@@ -124,6 +142,7 @@ function fill(d) {
   setKv(form, 'metadata', d.metadata);
   setKv(form, 'tags', d.tags);
   e.active.checked = d.active !== false;
+  setDeliveryFields(d);
 }
 
 function ensureOption(select, value) {
@@ -354,6 +373,7 @@ function afterChange(name) {
   if (name === 'region' || name === 'account_id') updateEndpointHint(form);
   if (name === 'prefix' || name === 'key_template') updateKeyPreview(form);
   if (name && name.startsWith('headers.')) updateHeadersMeta(form);
+  if (name === 'overwrite') updateOverwriteHint(form);
   if (name === 'cred_kind') showCredPanels();
 }
 
@@ -437,6 +457,7 @@ export function openAddForm(opener) {
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
+  setDeliveryFields({ overwrite: 'never', ignore: DEFAULT_IGNORES, confirm_delivery: true });
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
   $('#save-destination .button-label', form).textContent = 'Add destination';
@@ -509,6 +530,12 @@ export function initForm(opts) {
   $('#replace-key', form).addEventListener('click', () => {
     setKeyMode('new');
     form.elements.access_key_id.focus();
+  });
+  $('#ignore-defaults', form).addEventListener('click', () => {
+    const area = form.elements.ignore;
+    area.value = DEFAULT_IGNORES.join('\n');
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+    area.focus();
   });
   $('#keep-key', form).addEventListener('click', () => {
     setKeyMode('keep');

@@ -10,7 +10,17 @@ const DEFAULT_ACLS = [
   'bucket-owner-read', 'bucket-owner-full-control',
 ];
 
-const SAMPLE = { relpath: 'q3/report.csv', name: 'report.csv', stem: 'report', ext: 'csv', dir: 'q3/' };
+const SAMPLE_RELPATH = 'q3/report.csv';
+const MAX_KEY_BYTES = 1024;
+
+/** Names never delivered unless the destination's list says otherwise (as in the core). */
+export const DEFAULT_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '.git/', '._*', '~$*'];
+
+const OVERWRITE_HINTS = {
+  never: 'Chute asks the server to refuse the upload when the key is taken, so nothing is ever replaced; the file is reported as not delivered.',
+  skip: 'The file is left out and reported as skipped; the object already there stays as it is.',
+  overwrite: 'The new file replaces the object. With bucket versioning on, the old version is kept.',
+};
 
 let catalog = { providers: [], key_presets: [], tokens: [], acls: [] };
 
@@ -47,7 +57,10 @@ export function setupCatalog(form, cat) {
   });
 
   $('#token-list', form).replaceChildren(
-    ...cat.tokens.flatMap((t) => [h('dt', {}, h('code', { text: `{${t.token}}` })), h('dd', { text: t.help })]),
+    ...cat.tokens.flatMap((t) => {
+      const name = String(t.token).replace(/^\{|\}$/g, '');
+      return [h('dt', {}, h('code', { text: `{${name}}` })), h('dd', { text: t.help })];
+    }),
   );
 }
 
@@ -128,6 +141,12 @@ export function updateEndpointHint(form) {
   hint.hidden = !text;
 }
 
+/** The hint under the overwrite policy. */
+export function updateOverwriteHint(form) {
+  const v = form.elements.overwrite.value || 'never';
+  $('#overwrite-hint', form).textContent = OVERWRITE_HINTS[v] || '';
+}
+
 /** Highlight the preset chip that matches, and show an example key. */
 export function updateKeyPreview(form) {
   const template = form.elements.key_template.value;
@@ -135,36 +154,75 @@ export function updateKeyPreview(form) {
     chip.setAttribute('aria-pressed', String(chip.dataset.template === template));
   }
   const out = $('#key-preview', form);
-  const key = renderTemplate(template.trim() || '{prefix}{relpath}', form.elements.prefix.value);
-  if (key === null) {
+  const res = renderKey(template.trim() || '{prefix}{relpath}', form.elements.prefix.value, SAMPLE_RELPATH);
+  if (res === null) {
     out.replaceChildren();
     return;
   }
+  out.dataset.state = res.error ? 'error' : 'ok';
   out.replaceChildren(
     h('span', { class: 'key-preview-label', text: 'Example' }),
-    h('code', { text: SAMPLE.relpath }),
+    h('code', { text: SAMPLE_RELPATH }),
     h('span', { class: 'key-preview-arrow', 'aria-label': 'becomes', text: '→' }),
-    h('code', { class: 'key-preview-key', text: key }),
+    res.error
+      ? h('span', { class: 'key-preview-error' }, icon('warning'), h('span', {}, richText(res.error)))
+      : h('code', { class: 'key-preview-key', text: res.key }),
   );
 }
 
-function renderTemplate(template, prefix) {
-  const d = new Date();
+function splitName(name) {
+  const i = name.lastIndexOf('.');
+  return i <= 0 ? [name, ''] : [name.slice(0, i), name.slice(i + 1)];
+}
+
+/**
+ * A key as delivery renders it (src-tauri/core/src/keys.rs): tokens from
+ * the file and the batch time in UTC, `{stem}.{ext}` without a trailing dot
+ * for a file without extension, then Unicode NFC, `/` runs collapsed, no
+ * leading `/`, no `.`/`..` segment, not empty, not a folder, at most 1,024
+ * bytes. Returns {key} or {error}, or null when the template does not parse
+ * (validation explains that).
+ */
+export function renderKey(template, prefix, relpath, now = new Date()) {
+  const name = relpath.split('/').pop();
+  const [stem, ext] = splitName(name);
+  const slash = relpath.lastIndexOf('/');
   const p2 = (n) => String(n).padStart(2, '0');
   const values = {
-    ...SAMPLE,
-    prefix,
-    yyyy: String(d.getFullYear()), MM: p2(d.getMonth() + 1), dd: p2(d.getDate()),
-    HH: p2(d.getHours()), mm: p2(d.getMinutes()), ss: p2(d.getSeconds()),
-    date: `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`,
-    uuid: '3f2c9a4e-8b1d-4c6e-9f0a-5d7b2e1c8a90', id: 'k7q2xm',
+    prefix, relpath, name, stem, ext,
+    dir: slash >= 0 ? relpath.slice(0, slash + 1) : '',
+    yyyy: String(now.getUTCFullYear()), MM: p2(now.getUTCMonth() + 1), dd: p2(now.getUTCDate()),
+    HH: p2(now.getUTCHours()), mm: p2(now.getUTCMinutes()), ss: p2(now.getUTCSeconds()),
+    date: `${now.getUTCFullYear()}-${p2(now.getUTCMonth() + 1)}-${p2(now.getUTCDate())}`,
+    uuid: '3f2c9a4e-8b1d-4c6e-9f0a-5d7b2e1c8a90', id: '8f25b54462bf',
   };
-  let ok = true;
-  const out = template.replace(/\{([^{}]*)\}|[{}]/g, (m, name) => {
-    if (name === undefined || !Object.hasOwn(values, name)) ok = false;
-    return ok ? values[name] : '';
-  });
-  return ok ? out : null;
+  let out = '';
+  const re = /\{([^{}]*)\}|[{}]|[^{}]+/g;
+  let m;
+  while ((m = re.exec(template))) {
+    if (m[0] === '{' || m[0] === '}') return null;
+    if (m[1] === undefined) {
+      out += m[0];
+      continue;
+    }
+    if (!Object.hasOwn(values, m[1])) return null;
+    if (m[1] === 'ext' && !ext && out.endsWith('.')) out = out.slice(0, -1);
+    out += values[m[1]];
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(out)) return { error: 'The key would contain a control character.' };
+  const nfc = out.normalize('NFC');
+  const segs = [];
+  for (const seg of nfc.split('/')) {
+    if (seg === '') continue;
+    if (seg === '.' || seg === '..') return { error: `The key would contain a \`${seg}\` folder, which S3 keeps literally and many tools resolve differently.` };
+    segs.push(seg);
+  }
+  let key = segs.join('/');
+  if (nfc.endsWith('/') && key) key += '/';
+  if (!key || key.endsWith('/')) return { error: 'The key would be empty or a folder (end with `/`): include `{name}` or `{relpath}`.' };
+  if (new TextEncoder().encode(key).length > MAX_KEY_BYTES) return { error: `The key would be longer than S3’s ${MAX_KEY_BYTES} bytes.` };
+  return { key };
 }
 
 /* ---- key/value editors (metadata, tags) ---- */

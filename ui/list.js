@@ -9,8 +9,9 @@ import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
 
 let listEl;
-let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, reload: async () => {}, keychain: 'the system keychain' };
+let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, reload: async () => {}, keychain: 'the system keychain' };
 let current = [];
+const rowStates = new Map(); // id -> {planning, delivering, percent}, kept across re-renders
 
 function hostOf(url) {
   try {
@@ -46,9 +47,13 @@ function rowEl(d) {
   const warnings = Array.isArray(d.warnings) ? d.warnings : [];
   const where = whereText(d);
   const updated = relativeTime(d.updated_at);
-  return h(
+  const st = rowStates.get(d.id) || {};
+  const li = h(
     'li',
-    { class: 'destination-row', dataset: { id: d.id, active: String(Boolean(d.active)), provider: d.provider } },
+    {
+      class: `destination-row${st.planning ? ' is-planning' : ''}${st.delivering ? ' is-delivering' : ''}`,
+      dataset: { id: d.id, active: String(Boolean(d.active)), provider: d.provider },
+    },
     providerMark(d.provider),
     h(
       'div',
@@ -85,6 +90,20 @@ function rowEl(d) {
       'div',
       { class: 'dest-actions' },
       updated ? h('span', { class: 'dest-updated muted', title: new Date(d.updated_at).toLocaleString(), text: `Edited ${updated}` }) : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button--secondary button--small row-action row-action--deliver',
+          dataset: { action: 'deliver' },
+          'aria-haspopup': 'menu',
+          'aria-expanded': 'false',
+          'aria-label': `Deliver files or a folder to ${d.name}`,
+          title: d.active ? 'Deliver files or a folder (or drop them on this row)' : 'Paused: resume it to deliver',
+        },
+        icon('upload'),
+        h('span', { text: 'Deliver' }),
+      ),
       h('button', { type: 'button', class: 'button button--secondary button--small row-action row-action--test', dataset: { action: 'test' }, 'aria-label': `Test the connection to ${d.name}`, title: 'Test the connection' }, icon('pulse'), h('span', { text: 'Test' })),
       h('button', { type: 'button', class: 'button button--secondary button--small row-action row-action--edit', dataset: { action: 'edit' }, 'aria-label': `Edit ${d.name}` }, icon('edit'), h('span', { text: 'Edit' })),
       actionButton('duplicate', 'Duplicate', 'copy', d.name),
@@ -92,6 +111,9 @@ function rowEl(d) {
       actionButton('delete', 'Delete', 'trash', d.name),
     ),
   );
+  // CSSOM, not a style attribute: the CSP forbids inline styles.
+  if (st.delivering && st.percent !== undefined) li.style.setProperty('--row-percent', `${st.percent}%`);
+  return li;
 }
 
 function byName(a, b) {
@@ -219,6 +241,7 @@ export function initList(opts) {
     const action = button ? button.dataset.action : null;
     if (action === 'edit') hooks.onEdit(d, button);
     else if (action === 'test') hooks.onTest(d, button);
+    else if (action === 'deliver') hooks.onDeliver(d, button);
     else if (action === 'details') hooks.onDetails(d, button);
     else if (action === 'duplicate') duplicate(d, row);
     else if (action === 'toggle') toggle(d, row);
@@ -235,4 +258,24 @@ export function initList(opts) {
 
 export function setKeychainName(name) {
   hooks.keychain = name;
+}
+
+/** The destinations as listed (sorted by name). */
+export function listedDestinations() {
+  return current;
+}
+
+/** Show that a destination is being planned for or delivered to. */
+export function setRowState(id, patch) {
+  const st = { ...(rowStates.get(id) || {}), ...patch };
+  if (!st.delivering) delete st.percent;
+  rowStates.set(id, st);
+  const row = listEl && listEl.querySelector(`.destination-row[data-id="${CSS.escape(id)}"]`);
+  if (!row) return;
+  row.classList.toggle('is-planning', Boolean(st.planning));
+  row.classList.toggle('is-delivering', Boolean(st.delivering));
+  if (st.percent !== undefined) row.style.setProperty('--row-percent', `${st.percent}%`);
+  else row.style.removeProperty('--row-percent');
+  const btn = row.querySelector('.row-action--deliver');
+  if (btn) btn.setAttribute('aria-busy', String(Boolean(st.planning)));
 }

@@ -13,7 +13,7 @@ import { diagnosisCard, formatMs, stepLabel, STEP_ORDER } from './diagnosis.js';
 
 const SETTINGS_KEYS = [
   'name', 'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix', 'key_template',
-  'storage_class', 'acl', 'headers', 'metadata', 'tags', 'active',
+  'storage_class', 'acl', 'headers', 'metadata', 'tags', 'active', 'overwrite', 'ignore', 'confirm_delivery',
 ];
 const LEVEL_ORDER = { error: 0, warning: 1, info: 2 };
 const STATUS_ICON = { pending: null, running: null, passed: 'check', warning: 'warning', failed: 'close', skipped: 'dash' };

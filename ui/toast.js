@@ -8,7 +8,8 @@ const ICON = { success: 'check', error: 'error', warning: 'warning', info: 'info
 
 /**
  * Show a toast. opts: kind (success|error|warning|info), detail (second
- * line), fix (what to do, for errors), timeout (ms; 0 keeps it).
+ * line), fix (what to do, for errors), timeout (ms; 0 keeps it), busy (a
+ * spinner instead of the icon, for work under way).
  */
 export function toast(message, opts = {}) {
   const region = document.getElementById('toasts');
@@ -20,7 +21,7 @@ export function toast(message, opts = {}) {
   const el = h(
     'div',
     { class: `toast toast--${kind}`, role: kind === 'error' ? 'alert' : null, dataset: { kind } },
-    icon(ICON[kind] || 'info', 'toast-icon'),
+    opts.busy ? h('span', { class: 'toast-icon toast-spinner' }, h('span', { class: 'spinner' })) : icon(ICON[kind] || 'info', 'toast-icon'),
     h(
       'div',
       { class: 'toast-body' },

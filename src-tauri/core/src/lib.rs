@@ -408,6 +408,30 @@ impl Chute {
         Ok(deliver::plan(&d.settings, paths, &opts, time::OffsetDateTime::now_utc()))
     }
 
+    /// A new plan for some files of an earlier one, under the same keys (a
+    /// retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
+    /// read afresh.
+    pub fn replan(&self, plan: &deliver::Plan, indexes: &[usize]) -> deliver::Plan {
+        let mut out = deliver::Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at };
+        for &i in indexes {
+            let Some(f) = plan.files.get(i) else { continue };
+            match std::fs::metadata(&f.source) {
+                Ok(m) if m.is_file() => {
+                    let mtime_ms = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0);
+                    out.files.push(deliver::PlannedFile { size: m.len(), mtime_ms, ..f.clone() });
+                }
+                Ok(_) | Err(_) => out.problems.push(deliver::plan::PlanProblem {
+                    path: f.source.clone(),
+                    code: "not_found".into(),
+                    message: format!("{} is no longer there.", f.source.display()),
+                    fix: "Drop the file again.".into(),
+                }),
+            }
+        }
+        out.total_bytes = out.files.iter().map(|f| f.size).sum();
+        out
+    }
+
     /// Deliver a plan to its destination, recording the batch in the
     /// history as it goes. Blocking: call it from a worker thread.
     pub fn deliver(
@@ -420,6 +444,9 @@ impl Chute {
         on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
     ) -> Result<deliver::BatchSummary> {
         let d = self.get(destination_id)?;
+        if !d.settings.active {
+            return Err(Error::Delivery(format!("\"{}\" is paused; resume it to deliver", d.settings.name)));
+        }
         if !plan.collisions.is_empty() {
             return Err(Error::Delivery(format!(
                 "{} keys would be written by more than one file (first: `{}`)",

@@ -1,0 +1,58 @@
+// Numbers as people read them: sizes, rates, time left, durations.
+
+const UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** 0 B, 512 B, 1.5 KB, 7.0 MB, 12 GB (1 KB = 1024 bytes). */
+export function formatBytes(n) {
+  n = Number(n) || 0;
+  if (n < 1024) return `${Math.round(n)} B`;
+  let v = n;
+  let u = -1;
+  do {
+    v /= 1024;
+    u++;
+  } while (v >= 1024 && u < UNITS.length - 1);
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${UNITS[u]}`;
+}
+
+export function formatRate(bytesPerSec) {
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+/** "12 s", "3 min", "1 h 5 min". */
+export function formatSecs(secs) {
+  secs = Math.max(0, Math.round(Number(secs) || 0));
+  if (secs < 60) return `${secs} s`;
+  const min = Math.round(secs / 60);
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  const rest = min % 60;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+/** "about 12 s left", or '' when unknown. */
+export function formatEta(secs) {
+  if (secs === null || secs === undefined) return '';
+  if (secs < 2) return 'almost done';
+  return `about ${formatSecs(secs)} left`;
+}
+
+/** "340 ms", "2.4 s", "3 min". */
+export function formatDuration(ms) {
+  ms = Number(ms) || 0;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatSecs(ms / 1000);
+}
+
+/** 1234567 -> "1,234,567". */
+export function formatCount(n) {
+  return Number(n || 0).toLocaleString();
+}
+
+/** The last segment of a path (either separator). */
+export function baseName(path) {
+  const s = String(path || '').replace(/[\\/]+$/, '');
+  const i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
+  return i >= 0 ? s.slice(i + 1) : s;
+}

@@ -1,0 +1,73 @@
+// "Presigned link…" (#presign-dialog): a time-limited download link for
+// one delivered object, signed locally with the destination's credentials
+// (presign_link sends nothing). Choosing another expiry signs a new link.
+
+import { api } from './api.js';
+import { $, h, richText } from './dom.js';
+import { icon } from './icons.js';
+import { openModal } from './dialogs.js';
+import { copyText } from './diagnosis.js';
+
+let dialog;
+let current = null; // {dest, key, seq}
+let seq = 0;
+
+function expiry() {
+  const checked = dialog.querySelector('input[name="presign_expiry"]:checked');
+  return checked ? Number(checked.value) : 86400;
+}
+
+async function sign() {
+  if (!current) return;
+  const mine = ++seq;
+  const url = $('#presign-url');
+  const copy = $('#presign-copy');
+  const err = $('#presign-error');
+  url.value = '';
+  url.placeholder = 'Signing…';
+  copy.disabled = true;
+  err.hidden = true;
+  const secs = expiry();
+  try {
+    const link = await api.presignLink(current.dest.id, current.key, secs);
+    if (mine !== seq || !current) return;
+    url.value = link;
+    copy.disabled = false;
+    const until = new Date(Date.now() + secs * 1000);
+    $('#presign-expires').textContent = `Works until ${until.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}, for anyone who has it. Signed on this computer: nothing was sent.`;
+  } catch (e) {
+    if (mine !== seq) return;
+    url.placeholder = 'No link';
+    $('#presign-expires').textContent = '';
+    err.replaceChildren(icon('error', 'banner-icon'), h('div', {}, h('p', { class: 'banner-title' }, richText(e.message)), e.fix ? h('p', { class: 'banner-text' }, richText(e.fix)) : null));
+    err.hidden = false;
+  }
+}
+
+export function openPresign({ dest, key, returnFocus }) {
+  current = { dest, key };
+  $('#presign-key').replaceChildren(h('code', { text: key }));
+  $('#presign-expires').textContent = '';
+  const copy = $('#presign-copy');
+  copy.querySelector('.button-label').textContent = 'Copy link';
+  openModal(dialog, { focus: dialog.querySelector('input[name="presign_expiry"]:checked'), returnFocus, onClose: () => (current = null) });
+  sign();
+}
+
+export function initPresign() {
+  dialog = $('#presign-dialog');
+  dialog.addEventListener('change', (e) => {
+    if (e.target.name === 'presign_expiry') sign();
+  });
+  $('#presign-url').addEventListener('focus', (e) => e.target.select());
+  $('#presign-copy').addEventListener('click', async (e) => {
+    const btn = e.currentTarget;
+    const ok = await copyText($('#presign-url').value);
+    btn.dataset.copied = String(ok);
+    btn.querySelector('.button-label').textContent = ok ? 'Copied' : 'Copy failed: select and copy by hand';
+    setTimeout(() => {
+      delete btn.dataset.copied;
+      btn.querySelector('.button-label').textContent = 'Copy link';
+    }, 1800);
+  });
+}
