@@ -2,9 +2,11 @@
 //! keychain and the same messages as the desktop app; no webview.
 //!
 //! Exit codes: 0 ok, 1 the operation failed (keychain, database, not
-//! found, import; a connection test that failed), 2 invalid input or usage.
+//! found, import; a connection test that failed; a file not delivered),
+//! 2 invalid input or usage, 130 a delivery cancelled with Ctrl-C.
 
 mod args;
+mod deliver;
 mod render;
 mod testing;
 
@@ -65,9 +67,11 @@ impl From<ImportError> for Failure {
     }
 }
 
-/// Where results go: stdout as text, or as one JSON document.
+/// Where results go: stdout as text, or as one JSON document (as JSON
+/// lines, one compact document each, with `lines`).
 struct Out {
     json: bool,
+    lines: bool,
 }
 
 impl Out {
@@ -82,7 +86,8 @@ impl Out {
     }
 
     fn json<T: Serialize>(&self, value: &T) {
-        match serde_json::to_string_pretty(value) {
+        let text = if self.lines { serde_json::to_string(value) } else { serde_json::to_string_pretty(value) };
+        match text {
             Ok(s) => self.stdout(&(s + "\n")),
             // Only a secret refuses to serialize; say so without it.
             Err(_) => self.stdout("{\"error\":{\"code\":\"internal\",\"message\":\"The result could not be serialized.\",\"fix\":\"Report this as a bug.\"}}\n"),
@@ -120,7 +125,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &raw),
     };
-    let out = Out { json: cli.json };
+    let lines = matches!(cli.command, Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)));
+    let out = Out { json: cli.json, lines };
     match run(&cli, &out) {
         Ok(code) => code,
         Err(f) => {
@@ -150,14 +156,19 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
             c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default() + "."
         })
         .unwrap_or_else(|| "Run `chute --help` (or `chute destination <command> --help`) to see the accepted arguments.".into());
-    Out { json: true }.error(&Failure::cli(EXIT_INVALID, "usage", message, fix).reply);
+    // `deliver --json` prints JSON lines: one compact document per line.
+    let lines = raw.iter().skip(1).any(|a| a == "deliver");
+    Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, "usage", message, fix).reply);
     ExitCode::from(EXIT_INVALID)
 }
 
 fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
     let data_dir: PathBuf = cli.data_dir.clone().unwrap_or_else(chute_core::default_data_dir);
     let chute = Chute::open(&data_dir)?;
-    let Command::Destination(cmd) = &cli.command;
+    let cmd = match &cli.command {
+        Command::Destination(cmd) => cmd,
+        Command::Deliver(a) => return deliver::deliver_cmd(&chute, a, out),
+    };
     match cmd {
         DestinationCommand::Add(a) => add(&chute, a, out),
         DestinationCommand::List => {
@@ -182,6 +193,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
         }
         DestinationCommand::Import(a) => import_cmd(&chute, a, out),
         DestinationCommand::Test(a) => testing::test_cmd(&chute, a, out),
+        DestinationCommand::Deliver(a) => deliver::deliver_cmd(&chute, a, out),
         DestinationCommand::Probes { target, limit } => {
             let d = chute.find(target)?;
             let probes = chute.probes(&d.id, *limit as usize)?;
@@ -322,6 +334,9 @@ fn edit(chute: &Chute, a: &EditArgs, out: &Out) -> Result<ExitCode, Failure> {
     }
     if a.clear_tags {
         settings.tags.clear();
+    }
+    if a.clear_ignore {
+        settings.ignore.clear();
     }
     a.options.apply(&mut settings);
     if a.active {

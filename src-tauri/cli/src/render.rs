@@ -159,6 +159,9 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
     };
     lines.push(("Metadata", kv(&s.metadata)));
     lines.push(("Tags", kv(&s.tags)));
+    lines.push(("Overwrite", crate::args::overwrite_word(s.overwrite).to_string()));
+    lines.push(("Ignore", if s.ignore.is_empty() { "(nothing)".into() } else { s.ignore.join(", ") }));
+    lines.push(("Confirm delivery", yes_no(s.confirm_delivery).to_string()));
     lines.push(("Credentials", credentials(&d.credentials)));
     lines.push(("Status", status(s.active).to_string()));
     lines.push(("Created", timestamp(d.created_at)));
@@ -365,6 +368,69 @@ pub fn candidates(cs: &[Candidate]) -> String {
     out
 }
 
+/// `0 B`, `1023 B`, `16.0 KiB`, `1.50 GiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if v >= 100.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else if v >= 10.0 {
+        format!("{v:.1} {}", UNITS[u])
+    } else {
+        format!("{v:.2} {}", UNITS[u])
+    }
+}
+
+pub fn rate(bytes_per_sec: u64) -> String {
+    format!("{}/s", bytes(bytes_per_sec))
+}
+
+/// `850 ms`, `12.3 s`, `4m05s`, `1h02m`.
+pub fn duration_ms(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms} ms");
+    }
+    if ms < 60_000 {
+        return format!("{:.1} s", ms as f64 / 1000.0);
+    }
+    let s = ms / 1000;
+    if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}m", s / 3600, s % 3600 / 60)
+    }
+}
+
+/// `15m`, `1h`, `7d`, `1h30m` (as `--presign` takes it).
+pub fn duration_words(secs: u64) -> String {
+    let mut left = secs;
+    let mut s = String::new();
+    for (unit, n) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if left >= n {
+            s += &format!("{}{unit}", left / n);
+            left %= n;
+        }
+    }
+    s
+}
+
+/// `n file` / `n files`.
+pub fn files(n: usize) -> String {
+    if n == 1 {
+        "1 file".into()
+    } else {
+        format!("{n} files")
+    }
+}
+
 /// Unix milliseconds as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn timestamp(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -392,6 +458,19 @@ mod tests {
         assert_eq!(timestamp(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(timestamp(951_782_400_000), "2000-02-29 00:00:00 UTC");
         assert_eq!(timestamp(1_763_765_999_000), "2025-11-21 22:59:59 UTC");
+    }
+
+    #[test]
+    fn sizes_and_durations() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(16 * 1024), "16.0 KiB");
+        assert_eq!(bytes(1536 * 1024 * 1024), "1.50 GiB");
+        assert_eq!(bytes(300 * 1024 * 1024), "300 MiB");
+        assert_eq!(duration_ms(850), "850 ms");
+        assert_eq!(duration_ms(12_340), "12.3 s");
+        assert_eq!(duration_ms(245_000), "4m05s");
+        assert_eq!(duration_words(5400), "1h30m");
+        assert_eq!(duration_words(7 * 86_400), "7d");
     }
 
     #[test]
