@@ -322,3 +322,44 @@ fn metadata_headers_and_tags_are_applied() {
     assert_eq!(head["StorageClass"], "STANDARD_IA");
     assert_eq!(head["Tags"]["env"], "prod");
 }
+
+#[test]
+fn cancel_cuts_short_a_put_that_is_in_flight() {
+    // A server that accepts and reads forever but never answers: the PUT
+    // stays in flight until cancelled (the read timeout is 60 s).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                use std::io::Read;
+                let mut c = conn;
+                let mut buf = [0u8; 65536];
+                while matches!(c.read(&mut buf), Ok(n) if n > 0) {}
+            });
+        }
+    });
+    let src = tempfile::tempdir().unwrap();
+    let f = write(src.path(), "stuck.bin", &content(5, 2 * MIB));
+    let s = Settings {
+        name: "silent".into(),
+        provider: ProviderKind::Minio,
+        bucket: "reports".into(),
+        endpoint: format!("http://127.0.0.1:{port}"),
+        path_style: true,
+        overwrite: Overwrite::Overwrite,
+        ..Settings::default()
+    }
+    .normalized();
+    let plan = deliver::plan(&s, &[f], &PlanOptions::default(), now());
+    let control = Control::default();
+    let c = control.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        c.cancel();
+    });
+    let started = std::time::Instant::now();
+    let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &control, |_| {});
+    assert_eq!(summary.cancelled, 1, "{:#?}", summary.files);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "returned {:?} after the cancel", started.elapsed());
+}

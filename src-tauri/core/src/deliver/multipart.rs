@@ -125,7 +125,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
     let mut set = tokio::task::JoinSet::new();
     let parts: Arc<Mutex<Vec<UploadedPart>>> = Arc::new(Mutex::new(kept));
     let failure: Arc<Mutex<Option<FileError>>> = Arc::default();
-    let mut cancel_rx = sh.control.cancel.subscribe();
+    let mut cancel_rx = sh.control.cancels.subscribe();
     for n in 0..count {
         if have.contains(&(n as i32 + 1)) {
             // Uploaded before the interruption and confirmed by ListParts.

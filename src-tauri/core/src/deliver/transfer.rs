@@ -160,11 +160,18 @@ pub struct Control {
     pub(super) cancel: watch::Sender<bool>,
     pause: watch::Sender<bool>,
     cancelled_files: Arc<Mutex<HashSet<usize>>>,
+    /// Bumped on every cancel, batch or file, to wake whatever waits on a request.
+    pub(super) cancels: watch::Sender<u64>,
 }
 
 impl Default for Control {
     fn default() -> Self {
-        Control { cancel: watch::channel(false).0, pause: watch::channel(false).0, cancelled_files: Arc::default() }
+        Control {
+            cancel: watch::channel(false).0,
+            pause: watch::channel(false).0,
+            cancelled_files: Arc::default(),
+            cancels: watch::channel(0).0,
+        }
     }
 }
 
@@ -172,9 +179,11 @@ impl Control {
     pub fn cancel(&self) {
         self.cancel.send_replace(true);
         self.pause.send_replace(false);
+        self.cancels.send_modify(|n| *n += 1);
     }
     pub fn cancel_file(&self, index: usize) {
         self.cancelled_files.lock().unwrap_or_else(|p| p.into_inner()).insert(index);
+        self.cancels.send_modify(|n| *n += 1);
     }
     pub fn pause(&self, paused: bool) {
         self.pause.send_replace(paused);
@@ -475,7 +484,7 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     loop {
         attempts += 1;
         r.attempts = attempts;
-        let outcome = if multipart { super::multipart::upload(sh, index, f).await } else { single_put(sh, f).await };
+        let outcome = if multipart { super::multipart::upload(sh, index, f).await } else { single_put(sh, index, f).await };
         match outcome {
             Ok(Sent::Done { etag, version_id, md5 }) => {
                 sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
@@ -566,7 +575,7 @@ pub(super) fn etag_matches(etag: Option<&str>, md5_hex: &str) -> bool {
     }
 }
 
-async fn single_put(sh: &Shared, f: &PlannedFile) -> Result<Sent, FileError> {
+async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
     let (stream, md5) = body(&f.source, 0, f.size).await?;
     unchanged(f)?;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
@@ -583,7 +592,21 @@ async fn single_put(sh: &Shared, f: &PlannedFile) -> Result<Sent, FileError> {
     if sh.settings.overwrite == Overwrite::Never && sh.conditional_put {
         req = req.if_none_match("*");
     }
-    match req.send().await {
+    // A cancel cuts the PUT short: S3 never stores a partial PUT.
+    let mut cancels = sh.control.cancels.subscribe();
+    let send = req.send();
+    tokio::pin!(send);
+    let sent = loop {
+        tokio::select! {
+            r = &mut send => break r,
+            changed = cancels.changed() => {
+                if changed.is_err() || sh.control.file_cancelled(index) {
+                    return Ok(Sent::Cancelled);
+                }
+            }
+        }
+    };
+    match sent {
         Ok(out) => {
             let md5_hex = hex(&md5);
             if !etag_matches(out.e_tag(), &md5_hex) {
