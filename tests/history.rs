@@ -152,8 +152,8 @@ impl Journal for Tripwire {
     fn upload_created(&self, i: usize, id: &str, ps: u64) {
         self.inner.upload_created(i, id, ps)
     }
-    fn part_done(&self, i: usize, n: i32, etag: &str, md5: &[u8; 16], size: u64) {
-        self.inner.part_done(i, n, etag, md5, size);
+    fn part_done(&self, i: usize, n: i32, etag: &str, checksum: &str, size: u64) {
+        self.inner.part_done(i, n, etag, checksum, size);
         if self.parts.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
             if let Some(tx) = self.fire.lock().unwrap().take() {
                 let _ = tx.send(());
@@ -287,7 +287,7 @@ fn a_discarded_batch_leaves_no_parts_behind() {
 struct PartCounter(AtomicUsize);
 
 impl Journal for PartCounter {
-    fn part_done(&self, _: usize, _: i32, _: &str, _: &[u8; 16], _: u64) {
+    fn part_done(&self, _: usize, _: i32, _: &str, _: &str, _: u64) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
 }

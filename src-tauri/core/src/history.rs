@@ -355,9 +355,8 @@ impl Journal for HistoryJournal {
     fn upload_created(&self, index: usize, upload_id: &str, part_size: u64) {
         self.send(Msg::Upload(self.idx(index), upload_id.to_string(), part_size));
     }
-    fn part_done(&self, index: usize, number: i32, etag: &str, md5: &[u8; 16], size: u64) {
-        let hex: String = md5.iter().map(|b| format!("{b:02x}")).collect();
-        self.send(Msg::Part(self.idx(index), number, etag.to_string(), hex, size));
+    fn part_done(&self, index: usize, number: i32, etag: &str, checksum: &str, size: u64) {
+        self.send(Msg::Part(self.idx(index), number, etag.to_string(), checksum.to_string(), size));
     }
     fn file_finished(&self, r: &FileResult) {
         let mut r = r.clone();

@@ -9,7 +9,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use md5::{Digest, Md5};
 
 use super::plan::PlannedFile;
-use super::transfer::{b64, body, err, etag_matches, hex, is_corruption, is_precondition, sdk_err, tagging, unchanged, FileError, Sent, Shared};
+use super::transfer::{b64, body_with, err, etag_matches, hex, PartSum, is_corruption, is_precondition, sdk_err, tagging, unchanged, FileError, Sent, Shared};
 use crate::destination::Overwrite;
 
 const MIB: u64 = 1024 * 1024;
@@ -18,6 +18,9 @@ async fn create(sh: &Shared, f: &PlannedFile) -> Result<String, FileError> {
     let s = &sh.settings;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
     let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
+    if s.preset().part_checksums {
+        b = b.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C);
+    }
     let h = &s.headers;
     let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
     b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
@@ -70,14 +73,18 @@ async fn reconcile(sh: &Shared, f: &PlannedFile, r: &super::transfer::ResumeUplo
     let kept = r
         .parts
         .iter()
-        .filter_map(|(n, etag, md5_hex)| {
+        .filter_map(|(n, etag, recorded)| {
             let expected = r.part_size.min(f.size.saturating_sub((*n as u64 - 1) * r.part_size)) as i64;
             let (server_etag, size) = on_server.get(n)?;
-            let md5: [u8; 16] = (0..16).map(|i| u8::from_str_radix(md5_hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?.try_into().ok()?;
+            let sum = PartSum::parse(recorded)?;
+            // Parts must all be checked the same way the upload was created for.
+            if matches!(sum, PartSum::Crc32c(_)) != sh.settings.preset().part_checksums {
+                return None;
+            }
             // Some servers (s3s-fs) list parts without an ETag; the size must still match,
             // and the recorded ETag is the server's own answer to that part's upload.
             let etag_ok = server_etag.as_deref().is_none_or(|e| e == etag.trim_matches('"'));
-            (etag_ok && *size == expected).then(|| UploadedPart { number: *n, etag: etag.clone(), md5 })
+            (etag_ok && *size == expected).then(|| UploadedPart { number: *n, etag: etag.clone(), sum })
         })
         .collect();
     Some((r.upload_id.clone(), r.part_size, kept))
@@ -86,7 +93,7 @@ async fn reconcile(sh: &Shared, f: &PlannedFile, r: &super::transfer::ResumeUplo
 struct UploadedPart {
     number: i32,
     etag: String,
-    md5: [u8; 16],
+    sum: PartSum,
 }
 
 /// Part size: at least the provider's minimum and ours, growing so the file
@@ -144,35 +151,42 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         let attempts = sh.opts.integrity_attempts;
         let sent = sh.bytes_sent.clone();
         let journal = sh.opts.journal.clone();
+        let crc = s.preset().part_checksums;
         set.spawn(async move {
             let _permit = permit;
             let mut last = None;
             for _ in 0..attempts {
-                let (stream, md5) = match body(&path, offset, len).await {
+                let (stream, sum) = match body_with(&path, offset, len, crc).await {
                     Ok(x) => x,
                     Err(e) => {
                         last = Some(e);
                         break;
                     }
                 };
-                let r = client
+                let mut req = client
                     .upload_part()
                     .bucket(&bucket)
                     .key(&key)
                     .upload_id(&upload_id)
                     .part_number(n as i32 + 1)
                     .content_length(len as i64)
-                    .content_md5(b64(&md5))
-                    .body(stream)
-                    .send()
-                    .await;
+                    .body(stream);
+                req = match sum {
+                    PartSum::Md5(m) => req.content_md5(b64(&m)),
+                    PartSum::Crc32c(c) => req.checksum_crc32_c(b64(&c)),
+                };
+                let r = req.send().await;
+                let md5_hex = match sum {
+                    PartSum::Md5(m) => Some(hex(&m)),
+                    PartSum::Crc32c(_) => None,
+                };
                 match r {
-                    Ok(out) if etag_matches(out.e_tag(), &hex(&md5)) => {
+                    Ok(out) if md5_hex.as_deref().is_none_or(|m| etag_matches(out.e_tag(), m)) => {
                         let etag = out.e_tag().unwrap_or_default().to_string();
                         if let Some(j) = &journal {
-                            j.0.part_done(index, n as i32 + 1, &etag, &md5, len);
+                            j.0.part_done(index, n as i32 + 1, &etag, &sum.record(), len);
                         }
-                        parts.lock().unwrap().push(UploadedPart { number: n as i32 + 1, etag, md5 });
+                        parts.lock().unwrap().push(UploadedPart { number: n as i32 + 1, etag, sum });
                         sent.fetch_add(len, Ordering::Relaxed);
                         return;
                     }
@@ -223,7 +237,17 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         return Err(err("parts_missing", format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
     }
     let completed = CompletedMultipartUpload::builder()
-        .set_parts(Some(done.iter().map(|p| CompletedPart::builder().part_number(p.number).e_tag(&p.etag).build()).collect()))
+        .set_parts(Some(
+            done.iter()
+                .map(|p| {
+                    let b = CompletedPart::builder().part_number(p.number).e_tag(&p.etag);
+                    match p.sum {
+                        PartSum::Crc32c(c) => b.checksum_crc32_c(b64(&c)).build(),
+                        PartSum::Md5(_) => b.build(),
+                    }
+                })
+                .collect(),
+        ))
         .build();
     let mut req = sh.client.complete_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).multipart_upload(completed);
     if s.overwrite == Overwrite::Never && sh.conditional_put {
@@ -232,15 +256,19 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
     let _slot = sh.requests.acquire().await.expect("semaphore open");
     match req.send().await {
         Ok(out) => {
-            // Whole-file MD5 over the parts' MD5s: S3's multipart ETag is md5(concat(part md5s))-N.
-            let mut all = Md5::new();
-            for p in &done {
-                all.update(p.md5);
-            }
-            let composite = format!("{}-{}", hex(&all.finalize()), done.len());
-            if let Some(e) = out.e_tag().map(|e| e.trim_matches('"')) {
-                if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(&composite) {
-                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({composite})."), "Retry the file."));
+            // With MD5 parts: S3's multipart ETag is md5(concat(part md5s))-N, so check it.
+            // With CRC32C parts the server verified each part itself.
+            let md5s: Option<Vec<[u8; 16]>> = done.iter().map(|p| if let PartSum::Md5(m) = p.sum { Some(m) } else { None }).collect();
+            let composite = md5s.map(|md5s| {
+                let mut all = Md5::new();
+                for m in &md5s {
+                    all.update(m);
+                }
+                format!("{}-{}", hex(&all.finalize()), md5s.len())
+            });
+            if let (Some(e), Some(c)) = (out.e_tag().map(|e| e.trim_matches('"')), &composite) {
+                if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(c) {
+                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({c})."), "Retry the file."));
                 }
             }
             Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })

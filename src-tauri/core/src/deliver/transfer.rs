@@ -50,7 +50,7 @@ pub struct TransferOptions {
 pub struct ResumeUpload {
     pub upload_id: String,
     pub part_size: u64,
-    /// (part number, ETag, MD5 hex) as recorded when each part completed.
+    /// (part number, ETag, checksum: MD5 hex or `crc32c:<base64>`) as recorded when each part completed.
     pub parts: Vec<(i32, String, String)>,
 }
 
@@ -59,7 +59,8 @@ pub struct ResumeUpload {
 pub trait Journal: Send + Sync {
     fn file_started(&self, _index: usize) {}
     fn upload_created(&self, _index: usize, _upload_id: &str, _part_size: u64) {}
-    fn part_done(&self, _index: usize, _number: i32, _etag: &str, _md5: &[u8; 16], _size: u64) {}
+    /// `checksum` is the part's MD5 in hex, or `crc32c:<base64>`.
+    fn part_done(&self, _index: usize, _number: i32, _etag: &str, _checksum: &str, _size: u64) {}
     fn file_finished(&self, _result: &FileResult) {}
 }
 
@@ -383,12 +384,40 @@ pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
     Ok(())
 }
 
-async fn md5_of_range(path: &Path, offset: u64, len: u64) -> std::io::Result<[u8; 16]> {
+/// What a part (or small file) is checked by: its MD5 (Content-MD5), or a
+/// CRC32C the server verifies (x-amz-checksum-crc32c), several times cheaper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PartSum {
+    Md5([u8; 16]),
+    Crc32c([u8; 4]),
+}
+
+impl PartSum {
+    /// As the history records it: MD5 hex, or `crc32c:<base64>`.
+    pub(super) fn record(&self) -> String {
+        match self {
+            PartSum::Md5(m) => hex(m),
+            PartSum::Crc32c(c) => format!("crc32c:{}", b64(c)),
+        }
+    }
+
+    pub(super) fn parse(text: &str) -> Option<PartSum> {
+        if let Some(b) = text.strip_prefix("crc32c:") {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b).ok()?;
+            return Some(PartSum::Crc32c(bytes.try_into().ok()?));
+        }
+        let bytes: Vec<u8> = (0..16).map(|i| u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<_>>()?;
+        Some(PartSum::Md5(bytes.try_into().ok()?))
+    }
+}
+
+async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
     use tokio::io::AsyncSeekExt;
     let mut file = tokio::fs::File::open(path).await?;
     file.seek(std::io::SeekFrom::Start(offset)).await?;
     let mut left = len;
-    let mut hasher = Md5::new();
+    let mut md5 = Md5::new();
+    let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
     let mut buf = vec![0u8; 256 * 1024];
     while left > 0 {
         let want = buf.len().min(left as usize);
@@ -396,10 +425,14 @@ async fn md5_of_range(path: &Path, offset: u64, len: u64) -> std::io::Result<[u8
         if n == 0 {
             return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
         }
-        hasher.update(&buf[..n]);
+        if crc {
+            crc32c.update(&buf[..n]);
+        } else {
+            md5.update(&buf[..n]);
+        }
         left -= n as u64;
     }
-    Ok(hasher.finalize().into())
+    Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
 }
 
 pub(super) fn hex(b: &[u8]) -> String {
@@ -412,17 +445,25 @@ pub(super) fn b64(b: &[u8]) -> String {
 
 /// The body of `len` bytes at `offset`, and its MD5.
 pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
+    match body_with(path, offset, len, false).await? {
+        (stream, PartSum::Md5(m)) => Ok((stream, m)),
+        (_, PartSum::Crc32c(_)) => unreachable!("asked for an MD5"),
+    }
+}
+
+/// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`).
+pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> Result<(ByteStream, PartSum), FileError> {
     let io = |e: std::io::Error| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.");
-    if len < SMALL_FILE {
+    if len < SMALL_FILE && !crc {
         use tokio::io::AsyncSeekExt;
         let mut file = tokio::fs::File::open(path).await.map_err(io)?;
         file.seek(std::io::SeekFrom::Start(offset)).await.map_err(io)?;
         let mut buf = vec![0u8; len as usize];
         file.read_exact(&mut buf).await.map_err(io)?;
         let md5: [u8; 16] = Md5::digest(&buf).into();
-        return Ok((ByteStream::from(buf), md5));
+        return Ok((ByteStream::from(buf), PartSum::Md5(md5)));
     }
-    let md5 = md5_of_range(path, offset, len).await.map_err(io)?;
+    let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;
     let stream = ByteStream::read_from()
         .path(path)
         .offset(offset)
@@ -431,7 +472,7 @@ pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStre
         .build()
         .await
         .map_err(|e| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."))?;
-    Ok((stream, md5))
+    Ok((stream, sum))
 }
 
 fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
@@ -492,7 +533,7 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
                 r.bytes = f.size;
                 r.etag = etag;
                 r.version_id = version_id;
-                r.md5 = Some(md5);
+                r.md5 = md5;
                 r.error = None;
                 break;
             }
@@ -529,7 +570,7 @@ fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instan
 }
 
 pub(super) enum Sent {
-    Done { etag: Option<String>, version_id: Option<String>, md5: String },
+    Done { etag: Option<String>, version_id: Option<String>, md5: Option<String> },
     Exists,
     Cancelled,
 }
@@ -612,7 +653,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
             if !etag_matches(out.e_tag(), &md5_hex) {
                 return Err(err("etag_mismatch", format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")), "Retry; check proxies in between."));
             }
-            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: md5_hex })
+            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: Some(md5_hex) })
         }
         Err(e) if is_precondition(&e) => Ok(Sent::Exists),
         Err(e) => Err(sdk_err("Uploading", &e)),
@@ -622,6 +663,22 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn part_checksums_are_crc32c_and_round_trip() {
+        // The CRC-32C check value: crc32c("123456789") = 0xE3069283.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v");
+        std::fs::write(&p, b"123456789").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let sum = rt.block_on(sum_of_range(&p, 0, 9, true)).unwrap();
+        assert_eq!(sum, PartSum::Crc32c(0xE306_9283u32.to_be_bytes()));
+        assert_eq!(PartSum::parse(&sum.record()), Some(sum));
+        let md5 = rt.block_on(sum_of_range(&p, 0, 9, false)).unwrap();
+        assert_eq!(md5.record(), "25f9e794323b453885f5181f1b624d0b");
+        assert_eq!(PartSum::parse(&md5.record()), Some(md5));
+        assert_eq!(PartSum::parse("nonsense"), None);
+    }
 
     #[test]
     fn etags() {
