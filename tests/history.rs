@@ -344,3 +344,25 @@ fn a_retry_keeps_the_original_keys_and_a_paused_destination_refuses() {
     let err = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap_err();
     assert!(chute_core::UserError::info(&err).message.contains("paused"), "{err}");
 }
+
+#[test]
+fn a_crash_after_completion_is_recognised_on_resume() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let bytes = big_source(src.path());
+    let (_, batch_id) = crash_midway(data.path(), &fs, src.path());
+    // The upload completed on the server before the process died (the
+    // history never heard): put the full object there and close the upload.
+    let (upload_id, _) = recorded_upload(data.path());
+    std::fs::write(fs.root.path().join("reports/incoming/big.bin"), &bytes).unwrap();
+    for e in std::fs::read_dir(fs.root.path()).unwrap().flatten() {
+        if e.file_name().to_string_lossy().contains(&upload_id) {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
+    let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
+    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
+    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome.as_deref(), Some("delivered"));
+}

@@ -42,6 +42,9 @@ pub enum Command {
     /// Deliver files and folders to a destination (preview first; `--dry-run` sends nothing).
     #[command(long_about = DELIVER_ABOUT)]
     Deliver(DeliverArgs),
+    /// Past deliveries: list, show and export batches; resume or discard an interrupted one.
+    #[command(subcommand)]
+    History(crate::history::HistoryCommand),
 }
 
 const DELIVER_ABOUT: &str = "Deliver files and folders to a destination. Chute plans first: every file, its key, \

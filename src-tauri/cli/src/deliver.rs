@@ -397,7 +397,7 @@ struct Batch {
 
 /// Progress for people (a live line on a terminal, a plain line every few
 /// seconds otherwise, both on stderr) or as JSON lines on stdout.
-struct Progress<'a> {
+pub(crate) struct Progress<'a> {
     out: &'a Out,
     live: bool,
     started: Instant,
@@ -406,7 +406,7 @@ struct Progress<'a> {
 }
 
 impl<'a> Progress<'a> {
-    fn new(out: &'a Out, live: bool) -> Progress<'a> {
+    pub(crate) fn new(out: &'a Out, live: bool) -> Progress<'a> {
         Progress { out, live, started: Instant::now(), last_plain: Instant::now(), shown: false }
     }
 
@@ -432,6 +432,13 @@ impl<'a> Progress<'a> {
         s
     }
 
+    /// A batch progress event from the engine (`history resume` shares this).
+    pub(crate) fn progress(&mut self, e: &DeliveryEvent) {
+        if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = *e {
+            self.batch(Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused });
+        }
+    }
+
     fn batch(&mut self, b: Batch) {
         if self.out.json {
             let mut v = serde_json::to_value(&b).unwrap_or_default();
@@ -455,7 +462,7 @@ impl<'a> Progress<'a> {
     }
 
     /// A failed file is shown as it happens (above the live line), for people.
-    fn file(&mut self, r: &FileResult, presign_error: Option<&String>) {
+    pub(crate) fn file(&mut self, r: &FileResult, presign_error: Option<&String>) {
         let mut text = String::new();
         if let (FileStatus::Failed, Some(e)) = (r.status, &r.error) {
             text = format!("✗ {}: {}\n", r.key, e.message);
@@ -473,7 +480,7 @@ impl<'a> Progress<'a> {
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.shown {
             self.out.stderr("\r\x1b[2K");
             self.shown = false;

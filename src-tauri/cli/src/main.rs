@@ -7,6 +7,7 @@
 
 mod args;
 mod deliver;
+mod history;
 mod render;
 mod testing;
 
@@ -125,7 +126,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &raw),
     };
-    let lines = matches!(cli.command, Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)));
+    let lines = matches!(
+        cli.command,
+        Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)) | Command::History(history::HistoryCommand::Resume { .. })
+    );
     let out = Out { json: cli.json, lines };
     match run(&cli, &out) {
         Ok(code) => code,
@@ -157,7 +161,7 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
         })
         .unwrap_or_else(|| "Run `chute --help` (or `chute destination <command> --help`) to see the accepted arguments.".into());
     // `deliver --json` prints JSON lines: one compact document per line.
-    let lines = raw.iter().skip(1).any(|a| a == "deliver");
+    let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume");
     Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, "usage", message, fix).reply);
     ExitCode::from(EXIT_INVALID)
 }
@@ -168,6 +172,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
     let cmd = match &cli.command {
         Command::Destination(cmd) => cmd,
         Command::Deliver(a) => return deliver::deliver_cmd(&chute, a, out),
+        Command::History(h) => return history::history_cmd(&chute, h, out),
     };
     match cmd {
         DestinationCommand::Add(a) => add(&chute, a, out),

@@ -502,6 +502,21 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
         r.error = Some(e);
         return r;
     }
+    // A resumed upload may have completed just before the crash: then the
+    // object is there at the planned size and the file is delivered.
+    if sh.opts.resume.contains_key(&index) {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        if let Ok(head) = sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).send().await {
+            if head.content_length() == Some(f.size as i64) {
+                r.status = FileStatus::Delivered;
+                r.bytes = f.size;
+                r.etag = head.e_tag().map(str::to_string);
+                r.version_id = head.version_id().map(str::to_string);
+                r.duration_ms = started.elapsed().as_millis() as u64;
+                return r;
+            }
+        }
+    }
     // Overwrite policy, part 1: look first where the server cannot refuse atomically.
     let policy = sh.settings.overwrite;
     let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && !sh.conditional_put);

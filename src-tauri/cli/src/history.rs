@@ -1,0 +1,525 @@
+//! `chute history`: list, show and export past batches; resume or discard
+//! an interrupted one (a batch whose process was killed or crashed).
+//!
+//! `list` and `show` print one JSON document with `--json`; `resume --json`
+//! prints JSON lines as `deliver` does (`progress`, `file`, `summary`).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use chute_core::deliver::{Control, DeliveryEvent, FileStatus};
+use chute_core::history::{BatchRow, FileRow, Filter};
+use chute_core::Chute;
+
+use crate::deliver::Progress;
+use crate::{render, Failure, Out, EXIT_FAILED, EXIT_INVALID};
+
+const BATCH_STATUSES: [&str; 8] = ["delivered", "partial", "failed", "cancelled", "interrupted", "running", "discarded", "finished"];
+const FILE_STATUSES: [&str; 6] = ["pending", "uploading", "delivered", "skipped", "failed", "cancelled"];
+/// The core returns at most this many rows per query.
+const PAGE: usize = 1000;
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Batches, newest first.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// One batch and its files.
+    Show {
+        #[arg(value_name = "BATCH_ID")]
+        batch_id: String,
+        /// Only files with this status: pending, uploading, delivered, skipped, failed or cancelled.
+        #[arg(long, value_name = "S", value_parser = FILE_STATUSES)]
+        status: Option<String>,
+        /// Only files whose key or path contains this text.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+    },
+    /// Write batches (or, with --files, their files) as CSV.
+    Export {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// One row per file of the matching batches instead of one per batch.
+        #[arg(long)]
+        files: bool,
+        /// The CSV file to write, or `-` for stdout.
+        #[arg(long, short = 'o', value_name = "FILE|-")]
+        output: PathBuf,
+    },
+    /// Continue an interrupted batch: files not delivered yet, multipart uploads from their confirmed parts.
+    Resume {
+        #[arg(value_name = "BATCH_ID")]
+        batch_id: String,
+        /// Do not ask for confirmation (without a terminal nothing is asked).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Give up an interrupted batch: abort its open multipart uploads, mark its unfinished files cancelled.
+    Discard {
+        #[arg(value_name = "BATCH_ID")]
+        batch_id: String,
+        /// Do not ask for confirmation (without a terminal nothing is asked).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only batches to this destination (name, ignoring case, or id).
+    #[arg(long, value_name = "NAME")]
+    destination: Option<String>,
+    /// delivered, partial, failed, cancelled (outcomes) or interrupted, running, discarded, finished (states).
+    #[arg(long, value_name = "S", value_parser = BATCH_STATUSES)]
+    status: Option<String>,
+    /// Started on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    since: Option<i64>,
+    /// Started on or before this day (YYYY-MM-DD, UTC, the whole day included).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    until: Option<i64>,
+    /// Only batches with a file whose key or path contains this text.
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// At most this many batches (1 to 1000).
+    #[arg(long, value_name = "N", default_value = "50", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    limit: u32,
+    /// Skip this many batches first.
+    #[arg(long, value_name = "N", default_value = "0")]
+    offset: usize,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// `YYYY-MM-DD` as Unix ms at 00:00 UTC.
+pub fn parse_day(s: &str) -> Result<i64, String> {
+    let bad = || "expected a date as YYYY-MM-DD".to_string();
+    let p: Vec<&str> = s.trim().split('-').collect();
+    if p.len() != 3 || p[0].len() != 4 || p[1].len() != 2 || p[2].len() != 2 {
+        return Err(bad());
+    }
+    let (y, m, d): (i64, i64, i64) = (p[0].parse().map_err(|_| bad())?, p[1].parse().map_err(|_| bad())?, p[2].parse().map_err(|_| bad())?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days_in = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d < 1 || d > days_in[(m - 1) as usize] {
+        return Err(bad());
+    }
+    // Civil date to days since 1970-01-01 (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * DAY_MS)
+}
+
+fn filter(chute: &Chute, a: &FilterArgs) -> Result<Filter, Failure> {
+    let destination_id = match &a.destination {
+        Some(d) => Some(chute.find(d)?.id),
+        None => None,
+    };
+    Ok(Filter {
+        destination_id,
+        status: a.status.clone(),
+        from: a.since,
+        to: a.until.map(|t| t + DAY_MS - 1),
+        search: a.search.clone(),
+        offset: 0,
+        limit: PAGE,
+    })
+}
+
+pub(crate) fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Result<ExitCode, Failure> {
+    match cmd {
+        HistoryCommand::List(a) => {
+            let f = Filter { offset: a.offset, limit: a.limit as usize, ..filter(chute, &a.filter)? };
+            let rows = chute.history_batches(&f)?;
+            out.result(&rows, || list_text(&rows));
+            Ok(ExitCode::SUCCESS)
+        }
+        HistoryCommand::Show { batch_id, status, search } => {
+            let b = batch(chute, batch_id)?;
+            let f = Filter { status: status.clone(), search: search.clone(), ..Filter::default() };
+            let files = all_files(chute, &b.id, f)?;
+            out.result(&json!({ "batch": b, "files": files }), || show_text(&b, &files));
+            Ok(ExitCode::SUCCESS)
+        }
+        HistoryCommand::Export { filter: fa, files, output } => export(chute, fa, *files, output, out),
+        HistoryCommand::Resume { batch_id, yes } => resume(chute, batch_id, *yes, out),
+        HistoryCommand::Discard { batch_id, yes } => {
+            let b = batch(chute, batch_id)?;
+            interrupted(&b)?;
+            confirm(*yes, &format!("Discard batch {} to \"{}\" and abort its unfinished uploads?", b.id, b.destination_name), out)?;
+            let aborted = chute.discard_batch(&b.id)?;
+            out.result(&json!({ "discarded": { "batch_id": b.id, "uploads_aborted": aborted } }), || {
+                format!("Discarded batch {}: {} aborted.\n", b.id, plural(aborted, "multipart upload", "multipart uploads"))
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn batch(chute: &Chute, id: &str) -> Result<BatchRow, Failure> {
+    chute.history_batch(id)?.ok_or_else(|| {
+        Failure::cli(EXIT_FAILED, "batch_not_found", format!("No batch has the id {id}."), "Run `chute history list` to see the batches and their ids.")
+    })
+}
+
+fn interrupted(b: &BatchRow) -> Result<(), Failure> {
+    if b.state == "interrupted" {
+        return Ok(());
+    }
+    Err(Failure::cli(
+        EXIT_INVALID,
+        "batch_not_interrupted",
+        format!("Batch {} is {}, not interrupted, so there is nothing to resume or discard.", b.id, b.state),
+        "Only batches cut off by a crash or a kill can be resumed or discarded: `chute history list --status interrupted` lists them.",
+    ))
+}
+
+/// Every file of a batch matching `f`, page by page.
+fn all_files(chute: &Chute, batch_id: &str, mut f: Filter) -> Result<Vec<FileRow>, Failure> {
+    let mut all = Vec::new();
+    f.limit = PAGE;
+    loop {
+        let page = chute.history_files(Some(batch_id), &f)?;
+        let n = page.len();
+        all.extend(page);
+        if n < PAGE {
+            return Ok(all);
+        }
+        f.offset += n;
+    }
+}
+
+/// Ask on a terminal unless `yes`; without a terminal, proceed (scripts).
+fn confirm(yes: bool, question: &str, out: &Out) -> Result<(), Failure> {
+    if yes || !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    out.stderr(&format!("{question} [y/N] "));
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        return Ok(());
+    }
+    Err(Failure::cli(EXIT_FAILED, "cancelled", "Nothing was done.", "Answer `y` to go ahead, or pass --yes."))
+}
+
+fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Failure> {
+    let b = batch(chute, id)?;
+    interrupted(&b)?;
+    let left = b.files_total - b.delivered - b.skipped;
+    confirm(yes, &format!("Resume batch {} to \"{}\"?", b.id, b.destination_name), out)?;
+    let control = Control::default();
+    let presses = Arc::new(AtomicUsize::new(0));
+    let live = std::io::stderr().is_terminal();
+    {
+        let (control, presses) = (control.clone(), presses.clone());
+        let _ = ctrlc::set_handler(move || {
+            if presses.fetch_add(1, Ordering::SeqCst) == 0 {
+                control.cancel();
+                eprintln!("\nCancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
+            } else {
+                std::process::exit(130);
+            }
+        });
+    }
+    if out.json {
+        out.json(&json!({ "event": "resume", "batch": b }));
+    } else {
+        out.stderr(&format!("Resuming batch {} to \"{}\" ({} of {} files left)…\n", b.id, b.destination_name, left.max(0), b.files_total));
+    }
+    let mut progress = Progress::new(out, live);
+    let (tx, rx) = std::sync::mpsc::channel::<DeliveryEvent>();
+    let result = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let mut on_event = move |e: DeliveryEvent| {
+                let _ = tx.send(e);
+            };
+            chute.resume_batch(&b.id, &control, &mut on_event)
+        });
+        for e in rx {
+            match &e {
+                DeliveryEvent::Batch { .. } => progress.progress(&e),
+                DeliveryEvent::File(r) if out.json => {
+                    let mut line = serde_json::Map::new();
+                    line.insert("event".into(), json!("file"));
+                    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&**r) {
+                        line.extend(m);
+                    }
+                    out.json(&line);
+                }
+                DeliveryEvent::File(r) => progress.file(r, None),
+            }
+        }
+        worker.join().unwrap_or_else(|_| Err(chute_core::Error::Delivery("the delivery thread panicked".into())))
+    });
+    progress.finish();
+    let summary = result?;
+    let cancelled = presses.load(Ordering::SeqCst) > 0;
+    let after = chute.history_batch(&b.id)?;
+    if out.json {
+        let mut line = serde_json::Map::new();
+        line.insert("event".into(), json!("summary"));
+        if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&summary) {
+            line.extend(m);
+        }
+        line.insert("batch".into(), json!(after));
+        line.insert("interrupted".into(), json!(cancelled));
+        out.json(&line);
+    } else {
+        let mut t = format!(
+            "Resumed batch {}: {} delivered, {} failed{}; {} sent in {}.\n",
+            b.id,
+            summary.delivered,
+            summary.failed,
+            if summary.cancelled > 0 { format!(", {} cancelled", summary.cancelled) } else { String::new() },
+            render::bytes(summary.bytes_sent),
+            render::duration_ms(summary.duration_ms)
+        );
+        for f in summary.files.iter().filter(|f| f.status == FileStatus::Failed) {
+            match &f.error {
+                Some(e) => t += &format!("  ✗ {}\n    {} [{}]\n    fix: {}\n", f.key, e.message, e.code, e.fix),
+                None => t += &format!("  ✗ {}\n", f.key),
+            }
+        }
+        if let Some(a) = &after {
+            t += &format!("The batch is now {}.\n", outcome(a));
+        }
+        out.stdout(&t);
+    }
+    Ok(if cancelled {
+        ExitCode::from(130)
+    } else if summary.failed > 0 || summary.cancelled > 0 {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn outcome(b: &BatchRow) -> String {
+    match (&b.state[..], &b.outcome) {
+        ("finished", Some(o)) => o.clone(),
+        (s, _) => s.to_string(),
+    }
+}
+
+fn list_text(rows: &[BatchRow]) -> String {
+    if rows.is_empty() {
+        return "No batches.\n".into();
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|b| {
+            vec![
+                render::timestamp(b.started_at),
+                b.destination_name.clone(),
+                b.origin.clone(),
+                outcome(b),
+                format!("{}/{}/{}", b.delivered + b.skipped, b.failed, b.files_total),
+                format!("{} of {}", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64)),
+                b.id.clone(),
+            ]
+        })
+        .collect();
+    render::table(&["STARTED", "DESTINATION", "ORIGIN", "STATUS", "OK/FAILED/TOTAL", "SENT", "ID"], &table)
+}
+
+fn show_text(b: &BatchRow, files: &[FileRow]) -> String {
+    let mut t = format!("Batch {}\n", b.id);
+    t += &format!("  Destination: {}\n  Origin:      {}\n", b.destination_name, b.origin);
+    t += &format!("  Started:     {}\n", render::timestamp(b.started_at));
+    if let Some(f) = b.finished_at {
+        t += &format!("  Finished:    {}\n", render::timestamp(f));
+    }
+    t += &format!("  Status:      {}\n", outcome(b));
+    t += &format!(
+        "  Files:       {} delivered, {} skipped, {} failed, {} cancelled, {} total\n",
+        b.delivered, b.skipped, b.failed, b.cancelled, b.files_total
+    );
+    t += &format!("  Bytes:       {} of {}\n", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64));
+    if b.state == "interrupted" {
+        t += &format!("  Resume it with `chute history resume {0}`, or give it up with `chute history discard {0}`.\n", b.id);
+    }
+    if files.is_empty() {
+        return t + "\nNo files match.\n";
+    }
+    let rows: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| vec![format!("  {}", f.key), f.status.clone(), render::bytes(f.size.max(0) as u64), f.attempts.to_string()])
+        .collect();
+    t += "\n";
+    t += &render::table(&["  KEY", "STATUS", "SIZE", "ATTEMPTS"], &rows);
+    for f in files.iter().filter(|f| f.error_code.is_some()) {
+        t += &format!(
+            "\n  ✗ {}\n    {} [{}]\n    fix: {}\n",
+            f.key,
+            f.error_message.as_deref().unwrap_or(""),
+            f.error_code.as_deref().unwrap_or(""),
+            f.error_fix.as_deref().unwrap_or("")
+        );
+    }
+    t
+}
+
+// ---------- CSV ----------
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(fields: &[String]) -> String {
+    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n"
+}
+
+fn iso(ms: Option<i64>) -> String {
+    ms.map(|m| render::timestamp(m).replace(" UTC", "Z").replacen(' ', "T", 1)).unwrap_or_default()
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+const BATCH_HEADER: [&str; 15] = [
+    "batch_id", "started_at", "finished_at", "destination", "origin", "state", "outcome", "files_total", "delivered", "skipped", "failed",
+    "cancelled", "bytes_total", "bytes_sent", "destination_id",
+];
+const FILE_HEADER: [&str; 16] = [
+    "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "bytes_sent", "multipart", "etag",
+    "error_code", "error_message", "error_fix", "finished_at",
+];
+
+fn batch_record(b: &BatchRow) -> Vec<String> {
+    vec![
+        b.id.clone(),
+        iso(Some(b.started_at)),
+        iso(b.finished_at),
+        b.destination_name.clone(),
+        b.origin.clone(),
+        b.state.clone(),
+        opt(&b.outcome),
+        b.files_total.to_string(),
+        b.delivered.to_string(),
+        b.skipped.to_string(),
+        b.failed.to_string(),
+        b.cancelled.to_string(),
+        b.bytes_total.to_string(),
+        b.bytes_sent.to_string(),
+        b.destination_id.clone(),
+    ]
+}
+
+fn file_record(b: &BatchRow, f: &FileRow) -> Vec<String> {
+    vec![
+        f.batch_id.clone(),
+        iso(Some(b.started_at)),
+        b.destination_name.clone(),
+        f.key.clone(),
+        f.relpath.clone(),
+        f.source.clone(),
+        f.size.to_string(),
+        f.status.clone(),
+        f.attempts.to_string(),
+        f.bytes_sent.to_string(),
+        f.multipart.to_string(),
+        opt(&f.etag),
+        opt(&f.error_code),
+        opt(&f.error_message),
+        opt(&f.error_fix),
+        iso(f.finished_at),
+    ]
+}
+
+fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Out) -> Result<ExitCode, Failure> {
+    let mut f = filter(chute, a)?;
+    let mut batches = Vec::new();
+    loop {
+        let page = chute.history_batches(&f)?;
+        let n = page.len();
+        batches.extend(page);
+        if n < PAGE {
+            break;
+        }
+        f.offset += n;
+    }
+    let header: Vec<String> = if files { FILE_HEADER.iter() } else { BATCH_HEADER.iter() }.map(|h| h.to_string()).collect();
+    let mut text = csv_line(&header);
+    let mut rows = 0;
+    for b in &batches {
+        if files {
+            let ff = Filter { search: a.search.clone(), ..Filter::default() };
+            for file in all_files(chute, &b.id, ff)? {
+                text += &csv_line(&file_record(b, &file));
+                rows += 1;
+            }
+        } else {
+            text += &csv_line(&batch_record(b));
+            rows += 1;
+        }
+    }
+    if output.as_os_str() == "-" {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
+        return Ok(ExitCode::SUCCESS);
+    }
+    std::fs::write(output, text.as_bytes()).map_err(|e| {
+        Failure::cli(EXIT_FAILED, "export_failed", format!("{} could not be written: {e}.", output.display()), "Choose a folder you can write to, or `--output -` for stdout.")
+            .with_field("output")
+    })?;
+    let what = if files { "file" } else { "batch" };
+    out.result(&json!({ "exported": { "rows": rows, "kind": what, "output": output } }), || {
+        format!("Wrote {} to {}.\n", plural(rows, what, if files { "files" } else { "batches" }), output.display())
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days() {
+        assert_eq!(parse_day("1970-01-01"), Ok(0));
+        assert_eq!(parse_day("2000-02-29"), Ok(951_782_400_000));
+        assert_eq!(render::timestamp(parse_day("2026-11-22").unwrap()), "2026-11-22 00:00:00 UTC");
+        assert!(parse_day("2001-02-29").is_err());
+        assert!(parse_day("2026-1-2").is_err());
+        assert!(parse_day("yesterday").is_err());
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_line(&["x".into(), "".into(), "y,z".into()]), "x,,\"y,z\"\r\n");
+    }
+}

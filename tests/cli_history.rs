@@ -1,0 +1,352 @@
+//! `chute history` against s3s-fs on loopback (objects are files, and open
+//! multipart uploads are `.upload*` files at its root, so what a kill leaves
+//! behind is visible on disk). Credentials come from an AWS profile in each
+//! world's own files, so no keychain is involved.
+
+mod cli_support;
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use cli_support::*;
+use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
+use serde_json::Value;
+
+const MIB: usize = 1024 * 1024;
+
+fn world() -> World {
+    World::new("unix:path=/nonexistent/chute-test-bus")
+}
+
+fn content(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x & 0xff) as u8
+        })
+        .collect()
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
+    w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
+    w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
+    w.json(
+        &[
+            "destination", "add", "--name", name, "--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(),
+            "--prefix", "incoming/", "--key-template", template, "--profile", "s3s",
+        ],
+        None,
+    )
+    .ok();
+}
+
+fn lines(r: &Run) -> Vec<Value> {
+    r.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr)))
+        .collect()
+}
+
+/// A tiny RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted && field.is_empty() && row.is_empty(), "the CSV ends mid-record");
+    rows
+}
+
+/// CSV rows as maps from the header's names.
+fn records(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let rows = parse_csv(text);
+    let header = &rows[0];
+    rows[1..].iter().map(|r| {
+        assert_eq!(r.len(), header.len(), "{r:?}");
+        header.iter().cloned().zip(r.iter().cloned()).collect()
+    }).collect()
+}
+
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    // Via `date`, so the test does not share the binary's own arithmetic.
+    let out = std::process::Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%d"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_partial_batch_is_listed_shown_filtered_and_exported() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{name}");
+    let src = tempfile::tempdir().unwrap();
+    let same = write(src.path(), "same.txt", b"new bytes");
+    let odd = write(src.path(), "we,\"quoted\".txt", b"odd name");
+    let fresh = write(src.path(), "fresh.txt", b"fresh");
+    write(fs.root.path(), "reports/incoming/same.txt", b"original");
+    let r = w.json(&["deliver", "Files", same.to_str().unwrap(), odd.to_str().unwrap(), fresh.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+
+    let list = w.json(&["history", "list"], None).ok().json();
+    let batches = list.as_array().unwrap();
+    assert_eq!(batches.len(), 1, "{list:#}");
+    let b = &batches[0];
+    assert_eq!((b["state"].as_str(), b["outcome"].as_str()), (Some("finished"), Some("partial")), "{b:#}");
+    assert_eq!((b["files_total"].as_u64(), b["delivered"].as_u64(), b["failed"].as_u64()), (Some(3), Some(2), Some(1)), "{b:#}");
+    assert_eq!((b["destination_name"].as_str(), b["origin"].as_str()), (Some("Files"), Some("cli")));
+    let id = b["id"].as_str().unwrap().to_string();
+
+    // List filters.
+    let count = |args: &[&str]| w.json(&[&["history", "list"], args].concat(), None).ok().json().as_array().unwrap().len();
+    assert_eq!(count(&["--status", "partial"]), 1);
+    assert_eq!(count(&["--status", "finished"]), 1);
+    assert_eq!(count(&["--status", "failed"]), 0);
+    assert_eq!(count(&["--status", "interrupted"]), 0);
+    assert_eq!(count(&["--destination", "files"]), 1);
+    assert_eq!(count(&["--search", "quoted"]), 1);
+    assert_eq!(count(&["--search", "nothing-like-it"]), 0);
+    assert_eq!(count(&["--since", &today()]), 1);
+    assert_eq!(count(&["--until", &today()]), 1);
+    assert_eq!(count(&["--until", "2000-01-01"]), 0);
+    assert_eq!(count(&["--offset", "1"]), 0);
+    w.json(&["history", "list", "--since", "yesterday"], None).error(2, "usage");
+    w.json(&["history", "list", "--status", "odd"], None).error(2, "usage");
+
+    // Show, with file filters.
+    let show = w.json(&["history", "show", &id], None).ok().json();
+    assert_eq!(show["batch"]["id"], id.as_str());
+    assert_eq!(show["files"].as_array().unwrap().len(), 3, "{show:#}");
+    let failed = w.json(&["history", "show", &id, "--status", "failed"], None).ok().json();
+    let ff = failed["files"].as_array().unwrap();
+    assert_eq!(ff.len(), 1, "{failed:#}");
+    assert_eq!(ff[0]["key"], "incoming/same.txt");
+    assert_eq!(ff[0]["error_code"], "already_exists");
+    assert!(ff[0]["error_fix"].as_str().is_some_and(|f| !f.is_empty()), "{failed:#}");
+    assert!(ff[0]["attempts"].as_i64().unwrap() >= 1);
+    let found = w.json(&["history", "show", &id, "--search", "quoted"], None).ok().json();
+    let keys: Vec<&str> = found["files"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["incoming/we,\"quoted\".txt"]);
+    w.json(&["history", "show", "no-such-batch"], None).error(1, "batch_not_found");
+
+    // For people.
+    let text = w.run(&["history", "list"], None).ok().stdout;
+    assert!(text.contains("Files") && text.contains("partial") && text.contains(&id), "{text}");
+    let text = w.run(&["history", "show", &id], None).ok().stdout;
+    assert!(text.contains("[already_exists]") && text.contains("fix: ") && text.contains("incoming/fresh.txt"), "{text}");
+
+    // Export: batches to stdout, files to a file; quoting round-trips.
+    let csv = w.run(&["history", "export", "--output", "-"], None).ok().stdout;
+    let rs = records(&csv);
+    assert_eq!(rs.len(), 1, "{csv}");
+    assert_eq!((rs[0]["batch_id"].as_str(), rs[0]["outcome"].as_str(), rs[0]["failed"].as_str()), (id.as_str(), "partial", "1"));
+    let out = src.path().join("files.csv");
+    let r = w.json(&["history", "export", "--files", "--output", out.to_str().unwrap()], None).ok().json();
+    assert_eq!(r["exported"]["rows"], 3, "{r:#}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains(",\"incoming/we,\"\"quoted\"\".txt\","), "{csv}");
+    let rs = records(&csv);
+    assert_eq!(rs.len(), 3);
+    let odd_row = rs.iter().find(|r| r["relpath"] == "we,\"quoted\".txt").expect("the odd name's row");
+    assert_eq!((odd_row["key"].as_str(), odd_row["status"].as_str()), ("incoming/we,\"quoted\".txt", "delivered"));
+    let bad = rs.iter().find(|r| r["status"] == "failed").unwrap();
+    assert_eq!(bad["error_code"], "already_exists");
+    let none = w.run(&["history", "export", "--status", "interrupted", "--output", "-"], None).ok().stdout;
+    assert_eq!(records(&none).len(), 0);
+
+    // Only interrupted batches resume or discard.
+    w.json(&["history", "discard", &id, "--yes"], None).error(2, "batch_not_interrupted");
+    w.run(&["--json", "history", "resume", &id], None).error(2, "batch_not_interrupted");
+    w.assert_nowhere(S3S_SECRET);
+}
+
+/// Files s3s-fs keeps at its root for open multipart uploads.
+fn upload_files(fs: &S3sFs) -> Vec<String> {
+    std::fs::read_dir(fs.root.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".upload"))
+        .collect()
+}
+
+/// (upload id recorded?, parts recorded) for the batch's only file, read from the database.
+fn journal(w: &World) -> (bool, i64) {
+    let Ok(conn) = rusqlite::Connection::open(w.data.join("chute.db")) else { return (false, 0) };
+    let _ = conn.busy_timeout(Duration::from_secs(5));
+    let up = conn.query_row("SELECT COUNT(*) FROM batch_files WHERE upload_id IS NOT NULL", [], |r| r.get::<_, i64>(0)).unwrap_or(0);
+    let parts = conn.query_row("SELECT COUNT(*) FROM batch_parts", [], |r| r.get::<_, i64>(0)).unwrap_or(0);
+    (up > 0, parts)
+}
+
+#[derive(Clone, Copy)]
+enum KillAt {
+    /// The upload id is journaled (no part confirmed yet, most likely).
+    UploadCreated,
+    /// A progress event reports bytes sent: parts are uploading.
+    BytesSent,
+}
+
+/// Deliver `file` with `--json`, SIGKILL the process at `at`; returns the output seen.
+#[cfg(unix)]
+fn deliver_and_kill(w: &World, file: &Path, at: KillAt) -> String {
+    let args = [
+        "--json", "deliver", "Files", file.to_str().unwrap(), "--yes", "--concurrency", "2", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
+    ];
+    let mut child = w.command(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    match at {
+        KillAt::BytesSent => loop {
+            let mut line = String::new();
+            assert!(out.read_line(&mut line).unwrap() > 0, "ended before any part was sent:\n{seen}");
+            seen += &line;
+            let v: Value = serde_json::from_str(&line).unwrap();
+            assert_ne!(v["event"], "summary", "finished before the kill:\n{seen}");
+            if v["event"] == "progress" && v["bytes_sent"].as_u64().unwrap() > 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "no part was sent in time");
+        },
+        KillAt::UploadCreated => {
+            while !journal(w).0 {
+                assert!(Instant::now() < deadline, "no upload was recorded in time");
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on unix
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), None, "killed by a signal, not exited:\n{seen}");
+    let mut rest = String::new();
+    let _ = out.read_to_string(&mut rest);
+    assert!(!rest.contains("\"summary\""), "finished before the kill:\n{seen}{rest}");
+    w.outputs.borrow_mut().push((format!("{args:?} (killed)"), seen.clone() + &rest));
+    seen + &rest
+}
+
+/// The one interrupted batch, from `history list --status interrupted --json`.
+fn interrupted_batch(w: &World) -> Value {
+    let list = w.json(&["history", "list", "--status", "interrupted"], None).ok().json();
+    let bs = list.as_array().unwrap();
+    assert_eq!(bs.len(), 1, "{list:#}");
+    assert_eq!(bs[0]["state"], "interrupted");
+    assert_eq!(bs[0]["outcome"], Value::Null);
+    bs[0].clone()
+}
+
+fn resume_and_check(w: &World, fs: &S3sFs, id: &str, bytes: &[u8]) {
+    let r = w.json(&["history", "resume", id], None);
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let ls = lines(&r);
+    assert_eq!(ls[0]["event"], "resume");
+    let s = ls.last().unwrap();
+    assert_eq!(s["event"], "summary", "{s:#}");
+    assert_eq!((s["delivered"].as_u64(), s["failed"].as_u64()), (Some(1), Some(0)), "{s:#}");
+    assert_eq!(s["batch"]["state"], "finished");
+    assert_eq!(s["batch"]["outcome"], "delivered");
+    let stored = std::fs::read(fs.root.path().join("reports").join("incoming/big.bin")).unwrap();
+    assert!(stored == bytes, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), bytes.len());
+    assert_eq!(upload_files(fs), Vec::<String>::new(), "no multipart upload is left open");
+    assert_eq!(w.json(&["history", "list", "--status", "interrupted"], None).ok().json().as_array().unwrap().len(), 0);
+    let show = w.json(&["history", "show", id], None).ok().json();
+    assert_eq!(show["files"][0]["status"], "delivered", "{show:#}");
+    // A finished batch is not resumed twice.
+    w.run(&["--json", "history", "resume", id], None).error(2, "batch_not_interrupted");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_mid_multipart_then_resume_completes_the_same_object() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{name}");
+    let src = tempfile::tempdir().unwrap();
+    // Loopback is fast: large enough that the first progress event (after
+    // 250 ms) comes while parts are still uploading.
+    let bytes = content(11, 160 * MIB + 123);
+    let big = write(src.path(), "big.bin", &bytes);
+    let seen = deliver_and_kill(&w, &big, KillAt::BytesSent);
+    assert!(seen.contains("\"progress\""));
+    assert!(!upload_files(&fs).is_empty(), "the kill left the multipart upload open (it was not completing yet)");
+
+    let b = interrupted_batch(&w);
+    assert_eq!(b["files_total"], 1);
+    let id = b["id"].as_str().unwrap().to_string();
+    let text = w.run(&["history", "show", &id], None).ok().stdout;
+    assert!(text.contains("interrupted") && text.contains("chute history resume"), "{text}");
+    resume_and_check(&w, &fs, &id, &bytes);
+    w.assert_nowhere(S3S_SECRET);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_right_after_the_upload_is_created_then_resume() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{name}");
+    let src = tempfile::tempdir().unwrap();
+    let bytes = content(12, 40 * MIB + 7);
+    let big = write(src.path(), "big.bin", &bytes);
+    deliver_and_kill(&w, &big, KillAt::UploadCreated);
+    let id = interrupted_batch(&w)["id"].as_str().unwrap().to_string();
+    resume_and_check(&w, &fs, &id, &bytes);
+    w.assert_nowhere(S3S_SECRET);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_then_discard_aborts_the_open_upload() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{name}");
+    let src = tempfile::tempdir().unwrap();
+    let big = write(src.path(), "big.bin", &content(13, 160 * MIB));
+    deliver_and_kill(&w, &big, KillAt::BytesSent);
+    assert!(!upload_files(&fs).is_empty(), "the kill left an open upload on the server");
+    let id = interrupted_batch(&w)["id"].as_str().unwrap().to_string();
+
+    let r = w.json(&["history", "discard", &id], None).ok().json();
+    assert_eq!(r["discarded"]["batch_id"], id.as_str());
+    assert_eq!(r["discarded"]["uploads_aborted"], 1, "{r:#}");
+    assert_eq!(upload_files(&fs), Vec::<String>::new(), "the open upload was aborted");
+    assert!(!fs.root.path().join("reports/incoming/big.bin").exists());
+    let b = w.json(&["history", "list", "--status", "discarded"], None).ok().json();
+    assert_eq!(b.as_array().unwrap().len(), 1, "{b:#}");
+    assert_eq!(b[0]["cancelled"], 1);
+    let show = w.json(&["history", "show", &id], None).ok().json();
+    assert_eq!(show["files"][0]["status"], "cancelled", "{show:#}");
+    // Discarded is final.
+    w.json(&["history", "discard", &id, "--yes"], None).error(2, "batch_not_interrupted");
+    w.assert_nowhere(S3S_SECRET);
+}
