@@ -7,12 +7,13 @@ mod cli_support;
 mod common;
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use cli_support::*;
 use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
+use common::{content, write};
 use serde_json::Value;
 
 const MIB: usize = 1024 * 1024;
@@ -21,24 +22,7 @@ fn world() -> World {
     World::new("unix:path=/nonexistent/chute-test-bus")
 }
 
-fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x & 0xff) as u8
-        })
-        .collect()
-}
 
-fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
 
 fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
     w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chute_core::deliver::{self, Control, DeliveryEvent, FileStatus, Plan, PlanOptions, TransferOptions};
@@ -14,6 +13,7 @@ use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
 use chute_core::{Credentials, Sensitive, Settings};
 use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
+use common::{content, write};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -52,25 +52,7 @@ fn run(s: &Settings, auth: Auth, plan: &Plan, opts: &TransferOptions, control: &
     })
 }
 
-/// Deterministic bytes: every file's content differs.
-fn content(seed: u64, len: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x & 0xff) as u8
-        })
-        .collect()
-}
 
-fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
 
 #[test]
 fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
@@ -89,7 +71,7 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
         ("über/straße.txt", 9),
     ];
     for (i, (rel, len)) in files.iter().enumerate() {
-        write(&drop, rel, &content(i as u64, *len));
+        write(&drop, rel, &content(i as u64, *len as usize));
     }
     // NFD on disk (as macOS writes it): the key must come out NFC.
     let nfd = "cafe\u{301}.txt";
@@ -109,7 +91,7 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     let mut expected: BTreeMap<String, Vec<u8>> = files
         .iter()
         .enumerate()
-        .map(|(i, (rel, len))| (format!("incoming/{rel}"), content(i as u64, *len)))
+        .map(|(i, (rel, len))| (format!("incoming/{rel}"), content(i as u64, *len as usize)))
         .collect();
     expected.insert("incoming/caf\u{e9}.txt".into(), b"nfd".to_vec());
     let planned: Vec<&str> = plan.files.iter().map(|f| f.key.as_str()).collect();
@@ -186,7 +168,7 @@ fn never_overwrite_leaves_the_existing_object_untouched() {
     let fs = S3sFs::start();
     let src = tempfile::tempdir().unwrap();
     let small = write(src.path(), "same.txt", b"new bytes");
-    let big = write(src.path(), "same-big.bin", &content(9, 7 * MIB));
+    let big = write(src.path(), "same-big.bin", &content(9, (7 * MIB) as usize));
     let mut s = s3s_settings(&fs, "in/", "{prefix}{name}");
     // Objects already there.
     let existing = fs.root.path().join("reports/in");
@@ -257,7 +239,7 @@ fn moto_auth(moto: &Moto, user: &str) -> Auth {
 fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
     let moto = Moto::start();
     let src = tempfile::tempdir().unwrap();
-    let path = write(src.path(), "growing.bin", &content(3, 30 * MIB));
+    let path = write(src.path(), "growing.bin", &content(3, (30 * MIB) as usize));
     let s = moto_settings(&moto, "incoming/");
     let plan = deliver::plan(&s, std::slice::from_ref(&path), &PlanOptions::default(), now());
     let mut grown = false;
@@ -281,8 +263,8 @@ fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
 fn cancel_aborts_multipart_uploads() {
     let moto = Moto::start();
     let src = tempfile::tempdir().unwrap();
-    let a = write(src.path(), "a.bin", &content(1, 40 * MIB));
-    let b = write(src.path(), "b.bin", &content(2, 40 * MIB));
+    let a = write(src.path(), "a.bin", &content(1, (40 * MIB) as usize));
+    let b = write(src.path(), "b.bin", &content(2, (40 * MIB) as usize));
     let s = moto_settings(&moto, "incoming/");
     let plan = deliver::plan(&s, &[a, b], &PlanOptions::default(), now());
     let control = Control::default();
@@ -340,7 +322,7 @@ fn cancel_cuts_short_a_put_that_is_in_flight() {
         }
     });
     let src = tempfile::tempdir().unwrap();
-    let f = write(src.path(), "stuck.bin", &content(5, 2 * MIB));
+    let f = write(src.path(), "stuck.bin", &content(5, (2 * MIB) as usize));
     let s = Settings {
         name: "silent".into(),
         provider: ProviderKind::Minio,

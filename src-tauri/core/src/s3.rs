@@ -137,16 +137,7 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
 pub async fn check_profile(profile: &str) -> Result<(), String> {
     use aws_sdk_s3::config::ProvideCredentials;
     let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
-    provider.provide_credentials().await.map(|_| ()).map_err(|e| {
-        let mut s = e.to_string();
-        let mut cur = std::error::Error::source(&e);
-        while let Some(c) = cur {
-            s.push_str(": ");
-            s.push_str(&c.to_string());
-            cur = c.source();
-        }
-        s
-    })
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| crate::error::error_chain(&e))
 }
 
 /// The URL a request for `bucket` goes to, as the client will address it

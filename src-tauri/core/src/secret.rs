@@ -13,7 +13,7 @@ use std::time::Duration;
 use keyring_core::api::CredentialStore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{ErrorInfo, UserError};
+use crate::error::{error_chain, ErrorInfo, UserError};
 
 /// A value that must never be printed, logged or serialized.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -355,19 +355,6 @@ fn classify_ref(e: &keyring_core::Error) -> SecretError {
     }
 }
 
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
-}
 
 fn short(s: &str) -> String {
     let s = s.trim();

@@ -326,16 +326,7 @@ pub(super) fn err(code: &str, message: impl Into<String>, fix: impl Into<String>
 pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
     use aws_sdk_s3::operation::RequestId;
     let code = e.code().map(str::to_string);
-    let message = e.message().map(str::to_string).unwrap_or_else(|| {
-        let mut s = e.to_string();
-        let mut cur = std::error::Error::source(e);
-        while let Some(c) = cur {
-            s.push_str(": ");
-            s.push_str(&c.to_string());
-            cur = c.source();
-        }
-        s
-    });
+    let message = e.message().map(str::to_string).unwrap_or_else(|| crate::error::error_chain(e));
     let (c, fix) = match code.as_deref() {
         Some("AccessDenied") => ("access_denied", "Check that the credentials may write under the prefix (Test connection shows the policy needed)."),
         Some("NoSuchBucket") => ("bucket_not_found", "Check the bucket name and region (Test connection)."),
