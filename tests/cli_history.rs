@@ -204,7 +204,8 @@ enum KillAt {
 #[cfg(unix)]
 fn deliver_and_kill(w: &World, file: &Path, at: KillAt) -> String {
     let args = [
-        "--json", "deliver", "Files", file.to_str().unwrap(), "--yes", "--concurrency", "2", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
+        // One 5 MiB part at a time, so the kill lands while parts are uploading.
+        "--json", "deliver", "Files", file.to_str().unwrap(), "--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
     ];
     let mut child = w.command(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -278,7 +279,7 @@ fn sigkill_mid_multipart_then_resume_completes_the_same_object() {
     let src = tempfile::tempdir().unwrap();
     // Loopback is fast: large enough that the first progress event (after
     // 250 ms) comes while parts are still uploading.
-    let bytes = content(11, 160 * MIB + 123);
+    let bytes = content(11, 320 * MIB + 123);
     let big = write(src.path(), "big.bin", &bytes);
     let seen = deliver_and_kill(&w, &big, KillAt::BytesSent);
     assert!(seen.contains("\"progress\""));
@@ -316,7 +317,7 @@ fn sigkill_then_discard_aborts_the_open_upload() {
     add_s3s(&w, &fs, "Files", "{prefix}{name}");
     let src = tempfile::tempdir().unwrap();
     let big = write(src.path(), "big.bin", &content(13, 160 * MIB));
-    deliver_and_kill(&w, &big, KillAt::BytesSent);
+    deliver_and_kill(&w, &big, KillAt::UploadCreated);
     assert!(!upload_files(&fs).is_empty(), "the kill left an open upload on the server");
     let id = interrupted_batch(&w)["id"].as_str().unwrap().to_string();
 

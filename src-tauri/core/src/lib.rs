@@ -537,9 +537,15 @@ impl Chute {
                 let mut n = 0;
                 for (_, key, upload_id) in &uploads {
                     let r = client.abort_multipart_upload().bucket(&d.settings.bucket).key(key).upload_id(upload_id).send().await;
-                    // An upload already gone (completed or aborted) is as good as aborted.
-                    let gone = r.as_ref().err().and_then(|e| e.raw_response()).is_some_and(|x| x.status().as_u16() == 404);
-                    if r.is_ok() || gone {
+                    // An upload already gone (completed or aborted) is as good as aborted:
+                    // a 404, or (servers that answer otherwise for a finished upload) the
+                    // object is there because it completed before the crash.
+                    let gone = match &r {
+                        Ok(_) => true,
+                        Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => true,
+                        Err(_) => client.head_object().bucket(&d.settings.bucket).key(key).send().await.is_ok(),
+                    };
+                    if gone {
                         n += 1;
                     }
                 }
