@@ -239,11 +239,12 @@ fn moto_auth(moto: &Moto, user: &str) -> Auth {
 fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
     let moto = Moto::start();
     let src = tempfile::tempdir().unwrap();
-    let path = write(src.path(), "growing.bin", &content(3, (30 * MIB) as usize));
+    // 60 MiB, one 5 MiB part at a time: the file grows while parts are uploading.
+    let path = write(src.path(), "growing.bin", &content(3, (60 * MIB) as usize));
     let s = moto_settings(&moto, "incoming/");
     let plan = deliver::plan(&s, std::slice::from_ref(&path), &PlanOptions::default(), now());
     let mut grown = false;
-    let opts = TransferOptions { concurrency: 2, ..small_parts() };
+    let opts = TransferOptions { concurrency: 1, ..small_parts() };
     let summary = run(&s, moto_auth(&moto, "admin"), &plan, &opts, &Control::default(), move |e| {
         if let DeliveryEvent::Batch { bytes_sent, .. } = e {
             if *bytes_sent > 0 && !grown {
