@@ -21,6 +21,10 @@ const COMMANDS: &[&str] = &[
     "control_delivery",
     "presign_link",
     "retry_plan",
+    "history_batches",
+    "history_files",
+    "resume_batch",
+    "discard_batch",
 ];
 
 fn main() {

@@ -64,6 +64,10 @@ pub fn run() {
             delivery::control_delivery,
             delivery::presign_link,
             delivery::retry_plan,
+            delivery::history_batches,
+            delivery::history_files,
+            delivery::resume_batch,
+            delivery::discard_batch,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Chute");
