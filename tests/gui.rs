@@ -907,3 +907,79 @@ async fn a_large_batch_stays_light_and_can_be_paused_and_resumed() {
     env.screenshot("02-delivered");
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
+    let fs = common::servers::S3sFs::start();
+    let env = Env::new("history");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_s3s_destination(&c, &fs, "Reports").await;
+    assert!(shown_text(&c, "#interrupted-banner").await.is_none(), "nothing was interrupted");
+
+    // One of three files is already in the bucket (never overwrite).
+    let existing = fs.root.path().join("reports/incoming");
+    std::fs::create_dir_all(&existing).unwrap();
+    std::fs::write(existing.join("quarterly-report.csv"), b"original").unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let folder = src.path().join("batch");
+    write_file(&folder, "quarterly-report.csv", b"id,total\n1,10\n");
+    write_file(&folder, "notes.txt", b"notes\n");
+    write_file(&folder, "sub/summary.txt", b"summary\n");
+
+    drop_on(&c, ".destination-row", &[&folder]).await;
+    wait_shown(&c, "#delivery-preview", 20).await;
+    wait_count(&c, "#delivery-preview .plan-row:not(.plan-row--loading)", 3, 10).await;
+    click(&c, "#delivery-confirm").await;
+    wait_shown(&c, "#delivery-outcome[data-outcome=\"partial\"]", 60).await;
+    click(&c, "#delivery-close").await;
+    wait_gone(&c, "#delivery-progress").await;
+
+    // History: the batch is there, newest first, with its outcome.
+    click(&c, "#nav-history").await;
+    wait_shown(&c, "#history-view", 10).await;
+    assert!(shown_text(&c, "#list-view").await.is_none(), "the destinations step aside");
+    assert_eq!(attr_in_page(&c, "#nav-history", "aria-current").await.as_deref(), Some("page"));
+    let row = wait_shown(&c, ".history-batch[data-outcome=\"partial\"]", 20).await;
+    assert!(row.contains("Reports") && row.contains("2 of 3 files delivered") && row.contains("1 failed"), "{row}");
+    assert_eq!(attr_in_page(&c, ".history-batch", "data-state").await.as_deref(), Some("finished"));
+
+    // Filter by status, then search for the failing file.
+    c.find(Locator::Css("#history-status")).await.unwrap().select_by_value("delivered").await.unwrap();
+    wait_shown(&c, "#history-empty", 10).await;
+    assert_eq!(count_shown(&c, ".history-batch").await, 0, "no fully delivered batch");
+    c.find(Locator::Css("#history-status")).await.unwrap().select_by_value("partial").await.unwrap();
+    wait_count(&c, ".history-batch[data-outcome=\"partial\"]", 1, 10).await;
+    let search = wait_for(&c, "#history-search").await;
+    search.send_keys("no-such-file").await.unwrap();
+    wait_shown(&c, "#history-empty", 10).await;
+    search.clear().await.unwrap();
+    search.send_keys("quarterly").await.unwrap();
+    wait_count(&c, ".history-batch[data-outcome=\"partial\"]", 1, 10).await;
+    assert!(shown_text(&c, "#history-empty").await.is_none());
+
+    // Details: the files matching the search, then failed only, with the error and its fix.
+    click(&c, ".history-batch[data-outcome=\"partial\"]").await;
+    wait_shown(&c, "#history-details .history-file", 10).await;
+    let title = shown_text(&c, "#hd-title").await.unwrap();
+    assert_eq!(title.trim(), "Reports");
+    c.find(Locator::Css("#history-search")).await.unwrap().clear().await.unwrap();
+    c.execute("document.querySelector('#history-search').dispatchEvent(new Event('input'));", vec![]).await.unwrap();
+    wait_count(&c, "#history-details .history-file", 3, 10).await;
+    click(&c, "#history-failed-only").await;
+    wait_shown(&c, "#history-failed-only[aria-pressed=\"true\"]", 5).await;
+    wait_count(&c, "#history-details .history-file", 1, 10).await;
+    let failed = wait_shown(&c, ".history-file[data-status=\"failed\"]", 10).await;
+    assert!(failed.contains("incoming/quarterly-report.csv"), "{failed}");
+    let error = wait_shown(&c, ".history-file[data-status=\"failed\"] .hf-error[data-code=\"already_exists\"]", 5).await;
+    let fix = shown_text(&c, ".history-file[data-status=\"failed\"] .hf-error-fix").await.expect("the fix is shown");
+    assert!(!fix.trim().is_empty() && error.contains(fix.trim()), "{error}");
+    env.screenshot("01-failed-file");
+
+    // Back to the destinations.
+    click(&c, "#nav-destinations").await;
+    wait_shown(&c, "#list-view", 10).await;
+    assert!(shown_text(&c, "#history-view").await.is_none());
+    c.close().await.unwrap();
+}

@@ -91,4 +91,17 @@ export const api = {
   /** action: cancel | pause | resume | cancel_file (with index). */
   controlDelivery: (planId, action, index = null) => call('control_delivery', { plan_id: planId, action, index }),
   presignLink: (id, key, expiresSecs) => call('presign_link', { id, key, expires_secs: expiresSecs }),
+
+  /* ---- history ---- */
+  /** filter: {destination_id?, status?, from?, to?, search?, offset, limit}. Newest first. */
+  historyBatches: (filter) => call('history_batches', { filter }),
+  historyFiles: (batchId, filter) => call('history_files', { batch_id: batchId ?? null, filter }),
+  /** Resume an interrupted batch; onEvent gets progress updates as for a delivery. */
+  resumeBatch: (batchId, onEvent) => {
+    const core = window.__TAURI__ && window.__TAURI__.core;
+    const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
+    if (channel) channel.onmessage = (ev) => onEvent(ev);
+    return call('resume_batch', { batch_id: batchId, on_event: channel });
+  },
+  discardBatch: (batchId) => call('discard_batch', { batch_id: batchId }),
 };

@@ -16,6 +16,7 @@ import { initPreview } from './preview.js';
 import { initPresign } from './presign.js';
 import { initDelivery, deliverPaths, refusePaused } from './delivery.js';
 import { initDropzone, openDeliverMenu } from './dropzone.js';
+import { initHistory, checkInterrupted } from './history.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -113,6 +114,7 @@ async function load() {
     $('#loading').hidden = true;
     renderList(list);
     document.body.dataset.ready = 'true';
+    checkInterrupted();
   } catch (err) {
     showLoadError(err);
   }
@@ -162,6 +164,7 @@ function wire() {
     refusePaused,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
+  initHistory({ destinations: listedDestinations, find: findDestination });
   initProbe({
     reload: async (opts) => {
       await reload(opts);

@@ -1,0 +1,658 @@
+// History: every delivery Chute made, newest first, filtered and paged
+// (100 batches at a time, loaded as the list scrolls — never all at once),
+// with a details pane listing a batch's files (also paged), and the
+// banner offering to resume or discard batches cut short.
+//
+// Hooks: #nav-history, #nav-destinations, #history-view, #history-search,
+// #history-destination, #history-status, #history-from, #history-to,
+// .history-batch[data-id][data-outcome][data-state], #history-details,
+// .history-file[data-status], #history-failed-only, #interrupted-banner,
+// [data-resume], [data-discard], #resume-bar[data-percent].
+
+import { api } from './api.js';
+import { $, h, plural, richText, debounce } from './dom.js';
+import { icon } from './icons.js';
+import { confirmAction } from './dialogs.js';
+import { toast, errorToast } from './toast.js';
+import { VirtualList } from './vlist.js';
+import { openPresign } from './presign.js';
+import { copyText } from './diagnosis.js';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+
+const PAGE = 100;
+const FILE_PAGE = 100;
+const ROW_HEIGHT = 64;
+
+const OUTCOME_TEXT = { delivered: 'Delivered', partial: 'Partly delivered', failed: 'Failed', cancelled: 'Cancelled' };
+const STATE_TEXT = { running: 'Running', interrupted: 'Interrupted', discarded: 'Discarded', finished: 'Finished' };
+const ORIGIN_TEXT = { drop: 'Dropped', dialog: 'Chosen', retry: 'Retry', resume: 'Resumed' };
+const FILE_STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted' };
+const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock' };
+
+let hooks = { destinations: () => [], find: () => null };
+
+const view = {
+  active: false,
+  rows: [], // loaded BatchRows, newest first
+  done: false, // no more pages
+  loading: false,
+  gen: 0, // bumps on every filter change; stale replies are dropped
+  error: null,
+  selectedId: null,
+  selected: null, // BatchRow
+};
+const details = { gen: 0, files: [], done: false, loading: false, failedOnly: false };
+let vlist;
+let resuming = null; // batch id being resumed
+const lastValues = {}; // filter control -> value last applied
+
+/* ---------- view switching ---------- */
+
+export function showView(name, { focus = true } = {}) {
+  const history = name === 'history';
+  view.active = history;
+  document.body.dataset.view = name;
+  $('#history-view').hidden = !history;
+  $('#nav-history').setAttribute('aria-current', history ? 'page' : 'false');
+  $('#nav-destinations').setAttribute('aria-current', history ? 'false' : 'page');
+  $('#brand-section').textContent = history ? 'History' : 'Destinations';
+  if (history) {
+    fillDestinations();
+    reloadHistory();
+    if (focus) requestAnimationFrame(() => $('#history-search').focus());
+  } else if (focus) {
+    requestAnimationFrame(() => $('#main').focus({ preventScroll: true }));
+  }
+}
+
+function fillDestinations() {
+  const select = $('#history-destination');
+  const current = select.value;
+  const list = hooks.destinations() || [];
+  select.replaceChildren(h('option', { value: '', text: 'All destinations' }), ...list.map((d) => h('option', { value: d.id, text: d.name })));
+  // A filter on a deleted destination stays until changed.
+  if (current && !list.some((d) => d.id === current)) select.append(h('option', { value: current, text: 'Deleted destination' }));
+  select.value = current;
+}
+
+/* ---------- filters ---------- */
+
+function dayStart(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || '');
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+}
+
+function currentFilter() {
+  const f = {};
+  const dest = $('#history-destination').value;
+  const status = $('#history-status').value;
+  const search = $('#history-search').value.trim();
+  const from = dayStart($('#history-from').value);
+  const toDay = dayStart($('#history-to').value);
+  if (dest) f.destination_id = dest;
+  if (status) f.status = status;
+  if (search) f.search = search;
+  if (from !== null) f.from = from;
+  if (toDay !== null) f.to = toDay + 24 * 3600 * 1000 - 1;
+  return f;
+}
+
+function filtersActive() {
+  const f = currentFilter();
+  return Object.keys(f).length > 0;
+}
+
+function validDates() {
+  const from = $('#history-from');
+  const to = $('#history-to');
+  let ok = true;
+  for (const el of [from, to]) {
+    const bad = el.value !== '' && dayStart(el.value) === null;
+    el.setAttribute('aria-invalid', String(bad));
+    if (bad) ok = false;
+  }
+  const a = dayStart(from.value);
+  const b = dayStart(to.value);
+  if (a !== null && b !== null && a > b) {
+    to.setAttribute('aria-invalid', 'true');
+    ok = false;
+  }
+  return ok;
+}
+
+/* ---------- the batch list ---------- */
+
+/** Reload from the first page (filters changed, or opened). */
+export function reloadHistory() {
+  if (!vlist) return;
+  view.gen++;
+  view.rows = [];
+  view.done = false;
+  view.loading = false;
+  view.error = null;
+  $('#history-list').scrollTop = 0;
+  vlist.setCount(0, { reset: true });
+  $('#history-clear').hidden = !filtersActive();
+  $('#history-empty').hidden = true;
+  if (!validDates()) {
+    view.done = true;
+    renderFoot();
+    showEmpty('The “From” date is after the “To” date, or a date is not valid.');
+    return;
+  }
+  loadMore();
+}
+
+async function loadMore() {
+  if (view.loading || view.done) return;
+  view.loading = true;
+  const gen = view.gen;
+  $('#history-list').setAttribute('aria-busy', 'true');
+  renderFoot();
+  try {
+    const rows = await api.historyBatches({ ...currentFilter(), offset: view.rows.length, limit: PAGE });
+    if (gen !== view.gen) return;
+    view.rows.push(...rows);
+    view.done = rows.length < PAGE;
+    view.error = null;
+  } catch (err) {
+    if (gen !== view.gen) return;
+    view.error = err;
+    view.done = true;
+  } finally {
+    if (gen === view.gen) {
+      view.loading = false;
+      $('#history-list').setAttribute('aria-busy', 'false');
+    }
+  }
+  vlist.setCount(view.rows.length);
+  vlist.schedule(true);
+  renderFoot();
+  if (!view.rows.length) {
+    showEmpty(view.error ? view.error.message : filtersActive() ? 'No delivery matches these filters.' : 'Nothing delivered yet. Drop files on a destination and the delivery is recorded here.');
+  } else {
+    $('#history-empty').hidden = true;
+  }
+  // The selected batch may have changed (e.g. after a resume).
+  if (view.selectedId) {
+    const fresh = view.rows.find((r) => r.id === view.selectedId);
+    if (fresh && JSON.stringify(fresh) !== JSON.stringify(view.selected)) {
+      view.selected = fresh;
+      renderDetails(true);
+    }
+  }
+}
+
+function showEmpty(text) {
+  $('#history-empty').hidden = false;
+  $('#history-empty-text').textContent = text;
+}
+
+function renderFoot() {
+  const n = view.rows.length;
+  $('#history-count').textContent = n ? (view.done ? formatCount(n) : `${formatCount(n)}+`) : '';
+  const foot = $('#history-foot');
+  if (view.loading) foot.replaceChildren(h('span', { class: 'spinner spinner--small', 'aria-hidden': 'true' }), h('span', { text: n ? 'Loading more…' : 'Loading…' }));
+  else if (view.error) foot.replaceChildren(h('span', { class: 'history-foot-error' }, richText(view.error.message)), ' ', h('button', { type: 'button', class: 'link-button', text: 'Try again', on: { click: reloadHistory } }));
+  else if (!view.done && n) foot.replaceChildren(h('span', { text: `${plural(n, 'delivery', 'deliveries')} shown` }), ' ', h('button', { type: 'button', id: 'history-more', class: 'link-button', text: 'Load more', on: { click: loadMore } }));
+  else foot.textContent = n ? `All ${plural(n, 'delivery', 'deliveries')} shown` : '';
+}
+
+function badgeFor(row) {
+  const key = row.state === 'finished' ? row.outcome || 'finished' : row.state;
+  const text = row.state === 'finished' ? OUTCOME_TEXT[row.outcome] || 'Finished' : STATE_TEXT[row.state] || row.state;
+  return h('span', { class: `status-badge status-badge--${key}`, dataset: { badge: key } }, h('span', { class: 'status-badge-dot', 'aria-hidden': 'true' }), text);
+}
+
+function when(ms) {
+  if (!ms) return '';
+  const d = new Date(ms);
+  const today = new Date();
+  const sameDay = d.toDateString() === today.toDateString();
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return sameDay ? `Today ${time}` : `${d.toLocaleDateString()} ${time}`;
+}
+
+function countsText(row) {
+  const parts = [`${formatCount(row.delivered)} of ${plural(row.files_total, 'file')} delivered`];
+  if (row.skipped) parts.push(`${formatCount(row.skipped)} skipped`);
+  if (row.failed) parts.push(`${formatCount(row.failed)} failed`);
+  if (row.cancelled) parts.push(`${formatCount(row.cancelled)} ${row.state === 'interrupted' ? 'not sent' : 'cancelled'}`);
+  return parts.join(' · ');
+}
+
+function batchRow(i) {
+  const row = view.rows[i];
+  if (!row) return h('div', { class: 'history-batch history-batch--loading', role: 'listitem' });
+  const outcome = row.outcome || row.state;
+  const selected = row.id === view.selectedId;
+  return h(
+    'div',
+    { class: 'history-batch-item', role: 'listitem' },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'history-batch',
+        'aria-pressed': String(selected),
+        'aria-controls': 'history-details',
+        dataset: { id: row.id, outcome, state: row.state, focusKey: 'row' },
+      },
+      h(
+        'span',
+        { class: 'hb-line' },
+        h('span', { class: 'hb-dest', text: row.destination_name }),
+        badgeFor(row),
+        h('span', { class: 'hb-time', title: new Date(row.started_at).toLocaleString(), text: when(row.started_at) }),
+      ),
+      h(
+        'span',
+        { class: 'hb-line hb-line--meta' },
+        h('span', { class: 'hb-counts', text: countsText(row) }),
+        h('span', { class: 'hb-bytes', text: formatBytes(row.bytes_total) }),
+        h('span', { class: 'hb-origin', text: ORIGIN_TEXT[row.origin] || row.origin }),
+      ),
+    ),
+  );
+}
+
+function rowSignature(i) {
+  const row = view.rows[i];
+  if (!row) return `loading|${i}`;
+  return `${row.id}|${row.state}|${row.outcome}|${row.delivered}|${row.failed}|${row.skipped}|${row.cancelled}|${row.id === view.selectedId}`;
+}
+
+function selectBatch(id, { focusDetails = false } = {}) {
+  const row = view.rows.find((r) => r.id === id);
+  if (!row) return;
+  view.selectedId = id;
+  view.selected = row;
+  details.failedOnly = false;
+  vlist.schedule(true);
+  renderDetails(true);
+  if (focusDetails) requestAnimationFrame(() => $('#history-details').focus({ preventScroll: true }));
+}
+
+/* ---------- details ---------- */
+
+function renderDetails(reloadFiles) {
+  const pane = $('#history-details');
+  const b = view.selected;
+  if (!b) {
+    pane.removeAttribute('data-id');
+    pane.replaceChildren(h('div', { class: 'hd-placeholder muted', text: 'Select a delivery to see its files.' }));
+    return;
+  }
+  pane.dataset.id = b.id;
+  pane.dataset.state = b.state;
+  pane.dataset.outcome = b.outcome || b.state;
+  const dest = hooks.find(b.destination_id);
+  const search = $('#history-search').value.trim();
+
+  const facts = [
+    ['Started', new Date(b.started_at).toLocaleString()],
+    b.finished_at ? ['Took', formatDuration(b.finished_at - b.started_at)] : null,
+    ['Sent', `${formatBytes(b.bytes_sent)} of ${formatBytes(b.bytes_total)}`],
+    ['How', ORIGIN_TEXT[b.origin] || b.origin],
+  ].filter(Boolean);
+
+  const actions = [];
+  if (b.state === 'interrupted') {
+    actions.push(
+      h('button', { type: 'button', class: 'button button--primary button--small', dataset: { resume: b.id }, disabled: !!resuming }, icon('play'), h('span', { text: 'Resume' })),
+      h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { discard: b.id }, disabled: !!resuming }, icon('trash'), h('span', { text: 'Discard…' })),
+    );
+  }
+
+  const chips = h(
+    'div',
+    { class: 'hd-filters' },
+    h(
+      'button',
+      { type: 'button', id: 'history-failed-only', class: 'filter-chip', 'aria-pressed': String(details.failedOnly), dataset: { status: 'failed' }, disabled: !b.failed && !details.failedOnly },
+      h('span', { text: 'Failed only' }),
+      h('span', { class: 'filter-count', text: formatCount(b.failed) }),
+    ),
+    search ? h('span', { class: 'hd-search-note' }, 'Matching ', h('code', { text: search })) : null,
+    h('span', { id: 'hd-file-count', class: 'hd-file-count' }),
+  );
+
+  pane.replaceChildren(
+    h(
+      'header',
+      { class: 'hd-head' },
+      h('div', { class: 'hd-heading' }, h('h3', { id: 'hd-title', class: 'hd-title', text: b.destination_name }), badgeFor(b)),
+      h('p', { class: 'hd-counts', text: countsText(b) }),
+      h('dl', { class: 'hd-facts' }, facts.map(([k, v]) => h('div', { class: 'hd-fact' }, h('dt', { text: k }), h('dd', { text: v })))),
+      b.state === 'interrupted' ? h('p', { class: 'hd-note' }, 'This delivery was cut short when Chute stopped. Resume sends the files not yet delivered; discard aborts its unfinished uploads.') : null,
+      !dest ? h('p', { class: 'hd-note muted', text: 'This destination has since been deleted.' }) : null,
+      actions.length ? h('div', { class: 'hd-actions' }, actions) : null,
+    ),
+    chips,
+    h('ul', { id: 'history-files', class: 'history-files', 'aria-label': `Files delivered to ${b.destination_name}`, 'aria-busy': 'false' }),
+    h('p', { id: 'history-files-foot', class: 'history-foot' }),
+  );
+  if (reloadFiles) loadFiles(true);
+}
+
+async function loadFiles(reset) {
+  const b = view.selected;
+  if (!b) return;
+  if (reset) {
+    details.gen++;
+    details.files = [];
+    details.done = false;
+    details.loading = false;
+  }
+  if (details.loading || details.done) return;
+  details.loading = true;
+  const gen = details.gen;
+  const list = $('#history-files');
+  list.setAttribute('aria-busy', 'true');
+  renderFilesFoot();
+  const filter = { offset: details.files.length, limit: FILE_PAGE };
+  const search = $('#history-search').value.trim();
+  if (search) filter.search = search;
+  if (details.failedOnly) filter.status = 'failed';
+  let rows = [];
+  let error = null;
+  try {
+    rows = await api.historyFiles(b.id, filter);
+  } catch (err) {
+    error = err;
+  }
+  if (gen !== details.gen) return;
+  details.loading = false;
+  details.done = error ? true : rows.length < FILE_PAGE;
+  details.error = error;
+  details.files.push(...rows);
+  const target = $('#history-files');
+  if (!target) return;
+  target.setAttribute('aria-busy', 'false');
+  target.append(...rows.map(fileRow));
+  if (!details.files.length && !error) target.append(h('li', { class: 'history-files-empty muted', text: details.failedOnly ? 'No file failed.' : 'No file matches.' }));
+  renderFilesFoot();
+}
+
+function renderFilesFoot() {
+  const foot = $('#history-files-foot');
+  const count = $('#hd-file-count');
+  if (!foot) return;
+  const n = details.files.length;
+  if (count) count.textContent = n ? `${plural(n, 'file')}${details.done ? '' : '+'}` : '';
+  if (details.loading) foot.replaceChildren(h('span', { class: 'spinner spinner--small', 'aria-hidden': 'true' }), h('span', { text: 'Loading files…' }));
+  else if (details.error) foot.replaceChildren(richText(details.error.message));
+  else if (!details.done) foot.replaceChildren(h('button', { type: 'button', id: 'history-files-more', class: 'button button--secondary button--small', text: `Show ${FILE_PAGE} more`, on: { click: () => loadFiles(false) } }));
+  else foot.replaceChildren();
+}
+
+function fileRow(f) {
+  const failed = f.status === 'failed';
+  const dest = view.selected && hooks.find(view.selected.destination_id);
+  const meta = [h('span', { class: 'hf-size', text: formatBytes(f.size) })];
+  if (f.attempts > 1) meta.push(h('span', { text: `${f.attempts} attempts` }));
+  if (f.duration_ms) meta.push(h('span', { text: formatDuration(f.duration_ms) }));
+  if (f.s3_code) meta.push(h('span', {}, 'S3 code ', h('code', { text: f.s3_code })));
+  if (f.request_id) meta.push(h('span', { class: 'hf-request' }, 'request id ', h('code', { text: f.request_id })));
+
+  const actions = [h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'copy-key' }, 'aria-label': `Copy the key ${f.key}` }, icon('copy'), h('span', { text: 'Copy key' }))];
+  if (f.status === 'delivered' && dest) {
+    actions.push(h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'presign' }, 'aria-label': `Presigned link for ${f.key}…` }, icon('link'), h('span', { text: 'Link…' })));
+  }
+
+  return h(
+    'li',
+    { class: 'history-file', dataset: { status: f.status, key: f.key } },
+    h('span', { class: 'hf-icon', title: FILE_STATUS_TEXT[f.status] || f.status }, icon(FILE_ICON[f.status] || 'dash')),
+    h(
+      'div',
+      { class: 'hf-main' },
+      h('p', { class: 'hf-line' }, h('span', { class: 'hf-key mono', title: f.source, text: f.key }), h('span', { class: 'hf-status', text: FILE_STATUS_TEXT[f.status] || f.status })),
+      h('p', { class: 'hf-meta' }, meta),
+      failed
+        ? h(
+            'div',
+            { class: 'hf-error', dataset: { code: f.error_code || 'error' } },
+            h('p', { class: 'hf-error-message' }, richText(f.error_message || 'Failed.')),
+            f.error_fix ? h('p', { class: 'hf-error-fix' }, richText(f.error_fix)) : null,
+          )
+        : null,
+    ),
+    h('div', { class: 'hf-actions' }, actions),
+  );
+}
+
+async function onFilesClick(e) {
+  const btn = e.target.closest('button[data-act]');
+  if (!btn) return;
+  const li = btn.closest('.history-file');
+  const f = li && details.files.find((x) => x.key === li.dataset.key);
+  if (!f) return;
+  if (btn.dataset.act === 'copy-key') {
+    const ok = await copyText(f.key);
+    const label = btn.querySelector('span:not(.icon-wrap)');
+    btn.dataset.copied = String(ok);
+    label.textContent = ok ? 'Copied' : 'Copy failed';
+    setTimeout(() => {
+      delete btn.dataset.copied;
+      label.textContent = 'Copy key';
+    }, 1600);
+  } else if (btn.dataset.act === 'presign') {
+    const dest = hooks.find(view.selected.destination_id);
+    if (dest) openPresign({ dest, key: f.key, returnFocus: btn });
+  }
+}
+
+/* ---------- interrupted batches ---------- */
+
+export async function checkInterrupted() {
+  let rows;
+  try {
+    rows = await api.historyBatches({ status: 'interrupted', offset: 0, limit: 50 });
+  } catch {
+    return; // the history itself reports errors when opened
+  }
+  renderBanner(rows);
+}
+
+function renderBanner(rows) {
+  const banner = $('#interrupted-banner');
+  if (!rows.length) {
+    banner.hidden = true;
+    $('#interrupted-list').replaceChildren();
+    return;
+  }
+  $('#interrupted-title').textContent = rows.length === 1 ? 'A delivery was interrupted' : `${rows.length === 50 ? '50+' : rows.length} deliveries were interrupted`;
+  const shown = rows.slice(0, 4);
+  $('#interrupted-list').replaceChildren(
+    ...shown.map((r) =>
+      h(
+        'li',
+        { class: 'interrupted-item', dataset: { id: r.id } },
+        h('span', { class: 'interrupted-name' }, h('strong', { text: `“${r.destination_name}”` }), ` · ${when(r.started_at)} · ${formatCount(r.files_total - r.delivered - r.skipped)} of ${plural(r.files_total, 'file')} not delivered`),
+        h(
+          'span',
+          { class: 'interrupted-actions' },
+          h('button', { type: 'button', class: 'button button--primary button--small', dataset: { resume: r.id }, disabled: !!resuming, 'aria-label': `Resume the delivery to ${r.destination_name}` }, icon('play'), h('span', { text: 'Resume' })),
+          h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { discard: r.id }, disabled: !!resuming, 'aria-label': `Discard the delivery to ${r.destination_name}` }, h('span', { text: 'Discard…' })),
+        ),
+      ),
+    ),
+    rows.length > shown.length
+      ? h('li', { class: 'interrupted-more' }, h('button', { type: 'button', class: 'link-button', text: `${rows.length - shown.length} more in History`, on: { click: () => { $('#history-status').value = 'interrupted'; showView('history'); } } }))
+      : null,
+  );
+  banner.hidden = false;
+  banner._rows = rows;
+}
+
+function batchById(id) {
+  return (view.rows.find((r) => r.id === id)) || ($('#interrupted-banner')._rows || []).find((r) => r.id === id) || null;
+}
+
+async function refreshAll() {
+  await checkInterrupted();
+  if (view.active) reloadHistory();
+}
+
+async function resume(id, opener) {
+  if (resuming) return;
+  const b = batchById(id);
+  const name = b ? b.destination_name : 'the destination';
+  resuming = id;
+  setActionsDisabled(true);
+  const box = $('#resume-progress');
+  const bar = $('#resume-bar');
+  $('#resume-title').textContent = `Resuming the delivery to “${name}”`;
+  $('#resume-stats').textContent = '';
+  setBar(0);
+  box.hidden = false;
+  try {
+    const s = await api.resumeBatch(id, (u) => {
+      const frac = u.bytes_total > 0 ? u.bytes_sent / u.bytes_total : u.files_total > 0 ? u.files_done / u.files_total : 0;
+      setBar(Math.floor(Math.max(0, Math.min(1, frac)) * 100));
+      $('#resume-stats').textContent = `${formatBytes(u.bytes_sent)} of ${formatBytes(u.bytes_total)} · ${formatCount(u.files_done)} of ${plural(u.files_total, 'file')}`;
+    });
+    setBar(100);
+    const failed = s && s.failed ? ` ${formatCount(s.failed)} failed: see History for why.` : '';
+    toast(`Resumed the delivery to “${name}”`, { kind: s && s.failed ? 'warning' : 'success', detail: `${plural((s && s.delivered) || 0, 'file')} delivered.${failed}` });
+  } catch (err) {
+    errorToast(err, `Could not resume the delivery to “${name}”`);
+  } finally {
+    resuming = null;
+    box.hidden = true;
+    bar.dataset.percent = '0';
+    setActionsDisabled(false);
+    await refreshAll();
+    if (opener && !document.contains(opener)) $('#main').focus({ preventScroll: true });
+  }
+}
+
+function setBar(pct) {
+  const bar = $('#resume-bar');
+  bar.dataset.percent = String(pct);
+  bar.setAttribute('aria-valuenow', String(pct));
+  bar.style.setProperty('--percent', `${pct}%`);
+}
+
+function setActionsDisabled(disabled) {
+  for (const b of document.querySelectorAll('[data-resume], [data-discard]')) b.disabled = disabled;
+}
+
+async function discard(id, opener) {
+  if (resuming) return;
+  const b = batchById(id);
+  const name = b ? b.destination_name : 'this destination';
+  let aborted = 0;
+  const done = await confirmAction({
+    title: `Discard the interrupted delivery to “${name}”?`,
+    body: 'Files already delivered stay in the bucket. The rest are not sent, and their unfinished uploads are aborted so they stop using storage.',
+    details: b ? [`${formatCount(b.delivered + b.skipped)} of ${plural(b.files_total, 'file')} already delivered`] : [],
+    confirmLabel: 'Discard',
+    returnFocus: opener,
+    action: async () => {
+      aborted = await api.discardBatch(id);
+    },
+  });
+  if (!done) return;
+  toast(`Discarded the delivery to “${name}”`, { kind: 'info', detail: aborted ? `${plural(aborted, 'unfinished upload')} aborted.` : '' });
+  await refreshAll();
+}
+
+/* ---------- wiring ---------- */
+
+export function initHistory(opts) {
+  hooks = { ...hooks, ...opts };
+  vlist = new VirtualList($('#history-list'), {
+    rowHeight: ROW_HEIGHT,
+    render: batchRow,
+    signature: rowSignature,
+    onRange: (first, last) => {
+      if (last >= view.rows.length - 10) loadMore();
+    },
+  });
+  $('#nav-history').addEventListener('click', () => showView('history'));
+  $('#nav-destinations').addEventListener('click', () => showView('destinations'));
+  $('#history-refresh').addEventListener('click', () => refreshAll());
+
+  const search = debounce(() => {
+    reloadHistory();
+    if (view.selected) renderDetails(true);
+  }, 300);
+  $('#history-search').addEventListener('input', search);
+  $('#history-search').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      search.cancel();
+      reloadHistory();
+      if (view.selected) renderDetails(true);
+    }
+  });
+  for (const id of ['#history-destination', '#history-status', '#history-from', '#history-to']) {
+    const onChange = () => {
+      if ($(id).value === lastValues[id]) return; // 'input' and 'change' both fire
+      lastValues[id] = $(id).value;
+      reloadHistory();
+    };
+    $(id).addEventListener('change', onChange);
+    $(id).addEventListener('input', onChange);
+  }
+  $('#history-filters').addEventListener('submit', (e) => e.preventDefault());
+  $('#history-clear').addEventListener('click', () => {
+    for (const id of ['#history-search', '#history-destination', '#history-status', '#history-from', '#history-to']) {
+      $(id).value = '';
+      lastValues[id] = '';
+    }
+    reloadHistory();
+    if (view.selected) renderDetails(true);
+    $('#history-search').focus();
+  });
+
+  const list = $('#history-list');
+  list.addEventListener('click', (e) => {
+    const btn = e.target.closest('.history-batch[data-id]');
+    if (btn) selectBatch(btn.dataset.id);
+  });
+  list.addEventListener('keydown', (e) => {
+    const btn = e.target.closest('.history-batch[data-id]');
+    if (!btn && e.target !== list) return;
+    const i = btn ? view.rows.findIndex((r) => r.id === btn.dataset.id) : -1;
+    let next = null;
+    if (e.key === 'ArrowDown') next = Math.min(view.rows.length - 1, i + 1);
+    else if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = view.rows.length - 1;
+    else if (e.key === 'ArrowRight' && btn) {
+      e.preventDefault();
+      selectBatch(btn.dataset.id, { focusDetails: true });
+      return;
+    } else return;
+    e.preventDefault();
+    if (next === null || next < 0) return;
+    vlist.scrollToIndex(next);
+    vlist.update();
+    list.querySelector(`.history-batch[data-id="${CSS.escape(view.rows[next].id)}"]`)?.focus();
+  });
+
+  const pane = $('#history-details');
+  pane.addEventListener('click', (e) => {
+    if (e.target.closest('#history-failed-only')) {
+      details.failedOnly = !details.failedOnly;
+      const chip = $('#history-failed-only');
+      chip.setAttribute('aria-pressed', String(details.failedOnly));
+      $('#history-files').replaceChildren();
+      loadFiles(true);
+      return;
+    }
+    onFilesClick(e);
+  });
+
+  // Resume / discard, from the banner or the details pane.
+  document.addEventListener('click', (e) => {
+    const r = e.target.closest('[data-resume]');
+    if (r && !r.disabled) return void resume(r.dataset.resume, r);
+    const d = e.target.closest('[data-discard]');
+    if (d && !d.disabled) discard(d.dataset.discard, d);
+  });
+}
