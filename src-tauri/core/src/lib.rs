@@ -385,10 +385,7 @@ impl Chute {
                 (settings.normalized(), auth, editing_id)
             }
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Probe(format!("could not start the network runtime: {e}")))?;
+        let runtime = network_runtime(false, Error::Probe)?;
         let report = runtime.block_on(probe::run(&settings, auth, opts, on_event));
         self.store().add_probe(destination_id.as_deref(), &report)?;
         Ok(report)
@@ -455,24 +452,11 @@ impl Chute {
             )));
         }
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        let runtime = network_runtime(true, Error::Delivery)?;
         let batch_id = new_id();
         history::begin_batch(self.store().conn_mut(), &batch_id, &d, plan, origin)?;
-        let (journal, writer) = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
-        let journal = std::sync::Arc::new(journal);
-        let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), ..opts.clone() };
-        let mut summary = runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
-            deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
-        });
-        // Everything the engine reported is committed once flush returns; the
-        // writer thread ends by itself when the last journal handle drops.
-        journal.flush();
-        drop(writer);
+        let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
+        let mut summary = transfer_journaled(&runtime, &d, &auth, plan, opts.clone(), journal, control, on_event);
         history::finish_batch(self.store().conn(), &batch_id, &summary)?;
         summary.batch_id = Some(batch_id);
         Ok(summary)
@@ -497,20 +481,10 @@ impl Chute {
         if !history::reopen_batch(self.store().conn(), batch_id)? {
             return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
         }
-        let (journal, writer) = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
-        let journal = std::sync::Arc::new(journal);
-        let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), resume: u.resume, ..Default::default() };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
-        let mut summary = runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
-            deliver::deliver(client, &d.settings, &u.plan, &opts, control, on_event).await
-        });
-        journal.flush();
-        drop(writer);
+        let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
+        let opts = deliver::TransferOptions { resume: u.resume, ..Default::default() };
+        let runtime = network_runtime(true, Error::Delivery)?;
+        let mut summary = transfer_journaled(&runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
         history::finish_batch_from_rows(self.store().conn(), batch_id, "finished")?;
         summary.batch_id = Some(batch_id.to_string());
         Ok(summary)
@@ -528,10 +502,7 @@ impl Chute {
         let mut aborted = 0;
         if !uploads.is_empty() {
             let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+            let runtime = network_runtime(false, Error::Delivery)?;
             aborted = runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
                 let mut n = 0;
@@ -585,15 +556,50 @@ impl Chute {
     pub fn presign(&self, destination_id: &str, key: &str, expires: std::time::Duration) -> Result<String> {
         let d = self.get(destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        let runtime = network_runtime(false, Error::Delivery)?;
         runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
             deliver::presign_get(&client, &d.settings.bucket, key, expires).await.map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
         })
     }
+}
+
+/// Run a transfer with its history journal, and return once everything the
+/// engine reported is committed (the writer thread ends by itself when the
+/// last journal handle drops).
+#[allow(clippy::too_many_arguments)]
+fn transfer_journaled(
+    runtime: &tokio::runtime::Runtime,
+    d: &Destination,
+    auth: &s3::Auth,
+    plan: &deliver::Plan,
+    opts: deliver::TransferOptions,
+    (journal, writer): (history::HistoryJournal, std::thread::JoinHandle<()>),
+    control: &deliver::Control,
+    on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+) -> deliver::BatchSummary {
+    let journal = std::sync::Arc::new(journal);
+    let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), ..opts };
+    let summary = runtime.block_on(async {
+        let client = s3::client(&d.settings, auth, &s3::ClientOptions::delivery()).await;
+        deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
+    });
+    journal.flush();
+    drop(writer);
+    summary
+}
+
+/// The runtime a blocking core call drives its network work on: one thread
+/// for a few requests, two workers for a transfer.
+fn network_runtime(transfer: bool, err: fn(String) -> Error) -> Result<tokio::runtime::Runtime> {
+    let mut b = if transfer {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    b.enable_all().build().map_err(|e| err(format!("could not start the network runtime: {e}")))
 }
 
 /// A keychain failure as a probe finding.
