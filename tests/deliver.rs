@@ -288,22 +288,29 @@ fn metadata_headers_and_tags_are_applied() {
     let moto = Moto::start();
     let src = tempfile::tempdir().unwrap();
     let f = write(src.path(), "data.json", b"{}");
+    // A multipart upload must carry the same attributes as a single PUT.
+    let big = write(src.path(), "big.bin", &content(21, (7 * MIB) as usize));
     let mut s = moto_settings(&moto, "incoming/");
     s.headers.cache_control = "max-age=60".into();
     s.headers.content_disposition = "attachment".into();
+    s.headers.expires = "Wed, 21 Oct 2037 07:28:00 GMT".into();
     s.metadata.insert("team".into(), "data".into());
     s.tags.insert("env".into(), "prod".into());
     s.storage_class = "STANDARD_IA".into();
-    let plan = deliver::plan(&s, &[f], &PlanOptions::default(), now());
-    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &TransferOptions::default(), &Control::default(), |_| {});
-    assert_eq!(summary.delivered, 1, "{:#?}", summary.files);
-    let head = moto.head("reports", "incoming/data.json");
-    assert_eq!(head["ContentType"], "application/json");
-    assert_eq!(head["CacheControl"], "max-age=60");
-    assert_eq!(head["ContentDisposition"], "attachment");
-    assert_eq!(head["Metadata"]["team"], "data");
-    assert_eq!(head["StorageClass"], "STANDARD_IA");
-    assert_eq!(head["Tags"]["env"], "prod");
+    let plan = deliver::plan(&s, &[f, big], &PlanOptions::default(), now());
+    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &small_parts(), &Control::default(), |_| {});
+    assert_eq!(summary.delivered, 2, "{:#?}", summary.files);
+    assert!(summary.files.iter().any(|f| f.multipart), "one went multipart");
+    for key in ["incoming/data.json", "incoming/big.bin"] {
+        let head = moto.head("reports", key);
+        assert_eq!(head["CacheControl"], "max-age=60", "{key}");
+        assert_eq!(head["ContentDisposition"], "attachment", "{key}");
+        assert!(head["Expires"].as_str().unwrap_or_default().contains("2037"), "{key}: {head}");
+        assert_eq!(head["Metadata"]["team"], "data", "{key}");
+        assert_eq!(head["StorageClass"], "STANDARD_IA", "{key}");
+        assert_eq!(head["Tags"]["env"], "prod", "{key}");
+    }
+    assert_eq!(moto.head("reports", "incoming/data.json")["ContentType"], "application/json");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use md5::{Digest, Md5};
 
 use super::plan::PlannedFile;
-use super::transfer::{b64, body_with, err, etag_matches, hex, PartSum, is_corruption, is_precondition, sdk_err, tagging, unchanged, FileError, Sent, Shared};
+use super::transfer::{b64, body_with, err, etag_matches, hex, with_object_attributes, PartSum, is_corruption, is_precondition, sdk_err, unchanged, FileError, Sent, Shared};
 use crate::destination::Overwrite;
 
 const MIB: u64 = 1024 * 1024;
@@ -21,22 +21,7 @@ async fn create(sh: &Shared, f: &PlannedFile) -> Result<String, FileError> {
     if s.preset().part_checksums {
         b = b.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C);
     }
-    let h = &s.headers;
-    let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
-    b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
-    b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
-    if !s.storage_class.trim().is_empty() {
-        b = b.storage_class(s.storage_class.trim().into());
-    }
-    if !s.acl.trim().is_empty() {
-        b = b.acl(s.acl.trim().into());
-    }
-    for (k, v) in &s.metadata {
-        b = b.metadata(k, v);
-    }
-    if !s.tags.is_empty() {
-        b = b.tagging(tagging(s));
-    }
+    b = with_object_attributes!(b, s);
     let out = b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
     Ok(out.upload_id().unwrap_or_default().to_string())
 }

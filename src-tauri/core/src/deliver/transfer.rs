@@ -581,8 +581,12 @@ pub(super) enum Sent {
     Cancelled,
 }
 
-fn apply_headers(s: &Settings) -> impl Fn(aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder + '_ {
-    move |mut b| {
+/// The destination's object attributes (content headers, Expires, storage
+/// class, ACL, metadata, tags) on a PutObject or CreateMultipartUpload
+/// request: both builders name them alike, so one list serves both.
+macro_rules! with_object_attributes {
+    ($b:expr, $s:expr) => {{
+        let (mut b, s) = ($b, $s);
         let h = &s.headers;
         let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
         b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
@@ -600,11 +604,12 @@ fn apply_headers(s: &Settings) -> impl Fn(aws_sdk_s3::operation::put_object::bui
             b = b.metadata(k, v);
         }
         if !s.tags.is_empty() {
-            b = b.tagging(tagging(s));
+            b = b.tagging($crate::deliver::transfer::tagging(s));
         }
         b
-    }
+    }};
 }
+pub(super) use with_object_attributes;
 
 pub(super) fn tagging(s: &Settings) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
@@ -635,7 +640,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
         .content_length(f.size as i64)
         .content_md5(b64(&md5))
         .body(stream);
-    req = apply_headers(&sh.settings)(req);
+    req = with_object_attributes!(req, &sh.settings);
     if sh.settings.overwrite == Overwrite::Never && sh.conditional_put {
         req = req.if_none_match("*");
     }
