@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chute_core::deliver::{Control, FileStatus, TransferOptions};
-use chute_core::history::{Filter, Origin};
+use chute_core::history::{CsvRows, Filter, Origin, Which};
 use chute_core::provider::ProviderKind;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
 use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
@@ -365,4 +365,166 @@ fn a_crash_after_completion_is_recognised_on_resume() {
     let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
     assert_eq!(summary.failed, 0, "{:#?}", summary.files);
     assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome.as_deref(), Some("delivered"));
+}
+
+fn code(e: &chute_core::Error) -> String {
+    chute_core::UserError::info(e).code
+}
+
+#[test]
+fn failed_files_are_retried_from_the_history_under_their_keys() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(src.path().join("day 1")).unwrap();
+    std::fs::write(src.path().join("day 1/kept.csv"), b"kept").unwrap();
+    std::fs::write(src.path().join("day 1/moved.csv"), b"moved away").unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    std::fs::rename(src.path().join("day 1/moved.csv"), src.path().join("elsewhere")).unwrap();
+    let first = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap();
+    assert_eq!((first.delivered, first.failed), (1, 1));
+    let first_id = first.batch_id.unwrap();
+
+    // The file is still missing: the retry plan says so, and sends nothing.
+    let (dest, still) = chute.history_plan(&first_id, Which::Failed).unwrap();
+    assert_eq!(dest, id);
+    assert!(still.files.is_empty());
+    assert_eq!(still.problems.len(), 1);
+    assert!(still.problems[0].message.contains("moved.csv"), "{:?}", still.problems);
+
+    // Put back, it is retried under the key it had (with its folder), and only it.
+    std::fs::rename(src.path().join("elsewhere"), src.path().join("day 1/moved.csv")).unwrap();
+    let (_, retry) = chute.history_plan(&first_id, Which::Failed).unwrap();
+    assert_eq!(retry.files.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["incoming/day 1/moved.csv"]);
+    assert_eq!(retry.from_batch.as_deref(), Some(first_id.as_str()));
+    let second = chute.deliver(&id, &retry, &TransferOptions::default(), &Control::default(), Origin::Retry, &mut |_| {}).unwrap();
+    assert_eq!((second.delivered, second.failed), (1, 0));
+    assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/day 1/moved.csv")).unwrap(), b"moved away");
+    let row = chute.history_batch(second.batch_id.as_deref().unwrap()).unwrap().unwrap();
+    assert_eq!((row.origin.as_str(), row.parent_id.as_deref()), ("retry", Some(first_id.as_str())));
+
+    // The retry delivered everything: nothing left to retry there.
+    let err = chute.history_plan(second.batch_id.as_deref().unwrap(), Which::Failed).unwrap_err();
+    assert_eq!(code(&err), "nothing_to_retry");
+
+    // Re-delivering the whole first batch: both files, same keys; the
+    // destination's "never overwrite" refuses, leaving the objects untouched.
+    std::fs::write(src.path().join("day 1/kept.csv"), b"changed since").unwrap();
+    let (_, again) = chute.history_plan(&first_id, Which::All).unwrap();
+    assert_eq!(again.files.len(), 2);
+    let third = chute.deliver(&id, &again, &TransferOptions::default(), &Control::default(), Origin::Redeliver, &mut |_| {}).unwrap();
+    assert_eq!((third.delivered, third.failed), (0, 2), "\"never\" refuses existing objects");
+    assert!(third.files.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == "already_exists")));
+    assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/day 1/kept.csv")).unwrap(), b"kept", "never clobbered");
+    assert_eq!(chute.history_batch(third.batch_id.as_deref().unwrap()).unwrap().unwrap().origin, "redeliver");
+
+    // Unknown ids, interrupted batches and deleted destinations are refused with a reason.
+    assert_eq!(code(&chute.history_plan("no-such-batch", Which::Failed).unwrap_err()), "batch_not_found");
+    let db = rusqlite::Connection::open(data.path().join(chute_core::DB_FILE)).unwrap();
+    db.execute("UPDATE batches SET state = 'interrupted' WHERE id = ?1", [&first_id]).unwrap();
+    assert_eq!(code(&chute.history_plan(&first_id, Which::All).unwrap_err()), "batch_interrupted");
+    db.execute("UPDATE batches SET state = 'finished' WHERE id = ?1", [&first_id]).unwrap();
+    chute.delete(&id).unwrap();
+    assert_eq!(code(&chute.history_plan(&first_id, Which::All).unwrap_err()), "destination_deleted");
+}
+
+#[test]
+fn retention_and_deleting_entries_keep_what_still_has_work() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("a.txt"), b"a").unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let plan = chute.plan_delivery(&id, &[src.path().join("a.txt")]).unwrap();
+        let opts = TransferOptions { ..TransferOptions::default() };
+        let mut d = chute.get(&id).unwrap();
+        d.settings.overwrite = chute_core::destination::Overwrite::Overwrite;
+        chute.update(&id, d.settings, CredentialInput::Keep).unwrap();
+        ids.push(chute.deliver(&id, &plan, &opts, &Control::default(), Origin::Cli, &mut |_| {}).unwrap().batch_id.unwrap());
+    }
+    let db = rusqlite::Connection::open(data.path().join(chute_core::DB_FILE)).unwrap();
+    let day = 86_400_000i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    // ids[0]: 40 days old; ids[1]: 40 days old but interrupted; ids[2]: 10 days; ids[3]: now.
+    db.execute("UPDATE batches SET started_at = ?1 WHERE id IN (?2, ?3)", rusqlite::params![now - 40 * day, ids[0], ids[1]]).unwrap();
+    db.execute("UPDATE batches SET state = 'interrupted' WHERE id = ?1", [&ids[1]]).unwrap();
+    db.execute("UPDATE batches SET started_at = ?1 WHERE id = ?2", rusqlite::params![now - 10 * day, ids[2]]).unwrap();
+
+    assert_eq!(chute.history_keep_days().unwrap(), None, "everything is kept by default");
+    assert_eq!(code(&chute.set_history_keep_days(Some(0)).unwrap_err()), "bad_retention");
+    assert_eq!(chute.set_history_keep_days(Some(30)).unwrap(), 1, "only the old finished batch goes");
+    assert_eq!(chute.history_keep_days().unwrap(), Some(30));
+    let left: Vec<String> = chute.history_batches(&Filter { limit: 10, ..Filter::default() }).unwrap().into_iter().map(|b| b.id).collect();
+    assert_eq!(left.len(), 3);
+    assert!(!left.contains(&ids[0]) && left.contains(&ids[1]), "an interrupted batch stays, whatever its age");
+    let orphans: i64 = db.query_row("SELECT COUNT(*) FROM batch_files WHERE batch_id NOT IN (SELECT id FROM batches)", [], |r| r.get(0)).unwrap();
+    assert_eq!(orphans, 0, "its files went with it");
+
+    // The setting survives reopening, and is applied as batches end.
+    drop(chute);
+    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
+    assert_eq!(chute.history_keep_days().unwrap(), Some(30));
+    db.execute("UPDATE batches SET started_at = ?1 WHERE id = ?2", rusqlite::params![now - 31 * day, ids[2]]).unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().join("a.txt")]).unwrap();
+    chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Cli, &mut |_| {}).unwrap();
+    assert!(chute.history_batch(&ids[2]).unwrap().is_none(), "pruned when the next batch ended");
+
+    // Deleting: finished batches go; interrupted and unknown ones are kept, with the reason.
+    let r = chute.delete_history(&[ids[3].clone(), ids[1].clone(), "nope".into()]).unwrap();
+    assert_eq!(r.deleted, 1);
+    let kept: Vec<(&str, &str)> = r.kept.iter().map(|k| (k.id.as_str(), k.reason.as_str())).collect();
+    assert_eq!(kept, [(ids[1].as_str(), "interrupted"), ("nope", "not_found")]);
+    assert!(chute.history_batch(&ids[3]).unwrap().is_none());
+    assert_eq!(fs.object_paths("reports"), ["incoming/a.txt"], "deleting history never touches the bucket");
+
+    chute.set_history_keep_days(None).unwrap();
+    assert_eq!(chute.history_keep_days().unwrap(), None);
+}
+
+#[test]
+fn the_csv_export_quotes_what_needs_quoting_and_never_leaves_half_a_file() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("q1, \"final\".csv"), b"x").unwrap();
+    std::fs::write(src.path().join("=cmd.txt"), b"y").unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    let s = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Dialog, &mut |_| {}).unwrap();
+    assert_eq!(s.delivered, 2);
+
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("files.csv");
+    let n = chute.export_history_csv_file(&Filter::default(), CsvRows::Files, None, &path).unwrap();
+    assert_eq!(n, 2);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("batch_id,batch_started_at,destination,key,"));
+    assert!(text.contains(",\"incoming/q1, \"\"final\"\".csv\","), "comma and quotes quoted: {text}");
+    assert!(text.contains(",'=cmd.txt,"), "a leading = is neutralised for spreadsheets: {text}");
+
+    let n = chute.export_history_csv_file(&Filter::default(), CsvRows::Batches, None, &path).unwrap();
+    assert_eq!(n, 1);
+    let batches = std::fs::read_to_string(&path).unwrap();
+    assert!(batches.contains(",dialog,finished,delivered,2,2,0,0,0,"), "{batches}");
+
+    // A folder that cannot be written: an error, and no file at all.
+    let ro = out.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let mut perms = std::fs::metadata(&ro).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+    std::fs::set_permissions(&ro, perms).unwrap();
+    if std::fs::write(ro.join("probe"), b"").is_err() {
+        // (root writes anywhere; the check only runs where permissions bite)
+        assert!(chute.export_history_csv_file(&Filter::default(), CsvRows::Files, None, &ro.join("x.csv")).is_err());
+        assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
+    }
+    // Replacing an export is all or nothing: the old one is intact until the new one is complete.
+    std::fs::write(&path, b"old").unwrap();
+    chute.export_history_csv_file(&Filter::default(), CsvRows::Files, None, &path).unwrap();
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2, "no temporary file left beside it");
 }

@@ -36,6 +36,9 @@ pub enum Error {
     Probe(String),
     #[error("the delivery cannot start: {0}")]
     Delivery(String),
+    /// A request about the history that cannot be done as asked.
+    #[error("{}", .0.message)]
+    History(ErrorInfo),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -109,6 +112,7 @@ impl UserError for Error {
                 fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
                 field: None,
             },
+            Error::History(info) => info.clone(),
             Error::Probe(detail) => ErrorInfo {
                 code: "probe_failed_to_start".into(),
                 message: format!("The connection test could not run: {detail}."),

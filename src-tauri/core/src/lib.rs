@@ -409,7 +409,7 @@ impl Chute {
     /// retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
     /// read afresh.
     pub fn replan(&self, plan: &deliver::Plan, indexes: &[usize]) -> deliver::Plan {
-        let mut out = deliver::Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at };
+        let mut out = deliver::Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at, from_batch: plan.from_batch.clone() };
         for &i in indexes {
             let Some(f) = plan.files.get(i) else { continue };
             match std::fs::metadata(&f.source) {
@@ -421,7 +421,7 @@ impl Chute {
                     path: f.source.clone(),
                     code: "not_found".into(),
                     message: format!("{} is no longer there.", f.source.display()),
-                    fix: "Drop the file again.".into(),
+                    fix: "Put the file back where it was, or deliver it from where it is now.".into(),
                 }),
             }
         }
@@ -440,7 +440,10 @@ impl Chute {
         origin: history::Origin,
         on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
     ) -> Result<deliver::BatchSummary> {
-        let d = self.get(destination_id)?;
+        let mut d = self.get(destination_id)?;
+        if let Some(policy) = opts.overwrite {
+            d.settings.overwrite = policy;
+        }
         if !d.settings.active {
             return Err(Error::Delivery(format!("\"{}\" is paused; resume it to deliver", d.settings.name)));
         }
@@ -458,6 +461,10 @@ impl Chute {
         let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
         let mut summary = transfer_journaled(&runtime, &d, &auth, plan, opts.clone(), journal, control, on_event);
         history::finish_batch(self.store().conn(), &batch_id, &summary)?;
+        // Retention is applied as batches end; a failure here loses nothing.
+        if let Err(e) = history::apply_retention(self.store().conn()) {
+            eprintln!("chute: could not apply the history retention: {e}");
+        }
         summary.batch_id = Some(batch_id);
         Ok(summary)
     }
@@ -471,7 +478,7 @@ impl Chute {
         control: &deliver::Control,
         on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
     ) -> Result<deliver::BatchSummary> {
-        let row = self.history_batch(batch_id)?.ok_or_else(|| Error::NotFound(batch_id.to_string()))?;
+        let row = self.require_batch(batch_id)?;
         if row.state != "interrupted" {
             return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
         }
@@ -493,7 +500,7 @@ impl Chute {
     /// Give up an interrupted batch: abort its open multipart uploads (so no
     /// parts stay billed) and mark its unfinished files cancelled. Blocking.
     pub fn discard_batch(&self, batch_id: &str) -> Result<usize> {
-        let row = self.history_batch(batch_id)?.ok_or_else(|| Error::NotFound(batch_id.to_string()))?;
+        let row = self.require_batch(batch_id)?;
         if row.state != "interrupted" {
             return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
         }
@@ -543,6 +550,124 @@ impl Chute {
 
     pub fn history_batch(&self, id: &str) -> Result<Option<history::BatchRow>> {
         Ok(history::batch(self.store().conn(), id)?)
+    }
+
+    /// One file of the history by its row id.
+    pub fn history_file(&self, id: i64) -> Result<Option<history::FileRow>> {
+        Ok(history::file(self.store().conn(), id)?)
+    }
+
+    /// The batch with this id, or an error that says so.
+    pub fn require_batch(&self, id: &str) -> Result<history::BatchRow> {
+        self.history_batch(id)?.ok_or_else(|| {
+            Error::History(ErrorInfo {
+                code: "batch_not_found".into(),
+                message: format!("No delivery in the history has the id {id}."),
+                fix: "It may have been deleted or pruned by the retention setting; list the history (`chute history list`) to see what is kept.".into(),
+                field: None,
+            })
+        })
+    }
+
+    /// A plan sending some files of an earlier batch again: those not
+    /// delivered (`Failed`) or all of them, under the keys they had, with
+    /// sizes and times read afresh (a file gone is reported as a problem).
+    /// Returns the destination id with the plan.
+    pub fn history_plan(&self, batch_id: &str, which: history::Which) -> Result<(String, deliver::Plan)> {
+        let b = self.require_batch(batch_id)?;
+        let refuse = |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+        match b.state.as_str() {
+            "running" => return Err(refuse("batch_running", "This delivery is still running.".into(), "Wait for it to end, then retry what failed.")),
+            "interrupted" => {
+                return Err(refuse(
+                    "batch_interrupted",
+                    "This delivery was interrupted and may have unfinished uploads.".into(),
+                    "Resume it (it continues the uploads) or discard it first.",
+                ))
+            }
+            _ => {}
+        }
+        self.get(&b.destination_id).map_err(|e| match e {
+            Error::NotFound(_) => refuse(
+                "destination_deleted",
+                format!("The destination “{}” this delivery went to has been deleted.", b.destination_name),
+                "Drop the files on another destination instead.",
+            ),
+            e => e,
+        })?;
+        let recorded = history::recorded_files(self.store().conn(), batch_id, which)?;
+        if recorded.is_empty() {
+            return Err(refuse(
+                "nothing_to_retry",
+                "Every file of this delivery was delivered; there is nothing to retry.".into(),
+                "Use Re-deliver to send the whole batch again.",
+            ));
+        }
+        let indexes: Vec<usize> = (0..recorded.len()).collect();
+        let earlier = deliver::Plan {
+            files: recorded,
+            excluded: vec![],
+            problems: vec![],
+            collisions: vec![],
+            total_bytes: 0,
+            created_at: now_ms(),
+            from_batch: Some(batch_id.to_string()),
+        };
+        Ok((b.destination_id, self.replan(&earlier, &indexes)))
+    }
+
+    /// Delete batches from the history (never one running or interrupted).
+    pub fn delete_history(&self, ids: &[String]) -> Result<history::Deleted> {
+        Ok(history::delete_batches(self.store().conn_mut(), ids)?)
+    }
+
+    /// How many days of history are kept (`None`: all of it).
+    pub fn history_keep_days(&self) -> Result<Option<u32>> {
+        Ok(history::keep_days(self.store().conn())?)
+    }
+
+    /// Set the retention and apply it at once. Returns the batches removed.
+    pub fn set_history_keep_days(&self, days: Option<u32>) -> Result<usize> {
+        if let Some(d) = days {
+            if d == 0 || d > history::MAX_KEEP_DAYS {
+                return Err(Error::History(ErrorInfo {
+                    code: "bad_retention".into(),
+                    message: format!("{d} days is not a retention Chute can keep."),
+                    fix: format!("Choose from 1 to {} days, or keep everything.", history::MAX_KEEP_DAYS),
+                    field: Some("keep_days".into()),
+                }));
+            }
+        }
+        let store = self.store();
+        history::set_keep_days(store.conn(), days)?;
+        Ok(history::apply_retention(store.conn())?)
+    }
+
+    /// Apply the retention setting now (the app does at start).
+    pub fn apply_retention(&self) -> Result<usize> {
+        Ok(history::apply_retention(self.store().conn())?)
+    }
+
+    /// Export the history as CSV; see [`history::export_csv`].
+    pub fn export_history_csv(
+        &self,
+        f: &history::Filter,
+        rows: history::CsvRows,
+        batch_id: Option<&str>,
+        out: &mut dyn std::io::Write,
+    ) -> std::result::Result<usize, history::CsvError> {
+        history::export_csv(self.store().conn(), f, rows, batch_id, out)
+    }
+
+    /// Export the history as CSV into a file; see [`history::export_csv_file`].
+    pub fn export_history_csv_file(
+        &self,
+        f: &history::Filter,
+        rows: history::CsvRows,
+        batch_id: Option<&str>,
+        path: &Path,
+    ) -> std::result::Result<usize, history::CsvError> {
+        history::export_csv_file(self.store().conn(), f, rows, batch_id, path)
     }
 }
 

@@ -35,6 +35,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX probes_destination ON probes(destination_id, started_at DESC);",
     // 3: delivery history (batches, files, completed multipart parts)
     crate::history::MIGRATION,
+    // 4: app-wide settings (history retention) and retries linked to their batch
+    "CREATE TABLE app_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     ALTER TABLE batches ADD COLUMN parent_id TEXT;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

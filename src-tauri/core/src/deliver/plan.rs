@@ -70,6 +70,9 @@ pub struct Plan {
     pub total_bytes: u64,
     /// Unix milliseconds; the time the key template's date tokens use.
     pub created_at: i64,
+    /// For a retry or re-delivery from the history: the batch it repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_batch: Option<String>,
 }
 
 impl Plan {
@@ -136,6 +139,7 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
         collisions: Vec::new(),
         total_bytes: 0,
         created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
+        from_batch: None,
     };
     for root in paths {
         walk_root(settings, &template, root, opts, now, &mut plan);

@@ -42,6 +42,9 @@ pub struct TransferOptions {
     pub journal: Option<JournalRef>,
     /// Multipart uploads to continue, by plan index (resuming a batch).
     pub resume: std::collections::HashMap<usize, ResumeUpload>,
+    /// For this batch only, instead of the destination's overwrite policy
+    /// (`Chute::deliver` records the policy used in the batch's snapshot).
+    pub overwrite: Option<crate::destination::Overwrite>,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -83,6 +86,7 @@ impl Default for TransferOptions {
             progress_interval: Duration::from_millis(100),
             journal: None,
             resume: Default::default(),
+            overwrite: None,
         }
     }
 }
@@ -231,7 +235,7 @@ pub async fn deliver(
     let started = Instant::now();
     let shared = Arc::new(Shared {
         client,
-        settings: settings.clone(),
+        settings: Settings { overwrite: opts.overwrite.unwrap_or(settings.overwrite), ..settings.clone() },
         opts: opts.clone(),
         requests: Arc::new(Semaphore::new(opts.concurrency.max(1))),
         control: control.clone(),

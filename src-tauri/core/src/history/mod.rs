@@ -15,6 +15,9 @@ use crate::deliver::{FileResult, FileStatus, Journal, Plan};
 use crate::destination::Destination;
 use crate::store::StoreError;
 
+mod manage;
+pub use manage::*;
+
 /// Who started a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +27,8 @@ pub enum Origin {
     Cli,
     Retry,
     Resume,
+    /// A whole batch sent again from the history.
+    Redeliver,
 }
 
 impl Origin {
@@ -34,6 +39,7 @@ impl Origin {
             Origin::Cli => "cli",
             Origin::Retry => "retry",
             Origin::Resume => "resume",
+            Origin::Redeliver => "redeliver",
         }
     }
 }
@@ -117,8 +123,8 @@ fn status_str(s: FileStatus) -> &'static str {
 pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan: &Plan, origin: Origin) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO batches (id, destination_id, destination_name, settings, origin, started_at, state, owner_pid, files_total, bytes_total)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?9, ?7, ?8)",
+        "INSERT INTO batches (id, destination_id, destination_name, settings, origin, started_at, state, owner_pid, files_total, bytes_total, parent_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?9, ?7, ?8, ?10)",
         params![
             batch_id,
             d.id,
@@ -128,7 +134,8 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
             now_ms(),
             plan.files.len() as i64,
             plan.total_bytes as i64,
-            std::process::id() as i64
+            std::process::id() as i64,
+            plan.from_batch
         ],
     )?;
     {
@@ -197,7 +204,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         index_map.push(row.idx as usize);
     }
     let total_bytes = files.iter().map(|f| f.size).sum();
-    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms() };
+    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms(), from_batch: None };
     Ok(Unfinished { destination_id, plan, index_map, resume })
 }
 
@@ -490,6 +497,8 @@ pub struct BatchRow {
     pub failed: i64,
     pub cancelled: i64,
     pub bytes_sent: i64,
+    /// For a retry or re-delivery: the batch it repeated.
+    pub parent_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -557,7 +566,7 @@ pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreErro
 }
 
 const BATCH_COLUMNS: &str = "id, destination_id, destination_name, origin, started_at, finished_at, state, outcome, files_total, bytes_total,
-     delivered, skipped, failed, cancelled, bytes_sent";
+     delivered, skipped, failed, cancelled, bytes_sent, parent_id";
 
 fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
         Ok(BatchRow {
@@ -576,16 +585,12 @@ fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
             failed: r.get(12)?,
             cancelled: r.get(13)?,
             bytes_sent: r.get(14)?,
+            parent_id: r.get(15)?,
         })
 }
 
 pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Vec<FileRow>, StoreError> {
-    let mut sql = String::from(
-        "SELECT x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
-                x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id,
-                x.finished_at
-         FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1",
-    );
+    let mut sql = format!("SELECT {FILE_COLUMNS} FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(b) = batch_id {
         sql.push_str(" AND x.batch_id = ?");
@@ -616,34 +621,45 @@ pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Ve
     args.push((f.limit.clamp(1, 1000) as i64).into());
     args.push((f.offset as i64).into());
     let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-        Ok(FileRow {
-            id: r.get(0)?,
-            batch_id: r.get(1)?,
-            idx: r.get(2)?,
-            source: r.get(3)?,
-            relpath: r.get(4)?,
-            key: r.get(5)?,
-            size: r.get(6)?,
-            status: r.get(7)?,
-            attempts: r.get(8)?,
-            bytes_sent: r.get(9)?,
-            multipart: r.get(10)?,
-            etag: r.get(11)?,
-            md5: r.get(12)?,
-            version_id: r.get(13)?,
-            duration_ms: r.get(14)?,
-            error_code: r.get(15)?,
-            error_message: r.get(16)?,
-            error_fix: r.get(17)?,
-            s3_code: r.get(18)?,
-            request_id: r.get(19)?,
-            upload_id: r.get(20)?,
-            finished_at: r.get(21)?,
-        })
-    })?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), file_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+fn file_row(r: &rusqlite::Row) -> rusqlite::Result<FileRow> {
+    Ok(FileRow {
+        id: r.get(0)?,
+        batch_id: r.get(1)?,
+        idx: r.get(2)?,
+        source: r.get(3)?,
+        relpath: r.get(4)?,
+        key: r.get(5)?,
+        size: r.get(6)?,
+        status: r.get(7)?,
+        attempts: r.get(8)?,
+        bytes_sent: r.get(9)?,
+        multipart: r.get(10)?,
+        etag: r.get(11)?,
+        md5: r.get(12)?,
+        version_id: r.get(13)?,
+        duration_ms: r.get(14)?,
+        error_code: r.get(15)?,
+        error_message: r.get(16)?,
+        error_fix: r.get(17)?,
+        s3_code: r.get(18)?,
+        request_id: r.get(19)?,
+        upload_id: r.get(20)?,
+        finished_at: r.get(21)?,
+    })
+}
+
+/// One file of the history by its row id.
+pub fn file(conn: &Connection, id: i64) -> Result<Option<FileRow>, StoreError> {
+    let sql = format!("SELECT {FILE_COLUMNS} FROM batch_files x WHERE x.id = ?1");
+    Ok(conn.query_row(&sql, [id], file_row).optional()?)
+}
+
+const FILE_COLUMNS: &str = "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
+     x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id, x.finished_at";
 
 pub fn batch(conn: &Connection, id: &str) -> Result<Option<BatchRow>, StoreError> {
     let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
