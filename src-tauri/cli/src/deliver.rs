@@ -47,6 +47,12 @@ pub(crate) fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<E
     }
     let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
     let plan = chute.plan_delivery(&d.id, &paths)?;
+    run_plan(chute, d, plan, a, Origin::Cli, out)
+}
+
+/// Preview, confirm and deliver a plan (new, or a retry from the history),
+/// printing as `deliver` does. `a.target` and `a.paths` are not read.
+pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArgs, origin: Origin, out: &Out) -> Result<ExitCode, Failure> {
     let policy = a.overwrite.unwrap_or(d.settings.overwrite);
     let mut settings = d.settings.clone();
     settings.overwrite = policy;
@@ -109,7 +115,7 @@ pub(crate) fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<E
             let mut on_event = move |e: DeliveryEvent| {
                 let _ = tx.send(e);
             };
-            engine(chute, &d, &settings, &plan, &opts, &control, &mut on_event)
+            chute.deliver(&d.id, &plan, &opts, &control, origin, &mut on_event)
         });
         for e in rx {
             match e {
@@ -192,7 +198,7 @@ pub(crate) fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<E
 }
 
 fn transfer_options(a: &DeliverArgs) -> TransferOptions {
-    let mut opts = TransferOptions { progress_interval: PROGRESS_EVERY, ..TransferOptions::default() };
+    let mut opts = TransferOptions { progress_interval: PROGRESS_EVERY, overwrite: a.overwrite, ..TransferOptions::default() };
     if let Some(n) = a.concurrency {
         opts.concurrency = n as usize;
     }
@@ -203,36 +209,6 @@ fn transfer_options(a: &DeliverArgs) -> TransferOptions {
         opts.min_part_size = p;
     }
     opts
-}
-
-/// Run the batch through `Chute::deliver` (recorded in the history as
-/// started from the CLI). A per-run `--overwrite` that differs from the
-/// stored policy runs the engine directly with the changed settings, and is
-/// NOT recorded in the history: the core reads the policy from the stored
-/// destination and takes no override yet (a `TransferOptions` field would
-/// let this go through `Chute::deliver` too).
-fn engine(
-    chute: &Chute,
-    d: &Destination,
-    settings: &chute_core::Settings,
-    plan: &Plan,
-    opts: &TransferOptions,
-    control: &Control,
-    on_event: &mut (dyn FnMut(DeliveryEvent) + Send),
-) -> chute_core::Result<BatchSummary> {
-    if settings.overwrite == d.settings.overwrite {
-        return chute.deliver(&d.id, plan, opts, control, Origin::Cli, on_event);
-    }
-    let auth = chute.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
-    Ok(runtime.block_on(async {
-        let client = s3::client(settings, &auth, &ClientOptions::delivery()).await;
-        deliver::deliver(client, settings, plan, opts, control, on_event).await
-    }))
 }
 
 /// One signer for the whole batch: the credentials are read once (a keychain

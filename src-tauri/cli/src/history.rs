@@ -4,7 +4,7 @@
 //! `list` and `show` print one JSON document with `--json`; `resume --json`
 //! prints JSON lines as `deliver` does (`progress`, `file`, `summary`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use chute_core::deliver::{Control, DeliveryEvent, FileStatus};
-use chute_core::history::{BatchRow, FileRow, Filter};
+use chute_core::history::{BatchRow, CsvError, CsvRows, FileRow, Filter};
 use chute_core::Chute;
 
 use crate::deliver::Progress;
@@ -68,6 +68,56 @@ pub enum HistoryCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Send a finished batch's failed files again (or, with --all, every file) under the same keys.
+    Retry(RetryArgs),
+    /// Delete batches from the history (not the objects delivered). Running or interrupted batches are kept.
+    #[command(visible_alias = "rm")]
+    Delete {
+        #[arg(value_name = "BATCH_ID", required = true, num_args = 1..)]
+        batch_ids: Vec<String>,
+        /// Do not ask for confirmation (without a terminal nothing is asked).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Show, or set, how many days of history are kept: a number of days, or `off` to keep everything.
+    Retention {
+        #[arg(value_name = "DAYS|off", value_parser = parse_keep_days)]
+        days: Option<KeepDays>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    #[arg(value_name = "BATCH_ID")]
+    batch_id: String,
+    /// Every file of the batch, not only those that were not delivered.
+    #[arg(long)]
+    all: bool,
+    /// Plan and print the preview only; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Do not ask for confirmation, whatever the destination says.
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// For this run only: never (refuse existing objects), skip or overwrite [default: the destination's].
+    #[arg(long, value_name = "POLICY", value_parser = crate::args::parse_overwrite)]
+    overwrite: Option<chute_core::destination::Overwrite>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum KeepDays {
+    Off,
+    Days(u32),
+}
+
+fn parse_keep_days(s: &str) -> Result<KeepDays, String> {
+    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("all") {
+        return Ok(KeepDays::Off);
+    }
+    match s.parse::<u32>() {
+        Ok(d) if (1..=chute_core::history::MAX_KEEP_DAYS).contains(&d) => Ok(KeepDays::Days(d)),
+        _ => Err(format!("expected a number of days from 1 to {}, or `off`", chute_core::history::MAX_KEEP_DAYS)),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +219,65 @@ pub(crate) fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Res
             });
             Ok(ExitCode::SUCCESS)
         }
+        HistoryCommand::Retry(a) => retry(chute, a, out),
+        HistoryCommand::Delete { batch_ids, yes } => {
+            confirm(*yes, &format!("Delete {} from the history? The delivered objects stay in their buckets.", plural(batch_ids.len(), "batch", "batches")), out)?;
+            let r = chute.delete_history(batch_ids)?;
+            out.result(&json!({ "deleted": r.deleted, "kept": r.kept }), || {
+                let mut t = format!("Deleted {} from the history.\n", plural(r.deleted, "batch", "batches"));
+                for k in &r.kept {
+                    let why = match k.reason.as_str() {
+                        "not_found" => "no batch has this id",
+                        "running" => "it is still running",
+                        _ => "it was interrupted: resume or discard it first",
+                    };
+                    t += &format!("  kept {}: {why}\n", k.id);
+                }
+                t
+            });
+            Ok(if r.kept.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
+        }
+        HistoryCommand::Retention { days } => {
+            let removed = match days {
+                Some(KeepDays::Off) => Some(chute.set_history_keep_days(None)?),
+                Some(KeepDays::Days(d)) => Some(chute.set_history_keep_days(Some(*d))?),
+                None => None,
+            };
+            let keep = chute.history_keep_days()?;
+            out.result(&json!({ "keep_days": keep, "removed": removed }), || {
+                let mut t = match keep {
+                    Some(d) => format!("History is kept for {}; older finished batches are deleted.\n", plural(d as usize, "day", "days")),
+                    None => "All history is kept.\n".to_string(),
+                };
+                if let Some(n) = removed.filter(|n| *n > 0) {
+                    t += &format!("Deleted {} older than that.\n", plural(n, "batch", "batches"));
+                }
+                t
+            });
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn retry(chute: &Chute, a: &RetryArgs, out: &Out) -> Result<ExitCode, Failure> {
+    let which = if a.all { chute_core::history::Which::All } else { chute_core::history::Which::Failed };
+    let (destination_id, plan) = chute.history_plan(&a.batch_id, which)?;
+    let d = chute.get(&destination_id)?;
+    let args = crate::args::DeliverArgs {
+        target: d.id.clone(),
+        paths: vec![],
+        dry_run: a.dry_run,
+        yes: a.yes,
+        confirm: false,
+        overwrite: a.overwrite,
+        concurrency: None,
+        presign: None,
+        list: crate::args::ListRows::First(20),
+        multipart_threshold: None,
+        part_size: None,
+    };
+    let origin = if a.all { chute_core::history::Origin::Redeliver } else { chute_core::history::Origin::Retry };
+    crate::deliver::run_plan(chute, d, plan, &args, origin, out)
 }
 
 fn batch(chute: &Chute, id: &str) -> Result<BatchRow, Failure> {
@@ -378,116 +486,29 @@ fn show_text(b: &BatchRow, files: &[FileRow]) -> String {
 
 // ---------- CSV ----------
 
-/// One CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_line(fields: &[String]) -> String {
-    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n"
-}
-
-fn iso(ms: Option<i64>) -> String {
-    ms.map(|m| render::timestamp(m).replace(" UTC", "Z").replacen(' ', "T", 1)).unwrap_or_default()
-}
-
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
-}
-
-const BATCH_HEADER: [&str; 15] = [
-    "batch_id", "started_at", "finished_at", "destination", "origin", "state", "outcome", "files_total", "delivered", "skipped", "failed",
-    "cancelled", "bytes_total", "bytes_sent", "destination_id",
-];
-const FILE_HEADER: [&str; 16] = [
-    "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "bytes_sent", "multipart", "etag",
-    "error_code", "error_message", "error_fix", "finished_at",
-];
-
-fn batch_record(b: &BatchRow) -> Vec<String> {
-    vec![
-        b.id.clone(),
-        iso(Some(b.started_at)),
-        iso(b.finished_at),
-        b.destination_name.clone(),
-        b.origin.clone(),
-        b.state.clone(),
-        opt(&b.outcome),
-        b.files_total.to_string(),
-        b.delivered.to_string(),
-        b.skipped.to_string(),
-        b.failed.to_string(),
-        b.cancelled.to_string(),
-        b.bytes_total.to_string(),
-        b.bytes_sent.to_string(),
-        b.destination_id.clone(),
-    ]
-}
-
-fn file_record(b: &BatchRow, f: &FileRow) -> Vec<String> {
-    vec![
-        f.batch_id.clone(),
-        iso(Some(b.started_at)),
-        b.destination_name.clone(),
-        f.key.clone(),
-        f.relpath.clone(),
-        f.source.clone(),
-        f.size.to_string(),
-        f.status.clone(),
-        f.attempts.to_string(),
-        f.bytes_sent.to_string(),
-        f.multipart.to_string(),
-        opt(&f.etag),
-        opt(&f.error_code),
-        opt(&f.error_message),
-        opt(&f.error_fix),
-        iso(f.finished_at),
-    ]
-}
-
 fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Out) -> Result<ExitCode, Failure> {
-    let mut f = filter(chute, a)?;
-    let mut batches = Vec::new();
-    loop {
-        let page = chute.history_batches(&f)?;
-        let n = page.len();
-        batches.extend(page);
-        if n < PAGE {
-            break;
-        }
-        f.offset += n;
-    }
-    let header: Vec<String> = if files { FILE_HEADER.iter() } else { BATCH_HEADER.iter() }.map(|h| h.to_string()).collect();
-    let mut text = csv_line(&header);
-    let mut rows = 0;
-    for b in &batches {
-        if files {
-            let ff = Filter { search: a.search.clone(), ..Filter::default() };
-            for file in all_files(chute, &b.id, ff)? {
-                text += &csv_line(&file_record(b, &file));
-                rows += 1;
-            }
-        } else {
-            text += &csv_line(&batch_record(b));
-            rows += 1;
-        }
-    }
-    if output.as_os_str() == "-" {
-        let mut o = std::io::stdout().lock();
-        let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
-        return Ok(ExitCode::SUCCESS);
-    }
-    std::fs::write(output, text.as_bytes()).map_err(|e| {
+    let f = filter(chute, a)?;
+    let rows = if files { CsvRows::Files } else { CsvRows::Batches };
+    let write_failed = |e: &dyn std::fmt::Display| {
         Failure::cli(EXIT_FAILED, "export_failed", format!("{} could not be written: {e}.", output.display()), "Choose a folder you can write to, or `--output -` for stdout.")
             .with_field("output")
-    })?;
+    };
+    let to_failure = |e: CsvError| match e {
+        CsvError::Store(e) => Failure::from(chute_core::Error::from(e)),
+        CsvError::Io(e) => write_failed(&e),
+    };
+    if output.as_os_str() == "-" {
+        let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+        // A closed pipe (`| head`) ends the export quietly.
+        match chute.export_history_csv(&f, rows, None, &mut o) {
+            Ok(_) | Err(CsvError::Io(_)) => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(to_failure(e)),
+        }
+    }
+    let n = chute.export_history_csv_file(&f, rows, None, output).map_err(to_failure)?;
     let what = if files { "file" } else { "batch" };
-    out.result(&json!({ "exported": { "rows": rows, "kind": what, "output": output } }), || {
-        format!("Wrote {} to {}.\n", plural(rows, what, if files { "files" } else { "batches" }), output.display())
+    out.result(&json!({ "exported": { "rows": n, "kind": what, "output": output } }), || {
+        format!("Wrote {} to {}.\n", plural(n, what, if files { "files" } else { "batches" }), output.display())
     });
     Ok(ExitCode::SUCCESS)
 }
@@ -512,14 +533,5 @@ mod tests {
         assert!(parse_day("2001-02-29").is_err());
         assert!(parse_day("2026-1-2").is_err());
         assert!(parse_day("yesterday").is_err());
-    }
-
-    #[test]
-    fn csv_quoting() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_line(&["x".into(), "".into(), "y,z".into()]), "x,,\"y,z\"\r\n");
     }
 }

@@ -128,7 +128,7 @@ fn main() -> ExitCode {
     };
     let lines = matches!(
         cli.command,
-        Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)) | Command::History(history::HistoryCommand::Resume { .. })
+        Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)) | Command::History(history::HistoryCommand::Resume { .. } | history::HistoryCommand::Retry(_))
     );
     let out = Out { json: cli.json, lines };
     match run(&cli, &out) {
@@ -161,7 +161,7 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
         })
         .unwrap_or_else(|| "Run `chute --help` (or `chute destination <command> --help`) to see the accepted arguments.".into());
     // `deliver --json` prints JSON lines: one compact document per line.
-    let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume");
+    let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume" || a == "retry");
     Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, "usage", message, fix).reply);
     ExitCode::from(EXIT_INVALID)
 }
