@@ -25,6 +25,11 @@ const COMMANDS: &[&str] = &[
     "history_files",
     "resume_batch",
     "discard_batch",
+    "history_plan",
+    "delete_history",
+    "history_retention",
+    "export_history",
+    "reveal_source",
 ];
 
 fn main() {

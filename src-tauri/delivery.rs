@@ -103,7 +103,7 @@ pub async fn plan_delivery(state: State<'_, AppState>, plans: State<'_, Plans>, 
 }
 
 /// Keep a plan by a new id and return its preview.
-fn keep(plans: &Plans, id: String, plan: Plan, settings: &chute_core::Settings) -> PlanPreview {
+pub(crate) fn keep(plans: &Plans, id: String, plan: Plan, settings: &chute_core::Settings) -> PlanPreview {
     let plan_id = chute_core::new_id();
     let threshold = TransferOptions::default().multipart_threshold;
     let preview = PlanPreview {
@@ -159,14 +159,14 @@ pub fn discard_plan(plans: State<'_, Plans>, plan_id: String) -> Reply<()> {
 /// that finished since the last update, at most ten times a second.
 #[derive(Serialize, Clone)]
 pub struct Update {
-    bytes_sent: u64,
-    bytes_total: u64,
-    files_done: usize,
-    files_total: usize,
-    rate: u64,
-    eta_secs: Option<u64>,
-    paused: bool,
-    finished: Vec<Finished>,
+    pub(crate) bytes_sent: u64,
+    pub(crate) bytes_total: u64,
+    pub(crate) files_done: usize,
+    pub(crate) files_total: usize,
+    pub(crate) rate: u64,
+    pub(crate) eta_secs: Option<u64>,
+    pub(crate) paused: bool,
+    pub(crate) finished: Vec<Finished>,
 }
 
 #[derive(Serialize, Clone)]
@@ -193,9 +193,9 @@ pub async fn start_delivery(
 ) -> Reply<Delivered> {
     check_id(&plan_id)?;
     let origin = match origin {
-        Some(o @ (Origin::Drop | Origin::Dialog | Origin::Retry)) => o,
+        Some(o @ (Origin::Drop | Origin::Dialog | Origin::Retry | Origin::Redeliver)) => o,
         None => Origin::Drop,
-        Some(_) => return Err(bad_argument("origin", "expected drop, dialog or retry")),
+        Some(_) => return Err(bad_argument("origin", "expected drop, dialog, retry or redeliver")),
     };
     let (destination_id, plan, control) = plans.get(&plan_id)?;
     let started = Instant::now();
@@ -279,58 +279,4 @@ pub async fn presign_link(state: State<'_, AppState>, id: String, key: String, e
         return Err(bad_argument("expires_secs", "between one minute and seven days"));
     }
     on_core(state, move |c| c.presign(&id, &key, Duration::from_secs(expires_secs))).await
-}
-
-// ---------- history ----------
-
-use chute_core::history::{BatchRow, FileRow, Filter};
-
-fn check_filter(f: &Filter) -> Reply<()> {
-    if let Some(d) = &f.destination_id {
-        check_id(d)?;
-    }
-    if f.search.as_deref().is_some_and(|s| s.len() > 512) {
-        return Err(bad_argument("search", "longer than 512 bytes"));
-    }
-    Ok(())
-}
-
-/// Batches, newest first, filtered and paged (at most 1,000 a page).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn history_batches(state: State<'_, AppState>, filter: Filter) -> Reply<Vec<BatchRow>> {
-    check_filter(&filter)?;
-    on_core(state, move |c| c.history_batches(&filter)).await
-}
-
-/// Files of one batch (`batch_id`) or of all batches, filtered and paged.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn history_files(state: State<'_, AppState>, batch_id: Option<String>, filter: Filter) -> Reply<Vec<FileRow>> {
-    check_filter(&filter)?;
-    if let Some(b) = &batch_id {
-        check_id(b)?;
-    }
-    on_core(state, move |c| c.history_files(batch_id.as_deref(), &filter)).await
-}
-
-/// Resume an interrupted batch; progress as for a delivery.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn resume_batch(state: State<'_, AppState>, batch_id: String, on_event: Channel<Update>) -> Reply<BatchSummary> {
-    check_id(&batch_id)?;
-    on_core(state, move |c| {
-        let control = Control::default();
-        let mut on = |e: DeliveryEvent| {
-            if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = e {
-                let _ = on_event.send(Update { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused, finished: vec![] });
-            }
-        };
-        c.resume_batch(&batch_id, &control, &mut on)
-    })
-    .await
-}
-
-/// Discard an interrupted batch: abort its open uploads. Returns how many.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn discard_batch(state: State<'_, AppState>, batch_id: String) -> Reply<usize> {
-    check_id(&batch_id)?;
-    on_core(state, move |c| c.discard_batch(&batch_id)).await
 }

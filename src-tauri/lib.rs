@@ -3,6 +3,7 @@
 
 mod commands;
 mod delivery;
+mod history;
 
 use std::sync::Arc;
 
@@ -18,6 +19,15 @@ impl AppState {
     pub fn open() -> AppState {
         let dir = chute_core::default_data_dir();
         let core = Chute::open(&dir).map(Arc::new).map_err(|e| ErrorReply { info: e.info(), problems: vec![] });
+        // The retention setting is applied at start, off the UI's path.
+        if let Ok(c) = &core {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = c.apply_retention() {
+                    eprintln!("chute: could not apply the history retention: {e}");
+                }
+            });
+        }
         AppState { core }
     }
 
@@ -64,10 +74,15 @@ pub fn run() {
             delivery::control_delivery,
             delivery::presign_link,
             delivery::retry_plan,
-            delivery::history_batches,
-            delivery::history_files,
-            delivery::resume_batch,
-            delivery::discard_batch,
+            history::history_batches,
+            history::history_files,
+            history::resume_batch,
+            history::discard_batch,
+            history::history_plan,
+            history::delete_history,
+            history::history_retention,
+            history::export_history,
+            history::reveal_source,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Chute");

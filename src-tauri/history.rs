@@ -1,0 +1,223 @@
+//! History commands: batches and files (paged), resume and discard an
+//! interrupted batch, retry or re-deliver from a finished one (as a plan the
+//! UI previews), delete entries, the retention setting, CSV export through
+//! the native save dialog, and revealing a source file. The web side only
+//! ever names batches and files by id; paths come from the database.
+
+use chute_core::deliver::{BatchSummary, Control, DeliveryEvent};
+use chute_core::history::{BatchRow, CsvRows, Deleted, FileRow, Filter, Which};
+use chute_core::{ErrorInfo, ErrorReply};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+
+use crate::commands::{bad_argument, check_id, on_core, Reply};
+use crate::delivery::{keep, PlanPreview, Plans, Update};
+use crate::AppState;
+
+fn check_filter(f: &Filter) -> Reply<()> {
+    if let Some(d) = &f.destination_id {
+        check_id(d)?;
+    }
+    if f.search.as_deref().is_some_and(|s| s.len() > 512) {
+        return Err(bad_argument("search", "longer than 512 bytes"));
+    }
+    if f.status.as_deref().is_some_and(|s| s.len() > 32) {
+        return Err(bad_argument("status", "not a status"));
+    }
+    Ok(())
+}
+
+/// Batches, newest first, filtered and paged (at most 1,000 a page).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_batches(state: State<'_, AppState>, filter: Filter) -> Reply<Vec<BatchRow>> {
+    check_filter(&filter)?;
+    on_core(state, move |c| c.history_batches(&filter)).await
+}
+
+/// A file row with its object's URL (when its destination still exists).
+#[derive(Serialize)]
+pub struct FileView {
+    #[serde(flatten)]
+    row: FileRow,
+    url: Option<String>,
+}
+
+/// Files of one batch (`batch_id`) or of all batches, filtered and paged.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_files(state: State<'_, AppState>, batch_id: Option<String>, filter: Filter) -> Reply<Vec<FileView>> {
+    check_filter(&filter)?;
+    if let Some(b) = &batch_id {
+        check_id(b)?;
+    }
+    on_core(state, move |c| {
+        let rows = c.history_files(batch_id.as_deref(), &filter)?;
+        // Each batch's destination, looked up once per page.
+        let mut settings: std::collections::HashMap<String, Option<chute_core::Settings>> = Default::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            if !settings.contains_key(&row.batch_id) {
+                let found = c.history_batch(&row.batch_id)?.and_then(|b| c.get(&b.destination_id).ok()).map(|d| d.settings);
+                settings.insert(row.batch_id.clone(), found);
+            }
+            let s = &settings[&row.batch_id];
+            let url = s.as_ref().map(|s| chute_core::deliver::object_url(s, &row.key));
+            out.push(FileView { row, url });
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// Resume an interrupted batch; progress as for a delivery.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn resume_batch(state: State<'_, AppState>, batch_id: String, on_event: Channel<Update>) -> Reply<BatchSummary> {
+    check_id(&batch_id)?;
+    on_core(state, move |c| {
+        let control = Control::default();
+        let mut on = |e: DeliveryEvent| {
+            if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = e {
+                let _ = on_event.send(Update { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused, finished: vec![] });
+            }
+        };
+        c.resume_batch(&batch_id, &control, &mut on)
+    })
+    .await
+}
+
+/// Discard an interrupted batch: abort its open uploads. Returns how many.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn discard_batch(state: State<'_, AppState>, batch_id: String) -> Reply<usize> {
+    check_id(&batch_id)?;
+    on_core(state, move |c| c.discard_batch(&batch_id)).await
+}
+
+/// A plan (kept by id, previewed like a drop) sending a finished batch's
+/// failed files, or all of them, again under the keys they had.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_plan(state: State<'_, AppState>, plans: State<'_, Plans>, batch_id: String, which: Which) -> Reply<PlanPreview> {
+    check_id(&batch_id)?;
+    let (destination_id, plan, settings) = on_core(state, move |c| {
+        let (did, plan) = c.history_plan(&batch_id, which)?;
+        let settings = c.get(&did)?.settings;
+        Ok((did, plan, settings))
+    })
+    .await?;
+    Ok(keep(&plans, destination_id, plan, &settings))
+}
+
+/// Delete batches from the history (running and interrupted ones are kept).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_history(state: State<'_, AppState>, batch_ids: Vec<String>) -> Reply<Deleted> {
+    if batch_ids.is_empty() || batch_ids.len() > 1000 {
+        return Err(bad_argument("batch_ids", "give between 1 and 1,000 ids"));
+    }
+    for id in &batch_ids {
+        check_id(id)?;
+    }
+    on_core(state, move |c| c.delete_history(&batch_ids)).await
+}
+
+#[derive(Serialize)]
+pub struct Retention {
+    /// `null`: everything is kept.
+    keep_days: Option<u32>,
+    /// Batches removed by this change.
+    removed: usize,
+}
+
+/// Read (`keep_days` absent) or set the retention; setting applies it at once.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_retention(state: State<'_, AppState>, set: bool, keep_days: Option<u32>) -> Reply<Retention> {
+    on_core(state, move |c| {
+        let removed = if set { c.set_history_keep_days(keep_days)? } else { 0 };
+        Ok(Retention { keep_days: c.history_keep_days()?, removed })
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    rows: usize,
+    path: String,
+}
+
+fn export_error(message: String, fix: &str) -> ErrorReply {
+    ErrorReply { info: ErrorInfo { code: "export_failed".into(), message, fix: fix.into(), field: None }, problems: vec![] }
+}
+
+/// Ask where to save (native dialog), then write the CSV there. `None`
+/// when the dialog was cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_history(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter: Filter,
+    rows: CsvRows,
+    batch_id: Option<String>,
+) -> Reply<Option<Exported>> {
+    check_filter(&filter)?;
+    if let Some(b) = &batch_id {
+        check_id(b)?;
+    }
+    let name = match rows {
+        CsvRows::Batches => "chute-deliveries.csv",
+        CsvRows::Files => "chute-files.csv",
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.run_on_main_thread(move || {
+        let picked = rfd::FileDialog::new()
+            .set_title("Export the history as CSV")
+            .set_file_name(name)
+            .add_filter("CSV", &["csv"])
+            .save_file();
+        let _ = tx.send(picked);
+    })
+    .map_err(crate::internal)?;
+    let Some(path) = rx.await.map_err(crate::internal)? else { return Ok(None) };
+    let core = state.core()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let n = core.export_history_csv_file(&filter, rows, batch_id.as_deref(), &path).map_err(|e| match e {
+            chute_core::history::CsvError::Store(e) => chute_core::Error::from(e).reply(),
+            chute_core::history::CsvError::Io(e) => export_error(
+                format!("{} could not be written: {e}.", path.display()),
+                "Choose a folder you can write to and try again.",
+            ),
+        })?;
+        Ok(Some(Exported { rows: n, path: path.to_string_lossy().into_owned() }))
+    })
+    .await
+    .map_err(crate::internal)?
+}
+
+/// Show a delivered file's source in the file manager. The path comes from
+/// the history, never from the web side.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reveal_source(state: State<'_, AppState>, batch_id: String, file_id: i64) -> Reply<()> {
+    check_id(&batch_id)?;
+    let source = on_core(state, move |c| {
+        Ok(c.history_file(file_id)?.filter(|f| f.batch_id == batch_id).map(|f| std::path::PathBuf::from(f.source)))
+    })
+    .await?
+    .ok_or_else(|| bad_argument("file_id", "not a file of this delivery"))?;
+    if !source.exists() {
+        return Err(ErrorReply {
+            info: ErrorInfo {
+                code: "source_missing".into(),
+                message: format!("{} is no longer there.", source.display()),
+                fix: "It was moved or deleted since the delivery; the delivered object is not affected.".into(),
+                field: None,
+            },
+            problems: vec![],
+        });
+    }
+    tauri_plugin_opener::reveal_item_in_dir(&source).map_err(|e| ErrorReply {
+        info: ErrorInfo {
+            code: "reveal_failed".into(),
+            message: format!("The file manager could not show {}: {e}.", source.display()),
+            fix: "Open the folder yourself; its path is shown on the file's row.".into(),
+            field: None,
+        },
+        problems: vec![],
+    })
+}
