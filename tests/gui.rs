@@ -176,7 +176,11 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 }
 
 async fn wait_gone(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    wait_gone_within(c, css, 10).await;
+}
+
+async fn wait_gone_within(c: &Client, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
     while shown_text(c, css).await.is_some() {
         assert!(Instant::now() < deadline, "`{css}` is still shown");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -976,10 +980,178 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     let fix = shown_text(&c, ".history-file[data-status=\"failed\"] .hf-error-fix").await.expect("the fix is shown");
     assert!(!fix.trim().is_empty() && error.contains(fix.trim()), "{error}");
     env.screenshot("01-failed-file");
+    // A delivered file offers its URL and its source; a failed one its source.
+    let reveal = attr_in_page(&c, ".history-file[data-status=\"failed\"] [data-act=\"reveal\"]", "aria-label").await.unwrap_or_default();
+    assert!(reveal.contains("batch/quarterly-report.csv"), "{reveal}");
+    assert!(shown_text(&c, ".history-file[data-status=\"failed\"] [data-act=\"copy-url\"]").await.is_none());
+
+    // The old object is cleared away; retry the failed file from the history.
+    std::fs::remove_file(existing.join("quarterly-report.csv")).unwrap();
+    let retry = wait_shown(&c, "#history-retry", 5).await;
+    assert!(retry.contains("Retry 1 file"), "{retry}");
+    click(&c, "#history-retry").await;
+    wait_shown(&c, "#delivery-preview", 20).await;
+    wait_count(&c, "#delivery-preview .plan-row:not(.plan-row--loading)", 1, 10).await;
+    let planned = texts(&c, "#delivery-preview .plan-row").await.join("\n");
+    assert!(planned.contains("incoming/quarterly-report.csv") && !planned.contains("notes.txt"), "only the failed file, same key: {planned}");
+    click(&c, "#delivery-confirm").await;
+    wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    assert_eq!(std::fs::read(existing.join("quarterly-report.csv")).unwrap(), b"id,total\n1,10\n");
+    click(&c, "#delivery-close").await;
+    wait_gone(&c, "#delivery-progress").await;
+
+    // The history refreshed by itself: the retry is the newest batch, delivered.
+    c.find(Locator::Css("#history-status")).await.unwrap().select_by_value("").await.unwrap();
+    wait_count(&c, ".history-batch", 2, 20).await;
+    assert_eq!(attr_in_page(&c, ".history-batch", "data-outcome").await.as_deref(), Some("delivered"), "newest first");
+    click(&c, ".history-batch[data-outcome=\"delivered\"]").await;
+    let how = wait_shown(&c, "#history-details .hd-facts", 10).await;
+    assert!(how.contains("Retry") && how.contains("Repeats"), "{how}");
+    wait_count(&c, "#history-details .history-file[data-status=\"delivered\"]", 1, 10).await;
+    assert!(shown_text(&c, ".history-file [data-act=\"copy-url\"]").await.is_some(), "a delivered file's URL can be copied");
+    env.screenshot("02-retried");
+
+    // Delete the original from the history: its record goes, the objects stay.
+    click(&c, ".history-batch[data-outcome=\"partial\"]").await;
+    wait_shown(&c, "#history-details[data-outcome=\"partial\"]", 10).await;
+    click(&c, "#history-delete").await;
+    wait_shown(&c, "#confirm-dialog", 5).await;
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    wait_count(&c, ".history-batch", 1, 10).await;
+    assert_eq!(count_shown(&c, ".history-batch[data-outcome=\"partial\"]").await, 0);
+    assert_eq!(fs.object_paths("reports").len(), 3, "deleting history never touches the bucket");
+
+    // Retention: shortening it asks first; the choice is kept.
+    c.find(Locator::Css("#history-retention")).await.unwrap().select_by_value("30").await.unwrap();
+    wait_shown(&c, "#confirm-dialog", 5).await;
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    let db = rusqlite::Connection::open(env.data.path().join("chute.db")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let v: Option<String> = db.query_row("SELECT value FROM app_settings WHERE key = 'history.keep_days'", [], |r| r.get(0)).ok();
+        if v.as_deref() == Some("30") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the retention was not saved: {v:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count_shown(&c, ".history-batch").await, 1, "today's delivery is kept");
 
     // Back to the destinations.
     click(&c, "#nav-destinations").await;
     wait_shown(&c, "#list-view", 10).await;
     assert!(shown_text(&c, "#history-view").await.is_none());
+    c.close().await.unwrap();
+}
+
+/// The CLI built beside the app (`cargo build --workspace`, as scripts/test.sh does).
+fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let p = exe.parent().and_then(|d| d.parent()).unwrap().join("chute");
+    assert!(p.exists(), "{} is missing: build the workspace first (scripts/test.sh does)", p.display());
+    p
+}
+
+/// Deliver `file` with the CLI into the app's data folder and SIGKILL it
+/// once parts are being sent, as a crash would: the batch is left running
+/// with its multipart upload open.
+fn cli_deliver_and_kill(env: &Env, file: &Path) {
+    use std::io::BufRead;
+    let home = env.home.path();
+    let mut child = Command::new(cli_binary())
+        .args(["--json", "deliver", "Reports"])
+        .arg(file)
+        .args(["--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB"])
+        .env("CHUTE_DATA_DIR", env.data.path())
+        .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
+        .env("HOME", home)
+        .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the CLI ended before sending a part");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(v["event"], "summary", "finished before the kill");
+        if v["event"] == "progress" && v["bytes_sent"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no part was sent in time");
+    }
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().code(), None, "killed by a signal");
+}
+
+fn open_uploads(fs: &common::servers::S3sFs) -> usize {
+    std::fs::read_dir(fs.root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".upload")).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
+    let fs = common::servers::S3sFs::start();
+    let env = Env::new("interrupted");
+    let src = tempfile::tempdir().unwrap();
+    let big = pseudo_random(7, 320 * 1024 * 1024 + 77);
+    let file = write_file(src.path(), "big.bin", &big);
+    {
+        let driver = Driver::start(&env);
+        let c = driver.session().await;
+        wait_for(&c, "body[data-ready=\"true\"]").await;
+        add_s3s_destination(&c, &fs, "Reports").await;
+        c.close().await.unwrap();
+    }
+
+    // A crash mid-upload, then the app opens: the banner offers to resume.
+    cli_deliver_and_kill(&env, &file);
+    assert!(open_uploads(&fs) > 0, "the kill left the multipart upload open");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    let banner = wait_shown(&c, "#interrupted-banner", 20).await;
+    assert!(banner.contains("A delivery was interrupted") && banner.contains("Reports") && banner.contains("1 of 1 file not delivered"), "{banner}");
+    env.screenshot("01-banner");
+    click(&c, "#interrupted-banner [data-resume]").await;
+    wait_gone_within(&c, "#interrupted-banner", 120).await;
+    wait_gone(&c, "#resume-progress").await;
+    let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
+    assert!(stored == big, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), big.len());
+    assert_eq!(open_uploads(&fs), 0, "no multipart upload is left open");
+    let db = rusqlite::Connection::open(env.data.path().join("chute.db")).unwrap();
+    let (state, outcome): (String, String) = db.query_row("SELECT state, outcome FROM batches", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((state.as_str(), outcome.as_str()), ("finished", "delivered"));
+    c.close().await.unwrap();
+    drop(driver);
+
+    // Another crash; this time the user discards it from the History.
+    std::fs::remove_file(fs.root.path().join("reports/incoming/big.bin")).unwrap();
+    cli_deliver_and_kill(&env, &file);
+    assert!(open_uploads(&fs) > 0);
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    wait_shown(&c, "#interrupted-banner", 20).await;
+    click(&c, "#nav-history").await;
+    click(&c, ".history-batch[data-state=\"interrupted\"]").await;
+    let note = wait_shown(&c, "#history-details[data-state=\"interrupted\"] .hd-note", 10).await;
+    assert!(note.contains("cut short"), "{note}");
+    assert!(shown_text(&c, "#history-retry").await.is_none(), "an interrupted batch is resumed, not retried");
+    assert!(shown_text(&c, "#history-delete").await.is_none(), "nor deleted while its upload is open");
+    click(&c, "#history-details [data-discard]").await;
+    wait_shown(&c, "#confirm-dialog", 5).await;
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    wait_gone(&c, "#interrupted-banner").await;
+    wait_shown(&c, ".history-batch[data-state=\"discarded\"]", 10).await;
+    assert_eq!(open_uploads(&fs), 0, "discarding aborted the open upload");
+    assert!(!fs.root.path().join("reports/incoming/big.bin").exists(), "nothing half-written was left as an object");
+    env.screenshot("02-discarded");
     c.close().await.unwrap();
 }

@@ -104,4 +104,15 @@ export const api = {
     return call('resume_batch', { batch_id: batchId, on_event: channel });
   },
   discardBatch: (batchId) => call('discard_batch', { batch_id: batchId }),
+  /** A plan (previewed like a drop) sending a finished batch's files again; which: failed | all. */
+  historyPlan: (batchId, which) => call('history_plan', { batch_id: batchId, which }),
+  /** Delete batches from the history → {deleted, kept: [{id, reason}]}. */
+  deleteHistory: (batchIds) => call('delete_history', { batch_ids: batchIds }),
+  /** → {keep_days: number|null, removed}. */
+  historyRetention: () => call('history_retention', { set: false, keep_days: null }),
+  setHistoryRetention: (days) => call('history_retention', { set: true, keep_days: days }),
+  /** Native save dialog, then CSV; rows: batches | files → {rows, path} or null if cancelled. */
+  exportHistory: (filter, rows, batchId = null) => call('export_history', { filter, rows, batch_id: batchId }),
+  /** Show a file's source in the file manager (the path comes from the history). */
+  revealSource: (batchId, fileId) => call('reveal_source', { batch_id: batchId, file_id: fileId }),
 };

@@ -14,9 +14,9 @@ import { initProbe, testSaved, showStoredProbe } from './probe.js';
 import { initDetails, openDetails, refreshDetails } from './details.js';
 import { initPreview } from './preview.js';
 import { initPresign } from './presign.js';
-import { initDelivery, deliverPaths, refusePaused } from './delivery.js';
+import { initDelivery, deliverPaths, deliverFromHistory, refusePaused } from './delivery.js';
 import { initDropzone, openDeliverMenu } from './dropzone.js';
-import { initHistory, checkInterrupted } from './history.js';
+import { initHistory, checkInterrupted, historyChanged } from './history.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -146,6 +146,7 @@ function wire() {
   initDelivery({
     find: findDestination,
     setRowState,
+    onBatchEnded: () => historyChanged(),
     onEditDestination: (d) => {
       const dest = findDestination(d.id) || d;
       openEditForm(dest, $(`.destination-row[data-id="${CSS.escape(dest.id)}"] .row-action--edit`));
@@ -164,7 +165,7 @@ function wire() {
     refusePaused,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
-  initHistory({ destinations: listedDestinations, find: findDestination });
+  initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory });
   initProbe({
     reload: async (opts) => {
       await reload(opts);

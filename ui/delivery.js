@@ -35,6 +35,7 @@ let hooks = {
   find: () => null, // id -> destination
   onEditDestination: () => {},
   setRowState: () => {},
+  onBatchEnded: () => {}, // a batch finished or could not run (the history changed)
 };
 
 const batches = []; // oldest first
@@ -76,6 +77,17 @@ export async function deliverPaths(dest, paths, opts = {}) {
   return deliverPlanned(dest, () => api.planDelivery(dest.id, paths), what, opts);
 }
 
+/**
+ * Send a finished batch's files again, from the History: `which` is
+ * 'failed' (those not delivered, as a retry) or 'all' (a re-delivery,
+ * always previewed). Keys are the ones the files had.
+ */
+export async function deliverFromHistory(dest, batchId, which, opts = {}) {
+  const all = which === 'all';
+  const what = all ? 'the delivery' : 'the files not delivered';
+  return deliverPlanned(dest, () => api.historyPlan(batchId, all ? 'all' : 'failed'), what, { ...opts, origin: all ? 'redeliver' : 'retry', forcePreview: all });
+}
+
 /** Plan with `makePlan` (paths, or a retry of an earlier plan), preview, deliver. */
 async function deliverPlanned(dest, makePlan, what, opts = {}) {
   if (!dest.active) {
@@ -101,7 +113,9 @@ async function deliverPlanned(dest, makePlan, what, opts = {}) {
   const rows = new PlanRows(plan.plan_id, plan.files, plan.files_total, api.planPage);
   const fresh = hooks.find(dest.id) || dest;
 
-  const mustPreview = plan.confirm || plan.collisions.length > 0 || plan.files_total === 0;
+  // A retry whose files went missing says so before sending the rest.
+  const retryProblems = opts.origin === 'retry' && plan.problems.length > 0;
+  const mustPreview = opts.forcePreview || retryProblems || plan.confirm || plan.collisions.length > 0 || plan.files_total === 0;
   if (mustPreview) {
     const confirmed = await queuePreview({
       dest: fresh,
@@ -248,6 +262,7 @@ function finish(batch, res) {
   }
   if (batch === selected) scheduleRender();
   else renderBatchTabs();
+  hooks.onBatchEnded();
 }
 
 function fail(batch, err) {
@@ -257,6 +272,7 @@ function fail(batch, err) {
   hooks.setRowState(batch.dest.id, { delivering: batches.some((b) => b.phase === 'running' && b.dest.id === batch.dest.id) });
   if (batch.startToast) batch.startToast.dismiss();
   errorToast(err, `Delivery to “${batch.dest.name}” could not run`);
+  hooks.onBatchEnded();
   if (batch === selected) scheduleRender();
   else renderBatchTabs();
 }

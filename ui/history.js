@@ -7,7 +7,9 @@
 // #history-destination, #history-status, #history-from, #history-to,
 // .history-batch[data-id][data-outcome][data-state], #history-details,
 // .history-file[data-status], #history-failed-only, #interrupted-banner,
-// [data-resume], [data-discard], #resume-bar[data-percent].
+// [data-resume], [data-discard], #resume-bar[data-percent], #history-retry,
+// #history-redeliver, #history-export-batch, #history-delete, #history-export,
+// #history-retention, .history-file [data-act=copy-key|copy-url|presign|reveal].
 
 import { api } from './api.js';
 import { $, h, plural, richText, debounce } from './dom.js';
@@ -25,11 +27,12 @@ const ROW_HEIGHT = 64;
 
 const OUTCOME_TEXT = { delivered: 'Delivered', partial: 'Partly delivered', failed: 'Failed', cancelled: 'Cancelled' };
 const STATE_TEXT = { running: 'Running', interrupted: 'Interrupted', discarded: 'Discarded', finished: 'Finished' };
-const ORIGIN_TEXT = { drop: 'Dropped', dialog: 'Chosen', retry: 'Retry', resume: 'Resumed' };
+const ORIGIN_TEXT = { drop: 'Dropped', dialog: 'Chosen', cli: 'Command line', retry: 'Retry', resume: 'Resumed', redeliver: 'Re-delivered' };
+const RETENTION_CHOICES = [7, 30, 90, 365];
 const FILE_STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted' };
 const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock' };
 
-let hooks = { destinations: () => [], find: () => null };
+let hooks = { destinations: () => [], find: () => null, deliverFromHistory: async () => {} };
 
 const view = {
   active: false,
@@ -58,6 +61,7 @@ export function showView(name, { focus = true } = {}) {
   $('#brand-section').textContent = history ? 'History' : 'Destinations';
   if (history) {
     fillDestinations();
+    loadRetention();
     reloadHistory();
     if (focus) requestAnimationFrame(() => $('#history-search').focus());
   } else if (focus) {
@@ -295,6 +299,7 @@ function renderDetails(reloadFiles) {
     b.finished_at ? ['Took', formatDuration(b.finished_at - b.started_at)] : null,
     ['Sent', `${formatBytes(b.bytes_sent)} of ${formatBytes(b.bytes_total)}`],
     ['How', ORIGIN_TEXT[b.origin] || b.origin],
+    b.parent_id ? ['Repeats', view.rows.find((r) => r.id === b.parent_id) ? `the delivery of ${new Date(view.rows.find((r) => r.id === b.parent_id).started_at).toLocaleString()}` : 'an earlier delivery'] : null,
   ].filter(Boolean);
 
   const actions = [];
@@ -303,6 +308,20 @@ function renderDetails(reloadFiles) {
       h('button', { type: 'button', class: 'button button--primary button--small', dataset: { resume: b.id }, disabled: !!resuming }, icon('play'), h('span', { text: 'Resume' })),
       h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { discard: b.id }, disabled: !!resuming }, icon('trash'), h('span', { text: 'Discard…' })),
     );
+  }
+  const ended = b.state === 'finished' || b.state === 'discarded';
+  const notDelivered = b.files_total - b.delivered - b.skipped;
+  if (ended && dest && notDelivered > 0) {
+    actions.push(
+      h('button', { type: 'button', id: 'history-retry', class: 'button button--primary button--small', 'aria-label': `Retry the ${plural(notDelivered, 'file')} not delivered` }, icon('refresh'), h('span', { text: `Retry ${plural(notDelivered, 'file')}` })),
+    );
+  }
+  if (ended && dest) {
+    actions.push(h('button', { type: 'button', id: 'history-redeliver', class: 'button button--secondary button--small', title: 'Preview sending every file of this delivery again, under the same keys' }, icon('upload'), h('span', { text: 'Re-deliver…' })));
+  }
+  actions.push(h('button', { type: 'button', id: 'history-export-batch', class: 'button button--ghost button--small', title: 'Save this delivery’s files as a CSV file' }, icon('file'), h('span', { text: 'Export CSV…' })));
+  if (ended) {
+    actions.push(h('button', { type: 'button', id: 'history-delete', class: 'button button--ghost button--small button--danger-text', title: 'Remove this delivery from the history (the objects stay in the bucket)' }, icon('trash'), h('span', { text: 'Delete…' })));
   }
 
   const chips = h(
@@ -396,14 +415,16 @@ function fileRow(f) {
   if (f.s3_code) meta.push(h('span', {}, 'S3 code ', h('code', { text: f.s3_code })));
   if (f.request_id) meta.push(h('span', { class: 'hf-request' }, 'request id ', h('code', { text: f.request_id })));
 
-  const actions = [h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'copy-key' }, 'aria-label': `Copy the key ${f.key}` }, icon('copy'), h('span', { text: 'Copy key' }))];
-  if (f.status === 'delivered' && dest) {
-    actions.push(h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'presign' }, 'aria-label': `Presigned link for ${f.key}…` }, icon('link'), h('span', { text: 'Link…' })));
-  }
+  // Icon buttons (named for screen readers, titled for the pointer) keep the key readable.
+  const act = (name, iconName, label) => h('button', { type: 'button', class: 'icon-button', dataset: { act: name }, 'aria-label': label, title: label }, icon(iconName));
+  const actions = [act('copy-key', 'copy', `Copy the key ${f.key}`)];
+  if (f.status === 'delivered' && f.url) actions.push(act('copy-url', 'globe', `Copy the URL of ${f.key}`));
+  if (f.status === 'delivered' && dest) actions.push(act('presign', 'link', `Presigned link for ${f.key}…`));
+  actions.push(act('reveal', 'folder', `Show ${f.source} in its folder`));
 
   return h(
     'li',
-    { class: 'history-file', dataset: { status: f.status, key: f.key } },
+    { class: 'history-file', dataset: { status: f.status, key: f.key, fileId: String(f.id) } },
     h('span', { class: 'hf-icon', title: FILE_STATUS_TEXT[f.status] || f.status }, icon(FILE_ICON[f.status] || 'dash')),
     h(
       'div',
@@ -427,17 +448,25 @@ async function onFilesClick(e) {
   const btn = e.target.closest('button[data-act]');
   if (!btn) return;
   const li = btn.closest('.history-file');
-  const f = li && details.files.find((x) => x.key === li.dataset.key);
+  const f = li && details.files.find((x) => String(x.id) === li.dataset.fileId);
   if (!f) return;
-  if (btn.dataset.act === 'copy-key') {
-    const ok = await copyText(f.key);
-    const label = btn.querySelector('span:not(.icon-wrap)');
+  if (btn.dataset.act === 'copy-key' || btn.dataset.act === 'copy-url') {
+    const url = btn.dataset.act === 'copy-url';
+    const ok = await copyText(url ? f.url : f.key);
+    const label = btn.getAttribute('aria-label');
     btn.dataset.copied = String(ok);
-    label.textContent = ok ? 'Copied' : 'Copy failed';
+    btn.title = ok ? 'Copied' : 'Copy failed';
+    toast(ok ? (url ? 'URL copied' : 'Key copied') : 'Could not copy', { kind: ok ? 'success' : 'error', detail: ok ? `\`${url ? f.url : f.key}\`` : 'The clipboard is not available.', timeout: 2500 });
     setTimeout(() => {
       delete btn.dataset.copied;
-      label.textContent = 'Copy key';
+      btn.title = label;
     }, 1600);
+  } else if (btn.dataset.act === 'reveal') {
+    try {
+      await api.revealSource(f.batch_id, f.id);
+    } catch (err) {
+      errorToast(err, 'Could not show the file');
+    }
   } else if (btn.dataset.act === 'presign') {
     const dest = hooks.find(view.selected.destination_id);
     if (dest) openPresign({ dest, key: f.key, returnFocus: btn });
@@ -560,6 +589,129 @@ async function discard(id, opener) {
   await refreshAll();
 }
 
+/* ---------- retry, re-deliver, export, delete ---------- */
+
+async function sendAgain(which, opener) {
+  const b = view.selected;
+  const dest = b && hooks.find(b.destination_id);
+  if (!b || !dest) return;
+  await hooks.deliverFromHistory(dest, b.id, which, { returnFocus: opener });
+}
+
+/** Called when a delivery ends anywhere: the history has a new batch. */
+export function historyChanged() {
+  if (view.active) reloadHistory();
+}
+
+async function exportCsv(rows, batchId, opener) {
+  opener.disabled = true;
+  try {
+    const filter = batchId ? { offset: 0, limit: 1 } : { ...currentFilter(), offset: 0, limit: 1 };
+    if (batchId) {
+      const search = $('#history-search').value.trim();
+      if (search) filter.search = search;
+    }
+    const r = await api.exportHistory(filter, rows, batchId);
+    if (r) toast(`Exported ${plural(r.rows, rows === 'files' ? 'file' : 'delivery', rows === 'files' ? 'files' : 'deliveries')}`, { detail: `Saved to \`${r.path}\`.` });
+  } catch (err) {
+    errorToast(err, 'Could not export the history');
+  } finally {
+    opener.disabled = false;
+  }
+}
+
+async function deleteBatch(opener) {
+  const b = view.selected;
+  if (!b) return;
+  let result = null;
+  const done = await confirmAction({
+    title: `Delete this delivery to “${b.destination_name}” from the history?`,
+    body: 'Its record and the list of its files go. The objects it delivered stay in the bucket.',
+    details: [`${countsText(b)}`, `Started ${new Date(b.started_at).toLocaleString()}`],
+    confirmLabel: 'Delete',
+    returnFocus: opener,
+    action: async () => {
+      result = await api.deleteHistory([b.id]);
+    },
+  });
+  if (!done || !result) return;
+  if (result.deleted) {
+    toast('Deleted from the history', { kind: 'info', detail: `The delivery to “${b.destination_name}” is no longer listed.` });
+    view.selectedId = null;
+    view.selected = null;
+    renderDetails(false);
+  } else {
+    const k = result.kept[0];
+    toast('Kept in the history', { kind: 'warning', detail: k && k.reason === 'interrupted' ? 'It was interrupted: resume or discard it first.' : 'It is running or no longer there.' });
+  }
+  reloadHistory();
+  requestAnimationFrame(() => $('#history-list').focus({ preventScroll: true }));
+}
+
+/* ---------- retention ---------- */
+
+let retentionDays = null;
+
+function renderRetention() {
+  const select = $('#history-retention');
+  const values = [...RETENTION_CHOICES];
+  if (retentionDays && !values.includes(retentionDays)) values.push(retentionDays);
+  values.sort((a, b) => a - b);
+  select.replaceChildren(
+    h('option', { value: '', text: 'Keep everything' }),
+    ...values.map((d) => h('option', { value: String(d), text: d === 365 ? 'Keep 1 year' : `Keep ${plural(d, 'day')}` })),
+  );
+  select.value = retentionDays ? String(retentionDays) : '';
+}
+
+async function loadRetention() {
+  try {
+    const r = await api.historyRetention();
+    retentionDays = r.keep_days;
+    renderRetention();
+  } catch {
+    // Shown as "Keep everything"; changing it reports any error.
+  }
+}
+
+async function onRetentionChange(e) {
+  const select = e.currentTarget;
+  const days = select.value ? Number(select.value) : null;
+  if (days === retentionDays) return;
+  const shorter = days !== null && (retentionDays === null || days < retentionDays);
+  let removed = 0;
+  const apply = async () => {
+    const r = await api.setHistoryRetention(days);
+    retentionDays = r.keep_days;
+    removed = r.removed;
+  };
+  if (shorter) {
+    const ok = await confirmAction({
+      title: `Keep only ${plural(days, 'day')} of history?`,
+      body: `Deliveries that started more than ${plural(days, 'day')} ago are deleted from the history now, and older ones from then on. The objects in your buckets are not touched.`,
+      details: ['Interrupted deliveries are kept until you resume or discard them.'],
+      confirmLabel: 'Delete older history',
+      returnFocus: select,
+      action: apply,
+    });
+    if (!ok) {
+      renderRetention();
+      return;
+    }
+  } else {
+    try {
+      await apply();
+    } catch (err) {
+      errorToast(err, 'Could not change the retention');
+      renderRetention();
+      return;
+    }
+  }
+  renderRetention();
+  toast(days ? `History is kept for ${plural(days, 'day')}` : 'All history is kept', { kind: 'info', detail: removed ? `${plural(removed, 'older delivery', 'older deliveries')} deleted.` : '' });
+  if (removed) reloadHistory();
+}
+
 /* ---------- wiring ---------- */
 
 export function initHistory(opts) {
@@ -575,6 +727,8 @@ export function initHistory(opts) {
   $('#nav-history').addEventListener('click', () => showView('history'));
   $('#nav-destinations').addEventListener('click', () => showView('destinations'));
   $('#history-refresh').addEventListener('click', () => refreshAll());
+  $('#history-export').addEventListener('click', (e) => exportCsv('batches', null, e.currentTarget));
+  $('#history-retention').addEventListener('change', onRetentionChange);
 
   const search = debounce(() => {
     reloadHistory();
@@ -643,6 +797,14 @@ export function initHistory(opts) {
       chip.setAttribute('aria-pressed', String(details.failedOnly));
       $('#history-files').replaceChildren();
       loadFiles(true);
+      return;
+    }
+    const act = e.target.closest('#history-retry, #history-redeliver, #history-export-batch, #history-delete');
+    if (act) {
+      if (act.id === 'history-retry') sendAgain('failed', act);
+      else if (act.id === 'history-redeliver') sendAgain('all', act);
+      else if (act.id === 'history-export-batch') exportCsv('files', view.selectedId, act);
+      else deleteBatch(act);
       return;
     }
     onFilesClick(e);
