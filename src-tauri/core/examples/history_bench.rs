@@ -37,7 +37,7 @@ fn main() {
     let db = dir.path().join(chute_core::DB_FILE);
     let mut conn = rusqlite::Connection::open(&db).expect("db");
     let t = Instant::now();
-    let now = 1_780_000_000_000i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64;
     for b in 0..BATCHES {
         let d = {
             let c = Chute::open_with(dir.path(), SecretStore::platform()).expect("open");
@@ -101,4 +101,18 @@ fn main() {
     });
     time("files: search a key fragment", &|| chute.history_files(None, &page(Filter { search: Some("0500_01".into()), ..Filter::default() })).unwrap().len());
     time("files: of one batch", &|| chute.history_files(Some("batch-00500"), &page(Filter::default())).unwrap().len());
+
+    // Housekeeping on the same 100,000 rows (once each; they change the data).
+    let out = tempfile::tempdir().expect("tempdir");
+    let t = Instant::now();
+    let rows = chute.export_history_csv_file(&Filter::default(), chute_core::history::CsvRows::Files, None, &out.path().join("all.csv")).expect("export");
+    let size = std::fs::metadata(out.path().join("all.csv")).map(|m| m.len()).unwrap_or(0);
+    println!("{:<44} {:>8.0} ms  ({rows} rows, {:.1} MB)", "export every file as CSV", t.elapsed().as_secs_f64() * 1000.0, size as f64 / 1e6);
+    let t = Instant::now();
+    let d = chute.delete_history(&["batch-00500".to_string()]).expect("delete");
+    assert_eq!(d.deleted, 1);
+    println!("{:<44} {:>8.2} ms", "delete one batch (100 files)", t.elapsed().as_secs_f64() * 1000.0);
+    let t = Instant::now();
+    let removed = chute.set_history_keep_days(Some(30)).expect("retention");
+    println!("{:<44} {:>8.0} ms  ({removed} batches older than 30 days)", "retention: keep 30 days", t.elapsed().as_secs_f64() * 1000.0);
 }
