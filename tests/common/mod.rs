@@ -146,6 +146,14 @@ impl Keyring {
         String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("[/") && l.ends_with(']')).count()
     }
 
+    /// Whether any item under `service` holds a secret containing `needle`
+    /// (other tests of the binary may add items meanwhile; this asks about one).
+    #[allow(dead_code)]
+    pub fn holds_secret(&self, service: &str, needle: &str) -> bool {
+        let out = self.secret_tool(&["search", "--all", "service", service]).expect("secret-tool");
+        String::from_utf8_lossy(&out.stdout).lines().any(|l| l.starts_with("secret = ") && l.contains(needle))
+    }
+
     /// Lock the login collection, as a screen lock or `seahorse` would.
     pub fn lock(&self) {
         let status = Command::new("dbus-send")
