@@ -3,6 +3,7 @@
 //! here touches the user's own session or keychain.
 #![allow(dead_code)]
 
+pub mod faults;
 pub mod servers;
 
 use std::io::{BufRead, BufReader, Write};

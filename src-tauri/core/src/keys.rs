@@ -52,7 +52,10 @@ pub struct TemplateError {
 
 pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
     let mut parts = Vec::new();
+    // 1-based character position where each part starts.
+    let mut starts = Vec::new();
     let mut lit = String::new();
+    let mut lit_start = 0;
     let mut chars = t.chars().enumerate().peekable();
     while let Some((i, c)) = chars.next() {
         match c {
@@ -87,8 +90,10 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
                 }
                 if !lit.is_empty() {
                     parts.push(Part::Literal(std::mem::take(&mut lit)));
+                    starts.push(lit_start);
                 }
                 parts.push(Part::Token(name));
+                starts.push(i + 1);
             }
             '}' => {
                 return Err(TemplateError { position: i + 1, message: "a `}` has no matching `{`".into() });
@@ -99,13 +104,46 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
                     message: "control characters cannot appear in object keys".into(),
                 });
             }
-            c => lit.push(c),
+            c => {
+                if lit.is_empty() {
+                    lit_start = i + 1;
+                }
+                lit.push(c)
+            }
         }
     }
     if !lit.is_empty() {
         parts.push(Part::Literal(lit));
+        starts.push(lit_start);
     }
+    check_dot_segments(&parts, &starts)?;
     Ok(parts)
+}
+
+/// A literal `.` or `..` folder makes every key the template renders
+/// invalid (`normalize_key` refuses it), so refuse it here, where it can be
+/// fixed, rather than for every file at delivery. A literal piece is a
+/// whole folder name when `/`, the template's start or end, or a token
+/// that ends with `/` or is empty ({prefix}, {dir}) bounds it on both sides.
+fn check_dot_segments(parts: &[Part], starts: &[usize]) -> Result<(), TemplateError> {
+    for (i, part) in parts.iter().enumerate() {
+        let Part::Literal(l) = part else { continue };
+        let open_left = i == 0 || matches!(&parts[i - 1], Part::Token(t) if t == "prefix" || t == "dir");
+        let open_right = i + 1 == parts.len();
+        let segs: Vec<&str> = l.split('/').collect();
+        let mut position = starts[i];
+        for (j, seg) in segs.iter().enumerate() {
+            let bounded = (j > 0 || open_left) && (j + 1 < segs.len() || open_right);
+            if bounded && (*seg == "." || *seg == "..") {
+                return Err(TemplateError {
+                    position,
+                    message: format!("a `{seg}` folder cannot be part of a key (S3 keeps it literally and many tools resolve it differently)"),
+                });
+            }
+            position += seg.chars().count() + 1;
+        }
+    }
+    Ok(())
 }
 
 /// What a key is rendered from, for one file.
@@ -292,5 +330,17 @@ mod tests {
         assert!(e.message.contains("unknown token `{nmae}`"));
         assert_eq!(parse_template("a{prefix").unwrap_err().position, 2);
         assert_eq!(parse_template("ab}").unwrap_err().position, 3);
+    }
+
+    #[test]
+    fn refuses_dot_folders() {
+        for (t, position) in [("{prefix}../{name}", 9), ("{prefix}x/../{name}", 11), ("./{relpath}", 1), ("{dir}./{name}", 6), ("{prefix}{name}/..", 16)] {
+            let e = parse_template(t).unwrap_err();
+            assert_eq!(e.position, position, "{t}");
+            assert!(e.message.contains("folder cannot be part of a key"), "{t}: {e}");
+        }
+        for t in ["{prefix}{stem}.{ext}", "{prefix}{stem}..{ext}", "{prefix}.hidden/{name}", "{prefix}{name}.", "{prefix}{dir}{stem}.{ext}", "{prefix}{yyyy}/{MM}/..{name}"] {
+            assert!(parse_template(t).is_ok(), "{t}");
+        }
     }
 }

@@ -38,6 +38,8 @@ const MIGRATIONS: &[&str] = &[
     // 4: app-wide settings (history retention) and retries linked to their batch
     "CREATE TABLE app_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
      ALTER TABLE batches ADD COLUMN parent_id TEXT;",
+    // 5: HTTP requests per file, the client's retries included
+    "ALTER TABLE batch_files ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

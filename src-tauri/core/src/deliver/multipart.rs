@@ -14,7 +14,7 @@ use crate::destination::Overwrite;
 
 const MIB: u64 = 1024 * 1024;
 
-async fn create(sh: &Shared, f: &PlannedFile) -> Result<String, FileError> {
+async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, FileError> {
     let s = &sh.settings;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
     let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
@@ -22,8 +22,38 @@ async fn create(sh: &Shared, f: &PlannedFile) -> Result<String, FileError> {
         b = b.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C);
     }
     b = with_object_attributes!(b, s);
-    let out = b.send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
-    Ok(out.upload_id().unwrap_or_default().to_string())
+    let counter = sh.counter(index);
+    let before = counter.count();
+    let started = std::time::SystemTime::now();
+    let out = b.customize().interceptor(counter.clone()).send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
+    let upload_id = out.upload_id().unwrap_or_default().to_string();
+    if counter.count() > before + 1 {
+        abort_strays(sh, index, f, &upload_id, started).await;
+    }
+    Ok(upload_id)
+}
+
+/// The client retried CreateMultipartUpload: an earlier attempt may have
+/// opened an upload whose answer was lost, which would stay open (and
+/// billed) forever. Abort the other uploads of this exact key that the
+/// server says were opened within five minutes of ours (the server's own
+/// clock, so a skewed local clock does not matter).
+async fn abort_strays(sh: &Shared, index: usize, f: &PlannedFile, ours: &str, since: std::time::SystemTime) {
+    let s = &sh.settings;
+    let Ok(list) = sh.client.list_multipart_uploads().bucket(&s.bucket).prefix(&f.key).customize().interceptor(sh.counter(index)).send().await else { return };
+    let reference = list
+        .uploads()
+        .iter()
+        .find(|u| u.upload_id() == Some(ours))
+        .and_then(|u| u.initiated().map(|t| t.secs()))
+        .unwrap_or_else(|| aws_smithy_types::DateTime::from(since).secs());
+    for u in list.uploads() {
+        let (Some(key), Some(id)) = (u.key(), u.upload_id()) else { continue };
+        let near = u.initiated().is_none_or(|t| (t.secs() - reference).abs() <= 300);
+        if key == f.key && id != ours && near {
+            let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(key).upload_id(id).customize().interceptor(sh.counter(index)).send().await;
+        }
+    }
 }
 
 /// Continue an upload left open by an interrupted batch: keep the parts the
@@ -101,7 +131,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         Some(x) => x,
         None => {
             let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
-            let upload_id = create(sh, f).await?;
+            let upload_id = create(sh, index, f).await?;
             if let Some(j) = &sh.opts.journal {
                 j.0.upload_created(index, &upload_id, psize);
             }
@@ -111,7 +141,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
     let count = f.size.div_ceil(psize);
     let have: std::collections::HashSet<i32> = kept.iter().map(|p| p.number).collect();
     let abort = || async {
-        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).send().await;
+        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).customize().interceptor(sh.counter(index)).send().await;
     };
     // Parts in parallel, bounded by the shared request semaphore.
     let mut set = tokio::task::JoinSet::new();
@@ -137,6 +167,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         let sent = sh.bytes_sent.clone();
         let journal = sh.opts.journal.clone();
         let crc = s.preset().part_checksums;
+        let counter = sh.counter(index);
         set.spawn(async move {
             let _permit = permit;
             let mut last = None;
@@ -160,7 +191,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
                     PartSum::Md5(m) => req.content_md5(b64(&m)),
                     PartSum::Crc32c(c) => req.checksum_crc32_c(b64(&c)),
                 };
-                let r = req.send().await;
+                let r = req.customize().interceptor(counter.clone()).send().await;
                 let md5_hex = match sum {
                     PartSum::Md5(m) => Some(hex(&m)),
                     PartSum::Crc32c(_) => None,
@@ -239,20 +270,34 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
         req = req.if_none_match("*");
     }
     let _slot = sh.requests.acquire().await.expect("semaphore open");
-    match req.send().await {
+    let counter = sh.counter(index);
+    let before = counter.count();
+    let sent = req.customize().interceptor(counter.clone()).send().await;
+    // After the client retried, an error (the upload is gone: S3 answers
+    // NoSuchUpload, s3s-fs AccessDenied; or "never overwrite" finds the key
+    // taken) may mean the first attempt completed with its answer lost: the
+    // object is ours if it has this upload's size (and, with MD5 parts, its
+    // composite ETag).
+    let sent = match sent {
+        Err(e) if counter.count() > before + 1 => {
+            let want = composite_etag(&done);
+            let head = sh.client.head_object().bucket(&s.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await.ok();
+            match head.filter(|h| h.content_length() == Some(f.size as i64) && want.as_deref().is_none_or(|w| h.e_tag().is_some_and(|e| e.trim_matches('"').eq_ignore_ascii_case(w)))) {
+                Some(h) => return Ok(Sent::Done { etag: h.e_tag().map(str::to_string), version_id: h.version_id().map(str::to_string), md5: want }),
+                None => Err(e),
+            }
+        }
+        other => other,
+    };
+    match sent {
         Ok(out) => {
             // With MD5 parts: S3's multipart ETag is md5(concat(part md5s))-N, so check it.
             // With CRC32C parts the server verified each part itself.
-            let md5s: Option<Vec<[u8; 16]>> = done.iter().map(|p| if let PartSum::Md5(m) = p.sum { Some(m) } else { None }).collect();
-            let composite = md5s.map(|md5s| {
-                let mut all = Md5::new();
-                for m in &md5s {
-                    all.update(m);
-                }
-                format!("{}-{}", hex(&all.finalize()), md5s.len())
-            });
+            let composite = composite_etag(&done);
             if let (Some(e), Some(c)) = (out.e_tag().map(|e| e.trim_matches('"')), &composite) {
                 if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(c) {
+                    // The object now at the key is not these parts: take it away.
+                    super::transfer::remove_written(sh, index, &f.key, out.version_id()).await;
                     return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({c})."), "Retry the file."));
                 }
             }
@@ -269,6 +314,17 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
     }
 }
 
+/// S3's multipart ETag, md5(concat(part MD5s))-N, when the parts carry MD5s.
+fn composite_etag(done: &[UploadedPart]) -> Option<String> {
+    let md5s: Option<Vec<[u8; 16]>> = done.iter().map(|p| if let PartSum::Md5(m) = p.sum { Some(m) } else { None }).collect();
+    md5s.map(|md5s| {
+        let mut all = Md5::new();
+        for m in &md5s {
+            all.update(m);
+        }
+        format!("{}-{}", hex(&all.finalize()), md5s.len())
+    })
+}
 
 #[cfg(test)]
 mod tests {

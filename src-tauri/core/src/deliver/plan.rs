@@ -41,6 +41,7 @@ pub struct PlannedFile {
 /// Something the plan left out on purpose.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Excluded {
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     pub reason: String,
 }
@@ -48,6 +49,7 @@ pub struct Excluded {
 /// A file that cannot be delivered as things stand; the rest of the batch can.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PlanProblem {
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     pub code: String,
     pub message: String,
@@ -79,6 +81,12 @@ impl Plan {
     pub fn is_deliverable(&self) -> bool {
         self.collisions.is_empty() && !self.files.is_empty()
     }
+}
+
+/// A path as text even when it is not UTF-8 (a name Chute refuses must
+/// still be shown, not make the whole plan unserializable).
+fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 /// `*` matches any run of characters, `?` one character.
@@ -129,9 +137,6 @@ fn short_id() -> String {
 
 /// Walk `paths` and work out every file's key under `settings`.
 pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: time::OffsetDateTime) -> Plan {
-    let template = keys::parse_template(&settings.key_template).unwrap_or_else(|_| {
-        keys::parse_template(keys::DEFAULT_TEMPLATE).expect("the default template parses")
-    });
     let mut plan = Plan {
         files: Vec::new(),
         excluded: Vec::new(),
@@ -140,6 +145,19 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
         total_bytes: 0,
         created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
         from_batch: None,
+    };
+    // Never a silent fallback to another template: files would land under keys nobody chose.
+    let template = match keys::parse_template(&settings.key_template) {
+        Ok(t) => t,
+        Err(e) => {
+            plan.problems.extend(paths.iter().map(|root| PlanProblem {
+                path: root.clone(),
+                code: "template_invalid".into(),
+                message: format!("The destination's key template is not valid: {e}."),
+                fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
+            }));
+            return plan;
+        }
     };
     for root in paths {
         walk_root(settings, &template, root, opts, now, &mut plan);
@@ -225,6 +243,16 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             });
             continue;
         }
+        if path.to_str().is_none() {
+            // The key is fine, but the path could not be shown, recorded in the history or retried.
+            plan.problems.push(PlanProblem {
+                path: path.to_path_buf(),
+                code: "name_not_utf8".into(),
+                message: format!("{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.", path.to_string_lossy()),
+                fix: "Rename the folder to a name in UTF-8 (or move the files out of it), then deliver again.".into(),
+            });
+            continue;
+        }
         let relpath = segs.join("/");
         let meta = match entry.metadata() {
             Ok(m) => m,
@@ -278,5 +306,34 @@ mod tests {
         assert!(wildcard(".DS_Store", ".DS_Store"));
         assert_eq!(ignored(&[".git/".into()], ".git", false), None, "a folder pattern does not match a file");
         assert!(ignored(&[".git/".into()], ".git", true).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_not_in_utf8_are_refused_and_the_plan_still_serializes() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+        std::fs::create_dir(&odd).unwrap();
+        std::fs::write(odd.join("a.txt"), b"a").unwrap();
+        std::fs::write(odd.join(std::ffi::OsStr::from_bytes(b"b\xfe.txt")), b"b").unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let p = plan(&Settings::default(), &[odd], &PlanOptions::default(), now);
+        assert!(p.files.is_empty());
+        let codes: Vec<&str> = p.problems.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(codes, ["name_not_utf8", "name_not_utf8"]);
+        let json = serde_json::to_string(&p).expect("a plan always serializes");
+        assert!(json.contains("odd\u{fffd}"), "{json}");
+    }
+
+    #[test]
+    fn an_invalid_template_is_reported_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+        let s = Settings { key_template: "{prefix}x/../{name}".into(), ..Settings::default() };
+        let p = plan(&s, &[dir.path().to_path_buf()], &PlanOptions::default(), time::OffsetDateTime::now_utc());
+        assert!(p.files.is_empty());
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].code, "template_invalid");
     }
 }

@@ -22,6 +22,34 @@ use super::plan::{Plan, PlannedFile};
 use crate::destination::{Overwrite, Settings};
 
 const MIB: u64 = 1024 * 1024;
+
+/// Counts the HTTP requests sent for one file, the client's own retries
+/// included (an interceptor on each of the file's operations), so the
+/// history shows what really crossed the network.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Requests(Arc<std::sync::atomic::AtomicU32>);
+
+impl Requests {
+    pub(super) fn count(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Requests {
+    fn name(&self) -> &'static str {
+        "ChuteRequestCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
 /// Files below this are read once into memory; above, hashed then streamed.
 const SMALL_FILE: u64 = MIB;
 
@@ -119,6 +147,9 @@ pub struct FileResult {
     pub status: FileStatus,
     pub bytes: u64,
     pub attempts: u32,
+    /// HTTP requests sent for this file, retries included.
+    #[serde(default)]
+    pub requests: u32,
     pub multipart: bool,
     pub etag: Option<String>,
     pub version_id: Option<String>,
@@ -220,6 +251,15 @@ pub(super) struct Shared {
     pub(super) bytes_sent: Arc<AtomicU64>,
     files_done: AtomicU64,
     pub(super) conditional_put: bool,
+    /// One request counter per planned file.
+    pub(super) counters: Vec<Requests>,
+}
+
+impl Shared {
+    /// The request counter of file `index`, to attach to its operations.
+    pub(super) fn counter(&self, index: usize) -> Requests {
+        self.counters.get(index).cloned().unwrap_or_default()
+    }
 }
 
 /// Deliver every file of `plan`. Returns when all have delivered, failed,
@@ -242,6 +282,7 @@ pub async fn deliver(
         bytes_sent: Arc::new(AtomicU64::new(0)),
         files_done: AtomicU64::new(0),
         conditional_put: settings.preset().conditional_put,
+        counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
@@ -477,6 +518,7 @@ fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -
         status,
         bytes: 0,
         attempts: 0,
+        requests: 0,
         multipart: false,
         etag: None,
         version_id: None,
@@ -487,6 +529,12 @@ fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -
 }
 
 async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
+    let mut r = one_file_inner(sh, index, f).await;
+    r.requests = sh.counter(index).count();
+    r
+}
+
+async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     let started = Instant::now();
     let mut r = result(index, f, FileStatus::Failed, started);
     if !sh.control.gate().await || sh.control.file_cancelled(index) {
@@ -501,7 +549,7 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     // object is there at the planned size and the file is delivered.
     if sh.opts.resume.contains_key(&index) {
         let _slot = sh.requests.acquire().await.expect("semaphore open");
-        if let Ok(head) = sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).send().await {
+        if let Ok(head) = sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
             if head.content_length() == Some(f.size as i64) {
                 r.status = FileStatus::Delivered;
                 r.bytes = f.size;
@@ -517,7 +565,7 @@ async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
     let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && !sh.conditional_put);
     if look_first {
         let _slot = sh.requests.acquire().await.expect("semaphore open");
-        match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).send().await {
+        match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
             Ok(_) => return exists(r, policy, f, started),
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
             Err(e) => {
@@ -650,7 +698,9 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
     }
     // A cancel cuts the PUT short: S3 never stores a partial PUT.
     let mut cancels = sh.control.cancels.subscribe();
-    let send = req.send();
+    let counter = sh.counter(index);
+    let before = counter.count();
+    let send = req.customize().interceptor(counter.clone()).send();
     tokio::pin!(send);
     let sent = loop {
         tokio::select! {
@@ -662,17 +712,49 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
             }
         }
     };
+    let md5_hex = hex(&md5);
     match sent {
         Ok(out) => {
-            let md5_hex = hex(&md5);
             if !etag_matches(out.e_tag(), &md5_hex) {
+                // What the server stored is not what was read from disk: take it
+                // away (it was written by this PUT) before a retry or the failure.
+                remove_written(sh, index, &f.key, out.version_id()).await;
                 return Err(err("etag_mismatch", format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")), "Retry; check proxies in between."));
             }
             Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: Some(md5_hex) })
         }
+        // Refused as existing after the client retried: the first attempt may
+        // have landed with its answer lost. The object is ours if it holds
+        // exactly these bytes.
+        Err(e) if is_precondition(&e) && counter.count() > before + 1 => match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
+            Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
+            None => Ok(Sent::Exists),
+        },
         Err(e) if is_precondition(&e) => Ok(Sent::Exists),
         Err(e) => Err(sdk_err("Uploading", &e)),
     }
+}
+
+/// The object at `key` if `is_ours` accepts its ETag: (ETag, version id).
+pub(super) async fn own_object(sh: &Shared, index: usize, key: &str, is_ours: impl Fn(&str) -> bool) -> Option<(String, Option<String>)> {
+    let head = sh.client.head_object().bucket(&sh.settings.bucket).key(key).customize().interceptor(sh.counter(index)).send().await.ok()?;
+    let etag = head.e_tag()?.to_string();
+    is_ours(&etag).then(|| (etag, head.version_id().map(str::to_string)))
+}
+
+/// Delete an object this delivery wrote with the wrong bytes (its version
+/// where the bucket keeps versions), so no corrupt object stays at the key.
+pub(super) async fn remove_written(sh: &Shared, index: usize, key: &str, version_id: Option<&str>) {
+    let _ = sh
+        .client
+        .delete_object()
+        .bucket(&sh.settings.bucket)
+        .key(key)
+        .set_version_id(version_id.map(str::to_string))
+        .customize()
+        .interceptor(sh.counter(index))
+        .send()
+        .await;
 }
 
 #[cfg(test)]

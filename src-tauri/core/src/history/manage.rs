@@ -171,8 +171,8 @@ pub const BATCH_HEADER: [&str; 16] = [
     "batch_id", "started_at", "finished_at", "destination", "origin", "state", "outcome", "files_total", "delivered", "skipped", "failed",
     "cancelled", "bytes_total", "bytes_sent", "destination_id", "repeats_batch",
 ];
-pub const FILE_HEADER: [&str; 19] = [
-    "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "bytes_sent", "multipart", "etag",
+pub const FILE_HEADER: [&str; 20] = [
+    "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "requests", "bytes_sent", "multipart", "etag",
     "version_id", "error_code", "error_message", "error_fix", "s3_code", "request_id", "finished_at",
 ];
 
@@ -208,6 +208,7 @@ fn file_record(b: &BatchRow, f: &FileRow) -> Vec<String> {
         f.size.to_string(),
         f.status.clone(),
         f.attempts.to_string(),
+        f.requests.to_string(),
         f.bytes_sent.to_string(),
         f.multipart.to_string(),
         opt(&f.etag),

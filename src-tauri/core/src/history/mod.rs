@@ -421,7 +421,7 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
                         tx.execute(
                             "UPDATE batch_files SET status = ?3, attempts = MAX(attempts, ?4), bytes_sent = ?5, multipart = ?6, etag = ?7, md5 = ?8,
                                version_id = ?9, duration_ms = ?10, error_code = ?11, error_message = ?12, error_fix = ?13, s3_code = ?14,
-                               request_id = ?15, finished_at = ?16
+                               request_id = ?15, finished_at = ?16, requests = requests + ?17
                              WHERE batch_id = ?1 AND idx = ?2",
                             params![
                                 batch,
@@ -439,7 +439,8 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
                                 e.map(|e| e.fix.clone()),
                                 e.and_then(|e| e.s3_code.clone()),
                                 e.and_then(|e| e.request_id.clone()),
-                                now_ms()
+                                now_ms(),
+                                r.requests
                             ],
                         )
                         .map(|_| ())
@@ -512,6 +513,8 @@ pub struct FileRow {
     pub size: i64,
     pub status: String,
     pub attempts: i64,
+    /// HTTP requests sent for the file, the client's retries included.
+    pub requests: i64,
     pub bytes_sent: i64,
     pub multipart: bool,
     pub etag: Option<String>,
@@ -649,6 +652,7 @@ fn file_row(r: &rusqlite::Row) -> rusqlite::Result<FileRow> {
         request_id: r.get(19)?,
         upload_id: r.get(20)?,
         finished_at: r.get(21)?,
+        requests: r.get(22)?,
     })
 }
 
@@ -659,7 +663,8 @@ pub fn file(conn: &Connection, id: i64) -> Result<Option<FileRow>, StoreError> {
 }
 
 const FILE_COLUMNS: &str = "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
-     x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id, x.finished_at";
+     x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id, x.finished_at,
+     x.requests";
 
 pub fn batch(conn: &Connection, id: &str) -> Result<Option<BatchRow>, StoreError> {
     let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
