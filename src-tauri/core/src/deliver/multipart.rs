@@ -192,10 +192,26 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result
                     PartSum::Crc32c(c) => req.checksum_crc32_c(b64(&c)),
                 };
                 let r = req.customize().interceptor(counter.clone()).send().await;
-                let md5_hex = match sum {
+                let mut md5_hex = match sum {
                     PartSum::Md5(m) => Some(hex(&m)),
                     PartSum::Crc32c(_) => None,
                 };
+                // A server that verified the CRC32C echoes it. One that does not
+                // (it ignored the header) has confirmed nothing: then the part's
+                // MD5 is worked out and held against its ETag instead.
+                if let (Ok(out), PartSum::Crc32c(c)) = (&r, sum) {
+                    match out.checksum_crc32_c() {
+                        Some(echo) if echo == b64(&c) => {}
+                        Some(echo) => {
+                            last = Some(err("checksum_mismatch", format!("Part {} was stored with CRC32C {echo}, not {}.", n + 1, b64(&c)), "Retry; check proxies in between."));
+                            continue;
+                        }
+                        None => match super::transfer::sum_of_range(&path, offset, len, false).await {
+                            Ok(PartSum::Md5(m)) => md5_hex = Some(hex(&m)),
+                            _ => {}
+                        },
+                    }
+                }
                 match r {
                     Ok(out) if md5_hex.as_deref().is_none_or(|m| etag_matches(out.e_tag(), m)) => {
                         let etag = out.e_tag().unwrap_or_default().to_string();

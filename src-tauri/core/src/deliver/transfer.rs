@@ -391,7 +391,7 @@ pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(wha
 }
 
 pub(super) fn is_corruption(e: &FileError) -> bool {
-    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch")) || e.code == "etag_mismatch"
+    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch")) || e.code == "etag_mismatch" || e.code == "checksum_mismatch"
 }
 
 /// 412 Precondition Failed and 304 Not Modified both mean "already exists"
@@ -447,7 +447,7 @@ impl PartSum {
     }
 }
 
-async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
+pub(super) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
     use tokio::io::AsyncSeekExt;
     let mut file = tokio::fs::File::open(path).await?;
     file.seek(std::io::SeekFrom::Start(offset)).await?;
