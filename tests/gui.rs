@@ -103,6 +103,7 @@ impl Driver {
         let port = free_port();
         let native = free_port();
         let home = env.home.path();
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(env.artifacts.join("app-output.log")).unwrap();
         let child = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &env.xvfb.display)
@@ -119,8 +120,9 @@ impl Driver {
             .env("NO_AT_BRIDGE", "1")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .envs(extra.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // What the driver and the app print, kept for the secret sweep.
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
             .spawn()
             .expect("tauri-driver must be installed (scripts/test.sh installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -919,6 +921,7 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
+    record_ipc(&c).await;
     add_s3s_destination(&c, &fs, "Reports").await;
     assert!(shown_text(&c, "#interrupted-banner").await.is_none(), "nothing was interrupted");
 
@@ -1043,7 +1046,84 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     click(&c, "#nav-destinations").await;
     wait_shown(&c, "#list-view", 10).await;
     assert!(shown_text(&c, "#history-view").await.is_none());
+
+    ipc_refusals(&c).await;
+    let replies = ipc_log(&c).await;
+    assert!(replies.len() > 20, "the IPC recorder saw the session's replies ({})", replies.len());
+    assert!(replies.iter().any(|r| r.contains("\"Reports\"")), "the recorded replies hold their content");
+    leak_sweep(&c, &env, common::servers::S3S_SECRET, &replies).await;
     c.close().await.unwrap();
+}
+
+/// Record every IPC reply the window receives (for the secret sweep). Set up
+/// before anything is typed; `ipc_log` reads it back. (`__TAURI__.core` is
+/// frozen and the internal invoke read-only, so the IPC protocol's fetches
+/// are what is recorded: every command's reply body.)
+async fn record_ipc(c: &Client) {
+    let ok = c
+        .execute(
+            "const orig = window.fetch.bind(window);
+             window.__ipcLog = [];
+             const recorder = async (input, init) => {
+               const url = typeof input === 'string' ? input : input.url;
+               const resp = await orig(input, init);
+               if (url.startsWith('ipc:') || url.startsWith('http://ipc.localhost')) {
+                 resp.clone().text().then((t) => window.__ipcLog.push(url + ' ' + t), () => {});
+               }
+               return resp;
+             };
+             window.fetch = recorder;
+             return window.fetch === recorder;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok, serde_json::json!(true), "the IPC recorder is in place");
+}
+
+async fn ipc_log(c: &Client) -> Vec<String> {
+    let v = c.execute("return window.__ipcLog || [];", vec![]).await.unwrap();
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// The secret's bytes are nowhere: not in the data or home folders (SQLite,
+/// WAL, config), not in what the app printed, not in any IPC reply, not in
+/// the window's text (what a screenshot or a screen reader shows).
+async fn leak_sweep(c: &Client, env: &Env, secret: &str, replies: &[String]) {
+    assert_eq!(common::bytes_found_under(env.data.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the data folder");
+    assert_eq!(common::bytes_found_under(env.home.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the home folder");
+    let output = std::fs::read_to_string(env.artifacts.join("app-output.log")).unwrap_or_default();
+    assert!(!output.contains(secret), "secret in the app's output");
+    let leaked: Vec<&String> = replies.iter().filter(|r| r.contains(secret)).collect();
+    assert!(leaked.is_empty(), "secret in IPC replies: {leaked:?}");
+    let text = c.execute("return document.body.innerText + ' ' + [...document.querySelectorAll('[aria-label],[title]')].map(e => e.getAttribute('aria-label') + ' ' + e.getAttribute('title')).join(' ');", vec![]).await.unwrap();
+    assert!(!text.as_str().unwrap_or_default().contains(secret), "secret in the window's text");
+}
+
+/// The web side can call only Chute's commands, and those check what they get.
+async fn ipc_refusals(c: &Client) {
+    let call = |cmd: &'static str, args: serde_json::Value| async move {
+        c.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+               .then((r) => done({ ok: r }), (e) => done({ err: e }));",
+            vec![serde_json::json!(cmd), args],
+        )
+        .await
+        .unwrap()
+    };
+    let uuid = "00000000-0000-4000-8000-000000000000";
+    let code = |v: &serde_json::Value| v["err"]["code"].as_str().map(str::to_string).unwrap_or_else(|| format!("{v}"));
+    assert_eq!(code(&call("delete_history", serde_json::json!({ "batch_ids": ["../../etc/passwd"] })).await), "bad_argument");
+    assert_eq!(code(&call("plan_delivery", serde_json::json!({ "id": uuid, "paths": ["relative/file.txt"] })).await), "bad_argument");
+    assert_eq!(code(&call("history_batches", serde_json::json!({ "filter": { "search": "x".repeat(600) } })).await), "bad_argument");
+    assert_eq!(code(&call("reveal_source", serde_json::json!({ "batch_id": uuid, "file_id": 1 })).await), "bad_argument");
+    assert_eq!(code(&call("presign_link", serde_json::json!({ "id": uuid, "key": "k", "expires_secs": 30 * 24 * 3600 })).await), "bad_argument");
+    // Commands of plugins (none granted), and names that are not commands at all.
+    for forbidden in ["plugin:opener|open_url", "plugin:notification|notify", "plugin:shell|execute", "plugin:fs|read_file", "no_such_command"] {
+        let r = call(forbidden, serde_json::json!({ "url": "https://example.com", "path": "/etc/passwd" })).await;
+        assert!(r.get("ok").is_none(), "{forbidden} must be refused: {r}");
+    }
 }
 
 /// The CLI built beside the app (`cargo build --workspace`, as scripts/test.sh does).
