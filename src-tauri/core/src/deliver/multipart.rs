@@ -120,12 +120,13 @@ pub fn part_size(size: u64, provider_min: u64, ours: u64, max_parts: u32) -> u64
 }
 
 /// Upload `f` in parts; abort the upload on any failure, cancel or change.
-pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
+/// `fresh`: start a new upload even if one is being resumed (continuing it failed).
+pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bool) -> Result<Sent, FileError> {
     let s = &sh.settings;
     let preset = s.preset();
     let resumed = match sh.opts.resume.get(&index) {
-        Some(r) => reconcile(sh, f, r).await,
-        None => None,
+        Some(r) if !fresh => reconcile(sh, f, r).await,
+        _ => None,
     };
     let (upload_id, psize, kept) = match resumed {
         Some(x) => x,

@@ -580,10 +580,11 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
         j.0.file_started(index);
     }
     let mut attempts = 0;
+    let mut fresh = false;
     loop {
         attempts += 1;
         r.attempts = attempts;
-        let outcome = if multipart { super::multipart::upload(sh, index, f).await } else { single_put(sh, index, f).await };
+        let outcome = if multipart { super::multipart::upload(sh, index, f, fresh).await } else { single_put(sh, index, f).await };
         match outcome {
             Ok(Sent::Done { etag, version_id, md5 }) => {
                 sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
@@ -602,6 +603,12 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
                 break;
             }
             Err(e) if is_corruption(&e) && attempts < sh.opts.integrity_attempts => continue,
+            // Continuing an interrupted upload failed (the server lost it, or
+            // will not take its parts again): it was aborted; start afresh once.
+            Err(_) if multipart && !fresh && sh.opts.resume.contains_key(&index) && !sh.control.file_cancelled(index) => {
+                fresh = true;
+                continue;
+            }
             Err(e) => {
                 r.error = Some(e);
                 break;

@@ -406,8 +406,18 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
                     Msg::Started(i) => tx
                         .execute("UPDATE batch_files SET status = 'uploading', attempts = attempts + 1 WHERE batch_id = ?1 AND idx = ?2", params![batch, i as i64])
                         .map(|_| ()),
+                    // A new upload for the file: parts of an earlier one no longer count.
                     Msg::Upload(i, id, psize) => tx
-                        .execute("UPDATE batch_files SET upload_id = ?3, part_size = ?4, multipart = 1 WHERE batch_id = ?1 AND idx = ?2", params![batch, i as i64, id, psize as i64])
+                        .execute(
+                            "DELETE FROM batch_parts WHERE file_id = (SELECT id FROM batch_files WHERE batch_id = ?1 AND idx = ?2)",
+                            params![batch, i as i64],
+                        )
+                        .and_then(|_| {
+                            tx.execute(
+                                "UPDATE batch_files SET upload_id = ?3, part_size = ?4, multipart = 1 WHERE batch_id = ?1 AND idx = ?2",
+                                params![batch, i as i64, id, psize as i64],
+                            )
+                        })
                         .map(|_| ()),
                     Msg::Part(i, n, etag, md5, size) => tx
                         .execute(
