@@ -489,7 +489,7 @@ impl Chute {
             return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
         }
         let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
-        let opts = deliver::TransferOptions { resume: u.resume, ..Default::default() };
+        let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
         let runtime = network_runtime(true, Error::Delivery)?;
         let mut summary = transfer_journaled(&runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
         history::finish_batch_from_rows(self.store().conn(), batch_id, "finished")?;

@@ -27,7 +27,10 @@ async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, Fi
     let started = std::time::SystemTime::now();
     let out = b.customize().interceptor(counter.clone()).send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
     let upload_id = out.upload_id().unwrap_or_default().to_string();
-    if counter.count() > before + 1 {
+    // A retried create, or a resumed batch whose file had no upload recorded
+    // (the crash came between the server's answer and the journal), may have
+    // left an upload nobody knows the id of.
+    if counter.count() > before + 1 || (sh.opts.resuming && !sh.opts.resume.contains_key(&index)) {
         abort_strays(sh, index, f, &upload_id, started).await;
     }
     Ok(upload_id)
@@ -296,7 +299,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     // object is ours if it has this upload's size (and, with MD5 parts, its
     // composite ETag).
     let sent = match sent {
-        Err(e) if counter.count() > before + 1 => {
+        Err(e) if counter.count() > before + 1 || (sh.opts.resuming && is_precondition(&e)) => {
             let want = composite_etag(&done);
             let head = sh.client.head_object().bucket(&s.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await.ok();
             match head.filter(|h| h.content_length() == Some(f.size as i64) && want.as_deref().is_none_or(|w| h.e_tag().is_some_and(|e| e.trim_matches('"').eq_ignore_ascii_case(w)))) {

@@ -70,6 +70,10 @@ pub struct TransferOptions {
     pub journal: Option<JournalRef>,
     /// Multipart uploads to continue, by plan index (resuming a batch).
     pub resume: std::collections::HashMap<usize, ResumeUpload>,
+    /// Resuming an interrupted batch: a file refused as existing may have
+    /// landed before the crash, unrecorded; if the object is this file, it
+    /// is delivered.
+    pub resuming: bool,
     /// For this batch only, instead of the destination's overwrite policy
     /// (`Chute::deliver` records the policy used in the batch's snapshot).
     pub overwrite: Option<crate::destination::Overwrite>,
@@ -114,6 +118,7 @@ impl Default for TransferOptions {
             progress_interval: Duration::from_millis(100),
             journal: None,
             resume: Default::default(),
+            resuming: false,
             overwrite: None,
         }
     }
@@ -566,6 +571,22 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
     if look_first {
         let _slot = sh.requests.acquire().await.expect("semaphore open");
         match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
+            // Resuming: the object may be this very file, sent before the crash.
+            Ok(head) if sh.opts.resuming && f.size < sh.opts.multipart_threshold => {
+                let mine = match sum_of_range(&f.source, 0, f.size, false).await {
+                    Ok(PartSum::Md5(m)) => head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m))),
+                    _ => false,
+                };
+                if !mine {
+                    return exists(r, policy, f, started);
+                }
+                r.status = FileStatus::Delivered;
+                r.bytes = f.size;
+                r.etag = head.e_tag().map(str::to_string);
+                r.version_id = head.version_id().map(str::to_string);
+                r.duration_ms = started.elapsed().as_millis() as u64;
+                return r;
+            }
             Ok(_) => return exists(r, policy, f, started),
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
             Err(e) => {
@@ -733,7 +754,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
         // Refused as existing after the client retried: the first attempt may
         // have landed with its answer lost. The object is ours if it holds
         // exactly these bytes.
-        Err(e) if is_precondition(&e) && counter.count() > before + 1 => match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
+        Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
             Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
             None => Ok(Sent::Exists),
         },
