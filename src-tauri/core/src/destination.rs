@@ -316,13 +316,15 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     }
     if b.contains('/') || b.starts_with("s3://") || b.contains(':') {
         let guess = b.trim_start_matches("s3://").split('/').next().unwrap_or("").to_string();
-        p.error_fix(
-            "bucket",
-            "bucket_has_path",
-            format!("\"{b}\" is not a bucket name: it contains a path or scheme."),
-            "Put only the bucket name here, and the folder part in the path prefix.",
-            guess,
-        );
+        let message = format!("\"{b}\" is not a bucket name: it contains a path or scheme.");
+        let fix = "Put only the bucket name here, and the folder part in the path prefix.";
+        // No one-click fix when the guess would be refused the same way
+        // (an https:// URL, an ARN, `a:b`) or is empty (`s3://`, `/x`).
+        if guess.is_empty() || guess.contains(':') {
+            p.error("bucket", "bucket_has_path", message, fix);
+        } else {
+            p.error_fix("bucket", "bucket_has_path", message, fix, guess);
+        }
         return;
     }
     if b.chars().any(|c| c.is_ascii_uppercase()) {
