@@ -122,25 +122,47 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
 
 /// A literal `.` or `..` folder makes every key the template renders
 /// invalid (`normalize_key` refuses it), so refuse it here, where it can be
-/// fixed, rather than for every file at delivery. A literal piece is a
-/// whole folder name when `/`, the template's start or end, or a token
-/// that ends with `/` or is empty ({prefix}, {dir}) bounds it on both sides.
+/// fixed, rather than for every file at delivery. Whether literal dots
+/// form a whole folder name depends on the tokens around them that can be
+/// empty or end with `/`, so try each shape: {prefix} empty, bare or a
+/// folder; {dir} empty or a folder; {ext} empty (render then drops the `.`
+/// before it) or not. Other tokens are never empty and never `/` at their
+/// ends; a stand-in without dots marks them, so any `.`/`..` folder found
+/// is made of the template's own dots.
 fn check_dot_segments(parts: &[Part], starts: &[usize]) -> Result<(), TemplateError> {
-    for (i, part) in parts.iter().enumerate() {
-        let Part::Literal(l) = part else { continue };
-        let open_left = i == 0 || matches!(&parts[i - 1], Part::Token(t) if t == "prefix" || t == "dir");
-        let open_right = i + 1 == parts.len();
-        let segs: Vec<&str> = l.split('/').collect();
-        let mut position = starts[i];
-        for (j, seg) in segs.iter().enumerate() {
-            let bounded = (j > 0 || open_left) && (j + 1 < segs.len() || open_right);
-            if bounded && (*seg == "." || *seg == "..") {
-                return Err(TemplateError {
-                    position,
-                    message: format!("a `{seg}` folder cannot be part of a key (S3 keeps it literally and many tools resolve it differently)"),
-                });
+    for prefix in ["", "p", "p/"] {
+        for dir in ["", "d/"] {
+            for ext in ["", "e"] {
+                // The key as `render` builds it; each character with its 1-based position (0: a token's).
+                let mut out: Vec<(char, usize)> = Vec::new();
+                for (part, &start) in parts.iter().zip(starts) {
+                    let v = match part {
+                        Part::Literal(l) => {
+                            out.extend(l.chars().zip(start..));
+                            continue;
+                        }
+                        Part::Token(t) if t == "prefix" => prefix,
+                        Part::Token(t) if t == "dir" => dir,
+                        Part::Token(t) if t == "ext" => {
+                            if ext.is_empty() && out.last().is_some_and(|(c, _)| *c == '.') {
+                                out.pop();
+                            }
+                            ext
+                        }
+                        Part::Token(_) => "x",
+                    };
+                    out.extend(v.chars().map(|c| (c, 0)));
+                }
+                for seg in out.split(|(c, _)| *c == '/') {
+                    let seg_text: String = seg.iter().map(|(c, _)| c).collect();
+                    if seg_text == "." || seg_text == ".." {
+                        return Err(TemplateError {
+                            position: seg[0].1,
+                            message: format!("a `{seg_text}` folder cannot be part of a key (S3 keeps it literally and many tools resolve it differently)"),
+                        });
+                    }
+                }
             }
-            position += seg.chars().count() + 1;
         }
     }
     Ok(())
