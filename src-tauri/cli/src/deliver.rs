@@ -87,22 +87,8 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
 
     // Deliver, with Ctrl-C wired to the batch's cancel.
     let control = Control::default();
-    let presses = Arc::new(AtomicUsize::new(0));
     let live = std::io::stderr().is_terminal();
-    {
-        let (control, presses) = (control.clone(), presses.clone());
-        // Only fails if a handler is already set, which nothing else does.
-        let _ = ctrlc::set_handler(move || {
-            if presses.fetch_add(1, Ordering::SeqCst) == 0 {
-                control.cancel();
-                let clear = if live { "\r\x1b[2K" } else { "" };
-                eprintln!("{clear}Cancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
-            } else {
-                eprint!("\nStopped at once; multipart uploads in progress may be left on the server.\n");
-                std::process::exit(EXIT_INTERRUPTED as i32);
-            }
-        });
-    }
+    let presses = cancel_on_ctrl_c(&control, live);
     let mut presign = match a.presign {
         Some(expires) => Some(presigner(chute, &d, expires)?),
         None => None,
@@ -195,6 +181,26 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Wire Ctrl-C to `control`: the first press cancels the batch cleanly
+/// (unfinished uploads are aborted), a second quits at once. Returns the
+/// count of presses.
+pub(crate) fn cancel_on_ctrl_c(control: &Control, live: bool) -> Arc<AtomicUsize> {
+    let presses = Arc::new(AtomicUsize::new(0));
+    let (control, counter) = (control.clone(), presses.clone());
+    // Only fails if a handler is already set, which nothing else does.
+    let _ = ctrlc::set_handler(move || {
+        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            control.cancel();
+            let clear = if live { "\r\x1b[2K" } else { "" };
+            eprintln!("{clear}Cancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
+        } else {
+            eprint!("\nStopped at once; multipart uploads in progress may be left on the server.\n");
+            std::process::exit(EXIT_INTERRUPTED as i32);
+        }
+    });
+    presses
 }
 
 fn transfer_options(a: &DeliverArgs) -> TransferOptions {

@@ -7,8 +7,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -333,19 +332,8 @@ fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Fai
     let left = b.files_total - b.delivered - b.skipped;
     confirm(yes, &format!("Resume batch {} to \"{}\"?", b.id, b.destination_name), out)?;
     let control = Control::default();
-    let presses = Arc::new(AtomicUsize::new(0));
     let live = std::io::stderr().is_terminal();
-    {
-        let (control, presses) = (control.clone(), presses.clone());
-        let _ = ctrlc::set_handler(move || {
-            if presses.fetch_add(1, Ordering::SeqCst) == 0 {
-                control.cancel();
-                eprintln!("\nCancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
-            } else {
-                std::process::exit(130);
-            }
-        });
-    }
+    let presses = crate::deliver::cancel_on_ctrl_c(&control, live);
     if out.json {
         out.json(&json!({ "event": "resume", "batch": b }));
     } else {

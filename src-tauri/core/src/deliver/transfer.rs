@@ -556,12 +556,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
         let _slot = sh.requests.acquire().await.expect("semaphore open");
         if let Ok(head) = sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
             if head.content_length() == Some(f.size as i64) {
-                r.status = FileStatus::Delivered;
-                r.bytes = f.size;
-                r.etag = head.e_tag().map(str::to_string);
-                r.version_id = head.version_id().map(str::to_string);
-                r.duration_ms = started.elapsed().as_millis() as u64;
-                return r;
+                return already_there(r, f, &head, started);
             }
         }
     }
@@ -580,12 +575,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
                 if !mine {
                     return exists(r, policy, f, started);
                 }
-                r.status = FileStatus::Delivered;
-                r.bytes = f.size;
-                r.etag = head.e_tag().map(str::to_string);
-                r.version_id = head.version_id().map(str::to_string);
-                r.duration_ms = started.elapsed().as_millis() as u64;
-                return r;
+                return already_there(r, f, &head, started);
             }
             Ok(_) => return exists(r, policy, f, started),
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
@@ -636,6 +626,17 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             }
         }
     }
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    r
+}
+
+/// Delivered without sending: the object at the key is this file, stored
+/// before an interruption.
+fn already_there(mut r: FileResult, f: &PlannedFile, head: &aws_sdk_s3::operation::head_object::HeadObjectOutput, started: Instant) -> FileResult {
+    r.status = FileStatus::Delivered;
+    r.bytes = f.size;
+    r.etag = head.e_tag().map(str::to_string);
+    r.version_id = head.version_id().map(str::to_string);
     r.duration_ms = started.elapsed().as_millis() as u64;
     r
 }
