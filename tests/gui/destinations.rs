@@ -1,0 +1,237 @@
+//! Destinations in the window: the form, the connection test and its fixes,
+//! a database from a newer Chute.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+
+use crate::common;
+use crate::harness::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn add_destination_through_the_form_and_it_survives_a_restart() {
+    let env = Env::new("add-destination");
+    let driver = Driver::start(&env);
+
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    wait_for(&c, "#empty-state").await;
+    assert!(shown_text(&c, "#empty-state").await.is_some(), "a new user sees the empty state");
+    env.screenshot("01-empty-state");
+
+    c.find(Locator::Css("#add-first")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "#destination-form").await;
+    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
+    type_into(&c, "name", "Local MinIO").await;
+    type_into(&c, "bucket", "reports").await;
+    type_into(&c, "endpoint", "http://127.0.0.1:9000").await;
+    type_into(&c, "access_key_id", "AKIAIOSFODNN7EXAMPLE").await;
+    type_into(&c, "secret_access_key", SECRET).await;
+    type_into(&c, "prefix", "incoming").await;
+
+    // The classic trap is caught live, with the key it would produce.
+    let warning = wait_for(&c, "[data-problem-for=\"prefix\"][data-code=\"prefix_no_trailing_slash\"]").await;
+    let text = warning.text().await.unwrap();
+    assert!(text.contains("incomingreport.csv"), "warning shows the wrong key: {text}");
+    env.screenshot("02-prefix-warning");
+
+    // One click fixes it.
+    c.find(Locator::Css("[data-fix=\"prefix_no_trailing_slash\"]")).await.unwrap().click().await.unwrap();
+    assert_eq!(value_of(&c, "#destination-form [name=\"prefix\"]").await, "incoming/");
+    wait_gone(&c, "[data-code=\"prefix_no_trailing_slash\"]").await;
+
+    let save = c.find(Locator::Css("#save-destination")).await.unwrap();
+    assert!(save.is_enabled().await.unwrap());
+    save.click().await.unwrap();
+    wait_gone(&c, "#destination-form").await;
+    env.screenshot("03-saved");
+    wait_for_text(&c, ".destination-row .dest-name", "Local MinIO").await;
+    let row = c.find(Locator::Css(".destination-row")).await.unwrap();
+    let path = shown_text(&c, ".destination-row .dest-path").await.expect("bucket/prefix shown");
+    assert!(path.contains("reports") && path.contains("incoming/"), "{path}");
+    let page = c.source().await.unwrap();
+    assert!(!page.contains(SECRET), "the secret is not left in the page");
+    env.screenshot("04-listed");
+
+    // The secret is in the keychain, and in no file Chute wrote.
+    let id = row.attr("data-id").await.unwrap().expect("row has data-id");
+    let item = env.keyring.lookup("chute", &format!("destination:{id}")).expect("keychain item");
+    assert!(item.contains(SECRET));
+    c.close().await.unwrap();
+    drop(driver);
+    assert!(common::bytes_found_under(env.data.path(), SECRET.as_bytes()).is_empty());
+    assert!(common::bytes_found_under(env.home.path(), SECRET.as_bytes()).is_empty());
+
+    // Restart the app: the destination is still there.
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    wait_for_text(&c, ".destination-row .dest-name", "Local MinIO").await;
+    assert!(shown_text(&c, "#empty-state").await.is_none(), "no empty state once a destination exists");
+    env.screenshot("05-after-restart");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_from_a_newer_version_is_explained_not_damaged() {
+    let env = Env::new("newer-database");
+    let db = env.data.path().join("chute.db");
+    stamp_future_database(&db);
+    let before = std::fs::read(&db).unwrap();
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "[data-error-code=\"database_too_new\"]").await;
+    let text = shown_text(&c, "[data-error-code=\"database_too_new\"]").await.expect("the error is shown");
+    assert!(text.contains("newer Chute"), "{text}");
+    assert!(text.contains("Update Chute"), "{text}");
+    env.screenshot("01-newer-database");
+    c.close().await.unwrap();
+    drop(driver);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-wrong-region");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+
+    fill_eu_reports_with_the_wrong_region(&c, &moto).await;
+    click(&c, "#save-destination").await;
+    wait_gone(&c, "#destination-form").await;
+    wait_for_text(&c, ".destination-row .dest-name", "EU reports").await;
+    env.screenshot("00-listed");
+
+    // Test it from its row: the wrong region is found and explained.
+    click(&c, ".destination-row [data-action=\"test\"]").await;
+    wait_shown(&c, "#probe-panel", 10).await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    let card = wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    assert!(card.contains("eu-west-1"), "the diagnosis names the bucket's region: {card}");
+    assert_eq!(attr_in_page(&c, ".diagnosis[data-code=\"wrong_region\"]", "data-level").await.as_deref(), Some("error"));
+    env.screenshot("01-wrong-region");
+
+    // One click saves the fix and tests again.
+    click(&c, "[data-apply=\"wrong_region\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    for step in ["credentials", "connect", "reach", "head_bucket", "put_object", "delete_object"] {
+        let css = format!(".probe-step[data-step=\"{step}\"]");
+        assert!(shown_text(&c, &css).await.is_some(), "step {step} is shown");
+        assert_eq!(attr_in_page(&c, &css, "data-status").await.as_deref(), Some("passed"), "step {step}");
+    }
+    assert_eq!(count_shown(&c, ".diagnosis[data-level=\"error\"]").await, 0, "no problem is left");
+    env.screenshot("02-fixed-and-passed");
+    assert!(moto.keys("eu-reports", "incoming/").is_empty(), "the probe object was cleaned up");
+
+    // Escape closes the panel; the saved destination now says eu-west-1.
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#probe-panel").await;
+
+    // The detail view lists both tests, newest first, each openable.
+    click(&c, ".destination-row .dest-name").await;
+    wait_shown(&c, "#details-dialog", 10).await;
+    let facts = wait_shown(&c, "#details-facts", 10).await;
+    assert!(facts.contains("eu-west-1"), "the fix was saved: {facts}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count_shown(&c, "#probe-history .probe-history-item").await != 2 {
+        assert!(Instant::now() < deadline, "the detail view never listed two tests");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(attr_in_page(&c, "#probe-history li:nth-child(1) .probe-history-item", "data-outcome").await.as_deref(), Some("passed"));
+    assert_eq!(attr_in_page(&c, "#probe-history li:nth-child(2) .probe-history-item", "data-outcome").await.as_deref(), Some("failed"));
+    let older = shown_text(&c, "#probe-history li:nth-child(2) .probe-history-item").await.unwrap();
+    assert!(older.contains("eu-west-1"), "the failed test shows its first finding: {older}");
+    env.screenshot("03-details-history");
+
+    click(&c, "#probe-history li:nth-child(2) .probe-history-item").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 10).await;
+    wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    env.screenshot("04-stored-test");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_is_tested_before_saving_and_fixed_in_place() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-form-dark");
+    let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    fill_eu_reports_with_the_wrong_region(&c, &moto).await;
+
+    click(&c, "#test-connection").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    let card = wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
+    assert!(card.contains("eu-west-1"), "{card}");
+    click(&c, ".diagnosis[data-code=\"wrong_region\"] .diagnosis-details summary").await;
+    env.screenshot("01-form-test-failed");
+
+    // The fix goes into the form (not saved), and the form is tested again.
+    click(&c, "[data-apply=\"wrong_region\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    assert_eq!(value_of(&c, "#destination-form [name=\"region\"]").await, "eu-west-1");
+    env.screenshot("02-form-test-passed");
+
+    // Escape closes the panel only; focus goes back to the Test button.
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#probe-panel").await;
+    assert!(shown_text(&c, "#destination-form").await.is_some(), "the form stays open");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while attr_in_page(&c, "#destination-form :focus", "id").await.as_deref() != Some("test-connection") {
+        assert!(Instant::now() < deadline, "focus did not return to the Test button");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    env.screenshot("03-form-after-test");
+    assert!(shown_text(&c, ".destination-row").await.is_none(), "testing saved nothing");
+    assert!(!c.source().await.unwrap().contains(&moto.user("writer").secret_access_key), "the secret is not left in the page");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_write_comes_with_the_policy_to_attach() {
+    let moto = common::servers::Moto::start();
+    let env = Env::new("probe-write-denied");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+
+    // other-prefix may only write under reports/other/.
+    let key = moto.user("other-prefix");
+    click(&c, "#add-first").await;
+    wait_for(&c, "#destination-form").await;
+    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("aws").await.unwrap();
+    type_into(&c, "name", "Reports").await;
+    type_into(&c, "bucket", "reports").await;
+    type_into(&c, "region", "us-east-1").await;
+    type_into(&c, "endpoint", &moto.endpoint()).await;
+    type_into(&c, "prefix", "incoming/").await;
+    type_into(&c, "access_key_id", &key.access_key_id).await;
+    type_into(&c, "secret_access_key", &key.secret_access_key).await;
+    if attr_in_page(&c, "#f-path_style:checked", "id").await.is_none() {
+        click(&c, "#destination-form [name=\"path_style\"]").await;
+    }
+    click(&c, "#test-connection").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"put_object\"]", "data-status").await.as_deref(), Some("failed"));
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("skipped"));
+    let policy = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .code-block", 10).await;
+    assert!(policy.contains("arn:aws:s3:::reports/incoming/*"), "{policy}");
+    assert!(attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-apply]", "data-apply").await.is_none(), "no one-click fix for permissions");
+    click(&c, ".diagnosis[data-code=\"write_denied\"] .diagnosis-details summary").await;
+    let details = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .evidence", 10).await;
+    assert!(details.contains("403") && details.contains("AccessDenied"), "{details}");
+    click(&c, ".diagnosis[data-code=\"write_denied\"] [data-copy=\"policy\"]").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-copy=\"policy\"]", "data-copied").await.is_none() {
+        assert!(Instant::now() < deadline, "Copy policy gave no feedback");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    env.screenshot("01-write-denied");
+    c.close().await.unwrap();
+}
+
+/* ---------- delivery ---------- */
+
