@@ -13,10 +13,11 @@ use chute_core::history::Origin;
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, State, WebviewWindow};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::commands::{bad_argument, check_id, on_core, Reply};
+use crate::dialogs::NativeDialogs;
 use crate::AppState;
 
 struct Entry {
@@ -68,22 +69,15 @@ pub struct PlanPreview {
     multipart_files: usize,
 }
 
-/// Native file or folder dialog. GTK dialogs must run on the main thread.
+/// Native file or folder dialog (awaited: the window keeps answering).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn pick_paths(app: AppHandle, kind: String) -> Reply<Vec<String>> {
+pub async fn pick_paths(window: WebviewWindow, dialogs: State<'_, NativeDialogs>, kind: String) -> Reply<Vec<String>> {
     let folders = match kind.as_str() {
         "files" => false,
         "folder" => true,
         _ => return Err(bad_argument("kind", "expected `files` or `folder`")),
     };
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.run_on_main_thread(move || {
-        let dialog = rfd::FileDialog::new().set_title(if folders { "Deliver folders" } else { "Deliver files" });
-        let picked = if folders { dialog.pick_folders() } else { dialog.pick_files() };
-        let _ = tx.send(picked.unwrap_or_default());
-    })
-    .map_err(crate::internal)?;
-    let paths = rx.await.map_err(crate::internal)?;
+    let paths = dialogs.pick_paths(&window, folders).await?;
     Ok(paths.into_iter().map(|p| p.to_string_lossy().into_owned()).collect())
 }
 

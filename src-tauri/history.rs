@@ -9,9 +9,10 @@ use chute_core::history::{BatchRow, CsvRows, Deleted, FileRow, Filter, Which};
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{State, WebviewWindow};
 
 use crate::commands::{bad_argument, check_id, on_core, Reply};
+use crate::dialogs::NativeDialogs;
 use crate::delivery::{keep, PlanPreview, Plans, Update};
 use crate::AppState;
 
@@ -150,7 +151,8 @@ fn export_error(message: String, fix: &str) -> ErrorReply {
 /// when the dialog was cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_history(
-    app: AppHandle,
+    window: WebviewWindow,
+    dialogs: State<'_, NativeDialogs>,
     state: State<'_, AppState>,
     filter: Filter,
     rows: CsvRows,
@@ -164,17 +166,9 @@ pub async fn export_history(
         CsvRows::Batches => "chute-deliveries.csv",
         CsvRows::Files => "chute-files.csv",
     };
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.run_on_main_thread(move || {
-        let picked = rfd::FileDialog::new()
-            .set_title("Export the history as CSV")
-            .set_file_name(name)
-            .add_filter("CSV", &["csv"])
-            .save_file();
-        let _ = tx.send(picked);
-    })
-    .map_err(crate::internal)?;
-    let Some(path) = rx.await.map_err(crate::internal)? else { return Ok(None) };
+    let Some(path) = dialogs.save_path(&window, "Export the history as CSV", name, ("CSV", &["csv"])).await? else {
+        return Ok(None);
+    };
     let core = state.core()?;
     tauri::async_runtime::spawn_blocking(move || {
         let n = core.export_history_csv_file(&filter, rows, batch_id.as_deref(), &path).map_err(|e| match e {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod delivery;
+mod dialogs;
 mod history;
 
 use std::sync::Arc;
@@ -53,6 +54,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(AppState::open())
         .manage(delivery::Plans::default())
+        .manage(dialogs::NativeDialogs::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::catalog,
@@ -63,6 +65,7 @@ pub fn run() {
             commands::delete_destination,
             commands::set_destination_active,
             commands::import_candidates,
+            commands::pick_import_file,
             commands::import_destination,
             commands::test_destination,
             commands::list_probes,

@@ -3,12 +3,15 @@
 //! D-Bus session and a real SQLite file. Screenshots of the X display are
 //! saved under target/test-artifacts/gui/.
 //!
-//! One test binary; the scenarios are grouped by feature and share the harness.
+//! One test binary; the scenarios are grouped by feature, the harness and
+//! the native-dialog driver are shared.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod native_dialog;
 
 mod delivery;
 mod destinations;
+mod dialogs;
 mod history;
