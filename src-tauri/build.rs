@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "delete_destination",
     "set_destination_active",
     "import_candidates",
+    "pick_import_file",
     "import_destination",
     "test_destination",
     "list_probes",

@@ -12,8 +12,9 @@ use chute_core::import::{self, ImportKind};
 use chute_core::{Chute, CredentialDraft, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{State, WebviewWindow};
 
+use crate::dialogs::NativeDialogs;
 use crate::{internal, AppState};
 
 pub(crate) type Reply<T> = Result<T, ErrorReply>;
@@ -154,6 +155,19 @@ pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<
     })
     .await
     .map_err(internal)?
+}
+
+/// A config file to import from, chosen in a native dialog that opens where
+/// the tool keeps it (`~/.aws`, rclone's config folder); `None` when cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_import_file(window: WebviewWindow, dialogs: State<'_, NativeDialogs>, kind: ImportKind) -> Reply<Option<String>> {
+    let (title, usual) = match kind {
+        ImportKind::Aws => ("Choose an AWS config or credentials file", import::default_aws_config()),
+        ImportKind::Rclone => ("Choose an rclone.conf", import::default_rclone_config()),
+    };
+    let start = usual.parent().filter(|d| d.is_dir()).map(PathBuf::from);
+    let picked = dialogs.open_file(&window, title, start).await?;
+    Ok(picked.map(|p| p.to_string_lossy().into_owned()))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -52,9 +52,12 @@ export const api = {
   duplicateDestination: (id) => call('duplicate_destination', { id }),
   deleteDestination: (id) => call('delete_destination', { id }),
   setDestinationActive: (id, active) => call('set_destination_active', { id, active }),
-  importCandidates: (kind) => call('import_candidates', { kind, file: null }),
-  importDestination: ({ kind, source, name, bucket, prefix }) =>
-    call('import_destination', { kind, file: null, source, name, bucket, prefix }),
+  /** file: a config file chosen by the user, or null for the usual place. */
+  importCandidates: (kind, file = null) => call('import_candidates', { kind, file }),
+  /** Native open dialog for a config file → its path, or null if cancelled. */
+  pickImportFile: (kind) => call('pick_import_file', { kind }),
+  importDestination: ({ kind, file = null, source, name, bucket, prefix }) =>
+    call('import_destination', { kind, file, source, name, bucket, prefix }),
   /**
    * Run the connection test. target: {id} for a saved destination, or
    * {settings, credentials, editingId} for the form as typed (the only call

@@ -22,7 +22,7 @@ let dialog;
 let form;
 let catalog = { providers: [] };
 let hooks = { onImported: () => {}, onAddManually: () => {} };
-const state = { kind: 'aws', candidates: [], selected: null, seq: 0, vseq: 0, touched: new Set(), busy: false, problems: [] };
+const state = { kind: 'aws', file: null, candidates: [], selected: null, seq: 0, vseq: 0, touched: new Set(), busy: false, problems: [] };
 
 function providerLabel(id) {
   const p = catalog.providers.find((x) => x.id === id);
@@ -85,34 +85,98 @@ function showError(err) {
   box.hidden = false;
 }
 
+/** "Choose a file…": a native dialog; the chosen file replaces the usual one. */
+async function chooseFile(button) {
+  let file;
+  button.disabled = true;
+  try {
+    file = await api.pickImportFile(state.kind);
+  } catch (err) {
+    showError(err);
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  if (!file) return; // cancelled: nothing changes
+  state.file = file;
+  loadCandidates();
+}
+
+function chooseButton(label) {
+  const b = h('button', { type: 'button', class: 'button button--secondary button--small', dataset: { act: 'choose-file' } }, icon('folder'), h('span', { text: label }));
+  b.addEventListener('click', () => chooseFile(b));
+  return b;
+}
+
+function manualButton() {
+  const b = h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'add-by-hand' } }, icon('plus'), h('span', { text: 'Add by hand' }));
+  b.addEventListener('click', () => {
+    dialog.close();
+    hooks.onAddManually();
+  });
+  return b;
+}
+
+/** Where the candidates come from: the usual files, or the one chosen. */
+function renderSourceHint() {
+  const hint = $('#import-source-hint', dialog);
+  if (!state.file) {
+    hint.replaceChildren(richText(SOURCE_HINT[state.kind]));
+    return;
+  }
+  const usual = h('button', { type: 'button', class: 'link-button', text: 'use the usual location' });
+  usual.addEventListener('click', () => {
+    state.file = null;
+    loadCandidates();
+  });
+  hint.replaceChildren('From ', h('code', { class: 'import-file', text: state.file }), ' · ', chooseButtonLink(), ' · ', usual);
+}
+
+function chooseButtonLink() {
+  const b = h('button', { type: 'button', class: 'link-button', dataset: { act: 'choose-file' }, text: 'choose another file' });
+  b.addEventListener('click', () => chooseFile(b));
+  return b;
+}
+
 async function loadCandidates() {
   const seq = ++state.seq;
   const list = $('#import-candidates', dialog);
   state.candidates = [];
   selectCandidate(null);
   showError(null);
-  $('#import-source-hint', dialog).replaceChildren(richText(SOURCE_HINT[state.kind]));
+  renderSourceHint();
   list.setAttribute('aria-busy', 'true');
   list.replaceChildren(h('div', { class: 'candidates-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Looking for connection settings…'));
   try {
-    const found = await api.importCandidates(state.kind);
+    const found = await api.importCandidates(state.kind, state.file);
     if (seq !== state.seq) return;
     state.candidates = Array.isArray(found) ? found : [];
     if (state.candidates.length) {
       list.replaceChildren(...state.candidates.map(candidateEl));
     } else {
       const [title, fix] = EMPTY[state.kind];
-      const manual = h('button', { type: 'button', class: 'button button--secondary button--small' }, icon('plus'), h('span', { text: 'Add by hand' }));
-      manual.addEventListener('click', () => {
-        dialog.close();
-        hooks.onAddManually();
-      });
-      list.replaceChildren(h('div', { class: 'candidates-empty' }, h('p', { class: 'candidates-empty-title', text: title }), h('p', { class: 'muted' }, richText(fix)), manual));
+      list.replaceChildren(
+        h('div', { class: 'candidates-empty', dataset: { empty: 'no-candidates' } }, h('p', { class: 'candidates-empty-title', text: title }), h('p', { class: 'muted' }, richText(fix)), h('div', { class: 'candidates-empty-actions' }, chooseButton('Choose a file…'), manualButton())),
+      );
     }
   } catch (err) {
     if (seq !== state.seq) return;
-    list.replaceChildren();
-    showError(err);
+    if (err.code === 'import_file_missing' || err.code === 'import_file_unreadable' || err.code === 'import_rclone_encrypted') {
+      // No configuration where the tool keeps it (or not a usable one):
+      // say where Chute looked and let the user point at the file.
+      list.replaceChildren(
+        h(
+          'div',
+          { class: 'candidates-empty', dataset: { empty: err.code } },
+          h('p', { class: 'candidates-empty-title' }, richText(err.message)),
+          h('p', { class: 'muted' }, richText(err.fix)),
+          h('div', { class: 'candidates-empty-actions' }, chooseButton('Choose a file…'), manualButton()),
+        ),
+      );
+    } else {
+      list.replaceChildren();
+      showError(err);
+    }
   } finally {
     if (seq === state.seq) list.setAttribute('aria-busy', 'false');
   }
@@ -188,7 +252,7 @@ async function submit() {
   updateConfirm();
   try {
     const res = await api.importDestination({
-      kind: state.kind, source: c.source,
+      kind: state.kind, file: state.file, source: c.source,
       name: form.elements.name.value, bucket: form.elements.bucket.value, prefix: form.elements.prefix.value,
     });
     state.busy = false;
@@ -210,6 +274,7 @@ export function openImport(opener) {
   if (dialog.open) return;
   form.reset();
   state.kind = 'aws';
+  state.file = null;
   state.busy = false;
   const first = $('#import-kind-aws', dialog);
   first.checked = true;
@@ -227,6 +292,7 @@ export function initImport(opts) {
     const t = e.target;
     if (t.name === 'import_kind' && t.value !== state.kind) {
       state.kind = t.value;
+      state.file = null;
       loadCandidates();
     } else if (t.name === 'import_source') {
       selectCandidate(state.candidates.find((c) => c.source === t.value) || null);

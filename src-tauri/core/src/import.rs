@@ -63,8 +63,8 @@ pub struct Candidate {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{0} does not exist")]
-    NotFound(PathBuf),
+    #[error("No {what} was found: looked for {}", looked_for(.paths))]
+    NotFound { what: &'static str, paths: Vec<PathBuf> },
     #[error("{path} could not be read: {detail}")]
     Unreadable { path: PathBuf, detail: String },
     #[error("{0} is encrypted with an rclone config password")]
@@ -76,7 +76,10 @@ pub enum ImportError {
 impl UserError for ImportError {
     fn info(&self) -> ErrorInfo {
         let (code, fix) = match self {
-            ImportError::NotFound(p) => ("import_file_missing", format!("Check the path, or pass the file explicitly. Looked for {}.", p.display())),
+            ImportError::NotFound { .. } => (
+                "import_file_missing",
+                "Choose the file yourself (Choose a file… in the window, `--file PATH` on the command line), or add the destination by hand.".to_string(),
+            ),
             ImportError::Unreadable { .. } => ("import_file_unreadable", "Check the file's permissions and that it is an INI-style config file.".to_string()),
             ImportError::RcloneEncrypted(_) => (
                 "import_rclone_encrypted",
@@ -85,6 +88,16 @@ impl UserError for ImportError {
             ImportError::NoSuchSource(_) => ("import_source_missing", "List what can be imported and use one of the names shown.".to_string()),
         };
         ErrorInfo { code: code.into(), message: format!("{self}."), fix, field: None }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backticks.
+fn looked_for(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -151,7 +164,7 @@ pub fn aws_candidates(config: &Path, credentials: &Path) -> Result<Vec<Candidate
     let cfg = load_ini(config)?;
     let creds = load_ini(credentials)?;
     if cfg.is_none() && creds.is_none() {
-        return Err(ImportError::NotFound(config.into()));
+        return Err(ImportError::NotFound { what: "AWS configuration", paths: vec![config.into(), credentials.into()] });
     }
     let mut out = Vec::new();
     for name in aws_profile_names(config, credentials) {
@@ -220,7 +233,7 @@ pub fn aws_candidates(config: &Path, credentials: &Path) -> Result<Vec<Candidate
 }
 
 pub fn rclone_candidates(path: &Path) -> Result<Vec<Candidate>, ImportError> {
-    let ini = load_ini(path)?.ok_or_else(|| ImportError::NotFound(path.into()))?;
+    let ini = load_ini(path)?.ok_or_else(|| ImportError::NotFound { what: "rclone configuration", paths: vec![path.into()] })?;
     let mut out = Vec::new();
     for (name, sec) in ini.iter() {
         let Some(name) = name else { continue };
