@@ -197,6 +197,75 @@ fn never_overwrite_leaves_the_existing_object_untouched() {
     assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"new bytes");
 }
 
+/// The preview's question: which keys hold an object already?
+fn existing(s: &Settings, auth: Auth, plan: &Plan) -> deliver::existing::ExistingCheck {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = s3::client(s, &auth, &ClientOptions::delivery()).await;
+        deliver::existing::check(&client, &s.bucket, plan).await
+    })
+}
+
+#[test]
+fn existing_objects_are_found_before_anything_is_sent() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = ["a.txt", "b.txt", "c.txt"].iter().map(|n| write(src.path(), n, n.as_bytes())).collect();
+    let s = s3s_settings(&fs, "in/", "{prefix}{name}");
+    let taken = fs.root.path().join("reports/in");
+    std::fs::create_dir_all(&taken).unwrap();
+    std::fs::write(taken.join("a.txt"), b"there").unwrap();
+    std::fs::write(taken.join("c.txt"), b"there").unwrap();
+    let plan = deliver::plan(&s, &paths, &PlanOptions::default(), now());
+    let check = existing(&s, s3s_auth(), &plan);
+    assert_eq!(check.checked, 3);
+    assert_eq!(check.not_checked, None);
+    let found: Vec<(usize, &str)> = check.existing.iter().map(|e| (e.index, e.key.as_str())).collect();
+    assert_eq!(found, [(0, "in/a.txt"), (2, "in/c.txt")]);
+    assert_eq!(std::fs::read(taken.join("a.txt")).unwrap(), b"there", "asking changes nothing");
+    assert!(!taken.join("b.txt").exists());
+
+    // Credentials that may write but not read cannot ask: said, not guessed.
+    let moto = Moto::start();
+    let m = moto_settings(&moto, "incoming/");
+    let plan = deliver::plan(&m, &paths, &PlanOptions::default(), now());
+    let check = existing(&m, moto_auth(&moto, "object-only"), &plan);
+    assert!(check.existing.is_empty());
+    assert!(check.not_checked.as_deref().is_some_and(|w| w.contains("may not read")), "{check:?}");
+}
+
+#[test]
+fn files_get_new_keys_for_one_delivery() {
+    let src = tempfile::tempdir().unwrap();
+    let drop = src.path().join("drop");
+    for rel in ["a.txt", "sub/b.txt", "c.txt"] {
+        write(&drop, rel, rel.as_bytes());
+    }
+    let s = Settings { prefix: "in/".into(), key_template: "{prefix}{relpath}".into(), ..Settings::default() };
+    let plan = deliver::plan(&s, &[drop.clone()], &PlanOptions::default(), now());
+    let keys = |p: &Plan| p.files.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&plan), ["in/a.txt", "in/c.txt", "in/sub/b.txt"]);
+
+    // Two of them under another prefix; the third keeps its key.
+    let again = Settings { prefix: "in/again/".into(), ..s.clone() };
+    let mixed = deliver::plan::rekey(&again, &plan, &[0, 2], true, now());
+    assert_eq!(keys(&mixed), ["in/again/a.txt", "in/c.txt", "in/again/sub/b.txt"]);
+    assert!(mixed.collisions.is_empty());
+    assert_eq!(mixed.total_bytes, plan.total_bytes);
+    // Only the re-keyed files.
+    let only = deliver::plan::rekey(&again, &plan, &[2], false, now());
+    assert_eq!(keys(&only), ["in/again/sub/b.txt"]);
+    // A template that gives two files one key is caught as a collision.
+    let flat = Settings { key_template: "{prefix}same.txt".into(), ..s.clone() };
+    let clash = deliver::plan::rekey(&flat, &plan, &[0, 1], true, now());
+    assert_eq!(clash.collisions.len(), 1, "{:?}", keys(&clash));
+    // A file gone since the first plan is a problem, not a silent drop.
+    std::fs::remove_file(drop.join("c.txt")).unwrap();
+    let gone = deliver::plan::rekey(&again, &plan, &[1], false, now());
+    assert!(gone.files.is_empty());
+    assert_eq!(gone.problems[0].code, "not_found");
+}
+
 #[test]
 fn a_vanished_or_changed_file_fails_alone() {
     let fs = S3sFs::start();

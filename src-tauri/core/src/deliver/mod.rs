@@ -1,5 +1,6 @@
 //! Delivery: plan (paths -> keys, previewed) then transfer.
 
+pub mod existing;
 mod multipart;
 pub mod plan;
 pub mod transfer;

@@ -162,17 +162,83 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
     for root in paths {
         walk_root(settings, &template, root, opts, now, &mut plan);
     }
-    let mut by_key: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
-    for f in &plan.files {
-        by_key.entry(f.key.as_str()).or_default().push(f.source.clone());
-    }
-    plan.collisions = by_key
-        .into_iter()
-        .filter(|(_, v)| v.len() > 1)
-        .map(|(k, sources)| Collision { key: k.to_string(), sources })
-        .collect();
+    plan.collisions = collisions(&plan.files);
     plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
     plan
+}
+
+/// Keys that more than one planned file would be written to.
+fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
+    let mut by_key: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        by_key.entry(f.key.as_str()).or_default().push(f.source.clone());
+    }
+    by_key.into_iter().filter(|(_, v)| v.len() > 1).map(|(k, sources)| Collision { key: k.to_string(), sources }).collect()
+}
+
+/// Some files of an earlier plan again (by index), under the keys they had
+/// (a retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
+/// read afresh; a file no longer there becomes a problem.
+pub fn again(plan: &Plan, indexes: &[usize]) -> Plan {
+    let mut out = Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at, from_batch: plan.from_batch.clone() };
+    for &i in indexes {
+        let Some(f) = plan.files.get(i) else { continue };
+        match std::fs::metadata(&f.source) {
+            Ok(m) if m.is_file() => out.files.push(PlannedFile { size: m.len(), mtime_ms: mtime_ms(&m), ..f.clone() }),
+            Ok(_) | Err(_) => out.problems.push(PlanProblem {
+                path: f.source.clone(),
+                code: "not_found".into(),
+                message: format!("{} is no longer there.", f.source.display()),
+                fix: "Put the file back where it was, or deliver it from where it is now.".into(),
+            }),
+        }
+    }
+    out.total_bytes = out.files.iter().map(|f| f.size).sum();
+    out
+}
+
+/// Files of an earlier plan under new keys: those at `indexes` keyed
+/// afresh from their paths with `settings`' prefix and template (a one-off
+/// choice, e.g. for files whose keys are taken). With `keep_others`, the
+/// plan's other files come along under the keys they had; without, the new
+/// plan holds only the re-keyed files. The caller has validated the template.
+pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: bool, now: time::OffsetDateTime) -> Plan {
+    let chosen: std::collections::BTreeSet<usize> = indexes.iter().copied().collect();
+    let all: Vec<usize> = if keep_others { (0..plan.files.len()).collect() } else { chosen.iter().copied().collect() };
+    let mut out = again(plan, &all);
+    // `again` keeps order and drops vanished files: tell the re-keyed ones by source.
+    let rekeyed: std::collections::HashSet<PathBuf> = chosen.iter().filter_map(|&i| plan.files.get(i)).map(|f| f.source.clone()).collect();
+    out.created_at = (now.unix_timestamp_nanos() / 1_000_000) as i64;
+    out.from_batch = None;
+    let template = match keys::parse_template(&settings.key_template) {
+        Ok(t) => t,
+        Err(e) => {
+            out.problems.extend(out.files.drain(..).map(|f| PlanProblem {
+                path: f.source,
+                code: "template_invalid".into(),
+                message: format!("The key template is not valid: {e}."),
+                fix: "Choose a valid key template (e.g. {prefix}{relpath}).".into(),
+            }));
+            out.total_bytes = 0;
+            return out;
+        }
+    };
+    let files = std::mem::take(&mut out.files);
+    for f in files {
+        if !rekeyed.contains(&f.source) {
+            out.files.push(f);
+            continue;
+        }
+        let (uuid, id) = (uuid::Uuid::new_v4().to_string(), short_id());
+        let ctx = KeyContext { prefix: &settings.prefix, relpath: &f.relpath, time: now, uuid: &uuid, id: &id };
+        match keys::render(&template, &ctx) {
+            Ok(key) => out.files.push(PlannedFile { key, ..f }),
+            Err(e) => out.problems.push(PlanProblem { path: f.source, code: e.code.into(), message: e.message, fix: e.fix }),
+        }
+    }
+    out.collisions = collisions(&out.files);
+    out.total_bytes = out.files.iter().map(|f| f.size).sum();
+    out
 }
 
 fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &PlanOptions, now: time::OffsetDateTime, plan: &mut Plan) {

@@ -1,0 +1,85 @@
+//! Which planned keys already hold an object, asked before anything is
+//! sent, so the preview can say which files would meet existing objects
+//! (and the person can choose new keys, overwrite or skip them) instead of
+//! learning it from a failed delivery.
+//!
+//! One HeadObject per key, a few at a time. Credentials that may write but
+//! not read (a prefix-scoped PutObject policy) cannot ask: the check then
+//! says it could not tell, and delivery still never overwrites.
+
+use serde::Serialize;
+use tokio::task::JoinSet;
+
+use super::Plan;
+
+/// At most this many keys are asked about; a larger batch says how many
+/// were checked.
+pub const CHECK_LIMIT: usize = 10_000;
+const IN_FLIGHT: usize = 16;
+
+/// A planned file whose key holds an object already.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ExistingObject {
+    /// The file's index in the plan.
+    pub index: usize,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ExistingCheck {
+    /// Keys asked about (the first `CHECK_LIMIT` of the plan).
+    pub checked: usize,
+    /// The files whose key holds an object already, in plan order.
+    pub existing: Vec<ExistingObject>,
+    /// Set when the server would not say (e.g. no read permission): why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_checked: Option<String>,
+}
+
+enum Answer {
+    Exists,
+    Absent,
+    Unknown(String),
+}
+
+async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Answer {
+    match client.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Answer::Exists,
+        Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
+            Some(404) => Answer::Absent,
+            Some(403) => Answer::Unknown("these credentials may not read objects here, so Chute cannot see which already exist".into()),
+            Some(status) => Answer::Unknown(format!("the server answered {status} when asked")),
+            None => Answer::Unknown(format!("the server could not be asked: {}", crate::error::error_chain(&e))),
+        },
+    }
+}
+
+/// Ask which of the plan's keys already exist in `bucket`.
+pub async fn check(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan) -> ExistingCheck {
+    let mut out = ExistingCheck { checked: plan.files.len().min(CHECK_LIMIT), ..Default::default() };
+    let mut pending = plan.files.iter().enumerate().take(CHECK_LIMIT).map(|(i, f)| (i, f.key.clone()));
+    let mut running = JoinSet::new();
+    loop {
+        while running.len() < IN_FLIGHT {
+            let Some((i, key)) = pending.next() else { break };
+            let (client, bucket) = (client.clone(), bucket.to_string());
+            running.spawn(async move { (i, ask(&client, &bucket, &key).await) });
+        }
+        let Some(joined) = running.join_next().await else { break };
+        match joined {
+            Ok((i, Answer::Exists)) => out.existing.push(ExistingObject { index: i, key: plan.files[i].key.clone() }),
+            Ok((_, Answer::Absent)) => {}
+            Ok((_, Answer::Unknown(why))) => {
+                // One refusal means the rest would be refused alike: stop asking.
+                running.abort_all();
+                return ExistingCheck { checked: 0, existing: vec![], not_checked: Some(why) };
+            }
+            Err(e) => {
+                running.abort_all();
+                return ExistingCheck { checked: 0, existing: vec![], not_checked: Some(format!("the check stopped: {e}")) };
+            }
+        }
+    }
+    out.existing.sort_unstable_by_key(|e| e.index);
+    out
+}
