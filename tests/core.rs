@@ -289,3 +289,32 @@ fn imports_rclone_remotes() {
     std::fs::write(&conf, "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc").unwrap();
     assert_eq!(rclone_candidates(&conf).unwrap_err().info().code, "import_rclone_encrypted");
 }
+
+/// The card shows the newest connection test: a failure (with its first
+/// problem's title) until a newer test passes.
+#[test]
+fn the_newest_connection_test_is_on_the_destination() {
+    isolate_aws_config();
+    let dir = tempfile::tempdir().unwrap();
+    let chute = Chute::open_with(dir.path(), no_keychain()).unwrap();
+    let mut s = base(ProviderKind::Minio);
+    // Nothing listens here: the test fails at once, without a network.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    s.endpoint = format!("http://127.0.0.1:{closed}");
+    let id = chute.create(s, CredentialInput::None).unwrap().destination.destination.id;
+    assert_eq!(chute.list_views().unwrap()[0].last_test, None, "never tested");
+
+    let opts = chute_core::probe::ProbeOptions::default();
+    let failed = chute.test_connection(chute_core::ProbeTarget::Saved { id: id.clone() }, &opts, &mut |_| {}).unwrap();
+    let last = chute.list_views().unwrap()[0].last_test.clone().expect("the failed test is on the card");
+    assert_eq!(last.outcome, chute_core::probe::Outcome::Failed);
+    assert_eq!(last.title.as_deref(), Some("The server refused the connection"));
+    assert_eq!(last.at, failed.started_at);
+
+    // A newer passing test replaces it (stored as the probe would store it).
+    let passed = chute_core::probe::ProbeReport { outcome: chute_core::probe::Outcome::Passed, findings: vec![], started_at: failed.started_at + 1000, ..failed };
+    Store::open(&dir.path().join(chute_core::DB_FILE)).unwrap().add_probe(Some(&id), &passed).unwrap();
+    let view = chute.view(&chute.get(&id).unwrap()).unwrap();
+    let last = view.last_test.expect("tested");
+    assert_eq!((last.outcome, last.title), (chute_core::probe::Outcome::Passed, None));
+}

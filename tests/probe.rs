@@ -118,7 +118,10 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     let w = moto.user("writer");
     let r = run(&reports, key(&w.access_key_id, "not-the-secret"));
     failed_at(&r, StepId::HeadBucket);
-    assert_eq!(finding(&r, "wrong_secret").evidence.s3_code.as_deref(), Some("SignatureDoesNotMatch"));
+    let d = finding(&r, "wrong_secret");
+    assert_eq!(d.evidence.s3_code.as_deref(), Some("SignatureDoesNotMatch"));
+    let edit = d.edit.as_ref().expect("the fix is offered as an action");
+    assert_eq!((edit.field.as_str(), edit.label.as_str()), ("credentials", "Replace the key"));
 
     // Missing bucket: HEAD 404, no body, still named.
     let r = run(&settings(ProviderKind::Aws, &ep, "no-such-bucket-here", "incoming/"), moto_key(&moto, "admin"));
@@ -126,6 +129,7 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     let d = finding(&r, "bucket_not_found");
     assert_eq!(d.evidence.http_status, Some(404));
     assert!(d.title.contains("no-such-bucket-here"));
+    assert_eq!(d.edit.as_ref().map(|e| e.field.as_str()), Some("bucket"));
 
     // Write denied on the prefix: the minimal policy is offered.
     let r = run(&reports, moto_key(&moto, "other-prefix"));
@@ -314,7 +318,9 @@ fn https_to_a_plain_http_port() {
     let s = settings(ProviderKind::Minio, &format!("https://127.0.0.1:{}", web.port), "reports", "incoming/");
     let r = run_with(&s, Ok(key("a", "b")), &fast());
     failed_at(&r, StepId::Tls);
-    finding(&r, "https_to_http_port");
+    // The server is this machine: plain http:// is offered in one click.
+    let fix = finding(&r, "https_to_http_port").apply.clone().expect("a one-click fix");
+    assert_eq!((fix.field.as_str(), fix.value.as_str()), ("endpoint", format!("http://127.0.0.1:{}", web.port).as_str()));
 }
 
 /// A real TLS server with a self-signed certificate: `openssl s_server`.

@@ -372,7 +372,8 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     }
 }
 
-fn is_loopback_host(host: &url::Host<&str>) -> bool {
+/// `localhost` and loopback addresses: this machine.
+pub(crate) fn is_loopback_host(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),

@@ -44,6 +44,31 @@ pub struct FixAction {
     pub label: String,
 }
 
+/// Where a person fixes the problem by hand when no one-click fix is safe:
+/// the setting to edit, opened for them. `credentials` means replacing the
+/// access key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct EditAction {
+    pub field: String,
+    pub label: String,
+}
+
+/// The setting to open for a diagnosis, by its code.
+pub fn edit_action(code: &str) -> Option<EditAction> {
+    let (field, label) = match code {
+        "unknown_access_key" | "wrong_secret" | "expired_token" | "write_denied" => ("credentials", "Replace the key"),
+        "anonymous_denied" => ("credentials", "Add an access key"),
+        "profile_credentials_failed" => ("profile", "Edit the profile"),
+        "bucket_not_found" => ("bucket", "Edit the bucket"),
+        "wrong_region" => ("region", "Edit the region"),
+        "host_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "connection_reset" | "tls_bad_name"
+        | "tls_untrusted_certificate" | "tls_handshake_failed" | "https_to_http_port" | "http_to_tls_port" | "not_http" | "server_silent"
+        | "not_s3_server" => ("endpoint", "Edit the endpoint"),
+        _ => return None,
+    };
+    Some(EditAction { field: field.into(), label: label.into() })
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Diagnosis {
     pub code: String,
@@ -58,6 +83,9 @@ pub struct Diagnosis {
     pub policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply: Option<FixAction>,
+    /// The setting to edit by hand (offered beside or instead of `apply`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditAction>,
 }
 
 impl Diagnosis {
@@ -72,6 +100,7 @@ impl Diagnosis {
             evidence: Evidence::default(),
             policy: None,
             apply: None,
+            edit: edit_action(code),
         }
     }
     pub fn happened(mut self, s: impl Into<String>) -> Self {
@@ -182,6 +211,17 @@ mod tests {
         let text = minimal_policy(&s);
         assert!(text.find("\"Version\"").unwrap() < text.find("\"Statement\"").unwrap(), "IAM's usual order");
         assert!(text.find("\"Effect\"").unwrap() < text.find("\"Action\"").unwrap());
+    }
+
+    #[test]
+    fn a_failure_fixed_by_hand_opens_its_setting() {
+        let d = Diagnosis::new("wrong_secret", Level::Error, "x");
+        assert_eq!(d.edit, Some(EditAction { field: "credentials".into(), label: "Replace the key".into() }));
+        assert_eq!(edit_action("bucket_not_found").unwrap().field, "bucket");
+        assert_eq!(edit_action("connection_refused").unwrap().field, "endpoint");
+        assert_eq!(edit_action("clock_skew"), None, "nothing in the destination fixes a clock");
+        let json = serde_json::to_value(Diagnosis::new("clock_skew", Level::Error, "x")).unwrap();
+        assert!(json.get("edit").is_none(), "absent, not null: {json}");
     }
 
     #[test]

@@ -601,6 +601,15 @@ fn tls_config() -> Arc<tokio_rustls::rustls::ClientConfig> {
     Arc::new(cfg)
 }
 
+/// The endpoint with `http://` instead of `https://`, when its host is this
+/// machine (the only place plain HTTP is safe to offer in one click).
+fn http_twin(s: &Settings) -> Option<String> {
+    let endpoint = s.effective_endpoint()?;
+    let url = url::Url::parse(&endpoint).ok()?;
+    let local = crate::destination::is_loopback_host(&url.host()?);
+    (local && url.scheme() == "https").then(|| format!("http://{}", endpoint.strip_prefix("https://").unwrap_or(&endpoint)))
+}
+
 async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Stop> {
     use tokio_rustls::rustls::pki_types::ServerName;
     let name = match ServerName::try_from(host.trim_matches(['[', ']']).to_string()) {
@@ -643,11 +652,16 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
                         .fix("Install the server's CA certificate in the system trust store, or use a certificate from a public authority.")
                 }
             } else if lower.contains("corrupt message") || lower.contains("invalidcontenttype") || lower.contains("invalid content type") || lower.contains("wrong_version") || lower.contains("invalidmessage") {
-                Diagnosis::new("https_to_http_port", Level::Error, "The server speaks plain HTTP, not HTTPS")
+                let d = Diagnosis::new("https_to_http_port", Level::Error, "The server speaks plain HTTP, not HTTPS")
                     .happened("Chute started a TLS handshake and the server answered with something that is not TLS.")
                     .cause("The endpoint says https:// but this port serves plain HTTP (MinIO and test servers often do).")
                     .fix("Use the server's HTTPS port, or http:// if the server is on a network you trust.")
-                    .evidence(ev)
+                    .evidence(ev);
+                // Plain HTTP is a one-click fix only where it stays on this machine.
+                match http_twin(p.s) {
+                    Some(http_url) => d.apply("endpoint", http_url, "Use http://"),
+                    None => d,
+                }
             } else {
                 Diagnosis::new("tls_handshake_failed", Level::Error, "The TLS handshake failed")
                     .happened(format!("The TLS handshake failed: {text}."))

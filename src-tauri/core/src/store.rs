@@ -239,6 +239,39 @@ impl Store {
     }
 }
 
+/// The newest connection test of a destination, in brief: what its card
+/// shows until a test passes.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct LastTest {
+    pub probe_id: i64,
+    pub outcome: crate::probe::Outcome,
+    /// The first problem's title (a warning's when nothing failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub at: i64,
+}
+
+impl Store {
+    /// Each destination's newest connection test, by destination id.
+    pub fn last_tests(&self) -> Result<std::collections::HashMap<String, LastTest>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT p.destination_id, p.id, p.report FROM probes p
+             WHERE p.destination_id IS NOT NULL AND p.id = (
+               SELECT q.id FROM probes q WHERE q.destination_id = p.destination_id ORDER BY q.started_at DESC, q.id DESC LIMIT 1)",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (destination_id, probe_id, report) = row?;
+            let report: crate::probe::ProbeReport = serde_json::from_str(&report)?;
+            let level = if report.findings.iter().any(|f| f.level == crate::diagnose::Level::Error) { crate::diagnose::Level::Error } else { crate::diagnose::Level::Warning };
+            let title = report.findings.iter().find(|f| f.level == level).map(|f| f.title.clone());
+            out.insert(destination_id, LastTest { probe_id, outcome: report.outcome, title, at: report.started_at });
+        }
+        Ok(out)
+    }
+}
+
 impl Store {
     pub fn conn(&self) -> &Connection {
         &self.conn
