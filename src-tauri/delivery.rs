@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chute_core::deliver::existing::ExistingCheck;
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, Plan, PlannedFile, TransferOptions};
 use chute_core::destination::Overwrite;
 use chute_core::history::Origin;
@@ -134,6 +135,41 @@ pub async fn retry_plan(state: State<'_, AppState>, plans: State<'_, Plans>, pla
     Ok(keep(&plans, destination_id, new_plan, &settings))
 }
 
+/// Which of a kept plan's keys already hold an object (asked while the
+/// preview is open; nothing is sent).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_existing(state: State<'_, AppState>, plans: State<'_, Plans>, plan_id: String) -> Reply<ExistingCheck> {
+    check_id(&plan_id)?;
+    let (destination_id, plan, _) = plans.get(&plan_id)?;
+    on_core(state, move |c| c.existing_objects(&destination_id, &plan)).await
+}
+
+/// A new plan with some files of a kept one under new keys (another prefix
+/// and/or key template, for this delivery only); with `keep_others` the
+/// plan's other files come along unchanged. Previewed like a drop.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn rekey_plan(
+    state: State<'_, AppState>,
+    plans: State<'_, Plans>,
+    plan_id: String,
+    indexes: Vec<usize>,
+    keep_others: bool,
+    prefix: String,
+    key_template: String,
+) -> Reply<PlanPreview> {
+    check_id(&plan_id)?;
+    let (destination_id, plan, _) = plans.get(&plan_id)?;
+    if indexes.is_empty() || indexes.iter().any(|i| *i >= plan.files.len()) {
+        return Err(bad_argument("indexes", "not files of this plan"));
+    }
+    if prefix.len() > 1024 || key_template.len() > 1024 {
+        return Err(bad_argument("key_template", "longer than 1,024 bytes"));
+    }
+    let did = destination_id.clone();
+    let (new_plan, settings) = on_core(state, move |c| Ok((c.rekey_plan(&did, &plan, &indexes, keep_others, &prefix, &key_template)?, c.get(&did)?.settings))).await?;
+    Ok(keep(&plans, destination_id, new_plan, &settings))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub fn plan_page(plans: State<'_, Plans>, plan_id: String, offset: usize, limit: usize) -> Reply<Vec<PlannedFile>> {
     check_id(&plan_id)?;
@@ -183,6 +219,7 @@ pub async fn start_delivery(
     plans: State<'_, Plans>,
     plan_id: String,
     origin: Option<Origin>,
+    overwrite: Option<Overwrite>,
     on_event: Channel<Update>,
 ) -> Reply<Delivered> {
     check_id(&plan_id)?;
@@ -215,7 +252,9 @@ pub async fn start_delivery(
                 });
             }
         };
-        let summary = c.deliver(&did, &plan, &TransferOptions::default(), &control, origin, &mut on)?;
+        // A per-run policy, chosen by the person after seeing which objects exist.
+        let opts = TransferOptions { overwrite, ..TransferOptions::default() };
+        let summary = c.deliver(&did, &plan, &opts, &control, origin, &mut on)?;
         let urls = summary.files.iter().map(|f| chute_core::deliver::object_url(&settings, &f.key)).collect();
         Ok(Delivered { summary, urls })
     })
@@ -273,4 +312,30 @@ pub async fn presign_link(state: State<'_, AppState>, id: String, key: String, e
         return Err(bad_argument("expires_secs", "between one minute and seven days"));
     }
     on_core(state, move |c| c.presign(&id, &key, Duration::from_secs(expires_secs))).await
+}
+
+/// Open a delivered object's URL in the default browser. The URL is derived
+/// here from the destination and the key; the web side gets no opener.
+/// Returns the URL opened.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_object_url(state: State<'_, AppState>, id: String, key: String) -> Reply<String> {
+    check_id(&id)?;
+    if key.is_empty() || key.len() > 1024 {
+        return Err(bad_argument("key", "not an object key"));
+    }
+    let url = on_core(state, move |c| c.object_url(&id, &key)).await?;
+    let opened = url.clone();
+    tauri::async_runtime::spawn_blocking(move || tauri_plugin_opener::open_url(&opened, None::<&str>))
+        .await
+        .map_err(crate::internal)?
+        .map_err(|_| ErrorReply {
+            info: ErrorInfo {
+                code: "browser_unavailable".into(),
+                message: format!("No web browser opened {url}."),
+                fix: "Copy the link and open it in your browser; check that a default browser is set.".into(),
+                field: None,
+            },
+            problems: vec![],
+        })?;
+    Ok(url)
 }

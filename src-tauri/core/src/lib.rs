@@ -62,6 +62,8 @@ pub struct DestinationView {
     pub effective_region: String,
     /// Warnings that still apply (errors cannot be saved).
     pub warnings: Vec<Problem>,
+    /// The newest connection test, if any (the card says when it failed).
+    pub last_test: Option<store::LastTest>,
 }
 
 /// The result of a save: the destination and the warnings the user accepted.
@@ -108,7 +110,8 @@ impl Chute {
 
     pub fn list_views(&self) -> Result<Vec<DestinationView>> {
         let all = self.list()?;
-        Ok(all.iter().map(|d| self.view_among(d, &all)).collect())
+        let mut tests = self.store().last_tests()?;
+        Ok(all.iter().map(|d| self.view_among(d, &all, tests.remove(&d.id))).collect())
     }
 
     pub fn get(&self, id: &str) -> Result<Destination> {
@@ -128,10 +131,11 @@ impl Chute {
     }
 
     pub fn view(&self, d: &Destination) -> Result<DestinationView> {
-        Ok(self.view_among(d, &self.list()?))
+        let last_test = self.store().last_tests()?.remove(&d.id);
+        Ok(self.view_among(d, &self.list()?, last_test))
     }
 
-    fn view_among(&self, d: &Destination, all: &[Destination]) -> DestinationView {
+    fn view_among(&self, d: &Destination, all: &[Destination], last_test: Option<store::LastTest>) -> DestinationView {
         let others: Vec<&str> = all.iter().filter(|o| o.id != d.id).map(|o| o.settings.name.as_str()).collect();
         let ctx = Context { other_names: others, credentials: Some(stored_check(&d.credentials)) };
         let warnings = destination::validate(&d.settings, &ctx).into_iter().filter(|p| !p.is_error()).collect();
@@ -141,6 +145,7 @@ impl Chute {
             effective_region: d.settings.effective_region(),
             destination: d.clone(),
             warnings,
+            last_test,
         }
     }
 
@@ -405,28 +410,39 @@ impl Chute {
         Ok(deliver::plan(&d.settings, paths, &opts, time::OffsetDateTime::now_utc()))
     }
 
-    /// A new plan for some files of an earlier one, under the same keys (a
-    /// retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
-    /// read afresh.
+    /// A new plan for some files of an earlier one, under the same keys,
+    /// with sizes and times read afresh.
     pub fn replan(&self, plan: &deliver::Plan, indexes: &[usize]) -> deliver::Plan {
-        let mut out = deliver::Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at, from_batch: plan.from_batch.clone() };
-        for &i in indexes {
-            let Some(f) = plan.files.get(i) else { continue };
-            match std::fs::metadata(&f.source) {
-                Ok(m) if m.is_file() => {
-                    let mtime_ms = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0);
-                    out.files.push(deliver::PlannedFile { size: m.len(), mtime_ms, ..f.clone() });
-                }
-                Ok(_) | Err(_) => out.problems.push(deliver::plan::PlanProblem {
-                    path: f.source.clone(),
-                    code: "not_found".into(),
-                    message: format!("{} is no longer there.", f.source.display()),
-                    fix: "Put the file back where it was, or deliver it from where it is now.".into(),
-                }),
-            }
+        deliver::plan::again(plan, indexes)
+    }
+
+    /// Files of an earlier plan under new keys, from another prefix and/or
+    /// key template chosen for this delivery only (the destination keeps its
+    /// settings); see `deliver::plan::rekey` for `keep_others`. Refused with the field's problems when the
+    /// prefix or template is not valid.
+    pub fn rekey_plan(&self, destination_id: &str, plan: &deliver::Plan, indexes: &[usize], keep_others: bool, prefix: &str, key_template: &str) -> Result<deliver::Plan> {
+        let d = self.get(destination_id)?;
+        let settings = Settings { prefix: prefix.to_string(), key_template: key_template.to_string(), ..d.settings };
+        let problems: Vec<Problem> = destination::validate(&settings, &Context::default())
+            .into_iter()
+            .filter(|p| p.is_error() && matches!(p.field.as_str(), "prefix" | "key_template"))
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
         }
-        out.total_bytes = out.files.iter().map(|f| f.size).sum();
-        out
+        Ok(deliver::plan::rekey(&settings, plan, indexes, keep_others, time::OffsetDateTime::now_utc()))
+    }
+
+    /// Which of a plan's keys already hold an object (HeadObject per key,
+    /// at most `deliver::existing::CHECK_LIMIT`). Blocking.
+    pub fn existing_objects(&self, destination_id: &str, plan: &deliver::Plan) -> Result<deliver::existing::ExistingCheck> {
+        let d = self.get(destination_id)?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let runtime = network_runtime(false, Error::Delivery)?;
+        Ok(runtime.block_on(async {
+            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            deliver::existing::check(&client, &d.settings.bucket, plan).await
+        }))
     }
 
     /// Deliver a plan to its destination, recording the batch in the
