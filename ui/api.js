@@ -85,12 +85,20 @@ export const api = {
   retryPlan: (planId, indexes) => call('retry_plan', { plan_id: planId, indexes }),
   /** Deliver a plan; onEvent gets at most ten progress updates a second. */
   /** origin: drop | dialog | retry, as the history records who started it. */
-  startDelivery: (planId, onEvent, origin = 'drop') => {
+  /** overwrite: null (the destination's policy) or skip | overwrite for this batch only. */
+  startDelivery: (planId, onEvent, origin = 'drop', overwrite = null) => {
     const core = window.__TAURI__ && window.__TAURI__.core;
     const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
     if (channel) channel.onmessage = (ev) => onEvent(ev);
-    return call('start_delivery', { plan_id: planId, origin, on_event: channel });
+    return call('start_delivery', { plan_id: planId, origin, overwrite, on_event: channel });
   },
+  /** Which keys of a plan already hold an object → {checked, existing: [index], not_checked?}. */
+  checkExisting: (planId) => call('check_existing', { plan_id: planId }),
+  /** Files of a plan under another prefix / key template, for this delivery only → a new plan preview. */
+  rekeyPlan: (planId, indexes, keepOthers, prefix, keyTemplate) =>
+    call('rekey_plan', { plan_id: planId, indexes, keep_others: keepOthers, prefix, key_template: keyTemplate }),
+  /** Open a delivered object in the browser (the URL is made on the Rust side) → the URL. */
+  openObjectUrl: (id, key) => call('open_object_url', { id, key }),
   /** action: cancel | pause | resume | cancel_file (with index). */
   controlDelivery: (planId, action, index = null) => call('control_delivery', { plan_id: planId, action, index }),
   presignLink: (id, key, expiresSecs) => call('presign_link', { id, key, expires_secs: expiresSecs }),

@@ -87,9 +87,10 @@ export function setupDialog(dialog) {
 /**
  * The in-app confirmation dialog (#confirm-dialog).
  * action: async function run on confirm; if it throws an ApiError the
- * dialog stays open and shows its message and fix.
+ * dialog stays open and shows its message and fix. tone: danger (the
+ * default) or primary.
  */
-export function confirmAction({ title, body, details = [], confirmLabel, action, returnFocus }) {
+export function confirmAction({ title, body, details = [], confirmLabel, action, returnFocus, tone = 'danger' }) {
   const dialog = $('#confirm-dialog');
   const titleEl = $('#confirm-title', dialog);
   const bodyEl = $('#confirm-body', dialog);
@@ -105,6 +106,9 @@ export function confirmAction({ title, body, details = [], confirmLabel, action,
   errorEl.replaceChildren();
   errorEl.hidden = true;
   confirm.querySelector('.button-label').textContent = confirmLabel;
+  // Destructive by default; "primary" for a safe step forward (e.g. resume).
+  confirm.classList.toggle('button--danger', tone === 'danger');
+  confirm.classList.toggle('button--primary', tone !== 'danger');
   confirm.disabled = false;
   confirm.classList.remove('is-busy');
 

@@ -14,8 +14,8 @@ import { baseName } from './format.js';
 let hooks = {
   destinations: () => [], // sorted as listed
   find: () => null,
-  deliver: () => {}, // (dest, paths, returnFocus)
-  refusePaused: () => {},
+  deliver: () => {}, // (dest, paths, returnFocus): a paused one is offered a resume there
+  offerResume: async () => null, // (dest) -> the resumed destination, or null
   onAdd: () => {},
 };
 
@@ -47,7 +47,7 @@ function highlight(row) {
     const paused = d && !d.active;
     row.classList.add(paused ? 'is-drop-refused' : 'is-drop-target');
     hint.dataset.tone = paused ? 'refused' : 'target';
-    text.textContent = !d ? '' : paused ? `“${d.name}” is paused: it receives no deliveries` : `Drop to deliver to “${d.name}”`;
+    text.textContent = !d ? '' : paused ? `“${d.name}” is paused: drop to resume it and deliver` : `Drop to deliver to “${d.name}”`;
   } else if (!dests.length) {
     hint.dataset.tone = 'refused';
     text.textContent = 'Add a destination first';
@@ -93,8 +93,7 @@ function onDrop(paths, row) {
   }
   const d = row && hooks.find(row.dataset.id);
   if (d) {
-    if (!d.active) hooks.refusePaused(d);
-    else hooks.deliver(d, paths, row.querySelector('.row-action--deliver'));
+    hooks.deliver(d, paths, row.querySelector('.row-action--deliver'));
     return;
   }
   openPicker(paths);
@@ -152,10 +151,6 @@ function openPicker(paths) {
     if (!btn) return;
     const d = hooks.find(btn.dataset.id);
     if (!d) return;
-    if (!d.active) {
-      hooks.refusePaused(d);
-      return;
-    }
     dialog.close();
     hooks.deliver(d, paths, null);
   };
@@ -199,10 +194,10 @@ function closeMenu(restoreFocus) {
 async function pick(kind) {
   const { dest, button } = menuFor;
   closeMenu(true);
-  const d = hooks.find(dest.id) || dest;
+  let d = hooks.find(dest.id) || dest;
   if (!d.active) {
-    hooks.refusePaused(d);
-    return;
+    d = await hooks.offerResume(d);
+    if (!d) return;
   }
   let paths;
   try {

@@ -7,8 +7,10 @@
 import { $, h, plural, richText, destPath } from './dom.js';
 import { icon, providerMark } from './icons.js';
 import { openModal } from './dialogs.js';
-import { VirtualList } from './vlist.js';
+import { VirtualList, scrollWithKeys } from './vlist.js';
 import { formatBytes, formatCount } from './format.js';
+import { existingNotice, checkExisting, confirmOverwrite, chooseNewKeys } from './existing.js';
+import { api } from './api.js';
 
 export const OVERWRITE = {
   never: { label: 'Existing objects are kept', detail: 'A file whose key already exists is reported as not delivered; the object in the bucket is left untouched.' },
@@ -151,14 +153,85 @@ function deliverable(plan) {
 
 function noteText(plan) {
   if (plan.collisions.length) return 'Resolve the key collisions to deliver.';
+  const ex = current && current.existing;
+  if (ex && ex.check && ex.check.existing.length && !ex.choice && plan.overwrite === 'never') {
+    return `Choose what to do with the ${plural(ex.check.existing.length, 'file')} meeting existing objects, or deliver: ${ex.check.existing.length === 1 ? 'it is' : 'they are'} then reported, not sent.`;
+  }
   if (!plan.files_total) return 'There is nothing to deliver.';
   const left = plan.problems.length ? ` ${plural(plan.problems.length, 'file')} with problems ${plan.problems.length === 1 ? 'stays' : 'stay'} behind.` : '';
   return `Nothing is sent until you confirm.${left}`;
 }
 
+/* ---------- existing objects ---------- */
+
+function renderExisting() {
+  const box = $('#preview-notices');
+  const old = box.querySelector('[data-notice="existing"]');
+  const ex = current.existing;
+  const el = ex ? existingNotice({ check: ex.check, policy: current.plan.overwrite, choice: ex.choice }) : null;
+  if (old && el) old.replaceWith(el);
+  else if (old) old.remove();
+  else if (el) box.prepend(el);
+  dialog.dataset.existing = !ex ? 'off' : ex.check ? 'checked' : 'checking';
+  if (!current.busy) $('#preview-note').textContent = noteText(current.plan);
+}
+
+async function startExistingCheck() {
+  const c = current;
+  if (!c.plan.files_total) {
+    c.existing = null;
+    renderExisting();
+    return;
+  }
+  c.existing = { check: null, choice: null };
+  renderExisting();
+  const check = await checkExisting(c.plan);
+  if (current !== c) return;
+  c.existing.check = check;
+  renderExisting();
+}
+
+async function onExistingAction(e) {
+  const btn = e.target.closest('[data-existing-act]');
+  const c = current;
+  if (!btn || !c || !c.existing || !c.existing.check || c.busy) return;
+  const found = c.existing.check.existing;
+  switch (btn.dataset.existingAct) {
+    case 'skip':
+      c.existing.choice = 'skip';
+      break;
+    case 'undo':
+      c.existing.choice = null;
+      break;
+    case 'overwrite':
+      if (!(await confirmOverwrite({ dest: c.dest, keys: found.map((x) => x.key), total: found.length, returnFocus: btn }))) return;
+      if (current !== c) return;
+      c.existing.choice = 'overwrite';
+      break;
+    case 'rekey': {
+      const preview = await chooseNewKeys({
+        dest: c.dest,
+        count: found.length,
+        returnFocus: btn,
+        apply: (prefix, template) => api.rekeyPlan(c.plan.plan_id, found.map((x) => x.index), true, prefix, template),
+      });
+      if (!preview || current !== c) return;
+      c.replan = preview;
+      dialog.close();
+      return;
+    }
+    default:
+      return;
+  }
+  renderExisting();
+  $('#delivery-confirm').focus();
+}
+
 /**
  * Show a plan. onConfirm runs (with the button busy) before the dialog
- * closes; resolves true when confirmed, false when cancelled.
+ * closes. Resolves false when cancelled, {overwrite} when confirmed (the
+ * policy chosen for this batch, or null), or {replan} when the person
+ * chose new keys (a new plan preview to show instead).
  */
 export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, extraNotice = null, returnFocus = null }) {
   if (current) current.resolve(false);
@@ -169,7 +242,7 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
       settled = true;
       resolve(v);
     };
-    current = { plan, rows, resolve: finish, onConfirm, busy: false, dest, collisionKeys: new Set(plan.collisions.map((c) => c.key)) };
+    current = { plan, rows, resolve: finish, onConfirm, busy: false, dest, collisionKeys: new Set(plan.collisions.map((c) => c.key)), existing: null, replan: null };
 
     $('#preview-title').textContent = `Deliver to “${dest.name}”`;
     $('#preview-where').replaceChildren(providerMark(dest.provider, 'sm'), h('code', { text: destPath(dest) }), h('span', { class: 'muted', text: dest.provider_label || '' }));
@@ -215,10 +288,13 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
       onClose: () => {
         const c = current;
         current = null;
-        if (c) c.resolve(c.confirmed === true);
+        if (!c) return;
+        if (c.replan) c.resolve({ replan: c.replan });
+        else c.resolve(c.confirmed === true ? { overwrite: c.existing ? c.existing.choice : null } : false);
       },
     });
     vlist.update();
+    startExistingCheck();
   });
 }
 
@@ -248,16 +324,8 @@ export function initPreview() {
     onRange: (first, last) => current && current.rows.ensure(first, last),
   });
   $('#delivery-confirm').addEventListener('click', confirm);
+  $('#preview-notices').addEventListener('click', onExistingAction);
   $('#delivery-cancel').addEventListener('click', () => dialog.close());
   // Keyboard scrolling of the table without a pointer.
-  $('#plan-rows').addEventListener('keydown', (e) => {
-    const vp = e.currentTarget;
-    const page = vp.clientHeight - ROW_HEIGHT;
-    const moves = { ArrowDown: ROW_HEIGHT, ArrowUp: -ROW_HEIGHT, PageDown: page, PageUp: -page };
-    if (e.key in moves) vp.scrollTop += moves[e.key];
-    else if (e.key === 'Home') vp.scrollTop = 0;
-    else if (e.key === 'End') vp.scrollTop = vp.scrollHeight;
-    else return;
-    e.preventDefault();
-  });
+  scrollWithKeys($('#plan-rows'), ROW_HEIGHT);
 }

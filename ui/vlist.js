@@ -173,3 +173,21 @@ export class PlanRows {
     for (let p = 0; p * P < this.total && !this.gone; p++) await this.ensure(p * P, p * P);
   }
 }
+
+/**
+ * Arrow keys, Page Up/Down, Home and End scroll a virtualised list's
+ * viewport (focused itself, not a row) by rows, as a native list would.
+ */
+export function scrollWithKeys(viewport, rowHeight) {
+  viewport.addEventListener('keydown', (e) => {
+    if (e.target !== e.currentTarget) return;
+    const vp = e.currentTarget;
+    const page = vp.clientHeight - rowHeight;
+    const moves = { ArrowDown: rowHeight, ArrowUp: -rowHeight, PageDown: page, PageUp: -page };
+    if (e.key in moves) vp.scrollTop += moves[e.key];
+    else if (e.key === 'Home') vp.scrollTop = 0;
+    else if (e.key === 'End') vp.scrollTop = vp.scrollHeight;
+    else return;
+    e.preventDefault();
+  });
+}

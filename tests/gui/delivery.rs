@@ -139,7 +139,7 @@ async fn a_folder_dropped_on_a_destination_is_previewed_delivered_and_linked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn existing_objects_are_reported_and_retried_after_a_policy_change() {
+async fn existing_objects_are_warned_about_and_resolved_through_the_offered_actions() {
     let fs = common::servers::S3sFs::start();
     let env = Env::new("deliver-retry-dark");
     let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
@@ -180,13 +180,23 @@ async fn existing_objects_are_reported_and_retried_after_a_policy_change() {
     let report = write_file(src.path(), "report.csv", b"id,total\n1,10\n");
     let notes = write_file(src.path(), "notes.txt", b"notes\n");
 
-    // Dropped outside the list: choose the destination.
+    // Dropped outside the list: choose the destination. The preview asks the
+    // server first and warns that one file would meet an existing object.
     drop_on(&c, "#list-title", &[&report, &notes]).await;
     wait_shown(&c, "#drop-picker", 10).await;
     env.screenshot("02-picker");
     click(&c, "#drop-picker .picker-option").await;
     wait_shown(&c, "#delivery-preview", 20).await;
     wait_count(&c, "#delivery-preview .plan-row:not(.plan-row--loading)", 2, 10).await;
+    let warning = wait_shown(&c, "#preview-notices [data-notice=\"existing\"][data-state=\"found\"]", 20).await;
+    assert!(warning.contains("1 file would meet an object") && warning.contains("incoming/report.csv"), "{warning}");
+    assert!(!warning.contains("notes.txt"), "only the file whose key is taken: {warning}");
+    for act in ["rekey", "overwrite", "skip"] {
+        assert!(shown_text(&c, &format!("[data-notice=\"existing\"] [data-existing-act=\"{act}\"]")).await.is_some(), "{act} is offered");
+    }
+    env.screenshot("03-preview-warns");
+
+    // Delivered as it stands: the taken key is reported, not overwritten.
     click(&c, "#delivery-confirm").await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"partial\"]", 60).await;
     let card = wait_shown(&c, ".delivery-error[data-code=\"already_exists\"]", 10).await;
@@ -196,10 +206,28 @@ async fn existing_objects_are_reported_and_retried_after_a_policy_change() {
     assert!(failed.contains("report.csv"), "{failed}");
     assert_eq!(std::fs::read(existing.join("report.csv")).unwrap(), b"original", "never overwrite kept the object");
     assert_eq!(std::fs::read(existing.join("notes.txt")).unwrap(), b"notes\n");
-    wait_shown(&c, "#delivery-retry", 5).await;
-    env.screenshot("03-partial");
+    // No Retry that cannot succeed: new keys or overwrite instead.
+    wait_shown(&c, "#delivery-overwrite", 5).await;
+    wait_shown(&c, "#delivery-rekey", 5).await;
+    assert!(shown_text(&c, "#delivery-retry").await.is_none(), "no Retry for a file whose key is taken");
+    let detail = wait_shown(&c, "#delivery-outcome [data-detail=\"existing\"]", 5).await;
+    assert!(detail.contains("already in the bucket"), "{detail}");
+    env.screenshot("04-partial-offers");
 
-    // Allow replacing and skip the preview, then retry the failed file.
+    // Overwrite, after a confirmation that names the object.
+    click(&c, "#delivery-overwrite").await;
+    let confirm = wait_shown(&c, "#confirm-dialog", 10).await;
+    assert!(confirm.contains("incoming/report.csv"), "the confirmation names the object: {confirm}");
+    env.screenshot("05-confirm-overwrite");
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    wait_count(&c, "#delivery-batches .batch-tab", 2, 10).await;
+    wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    assert!(shown_text(&c, "#delivery-preview").await.is_none(), "confirmed already: no second preview");
+    assert_eq!(std::fs::read(existing.join("report.csv")).unwrap(), b"id,total\n1,10\n");
+    env.screenshot("06-overwritten");
+
+    // Replace existing objects and skip the preview: a drop is sent at once.
     click(&c, ".destination-row [data-action=\"edit\"]").await;
     wait_for(&c, "#destination-form").await;
     click(&c, "label[for=\"f-overwrite-overwrite\"]").await;
@@ -207,7 +235,7 @@ async fn existing_objects_are_reported_and_retried_after_a_policy_change() {
     assert!(hint.contains("replaces"), "{hint}");
     click(&c, "label[for=\"f-confirm_delivery\"]").await;
     assert!(attr_in_page(&c, "#f-confirm_delivery:checked", "id").await.is_none(), "preview turned off");
-    env.screenshot("04-on-delivery-settings");
+    env.screenshot("07-on-delivery-settings");
     let deadline = Instant::now() + Duration::from_secs(20);
     while attr_in_page(&c, "#save-destination", "disabled").await.is_some() {
         assert!(Instant::now() < deadline, "Save never became enabled");
@@ -215,27 +243,33 @@ async fn existing_objects_are_reported_and_retried_after_a_policy_change() {
     }
     click(&c, "#save-destination").await;
     wait_gone(&c, "#destination-form").await;
-
-    // No preview now: the retry starts at once.
-    click(&c, "#delivery-retry").await;
+    std::fs::write(&report, b"id,total\n1,11\n").unwrap();
+    drop_on(&c, ".destination-row", &[&report]).await;
+    wait_count(&c, "#delivery-batches .batch-tab", 3, 20).await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
     assert!(shown_text(&c, "#delivery-preview").await.is_none(), "no preview when the destination skips it");
-    wait_shown(&c, "#delivery-bar[data-percent=\"100\"]", 5).await;
-    assert_eq!(std::fs::read(existing.join("report.csv")).unwrap(), b"id,total\n1,10\n");
-    assert_eq!(count_shown(&c, "#delivery-batches .batch-tab").await, 2, "both deliveries stay listed");
-    env.screenshot("05-retried");
+    assert_eq!(std::fs::read(existing.join("report.csv")).unwrap(), b"id,total\n1,11\n");
 
-    // A paused destination refuses drops, and says why.
+    // A paused destination's Deliver is visibly unavailable; a drop on it
+    // offers "Resume and deliver" (declined once, then accepted).
     click(&c, ".destination-row [data-action=\"toggle\"]").await;
     wait_for(&c, ".destination-row[data-active=\"false\"]").await;
+    assert_eq!(attr_in_page(&c, ".destination-row .row-action--deliver", "data-paused").await.as_deref(), Some("true"));
     drop_on(&c, ".destination-row", &[&notes]).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !texts(&c, ".toast[data-kind=\"warning\"]").await.iter().any(|t| t.contains("“Reports” is paused")) {
-        assert!(Instant::now() < deadline, "no toast says the destination is paused: {:?}", texts(&c, ".toast").await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(shown_text(&c, "#delivery-preview").await.is_none(), "no preview for a paused destination");
-    env.screenshot("06-paused-refuses");
+    let offer = wait_shown(&c, "#confirm-dialog", 10).await;
+    assert!(offer.contains("“Reports” is paused") && offer.contains("Resume and deliver"), "{offer}");
+    env.screenshot("08-paused-offers-resume");
+    click(&c, "#confirm-cancel").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    assert!(shown_text(&c, "#delivery-preview").await.is_none(), "nothing for a destination kept paused");
+    assert_eq!(attr_in_page(&c, ".destination-row", "data-active").await.as_deref(), Some("false"));
+    drop_on(&c, ".destination-row", &[&notes]).await;
+    wait_shown(&c, "#confirm-dialog", 10).await;
+    click(&c, "#confirm-delete").await;
+    wait_for(&c, ".destination-row[data-active=\"true\"]").await;
+    wait_count(&c, "#delivery-batches .batch-tab", 4, 20).await;
+    wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    env.screenshot("09-resumed-and-delivered");
     c.close().await.unwrap();
 }
 

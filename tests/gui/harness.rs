@@ -266,8 +266,12 @@ pub(crate) async fn count_shown(c: &Client, css: &str) -> usize {
     v.as_u64().unwrap_or(0) as usize
 }
 
+/// Click `css` as a person would: scrolled to the middle of its scrolling
+/// box first, so a sticky header or footer does not cover it.
 pub(crate) async fn click(c: &Client, css: &str) {
-    wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
+    let e = wait_for(c, css).await;
+    let _ = c.execute("const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });", vec![serde_json::json!(css)]).await;
+    e.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
 }
 
 /// Open the form and describe moto's eu-reports bucket (in eu-west-1) with
