@@ -6,17 +6,18 @@ import { api, ApiError } from './api.js';
 import { $, $all, h, isMac, plural } from './dom.js';
 import { icons, providerMark } from './icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
-import { toast } from './toast.js';
+import { toast, errorToast } from './toast.js';
 import { initForm, openAddForm, openEditForm } from './form.js';
+import { initExisting } from './existing.js';
 import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './list.js';
 import { initImport, openImport } from './import.js';
 import { initProbe, testSaved, showStoredProbe } from './probe.js';
 import { initDetails, openDetails, refreshDetails } from './details.js';
 import { initPreview } from './preview.js';
 import { initPresign } from './presign.js';
-import { initDelivery, deliverPaths, deliverFromHistory, refusePaused } from './delivery.js';
+import { initDelivery, deliverPaths, deliverFromHistory, offerResume, destinationsChanged } from './delivery.js';
 import { initDropzone, openDeliverMenu } from './dropzone.js';
-import { initHistory, checkInterrupted, historyChanged } from './history.js';
+import { initHistory, checkInterrupted, historyChanged, showView } from './history.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -51,6 +52,7 @@ async function reload(opts = {}) {
   const list = await api.listDestinations();
   state.destinations = Array.isArray(list) ? list : [];
   renderList(state.destinations, opts);
+  destinationsChanged();
   return state.destinations;
 }
 
@@ -104,6 +106,7 @@ async function load() {
     setKeychainName(keychain);
     if (!state.initialised) {
       initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
+      initExisting({ catalog });
       initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
       $('#empty-marks').replaceChildren(
         ...catalog.providers.map((p) => h('li', { class: 'provider-chip' }, providerMark(p.id, 'sm'), h('span', { text: p.label }))),
@@ -137,7 +140,27 @@ function wire() {
     onEdit: (d, opener) => canAct() && openEditForm(d, opener),
     onTest: (d, opener) => canAct() && testSaved(d, opener),
     onDetails: (d, opener) => canAct() && openDetails(d, opener),
-    onDeliver: (d, opener) => canAct() && openDeliverMenu(d, opener),
+    onDeliver: async (d, opener) => {
+      if (!canAct()) return;
+      if (!d.active) {
+        // Visibly unavailable while paused; the click offers to resume it.
+        const resumed = await offerResume(d);
+        if (!resumed) return;
+        d = resumed;
+        opener = $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--deliver`) || opener;
+      }
+      openDeliverMenu(d, opener);
+    },
+    onLastTest: async (d, opener) => {
+      if (!canAct()) return;
+      try {
+        const [probe] = await api.listProbes(d.id, 1);
+        if (probe) showStoredProbe(d, probe, opener);
+      } catch (err) {
+        errorToast(err, 'Could not open the last test');
+      }
+    },
+    onChanged: () => destinationsChanged(),
     reload,
   });
 
@@ -147,6 +170,11 @@ function wire() {
     find: findDestination,
     setRowState,
     onBatchEnded: () => historyChanged(),
+    resume: async (d) => {
+      await api.setDestinationActive(d.id, true);
+      await reload({ highlight: d.id });
+      return findDestination(d.id);
+    },
     onEditDestination: (d) => {
       const dest = findDestination(d.id) || d;
       openEditForm(dest, $(`.destination-row[data-id="${CSS.escape(dest.id)}"] .row-action--edit`));
@@ -162,7 +190,7 @@ function wire() {
     destinations: listedDestinations,
     find: findDestination,
     deliver: (d, paths, opener, origin = 'drop') => deliverPaths(d, paths, { returnFocus: opener, origin }),
-    refusePaused,
+    offerResume,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
   initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory });
@@ -171,13 +199,22 @@ function wire() {
       await reload(opts);
       for (const d of state.destinations) refreshDetails(d.id);
     },
-    onTested: (id) => refreshDetails(id),
+    onTested: (id) => {
+      // The card says when the last test failed: show the new one.
+      reload().catch(() => {});
+      refreshDetails(id);
+    },
+    onEditSaved: (d, field) => {
+      const dest = findDestination(d.id) || d;
+      openEditForm(dest, $(`.destination-row[data-id="${CSS.escape(dest.id)}"] .row-action--edit`), { field });
+    },
   });
   initDetails({
     find: findDestination,
     onTest: (d, opener) => testSaved(findDestination(d.id) || d, opener),
     onShowProbe: (d, probe, opener) => showStoredProbe(findDestination(d.id) || d, probe, opener),
     onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
+    onShowHistory: () => showView('history'),
   });
 
   document.addEventListener('keydown', (e) => {

@@ -1,13 +1,17 @@
 // The destination detail sheet (#details-dialog), opened from a row's name:
-// where the destination points, and its recent connection tests
-// (#probe-history, one .probe-history-item[data-probe-id][data-outcome] per
-// test, newest first), each openable in the probe panel.
+// where the destination points, its recent deliveries (#recent-deliveries,
+// one .recent-delivery[data-batch-id][data-outcome] each, with its newest
+// delivered object to open in the browser or copy), and its recent
+// connection tests (#probe-history, one .probe-history-item[data-probe-id]
+// [data-outcome] per test, newest first), each openable in the probe panel.
 
 import { api } from './api.js';
 import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
 import { icon, providerMark } from './icons.js';
 import { openModal, closeModal } from './dialogs.js';
-import { formatMs } from './diagnosis.js';
+import { formatMs, copyText } from './diagnosis.js';
+import { toast, errorToast } from './toast.js';
+import { formatCount } from './format.js';
 
 const OUTCOME = {
   passed: { icon: 'check', text: 'Passed' },
@@ -16,8 +20,93 @@ const OUTCOME = {
 };
 
 let dialog;
-let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, find: () => null };
+let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, find: () => null };
 const state = { dest: null, probes: [], seq: 0 };
+
+const RECENT = 5;
+const DELIVERY_OUTCOME = {
+  delivered: { icon: 'check', text: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered` },
+  partial: { icon: 'warning', text: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered, ${formatCount(b.failed)} failed` },
+  failed: { icon: 'error', text: (b) => `Nothing delivered of ${plural(b.files_total, 'file')}` },
+  cancelled: { icon: 'dash', text: (b) => `Cancelled after ${plural(b.delivered, 'file')}` },
+};
+
+/* ---------- recent deliveries ---------- */
+
+function deliveryItem(b, newest) {
+  const o = b.state === 'running' ? { icon: 'upload', text: () => `Delivering ${plural(b.files_total, 'file')}` }
+    : b.state === 'interrupted' ? { icon: 'warning', text: () => `Interrupted: ${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered` }
+      : DELIVERY_OUTCOME[b.outcome] || DELIVERY_OUTCOME.failed;
+  const actions = [];
+  if (newest) {
+    actions.push(
+      h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'open-object' }, 'aria-label': `Open ${newest.key} in the browser`, on: { click: (e) => openObject(newest, e.currentTarget) } }, icon('link'), h('span', { text: 'Open' })),
+      h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'copy-object' }, 'aria-label': `Copy the link to ${newest.key}`, on: { click: (e) => copyObjectLink(newest, e.currentTarget) } }, icon('copy'), h('span', { text: 'Copy link' })),
+    );
+  }
+  actions.push(h('button', { type: 'button', class: 'button button--ghost button--small', dataset: { act: 'show-in-history' }, on: { click: () => { closeModal(dialog); hooks.onShowHistory(b); } } }, icon('history'), h('span', { text: 'In History' })));
+  return h(
+    'li',
+    { class: 'recent-delivery', dataset: { batchId: b.id, outcome: b.state === 'finished' ? b.outcome || 'failed' : b.state } },
+    icon(o.icon, 'recent-delivery-icon'),
+    h(
+      'span',
+      { class: 'recent-delivery-text' },
+      h(
+        'span',
+        { class: 'recent-delivery-line' },
+        h('span', { text: o.text(b) }),
+        h('time', { class: 'recent-delivery-meta', datetime: new Date(b.started_at).toISOString(), title: new Date(b.started_at).toLocaleString(), text: relativeTime(b.started_at) }),
+      ),
+      newest ? h('code', { class: 'recent-delivery-key', title: newest.url || newest.key, text: newest.key }) : null,
+    ),
+    h('span', { class: 'recent-delivery-actions' }, actions),
+  );
+}
+
+async function openObject(file, button) {
+  button.disabled = true;
+  try {
+    const url = await api.openObjectUrl(state.dest.id, file.key);
+    toast('Opened in your browser', { kind: 'info', detail: `\`${url}\``, timeout: 3000 });
+  } catch (err) {
+    errorToast(err);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function copyObjectLink(file, button) {
+  const ok = await copyText(file.url || file.key);
+  const label = button.querySelector('span:not(.icon-wrap)');
+  if (label) label.textContent = ok ? 'Copied' : 'Copy failed';
+  setTimeout(() => {
+    if (label) label.textContent = 'Copy link';
+  }, 1600);
+}
+
+async function loadDeliveries() {
+  if (!state.dest) return;
+  const seq = state.seq;
+  const list = $('#recent-deliveries');
+  list.setAttribute('aria-busy', 'true');
+  try {
+    const filter = { destination_id: state.dest.id, status: null, from: null, to: null, search: null, offset: 0, limit: RECENT };
+    const batches = await api.historyBatches(filter);
+    const newest = await Promise.all(
+      batches.map((b) => (b.delivered > 0 ? api.historyFiles(b.id, { ...filter, destination_id: null, status: 'delivered', limit: 1 }).then((f) => f[0] || null, () => null) : null)),
+    );
+    if (seq !== state.seq) return;
+    list.replaceChildren(...batches.map((b, i) => deliveryItem(b, newest[i])));
+    $('#recent-deliveries-empty').hidden = batches.length > 0;
+    $('#recent-deliveries-count').textContent = batches.length ? `last ${formatCount(batches.length)}` : '';
+  } catch (err) {
+    if (seq !== state.seq) return;
+    list.replaceChildren(h('li', { class: 'recent-delivery recent-delivery--error' }, icon('error', 'recent-delivery-icon'), h('span', {}, richText(err.message))));
+  } finally {
+    if (seq === state.seq) list.removeAttribute('aria-busy');
+  }
+}
 
 function fact(label, value, opts = {}) {
   if (!value) return null;
@@ -129,6 +218,9 @@ export function openDetails(dest, opener) {
   renderFacts(dest);
   renderHistory();
   $('#probe-history-empty').hidden = true;
+  $('#recent-deliveries').replaceChildren();
+  $('#recent-deliveries-empty').hidden = true;
+  $('#recent-deliveries-count').textContent = '';
   openModal(dialog, {
     focus: $('#details-title'),
     returnFocus: opener,
@@ -138,6 +230,7 @@ export function openDetails(dest, opener) {
     },
   });
   loadHistory();
+  loadDeliveries();
 }
 
 /** A test of `id` finished, or the destination changed: refresh if shown. */
@@ -150,6 +243,7 @@ export function refreshDetails(id) {
     renderFacts(fresh);
   }
   loadHistory();
+  loadDeliveries();
 }
 
 export function initDetails(opts) {

@@ -122,6 +122,8 @@ function part(cls, label, text) {
 /**
  * The card for finding `f`. opts.onApply(f, button, showError) applies
  * its one-click fix; without it the fix is described but not offered.
+ * opts.onEdit(f, button) takes the person to the setting to fix by hand
+ * ([data-edit="{code}"]), offered when no one-click fix is.
  */
 export function diagnosisCard(f, opts = {}) {
   const level = LEVELS[f.level] ? f.level : 'error';
@@ -144,6 +146,20 @@ export function diagnosisCard(f, opts = {}) {
         },
         icon('wand'),
         h('span', { class: 'button-label' }, richText(f.apply.label)),
+      )
+    : null;
+
+  const edit = f.edit && opts.onEdit && !apply
+    ? h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button--primary button--small diagnosis-edit',
+          dataset: { edit: f.code, field: f.edit.field },
+          on: { click: (e) => opts.onEdit(f, e.currentTarget) },
+        },
+        icon(f.edit.field === 'credentials' ? 'key' : 'edit'),
+        h('span', { class: 'button-label', text: f.edit.label }),
       )
     : null;
 
@@ -179,7 +195,7 @@ export function diagnosisCard(f, opts = {}) {
       h('h4', { class: 'diagnosis-title', id: titleId }, h('span', { class: 'sr-only', text: `${LEVELS[level].text}: ` }), richText(f.title)),
     ),
     h('dl', { class: 'diagnosis-body' }, part('diagnosis-happened', 'What happened', f.what_happened), part('diagnosis-cause', 'Likely cause', f.likely_cause), part('diagnosis-fix', 'What to do', f.fix)),
-    apply ? h('div', { class: 'diagnosis-actions' }, apply) : null,
+    apply || edit ? h('div', { class: 'diagnosis-actions' }, apply || edit) : null,
     error,
     policy,
     details,

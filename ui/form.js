@@ -353,6 +353,7 @@ async function testConnection(e) {
       onDone: (outcome) => {
         if (dialog.open) button.dataset.outcome = outcome;
       },
+      edit: (field) => focusFormField(field),
     },
     button,
   );
@@ -464,7 +465,8 @@ export function openAddForm(opener) {
   finishOpen(opener);
 }
 
-export function openEditForm(dest, opener) {
+/** opts.field: a field to take the person to once open (see focusFormField). */
+export function openEditForm(dest, opener, opts = {}) {
   if (dialog.open) return;
   reset();
   state.editing = dest;
@@ -483,6 +485,7 @@ export function openEditForm(dest, opener) {
   $('#form-subtitle', form).textContent = `${dest.provider_label || providerById(dest.provider).label} · ${credentialSummary(c)}`;
   $('#save-destination .button-label', form).textContent = 'Save changes';
   finishOpen(opener);
+  if (opts.field) requestAnimationFrame(() => focusFormField(opts.field));
 }
 
 function finishOpen(opener) {
@@ -493,6 +496,25 @@ function finishOpen(opener) {
   renderFooter();
   openModal(dialog, { focus: form.elements.name, returnFocus: opener, onClose: reset });
   validateNow();
+}
+
+/**
+ * Take the person to a field to fix by hand (a diagnosis's "edit" action).
+ * `credentials` means replacing the access key: the same as "Replace key".
+ */
+export function focusFormField(field) {
+  if (!dialog.open) return;
+  if (field === 'credentials') {
+    const replace = $('#replace-key', form);
+    if (replace && !$('#cred-stored', form).hidden) replace.click();
+    const secret = form.elements.secret_access_key;
+    focusField(form.elements.access_key_id.value ? 'secret_access_key' : 'access_key_id');
+    if (form.elements.access_key_id.value && secret) secret.select();
+    return;
+  }
+  focusField(field);
+  const el = form.elements[field];
+  if (el && typeof el.select === 'function') el.select();
 }
 
 export function isFormOpen() {

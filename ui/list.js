@@ -3,13 +3,13 @@
 // duplicate, pause/resume and delete (after an in-app confirmation).
 
 import { api } from './api.js';
-import { $, h, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
+import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
 import { icon, providerMark } from './icons.js';
 import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
 
 let listEl;
-let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, reload: async () => {}, keychain: 'the system keychain' };
+let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };
 let current = [];
 const rowStates = new Map(); // id -> {planning, delivering, percent}, kept across re-renders
 
@@ -78,6 +78,7 @@ function rowEl(d) {
             )
           : null,
       ),
+      lastTestAlert(d),
       h(
         'div',
         { class: 'dest-meta' },
@@ -95,11 +96,11 @@ function rowEl(d) {
         {
           type: 'button',
           class: 'button button--secondary button--small row-action row-action--deliver',
-          dataset: { action: 'deliver' },
           'aria-haspopup': 'menu',
           'aria-expanded': 'false',
-          'aria-label': `Deliver files or a folder to ${d.name}`,
+          'aria-label': d.active ? `Deliver files or a folder to ${d.name}` : `Deliver to ${d.name}: paused, resume it first`,
           title: d.active ? 'Deliver files or a folder (or drop them on this row)' : 'Paused: resume it to deliver',
+          dataset: { action: 'deliver', paused: String(!d.active) },
         },
         icon('upload'),
         h('span', { text: 'Deliver' }),
@@ -114,6 +115,25 @@ function rowEl(d) {
   // CSSOM, not a style attribute: the CSP forbids inline styles.
   if (st.delivering && st.percent !== undefined) li.style.setProperty('--row-percent', `${st.percent}%`);
   return li;
+}
+
+/** "Last test failed: <finding> · 5 min ago", until a test passes; opens that test. */
+function lastTestAlert(d) {
+  const t = d.last_test;
+  if (!t || t.outcome !== 'failed') return null;
+  const edited = d.updated_at > t.at;
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'dest-alert',
+      dataset: { action: 'last-test', probeId: String(t.probe_id) },
+      'aria-label': `Last connection test failed ${relativeTime(t.at)}${t.title ? `: ${t.title}` : ''}. Open it.`,
+    },
+    icon('error'),
+    h('span', { class: 'dest-alert-text' }, richText(`Last test failed${t.title ? `: ${t.title}` : ''}`)),
+    h('span', { class: 'dest-alert-when', text: `${relativeTime(t.at)}${edited ? ' · edited since, test again' : ''}` }),
+  );
 }
 
 function byName(a, b) {
@@ -198,6 +218,7 @@ async function toggle(d, row) {
       const updated = await api.setDestinationActive(d.id, !d.active);
       const next = current.map((x) => (x.id === d.id ? { ...x, ...updated } : x));
       renderList(next, { focus: { id: d.id, action: 'toggle' } });
+      hooks.onChanged();
       toast(updated.active ? `Resumed “${d.name}”` : `Paused “${d.name}”`, {
         detail: updated.active ? 'New deliveries go to it again.' : 'It keeps its settings but receives no deliveries.',
       });
@@ -243,6 +264,7 @@ export function initList(opts) {
     else if (action === 'test') hooks.onTest(d, button);
     else if (action === 'deliver') hooks.onDeliver(d, button);
     else if (action === 'details') hooks.onDetails(d, button);
+    else if (action === 'last-test') hooks.onLastTest(d, button);
     else if (action === 'duplicate') duplicate(d, row);
     else if (action === 'toggle') toggle(d, row);
     else if (action === 'delete') remove(d, button);

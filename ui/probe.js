@@ -20,7 +20,7 @@ const STATUS_ICON = { pending: null, running: null, passed: 'check', warning: 'w
 const STATUS_TEXT = { pending: 'Waiting', running: 'Running', passed: 'Passed', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' };
 
 let dialog;
-let hooks = { reload: async () => {}, onTested: () => {} };
+let hooks = { reload: async () => {}, onTested: () => {}, onEditSaved: () => {} };
 
 const state = {
   run: 0, // token of the newest run
@@ -96,7 +96,7 @@ function tick() {
 function addFinding(f) {
   const box = $('#probe-findings');
   if ($(`.diagnosis[data-code="${CSS.escape(f.code)}"]`, box)) return;
-  const card = diagnosisCard(f, { onApply: state.source && !state.stored ? applyFix : null });
+  const card = diagnosisCard(f, { onApply: state.source && !state.stored ? applyFix : null, onEdit: state.source ? editByHand : null });
   const after = $all('.diagnosis', box).find((c) => (LEVEL_ORDER[c.dataset.level] ?? 3) > (LEVEL_ORDER[f.level] ?? 3));
   box.insertBefore(card, after || null);
   updateFindingsHeading();
@@ -282,6 +282,16 @@ async function run() {
 }
 
 /* ---------- one-click fixes ---------- */
+
+/** A diagnosis's "edit" action: close the panel and open the setting to fix. */
+function editByHand(finding) {
+  const source = state.source;
+  if (!source) return;
+  const field = finding.edit.field;
+  dialog.close();
+  if (source.kind === 'saved') hooks.onEditSaved(source.dest, field);
+  else if (source.adapter.edit) source.adapter.edit(field);
+}
 
 /** The destination's settings with `field` set to the fix's value. */
 function changedSettings(dest, field, value) {
