@@ -15,3 +15,4 @@ mod delivery;
 mod destinations;
 mod dialogs;
 mod history;
+mod newcomer;
