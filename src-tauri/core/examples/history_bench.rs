@@ -53,7 +53,7 @@ fn main() {
                 content_type: "text/csv".into(),
             })
             .collect();
-        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now, from_batch: None };
+        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now, from_batch: None, sources: vec![] };
         let batch_id = format!("batch-{b:05}");
         history::begin_batch(&mut conn, &batch_id, &d, &plan, Origin::Cli).expect("batch");
         // Spread over 90 days; every 20th file failed.

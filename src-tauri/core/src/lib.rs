@@ -409,7 +409,16 @@ impl Chute {
     /// retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
     /// read afresh.
     pub fn replan(&self, plan: &deliver::Plan, indexes: &[usize]) -> deliver::Plan {
-        let mut out = deliver::Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at, from_batch: plan.from_batch.clone() };
+        let mut out = deliver::Plan {
+            files: vec![],
+            excluded: vec![],
+            problems: vec![],
+            collisions: vec![],
+            total_bytes: 0,
+            created_at: plan.created_at,
+            from_batch: plan.from_batch.clone(),
+            sources: plan.sources.clone(),
+        };
         for &i in indexes {
             let Some(f) = plan.files.get(i) else { continue };
             match std::fs::metadata(&f.source) {
@@ -557,6 +566,27 @@ impl Chute {
         Ok(history::file(self.store().conn(), id)?)
     }
 
+    /// Exact counts of the batches a filter matches, and whether `selected` is among them.
+    pub fn history_batch_counts(&self, f: &history::Filter, selected: Option<&str>) -> Result<history::BatchCounts> {
+        Ok(history::batch_counts(self.store().conn(), f, selected)?)
+    }
+
+    /// Exact counts of a batch's files a filter matches, and where the first failed one is.
+    pub fn history_file_counts(&self, batch_id: &str, f: &history::Filter) -> Result<history::FileCounts> {
+        Ok(history::file_counts(self.store().conn(), batch_id, f)?)
+    }
+
+    /// What a batch was given and left out: its sources, and the first
+    /// `limit` of its excluded paths and refused files, with their totals.
+    pub fn history_inputs(&self, batch_id: &str, limit: usize) -> Result<history::BatchInputs> {
+        Ok(history::inputs(self.store().conn(), batch_id, limit)?)
+    }
+
+    /// Every path a batch left out on purpose, with the reason.
+    pub fn history_excluded(&self, batch_id: &str) -> Result<Vec<history::ExcludedPath>> {
+        Ok(history::excluded(self.store().conn(), batch_id, None)?)
+    }
+
     /// The batch with this id, or an error that says so.
     pub fn require_batch(&self, id: &str) -> Result<history::BatchRow> {
         self.history_batch(id)?.ok_or_else(|| {
@@ -596,6 +626,17 @@ impl Chute {
             e => e,
         })?;
         let recorded = history::recorded_files(self.store().conn(), batch_id, which)?;
+        if recorded.is_empty() && b.refused > 0 {
+            return Err(refuse(
+                "only_refused_left",
+                if b.refused == 1 {
+                    "The file not delivered was refused before sending; sending it again would meet the same cause.".into()
+                } else {
+                    format!("The {} files not delivered were refused before sending; sending them again would meet the same cause.", b.refused)
+                },
+                "Fix what each refused file's reason says (listed with the delivery), then deliver those files again.",
+            ));
+        }
         if recorded.is_empty() {
             return Err(refuse(
                 "nothing_to_retry",
@@ -612,6 +653,7 @@ impl Chute {
             total_bytes: 0,
             created_at: now_ms(),
             from_batch: Some(batch_id.to_string()),
+            sources: history::sources(self.store().conn(), batch_id)?.into_iter().map(|s| PathBuf::from(s.path)).collect(),
         };
         Ok((b.destination_id, self.replan(&earlier, &indexes)))
     }

@@ -15,8 +15,10 @@ use crate::deliver::{FileResult, FileStatus, Journal, Plan};
 use crate::destination::Destination;
 use crate::store::StoreError;
 
+mod inputs;
 mod manage;
 mod query;
+pub use inputs::*;
 pub use manage::*;
 pub use query::*;
 
@@ -121,7 +123,8 @@ fn status_str(s: FileStatus) -> &'static str {
     }
 }
 
-/// Record a new batch and its planned files, all pending, in one transaction.
+/// Record a new batch in one transaction: its planned files, all pending,
+/// then what it was given, left out and refused (see [`inputs`]).
 pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan: &Plan, origin: Origin) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.execute(
@@ -149,6 +152,7 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
             st.execute(params![batch_id, i as i64, f.source.to_string_lossy(), f.relpath, f.key, f.size as i64, f.mtime_ms, f.content_type])?;
         }
     }
+    inputs::record(&tx, batch_id, plan)?;
     tx.commit()?;
     Ok(())
 }
@@ -166,7 +170,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
     let destination_id: String = conn.query_row("SELECT destination_id FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
     let mut st = conn.prepare(
         "SELECT id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size FROM batch_files
-         WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped') ORDER BY idx",
+         WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped', 'refused') ORDER BY idx",
     )?;
     struct Row {
         file_id: i64,
@@ -206,7 +210,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         index_map.push(row.idx as usize);
     }
     let total_bytes = files.iter().map(|f| f.size).sum();
-    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms(), from_batch: None };
+    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms(), from_batch: None, sources: vec![] };
     Ok(Unfinished { destination_id, plan, index_map, resume })
 }
 
@@ -255,15 +259,17 @@ pub fn open_uploads(conn: &Connection, batch_id: &str) -> Result<Vec<(i64, Strin
 
 pub fn mark_cancelled(conn: &Connection, batch_id: &str) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE batch_files SET status = 'cancelled', finished_at = ?2 WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped', 'failed')",
+        "UPDATE batch_files SET status = 'cancelled', finished_at = ?2 WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped', 'failed', 'refused')",
         params![batch_id, now_ms()],
     )?;
     Ok(())
 }
 
-/// Close a batch with its totals.
+/// Close a batch with its totals. Files refused before sending count as
+/// not delivered: a batch with one is at best partly delivered.
 pub fn finish_batch(conn: &Connection, batch_id: &str, s: &crate::deliver::BatchSummary) -> Result<(), StoreError> {
-    let outcome = if s.failed == 0 && s.cancelled == 0 {
+    let refused: i64 = conn.query_row("SELECT refused FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
+    let outcome = if s.failed == 0 && s.cancelled == 0 && refused == 0 {
         "delivered"
     } else if s.delivered + s.skipped == 0 && s.cancelled > 0 && s.failed == 0 {
         "cancelled"

@@ -39,6 +39,17 @@ pub struct BatchRow {
     pub bytes_sent: i64,
     /// For a retry or re-delivery: the batch it repeated.
     pub parent_id: Option<String>,
+    /// Files refused before sending (unreadable, vanished, no valid key…);
+    /// counted in `files_total`, recorded among the files with status `refused`.
+    #[serde(default)]
+    pub refused: i64,
+    /// Paths left out on purpose (ignored names, links not followed…).
+    #[serde(default)]
+    pub excluded: i64,
+    /// Whether the batch's sources and left-out paths were recorded (batches
+    /// from before Chute kept them have none).
+    #[serde(default)]
+    pub inputs_recorded: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,66 +85,41 @@ fn like(term: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreError> {
-    let mut sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE 1=1");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+type Args = Vec<rusqlite::types::Value>;
+
+/// The filter's conditions on batches (alias `b`), as ` AND …` clauses.
+fn batch_conditions(f: &Filter) -> (String, Args) {
+    let mut sql = String::new();
+    let mut args = Args::new();
     if let Some(d) = &f.destination_id {
-        sql.push_str(" AND destination_id = ?");
+        sql.push_str(" AND b.destination_id = ?");
         args.push(d.clone().into());
     }
     if let Some(s) = &f.status {
-        sql.push_str(" AND (outcome = ? OR state = ?)");
+        sql.push_str(" AND (b.outcome = ? OR b.state = ?)");
         args.push(s.clone().into());
         args.push(s.clone().into());
     }
     if let Some(t) = f.from {
-        sql.push_str(" AND started_at >= ?");
+        sql.push_str(" AND b.started_at >= ?");
         args.push(t.into());
     }
     if let Some(t) = f.to {
-        sql.push_str(" AND started_at <= ?");
+        sql.push_str(" AND b.started_at <= ?");
         args.push(t.into());
     }
-    if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
+    if let Some(q) = search_term(f) {
         sql.push_str(" AND EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))");
-        args.push(like(q.trim()).into());
-        args.push(like(q.trim()).into());
+        args.push(like(q).into());
+        args.push(like(q).into());
     }
-    sql.push_str(" ORDER BY started_at DESC LIMIT ? OFFSET ?");
-    args.push((f.limit.clamp(1, 1000) as i64).into());
-    args.push((f.offset as i64).into());
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(rusqlite::params_from_iter(args), batch_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    (sql, args)
 }
 
-const BATCH_COLUMNS: &str = "id, destination_id, destination_name, origin, started_at, finished_at, state, outcome, files_total, bytes_total,
-     delivered, skipped, failed, cancelled, bytes_sent, parent_id";
-
-fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
-        Ok(BatchRow {
-            id: r.get(0)?,
-            destination_id: r.get(1)?,
-            destination_name: r.get(2)?,
-            origin: r.get(3)?,
-            started_at: r.get(4)?,
-            finished_at: r.get(5)?,
-            state: r.get(6)?,
-            outcome: r.get(7)?,
-            files_total: r.get(8)?,
-            bytes_total: r.get(9)?,
-            delivered: r.get(10)?,
-            skipped: r.get(11)?,
-            failed: r.get(12)?,
-            cancelled: r.get(13)?,
-            bytes_sent: r.get(14)?,
-            parent_id: r.get(15)?,
-        })
-}
-
-pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Vec<FileRow>, StoreError> {
-    let mut sql = format!("SELECT {FILE_COLUMNS} FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+/// The filter's conditions on files (alias `x`, their batch `b`), as ` AND …` clauses.
+fn file_conditions(batch_id: Option<&str>, f: &Filter) -> (String, Args) {
+    let mut sql = String::new();
+    let mut args = Args::new();
     if let Some(b) = batch_id {
         sql.push_str(" AND x.batch_id = ?");
         args.push(b.to_string().into());
@@ -154,17 +140,134 @@ pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Ve
         sql.push_str(" AND b.started_at <= ?");
         args.push(t.into());
     }
-    if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
+    if let Some(q) = search_term(f) {
         sql.push_str(" AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\')");
-        args.push(like(q.trim()).into());
-        args.push(like(q.trim()).into());
+        args.push(like(q).into());
+        args.push(like(q).into());
     }
-    sql.push_str(" ORDER BY b.started_at DESC, x.idx LIMIT ? OFFSET ?");
+    (sql, args)
+}
+
+fn search_term(f: &Filter) -> Option<&str> {
+    f.search.as_deref().map(str::trim).filter(|q| !q.is_empty())
+}
+
+fn page(args: &mut Args, f: &Filter) {
     args.push((f.limit.clamp(1, 1000) as i64).into());
     args.push((f.offset as i64).into());
+}
+
+fn count(conn: &Connection, sql: &str, args: Args) -> Result<i64, StoreError> {
+    Ok(conn.query_row(sql, rusqlite::params_from_iter(args), |r| r.get(0))?)
+}
+
+pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreError> {
+    let (conditions, mut args) = batch_conditions(f);
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE 1=1{conditions} ORDER BY b.started_at DESC LIMIT ? OFFSET ?");
+    page(&mut args, f);
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), batch_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many batches match a filter, out of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCounts {
+    /// Batches matching the filter (its offset and limit ignored).
+    pub matching: i64,
+    /// Every batch in the history.
+    pub total: i64,
+    /// Whether the batch asked about (`selected`) matches the filter.
+    pub selected_matches: Option<bool>,
+}
+
+/// Exact counts for a filtered batch list, and whether `selected` is in it.
+pub fn batch_counts(conn: &Connection, f: &Filter, selected: Option<&str>) -> Result<BatchCounts, StoreError> {
+    let (conditions, args) = batch_conditions(f);
+    let matching = count(conn, &format!("SELECT COUNT(*) FROM batches b WHERE 1=1{conditions}"), args)?;
+    let total = count(conn, "SELECT COUNT(*) FROM batches", Args::new())?;
+    let selected_matches = match selected {
+        Some(id) => {
+            let (conditions, mut args) = batch_conditions(f);
+            args.push(id.to_string().into());
+            Some(count(conn, &format!("SELECT COUNT(*) FROM batches b WHERE 1=1{conditions} AND b.id = ?"), args)? > 0)
+        }
+        None => None,
+    };
+    Ok(BatchCounts { matching, total, selected_matches })
+}
+
+const BATCH_COLUMNS: &str = "b.id, b.destination_id, b.destination_name, b.origin, b.started_at, b.finished_at, b.state, b.outcome, b.files_total,
+     b.bytes_total, b.delivered, b.skipped, b.failed, b.cancelled, b.bytes_sent, b.parent_id, b.refused, b.excluded, b.inputs_recorded";
+
+fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
+    Ok(BatchRow {
+        id: r.get(0)?,
+        destination_id: r.get(1)?,
+        destination_name: r.get(2)?,
+        origin: r.get(3)?,
+        started_at: r.get(4)?,
+        finished_at: r.get(5)?,
+        state: r.get(6)?,
+        outcome: r.get(7)?,
+        files_total: r.get(8)?,
+        bytes_total: r.get(9)?,
+        delivered: r.get(10)?,
+        skipped: r.get(11)?,
+        failed: r.get(12)?,
+        cancelled: r.get(13)?,
+        bytes_sent: r.get(14)?,
+        parent_id: r.get(15)?,
+        refused: r.get(16)?,
+        excluded: r.get(17)?,
+        inputs_recorded: r.get(18)?,
+    })
+}
+
+pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Vec<FileRow>, StoreError> {
+    let (conditions, mut args) = file_conditions(batch_id, f);
+    let sql = format!(
+        "SELECT {FILE_COLUMNS} FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1{conditions}
+         ORDER BY b.started_at DESC, x.idx LIMIT ? OFFSET ?"
+    );
+    page(&mut args, f);
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(args), file_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many files of a batch match a filter, out of how many, and where
+/// the first failed one is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCounts {
+    /// Files matching the filter (its offset and limit ignored).
+    pub matching: i64,
+    /// Every file of the batch.
+    pub total: i64,
+    /// The position (from 0, in the filtered list) of the first failed file, if one matches.
+    pub first_failed: Option<i64>,
+}
+
+/// Exact counts for the filtered file list of one batch.
+pub fn file_counts(conn: &Connection, batch_id: &str, f: &Filter) -> Result<FileCounts, StoreError> {
+    const FROM: &str = "FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1";
+    let (conditions, args) = file_conditions(Some(batch_id), f);
+    let matching = count(conn, &format!("SELECT COUNT(*) {FROM}{conditions}"), args.clone())?;
+    let total = count(conn, "SELECT COUNT(*) FROM batch_files WHERE batch_id = ?1", vec![batch_id.to_string().into()])?;
+    let first: Option<i64> = conn.query_row(
+        &format!("SELECT MIN(x.idx) {FROM}{conditions} AND x.status = 'failed'"),
+        rusqlite::params_from_iter(args.clone()),
+        |r| r.get(0),
+    )?;
+    let first_failed = match first {
+        Some(idx) => {
+            let mut args = args;
+            args.push(idx.into());
+            Some(count(conn, &format!("SELECT COUNT(*) {FROM}{conditions} AND x.idx < ?"), args)?)
+        }
+        None => None,
+    };
+    Ok(FileCounts { matching, total, first_failed })
 }
 
 fn file_row(r: &rusqlite::Row) -> rusqlite::Result<FileRow> {
@@ -206,6 +309,6 @@ const FILE_COLUMNS: &str = "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key,
      x.requests";
 
 pub fn batch(conn: &Connection, id: &str) -> Result<Option<BatchRow>, StoreError> {
-    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE b.id = ?1");
     Ok(conn.query_row(&sql, [id], batch_row).optional()?)
 }
