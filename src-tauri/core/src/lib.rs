@@ -582,6 +582,11 @@ impl Chute {
         Ok(history::inputs(self.store().conn(), batch_id, limit)?)
     }
 
+    /// The folders and files a batch was given, in order.
+    pub fn history_sources(&self, batch_id: &str) -> Result<Vec<history::Source>> {
+        Ok(history::sources(self.store().conn(), batch_id)?)
+    }
+
     /// Every path a batch left out on purpose, with the reason.
     pub fn history_excluded(&self, batch_id: &str) -> Result<Vec<history::ExcludedPath>> {
         Ok(history::excluded(self.store().conn(), batch_id, None)?)
