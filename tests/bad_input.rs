@@ -66,6 +66,16 @@ fn error_of(r: &Run) -> Value {
     doc.get("error").cloned().unwrap_or_else(|| panic!("no error object: {doc:#}\nstderr:\n{}", r.stderr))
 }
 
+/// The entry of a JSON list whose `field` is `path` (as text, lossy where not UTF-8); `what` names the list in the panic.
+fn entry_for<'v>(list: &'v Value, field: &str, path: &Path, what: &str, whole: &Value) -> &'v Value {
+    let wanted = path.to_string_lossy();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e[field] == wanted.as_ref())
+        .unwrap_or_else(|| panic!("{} is not {what}: {whole:#}", path.display()))
+}
+
 fn text(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
@@ -815,24 +825,14 @@ impl<'a> Deliveries<'a> {
         for fate in &fx.fates {
             match fate {
                 Fate::Refused { path, code, message, fix } => {
-                    let p = plan["problems"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|p| p["path"] == lossy(path).as_str())
-                        .unwrap_or_else(|| panic!("{} is not among the plan's problems: {plan:#}", path.display()));
+                    let p = entry_for(&plan["problems"], "path", path, "among the plan's problems", plan);
                     assert_eq!(p["code"], *code, "{p:#}");
                     assert!(text(&p["message"]).contains(message), "{p:#} lacks {message:?}");
                     assert!(text(&p["fix"]).contains(fix), "{p:#} lacks {fix:?}");
                     codes_seen.push(code.to_string());
                 }
                 Fate::Excluded { path, reason } => {
-                    let e = plan["excluded"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|e| e["path"] == lossy(path).as_str())
-                        .unwrap_or_else(|| panic!("{} is not excluded: {plan:#}", path.display()));
+                    let e = entry_for(&plan["excluded"], "path", path, "excluded", plan);
                     assert!(text(&e["reason"]).contains(reason), "{e:#} lacks {reason:?}");
                     codes_seen.push("excluded".into());
                 }
@@ -935,20 +935,12 @@ impl<'a> Deliveries<'a> {
                         assert!(!text(&f["error_fix"]).is_empty(), "{f:#}");
                     }
                     Fate::Refused { path, code, message, fix } => {
-                        let f = rows
-                            .iter()
-                            .find(|f| f["source"] == lossy(path).as_str())
-                            .unwrap_or_else(|| panic!("{} refused at plan time is not in the history: {show:#}", path.display()));
+                        let f = entry_for(&show["files"], "source", path, "in the history's files (refused at plan time)", &show);
                         assert_eq!((f["status"].as_str(), f["error_code"].as_str()), (Some("refused"), Some(*code)), "{f:#}");
                         assert!(text(&f["error_message"]).contains(message) && text(&f["error_fix"]).contains(fix), "{f:#}");
                     }
                     Fate::Excluded { path, reason } => {
-                        let e = show["excluded"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .find(|e| e["path"] == lossy(path).as_str())
-                            .unwrap_or_else(|| panic!("{} left out is not in the history: {show:#}", path.display()));
+                        let e = entry_for(&show["excluded"], "path", path, "among the history's left-out paths", &show);
                         assert!(text(&e["reason"]).contains(reason), "{e:#}");
                     }
                 }

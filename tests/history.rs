@@ -605,6 +605,11 @@ fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
     assert!(text.contains(",gone.csv,") && text.contains(",refused,0,0,0,false,,,not_found,"), "{text}");
 }
 
+/// A delivery that replaces objects already there (for a file sent twice).
+fn overwriting() -> TransferOptions {
+    TransferOptions { overwrite: Some(chute_core::destination::Overwrite::Overwrite), ..TransferOptions::default() }
+}
+
 #[test]
 fn exact_counts_follow_the_filters_and_the_first_failed_file_is_found() {
     let fs = S3sFs::start();
@@ -622,10 +627,7 @@ fn exact_counts_follow_the_filters_and_the_first_failed_file_is_found() {
     assert_eq!((big.delivered, big.failed), (1198, 2));
     let big = big.batch_id.unwrap();
     let small = chute.plan_delivery(&id, &[src.path().join("f0001.txt")]).unwrap();
-    let mut d = chute.get(&id).unwrap();
-    d.settings.overwrite = chute_core::destination::Overwrite::Overwrite;
-    chute.update(&id, d.settings, CredentialInput::Keep).unwrap();
-    let small = chute.deliver(&id, &small, &TransferOptions::default(), &Control::default(), Origin::Cli, &mut |_| {}).unwrap().batch_id.unwrap();
+    let small = chute.deliver(&id, &small, &overwriting(), &Control::default(), Origin::Cli, &mut |_| {}).unwrap().batch_id.unwrap();
 
     let counts = |f: Filter, selected: Option<&str>| chute.history_batch_counts(&f, selected).unwrap();
     let all = counts(Filter::default(), Some(&big));
@@ -701,10 +703,7 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
 
     // New batches record their sources.
     let plan = chute.plan_delivery(&id, &[src.path().join("a.txt")]).unwrap();
-    let mut d = chute.get(&id).unwrap();
-    d.settings.overwrite = chute_core::destination::Overwrite::Overwrite;
-    chute.update(&id, d.settings, CredentialInput::Keep).unwrap();
-    let new = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
+    let new = chute.deliver(&id, &plan, &overwriting(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
     assert_eq!(chute.history_inputs(&new, 10).unwrap().sources.len(), 1);
     drop(chute);
 

@@ -202,6 +202,19 @@ pub(crate) async fn shown_text(c: &Client, css: &str) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
+/// The text of `css` once it is shown and contains `expected`.
+pub(crate) async fn wait_text_containing(c: &Client, css: &str, expected: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let last = shown_text(c, css).await;
+        if let Some(t) = last.as_deref().filter(|t| t.contains(expected)) {
+            return t.to_string();
+        }
+        assert!(Instant::now() < deadline, "`{css}` never contained {expected:?} (last: {last:?})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Wait until `css` is shown with `expected` as its text.
 pub(crate) async fn wait_for_text(c: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -222,19 +222,6 @@ fn cli_deliver(env: &Env, paths: &[&std::path::Path]) -> i32 {
     out.status.code().expect("the CLI ended by itself")
 }
 
-/// The text of `css` once it is shown and contains `expected`.
-async fn wait_text_containing(c: &fantoccini::Client, css: &str, expected: &str, secs: u64) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let last = shown_text(c, css).await;
-        if let Some(t) = last.as_deref().filter(|t| t.contains(expected)) {
-            return t.to_string();
-        }
-        assert!(Instant::now() < deadline, "`{css}` never contained {expected:?} (last: {last:?})");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 async fn select_status(c: &fantoccini::Client, value: &str) {
     c.find(Locator::Css("#history-status")).await.unwrap().select_by_value(value).await.unwrap();
 }

@@ -87,65 +87,53 @@ fn like(term: &str) -> String {
 
 type Args = Vec<rusqlite::types::Value>;
 
-/// The filter's conditions on batches (alias `b`), as ` AND …` clauses.
-fn batch_conditions(f: &Filter) -> (String, Args) {
+/// What a filter's status and search mean for batches (alias `b`): an
+/// outcome or a state; a file of the batch whose key or name matches.
+const BATCH_STATUS: &str = "(b.outcome = ? OR b.state = ?)";
+const BATCH_SEARCH: &str = "EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))";
+/// And for files (alias `x`, their batch `b`): its status; its key or name.
+const FILE_STATUS: &str = "x.status = ?";
+const FILE_SEARCH: &str = "(x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\')";
+
+/// The filter's conditions as ` AND …` clauses, `status` and `search`
+/// being the clauses for the rows asked for (each `?` in one gets its value).
+fn conditions(f: &Filter, status: &str, search: &str) -> (String, Args) {
     let mut sql = String::new();
     let mut args = Args::new();
+    let mut add = |clause: &str, value: rusqlite::types::Value| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        args.extend(std::iter::repeat_n(value, clause.matches('?').count()));
+    };
     if let Some(d) = &f.destination_id {
-        sql.push_str(" AND b.destination_id = ?");
-        args.push(d.clone().into());
+        add("b.destination_id = ?", d.clone().into());
     }
     if let Some(s) = &f.status {
-        sql.push_str(" AND (b.outcome = ? OR b.state = ?)");
-        args.push(s.clone().into());
-        args.push(s.clone().into());
+        add(status, s.clone().into());
     }
     if let Some(t) = f.from {
-        sql.push_str(" AND b.started_at >= ?");
-        args.push(t.into());
+        add("b.started_at >= ?", t.into());
     }
     if let Some(t) = f.to {
-        sql.push_str(" AND b.started_at <= ?");
-        args.push(t.into());
+        add("b.started_at <= ?", t.into());
     }
     if let Some(q) = search_term(f) {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))");
-        args.push(like(q).into());
-        args.push(like(q).into());
+        add(search, like(q).into());
     }
     (sql, args)
 }
 
-/// The filter's conditions on files (alias `x`, their batch `b`), as ` AND …` clauses.
+fn batch_conditions(f: &Filter) -> (String, Args) {
+    conditions(f, BATCH_STATUS, BATCH_SEARCH)
+}
+
+/// The conditions on files, of one batch when `batch_id` is given.
 fn file_conditions(batch_id: Option<&str>, f: &Filter) -> (String, Args) {
-    let mut sql = String::new();
-    let mut args = Args::new();
-    if let Some(b) = batch_id {
-        sql.push_str(" AND x.batch_id = ?");
-        args.push(b.to_string().into());
+    let (rest, rest_args) = conditions(f, FILE_STATUS, FILE_SEARCH);
+    match batch_id {
+        Some(b) => (format!(" AND x.batch_id = ?{rest}"), std::iter::once(b.to_string().into()).chain(rest_args).collect()),
+        None => (rest, rest_args),
     }
-    if let Some(d) = &f.destination_id {
-        sql.push_str(" AND b.destination_id = ?");
-        args.push(d.clone().into());
-    }
-    if let Some(s) = &f.status {
-        sql.push_str(" AND x.status = ?");
-        args.push(s.clone().into());
-    }
-    if let Some(t) = f.from {
-        sql.push_str(" AND b.started_at >= ?");
-        args.push(t.into());
-    }
-    if let Some(t) = f.to {
-        sql.push_str(" AND b.started_at <= ?");
-        args.push(t.into());
-    }
-    if let Some(q) = search_term(f) {
-        sql.push_str(" AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\')");
-        args.push(like(q).into());
-        args.push(like(q).into());
-    }
-    (sql, args)
 }
 
 fn search_term(f: &Filter) -> Option<&str> {
@@ -161,13 +149,18 @@ fn count(conn: &Connection, sql: &str, args: Args) -> Result<i64, StoreError> {
     Ok(conn.query_row(sql, rusqlite::params_from_iter(args), |r| r.get(0))?)
 }
 
-pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreError> {
-    let (conditions, mut args) = batch_conditions(f);
-    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE 1=1{conditions} ORDER BY b.started_at DESC LIMIT ? OFFSET ?");
+/// The page of rows `sql` selects (it ends with `LIMIT ? OFFSET ?`, filled from `f`).
+fn paged<T>(conn: &Connection, sql: &str, mut args: Args, f: &Filter, row: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>, StoreError> {
     page(&mut args, f);
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(rusqlite::params_from_iter(args), batch_row)?;
+    let mut st = conn.prepare(sql)?;
+    let rows = st.query_map(rusqlite::params_from_iter(args), row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn batches(conn: &Connection, f: &Filter) -> Result<Vec<BatchRow>, StoreError> {
+    let (conditions, args) = batch_conditions(f);
+    let sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE 1=1{conditions} ORDER BY b.started_at DESC LIMIT ? OFFSET ?");
+    paged(conn, &sql, args, f, batch_row)
 }
 
 /// How many batches match a filter, out of how many.
@@ -225,15 +218,12 @@ fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
 }
 
 pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Vec<FileRow>, StoreError> {
-    let (conditions, mut args) = file_conditions(batch_id, f);
+    let (conditions, args) = file_conditions(batch_id, f);
     let sql = format!(
         "SELECT {FILE_COLUMNS} FROM batch_files x JOIN batches b ON b.id = x.batch_id WHERE 1=1{conditions}
          ORDER BY b.started_at DESC, x.idx LIMIT ? OFFSET ?"
     );
-    page(&mut args, f);
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(rusqlite::params_from_iter(args), file_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    paged(conn, &sql, args, f, file_row)
 }
 
 /// How many files of a batch match a filter, out of how many, and where
