@@ -9,7 +9,7 @@
 // #hd-file-count, #history-file-jump, #history-file-jump-to,
 // #history-file-jump-error, #history-first-failed, #history-files-foot,
 // #history-file-detail[data-file-id], [data-act=copy-key|copy-url|presign|
-// reveal], .hf-reveal-note[data-code], #hf-copy-path.
+// reveal], .hf-reveal-note[data-code], #hf-copy-path, #history-file-announce.
 
 import { api } from './api.js';
 import { $, h, plural, richText } from './dom.js';
@@ -102,9 +102,11 @@ async function reload() {
     state.rows.onLoad(() => {
       if (gen !== state.gen) return;
       state.error = state.rows.error;
-      vlist.schedule(true);
+      vlist.schedule();
       renderFoot();
-      renderDetail();
+      // The selected file's details, once its row is in (never redrawn under the user otherwise).
+      const f = state.selected >= 0 ? state.rows.get(state.selected) : null;
+      if (f && $('#history-file-detail').dataset.fileId !== String(f.id)) renderDetail();
     });
   }
   list.setAttribute('aria-busy', 'false');
@@ -222,7 +224,9 @@ function select(i, { align = 'nearest', reveal = false } = {}) {
   vlist.scrollToIndex(i, { align });
   vlist.update();
   state.rows.ensure(i, i).then(() => {
-    if (reveal && state.selected === i) $('#history-file-detail').scrollIntoView({ block: 'nearest' });
+    if (state.selected !== i) return;
+    announce();
+    if (reveal) $('#history-file-detail').scrollIntoView({ block: 'nearest' });
   });
   renderDetail();
   if (reveal) $('#history-files').scrollIntoView({ block: 'nearest' });
@@ -259,6 +263,13 @@ function onListKey(e) {
 }
 
 /* ---------- the selected file ---------- */
+
+/** Tell screen readers which file is selected (the list's selection is only visual). */
+function announce() {
+  const f = state.rows && state.rows.get(state.selected);
+  if (!f) return;
+  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${STATUS_TEXT[f.status] || f.status}`;
+}
 
 function fact(label, value) {
   return value === null || value === undefined || value === '' ? null : h('div', { class: 'hf-fact' }, h('dt', { text: label }), h('dd', {}, value));
@@ -328,7 +339,7 @@ function renderDetail() {
 
 /* ---------- actions ---------- */
 
-async function flashCopied(btn, ok) {
+function flashCopied(btn, ok) {
   const label = btn.querySelector('span:not(.icon-wrap)');
   const before = label ? label.textContent : null;
   btn.dataset.copied = String(ok);

@@ -301,6 +301,7 @@ async fn the_history_tells_the_truth_about_a_long_delivery() {
     jump.send_keys(&format!("1000{}", Key::Enter)).await.unwrap();
     wait_shown(&c, ".history-file[aria-posinset=\"1000\"][aria-current=\"true\"]", 10).await;
     wait_for_text(&c, "#hf-detail-title", "incoming/f0999.txt").await;
+    assert_eq!(texts(&c, "#history-file-announce").await, ["File 1,000 of 1,202: incoming/f0999.txt, Delivered"], "said to screen readers too");
     assert!(shown_text(&c, "#history-file-jump-error").await.is_none());
     assert_eq!(count_shown(&c, ".history-file[aria-posinset=\"1\"]").await, 0, "only the rows in view exist");
     let list = wait_for(&c, "#history-files").await;
