@@ -1,11 +1,13 @@
 //! History commands: batches and files (paged), resume and discard an
 //! interrupted batch, retry or re-deliver from a finished one (as a plan the
 //! UI previews), delete entries, the retention setting, CSV export through
-//! the native save dialog, and revealing a source file. The web side only
-//! ever names batches and files by id; paths come from the database.
+//! the native save dialog, and revealing a source file. Exact counts for
+//! the filtered lists, and what a batch was given and left out. The web
+//! side only ever names batches and files by id; paths come from the
+//! database.
 
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent};
-use chute_core::history::{BatchRow, CsvRows, Deleted, FileRow, Filter, Which};
+use chute_core::history::{BatchCounts, BatchInputs, BatchRow, CsvRows, Deleted, FileCounts, FileRow, Filter, Which};
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -34,6 +36,33 @@ fn check_filter(f: &Filter) -> Reply<()> {
 pub async fn history_batches(state: State<'_, AppState>, filter: Filter) -> Reply<Vec<BatchRow>> {
     check_filter(&filter)?;
     on_core(state, move |c| c.history_batches(&filter)).await
+}
+
+/// Exact counts of the batches a filter matches and of all, and whether
+/// the `selected` batch still matches (the UI clears a hidden selection).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_counts(state: State<'_, AppState>, filter: Filter, selected: Option<String>) -> Reply<BatchCounts> {
+    check_filter(&filter)?;
+    if let Some(b) = &selected {
+        check_id(b)?;
+    }
+    on_core(state, move |c| c.history_batch_counts(&filter, selected.as_deref())).await
+}
+
+/// Exact counts of a batch's files a filter matches, and the row of its first failed file.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_file_counts(state: State<'_, AppState>, batch_id: String, filter: Filter) -> Reply<FileCounts> {
+    check_filter(&filter)?;
+    check_id(&batch_id)?;
+    on_core(state, move |c| c.history_file_counts(&batch_id, &filter)).await
+}
+
+/// What a batch was given (its sources) and left out: the first `limit`
+/// paths excluded and files refused before sending, with their totals.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_inputs(state: State<'_, AppState>, batch_id: String, limit: usize) -> Reply<BatchInputs> {
+    check_id(&batch_id)?;
+    on_core(state, move |c| c.history_inputs(&batch_id, limit)).await
 }
 
 /// A file row with its object's URL (when its destination still exists).
@@ -205,13 +234,32 @@ pub async fn reveal_source(state: State<'_, AppState>, batch_id: String, file_id
             problems: vec![],
         });
     }
-    tauri_plugin_opener::reveal_item_in_dir(&source).map_err(|e| ErrorReply {
-        info: ErrorInfo {
-            code: "reveal_failed".into(),
-            message: format!("The file manager could not show {}: {e}.", source.display()),
-            fix: "Open the folder yourself; its path is shown on the file's row.".into(),
-            field: None,
-        },
-        problems: vec![],
-    })
+    let shown = source.clone();
+    tauri::async_runtime::spawn_blocking(move || tauri_plugin_opener::reveal_item_in_dir(&shown))
+        .await
+        .map_err(crate::internal)?
+        .map_err(|e| reveal_failed(&source, &e))
+}
+
+/// Why a file could not be shown, in plain words with its path (the UI
+/// offers to copy it). Without a file manager (no session bus, nothing
+/// answering for FileManager1 or the desktop portal) that is all there is
+/// to say; the raw D-Bus message goes to the log only.
+fn reveal_failed(source: &std::path::Path, e: &tauri_plugin_opener::Error) -> ErrorReply {
+    eprintln!("chute: showing {} in its folder failed: {e}", source.display());
+    let path = source.display();
+    let (code, message, fix) = match e {
+        #[cfg(any(target_os = "linux", target_os = "dragonfly", target_os = "freebsd", target_os = "netbsd", target_os = "openbsd"))]
+        tauri_plugin_opener::Error::Zbus(_) => (
+            "no_file_manager",
+            format!("No file manager answered; the file is at `{path}`."),
+            "Copy the path and open its folder yourself, or install a file manager (such as Files or Dolphin) so Chute can show it.",
+        ),
+        _ => (
+            "reveal_failed",
+            format!("The file manager could not show the file; it is at `{path}`."),
+            "Copy the path and open its folder yourself.",
+        ),
+    };
+    ErrorReply { info: ErrorInfo { code: code.into(), message, fix: fix.into(), field: None }, problems: vec![] }
 }

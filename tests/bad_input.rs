@@ -6,7 +6,8 @@
 //! nothing else in the batch was affected: the good files land
 //! byte-identical under their keys, nothing else is in the bucket, no
 //! multipart upload is left open, and `chute history show` records each
-//! file's real status.
+//! file's real status (files refused at plan time among them, with their
+//! reason), what was given and what was left out.
 //!
 //! Rows that need permission bits to bite (chmod 000, a read-only
 //! database) run chute under `setpriv` without CAP_DAC_OVERRIDE and
@@ -63,6 +64,16 @@ fn error_of(r: &Run) -> Value {
         .or_else(|| r.stdout.lines().last().and_then(|l| serde_json::from_str(l).ok()))
         .unwrap_or_else(|| panic!("no JSON error\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr));
     doc.get("error").cloned().unwrap_or_else(|| panic!("no error object: {doc:#}\nstderr:\n{}", r.stderr))
+}
+
+/// The entry of a JSON list whose `field` is `path` (as text, lossy where not UTF-8); `what` names the list in the panic.
+fn entry_for<'v>(list: &'v Value, field: &str, path: &Path, what: &str, whole: &Value) -> &'v Value {
+    let wanted = path.to_string_lossy();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e[field] == wanted.as_ref())
+        .unwrap_or_else(|| panic!("{} is not {what}: {whole:#}", path.display()))
 }
 
 fn text(v: &Value) -> &str {
@@ -213,11 +224,6 @@ struct KnownBug {
     /// A fragment of today's message.
     now_message: &'static str,
 }
-
-/// Files refused at plan time are not in the history: `history show` lists
-/// only the planned files, and the batch's outcome ignores the refused ones.
-const HISTORY_OMITS_UNPLANNED: &str = "`chute history show` omits files refused at plan time: the batch is recorded as \
-    `delivered` with files_total counting only the planned files, though the CLI exited 1 and the file did not go";
 
 // ---------------------------------------------------------------------------
 // Table 1: destination settings (nothing is sent; no server).
@@ -819,24 +825,14 @@ impl<'a> Deliveries<'a> {
         for fate in &fx.fates {
             match fate {
                 Fate::Refused { path, code, message, fix } => {
-                    let p = plan["problems"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|p| p["path"] == lossy(path).as_str())
-                        .unwrap_or_else(|| panic!("{} is not among the plan's problems: {plan:#}", path.display()));
+                    let p = entry_for(&plan["problems"], "path", path, "among the plan's problems", plan);
                     assert_eq!(p["code"], *code, "{p:#}");
                     assert!(text(&p["message"]).contains(message), "{p:#} lacks {message:?}");
                     assert!(text(&p["fix"]).contains(fix), "{p:#} lacks {fix:?}");
                     codes_seen.push(code.to_string());
                 }
                 Fate::Excluded { path, reason } => {
-                    let e = plan["excluded"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|e| e["path"] == lossy(path).as_str())
-                        .unwrap_or_else(|| panic!("{} is not excluded: {plan:#}", path.display()));
+                    let e = entry_for(&plan["excluded"], "path", path, "excluded", plan);
                     assert!(text(&e["reason"]).contains(reason), "{e:#} lacks {reason:?}");
                     codes_seen.push("excluded".into());
                 }
@@ -918,10 +914,13 @@ impl<'a> Deliveries<'a> {
             }
             self.landed.borrow_mut().extend(want);
 
-            // The history: each file's real status.
+            // The history: what was given, each file's real status, what was left out and why.
             let id = text(&summary["batch_id"]).to_string();
             assert!(!id.is_empty(), "{summary:#}");
             let show = w.json(&["history", "show", &id], None).ok().json();
+            let given: Vec<&str> = show["sources"].as_array().unwrap().iter().map(|s| text(&s["path"])).collect();
+            let dropped: Vec<String> = fx.paths.iter().map(|p| lossy(p)).collect();
+            assert_eq!(given, dropped, "the sources recorded are the paths given: {show:#}");
             let rows = show["files"].as_array().unwrap();
             let by_key: HashMap<&str, &Value> = rows.iter().map(|f| (text(&f["key"]), f)).collect();
             for fate in &fx.fates {
@@ -935,28 +934,26 @@ impl<'a> Deliveries<'a> {
                         assert_eq!((f["status"].as_str(), f["error_code"].as_str()), (Some("failed"), Some(*code)), "{f:#}");
                         assert!(!text(&f["error_fix"]).is_empty(), "{f:#}");
                     }
-                    Fate::Refused { path, code, .. } if strict => {
-                        let f = rows
-                            .iter()
-                            .find(|f| f["source"] == lossy(path).as_str())
-                            .unwrap_or_else(|| panic!("{HISTORY_OMITS_UNPLANNED}: {} is not in {show:#}", path.display()));
-                        assert_ne!(f["status"], "delivered", "{f:#}");
-                        assert_eq!(f["error_code"], *code, "{f:#}");
+                    Fate::Refused { path, code, message, fix } => {
+                        let f = entry_for(&show["files"], "source", path, "in the history's files (refused at plan time)", &show);
+                        assert_eq!((f["status"].as_str(), f["error_code"].as_str()), (Some("refused"), Some(*code)), "{f:#}");
+                        assert!(text(&f["error_message"]).contains(message) && text(&f["error_fix"]).contains(fix), "{f:#}");
                     }
-                    _ => {}
+                    Fate::Excluded { path, reason } => {
+                        let e = entry_for(&show["excluded"], "path", path, "among the history's left-out paths", &show);
+                        assert!(text(&e["reason"]).contains(reason), "{e:#}");
+                    }
                 }
             }
-            let recorded_failures = fails + if strict { refused } else { 0 };
-            let outcome = match (delivered, recorded_failures) {
+            let outcome = match (delivered, fails + refused) {
                 (_, 0) => "delivered",
                 (0, _) => "failed",
                 _ => "partial",
             };
-            assert_eq!(show["batch"]["outcome"], outcome, "{HISTORY_OMITS_UNPLANNED}: {:#}", show["batch"]);
-            assert_eq!(rows.len(), delivered + recorded_failures, "{show:#}");
-            if refused > 0 && !strict {
-                end = RowEnd::KnownBug(HISTORY_OMITS_UNPLANNED);
-            }
+            let b = &show["batch"];
+            assert_eq!(b["outcome"], outcome, "a file refused at plan time was not delivered: {b:#}");
+            assert_eq!(rows.len(), delivered + fails + refused, "{show:#}");
+            assert_eq!((b["files_total"].as_u64(), b["refused"].as_u64()), (Some(rows.len() as u64), Some(refused as u64)), "{b:#}");
         }
         assert!(codes_seen.iter().any(|s| s == c.code), "the row's code {} was not seen (saw {codes_seen:?})", c.code);
 
@@ -1316,13 +1313,11 @@ fn state_rows() {
     run_state_table(state_cases(), "state", false);
 }
 
-/// The correct behaviour for every row that meets a known product bug
-/// (including every delivery row with a file refused at plan time, which
-/// the history omits). Fails until those bugs are fixed.
+/// The correct behaviour for every row that meets a known product bug.
+/// Fails until those bugs are fixed.
 #[test]
-#[ignore = "known product bugs: see KnownBug and HISTORY_OMITS_UNPLANNED in this file"]
+#[ignore = "known product bugs: see KnownBug in this file"]
 fn known_bugs_strict() {
-    // Every delivery row, strictly: those with a file refused at plan time meet HISTORY_OMITS_UNPLANNED.
     let fs = S3sFs::start();
     let moto = Moto::start();
     let states: Vec<StateCase> = state_cases().into_iter().filter(|c| c.bug.is_some()).collect();

@@ -173,6 +173,80 @@ fn a_partial_batch_is_listed_shown_filtered_and_exported() {
     w.assert_nowhere(S3S_SECRET);
 }
 
+#[test]
+fn a_batch_shows_what_was_given_left_out_and_refused() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let src = tempfile::tempdir().unwrap();
+    let folder = src.path().join("drop");
+    write(&folder, "a.txt", b"a");
+    write(&folder, ".DS_Store", b"finder");
+    let bell = write(&folder, "bell\u{7}.txt", b"no key carries this name");
+    let single = write(src.path(), "extra.csv", b"x,y\n");
+    let missing = src.path().join("gone.csv");
+    let given = [folder.to_str().unwrap(), single.to_str().unwrap(), missing.to_str().unwrap()];
+    let r = w.json(&[&["deliver", "Files"], &given[..]].concat(), None);
+    assert_eq!(r.code, 1, "two paths were refused: {}\n{}", r.stdout, r.stderr);
+    let id = w.json(&["history", "list"], None).ok().json()[0]["id"].as_str().unwrap().to_string();
+
+    let show = w.json(&["history", "show", &id], None).ok().json();
+    let b = &show["batch"];
+    assert_eq!((b["outcome"].as_str(), b["files_total"].as_u64(), b["delivered"].as_u64(), b["refused"].as_u64(), b["excluded"].as_u64()), (Some("partial"), Some(4), Some(2), Some(2), Some(1)), "{b:#}");
+    let sources: Vec<(&str, &str, u64)> =
+        show["sources"].as_array().unwrap().iter().map(|s| (s["path"].as_str().unwrap(), s["kind"].as_str().unwrap(), s["files"].as_u64().unwrap())).collect();
+    assert_eq!(sources, [(given[0], "folder", 1), (given[1], "file", 1), (given[2], "missing", 0)]);
+    let excluded = show["excluded"].as_array().unwrap();
+    assert_eq!(excluded.len(), 1, "{show:#}");
+    assert_eq!((excluded[0]["path"].as_str(), excluded[0]["reason"].as_str()), (folder.join(".DS_Store").to_str(), Some("ignored by `.DS_Store`")));
+    let refused = w.json(&["history", "show", &id, "--status", "refused"], None).ok().json();
+    let rf: Vec<(&str, &str)> = refused["files"].as_array().unwrap().iter().map(|f| (f["source"].as_str().unwrap(), f["error_code"].as_str().unwrap())).collect();
+    assert_eq!(rf, [(bell.to_str().unwrap(), "key_control_chars"), (given[2], "not_found")]);
+
+    // For people: where the files came from, what was left out and why, each refusal with its fix;
+    // the control character in the refused name is shown escaped, never sent to the terminal.
+    let text = w.run(&["history", "show", &id], None).ok().stdout;
+    for expected in [
+        &format!("Given:       {} (folder, 1 file)", given[0]) as &str,
+        &format!("{} (file)", given[1]),
+        &format!("{} (not found)", given[2]),
+        "Left out:    1 path",
+        ".DS_Store: ignored by `.DS_Store`",
+        "2 delivered, 0 skipped, 0 failed, 0 cancelled, 2 refused before sending, 4 total",
+        "(refused) bell\\u{7}.txt",
+        "bell\\u{7}.txt (refused before sending)",
+        "[key_control_chars]",
+        "[not_found]",
+    ] {
+        assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
+    }
+    assert!(!text.contains('\u{7}'), "a control character reached the terminal:\n{text}");
+    let list = w.run(&["history", "list"], None).ok().stdout;
+    assert!(list.contains(" 2/2/4 "), "refused files count as not delivered: {list}");
+
+    // Nothing can be retried as it is; re-delivering sends only what had a key.
+    let e = w.json(&["history", "retry", &id], None).error(1, "only_refused_left");
+    assert!(e["message"].as_str().unwrap().contains("were refused before sending"), "{e:#}");
+    let r = w.json(&["history", "retry", &id, "--all", "--dry-run"], None).ok();
+    assert_eq!(lines(&r)[0]["files"].as_array().map(|f| f.len()), Some(2));
+
+    // The exports keep it: per batch its counts and sources, per file the refusals with their reason.
+    let rs = records(&w.run(&["history", "export", "--output", "-"], None).ok().stdout);
+    assert_eq!((rs[0]["refused"].as_str(), rs[0]["excluded"].as_str()), ("2", "1"));
+    assert_eq!(rs[0]["sources"].split('\n').collect::<Vec<_>>(), given);
+    let files = records(&w.run(&["history", "export", "--files", "--output", "-"], None).ok().stdout);
+    let gone = files.iter().find(|f| f["source"] == given[2]).expect("the missing path's row");
+    assert_eq!((gone["status"].as_str(), gone["error_code"].as_str(), gone["key"].as_str()), ("refused", "not_found", ""));
+
+    // A batch from before sources were recorded says so, and makes nothing up.
+    let db = rusqlite::Connection::open(w.data.join("chute.db")).unwrap();
+    db.execute("DELETE FROM batch_sources", []).unwrap();
+    db.execute("UPDATE batches SET inputs_recorded = 0", []).unwrap();
+    let text = w.run(&["history", "show", &id], None).ok().stdout;
+    assert!(text.contains("Given:       not recorded") && !text.contains("Left out:"), "{text}");
+    w.assert_nowhere(S3S_SECRET);
+}
+
 /// Files s3s-fs keeps at its root for open multipart uploads.
 fn upload_files(fs: &S3sFs) -> Vec<String> {
     std::fs::read_dir(fs.root.path())

@@ -530,3 +530,187 @@ fn the_csv_export_quotes_what_needs_quoting_and_never_leaves_half_a_file() {
     chute.export_history_csv_file(&Filter::default(), CsvRows::Files, None, &path).unwrap();
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2, "no temporary file left beside it");
 }
+
+#[test]
+fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    let folder = src.path().join("photos");
+    std::fs::create_dir_all(folder.join(".git")).unwrap();
+    std::fs::write(folder.join(".git/HEAD"), b"ref").unwrap();
+    std::fs::write(folder.join(".DS_Store"), b"finder").unwrap();
+    std::fs::write(folder.join("a.jpg"), b"a").unwrap();
+    std::fs::write(folder.join("b.jpg"), b"b").unwrap();
+    std::fs::write(folder.join("bell\u{7}.jpg"), b"no key can carry this name").unwrap();
+    std::os::unix::fs::symlink("a.jpg", folder.join("link.jpg")).unwrap();
+    let single = src.path().join("notes.txt");
+    std::fs::write(&single, b"notes").unwrap();
+    let missing = src.path().join("gone.csv");
+    let given = [folder.clone(), single.clone(), missing.clone()];
+    let plan = chute.plan_delivery(&id, &given).unwrap();
+    assert_eq!(plan.files.len(), 3, "{:?}", plan.files);
+    let s = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap();
+    assert_eq!((s.delivered, s.failed), (3, 0));
+    let batch_id = s.batch_id.unwrap();
+
+    // Refused files count: 3 delivered of 5, so the batch is partly delivered.
+    let b = chute.history_batch(&batch_id).unwrap().unwrap();
+    assert_eq!((b.files_total, b.delivered, b.failed, b.refused, b.excluded), (5, 3, 0, 2, 3), "{b:?}");
+    assert_eq!(b.outcome.as_deref(), Some("partial"), "a refused file was not delivered");
+    assert!(b.inputs_recorded);
+
+    let inputs = chute.history_inputs(&batch_id, 100).unwrap();
+    let sources: Vec<(String, &str, i64)> = inputs.sources.iter().map(|s| (s.path.clone(), s.kind.as_str(), s.files)).collect();
+    let lossy = |p: &Path| p.to_string_lossy().into_owned();
+    assert_eq!(sources, [(lossy(&folder), "folder", 2), (lossy(&single), "file", 1), (lossy(&missing), "missing", 0)]);
+    let excluded: Vec<(String, &str)> = inputs.excluded.iter().map(|e| (e.path.clone(), e.reason.as_str())).collect();
+    assert_eq!(inputs.excluded_total, 3);
+    assert!(excluded.contains(&(lossy(&folder.join(".git")), "ignored by `.git/`")), "{excluded:?}");
+    assert!(excluded.contains(&(lossy(&folder.join(".DS_Store")), "ignored by `.DS_Store`")), "{excluded:?}");
+    assert!(excluded.iter().any(|(p, r)| *p == lossy(&folder.join("link.jpg")) && r.starts_with("symbolic link")), "{excluded:?}");
+    assert_eq!(inputs.refused_total, 2);
+    let refused: Vec<(&str, &str, Option<&str>)> = inputs.refused.iter().map(|f| (f.source.as_str(), f.relpath.as_str(), f.error_code.as_deref())).collect();
+    let bell = lossy(&folder.join("bell\u{7}.jpg"));
+    let gone = lossy(&missing);
+    assert_eq!(refused, [(bell.as_str(), "bell\u{7}.jpg", Some("key_control_chars")), (gone.as_str(), "gone.csv", Some("not_found"))]);
+    assert!(inputs.refused.iter().all(|f| f.status == "refused" && f.key.is_empty() && !f.error_fix.as_deref().unwrap_or("").is_empty()));
+    assert!(inputs.refused[0].error_message.as_deref().unwrap().contains("control character"), "{:?}", inputs.refused[0]);
+
+    // Among the batch's files (after the planned ones), searchable, filterable, counted exactly.
+    let all = chute.history_files(Some(&batch_id), &Filter { limit: 100, ..Filter::default() }).unwrap();
+    assert_eq!(all.iter().map(|f| f.status.as_str()).collect::<Vec<_>>(), ["delivered", "delivered", "delivered", "refused", "refused"]);
+    let only = Filter { status: Some("refused".into()), ..Filter::default() };
+    assert_eq!(chute.history_file_counts(&batch_id, &only).unwrap(), chute_core::history::FileCounts { matching: 2, total: 5, first_failed: None });
+    let gone_search = Filter { search: Some("gone".into()), ..Filter::default() };
+    assert_eq!(chute.history_file_counts(&batch_id, &gone_search).unwrap().matching, 1);
+    assert_eq!(chute.history_batches(&Filter { search: Some("gone.csv".into()), limit: 10, ..Filter::default() }).unwrap().len(), 1);
+
+    // Nothing to retry: the files not delivered were refused, and sending them as they are would fail again.
+    assert_eq!(code(&chute.history_plan(&batch_id, Which::Failed).unwrap_err()), "only_refused_left");
+    let (_, again) = chute.history_plan(&batch_id, Which::All).unwrap();
+    assert_eq!(again.files.len(), 3, "re-delivery sends the files that had keys");
+    assert_eq!(again.sources, given, "and records the same sources");
+
+    // The CSV export keeps them: counts and sources per batch, refused files with their reason.
+    let out = tempfile::tempdir().unwrap();
+    let csv = out.path().join("batches.csv");
+    chute.export_history_csv_file(&Filter::default(), CsvRows::Batches, None, &csv).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("batch_id,") && text.lines().next().unwrap().ends_with(",refused,excluded,sources"), "{text}");
+    assert!(text.contains(&format!(",2,3,\"{}\n{}\n{}\"\r\n", lossy(&folder), lossy(&single), lossy(&missing))), "{text}");
+    chute.export_history_csv_file(&Filter::default(), CsvRows::Files, Some(&batch_id), &csv).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains(",gone.csv,") && text.contains(",refused,0,0,0,false,,,not_found,"), "{text}");
+}
+
+/// A delivery that replaces objects already there (for a file sent twice).
+fn overwriting() -> TransferOptions {
+    TransferOptions { overwrite: Some(chute_core::destination::Overwrite::Overwrite), ..TransferOptions::default() }
+}
+
+#[test]
+fn exact_counts_follow_the_filters_and_the_first_failed_file_is_found() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..1200 {
+        std::fs::write(src.path().join(format!("f{i:04}.txt")), format!("{i}")).unwrap();
+    }
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    // Two files vanish after the preview: the 701st and the 1,101st fail.
+    std::fs::remove_file(src.path().join("f0700.txt")).unwrap();
+    std::fs::remove_file(src.path().join("f1100.txt")).unwrap();
+    let big = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap();
+    assert_eq!((big.delivered, big.failed), (1198, 2));
+    let big = big.batch_id.unwrap();
+    let small = chute.plan_delivery(&id, &[src.path().join("f0001.txt")]).unwrap();
+    let small = chute.deliver(&id, &small, &overwriting(), &Control::default(), Origin::Cli, &mut |_| {}).unwrap().batch_id.unwrap();
+
+    let counts = |f: Filter, selected: Option<&str>| chute.history_batch_counts(&f, selected).unwrap();
+    let all = counts(Filter::default(), Some(&big));
+    assert_eq!((all.matching, all.total, all.selected_matches), (2, 2, Some(true)));
+    let partial = counts(Filter { status: Some("partial".into()), ..Filter::default() }, Some(&small));
+    assert_eq!((partial.matching, partial.total, partial.selected_matches), (1, 2, Some(false)), "the selection is hidden by the filter");
+    let search = counts(Filter { search: Some("f0001".into()), ..Filter::default() }, None);
+    assert_eq!((search.matching, search.selected_matches), (2, None));
+
+    // Files: exact beyond the 1,000-row page, and the first failed file's row in each filtered list.
+    let files = chute.history_file_counts(&big, &Filter::default()).unwrap();
+    assert_eq!((files.matching, files.total, files.first_failed), (1200, 1200, Some(700)));
+    let row = chute.history_files(Some(&big), &Filter { offset: 700, limit: 1, ..Filter::default() }).unwrap();
+    assert_eq!((row[0].relpath.as_str(), row[0].status.as_str()), ("f0700.txt", "failed"));
+    let from_f1 = chute.history_file_counts(&big, &Filter { search: Some("f1".into()), ..Filter::default() }).unwrap();
+    assert_eq!((from_f1.matching, from_f1.first_failed), (200, Some(100)), "f1000..f1199: f1100 is the 101st");
+    let failed = chute.history_file_counts(&big, &Filter { status: Some("failed".into()), ..Filter::default() }).unwrap();
+    assert_eq!((failed.matching, failed.first_failed), (2, Some(0)));
+    assert_eq!(chute.history_file_counts(&small, &Filter::default()).unwrap().first_failed, None);
+}
+
+/// The schema before sources and left-out paths were recorded (5), made
+/// from today's by removing exactly what migration 6 adds.
+fn downgrade_to_schema_5(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(
+        "DROP TABLE batch_sources; DROP TABLE batch_excluded;
+         ALTER TABLE batches DROP COLUMN refused; ALTER TABLE batches DROP COLUMN excluded; ALTER TABLE batches DROP COLUMN inputs_recorded;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("a.txt"), b"a").unwrap();
+    std::fs::write(src.path().join("b.txt"), b"b").unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    std::fs::remove_file(src.path().join("b.txt")).unwrap();
+    let old = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
+    drop(chute);
+    let db = data.path().join(chute_core::DB_FILE);
+    downgrade_to_schema_5(&db);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'batch_sources'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0, "a schema-5 database has no sources table");
+        assert!(conn.prepare("SELECT refused FROM batches").is_err(), "nor a refused count");
+    }
+
+    // Opened by this Chute: migrated to the current schema, the old batch intact.
+    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
+    let version: i64 = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, chute_core::store::SCHEMA_VERSION);
+    assert_eq!(version, 6);
+    let b = chute.history_batch(&old).unwrap().unwrap();
+    assert_eq!((b.outcome.as_deref(), b.files_total, b.delivered, b.failed), (Some("partial"), 2, 1, 1));
+    assert_eq!((b.refused, b.excluded, b.inputs_recorded), (0, 0, false), "nothing is made up for an old batch");
+    let inputs = chute.history_inputs(&old, 10).unwrap();
+    assert!(inputs.sources.is_empty() && inputs.excluded.is_empty() && inputs.refused.is_empty());
+    assert_eq!(chute.history_files(Some(&old), &Filter { limit: 10, ..Filter::default() }).unwrap().len(), 2);
+    // Its failed file can still be retried, and the retry records what it was given.
+    std::fs::write(src.path().join("b.txt"), b"b").unwrap();
+    let (_, retry) = chute.history_plan(&old, Which::Failed).unwrap();
+    assert!(retry.sources.is_empty(), "the old batch has no recorded sources to repeat");
+    let s = chute.deliver(&id, &retry, &TransferOptions::default(), &Control::default(), Origin::Retry, &mut |_| {}).unwrap();
+    assert_eq!(s.delivered, 1);
+    assert!(chute.history_batch(s.batch_id.as_deref().unwrap()).unwrap().unwrap().inputs_recorded);
+
+    // New batches record their sources.
+    let plan = chute.plan_delivery(&id, &[src.path().join("a.txt")]).unwrap();
+    let new = chute.deliver(&id, &plan, &overwriting(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
+    assert_eq!(chute.history_inputs(&new, 10).unwrap().sources.len(), 1);
+    drop(chute);
+
+    // A database one schema newer is still refused, untouched.
+    rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let err = Chute::open_with(data.path(), SecretStore::platform()).err().expect("a newer database is refused");
+    assert_eq!(code(&err), "database_too_new");
+    assert!(std::fs::read(&db).unwrap() == before, "the newer database was left as it was");
+}

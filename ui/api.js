@@ -107,6 +107,12 @@ export const api = {
   /** filter: {destination_id?, status?, from?, to?, search?, offset, limit}. Newest first. */
   historyBatches: (filter) => call('history_batches', { filter }),
   historyFiles: (batchId, filter) => call('history_files', { batch_id: batchId ?? null, filter }),
+  /** Exact counts → {matching, total, selected_matches} (whether `selectedId` still matches). */
+  historyCounts: (filter, selectedId = null) => call('history_counts', { filter, selected: selectedId }),
+  /** → {matching, total, first_failed} for a batch's files under filter {search?, status?}. */
+  historyFileCounts: (batchId, filter) => call('history_file_counts', { batch_id: batchId, filter }),
+  /** What a batch was given and left out → {sources, excluded, excluded_total, refused, refused_total}. */
+  historyInputs: (batchId, limit) => call('history_inputs', { batch_id: batchId, limit }),
   /** Resume an interrupted batch; onEvent gets progress updates as for a delivery. */
   resumeBatch: (batchId, onEvent) => {
     const core = window.__TAURI__ && window.__TAURI__.core;

@@ -1,6 +1,8 @@
 // Small DOM helpers. Text from the backend is always inserted as text,
 // never as markup; only icons.js constants go through innerHTML.
 
+import { formatCount } from './format.js';
+
 /**
  * Create an element. attrs: class, text, dataset {..}, on {event: fn},
  * boolean attributes as true/false, anything else as an attribute.
@@ -64,7 +66,7 @@ export function debounce(fn, ms) {
 export const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 export function plural(n, one, many = one + 's') {
-  return `${typeof n === 'number' ? n.toLocaleString() : n} ${n === 1 ? one : many}`;
+  return `${typeof n === 'number' ? formatCount(n) : n} ${n === 1 ? one : many}`;
 }
 
 /** "Key AKIA…MPLE in keychain", "AWS profile dev", "No credentials". */

@@ -45,9 +45,19 @@ export function formatDuration(ms) {
   return formatSecs(ms / 1000);
 }
 
+/**
+ * Whole numbers grouped as the user's locale writes them, or as en-US
+ * where the locale groups nothing (the POSIX "C" locale): a count is
+ * always exact and readable, "1,234,567", never "1234567" or "1.2M".
+ */
+const COUNTS = (() => {
+  const local = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+  return local.format(1_000_000).length > 7 ? local : new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+})();
+
 /** 1234567 -> "1,234,567". */
 export function formatCount(n) {
-  return Number(n || 0).toLocaleString();
+  return COUNTS.format(Number(n || 0));
 }
 
 /** The last segment of a path (either separator). */

@@ -1,15 +1,18 @@
 // History: every delivery Chute made, newest first, filtered and paged
 // (100 batches at a time, loaded as the list scrolls — never all at once),
-// with a details pane listing a batch's files (also paged), and the
-// banner offering to resume or discard batches cut short.
+// with exact counts ("2 of 4 shown"), a details pane that follows the
+// filters (a selection they hide is cleared) showing what the delivery was
+// given and left out and its files (history-inputs.js, history-files.js),
+// relative times that stay true while shown, and the banner offering to
+// resume or discard batches cut short.
 //
 // Hooks: #nav-history, #nav-destinations, #history-view, #history-search,
 // #history-destination, #history-status, #history-from, #history-to,
-// .history-batch[data-id][data-outcome][data-state], #history-details,
-// .history-file[data-status], #history-failed-only, #interrupted-banner,
-// [data-resume], [data-discard], #resume-bar[data-percent], #history-retry,
-// #history-redeliver, #history-export-batch, #history-delete, #history-export,
-// #history-retention, .history-file [data-act=copy-key|copy-url|presign|reveal].
+// #history-count, .history-batch[data-id][data-outcome][data-state],
+// .hb-time, #history-details[data-id], #hd-placeholder, #hd-title, .hd-facts,
+// #interrupted-banner, [data-resume], [data-discard], #resume-bar[data-percent],
+// #history-retry, #history-redeliver, #history-export-batch, #history-delete,
+// #history-export, #history-retention.
 
 import { api } from './api.js';
 import { $, h, plural, richText, debounce } from './dom.js';
@@ -17,20 +20,18 @@ import { icon } from './icons.js';
 import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
 import { VirtualList } from './vlist.js';
-import { openPresign } from './presign.js';
-import { copyText } from './diagnosis.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
+import { RelativeTimes, timeElement } from './reltime.js';
+import { renderInputs } from './history-inputs.js';
+import { clearBatchFiles, initBatchFiles, showBatchFiles } from './history-files.js';
 
 const PAGE = 100;
-const FILE_PAGE = 100;
 const ROW_HEIGHT = 64;
 
 const OUTCOME_TEXT = { delivered: 'Delivered', partial: 'Partly delivered', failed: 'Failed', cancelled: 'Cancelled' };
 const STATE_TEXT = { running: 'Running', interrupted: 'Interrupted', discarded: 'Discarded', finished: 'Finished' };
 const ORIGIN_TEXT = { drop: 'Dropped', dialog: 'Chosen', cli: 'Command line', retry: 'Retry', resume: 'Resumed', redeliver: 'Re-delivered' };
 const RETENTION_CHOICES = [7, 30, 90, 365];
-const FILE_STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted' };
-const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock' };
 
 let hooks = { destinations: () => [], find: () => null, deliverFromHistory: async () => {} };
 
@@ -43,8 +44,10 @@ const view = {
   error: null,
   selectedId: null,
   selected: null, // BatchRow
+  counts: null, // {matching, total} of the current filters
+  detailsId: null, // the batch whose given/left-out paths are shown
+  detailsSearch: null, // the search its file list was loaded with
 };
-const details = { gen: 0, files: [], done: false, loading: false, failedOnly: false };
 let vlist;
 let resuming = null; // batch id being resumed
 const lastValues = {}; // filter control -> value last applied
@@ -141,11 +144,43 @@ export function reloadHistory() {
   $('#history-empty').hidden = true;
   if (!validDates()) {
     view.done = true;
+    view.counts = null;
     renderFoot();
+    clearSelection();
     showEmpty('The “From” date is after the “To” date, or a date is not valid.');
     return;
   }
   loadMore();
+  loadCounts();
+}
+
+/**
+ * Exact counts for the filters, and whether the selected delivery still
+ * matches them: the details follow the list, so a hidden selection is
+ * cleared and a shown one gets its files for the current search.
+ */
+async function loadCounts() {
+  const gen = view.gen;
+  let counts;
+  try {
+    counts = await api.historyCounts(currentFilter(), view.selectedId);
+  } catch {
+    return; // the list reports errors; the counts stay as they were
+  }
+  if (gen !== view.gen) return;
+  view.counts = counts;
+  renderFoot();
+  if (!view.selectedId) return;
+  if (counts.selected_matches === false) clearSelection();
+  else if (view.detailsSearch !== $('#history-search').value.trim()) renderDetails(true);
+}
+
+function clearSelection() {
+  if (!view.selectedId) return;
+  view.selectedId = null;
+  view.selected = null;
+  vlist.schedule(true);
+  renderDetails(false);
 }
 
 async function loadMore() {
@@ -193,14 +228,23 @@ function showEmpty(text) {
   $('#history-empty-text').textContent = text;
 }
 
+/** "4 deliveries", or "2 of 4 shown" when the filters hide some: exact, never rounded. */
+function countText(c) {
+  if (!c) return '';
+  return c.matching === c.total ? plural(c.total, 'delivery', 'deliveries') : `${formatCount(c.matching)} of ${formatCount(c.total)} shown`;
+}
+
 function renderFoot() {
   const n = view.rows.length;
-  $('#history-count').textContent = n ? (view.done ? formatCount(n) : `${formatCount(n)}+`) : '';
+  const c = view.counts;
+  $('#history-count').textContent = countText(c);
+  $('#history-count').hidden = !c;
   const foot = $('#history-foot');
+  const matching = c ? c.matching : n;
   if (view.loading) foot.replaceChildren(h('span', { class: 'spinner spinner--small', 'aria-hidden': 'true' }), h('span', { text: n ? 'Loading more…' : 'Loading…' }));
   else if (view.error) foot.replaceChildren(h('span', { class: 'history-foot-error' }, richText(view.error.message)), ' ', h('button', { type: 'button', class: 'link-button', text: 'Try again', on: { click: reloadHistory } }));
-  else if (!view.done && n) foot.replaceChildren(h('span', { text: `${plural(n, 'delivery', 'deliveries')} shown` }), ' ', h('button', { type: 'button', id: 'history-more', class: 'link-button', text: 'Load more', on: { click: loadMore } }));
-  else foot.textContent = n ? `All ${plural(n, 'delivery', 'deliveries')} shown` : '';
+  else if (!view.done && n) foot.replaceChildren(h('span', { text: `${formatCount(n)} of ${plural(matching, 'delivery', 'deliveries')} listed` }), ' ', h('button', { type: 'button', id: 'history-more', class: 'link-button', text: 'Load more', on: { click: loadMore } }));
+  else foot.textContent = n ? `All ${plural(n, 'delivery', 'deliveries')} listed` : '';
 }
 
 function badgeFor(row) {
@@ -209,21 +253,18 @@ function badgeFor(row) {
   return h('span', { class: `status-badge status-badge--${key}`, dataset: { badge: key } }, h('span', { class: 'status-badge-dot', 'aria-hidden': 'true' }), text);
 }
 
-function when(ms) {
-  if (!ms) return '';
-  const d = new Date(ms);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return sameDay ? `Today ${time}` : `${d.toLocaleDateString()} ${time}`;
-}
-
 function countsText(row) {
   const parts = [`${formatCount(row.delivered)} of ${plural(row.files_total, 'file')} delivered`];
   if (row.skipped) parts.push(`${formatCount(row.skipped)} skipped`);
   if (row.failed) parts.push(`${formatCount(row.failed)} failed`);
+  if (row.refused) parts.push(`${formatCount(row.refused)} refused`);
   if (row.cancelled) parts.push(`${formatCount(row.cancelled)} ${row.state === 'interrupted' ? 'not sent' : 'cancelled'}`);
   return parts.join(' · ');
+}
+
+/** Files that were sent and did not land (refused ones never went: they cannot be sent again as they are). */
+function notDelivered(row) {
+  return row.files_total - row.delivered - row.skipped - (row.refused || 0);
 }
 
 function batchRow(i) {
@@ -248,7 +289,7 @@ function batchRow(i) {
         { class: 'hb-line' },
         h('span', { class: 'hb-dest', text: row.destination_name }),
         badgeFor(row),
-        h('span', { class: 'hb-time', title: new Date(row.started_at).toLocaleString(), text: when(row.started_at) }),
+        timeElement(row.started_at, 'hb-time'),
       ),
       h(
         'span',
@@ -272,7 +313,6 @@ function selectBatch(id, { focusDetails = false } = {}) {
   if (!row) return;
   view.selectedId = id;
   view.selected = row;
-  details.failedOnly = false;
   vlist.schedule(true);
   renderDetails(true);
   if (focusDetails) requestAnimationFrame(() => $('#history-details').focus({ preventScroll: true }));
@@ -283,23 +323,29 @@ function selectBatch(id, { focusDetails = false } = {}) {
 function renderDetails(reloadFiles) {
   const pane = $('#history-details');
   const b = view.selected;
+  $('#hd-placeholder').hidden = Boolean(b);
+  $('#hd-body').hidden = !b;
   if (!b) {
     pane.removeAttribute('data-id');
-    pane.replaceChildren(h('div', { class: 'hd-placeholder muted', text: 'Select a delivery to see its files.' }));
+    view.detailsId = null;
+    view.detailsSearch = null;
+    $('#hd-head').replaceChildren();
+    $('#hd-inputs').replaceChildren();
+    clearBatchFiles();
     return;
   }
   pane.dataset.id = b.id;
   pane.dataset.state = b.state;
   pane.dataset.outcome = b.outcome || b.state;
   const dest = hooks.find(b.destination_id);
-  const search = $('#history-search').value.trim();
+  const parent = b.parent_id ? view.rows.find((r) => r.id === b.parent_id) : null;
 
   const facts = [
-    ['Started', new Date(b.started_at).toLocaleString()],
+    ['Started', [timeElement(b.started_at), ` · ${new Date(b.started_at).toLocaleString()}`]],
     b.finished_at ? ['Took', formatDuration(b.finished_at - b.started_at)] : null,
     ['Sent', `${formatBytes(b.bytes_sent)} of ${formatBytes(b.bytes_total)}`],
     ['How', ORIGIN_TEXT[b.origin] || b.origin],
-    b.parent_id ? ['Repeats', view.rows.find((r) => r.id === b.parent_id) ? `the delivery of ${new Date(view.rows.find((r) => r.id === b.parent_id).started_at).toLocaleString()}` : 'an earlier delivery'] : null,
+    b.parent_id ? ['Repeats', parent ? `the delivery of ${new Date(parent.started_at).toLocaleString()}` : 'an earlier delivery'] : null,
   ].filter(Boolean);
 
   const actions = [];
@@ -310,10 +356,10 @@ function renderDetails(reloadFiles) {
     );
   }
   const ended = b.state === 'finished' || b.state === 'discarded';
-  const notDelivered = b.files_total - b.delivered - b.skipped;
-  if (ended && dest && notDelivered > 0) {
+  const again = notDelivered(b);
+  if (ended && dest && again > 0) {
     actions.push(
-      h('button', { type: 'button', id: 'history-retry', class: 'button button--primary button--small', 'aria-label': `Retry the ${plural(notDelivered, 'file')} not delivered` }, icon('refresh'), h('span', { text: `Retry ${plural(notDelivered, 'file')}` })),
+      h('button', { type: 'button', id: 'history-retry', class: 'button button--primary button--small', 'aria-label': `Retry the ${plural(again, 'file')} not delivered` }, icon('refresh'), h('span', { text: `Retry ${plural(again, 'file')}` })),
     );
   }
   if (ended && dest) {
@@ -324,182 +370,61 @@ function renderDetails(reloadFiles) {
     actions.push(h('button', { type: 'button', id: 'history-delete', class: 'button button--ghost button--small button--danger-text', title: 'Remove this delivery from the history (the objects stay in the bucket)' }, icon('trash'), h('span', { text: 'Delete…' })));
   }
 
-  const chips = h(
-    'div',
-    { class: 'hd-filters' },
-    h(
-      'button',
-      { type: 'button', id: 'history-failed-only', class: 'filter-chip', 'aria-pressed': String(details.failedOnly), dataset: { status: 'failed' }, disabled: !b.failed && !details.failedOnly },
-      h('span', { text: 'Failed only' }),
-      h('span', { class: 'filter-count', text: formatCount(b.failed) }),
-    ),
-    search ? h('span', { class: 'hd-search-note' }, 'Matching ', h('code', { text: search })) : null,
-    h('span', { id: 'hd-file-count', class: 'hd-file-count' }),
-  );
-
-  pane.replaceChildren(
+  $('#hd-head').replaceChildren(
     h(
       'header',
       { class: 'hd-head' },
       h('div', { class: 'hd-heading' }, h('h3', { id: 'hd-title', class: 'hd-title', text: b.destination_name }), badgeFor(b)),
       h('p', { class: 'hd-counts', text: countsText(b) }),
-      h('dl', { class: 'hd-facts' }, facts.map(([k, v]) => h('div', { class: 'hd-fact' }, h('dt', { text: k }), h('dd', { text: v })))),
+      h('dl', { class: 'hd-facts' }, facts.map(([k, v]) => h('div', { class: 'hd-fact' }, h('dt', { text: k }), h('dd', {}, v)))),
       b.state === 'interrupted' ? h('p', { class: 'hd-note' }, 'This delivery was cut short when Chute stopped. Resume sends the files not yet delivered; discard aborts its unfinished uploads.') : null,
+      b.refused && ended && again === 0 ? h('p', { class: 'hd-note' }, 'The files not delivered were refused before sending: fix what each one’s reason says, then deliver them again.') : null,
       !dest ? h('p', { class: 'hd-note muted', text: 'This destination has since been deleted.' }) : null,
       actions.length ? h('div', { class: 'hd-actions' }, actions) : null,
     ),
-    chips,
-    h('ul', { id: 'history-files', class: 'history-files', 'aria-label': `Files delivered to ${b.destination_name}`, 'aria-busy': 'false' }),
-    h('p', { id: 'history-files-foot', class: 'history-foot' }),
   );
-  if (reloadFiles) loadFiles(true);
-}
-
-async function loadFiles(reset) {
-  const b = view.selected;
-  if (!b) return;
-  if (reset) {
-    details.gen++;
-    details.files = [];
-    details.done = false;
-    details.loading = false;
+  if (view.detailsId !== b.id) {
+    view.detailsId = b.id;
+    renderInputs($('#hd-inputs'), b, () => view.selectedId === b.id);
   }
-  if (details.loading || details.done) return;
-  details.loading = true;
-  const gen = details.gen;
-  const list = $('#history-files');
-  list.setAttribute('aria-busy', 'true');
-  renderFilesFoot();
-  const filter = { offset: details.files.length, limit: FILE_PAGE };
-  const search = $('#history-search').value.trim();
-  if (search) filter.search = search;
-  if (details.failedOnly) filter.status = 'failed';
-  let rows = [];
-  let error = null;
-  try {
-    rows = await api.historyFiles(b.id, filter);
-  } catch (err) {
-    error = err;
-  }
-  if (gen !== details.gen) return;
-  details.loading = false;
-  details.done = error ? true : rows.length < FILE_PAGE;
-  details.error = error;
-  details.files.push(...rows);
-  const target = $('#history-files');
-  if (!target) return;
-  target.setAttribute('aria-busy', 'false');
-  target.append(...rows.map(fileRow));
-  if (!details.files.length && !error) target.append(h('li', { class: 'history-files-empty muted', text: details.failedOnly ? 'No file failed.' : 'No file matches.' }));
-  renderFilesFoot();
-}
-
-function renderFilesFoot() {
-  const foot = $('#history-files-foot');
-  const count = $('#hd-file-count');
-  if (!foot) return;
-  const n = details.files.length;
-  if (count) count.textContent = n ? `${plural(n, 'file')}${details.done ? '' : '+'}` : '';
-  if (details.loading) foot.replaceChildren(h('span', { class: 'spinner spinner--small', 'aria-hidden': 'true' }), h('span', { text: 'Loading files…' }));
-  else if (details.error) foot.replaceChildren(richText(details.error.message));
-  else if (!details.done) foot.replaceChildren(h('button', { type: 'button', id: 'history-files-more', class: 'button button--secondary button--small', text: `Show ${FILE_PAGE} more`, on: { click: () => loadFiles(false) } }));
-  else foot.replaceChildren();
-}
-
-function fileRow(f) {
-  const failed = f.status === 'failed';
-  const dest = view.selected && hooks.find(view.selected.destination_id);
-  const meta = [h('span', { class: 'hf-size', text: formatBytes(f.size) })];
-  if (f.attempts > 1) meta.push(h('span', { text: `${f.attempts} attempts` }));
-  if (f.duration_ms) meta.push(h('span', { text: formatDuration(f.duration_ms) }));
-  if (f.s3_code) meta.push(h('span', {}, 'S3 code ', h('code', { text: f.s3_code })));
-  if (f.request_id) meta.push(h('span', { class: 'hf-request' }, 'request id ', h('code', { text: f.request_id })));
-
-  // Icon buttons (named for screen readers, titled for the pointer) keep the key readable.
-  const act = (name, iconName, label) => h('button', { type: 'button', class: 'icon-button', dataset: { act: name }, 'aria-label': label, title: label }, icon(iconName));
-  const actions = [act('copy-key', 'copy', `Copy the key ${f.key}`)];
-  if (f.status === 'delivered' && f.url) actions.push(act('copy-url', 'globe', `Copy the URL of ${f.key}`));
-  if (f.status === 'delivered' && dest) actions.push(act('presign', 'link', `Presigned link for ${f.key}…`));
-  actions.push(act('reveal', 'folder', `Show ${f.source} in its folder`));
-
-  return h(
-    'li',
-    { class: 'history-file', dataset: { status: f.status, key: f.key, fileId: String(f.id) } },
-    h('span', { class: 'hf-icon', title: FILE_STATUS_TEXT[f.status] || f.status }, icon(FILE_ICON[f.status] || 'dash')),
-    h(
-      'div',
-      { class: 'hf-main' },
-      h('p', { class: 'hf-line' }, h('span', { class: 'hf-key mono', title: f.source, text: f.key }), h('span', { class: 'hf-status', text: FILE_STATUS_TEXT[f.status] || f.status })),
-      h('p', { class: 'hf-meta' }, meta),
-      failed
-        ? h(
-            'div',
-            { class: 'hf-error', dataset: { code: f.error_code || 'error' } },
-            h('p', { class: 'hf-error-message' }, richText(f.error_message || 'Failed.')),
-            f.error_fix ? h('p', { class: 'hf-error-fix' }, richText(f.error_fix)) : null,
-          )
-        : null,
-    ),
-    h('div', { class: 'hf-actions' }, actions),
-  );
-}
-
-async function onFilesClick(e) {
-  const btn = e.target.closest('button[data-act]');
-  if (!btn) return;
-  const li = btn.closest('.history-file');
-  const f = li && details.files.find((x) => String(x.id) === li.dataset.fileId);
-  if (!f) return;
-  if (btn.dataset.act === 'copy-key' || btn.dataset.act === 'copy-url') {
-    const url = btn.dataset.act === 'copy-url';
-    const ok = await copyText(url ? f.url : f.key);
-    const label = btn.getAttribute('aria-label');
-    btn.dataset.copied = String(ok);
-    btn.title = ok ? 'Copied' : 'Copy failed';
-    toast(ok ? (url ? 'URL copied' : 'Key copied') : 'Could not copy', { kind: ok ? 'success' : 'error', detail: ok ? `\`${url ? f.url : f.key}\`` : 'The clipboard is not available.', timeout: 2500 });
-    setTimeout(() => {
-      delete btn.dataset.copied;
-      btn.title = label;
-    }, 1600);
-  } else if (btn.dataset.act === 'reveal') {
-    try {
-      await api.revealSource(f.batch_id, f.id);
-    } catch (err) {
-      errorToast(err, 'Could not show the file');
-    }
-  } else if (btn.dataset.act === 'presign') {
-    const dest = hooks.find(view.selected.destination_id);
-    if (dest) openPresign({ dest, key: f.key, returnFocus: btn });
+  if (reloadFiles) {
+    view.detailsSearch = $('#history-search').value.trim();
+    showBatchFiles(b, view.detailsSearch);
   }
 }
 
 /* ---------- interrupted batches ---------- */
 
+const BANNER_ROWS = 50;
+
 export async function checkInterrupted() {
+  const filter = { status: 'interrupted' };
   let rows;
+  let total;
   try {
-    rows = await api.historyBatches({ status: 'interrupted', offset: 0, limit: 50 });
+    rows = await api.historyBatches({ ...filter, offset: 0, limit: BANNER_ROWS });
+    total = rows.length < BANNER_ROWS ? rows.length : (await api.historyCounts(filter)).matching;
   } catch {
     return; // the history itself reports errors when opened
   }
-  renderBanner(rows);
+  renderBanner(rows, total);
 }
 
-function renderBanner(rows) {
+function renderBanner(rows, total) {
   const banner = $('#interrupted-banner');
   if (!rows.length) {
     banner.hidden = true;
     $('#interrupted-list').replaceChildren();
     return;
   }
-  $('#interrupted-title').textContent = rows.length === 1 ? 'A delivery was interrupted' : `${rows.length === 50 ? '50+' : rows.length} deliveries were interrupted`;
+  $('#interrupted-title').textContent = total === 1 ? 'A delivery was interrupted' : `${formatCount(total)} deliveries were interrupted`;
   const shown = rows.slice(0, 4);
-  $('#interrupted-list').replaceChildren(
+  const items = [
     ...shown.map((r) =>
       h(
         'li',
         { class: 'interrupted-item', dataset: { id: r.id } },
-        h('span', { class: 'interrupted-name' }, h('strong', { text: `“${r.destination_name}”` }), ` · ${when(r.started_at)} · ${formatCount(r.files_total - r.delivered - r.skipped)} of ${plural(r.files_total, 'file')} not delivered`),
+        h('span', { class: 'interrupted-name' }, h('strong', { text: `“${r.destination_name}”` }), ' · ', timeElement(r.started_at), ` · ${formatCount(notDelivered(r))} of ${plural(r.files_total, 'file')} not delivered`),
         h(
           'span',
           { class: 'interrupted-actions' },
@@ -508,10 +433,11 @@ function renderBanner(rows) {
         ),
       ),
     ),
-    rows.length > shown.length
-      ? h('li', { class: 'interrupted-more' }, h('button', { type: 'button', class: 'link-button', text: `${rows.length - shown.length} more in History`, on: { click: () => { $('#history-status').value = 'interrupted'; showView('history'); } } }))
-      : null,
-  );
+  ];
+  if (total > shown.length) {
+    items.push(h('li', { class: 'interrupted-more' }, h('button', { type: 'button', class: 'link-button', text: `${formatCount(total - shown.length)} more in History`, on: { click: () => { $('#history-status').value = 'interrupted'; showView('history'); } } })));
+  }
+  $('#interrupted-list').replaceChildren(...items);
   banner.hidden = false;
   banner._rows = rows;
 }
@@ -637,9 +563,7 @@ async function deleteBatch(opener) {
   if (!done || !result) return;
   if (result.deleted) {
     toast('Deleted from the history', { kind: 'info', detail: `The delivery to “${b.destination_name}” is no longer listed.` });
-    view.selectedId = null;
-    view.selected = null;
-    renderDetails(false);
+    clearSelection();
   } else {
     const k = result.kept[0];
     toast('Kept in the history', { kind: 'warning', detail: k && k.reason === 'interrupted' ? 'It was interrupted: resume or discard it first.' : 'It is running or no longer there.' });
@@ -730,17 +654,14 @@ export function initHistory(opts) {
   $('#history-export').addEventListener('click', (e) => exportCsv('batches', null, e.currentTarget));
   $('#history-retention').addEventListener('change', onRetentionChange);
 
-  const search = debounce(() => {
-    reloadHistory();
-    if (view.selected) renderDetails(true);
-  }, 300);
+  // The details follow: a selection the search hides is cleared, a shown one lists the matching files.
+  const search = debounce(reloadHistory, 300);
   $('#history-search').addEventListener('input', search);
   $('#history-search').addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       e.preventDefault();
       search.cancel();
       reloadHistory();
-      if (view.selected) renderDetails(true);
     }
   });
   for (const id of ['#history-destination', '#history-status', '#history-from', '#history-to']) {
@@ -759,7 +680,6 @@ export function initHistory(opts) {
       lastValues[id] = '';
     }
     reloadHistory();
-    if (view.selected) renderDetails(true);
     $('#history-search').focus();
   });
 
@@ -772,43 +692,30 @@ export function initHistory(opts) {
     const btn = e.target.closest('.history-batch[data-id]');
     if (!btn && e.target !== list) return;
     const i = btn ? view.rows.findIndex((r) => r.id === btn.dataset.id) : -1;
-    let next = null;
-    if (e.key === 'ArrowDown') next = Math.min(view.rows.length - 1, i + 1);
-    else if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = view.rows.length - 1;
-    else if (e.key === 'ArrowRight' && btn) {
+    if (e.key === 'ArrowRight' && btn) {
       e.preventDefault();
       selectBatch(btn.dataset.id, { focusDetails: true });
       return;
-    } else return;
+    }
+    const next = vlist.rowForKey(e.key, i);
+    if (next === null) return;
     e.preventDefault();
-    if (next === null || next < 0) return;
     vlist.scrollToIndex(next);
     vlist.update();
     list.querySelector(`.history-batch[data-id="${CSS.escape(view.rows[next].id)}"]`)?.focus();
   });
 
-  const pane = $('#history-details');
-  pane.addEventListener('click', (e) => {
-    if (e.target.closest('#history-failed-only')) {
-      details.failedOnly = !details.failedOnly;
-      const chip = $('#history-failed-only');
-      chip.setAttribute('aria-pressed', String(details.failedOnly));
-      $('#history-files').replaceChildren();
-      loadFiles(true);
-      return;
-    }
+  $('#hd-head').addEventListener('click', (e) => {
     const act = e.target.closest('#history-retry, #history-redeliver, #history-export-batch, #history-delete');
-    if (act) {
-      if (act.id === 'history-retry') sendAgain('failed', act);
-      else if (act.id === 'history-redeliver') sendAgain('all', act);
-      else if (act.id === 'history-export-batch') exportCsv('files', view.selectedId, act);
-      else deleteBatch(act);
-      return;
-    }
-    onFilesClick(e);
+    if (!act) return;
+    if (act.id === 'history-retry') sendAgain('failed', act);
+    else if (act.id === 'history-redeliver') sendAgain('all', act);
+    else if (act.id === 'history-export-batch') exportCsv('files', view.selectedId, act);
+    else deleteBatch(act);
   });
+  initBatchFiles({ find: (id) => hooks.find(id) });
+  // The History view's times and the banner's stay true as long as they are shown.
+  new RelativeTimes($('#main')).start();
 
   // Resume / discard, from the banner or the details pane.
   document.addEventListener('click', (e) => {

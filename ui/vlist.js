@@ -2,6 +2,8 @@
 // so 100,000 files scroll as smoothly as ten. Rows have one fixed height.
 // A row is rebuilt only when its signature changes, and focus inside a
 // rebuilt row moves to the same control ([data-focus-key]) in the new one.
+// Any row can be brought into view (scrollToIndex), and rowForKey turns
+// the list keys (arrows, Page Up/Down, Home/End) into the row to go to.
 
 export class VirtualList {
   /**
@@ -89,28 +91,60 @@ export class VirtualList {
     if (this.count > 0 && last >= first) this.onRange(first, last);
   }
 
-  scrollToIndex(i) {
+  /**
+   * Bring row i into view: scrolled just enough (`nearest`), or to the
+   * middle of the viewport (`center`, for a jump far away).
+   */
+  scrollToIndex(i, { align = 'nearest' } = {}) {
     const top = i * this.rowHeight;
     const vp = this.viewport;
-    if (top < vp.scrollTop) vp.scrollTop = top;
+    if (align === 'center') vp.scrollTop = Math.max(0, top - (vp.clientHeight - this.rowHeight) / 2);
+    else if (top < vp.scrollTop) vp.scrollTop = top;
     else if (top + this.rowHeight > vp.scrollTop + vp.clientHeight) vp.scrollTop = top + this.rowHeight - vp.clientHeight;
+  }
+
+  /** How many whole rows the viewport shows (at least one). */
+  rowsPerPage() {
+    return Math.max(1, Math.floor((this.viewport.clientHeight || this.rowHeight) / this.rowHeight));
+  }
+
+  /**
+   * The row a list key moves to from row `current` (-1: none yet), or null
+   * for another key: arrows by one, Page Up/Down by a viewport, Home/End to
+   * the ends.
+   */
+  rowForKey(key, current) {
+    if (this.count === 0) return null;
+    const page = this.rowsPerPage();
+    const last = this.count - 1;
+    const from = current < 0 ? -1 : Math.min(current, last);
+    const moves = {
+      ArrowDown: () => from + 1,
+      ArrowUp: () => (from < 0 ? 0 : from - 1),
+      PageDown: () => (from < 0 ? 0 : from) + page,
+      PageUp: () => from - page,
+      Home: () => 0,
+      End: () => last,
+    };
+    return key in moves ? Math.max(0, Math.min(last, moves[key]())) : null;
   }
 }
 
 /**
- * The rows of a plan, loaded page by page through plan_page and cached,
- * so a preview or a progress list shows any row without holding a
- * 100,000-row reply at once.
+ * Rows loaded page by page (`fetchPage(id, offset, limit)`) and cached, so
+ * a list shows any row of 100,000 without holding them all at once. The
+ * last failure is in `error` until a page loads; listeners hear of both.
  */
-export class PlanRows {
-  constructor(planId, firstRows, total, fetchPage) {
-    this.planId = planId;
+export class PagedRows {
+  constructor(id, firstRows, total, fetchPage) {
+    this.id = id;
     this.total = total;
-    this.fetchPage = fetchPage; // (planId, offset, limit) -> Promise<rows>
+    this.fetchPage = fetchPage; // (id, offset, limit) -> Promise<rows>
     this.rows = new Array(total);
     this.loaded = 0;
     this.pending = new Map(); // page -> Promise
     this.gone = false;
+    this.error = null;
     this.listeners = new Set();
     firstRows.forEach((r, i) => this.put(i, r));
   }
@@ -136,29 +170,31 @@ export class PlanRows {
   }
 
   pageComplete(p) {
-    const end = Math.min(this.total, (p + 1) * PlanRows.PAGE);
-    for (let i = p * PlanRows.PAGE; i < end; i++) if (this.rows[i] === undefined) return false;
+    const end = Math.min(this.total, (p + 1) * PagedRows.PAGE);
+    for (let i = p * PagedRows.PAGE; i < end; i++) if (this.rows[i] === undefined) return false;
     return true;
   }
 
   /** Load the pages holding rows first..last; resolves when they are in. */
   ensure(first, last) {
     const jobs = [];
-    const P = PlanRows.PAGE;
+    const P = PagedRows.PAGE;
     for (let p = Math.floor(first / P); p <= Math.floor(Math.min(last, this.total - 1) / P); p++) {
       if (this.pageComplete(p) || this.gone) continue;
       if (this.pending.has(p)) {
         jobs.push(this.pending.get(p));
         continue;
       }
-      const job = this.fetchPage(this.planId, p * P, P)
+      const job = this.fetchPage(this.id, p * P, P)
         .then((rows) => {
+          this.error = null;
           rows.forEach((r, k) => this.put(p * P + k, r));
           for (const fn of this.listeners) fn();
         })
         .catch((err) => {
-          // The backend forgets a plan once it is delivered or discarded.
-          if (err && err.code === 'plan_not_found') this.gone = true;
+          if (this.isGone(err)) this.gone = true;
+          else this.error = err;
+          for (const fn of this.listeners) fn();
         })
         .finally(() => this.pending.delete(p));
       this.pending.set(p, job);
@@ -167,10 +203,23 @@ export class PlanRows {
     return Promise.all(jobs);
   }
 
+  /** Whether an error means the rows will never come (nothing to retry). */
+  isGone() {
+    return false;
+  }
+
   /** Load every row (one page at a time). */
   async loadAll() {
-    const P = PlanRows.PAGE;
+    const P = PagedRows.PAGE;
     for (let p = 0; p * P < this.total && !this.gone; p++) await this.ensure(p * P, p * P);
+  }
+}
+
+/** The rows of a plan, through plan_page: a preview or a progress list. */
+export class PlanRows extends PagedRows {
+  /** The backend forgets a plan once it is delivered or discarded. */
+  isGone(err) {
+    return Boolean(err && err.code === 'plan_not_found');
   }
 }
 

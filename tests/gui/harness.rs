@@ -202,6 +202,19 @@ pub(crate) async fn shown_text(c: &Client, css: &str) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
+/// The text of `css` once it is shown and contains `expected`.
+pub(crate) async fn wait_text_containing(c: &Client, css: &str, expected: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let last = shown_text(c, css).await;
+        if let Some(t) = last.as_deref().filter(|t| t.contains(expected)) {
+            return t.to_string();
+        }
+        assert!(Instant::now() < deadline, "`{css}` never contained {expected:?} (last: {last:?})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Wait until `css` is shown with `expected` as its text.
 pub(crate) async fn wait_for_text(c: &Client, css: &str, expected: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -476,21 +489,26 @@ pub(crate) fn cli_binary() -> PathBuf {
     p
 }
 
+/// The CLI on the app's data folder and keychain, as its user would run it beside the app.
+pub(crate) fn cli(env: &Env) -> Command {
+    let mut cmd = Command::new(cli_binary());
+    cmd.env("CHUTE_DATA_DIR", env.data.path())
+        .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
+        .env("HOME", env.home.path())
+        .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
 /// Deliver `file` with the CLI into the app's data folder and SIGKILL it
 /// once parts are being sent, as a crash would: the batch is left running
 /// with its multipart upload open.
 pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
     use std::io::BufRead;
-    let home = env.home.path();
-    let mut child = Command::new(cli_binary())
+    let mut child = cli(env)
         .args(["--json", "deliver", "Reports"])
         .arg(file)
         .args(["--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB"])
-        .env("CHUTE_DATA_DIR", env.data.path())
-        .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
-        .env("HOME", home)
-        .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -215,3 +215,161 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     c.close().await.unwrap();
 }
 
+
+/// Deliver `paths` with the CLI beside the app; returns its exit code.
+fn cli_deliver(env: &Env, paths: &[&std::path::Path]) -> i32 {
+    let out = cli(env).args(["--json", "deliver", "Reports"]).args(paths).arg("--yes").output().unwrap();
+    out.status.code().expect("the CLI ended by itself")
+}
+
+async fn select_status(c: &fantoccini::Client, value: &str) {
+    c.find(Locator::Css("#history-status")).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_tells_the_truth_about_a_long_delivery() {
+    use fantoccini::key::Key;
+    let fs = common::servers::S3sFs::start();
+    let env = Env::new("history-truth");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_s3s_destination(&c, &fs, "Reports").await;
+
+    // A long delivery made beside the app: 1,200 files, two of them meeting existing objects
+    // ("never overwrite"), ignored names, a name no key can carry and a path that is not there.
+    let src = tempfile::tempdir().unwrap();
+    let folder = src.path().join("photos");
+    for i in 0..1200 {
+        write_file(&folder, &format!("f{i:04}.txt"), format!("{i}\n").as_bytes());
+    }
+    write_file(&folder, ".DS_Store", b"finder");
+    write_file(&folder, ".git/HEAD", b"ref: refs/heads/main\n");
+    write_file(&folder, "bell\u{7}.txt", b"no key carries this name");
+    let existing = fs.root.path().join("reports/incoming");
+    for taken in ["f0700.txt", "f1100.txt"] {
+        write_file(&existing, taken, b"already there");
+    }
+    let missing = src.path().join("gone.csv");
+    assert_eq!(cli_deliver(&env, &[&folder, &missing]), 1, "two failed and two were refused");
+    let one = write_file(src.path(), "one.txt", b"1");
+    let two = write_file(src.path(), "two.txt", b"2");
+    assert_eq!(cli_deliver(&env, &[&one]), 0);
+    assert_eq!(cli_deliver(&env, &[&two]), 0);
+
+    // Exact counts, and a details pane that follows the filters.
+    click(&c, "#nav-history").await;
+    wait_count(&c, ".history-batch", 3, 20).await;
+    wait_for_text(&c, "#history-count", "3 deliveries").await;
+    click(&c, ".history-batch[data-outcome=\"delivered\"]").await;
+    wait_for_text(&c, "#hd-title", "Reports").await;
+    select_status(&c, "partial").await;
+    wait_for_text(&c, "#history-count", "1 of 3 shown").await;
+    wait_shown(&c, "#hd-placeholder", 10).await;
+    assert!(shown_text(&c, "#hd-title").await.is_none(), "the hidden delivery's details are cleared");
+    assert_eq!(attr_in_page(&c, "#history-details", "data-id").await, None);
+    assert_eq!(count_shown(&c, "#history-details .history-file").await, 0);
+    select_status(&c, "delivered").await;
+    wait_for_text(&c, "#history-count", "2 of 3 shown").await;
+    select_status(&c, "").await;
+    wait_for_text(&c, "#history-count", "3 deliveries").await;
+
+    // The long one: what was given, what was left out and why, counts exact and grouped.
+    click(&c, ".history-batch[data-outcome=\"partial\"]").await;
+    let batch_id = attr_in_page(&c, ".history-batch[data-outcome=\"partial\"]", "data-id").await.unwrap();
+    let counts = wait_shown(&c, "#history-details .hd-counts", 10).await;
+    assert_eq!(counts, "1,198 of 1,202 files delivered · 2 failed · 2 refused");
+    wait_for_text(&c, "#hd-file-count", "1,202 files").await;
+    let given = wait_shown(&c, ".hd-source[data-kind=\"folder\"]", 10).await;
+    assert!(given.contains(folder.to_str().unwrap()) && given.contains("1,200 files"), "{given}");
+    let gone = wait_shown(&c, ".hd-source[data-kind=\"missing\"]", 5).await;
+    assert!(gone.contains("gone.csv") && gone.contains("not found"), "{gone}");
+    assert!(attr_in_page(&c, "#history-left-out", "open").await.is_some(), "a short list of what was left out starts open");
+    let ignored = texts(&c, ".hd-left[data-kind=\"excluded\"]").await.join("\n");
+    assert!(ignored.contains(".DS_Store") && ignored.contains("ignored by .DS_Store") && ignored.contains(".git"), "{ignored}");
+    let bell = wait_shown(&c, ".hd-left[data-kind=\"refused\"][data-code=\"key_control_chars\"]", 5).await;
+    assert!(bell.contains("bell\u{2407}.txt") && bell.contains("control character") && bell.contains("Rename"), "{bell}");
+    wait_shown(&c, ".hd-left[data-kind=\"refused\"][data-code=\"not_found\"]", 5).await;
+    env.screenshot("01-given-and-left-out");
+
+    // Jump to any row: by number (a wrong one is explained), with the keys, to the first failed file.
+    let jump = wait_for(&c, "#history-file-jump-to").await;
+    jump.send_keys(&format!("5000{}", Key::Enter)).await.unwrap();
+    let error = wait_shown(&c, "#history-file-jump-error", 5).await;
+    assert!(error.contains("from 1 to 1,202"), "{error}");
+    jump.clear().await.unwrap();
+    jump.send_keys(&format!("1000{}", Key::Enter)).await.unwrap();
+    wait_shown(&c, ".history-file[aria-posinset=\"1000\"][aria-current=\"true\"]", 10).await;
+    wait_for_text(&c, "#hf-detail-title", "incoming/f0999.txt").await;
+    assert_eq!(texts(&c, "#history-file-announce").await, ["File 1,000 of 1,202: incoming/f0999.txt, Delivered"], "said to screen readers too");
+    assert!(shown_text(&c, "#history-file-jump-error").await.is_none());
+    assert_eq!(count_shown(&c, ".history-file[aria-posinset=\"1\"]").await, 0, "only the rows in view exist");
+    let list = wait_for(&c, "#history-files").await;
+    list.send_keys(&Key::End.to_string()).await.unwrap();
+    wait_shown(&c, ".history-file[aria-posinset=\"1202\"][aria-current=\"true\"][data-status=\"refused\"]", 10).await;
+    wait_text_containing(&c, "#history-file-detail", "No such file or directory", 5).await;
+    list.send_keys(&Key::Home.to_string()).await.unwrap();
+    wait_for_text(&c, "#hf-detail-title", "incoming/f0000.txt").await;
+    list.send_keys(&Key::PageDown.to_string()).await.unwrap();
+    let paged = attr_in_page(&c, ".history-file[aria-current=\"true\"]", "aria-posinset").await.unwrap();
+    assert!(paged.parse::<u32>().unwrap() > 2, "Page Down moves by a page: at row {paged}");
+    click(&c, "#history-first-failed").await;
+    wait_shown(&c, ".history-file[aria-posinset=\"701\"][aria-current=\"true\"][data-status=\"failed\"]", 10).await;
+    wait_for_text(&c, "#hf-detail-title", "incoming/f0700.txt").await;
+    wait_shown(&c, "#history-file-detail .hf-error[data-code=\"already_exists\"]", 5).await;
+    click(&c, "#history-failed-only").await;
+    wait_for_text(&c, "#hd-file-count", "2 of 1,202 files shown").await;
+    wait_count(&c, "#history-details .history-file[data-status=\"failed\"]", 2, 10).await;
+
+    // "Show in folder" with no file manager on this session bus: said plainly, with the path to copy.
+    click(&c, ".history-file[aria-posinset=\"1\"]").await;
+    click(&c, "#history-file-detail [data-act=\"reveal\"]").await;
+    let note = wait_shown(&c, "#history-file-detail .hf-reveal-note[data-code=\"no_file_manager\"]", 15).await;
+    let source = folder.join("f0700.txt");
+    assert!(note.contains("No file manager answered; the file is at") && note.contains(source.to_str().unwrap()), "{note}");
+    assert!(!note.contains("org.freedesktop") && !note.contains("DBus"), "no raw D-Bus message: {note}");
+    click(&c, "#hf-copy-path").await;
+    wait_text_containing(&c, "#hf-copy-path", "Copied", 5).await;
+    env.screenshot("02-jumped-and-no-file-manager");
+
+    // A search the selection still matches narrows its files; one it does not clears it.
+    click(&c, "#history-failed-only").await;
+    let search = wait_for(&c, "#history-search").await;
+    search.send_keys("f0999").await.unwrap();
+    wait_for_text(&c, "#hd-file-count", "1 of 1,202 files shown").await;
+    wait_for_text(&c, "#history-count", "1 of 3 shown").await;
+    assert_eq!(attr_in_page(&c, "#history-details", "data-id").await.as_deref(), Some(batch_id.as_str()));
+    search.clear().await.unwrap();
+    search.send_keys("two.txt").await.unwrap();
+    wait_shown(&c, "#hd-placeholder", 10).await;
+    assert_eq!(attr_in_page(&c, "#history-details", "data-id").await, None, "hidden by the search: cleared");
+    search.clear().await.unwrap();
+    c.execute("document.querySelector('#history-search').dispatchEvent(new Event('input'));", vec![]).await.unwrap();
+    wait_for_text(&c, "#history-count", "3 deliveries").await;
+
+    // Relative times keep up by themselves: 50 s ago is "just now", ten seconds later it is not.
+    let db = rusqlite::Connection::open(env.data.path().join("chute.db")).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    db.execute("UPDATE batches SET started_at = ?1 WHERE id = ?2", rusqlite::params![now - 45_000, batch_id]).unwrap();
+    click(&c, "#history-refresh").await;
+    let time = format!(".history-batch[data-id=\"{batch_id}\"] .hb-time");
+    wait_for_text(&c, &time, "just now").await;
+    click(&c, &format!(".history-batch[data-id=\"{batch_id}\"]")).await;
+    wait_text_containing(&c, "#history-details .hd-facts time", "just now", 5).await;
+    wait_text_containing(&c, &time, "1 minute ago", 40).await;
+    wait_text_containing(&c, "#history-details .hd-facts time", "1 minute ago", 5).await;
+    c.close().await.unwrap();
+    drop(driver);
+
+    // The same details in dark mode.
+    let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    click(&c, "#nav-history").await;
+    click(&c, &format!(".history-batch[data-id=\"{batch_id}\"]")).await;
+    wait_shown(&c, ".hd-left[data-kind=\"refused\"]", 10).await;
+    click(&c, "#history-first-failed").await;
+    wait_for_text(&c, "#hf-detail-title", "incoming/f0700.txt").await;
+    env.screenshot("03-dark");
+    c.close().await.unwrap();
+}

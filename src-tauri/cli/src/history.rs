@@ -17,10 +17,11 @@ use chute_core::history::{BatchRow, CsvError, CsvRows, FileRow, Filter};
 use chute_core::Chute;
 
 use crate::deliver::Progress;
+use crate::history_text::{list_text, outcome, plural, show_text};
 use crate::{render, Failure, Out, EXIT_FAILED, EXIT_INVALID};
 
 const BATCH_STATUSES: [&str; 8] = ["delivered", "partial", "failed", "cancelled", "interrupted", "running", "discarded", "finished"];
-const FILE_STATUSES: [&str; 6] = ["pending", "uploading", "delivered", "skipped", "failed", "cancelled"];
+const FILE_STATUSES: [&str; 7] = ["pending", "uploading", "delivered", "skipped", "failed", "cancelled", "refused"];
 /// The core returns at most this many rows per query.
 const PAGE: usize = 1000;
 
@@ -29,11 +30,11 @@ pub enum HistoryCommand {
     /// Batches, newest first.
     #[command(visible_alias = "ls")]
     List(ListArgs),
-    /// One batch and its files.
+    /// One batch: what was given, what was left out, and its files (those refused before sending too).
     Show {
         #[arg(value_name = "BATCH_ID")]
         batch_id: String,
-        /// Only files with this status: pending, uploading, delivered, skipped, failed or cancelled.
+        /// Only files with this status: pending, uploading, delivered, skipped, failed, cancelled or refused (before sending).
         #[arg(long, value_name = "S", value_parser = FILE_STATUSES)]
         status: Option<String>,
         /// Only files whose key or path contains this text.
@@ -203,7 +204,9 @@ pub(crate) fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Res
             let b = batch(chute, batch_id)?;
             let f = Filter { status: status.clone(), search: search.clone(), ..Filter::default() };
             let files = all_files(chute, &b.id, f)?;
-            out.result(&json!({ "batch": b, "files": files }), || show_text(&b, &files));
+            let (sources, excluded) = (chute.history_sources(&b.id)?, chute.history_excluded(&b.id)?);
+            let shown = json!({ "batch": b, "sources": sources, "excluded": excluded, "files": files });
+            out.result(&shown, || show_text(&b, &sources, &excluded, &files));
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::Export { filter: fa, files, output } => export(chute, fa, *files, output, out),
@@ -329,7 +332,7 @@ fn confirm(yes: bool, question: &str, out: &Out) -> Result<(), Failure> {
 fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Failure> {
     let b = batch(chute, id)?;
     interrupted(&b)?;
-    let left = b.files_total - b.delivered - b.skipped;
+    let left = b.files_total - b.delivered - b.skipped - b.refused;
     confirm(yes, &format!("Resume batch {} to \"{}\"?", b.id, b.destination_name), out)?;
     let control = Control::default();
     let live = std::io::stderr().is_terminal();
@@ -337,7 +340,7 @@ fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Fai
     if out.json {
         out.json(&json!({ "event": "resume", "batch": b }));
     } else {
-        out.stderr(&format!("Resuming batch {} to \"{}\" ({} of {} files left)…\n", b.id, b.destination_name, left.max(0), b.files_total));
+        out.stderr(&format!("Resuming batch {} to \"{}\" ({} of {} left)…\n", b.id, b.destination_name, render::count(left.max(0)), plural(b.files_total - b.refused, "file", "files")));
     }
     let mut progress = Progress::new(out, live);
     let (tx, rx) = std::sync::mpsc::channel::<DeliveryEvent>();
@@ -407,71 +410,6 @@ fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Fai
     })
 }
 
-fn outcome(b: &BatchRow) -> String {
-    match (&b.state[..], &b.outcome) {
-        ("finished", Some(o)) => o.clone(),
-        (s, _) => s.to_string(),
-    }
-}
-
-fn list_text(rows: &[BatchRow]) -> String {
-    if rows.is_empty() {
-        return "No batches.\n".into();
-    }
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|b| {
-            vec![
-                render::timestamp(b.started_at),
-                b.destination_name.clone(),
-                b.origin.clone(),
-                outcome(b),
-                format!("{}/{}/{}", b.delivered + b.skipped, b.failed, b.files_total),
-                format!("{} of {}", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64)),
-                b.id.clone(),
-            ]
-        })
-        .collect();
-    render::table(&["STARTED", "DESTINATION", "ORIGIN", "STATUS", "OK/FAILED/TOTAL", "SENT", "ID"], &table)
-}
-
-fn show_text(b: &BatchRow, files: &[FileRow]) -> String {
-    let mut t = format!("Batch {}\n", b.id);
-    t += &format!("  Destination: {}\n  Origin:      {}\n", b.destination_name, b.origin);
-    t += &format!("  Started:     {}\n", render::timestamp(b.started_at));
-    if let Some(f) = b.finished_at {
-        t += &format!("  Finished:    {}\n", render::timestamp(f));
-    }
-    t += &format!("  Status:      {}\n", outcome(b));
-    t += &format!(
-        "  Files:       {} delivered, {} skipped, {} failed, {} cancelled, {} total\n",
-        b.delivered, b.skipped, b.failed, b.cancelled, b.files_total
-    );
-    t += &format!("  Bytes:       {} of {}\n", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64));
-    if b.state == "interrupted" {
-        t += &format!("  Resume it with `chute history resume {0}`, or give it up with `chute history discard {0}`.\n", b.id);
-    }
-    if files.is_empty() {
-        return t + "\nNo files match.\n";
-    }
-    let rows: Vec<Vec<String>> = files
-        .iter()
-        .map(|f| vec![format!("  {}", f.key), f.status.clone(), render::bytes(f.size.max(0) as u64), f.attempts.to_string()])
-        .collect();
-    t += "\n";
-    t += &render::table(&["  KEY", "STATUS", "SIZE", "ATTEMPTS"], &rows);
-    for f in files.iter().filter(|f| f.error_code.is_some()) {
-        t += &format!(
-            "\n  ✗ {}\n    {} [{}]\n    fix: {}\n",
-            f.key,
-            f.error_message.as_deref().unwrap_or(""),
-            f.error_code.as_deref().unwrap_or(""),
-            f.error_fix.as_deref().unwrap_or("")
-        );
-    }
-    t
-}
-
 // ---------- CSV ----------
 
 fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Out) -> Result<ExitCode, Failure> {
@@ -499,14 +437,6 @@ fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Ou
         format!("Wrote {} to {}.\n", plural(n, what, if files { "files" } else { "batches" }), output.display())
     });
     Ok(ExitCode::SUCCESS)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod args;
 mod deliver;
 mod history;
+mod history_text;
 mod render;
 mod testing;
 

@@ -422,6 +422,20 @@ pub fn duration_words(secs: u64) -> String {
     s
 }
 
+/// A count with its thousands grouped, exact: `3,000`, `1,234,567`.
+pub fn count(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let (sign, digits) = digits.split_at(usize::from(digits.starts_with('-')));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
 /// `n file` / `n files`.
 pub fn files(n: usize) -> String {
     if n == 1 {
@@ -471,6 +485,15 @@ mod tests {
         assert_eq!(duration_ms(245_000), "4m05s");
         assert_eq!(duration_words(5400), "1h30m");
         assert_eq!(duration_words(7 * 86_400), "7d");
+    }
+
+    #[test]
+    fn counts_are_grouped_and_exact() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(3000), "3,000");
+        assert_eq!(count(1_234_567u64), "1,234,567");
+        assert_eq!(count(-12_345i64), "-12,345");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! History query benchmark (a benchmark, not a test): fills a fresh database
 //! with 100,000 synthetic file rows in 1,000 batches over 4 destinations,
-//! then times the first page (50 rows) of each filter and of searches.
+//! then times the first page (50 rows) of each filter and of searches,
+//! and the exact counts the History view asks for.
 //!
 //!     cargo run --release -p chute-core --example history_bench
 //!
@@ -53,7 +54,7 @@ fn main() {
                 content_type: "text/csv".into(),
             })
             .collect();
-        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now, from_batch: None };
+        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now, from_batch: None, sources: vec![] };
         let batch_id = format!("batch-{b:05}");
         history::begin_batch(&mut conn, &batch_id, &d, &plan, Origin::Cli).expect("batch");
         // Spread over 90 days; every 20th file failed.
@@ -101,6 +102,13 @@ fn main() {
     });
     time("files: search a key fragment", &|| chute.history_files(None, &page(Filter { search: Some("0500_01".into()), ..Filter::default() })).unwrap().len());
     time("files: of one batch", &|| chute.history_files(Some("batch-00500"), &page(Filter::default())).unwrap().len());
+    // The exact counts the History view asks for with every filter change.
+    let selected = Some("batch-00500");
+    time("counts: batches, all, selection", &|| chute.history_batch_counts(&Filter::default(), selected).unwrap().matching as usize);
+    time("counts: batches, outcome partial", &|| chute.history_batch_counts(&Filter { status: Some("partial".into()), ..Filter::default() }, selected).unwrap().matching as usize);
+    time("counts: batches, search a file name", &|| chute.history_batch_counts(&Filter { search: Some("report_0999_042".into()), ..Filter::default() }, selected).unwrap().matching as usize);
+    time("counts: files of one batch, first failed", &|| chute.history_file_counts("batch-00500", &Filter::default()).unwrap().first_failed.map_or(0, |_| 1));
+    time("counts: files of one batch, search", &|| chute.history_file_counts("batch-00500", &Filter { search: Some("_04".into()), ..Filter::default() }).unwrap().matching as usize);
 
     // Housekeeping on the same 100,000 rows (once each; they change the data).
     let out = tempfile::tempdir().expect("tempdir");

@@ -573,6 +573,32 @@ impl Chute {
         Ok(history::file(self.store().conn(), id)?)
     }
 
+    /// Exact counts of the batches a filter matches, and whether `selected` is among them.
+    pub fn history_batch_counts(&self, f: &history::Filter, selected: Option<&str>) -> Result<history::BatchCounts> {
+        Ok(history::batch_counts(self.store().conn(), f, selected)?)
+    }
+
+    /// Exact counts of a batch's files a filter matches, and where the first failed one is.
+    pub fn history_file_counts(&self, batch_id: &str, f: &history::Filter) -> Result<history::FileCounts> {
+        Ok(history::file_counts(self.store().conn(), batch_id, f)?)
+    }
+
+    /// What a batch was given and left out: its sources, and the first
+    /// `limit` of its excluded paths and refused files, with their totals.
+    pub fn history_inputs(&self, batch_id: &str, limit: usize) -> Result<history::BatchInputs> {
+        Ok(history::inputs(self.store().conn(), batch_id, limit)?)
+    }
+
+    /// The folders and files a batch was given, in order.
+    pub fn history_sources(&self, batch_id: &str) -> Result<Vec<history::Source>> {
+        Ok(history::sources(self.store().conn(), batch_id)?)
+    }
+
+    /// Every path a batch left out on purpose, with the reason.
+    pub fn history_excluded(&self, batch_id: &str) -> Result<Vec<history::ExcludedPath>> {
+        Ok(history::excluded(self.store().conn(), batch_id, None)?)
+    }
+
     /// The batch with this id, or an error that says so.
     pub fn require_batch(&self, id: &str) -> Result<history::BatchRow> {
         self.history_batch(id)?.ok_or_else(|| {
@@ -612,6 +638,17 @@ impl Chute {
             e => e,
         })?;
         let recorded = history::recorded_files(self.store().conn(), batch_id, which)?;
+        if recorded.is_empty() && b.refused > 0 {
+            return Err(refuse(
+                "only_refused_left",
+                if b.refused == 1 {
+                    "The file not delivered was refused before sending; sending it again would meet the same cause.".into()
+                } else {
+                    format!("The {} files not delivered were refused before sending; sending them again would meet the same cause.", b.refused)
+                },
+                "Fix what each refused file's reason says (listed with the delivery), then deliver those files again.",
+            ));
+        }
         if recorded.is_empty() {
             return Err(refuse(
                 "nothing_to_retry",
@@ -628,6 +665,7 @@ impl Chute {
             total_bytes: 0,
             created_at: now_ms(),
             from_batch: Some(batch_id.to_string()),
+            sources: history::sources(self.store().conn(), batch_id)?.into_iter().map(|s| PathBuf::from(s.path)).collect(),
         };
         Ok((b.destination_id, self.replan(&earlier, &indexes)))
     }

@@ -40,6 +40,8 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE batches ADD COLUMN parent_id TEXT;",
     // 5: HTTP requests per file, the client's retries included
     "ALTER TABLE batch_files ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;",
+    // 6: what each batch was given (sources) and left out (excluded paths, refused files)
+    crate::history::INPUTS_MIGRATION,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

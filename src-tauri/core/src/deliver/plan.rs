@@ -75,6 +75,9 @@ pub struct Plan {
     /// For a retry or re-delivery from the history: the batch it repeats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_batch: Option<String>,
+    /// The folders and files given (dropped, chosen or named), for the history.
+    #[serde(default, serialize_with = "lossy_paths")]
+    pub sources: Vec<PathBuf>,
 }
 
 impl Plan {
@@ -87,6 +90,10 @@ impl Plan {
 /// still be shown, not make the whole plan unserializable).
 fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&path.to_string_lossy())
+}
+
+fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
 }
 
 /// `*` matches any run of characters, `?` one character.
@@ -145,6 +152,7 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
         total_bytes: 0,
         created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
         from_batch: None,
+        sources: paths.to_vec(),
     };
     // Never a silent fallback to another template: files would land under keys nobody chose.
     let template = match keys::parse_template(&settings.key_template) {
@@ -180,7 +188,16 @@ fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
 /// (a retry must not re-key `sub/a.txt` as `a.txt`), with sizes and times
 /// read afresh; a file no longer there becomes a problem.
 pub fn again(plan: &Plan, indexes: &[usize]) -> Plan {
-    let mut out = Plan { files: vec![], excluded: vec![], problems: vec![], collisions: vec![], total_bytes: 0, created_at: plan.created_at, from_batch: plan.from_batch.clone() };
+    let mut out = Plan {
+        files: vec![],
+        excluded: vec![],
+        problems: vec![],
+        collisions: vec![],
+        total_bytes: 0,
+        created_at: plan.created_at,
+        from_batch: plan.from_batch.clone(),
+        sources: plan.sources.clone(),
+    };
     for &i in indexes {
         let Some(f) = plan.files.get(i) else { continue };
         match std::fs::metadata(&f.source) {

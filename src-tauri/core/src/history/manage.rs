@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{batch, batches, files, now_ms, BatchRow, FileRow, Filter};
+use super::{batch, batches, files, now_ms, sources, BatchRow, FileRow, Filter, Source};
 use crate::deliver::PlannedFile;
 use crate::store::StoreError;
 
@@ -96,9 +96,10 @@ pub enum Which {
 /// type), in batch order, for a new plan. Sizes and times are as recorded;
 /// the caller reads them afresh.
 pub fn recorded_files(conn: &Connection, batch_id: &str, which: Which) -> Result<Vec<PlannedFile>, StoreError> {
+    // Refused files have no key; what refused them has to be fixed first.
     let filter = match which {
-        Which::Failed => " AND status NOT IN ('delivered', 'skipped')",
-        Which::All => "",
+        Which::Failed => " AND status NOT IN ('delivered', 'skipped', 'refused')",
+        Which::All => " AND status != 'refused'",
     };
     let mut st = conn.prepare(&format!(
         "SELECT source, relpath, key, size, mtime_ms, content_type FROM batch_files WHERE batch_id = ?1{filter} ORDER BY idx"
@@ -167,16 +168,18 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
-pub const BATCH_HEADER: [&str; 16] = [
+pub const BATCH_HEADER: [&str; 19] = [
     "batch_id", "started_at", "finished_at", "destination", "origin", "state", "outcome", "files_total", "delivered", "skipped", "failed",
-    "cancelled", "bytes_total", "bytes_sent", "destination_id", "repeats_batch",
+    "cancelled", "bytes_total", "bytes_sent", "destination_id", "repeats_batch", "refused", "excluded", "sources",
 ];
+/// Sources in one CSV field: one path per line (a spreadsheet shows them stacked).
+const SOURCE_SEPARATOR: &str = "\n";
 pub const FILE_HEADER: [&str; 20] = [
     "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "requests", "bytes_sent", "multipart", "etag",
     "version_id", "error_code", "error_message", "error_fix", "s3_code", "request_id", "finished_at",
 ];
 
-fn batch_record(b: &BatchRow) -> Vec<String> {
+fn batch_record(b: &BatchRow, sources: &[Source]) -> Vec<String> {
     vec![
         b.id.clone(),
         iso(Some(b.started_at)),
@@ -194,6 +197,9 @@ fn batch_record(b: &BatchRow) -> Vec<String> {
         b.bytes_sent.to_string(),
         b.destination_id.clone(),
         opt(&b.parent_id),
+        b.refused.to_string(),
+        b.excluded.to_string(),
+        sources.iter().map(|s| s.path.as_str()).collect::<Vec<_>>().join(SOURCE_SEPARATOR),
     ]
 }
 
@@ -243,7 +249,7 @@ pub fn export_csv(conn: &Connection, f: &Filter, rows: CsvRows, batch_id: Option
         for b in &list {
             match rows {
                 CsvRows::Batches => {
-                    out.write_all(csv_line(&batch_record(b)).as_bytes())?;
+                    out.write_all(csv_line(&batch_record(b, &sources(conn, &b.id)?)).as_bytes())?;
                     n += 1;
                 }
                 CsvRows::Files => {

@@ -1,0 +1,422 @@
+// The files of the delivery selected in History: a virtualised list of
+// exactly as many rows as files match (loaded a page at a time as rows
+// come into view), which can jump to any row ("Go to file", Home/End,
+// Page Up/Down, the first failed file), and below it the selected file in
+// full: its error and fix, its source, and what can be done with it.
+//
+// Hooks: #history-files, .history-file[data-status][data-index]
+// [aria-current], .hf-error[data-code], .hf-error-fix, #history-failed-only,
+// #hd-file-count, #history-file-jump, #history-file-jump-to,
+// #history-file-jump-error, #history-first-failed, #history-files-foot,
+// #history-file-detail[data-file-id], [data-act=copy-key|copy-url|presign|
+// reveal], .hf-reveal-note[data-code], #hf-copy-path, #history-file-announce.
+
+import { api } from './api.js';
+import { $, h, plural, richText } from './dom.js';
+import { icon } from './icons.js';
+import { errorToast } from './toast.js';
+import { PagedRows, VirtualList } from './vlist.js';
+import { openPresign } from './presign.js';
+import { copyText } from './diagnosis.js';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+import { timeElement } from './reltime.js';
+import { visibleName } from './history-inputs.js';
+
+const ROW_HEIGHT = 56;
+const STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted', refused: 'Refused' };
+const STATUS_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock', refused: 'error' };
+const WITH_ERROR = new Set(['failed', 'refused']);
+
+let hooks = { find: () => null };
+let vlist;
+const state = {
+  batch: null,
+  search: '',
+  failedOnly: false,
+  gen: 0, // bumps on every reload; stale replies are dropped
+  counts: null, // {matching, total, first_failed}
+  rows: null, // PagedRows of the filtered files
+  error: null,
+  selected: -1, // row (position in the filtered list)
+  reveal: null, // {fileId, error?} the last "Show in folder" of the selected file
+};
+
+function fileFilter() {
+  const f = {};
+  if (state.search) f.search = state.search;
+  if (state.failedOnly) f.status = 'failed';
+  return f;
+}
+
+/** A file as its row names it: its key, or (refused before sending: no key) its path in what was given. */
+function fileName(f) {
+  return f.status === 'refused' ? visibleName(f.relpath) : f.key;
+}
+
+/* ---------- showing a batch ---------- */
+
+/** Show the files of `batch` matching `search` (from the first row). */
+export function showBatchFiles(batch, search) {
+  const same = state.batch && state.batch.id === batch.id;
+  state.batch = batch;
+  state.search = search || '';
+  if (!same) state.failedOnly = false;
+  reload();
+}
+
+/** Forget the batch (its details are no longer shown). */
+export function clearBatchFiles() {
+  state.gen++;
+  state.batch = null;
+  state.rows = null;
+  state.counts = null;
+  state.selected = -1;
+  state.reveal = null;
+  if (vlist) vlist.setCount(0, { reset: true });
+  renderDetail();
+}
+
+async function reload() {
+  const gen = ++state.gen;
+  const b = state.batch;
+  const filter = fileFilter();
+  state.selected = -1;
+  state.reveal = null;
+  state.error = null;
+  const list = $('#history-files');
+  list.setAttribute('aria-busy', 'true');
+  renderBar();
+  renderFoot();
+  let counts;
+  try {
+    counts = await api.historyFileCounts(b.id, filter);
+  } catch (err) {
+    if (gen !== state.gen) return;
+    state.error = err;
+    counts = null;
+  }
+  if (gen !== state.gen) return;
+  state.counts = counts;
+  state.rows = counts ? new PagedRows(b.id, [], counts.matching, (id, offset, limit) => api.historyFiles(id, { ...filter, offset, limit })) : null;
+  if (state.rows) {
+    state.rows.onLoad(() => {
+      if (gen !== state.gen) return;
+      state.error = state.rows.error;
+      vlist.schedule();
+      renderFoot();
+      // The selected file's details, once its row is in (never redrawn under the user otherwise).
+      const f = state.selected >= 0 ? state.rows.get(state.selected) : null;
+      if (f && $('#history-file-detail').dataset.fileId !== String(f.id)) renderDetail();
+    });
+  }
+  list.setAttribute('aria-busy', 'false');
+  list.scrollTop = 0;
+  list.style.setProperty('--rows', String(Math.max(1, counts ? counts.matching : 0)));
+  vlist.setCount(counts ? counts.matching : 0, { reset: true });
+  renderBar();
+  renderFoot();
+  renderDetail();
+}
+
+/* ---------- the bar above the list ---------- */
+
+function renderBar() {
+  const b = state.batch;
+  if (!b) return;
+  const chip = $('#history-failed-only');
+  chip.setAttribute('aria-pressed', String(state.failedOnly));
+  chip.disabled = !b.failed && !state.failedOnly;
+  $('#hd-failed-count').textContent = formatCount(b.failed);
+  $('#hd-search-note').hidden = !state.search;
+  $('#hd-search-term').textContent = state.search;
+  const c = state.counts;
+  const filtered = Boolean(state.search || state.failedOnly);
+  $('#hd-file-count').textContent = !c ? '' : filtered ? `${formatCount(c.matching)} of ${plural(c.total, 'file')} shown` : plural(c.total, 'file');
+  const jump = $('#history-file-jump-to');
+  jump.max = String(c ? Math.max(1, c.matching) : 1);
+  jump.disabled = !c || c.matching === 0;
+  $('#history-file-jump button').disabled = jump.disabled;
+  const first = $('#history-first-failed');
+  first.disabled = !c || c.first_failed === null || c.first_failed === undefined;
+  first.title = first.disabled ? 'No file failed' : `File ${formatCount(c.first_failed + 1)} of ${formatCount(c.matching)}`;
+  showJumpError('');
+}
+
+function renderFoot() {
+  const foot = $('#history-files-foot');
+  const c = state.counts;
+  if (state.error) {
+    foot.replaceChildren(h('span', { class: 'history-foot-error' }, richText(`The files could not be read: ${state.error.message}`)), ' ', h('button', { type: 'button', class: 'link-button', text: 'Try again', on: { click: reload } }));
+  } else if (!c) foot.replaceChildren(h('span', { class: 'spinner spinner--small', 'aria-hidden': 'true' }), h('span', { text: 'Loading files…' }));
+  else if (c.matching === 0) foot.textContent = state.failedOnly ? 'No file failed.' : 'No file matches.';
+  else foot.textContent = '';
+}
+
+/* ---------- rows ---------- */
+
+function rowAction(name, iconName, label) {
+  // Pointer shortcuts; the keyboard reaches the same actions below the list.
+  return h('button', { type: 'button', class: 'icon-button', tabindex: '-1', dataset: { act: name }, 'aria-label': label, title: label }, icon(iconName));
+}
+
+function rowActions(f) {
+  const dest = state.batch && hooks.find(state.batch.destination_id);
+  const actions = [];
+  if (f.key) actions.push(rowAction('copy-key', 'copy', `Copy the key ${f.key}`));
+  if (f.status === 'delivered' && f.url) actions.push(rowAction('copy-url', 'globe', `Copy the URL of ${f.key}`));
+  if (f.status === 'delivered' && dest) actions.push(rowAction('presign', 'link', `Presigned link for ${f.key}…`));
+  actions.push(rowAction('reveal', 'folder', `Show ${f.source} in its folder`));
+  return actions;
+}
+
+function errorLine(f, tag = 'span') {
+  return h(
+    tag === 'span' ? 'span' : 'div',
+    { class: 'hf-error', dataset: { code: f.error_code || 'error' } },
+    h(tag, { class: 'hf-error-message' }, richText(visibleName(f.error_message || (f.status === 'refused' ? 'Refused before sending.' : 'Failed.')))),
+    f.error_fix ? h(tag, { class: 'hf-error-fix' }, richText(f.error_fix)) : null,
+  );
+}
+
+function fileMeta(f) {
+  const meta = [h('span', { class: 'hf-size', text: formatBytes(f.size) })];
+  if (f.attempts > 1) meta.push(h('span', { text: `${formatCount(f.attempts)} attempts` }));
+  if (f.duration_ms) meta.push(h('span', { text: formatDuration(f.duration_ms) }));
+  return h('span', { class: 'hf-meta' }, meta);
+}
+
+function fileRow(i) {
+  const f = state.rows && state.rows.get(i);
+  const common = { role: 'listitem', id: `hf-row-${i}`, 'aria-posinset': String(i + 1), 'aria-setsize': String(state.counts ? state.counts.matching : 0) };
+  if (!f) return h('div', { class: 'history-file history-file--loading', ...common, dataset: { index: String(i) } }, h('span', { class: 'hf-loading muted', text: `File ${formatCount(i + 1)}…` }));
+  const selected = i === state.selected;
+  return h(
+    'div',
+    { class: 'history-file', ...common, 'aria-current': selected ? 'true' : null, dataset: { status: f.status, key: f.key, fileId: String(f.id), index: String(i) } },
+    h('span', { class: 'hf-icon', title: STATUS_TEXT[f.status] || f.status }, icon(STATUS_ICON[f.status] || 'dash')),
+    h(
+      'span',
+      { class: 'hf-main' },
+      h('span', { class: 'hf-line' }, h('span', { class: `hf-key mono${f.key ? '' : ' hf-key--none'}`, title: f.source, text: fileName(f) }), h('span', { class: 'hf-status', text: STATUS_TEXT[f.status] || f.status })),
+      WITH_ERROR.has(f.status) ? errorLine(f) : fileMeta(f),
+    ),
+    h('span', { class: 'hf-actions' }, rowActions(f)),
+  );
+}
+
+function rowSignature(i) {
+  const f = state.rows && state.rows.get(i);
+  return `${state.gen}|${f ? f.id : 'loading'}|${i === state.selected}`;
+}
+
+/* ---------- selecting and jumping ---------- */
+
+/**
+ * Select row i and bring it into view (`center` for a jump from afar);
+ * with `reveal`, scroll the pane too so the list and the selected file
+ * below it are both on screen.
+ */
+function select(i, { align = 'nearest', reveal = false } = {}) {
+  const c = state.counts;
+  if (!c || i < 0 || i >= c.matching) return;
+  state.selected = i;
+  state.reveal = null;
+  vlist.scrollToIndex(i, { align });
+  vlist.update();
+  state.rows.ensure(i, i).then(() => {
+    if (state.selected !== i) return;
+    announce();
+    if (reveal) $('#history-file-detail').scrollIntoView({ block: 'nearest' });
+  });
+  renderDetail();
+  if (reveal) $('#history-files').scrollIntoView({ block: 'nearest' });
+}
+
+function showJumpError(text) {
+  const input = $('#history-file-jump-to');
+  const error = $('#history-file-jump-error');
+  input.setAttribute('aria-invalid', String(Boolean(text)));
+  error.textContent = text;
+  error.hidden = !text;
+}
+
+function onJump(e) {
+  e.preventDefault();
+  const c = state.counts;
+  if (!c || !c.matching) return;
+  const raw = $('#history-file-jump-to').value.trim();
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > c.matching) {
+    showJumpError(`“${raw || 'nothing'}” is not a file number here: enter one from 1 to ${formatCount(c.matching)}.`);
+    return;
+  }
+  showJumpError('');
+  select(n - 1, { align: 'center', reveal: true });
+}
+
+function onListKey(e) {
+  if (e.target !== e.currentTarget || !state.counts) return;
+  const next = vlist.rowForKey(e.key, state.selected);
+  if (next === null) return;
+  e.preventDefault();
+  select(next);
+}
+
+/* ---------- the selected file ---------- */
+
+/** Tell screen readers which file is selected (the list's selection is only visual). */
+function announce() {
+  const f = state.rows && state.rows.get(state.selected);
+  if (!f) return;
+  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${STATUS_TEXT[f.status] || f.status}`;
+}
+
+function fact(label, value) {
+  return value === null || value === undefined || value === '' ? null : h('div', { class: 'hf-fact' }, h('dt', { text: label }), h('dd', {}, value));
+}
+
+function revealNote(f) {
+  const r = state.reveal;
+  if (!r || r.fileId !== f.id || !r.error) return null;
+  return h(
+    'div',
+    { class: 'hf-reveal-note', role: 'status', dataset: { code: r.error.code } },
+    icon('info', 'hf-reveal-icon'),
+    h('div', { class: 'hf-reveal-text' }, h('p', {}, richText(r.error.message)), r.error.fix ? h('p', { class: 'muted' }, richText(r.error.fix)) : null),
+    h('button', { type: 'button', id: 'hf-copy-path', class: 'button button--secondary button--small', dataset: { act: 'copy-path' } }, icon('copy'), h('span', { text: 'Copy path' })),
+  );
+}
+
+function detailActions(f) {
+  const dest = state.batch && hooks.find(state.batch.destination_id);
+  const button = (act, iconName, text, primary = false) =>
+    h('button', { type: 'button', class: `button button--${primary ? 'secondary' : 'ghost'} button--small`, dataset: { act } }, icon(iconName), h('span', { text }));
+  return [
+    f.key ? button('copy-key', 'copy', 'Copy key') : null,
+    f.status === 'delivered' && f.url ? button('copy-url', 'globe', 'Copy URL') : null,
+    f.status === 'delivered' && dest ? button('presign', 'link', 'Presigned link…') : null,
+    button('reveal', 'folder', 'Show in folder', true),
+  ];
+}
+
+function renderDetail() {
+  const box = $('#history-file-detail');
+  const f = state.selected >= 0 && state.rows ? state.rows.get(state.selected) : null;
+  if (!f) {
+    box.hidden = true;
+    box.removeAttribute('data-file-id');
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  box.dataset.fileId = String(f.id);
+  box.dataset.status = f.status;
+  const parts = [
+    h(
+      'div',
+      { class: 'hf-detail-head' },
+      h('h4', { id: 'hf-detail-title', class: 'hf-detail-title mono', text: fileName(f) }),
+      h('span', { class: 'hf-detail-status', text: `${STATUS_TEXT[f.status] || f.status} · file ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}` }),
+    ),
+    WITH_ERROR.has(f.status) ? errorLine(f, 'p') : null,
+    h(
+      'dl',
+      { class: 'hf-facts' },
+      fact('From', h('span', { class: 'mono', text: visibleName(f.source) })),
+      f.status === 'refused' ? null : fact('Size', formatBytes(f.size)),
+      f.attempts ? fact('Attempts', `${formatCount(f.attempts)} (${plural(f.requests, 'request')})`) : null,
+      f.duration_ms ? fact('Took', formatDuration(f.duration_ms)) : null,
+      f.finished_at ? fact('Finished', timeElement(f.finished_at)) : null,
+      fact('S3 code', f.s3_code ? h('code', { text: f.s3_code }) : null),
+      fact('Request id', f.request_id ? h('code', { text: f.request_id }) : null),
+      fact('Version', f.version_id ? h('code', { text: f.version_id }) : null),
+    ),
+    h('div', { class: 'hf-detail-actions' }, detailActions(f)),
+    revealNote(f),
+  ];
+  box.replaceChildren(...parts.filter(Boolean));
+}
+
+/* ---------- actions ---------- */
+
+function flashCopied(btn, ok) {
+  const label = btn.querySelector('span:not(.icon-wrap)');
+  const before = label ? label.textContent : null;
+  btn.dataset.copied = String(ok);
+  if (label) label.textContent = ok ? 'Copied' : 'Copy failed';
+  setTimeout(() => {
+    delete btn.dataset.copied;
+    if (label && document.contains(label)) label.textContent = before;
+  }, 1600);
+}
+
+async function reveal(f) {
+  state.reveal = { fileId: f.id };
+  try {
+    await api.revealSource(f.batch_id, f.id);
+  } catch (err) {
+    if (state.reveal && state.reveal.fileId === f.id) state.reveal = { fileId: f.id, error: err };
+  }
+  renderDetail();
+  // Said where it is seen: the note in view, its "Copy path" focused.
+  const note = state.reveal && state.reveal.error ? $('#history-file-detail .hf-reveal-note') : null;
+  if (note) {
+    note.scrollIntoView({ block: 'nearest' });
+    $('#hf-copy-path').focus({ preventScroll: true });
+  }
+}
+
+async function act(name, f, btn) {
+  if (name === 'copy-key' || name === 'copy-url' || name === 'copy-path') {
+    const text = name === 'copy-key' ? f.key : name === 'copy-url' ? f.url : f.source;
+    flashCopied(btn, await copyText(text));
+  } else if (name === 'reveal') {
+    await reveal(f);
+  } else if (name === 'presign') {
+    const dest = hooks.find(state.batch.destination_id);
+    if (dest) openPresign({ dest, key: f.key, returnFocus: btn });
+  }
+}
+
+function onListClick(e) {
+  const row = e.target.closest('.history-file[data-file-id]');
+  if (!row) return;
+  const i = Number(row.dataset.index);
+  if (i !== state.selected) select(i, { reveal: true });
+  const btn = e.target.closest('button[data-act]');
+  const f = state.rows.get(i);
+  if (btn && f) act(btn.dataset.act, f, btn).catch((err) => errorToast(err, 'That did not work'));
+}
+
+function onDetailClick(e) {
+  const btn = e.target.closest('button[data-act]');
+  const f = state.selected >= 0 && state.rows ? state.rows.get(state.selected) : null;
+  if (btn && f) act(btn.dataset.act, f, btn).catch((err) => errorToast(err, 'That did not work'));
+}
+
+/* ---------- wiring ---------- */
+
+export function initBatchFiles(opts) {
+  hooks = { ...hooks, ...opts };
+  const list = $('#history-files');
+  vlist = new VirtualList(list, {
+    rowHeight: ROW_HEIGHT,
+    render: fileRow,
+    signature: rowSignature,
+    onRange: (first, last) => state.rows && state.rows.ensure(first, last),
+  });
+  list.addEventListener('click', onListClick);
+  list.addEventListener('keydown', onListKey);
+  $('#history-file-detail').addEventListener('click', onDetailClick);
+  $('#history-file-jump').addEventListener('submit', onJump);
+  $('#history-file-jump-to').addEventListener('input', () => showJumpError(''));
+  $('#history-first-failed').addEventListener('click', () => {
+    const c = state.counts;
+    if (c && c.first_failed !== null && c.first_failed !== undefined) select(c.first_failed, { align: 'center', reveal: true });
+  });
+  $('#history-failed-only').addEventListener('click', () => {
+    if (!state.batch) return;
+    state.failedOnly = !state.failedOnly;
+    reload();
+  });
+}
