@@ -372,12 +372,79 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     }
 }
 
-fn is_loopback_host(host: &url::Host<&str>) -> bool {
-    match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
-        url::Host::Ipv4(ip) => ip.is_loopback(),
-        url::Host::Ipv6(ip) => ip.is_loopback(),
+/// How far away an endpoint's host is, as far as its name or address tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostReach {
+    /// Loopback: `localhost`, `*.localhost`, 127.0.0.0/8, ::1.
+    ThisMachine,
+    /// Private and link-local addresses (10/8, 172.16/12, 192.168/16,
+    /// 169.254/16, fc00::/7, fe80::/10), and names that only a local network
+    /// resolves: single-label hosts (`minio`, `nas`), `*.local` (mDNS),
+    /// `*.lan`, `*.home.arpa` and `*.internal`.
+    LocalNetwork,
+    /// Anything else may be reached over the internet.
+    Internet,
+}
+
+impl HostReach {
+    fn of(host: &url::Host<&str>) -> HostReach {
+        match host {
+            url::Host::Domain(d) => {
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                if d == "localhost" || d.ends_with(".localhost") {
+                    HostReach::ThisMachine
+                } else if !d.contains('.') || [".local", ".lan", ".home.arpa", ".internal"].iter().any(|s| d.ends_with(s)) {
+                    HostReach::LocalNetwork
+                } else {
+                    HostReach::Internet
+                }
+            }
+            url::Host::Ipv4(ip) => Self::of_ipv4(ip),
+            url::Host::Ipv6(ip) => match ip.to_ipv4_mapped() {
+                Some(v4) => Self::of_ipv4(&v4),
+                None if ip.is_loopback() => HostReach::ThisMachine,
+                None if ip.is_unique_local() || ip.is_unicast_link_local() => HostReach::LocalNetwork,
+                None => HostReach::Internet,
+            },
+        }
     }
+
+    fn of_ipv4(ip: &std::net::Ipv4Addr) -> HostReach {
+        if ip.is_loopback() {
+            HostReach::ThisMachine
+        } else if ip.is_private() || ip.is_link_local() {
+            HostReach::LocalNetwork
+        } else {
+            HostReach::Internet
+        }
+    }
+}
+
+/// The one-click fix for an endpoint typed without a scheme: `http://` for
+/// this machine and the local network (where self-hosted servers usually
+/// speak plain HTTP), `https://` for anything else.
+fn endpoint_without_scheme(p: &mut Problems, raw: &str) {
+    let parsed = url::Url::parse(&format!("https://{raw}")).ok();
+    let Some(host) = parsed.as_ref().and_then(url::Url::host) else {
+        p.error(
+            "endpoint",
+            "endpoint_no_scheme",
+            format!("\"{raw}\" has no scheme."),
+            "Start the endpoint with https:// (or http:// for a server on this machine or your local network).",
+        );
+        return;
+    };
+    let (scheme, why) = match HostReach::of(&host) {
+        HostReach::ThisMachine => ("http", format!("{host} is this machine, where servers such as MinIO usually speak plain http://")),
+        HostReach::LocalNetwork => ("http", format!("{host} is on your local network, where self-hosted servers usually speak plain http://")),
+        HostReach::Internet => ("https", format!("{host} may be reached over the internet, where only https:// keeps your data and keys private")),
+    };
+    let fixed = format!("{scheme}://{raw}");
+    let fix = match scheme {
+        "http" => format!("Use `{fixed}`, or https:// if the server has a TLS certificate."),
+        _ => format!("Use `{fixed}`."),
+    };
+    p.error_fix("endpoint", "endpoint_no_scheme", format!("\"{raw}\" has no scheme: {why}, so the fix adds {scheme}://."), fix, fixed);
 }
 
 fn validate_endpoint(p: &mut Problems, s: &Settings) {
@@ -407,13 +474,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         return;
     }
     if !raw.contains("://") {
-        p.error_fix(
-            "endpoint",
-            "endpoint_no_scheme",
-            format!("\"{raw}\" has no scheme."),
-            "Start the endpoint with https:// (or http:// for a server on this machine or your LAN).",
-            format!("https://{raw}"),
-        );
+        endpoint_without_scheme(p, raw);
         return;
     }
     let url = match url::Url::parse(raw) {
@@ -443,7 +504,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         p.error("endpoint", "endpoint_no_host", "The endpoint URL has no host.", "Enter a URL like https://s3.example.com.");
         return;
     };
-    if url.scheme() == "http" && !is_loopback_host(&host) {
+    if url.scheme() == "http" && HostReach::of(&host) != HostReach::ThisMachine {
         p.warn(
             "endpoint",
             "endpoint_plain_http",
