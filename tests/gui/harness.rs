@@ -266,6 +266,48 @@ pub(crate) async fn count_shown(c: &Client, css: &str) -> usize {
     v.as_u64().unwrap_or(0) as usize
 }
 
+/// Escape pressed wherever the keyboard focus is (the page, a dialog, a toast).
+pub(crate) async fn press_escape(c: &Client) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let key = '\u{E00C}';
+    c.perform_actions(KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key }))
+        .await
+        .unwrap_or_else(|e| panic!("could not press Escape: {e}"));
+}
+
+/// The mouse pointer moved onto the centre of `css`, as a hover.
+pub(crate) async fn hover(c: &Client, css: &str) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let element = wait_for(c, css).await;
+    c.perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveToElement { element, duration: None, x: 0.0, y: 0.0 }))
+        .await
+        .unwrap_or_else(|e| panic!("could not move the pointer onto `{css}`: {e}"));
+}
+
+/// The box of the first element matching `css`, in CSS px: [left, top, right, bottom].
+pub(crate) async fn rect_of(c: &Client, css: &str) -> [f64; 4] {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); if (!e) return null;
+             const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    let a = v.as_array().unwrap_or_else(|| panic!("`{css}` is not in the page"));
+    std::array::from_fn(|i| a[i].as_f64().unwrap())
+}
+
+/// The window's inner size in CSS px.
+pub(crate) async fn viewport(c: &Client) -> (f64, f64) {
+    let v = c.execute("return [innerWidth, innerHeight];", vec![]).await.unwrap();
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+pub(crate) fn overlap(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
 pub(crate) async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
 }
@@ -319,15 +361,21 @@ pub(crate) fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
 
 /// Add a MinIO destination pointing at s3s-fs's `reports` bucket under `incoming/`.
 pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs, name: &str) {
-    click(c, "#add-first").await;
+    add_minio_destination(c, name, &fs.endpoint(), common::servers::S3S_KEY, common::servers::S3S_SECRET).await;
+}
+
+/// Add a MinIO destination for the `reports` bucket under `incoming/` at
+/// `endpoint`, with an access key, through the form.
+pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str, key_id: &str, secret: &str) {
+    click(c, "#add-destination").await;
     wait_for(c, "#destination-form").await;
     c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
     type_into(c, "name", name).await;
     type_into(c, "bucket", "reports").await;
-    type_into(c, "endpoint", &fs.endpoint()).await;
+    type_into(c, "endpoint", endpoint).await;
     type_into(c, "prefix", "incoming/").await;
-    type_into(c, "access_key_id", common::servers::S3S_KEY).await;
-    type_into(c, "secret_access_key", common::servers::S3S_SECRET).await;
+    type_into(c, "access_key_id", key_id).await;
+    type_into(c, "secret_access_key", secret).await;
     // The "On delivery" defaults: keep existing objects, preview first, the usual ignores.
     assert!(attr_in_page(c, "#f-overwrite-never:checked", "id").await.is_some(), "never overwrite by default");
     assert!(attr_in_page(c, "#f-confirm_delivery:checked", "id").await.is_some(), "preview by default");
@@ -339,7 +387,11 @@ pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs,
     }
     click(c, "#save-destination").await;
     wait_gone(c, "#destination-form").await;
-    wait_for_text(c, ".destination-row .dest-name", name).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !texts(c, ".destination-row .dest-name").await.iter().any(|n| n == name) {
+        assert!(Instant::now() < deadline, "{name} was never listed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// What Tauri sends when files are dragged: `event` (`tauri://drag-over`,

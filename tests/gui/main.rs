@@ -14,4 +14,5 @@ mod native_dialog;
 mod delivery;
 mod destinations;
 mod dialogs;
+mod forms;
 mod history;
