@@ -6,7 +6,9 @@ import { api, ApiError } from './api.js';
 import { $, $all, h, isMac, plural } from './dom.js';
 import { icons, providerMark } from './icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
-import { toast } from './toast.js';
+import { toast, initToasts } from './toast.js';
+import { initTooltips } from './tooltip.js';
+import { initFailures } from './failures.js';
 import { initForm, openAddForm, openEditForm } from './form.js';
 import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './list.js';
 import { initImport, openImport } from './import.js';
@@ -189,6 +191,9 @@ function wire() {
   });
 }
 
+initTooltips();
+initToasts();
+initFailures();
 hydrateStatic();
 wire();
 load();

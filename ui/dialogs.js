@@ -5,6 +5,7 @@
 
 import { $, h, richText, focusSoon } from './dom.js';
 import { icon as iconEl } from './icons.js';
+import { hideTooltip } from './tooltip.js';
 
 const openers = new WeakMap();
 const closers = new WeakMap();
@@ -20,6 +21,7 @@ export function openModal(dialog, opts = {}) {
   if (dialog.open) return;
   openers.set(dialog, opts.returnFocus || document.activeElement);
   closers.set(dialog, opts.onClose || null);
+  hideTooltip();
   // The dialog's own focusing steps pick it (a dialog opened from a click
   // in another dialog was seen to take the focus itself otherwise).
   if (opts.focus) opts.focus.autofocus = true;

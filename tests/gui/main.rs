@@ -14,5 +14,6 @@ mod native_dialog;
 mod delivery;
 mod destinations;
 mod dialogs;
+mod feedback;
 mod forms;
 mod history;
