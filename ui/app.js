@@ -107,9 +107,7 @@ async function load() {
     if (!state.initialised) {
       initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
       initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
-      $('#empty-marks').replaceChildren(
-        ...catalog.providers.map((p) => h('li', { class: 'provider-chip' }, providerMark(p.id, 'sm'), h('span', { text: p.label }))),
-      );
+      $('#empty-marks').replaceChildren(...catalog.providers.map(providerChip));
       state.initialised = true;
     }
     state.destinations = list;
@@ -120,6 +118,18 @@ async function load() {
   } catch (err) {
     showLoadError(err);
   }
+}
+
+/** A provider on the empty screen: starts the form with that provider chosen. */
+function providerChip(p) {
+  const button = h(
+    'button',
+    { type: 'button', class: 'provider-chip', dataset: { provider: p.id }, 'aria-label': `Add a ${p.label} destination` },
+    providerMark(p.id, 'sm'),
+    h('span', { text: p.label }),
+  );
+  button.addEventListener('click', () => canAct() && openAddForm(button, { provider: p.id }));
+  return h('li', {}, button);
 }
 
 function canAct() {

@@ -235,3 +235,84 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
 
 /* ---------- delivery ---------- */
 
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_right_scheme() {
+    let env = Env::new("provider-chip");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+
+    // Every provider on the empty screen is a button that starts the form with it.
+    assert_eq!(count_shown(&c, "#empty-marks button.provider-chip").await, 6);
+    assert_eq!(attr_in_page(&c, "#empty-marks [data-provider=\"minio\"]", "aria-label").await.as_deref(), Some("Add a MinIO destination"));
+    click(&c, "#empty-marks [data-provider=\"minio\"]").await;
+    wait_shown(&c, "#destination-form", 10).await;
+    assert_eq!(value_of(&c, "#f-provider").await, "minio");
+    assert_eq!(attr_in_page(&c, "#destination-form :focus", "name").await.as_deref(), Some("name"));
+
+    // A server on this machine typed without a scheme: http://, and why.
+    type_into(&c, "endpoint", "127.0.0.1:9000").await;
+    let problem = wait_shown(&c, "[data-problem-for=\"endpoint\"][data-code=\"endpoint_no_scheme\"]", 10).await;
+    assert!(problem.contains("127.0.0.1 is this machine") && problem.contains("so the fix adds http://"), "{problem}");
+    env.screenshot("01-scheme-proposed");
+    click_in_view(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    assert_eq!(value_of(&c, "#f-endpoint").await, "http://127.0.0.1:9000");
+    wait_gone(&c, "[data-code=\"endpoint_no_scheme\"]").await;
+
+    // A public host: https://.
+    type_into(&c, "endpoint", "s3.example.com").await;
+    let problem = wait_shown(&c, "[data-code=\"endpoint_no_scheme\"]", 10).await;
+    assert!(problem.contains("so the fix adds https://"), "{problem}");
+    click_in_view(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    assert_eq!(value_of(&c, "#f-endpoint").await, "https://s3.example.com");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
+    let env = Env::new("duplicate-delete");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_minio_destination(&c, "Reports", "http://127.0.0.1:9", "AKIAIOSFODNN7EXAMPLE", SECRET).await;
+
+    // Duplicate: the copy is saved and open in the editor.
+    click(&c, ".destination-row .row-action--duplicate").await;
+    wait_for_text(&c, "#form-title", "Edit “Reports copy”").await;
+    assert_eq!(value_of(&c, "#f-name").await, "Reports copy");
+    assert_eq!(count_shown(&c, ".destination-row").await, 2, "the copy is saved");
+    env.screenshot("01-copy-in-the-editor");
+    press_escape(&c).await;
+    wait_gone(&c, "#destination-form").await;
+
+    // Delete: settings and keychain item go, the bucket and the history stay.
+    let copy = ".destination-row:nth-child(2)";
+    assert_eq!(shown_text(&c, &format!("{copy} .dest-name")).await.as_deref(), Some("Reports copy"));
+    let id = attr_in_page(&c, copy, "data-id").await.unwrap();
+    assert!(env.keyring.lookup("chute", &format!("destination:{id}")).is_some(), "the copy has its own keychain item");
+    click(&c, &format!("{copy} .row-action--delete")).await;
+    let text = wait_shown(&c, "#confirm-dialog", 10).await;
+    for expected in [
+        "Delete “Reports copy”?",
+        "Removed: its settings",
+        "Its keychain item in Secret Service: the access key AKIA…MPLE and its secret.",
+        "Untouched: the objects already in reports/incoming/ on MinIO; nothing in the bucket is deleted.",
+        "Kept: its deliveries in the History.",
+    ] {
+        assert!(text.contains(expected), "the delete dialog lacks {expected:?}: {text}");
+    }
+    env.screenshot("02-delete-says-what-goes");
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    wait_count(&c, ".destination-row", 1, 10).await;
+    assert!(env.keyring.lookup("chute", &format!("destination:{id}")).is_none(), "its keychain item is gone, as the dialog said");
+    c.close().await.unwrap();
+}
+
+/// Click `css` after scrolling it to the middle of its scrolling box (in a
+/// dialog, WebDriver's own scrolling leaves it below the fold).
+async fn click_in_view(c: &fantoccini::Client, css: &str) {
+    c.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", vec![serde_json::json!(css)]).await.unwrap();
+    click(c, css).await;
+}
