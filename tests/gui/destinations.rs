@@ -316,3 +316,99 @@ async fn click_in_view(c: &fantoccini::Client, css: &str) {
     c.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", vec![serde_json::json!(css)]).await.unwrap();
     click(c, css).await;
 }
+
+/// The status bar spans the window on one line; the keychain and the
+/// version are whole, only the data folder's path gives way (ellipsis).
+async fn assert_status_bar_whole(c: &fantoccini::Client, width: f64) {
+    let status = rect_of(c, "#app-status").await;
+    assert!(status[2] - status[0] >= width * 0.9 && status[2] <= width && status[3] - status[1] <= 32.0, "the status bar is one line across: {status:?}");
+    let items = c
+        .execute(
+            "return [...document.querySelectorAll('#app-status > *')].map((e) => {
+               const r = e.getBoundingClientRect();
+               return [e.textContent, r.right, r.bottom - r.top, e.scrollWidth - e.clientWidth];
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 3, "{items:?}");
+    for (i, item) in items.iter().enumerate() {
+        let (right, height, cut) = (item[1].as_f64().unwrap(), item[2].as_f64().unwrap(), item[3].as_f64().unwrap());
+        assert!(right <= width && height <= 20.0, "status item {item} is off the window or wrapped");
+        if i != 1 {
+            assert!(cut <= 0.0, "status item {item} is cut");
+        }
+    }
+}
+
+/// The window's minimum size, as tauri.conf.json sets it.
+fn minimum_window_size() -> (u32, u32) {
+    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
+    let w = &conf["app"]["windows"][0];
+    (w["minWidth"].as_u64().unwrap() as u32, w["minHeight"].as_u64().unwrap() as u32)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first() {
+    let fs = common::servers::S3sFs::start();
+    let env = Env::new("minimum-size-dark");
+    // A data folder as deep as a real home's, for the status bar to show.
+    let data = env.data.path().join("a-folder-with-a-rather-long-name/and-another-one-below-it/chute");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark"), ("CHUTE_DATA_DIR", data.to_str().unwrap())]);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_s3s_destination(&c, &fs, "Reports").await;
+    let (min_w, min_h) = minimum_window_size();
+    c.set_window_size(min_w, min_h).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while viewport(&c).await != (min_w as f64, min_h as f64) {
+        assert!(Instant::now() < deadline, "the window is not {min_w}×{min_h}: {:?}", viewport(&c).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The header's parts side by side, none cut; the status bar one line across.
+    let (brand, tabs, actions) = (rect_of(&c, ".brand").await, rect_of(&c, ".view-tabs").await, rect_of(&c, ".header-actions").await);
+    assert!(brand[2] <= tabs[0] && tabs[2] <= actions[0] && actions[2] <= min_w as f64, "{brand:?} {tabs:?} {actions:?}");
+    assert_status_bar_whole(&c, min_w as f64).await;
+
+    // A delivery: the panel's file list stays inside the panel, the status bar readable.
+    let src = tempfile::tempdir().unwrap();
+    let report = write_file(src.path(), "report.csv", b"a,b\n");
+    drop_on(&c, ".destination-row", &[&report]).await;
+    wait_shown(&c, "#delivery-preview", 20).await;
+    click(&c, "#delivery-confirm").await;
+    wait_shown(&c, "#delivery-outcome", 30).await;
+    let on_status = c
+        .execute("const r = document.querySelector('#status-keychain').getBoundingClientRect(); return Boolean(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2).closest('.app-footer'));", vec![])
+        .await
+        .unwrap();
+    assert_eq!(on_status, serde_json::json!(true), "the delivery panel spills over the status bar");
+    assert_status_bar_whole(&c, min_w as f64).await;
+    env.screenshot("01-delivered-at-minimum-size");
+    // The toast above the panel leaves the row's buttons free.
+    let (toast, buttons) = (rect_of(&c, ".toast").await, rect_of(&c, ".destination-row .dest-actions .row-action--deliver").await);
+    assert!(!overlap(toast, buttons), "the toast covers the row's buttons: {toast:?} {buttons:?}");
+
+    // The connection test with read-back: read back before delete, the
+    // outcome visible without scrolling.
+    click(&c, ".destination-row [data-action=\"test\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    click(&c, "#probe-read-back").await;
+    click(&c, "#probe-retest").await;
+    wait_shown(&c, ".probe-step[data-step=\"read_back\"][data-status=\"passed\"]", 60).await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    let steps = c.execute("return [...document.querySelectorAll('#probe-steps .probe-step')].map((s) => s.dataset.step);", vec![]).await.unwrap();
+    let steps: Vec<&str> = steps.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert_eq!(&steps[steps.len() - 3..], ["put_object", "read_back", "delete_object"]);
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("passed"));
+    assert!(fs.object_paths("reports").iter().all(|p| !p.contains("chute-probe")), "the probe object was deleted after the read-back");
+    let (outcome, body) = (rect_of(&c, "#probe-outcome").await, rect_of(&c, "#probe-body").await);
+    let scrolled = c.execute("return document.querySelector('#probe-body').scrollTop;", vec![]).await.unwrap();
+    assert_eq!(scrolled.as_f64(), Some(0.0));
+    assert!(outcome[1] >= body[1] && outcome[3] <= body[3] && outcome[3] <= min_h as f64, "the outcome is in view: {outcome:?} in {body:?}");
+    env.screenshot("02-test-result-at-minimum-size");
+    c.close().await.unwrap();
+}
