@@ -233,9 +233,6 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
     c.close().await.unwrap();
 }
 
-/* ---------- delivery ---------- */
-
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_right_scheme() {
     let env = Env::new("provider-chip");
@@ -275,7 +272,7 @@ async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
-    add_minio_destination(&c, "Reports", "http://127.0.0.1:9", "AKIAIOSFODNN7EXAMPLE", SECRET).await;
+    add_offline_destination(&c, "Reports").await;
 
     // Duplicate: the copy is saved and open in the editor.
     click(&c, ".destination-row .row-action--duplicate").await;
@@ -296,7 +293,7 @@ async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
     for expected in [
         "Delete “Reports copy”?",
         "Removed: its settings",
-        "Its keychain item in Secret Service: the access key AKIA…MPLE and its secret.",
+        &format!("Its keychain item in Secret Service: the access key {KEY_HINT} and its secret."),
         "Untouched: the objects already in reports/incoming/ on MinIO; nothing in the bucket is deleted.",
         "Kept: its deliveries in the History.",
     ] {

@@ -156,7 +156,7 @@ async fn no_native_tooltip_is_left_and_the_page_tooltip_gets_out_of_the_way() {
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
-    add_minio_destination(&c, "Reports", "http://127.0.0.1:9", "AKIAIOSFODNN7EXAMPLE", SECRET).await;
+    add_offline_destination(&c, "Reports").await;
 
     // No title is left for the native tooltip; names and descriptions stay.
     assert_eq!(titles_left(&c).await, Vec::<String>::new());

@@ -7,10 +7,6 @@ use std::time::{Duration, Instant};
 
 use crate::harness::*;
 
-/// The masked form of the key id the harness types.
-const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
-const KEY_HINT: &str = "AKIA…MPLE";
-
 async fn open_add_form(c: &fantoccini::Client) {
     click(c, "#add-destination").await;
     wait_shown(c, "#destination-form", 10).await;
@@ -115,7 +111,7 @@ async fn replace_key_starts_clean_and_says_which_key_is_stored() {
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
-    add_minio_destination(&c, "Reports", "http://127.0.0.1:9", KEY_ID, SECRET).await;
+    add_offline_destination(&c, "Reports").await;
 
     click(&c, ".destination-row .row-action--edit").await;
     let stored = wait_shown(&c, "#cred-stored", 10).await;

@@ -364,6 +364,16 @@ pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs,
     add_minio_destination(c, name, &fs.endpoint(), common::servers::S3S_KEY, common::servers::S3S_SECRET).await;
 }
 
+/// The access key id typed for destinations no server answers, and how Chute shows it.
+pub(crate) const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+pub(crate) const KEY_HINT: &str = "AKIA…MPLE";
+
+/// Add the MinIO destination `name` with an access key, at an endpoint
+/// nothing listens on (for what needs no server).
+pub(crate) async fn add_offline_destination(c: &Client, name: &str) {
+    add_minio_destination(c, name, "http://127.0.0.1:9", KEY_ID, SECRET).await;
+}
+
 /// Add a MinIO destination for the `reports` bucket under `incoming/` at
 /// `endpoint`, with an access key, through the form.
 pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str, key_id: &str, secret: &str) {
