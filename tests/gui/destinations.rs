@@ -7,6 +7,7 @@ use fantoccini::Locator;
 
 use crate::common;
 use crate::harness::*;
+use crate::interact::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn add_destination_through_the_form_and_it_survives_a_restart() {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::common;
 use crate::harness::*;
+use crate::interact::*;
 
 const DUPLICATE_FAILED: &str = "Could not duplicate “Reports”";
 

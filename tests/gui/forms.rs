@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::*;
+use crate::interact::*;
 
 async fn open_add_form(c: &fantoccini::Client) {
     click(c, "#add-destination").await;

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod interact;
 mod native_dialog;
 
 mod delivery;
