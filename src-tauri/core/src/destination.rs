@@ -372,51 +372,31 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     }
 }
 
-/// How far away an endpoint's host is, as far as its name or address tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HostReach {
-    /// Loopback: `localhost`, `*.localhost`, 127.0.0.0/8, ::1.
-    ThisMachine,
-    /// Private and link-local addresses (10/8, 172.16/12, 192.168/16,
-    /// 169.254/16, fc00::/7, fe80::/10), and names that only a local network
-    /// resolves: single-label hosts (`minio`, `nas`), `*.local` (mDNS),
-    /// `*.lan`, `*.home.arpa` and `*.internal`.
-    LocalNetwork,
-    /// Anything else may be reached over the internet.
-    Internet,
+/// `localhost` and loopback addresses: this machine.
+pub(crate) fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
 }
 
-impl HostReach {
-    fn of(host: &url::Host<&str>) -> HostReach {
-        match host {
-            url::Host::Domain(d) => {
-                let d = d.trim_end_matches('.').to_ascii_lowercase();
-                if d == "localhost" || d.ends_with(".localhost") {
-                    HostReach::ThisMachine
-                } else if !d.contains('.') || [".local", ".lan", ".home.arpa", ".internal"].iter().any(|s| d.ends_with(s)) {
-                    HostReach::LocalNetwork
-                } else {
-                    HostReach::Internet
-                }
-            }
-            url::Host::Ipv4(ip) => Self::of_ipv4(ip),
-            url::Host::Ipv6(ip) => match ip.to_ipv4_mapped() {
-                Some(v4) => Self::of_ipv4(&v4),
-                None if ip.is_loopback() => HostReach::ThisMachine,
-                None if ip.is_unique_local() || ip.is_unicast_link_local() => HostReach::LocalNetwork,
-                None => HostReach::Internet,
-            },
+/// The local network: private and link-local addresses (10/8, 172.16/12,
+/// 192.168/16, 169.254/16, fc00::/7, fe80::/10), and names that only a
+/// local network resolves: single-label hosts (`minio`, `nas`), `*.local`
+/// (mDNS), `*.lan`, `*.home.arpa` and `*.internal`.
+fn is_local_network_host(host: &url::Host<&str>) -> bool {
+    let private_v4 = |ip: &std::net::Ipv4Addr| ip.is_private() || ip.is_link_local();
+    match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            !d.contains('.') || [".local", ".lan", ".home.arpa", ".internal"].iter().any(|s| d.ends_with(s))
         }
-    }
-
-    fn of_ipv4(ip: &std::net::Ipv4Addr) -> HostReach {
-        if ip.is_loopback() {
-            HostReach::ThisMachine
-        } else if ip.is_private() || ip.is_link_local() {
-            HostReach::LocalNetwork
-        } else {
-            HostReach::Internet
-        }
+        url::Host::Ipv4(ip) => private_v4(ip),
+        url::Host::Ipv6(ip) => match ip.to_ipv4_mapped() {
+            Some(v4) => private_v4(&v4),
+            None => ip.is_unique_local() || ip.is_unicast_link_local(),
+        },
     }
 }
 
@@ -434,10 +414,12 @@ fn endpoint_without_scheme(p: &mut Problems, raw: &str) {
         );
         return;
     };
-    let (scheme, why) = match HostReach::of(&host) {
-        HostReach::ThisMachine => ("http", format!("{host} is this machine, where servers such as MinIO usually speak plain http://")),
-        HostReach::LocalNetwork => ("http", format!("{host} is on your local network, where self-hosted servers usually speak plain http://")),
-        HostReach::Internet => ("https", format!("{host} may be reached over the internet, where only https:// keeps your data and keys private")),
+    let (scheme, why) = if is_loopback_host(&host) {
+        ("http", format!("{host} is this machine, where servers such as MinIO usually speak plain http://"))
+    } else if is_local_network_host(&host) {
+        ("http", format!("{host} is on your local network, where self-hosted servers usually speak plain http://"))
+    } else {
+        ("https", format!("{host} may be reached over the internet, where only https:// keeps your data and keys private"))
     };
     let fixed = format!("{scheme}://{raw}");
     let fix = match scheme {
@@ -504,7 +486,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         p.error("endpoint", "endpoint_no_host", "The endpoint URL has no host.", "Enter a URL like https://s3.example.com.");
         return;
     };
-    if url.scheme() == "http" && HostReach::of(&host) != HostReach::ThisMachine {
+    if url.scheme() == "http" && !is_loopback_host(&host) {
         p.warn(
             "endpoint",
             "endpoint_plain_http",
