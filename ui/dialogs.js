@@ -66,7 +66,6 @@ export async function requestClose(dialog) {
   asking.add(dialog);
   const discard = await confirmAction({
     icon: 'warning',
-    tone: 'warning',
     cancelLabel: 'Keep editing',
     confirmLabel: 'Discard',
     ...loss,
@@ -144,10 +143,10 @@ export function setupDialog(dialog) {
 /**
  * The in-app confirmation dialog (#confirm-dialog).
  * action: async function run on confirm; if it throws an ApiError the
- * dialog stays open and shows its message and fix. icon and tone
- * (danger | warning) set the look; cancelLabel names the way back.
+ * dialog stays open and shows its message and fix. icon: what it is
+ * about (trash, warning); cancelLabel names the way back.
  */
-export function confirmAction({ title, body, details = [], confirmLabel, cancelLabel = 'Cancel', icon = 'trash', tone = 'danger', action, returnFocus }) {
+export function confirmAction({ title, body, details = [], confirmLabel, cancelLabel = 'Cancel', icon = 'trash', action, returnFocus }) {
   const dialog = $('#confirm-dialog');
   const titleEl = $('#confirm-title', dialog);
   const bodyEl = $('#confirm-body', dialog);
@@ -155,7 +154,7 @@ export function confirmAction({ title, body, details = [], confirmLabel, cancelL
   const confirm = $('#confirm-delete', dialog);
   const cancel = $('#confirm-cancel', dialog);
 
-  dialog.dataset.tone = tone;
+  dialog.dataset.icon = icon;
   $('.confirm-icon', dialog).replaceChildren(...iconEl(icon).childNodes);
   cancel.textContent = cancelLabel;
   titleEl.replaceChildren(richText(title));
