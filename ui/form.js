@@ -186,7 +186,15 @@ async function validateNow() {
 function render() {
   const shown = visibleProblems();
   renderProblems(form, shown, { onFix: applyFix, providers: providers() });
+  revealTypingProblems();
   renderFooter();
+}
+
+/** The problems of the field being typed in come into view with their fix, not below the fold. */
+function revealTypingProblems() {
+  const field = document.activeElement;
+  const box = field && field.name && form.contains(field) ? form.querySelector(`[data-problems="${CSS.escape(field.name)}"]`) : null;
+  if (box && box.childElementCount) box.scrollIntoView({ block: 'nearest' });
 }
 
 function errorsOf(list) {

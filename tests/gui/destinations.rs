@@ -254,7 +254,7 @@ async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_righ
     let problem = wait_shown(&c, "[data-problem-for=\"endpoint\"][data-code=\"endpoint_no_scheme\"]", 10).await;
     assert!(problem.contains("127.0.0.1 is this machine") && problem.contains("so the fix adds http://"), "{problem}");
     env.screenshot("01-scheme-proposed");
-    click_in_view(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    click(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
     assert_eq!(value_of(&c, "#f-endpoint").await, "http://127.0.0.1:9000");
     wait_gone(&c, "[data-code=\"endpoint_no_scheme\"]").await;
 
@@ -262,7 +262,7 @@ async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_righ
     type_into(&c, "endpoint", "s3.example.com").await;
     let problem = wait_shown(&c, "[data-code=\"endpoint_no_scheme\"]", 10).await;
     assert!(problem.contains("so the fix adds https://"), "{problem}");
-    click_in_view(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    click(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
     assert_eq!(value_of(&c, "#f-endpoint").await, "https://s3.example.com");
     c.close().await.unwrap();
 }
@@ -306,13 +306,6 @@ async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
     wait_count(&c, ".destination-row", 1, 10).await;
     assert!(env.keyring.lookup("chute", &format!("destination:{id}")).is_none(), "its keychain item is gone, as the dialog said");
     c.close().await.unwrap();
-}
-
-/// Click `css` after scrolling it to the middle of its scrolling box (in a
-/// dialog, WebDriver's own scrolling leaves it below the fold).
-async fn click_in_view(c: &fantoccini::Client, css: &str) {
-    c.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", vec![serde_json::json!(css)]).await.unwrap();
-    click(c, css).await;
 }
 
 /// The status bar spans the window on one line; the keychain and the
