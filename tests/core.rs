@@ -130,6 +130,73 @@ fn prefix_fix_is_one_click() {
     assert!(problems(&s).is_empty());
 }
 
+/// An endpoint typed without a scheme: `http://` is proposed only for this
+/// machine and the local network, `https://` for anything else, and the
+/// message says which and why. The fix applied, the scheme problem is gone.
+#[test]
+fn endpoint_scheme_fix_depends_on_where_the_host_is() {
+    const HERE: &str = "is this machine";
+    const LAN: &str = "is on your local network";
+    const NET: &str = "may be reached over the internet";
+    let cases: &[(&str, &str, &str)] = &[
+        ("127.0.0.1:9000", "http://127.0.0.1:9000", HERE),
+        ("127.8.9.10", "http://127.8.9.10", HERE),
+        ("localhost:9000", "http://localhost:9000", HERE),
+        ("minio.localhost:9000", "http://minio.localhost:9000", HERE),
+        ("[::1]:9000", "http://[::1]:9000", HERE),
+        ("10.1.2.3:9000", "http://10.1.2.3:9000", LAN),
+        ("172.16.0.5", "http://172.16.0.5", LAN),
+        ("172.31.255.1:9000", "http://172.31.255.1:9000", LAN),
+        ("192.168.1.20:9000/", "http://192.168.1.20:9000/", LAN),
+        ("169.254.10.1", "http://169.254.10.1", LAN),
+        ("[fd12:3456::1]:9000", "http://[fd12:3456::1]:9000", LAN),
+        ("[fe80::1]:9000", "http://[fe80::1]:9000", LAN),
+        ("[::ffff:10.0.0.1]:9000", "http://[::ffff:10.0.0.1]:9000", LAN),
+        ("minio:9000", "http://minio:9000", LAN),
+        ("nas.local:9000", "http://nas.local:9000", LAN),
+        ("NAS.Local.", "http://NAS.Local.", LAN),
+        ("minio.home.arpa", "http://minio.home.arpa", LAN),
+        ("storage.corp.internal", "http://storage.corp.internal", LAN),
+        ("s3.example.com", "https://s3.example.com", NET),
+        ("minio.example.com:9000", "https://minio.example.com:9000", NET),
+        ("8.8.8.8:9000", "https://8.8.8.8:9000", NET),
+        ("172.32.0.1", "https://172.32.0.1", NET),
+        ("192.169.0.1", "https://192.169.0.1", NET),
+        ("11.0.0.1", "https://11.0.0.1", NET),
+        ("[2001:db8::1]:9000", "https://[2001:db8::1]:9000", NET),
+    ];
+    for &(typed, proposed, why) in cases {
+        let mut s = base(ProviderKind::Minio);
+        s.endpoint = typed.into();
+        let found = problems(&s);
+        let p = found.iter().find(|p| p.code == "endpoint_no_scheme").unwrap_or_else(|| panic!("{typed}: {found:?}"));
+        assert_eq!(p.severity, Severity::Error, "{typed}");
+        assert_eq!(p.fix_value.as_deref(), Some(proposed), "{typed}");
+        let scheme = &proposed[..proposed.find("://").unwrap() + 3];
+        assert!(p.message.starts_with(&format!("\"{typed}\" has no scheme: ")), "{typed}: {}", p.message);
+        assert!(p.message.contains(why) && p.message.ends_with(&format!("so the fix adds {scheme}.")), "{typed}: {}", p.message);
+        assert!(p.fix.contains(&format!("`{proposed}`")), "{typed}: {}", p.fix);
+        if scheme == "http://" {
+            assert!(p.fix.contains("https:// if the server has a TLS certificate"), "{typed}: the safer choice is named: {}", p.fix);
+        }
+
+        // The fix is accepted: no scheme problem is left, and plain http off
+        // this machine still carries its warning.
+        s.endpoint = proposed.into();
+        let after = problems(&s);
+        assert!(!after.iter().any(|p| p.code.starts_with("endpoint_no_scheme") || p.is_error()), "{typed}: {after:?}");
+        let plain_http_warned = after.iter().any(|p| p.code == "endpoint_plain_http");
+        assert_eq!(plain_http_warned, why == LAN, "{typed}: {after:?}");
+    }
+
+    // Not a host at all: no fix is guessed.
+    let mut s = base(ProviderKind::Minio);
+    s.endpoint = "[not-an-address]:9000".into();
+    let p = problems(&s).into_iter().find(|p| p.code == "endpoint_no_scheme").unwrap();
+    assert_eq!(p.fix_value, None);
+    assert!(p.fix.contains("https://") && p.fix.contains("http://"), "{}", p.fix);
+}
+
 #[test]
 fn credential_checks() {
     let s = base(ProviderKind::Aws);

@@ -6,7 +6,9 @@ import { api, ApiError } from './api.js';
 import { $, $all, h, isMac, plural } from './dom.js';
 import { icons, providerMark } from './icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
-import { toast, errorToast } from './toast.js';
+import { toast, errorToast, initToasts } from './toast.js';
+import { initTooltips } from './tooltip.js';
+import { initFailures } from './failures.js';
 import { initForm, openAddForm, openEditForm } from './form.js';
 import { initExisting } from './existing.js';
 import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './list.js';
@@ -108,9 +110,7 @@ async function load() {
       initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
       initExisting({ catalog });
       initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
-      $('#empty-marks').replaceChildren(
-        ...catalog.providers.map((p) => h('li', { class: 'provider-chip' }, providerMark(p.id, 'sm'), h('span', { text: p.label }))),
-      );
+      $('#empty-marks').replaceChildren(...catalog.providers.map(providerChip));
       state.initialised = true;
     }
     state.destinations = list;
@@ -121,6 +121,18 @@ async function load() {
   } catch (err) {
     showLoadError(err);
   }
+}
+
+/** A provider on the empty screen: starts the form with that provider chosen. */
+function providerChip(p) {
+  const button = h(
+    'button',
+    { type: 'button', class: 'provider-chip', dataset: { provider: p.id }, 'aria-label': `Add a ${p.label} destination` },
+    providerMark(p.id, 'sm'),
+    h('span', { text: p.label }),
+  );
+  button.addEventListener('click', () => canAct() && openAddForm(button, { provider: p.id }));
+  return h('li', {}, button);
 }
 
 function canAct() {
@@ -226,6 +238,9 @@ function wire() {
   });
 }
 
+initTooltips();
+initToasts();
+initFailures();
 hydrateStatic();
 wire();
 load();

@@ -49,6 +49,8 @@ export async function offerResume(dest) {
     title: `“${dest.name}” is paused`,
     body: 'A paused destination receives no deliveries. Resume it to deliver these files; it stays active afterwards (pause it again from its row).',
     confirmLabel: 'Resume and deliver',
+    cancelLabel: 'Keep it paused',
+    icon: 'play',
     tone: 'primary',
     action: async () => {
       resumed = await hooks.resume(dest);

@@ -8,7 +8,7 @@
 import { h, richText } from './dom.js';
 import { icon } from './icons.js';
 
-export const STEP_ORDER = ['credentials', 'resolve', 'connect', 'tls', 'reach', 'head_bucket', 'put_object', 'delete_object', 'read_back'];
+export const STEP_ORDER = ['credentials', 'resolve', 'connect', 'tls', 'reach', 'head_bucket', 'put_object', 'read_back', 'delete_object'];
 
 const STEP_LABELS = {
   credentials: 'Credentials',
@@ -18,8 +18,8 @@ const STEP_LABELS = {
   reach: 'Server answers',
   head_bucket: 'Bucket (HeadBucket)',
   put_object: 'Write probe object',
-  delete_object: 'Delete probe object',
   read_back: 'Read back',
+  delete_object: 'Delete probe object',
 };
 
 const LEVELS = {

@@ -99,6 +99,8 @@ export function confirmOverwrite({ dest, keys, total, returnFocus }) {
     body: `These objects in “${dest.name}” will be replaced by your files, for this delivery only (the destination keeps “never overwrite”). The objects’ current contents are lost unless the bucket keeps versions.`,
     details: named,
     confirmLabel: total === 1 ? 'Replace it' : `Replace ${formatCount(total)} objects`,
+    cancelLabel: 'Keep the objects',
+    icon: 'warning',
     returnFocus,
     action: async () => {},
   });

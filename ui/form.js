@@ -1,13 +1,18 @@
 // The add / edit destination form (form#destination-form in #form-dialog):
 // filling it, reading it, live validation through validate_destination,
-// one-click fixes, credentials, testing the connection as typed, and saving.
+// one-click fixes, credentials, testing the connection as typed, saving,
+// and asking before closing throws typed changes away.
 
 import { api } from './api.js';
 import { $, $all, h, richText, debounce, plural, credentialSummary } from './dom.js';
 import { icon } from './icons.js';
-import { openModal } from './dialogs.js';
+import { openModal, guardClose, requestClose } from './dialogs.js';
 import { renderProblems } from './problems.js';
 import { testForm } from './probe.js';
+import {
+  setupCredentials, collectCredentials, credentialsDraft, credentialsState, clearSecret,
+  showCredPanels, resetCredentials, editCredentials,
+} from './formcreds.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
@@ -16,19 +21,20 @@ import {
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
 const LABELS = {
-  name: 'Name', bucket: 'Bucket', endpoint: 'Endpoint', account_id: 'Account id', region: 'Region',
+  name: 'Name', provider: 'Provider', bucket: 'Bucket', endpoint: 'Endpoint', account_id: 'Account id', region: 'Region',
   access_key_id: 'Access key id', secret_access_key: 'Secret access key', profile: 'Profile', prefix: 'Path prefix',
+  path_style: 'Path-style addressing', key_template: 'Key template', storage_class: 'Storage class', acl: 'Object ACL',
+  headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
+  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', credentials: 'Credentials',
 };
 
 let form;
 let dialog;
-let info = { keychain: 'the system keychain' };
 let onSaved = () => {};
 
 const state = {
   editing: null, // DestinationView being edited, or null when adding
   provider: null, // provider id currently applied
-  keyMode: 'new', // 'keep' the stored keychain key, or enter 'new' keys
   touched: new Set(),
   submitted: false,
   problems: [],
@@ -36,6 +42,7 @@ const state = {
   checkFailed: null,
   seq: 0,
   saving: false,
+  opened: null, // the form as it was opened, to tell what changed since
 };
 
 const scheduleValidate = debounce(() => validateNow(), 150);
@@ -45,8 +52,9 @@ function isMissing(p) {
   return /(_empty|_required)$/.test(p.code);
 }
 
+/** Until a save is tried, a value still missing is not an error in a field not typed in yet. */
 function visibleProblems() {
-  if (state.submitted || state.editing) return state.problems;
+  if (state.submitted) return state.problems;
   return state.problems.filter((p) => !isMissing(p) || state.touched.has(p.field));
 }
 
@@ -93,34 +101,39 @@ function setDeliveryFields(d) {
   updateOverwriteHint(form);
 }
 
-function credKind() {
-  return form.elements.cred_kind.value || 'keys';
+/** Everything the form would save, field by field. */
+function formState() {
+  return { ...collectSettings(), credentials: credentialsState() };
 }
 
-/** What live validation sends: whether a secret was typed, never the secret. */
-function credentialsDraft() {
-  const c = collectCredentials();
-  if (c.kind !== 'keys') return c;
-  return { kind: 'keys', access_key_id: c.access_key_id, secret_present: c.secret_access_key.trim() !== '' };
+/** The labels of the fields changed since the form was opened. */
+function changedFields() {
+  if (!state.opened) return [];
+  const now = formState();
+  return Object.keys(now)
+    .filter((k) => JSON.stringify(now[k]) !== JSON.stringify(state.opened[k]))
+    .map((k) => LABELS[k] || k);
 }
 
-function collectCredentials() {
-  const e = form.elements;
-  switch (credKind()) {
-    case 'profile':
-      return { kind: 'profile', profile: e.profile.value };
-    case 'none':
-      return { kind: 'none' };
-    default:
-      if (state.keyMode === 'keep') return { kind: 'keep' };
-      return { kind: 'keys', access_key_id: e.access_key_id.value, secret_access_key: e.secret_access_key.value };
+/** What closing now would throw away (for the "discard?" question), or null. */
+function unsavedWork() {
+  const changed = changedFields();
+  if (!changed.length) return null;
+  if (!state.editing) {
+    return {
+      title: 'Discard this new destination?',
+      body: 'It has not been added: what you entered is lost.',
+      details: [`Entered: ${changed.join(', ')}`],
+      confirmLabel: 'Discard it',
+    };
   }
-}
-
-function clearSecret() {
-  const secret = form.elements.secret_access_key;
-  secret.value = '';
-  setSecretVisible(false);
+  const name = state.editing.name;
+  return {
+    title: `Discard your changes to “${name}”?`,
+    body: `“${name}” keeps its saved settings.`,
+    details: [`Changed: ${changed.join(', ')}`],
+    confirmLabel: 'Discard changes',
+  };
 }
 
 function fill(d) {
@@ -151,50 +164,6 @@ function ensureOption(select, value) {
   select.value = value;
 }
 
-/* ---------- credentials ---------- */
-
-function showCredPanels() {
-  const kind = credKind();
-  const stored = state.editing && state.editing.credentials.kind === 'keychain';
-  $('#cred-keys', form).hidden = kind !== 'keys' || state.keyMode === 'keep';
-  $('#cred-stored', form).hidden = kind !== 'keys' || state.keyMode !== 'keep';
-  $('#cred-profile', form).hidden = kind !== 'profile';
-  $('#keep-key', form).hidden = !(stored && state.keyMode === 'new');
-  if (kind === 'profile') loadProfiles();
-}
-
-function setKeyMode(mode) {
-  state.keyMode = mode;
-  if (mode === 'keep') {
-    form.elements.access_key_id.value = '';
-    clearSecret();
-  }
-  showCredPanels();
-  scheduleValidate();
-}
-
-let profilesLoaded = false;
-async function loadProfiles() {
-  if (profilesLoaded) return;
-  profilesLoaded = true;
-  try {
-    const list = await api.importCandidates('aws');
-    $('#profile-list', form).replaceChildren(...list.map((c) => h('option', { value: c.source })));
-  } catch {
-    profilesLoaded = false; // No ~/.aws/config: the field still takes any name.
-  }
-}
-
-function setSecretVisible(show) {
-  const input = form.elements.secret_access_key;
-  const btn = $('#toggle-secret', form);
-  input.type = show ? 'text' : 'password';
-  btn.setAttribute('aria-pressed', String(show));
-  btn.setAttribute('aria-label', show ? 'Hide secret' : 'Show secret');
-  btn.title = show ? 'Hide secret' : 'Show secret';
-  btn.replaceChildren(icon(show ? 'eyeOff' : 'eye'));
-}
-
 /* ---------- validation ---------- */
 
 async function validateNow() {
@@ -217,7 +186,15 @@ async function validateNow() {
 function render() {
   const shown = visibleProblems();
   renderProblems(form, shown, { onFix: applyFix, providers: providers() });
+  revealTypingProblems();
   renderFooter();
+}
+
+/** The problems of the field being typed in come into view with their fix, not below the fold. */
+function revealTypingProblems() {
+  const field = document.activeElement;
+  const box = field && field.name && form.contains(field) ? form.querySelector(`[data-problems="${CSS.escape(field.name)}"]`) : null;
+  if (box && box.childElementCount) box.scrollIntoView({ block: 'nearest' });
 }
 
 function errorsOf(list) {
@@ -437,21 +414,22 @@ function reset() {
   scheduleValidate.cancel();
   state.seq++;
   form.reset();
-  clearSecret();
+  resetCredentials();
   hideFormError();
-  Object.assign(state, { editing: null, keyMode: 'new', submitted: false, problems: [], validated: false, checkFailed: null, saving: false });
+  Object.assign(state, { editing: null, submitted: false, problems: [], validated: false, checkFailed: null, saving: false });
   state.touched = new Set();
+  state.opened = null;
   for (const d of $all('details', form)) d.open = false;
   delete $('#test-connection', form).dataset.outcome;
   renderProblems(form, []);
-  $('#form-body', form).scrollTop = 0;
 }
 
-export function openAddForm(opener) {
+/** opts.provider: the provider to start with (a chip on the empty screen). */
+export function openAddForm(opener, opts = {}) {
   if (dialog.open) return;
   reset();
-  const first = providers()[0];
-  form.elements.provider.value = first.id;
+  const chosen = providers().find((p) => p.id === opts.provider) || providers()[0];
+  form.elements.provider.value = chosen.id;
   state.provider = null;
   onProviderPicked();
   form.elements.key_template.value = '{prefix}{relpath}';
@@ -472,15 +450,7 @@ export function openEditForm(dest, opener, opts = {}) {
   state.editing = dest;
   fill(dest);
   const c = dest.credentials || { kind: 'none' };
-  const kind = c.kind === 'keychain' ? 'keys' : c.kind;
-  for (const r of form.elements.cred_kind) r.checked = r.value === kind;
-  if (c.kind === 'keychain') {
-    state.keyMode = 'keep';
-    $('#cred-stored-text', form).replaceChildren(
-      'Secret stored in ', h('strong', { text: info.keychain }), ' · ', h('code', { text: c.key_id_hint || 'key' }),
-    );
-  }
-  if (c.kind === 'profile') form.elements.profile.value = c.profile || '';
+  editCredentials(c);
   $('#form-title', form).textContent = `Edit “${dest.name}”`;
   $('#form-subtitle', form).textContent = `${dest.provider_label || providerById(dest.provider).label} · ${credentialSummary(c)}`;
   $('#save-destination .button-label', form).textContent = 'Save changes';
@@ -495,6 +465,7 @@ function finishOpen(opener) {
   updateHeadersMeta(form);
   renderFooter();
   openModal(dialog, { focus: form.elements.name, returnFocus: opener, onClose: reset });
+  state.opened = formState();
   validateNow();
 }
 
@@ -524,10 +495,10 @@ export function isFormOpen() {
 export function initForm(opts) {
   form = $('#destination-form');
   dialog = $('#form-dialog');
-  info = { ...info, ...(opts.info || {}) };
   onSaved = opts.onSaved;
   setupCatalog(form, opts.catalog);
   setupKv(form);
+  setupCredentials(form, { keychain: opts.info && opts.info.keychain, onModeChange: scheduleValidate });
 
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
@@ -546,21 +517,13 @@ export function initForm(opts) {
     const first = errorsOf(state.problems)[0];
     if (first) focusProblem(first);
   });
-  $('#cancel-form', form).addEventListener('click', () => dialog.close());
+  guardClose(dialog, unsavedWork);
+  $('#cancel-form', form).addEventListener('click', () => requestClose(dialog));
   $('#test-connection', form).addEventListener('click', testConnection);
-  $('#toggle-secret', form).addEventListener('click', () => setSecretVisible(form.elements.secret_access_key.type === 'password'));
-  $('#replace-key', form).addEventListener('click', () => {
-    setKeyMode('new');
-    form.elements.access_key_id.focus();
-  });
   $('#ignore-defaults', form).addEventListener('click', () => {
     const area = form.elements.ignore;
     area.value = DEFAULT_IGNORES.join('\n');
     area.dispatchEvent(new Event('input', { bubbles: true }));
     area.focus();
-  });
-  $('#keep-key', form).addEventListener('click', () => {
-    setKeyMode('keep');
-    $('#replace-key', form).focus();
   });
 }

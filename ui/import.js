@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { $, h, richText, debounce } from './dom.js';
 import { icon, providerMark } from './icons.js';
-import { openModal } from './dialogs.js';
+import { openModal, guardClose } from './dialogs.js';
 import { renderProblems } from './problems.js';
 
 const SOURCE_HINT = {
@@ -282,11 +282,21 @@ export function openImport(opener) {
   loadCandidates();
 }
 
+/** What closing now would throw away: the name, bucket or prefix typed for the chosen source. */
+function typedWork() {
+  if (!state.selected || !state.touched.size) return null;
+  return {
+    title: 'Discard this import?',
+    body: `Nothing was imported from “${state.selected.source}”; what you typed is lost.`,
+  };
+}
+
 export function initImport(opts) {
   dialog = $('#import-dialog');
   form = $('#import-form');
   catalog = opts.catalog;
   hooks = { ...hooks, ...opts };
+  guardClose(dialog, typedWork);
 
   form.addEventListener('change', (e) => {
     const t = e.target;

@@ -198,18 +198,22 @@ async function withBusy(row, fn) {
   }
 }
 
+/** The copy is saved at once, then opened in the editor to be pointed somewhere new. */
 async function duplicate(d, row) {
+  let copy = null;
   await withBusy(row, async () => {
     try {
       const res = await api.duplicateDestination(d.id);
       await hooks.reload({ highlight: res.destination.id });
-      toast(`Duplicated as “${res.destination.name}”`, { detail: 'Edit the copy to point it somewhere new.' });
-      const newRow = listEl.querySelector(`.destination-row[data-id="${CSS.escape(res.destination.id)}"] .row-action--edit`);
-      if (newRow) newRow.focus();
+      copy = find(res.destination.id) || null;
     } catch (err) {
       errorToast(err, `Could not duplicate “${d.name}”`);
     }
   });
+  if (!copy) return;
+  const edit = listEl.querySelector(`.destination-row[data-id="${CSS.escape(copy.id)}"] .row-action--edit`);
+  hooks.onEdit(copy, edit);
+  toast(`Duplicated as “${copy.name}”`, { detail: 'The copy is saved and open here: change what differs, then save.' });
 }
 
 async function toggle(d, row) {
@@ -228,15 +232,41 @@ async function toggle(d, row) {
   });
 }
 
+/** Interrupted deliveries to `d`: after the delete they can be neither resumed nor discarded. */
+async function interruptedTo(d) {
+  try {
+    const rows = await api.historyBatches({ destination_id: d.id, status: 'interrupted', offset: 0, limit: 50 });
+    return Array.isArray(rows) ? rows.length : 0;
+  } catch {
+    return 0; // the History reports its own errors
+  }
+}
+
+/** Exactly what deleting `d` removes and what it leaves, as the core does it. */
+function deleteDetails(d, interrupted) {
+  const c = d.credentials || { kind: 'none' };
+  const secret = {
+    keychain: `Its keychain item in ${hooks.keychain}: the access key \`${c.key_id_hint}\` and its secret.`,
+    profile: `Nothing else: it signs in with the AWS profile \`${c.profile}\`, which stays in ~/.aws as it is.`,
+    none: `Nothing else: it has no keychain item.`,
+  }[c.kind] || '';
+  return [
+    `Removed: its settings (bucket, prefix, key template, upload options). ${secret}`,
+    `Untouched: the objects already in \`${destPath(d)}\` on ${d.provider_label}; nothing in the bucket is deleted.`,
+    `Kept: its deliveries in the History.`,
+    interrupted
+      ? `${plural(interrupted, 'interrupted delivery', 'interrupted deliveries')} to it can then be neither resumed nor discarded, and their unfinished uploads stay in the bucket: resume or discard ${interrupted === 1 ? 'it' : 'them'} in the History first.`
+      : '',
+  ].filter(Boolean);
+}
+
 async function remove(d, button) {
   const stored = d.credentials && d.credentials.kind === 'keychain';
   const index = current.findIndex((x) => x.id === d.id);
   const deleted = await confirmAction({
     title: `Delete “${d.name}”?`,
-    body: stored
-      ? `Chute will forget this destination and remove its access key (\`${d.credentials.key_id_hint}\`) from ${hooks.keychain}. This cannot be undone.`
-      : `Chute will forget this destination. No secret is stored in ${hooks.keychain} for it. This cannot be undone.`,
-    details: ['Files already delivered stay in the bucket.', `Bucket: \`${destPath(d)}\` on ${d.provider_label}`],
+    body: 'Chute forgets this destination. This cannot be undone.',
+    details: deleteDetails(d, await interruptedTo(d)),
     confirmLabel: 'Delete destination',
     returnFocus: button,
     action: () => api.deleteDestination(d.id),

@@ -177,8 +177,8 @@ function renderProof(report) {
   if (head && head.status === 'passed') lines.push(['passed', `The bucket \`${bucket}\` exists${/region ([\w-]+)/.test(head.detail) ? ` in \`${head.detail.match(/region ([\w-]+)/)[1]}\`` : ''}.`]);
   else if (head && head.status === 'warning') lines.push(['warning', 'The bucket itself is not visible to these credentials; writing works, which is all delivery needs.']);
   if (ok('put_object')) lines.push(['passed', `Chute may write under \`${settings && settings.prefix ? settings.prefix : '/'}\`, where your files will go.`]);
-  if (ok('delete_object')) lines.push(['passed', 'It may delete its test object too, so tests leave nothing behind.']);
   if (ok('read_back')) lines.push(['passed', 'Objects read back byte for byte.']);
+  if (ok('delete_object')) lines.push(['passed', 'It may delete its test object too, so tests leave nothing behind.']);
   box.hidden = report.outcome === 'failed' || lines.length === 0;
   $('#probe-proof-list').replaceChildren(...lines.map(([tone, text]) => h('li', { dataset: { tone } }, icon(tone === 'passed' ? 'check' : 'warning'), h('span', {}, richText(text)))));
   $('#probe-proof-note').textContent = report.steps.some((s) => s.id === 'read_back')

@@ -7,6 +7,7 @@ use fantoccini::Locator;
 
 use crate::common;
 use crate::harness::*;
+use crate::interact::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn add_destination_through_the_form_and_it_survives_a_restart() {
@@ -233,5 +234,172 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
     c.close().await.unwrap();
 }
 
-/* ---------- delivery ---------- */
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_right_scheme() {
+    let env = Env::new("provider-chip");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
 
+    // Every provider on the empty screen is a button that starts the form with it.
+    assert_eq!(count_shown(&c, "#empty-marks button.provider-chip").await, 6);
+    assert_eq!(attr_in_page(&c, "#empty-marks [data-provider=\"minio\"]", "aria-label").await.as_deref(), Some("Add a MinIO destination"));
+    click(&c, "#empty-marks [data-provider=\"minio\"]").await;
+    wait_shown(&c, "#destination-form", 10).await;
+    assert_eq!(value_of(&c, "#f-provider").await, "minio");
+    assert_eq!(attr_in_page(&c, "#destination-form :focus", "name").await.as_deref(), Some("name"));
+
+    // A server on this machine typed without a scheme: http://, and why.
+    type_into(&c, "endpoint", "127.0.0.1:9000").await;
+    let problem = wait_shown(&c, "[data-problem-for=\"endpoint\"][data-code=\"endpoint_no_scheme\"]", 10).await;
+    assert!(problem.contains("127.0.0.1 is this machine") && problem.contains("so the fix adds http://"), "{problem}");
+    env.screenshot("01-scheme-proposed");
+    click(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    assert_eq!(value_of(&c, "#f-endpoint").await, "http://127.0.0.1:9000");
+    wait_gone(&c, "[data-code=\"endpoint_no_scheme\"]").await;
+
+    // A public host: https://.
+    type_into(&c, "endpoint", "s3.example.com").await;
+    let problem = wait_shown(&c, "[data-code=\"endpoint_no_scheme\"]", 10).await;
+    assert!(problem.contains("so the fix adds https://"), "{problem}");
+    click(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
+    assert_eq!(value_of(&c, "#f-endpoint").await, "https://s3.example.com");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
+    let env = Env::new("duplicate-delete");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_offline_destination(&c, "Reports").await;
+
+    // Duplicate: the copy is saved and open in the editor.
+    click(&c, ".destination-row .row-action--duplicate").await;
+    wait_for_text(&c, "#form-title", "Edit “Reports copy”").await;
+    assert_eq!(value_of(&c, "#f-name").await, "Reports copy");
+    assert_eq!(count_shown(&c, ".destination-row").await, 2, "the copy is saved");
+    env.screenshot("01-copy-in-the-editor");
+    press_escape(&c).await;
+    wait_gone(&c, "#destination-form").await;
+
+    // Delete: settings and keychain item go, the bucket and the history stay.
+    let copy = ".destination-row:nth-child(2)";
+    assert_eq!(shown_text(&c, &format!("{copy} .dest-name")).await.as_deref(), Some("Reports copy"));
+    let id = attr_in_page(&c, copy, "data-id").await.unwrap();
+    assert!(env.keyring.lookup("chute", &format!("destination:{id}")).is_some(), "the copy has its own keychain item");
+    click(&c, &format!("{copy} .row-action--delete")).await;
+    let text = wait_shown(&c, "#confirm-dialog", 10).await;
+    for expected in [
+        "Delete “Reports copy”?",
+        "Removed: its settings",
+        &format!("Its keychain item in Secret Service: the access key {KEY_HINT} and its secret."),
+        "Untouched: the objects already in reports/incoming/ on MinIO; nothing in the bucket is deleted.",
+        "Kept: its deliveries in the History.",
+    ] {
+        assert!(text.contains(expected), "the delete dialog lacks {expected:?}: {text}");
+    }
+    env.screenshot("02-delete-says-what-goes");
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
+    wait_count(&c, ".destination-row", 1, 10).await;
+    assert!(env.keyring.lookup("chute", &format!("destination:{id}")).is_none(), "its keychain item is gone, as the dialog said");
+    c.close().await.unwrap();
+}
+
+/// The status bar spans the window on one line; the keychain and the
+/// version are whole, only the data folder's path gives way (ellipsis).
+async fn assert_status_bar_whole(c: &fantoccini::Client, width: f64) {
+    let status = rect_of(c, "#app-status").await;
+    assert!(status[2] - status[0] >= width * 0.9 && status[2] <= width && status[3] - status[1] <= 32.0, "the status bar is one line across: {status:?}");
+    let items = c
+        .execute(
+            "return [...document.querySelectorAll('#app-status > *')].map((e) => {
+               const r = e.getBoundingClientRect();
+               return [e.textContent, r.right, r.bottom - r.top, e.scrollWidth - e.clientWidth];
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 3, "{items:?}");
+    for (i, item) in items.iter().enumerate() {
+        let (right, height, cut) = (item[1].as_f64().unwrap(), item[2].as_f64().unwrap(), item[3].as_f64().unwrap());
+        assert!(right <= width && height <= 20.0, "status item {item} is off the window or wrapped");
+        if i != 1 {
+            assert!(cut <= 0.0, "status item {item} is cut");
+        }
+    }
+}
+
+/// The window's minimum size, as tauri.conf.json sets it.
+fn minimum_window_size() -> (u32, u32) {
+    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
+    let w = &conf["app"]["windows"][0];
+    (w["minWidth"].as_u64().unwrap() as u32, w["minHeight"].as_u64().unwrap() as u32)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first() {
+    let fs = common::servers::S3sFs::start();
+    let env = Env::new("minimum-size-dark");
+    // A data folder as deep as a real home's, for the status bar to show.
+    let data = env.data.path().join("a-folder-with-a-rather-long-name/and-another-one-below-it/chute");
+    std::fs::create_dir_all(&data).unwrap();
+    let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark"), ("CHUTE_DATA_DIR", data.to_str().unwrap())]);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    add_s3s_destination(&c, &fs, "Reports").await;
+    let (min_w, min_h) = minimum_window_size();
+    c.set_window_size(min_w, min_h).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while viewport(&c).await != (min_w as f64, min_h as f64) {
+        assert!(Instant::now() < deadline, "the window is not {min_w}×{min_h}: {:?}", viewport(&c).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The header's parts side by side, none cut; the status bar one line across.
+    let (brand, tabs, actions) = (rect_of(&c, ".brand").await, rect_of(&c, ".view-tabs").await, rect_of(&c, ".header-actions").await);
+    assert!(brand[2] <= tabs[0] && tabs[2] <= actions[0] && actions[2] <= min_w as f64, "{brand:?} {tabs:?} {actions:?}");
+    assert_status_bar_whole(&c, min_w as f64).await;
+
+    // A delivery: the panel's file list stays inside the panel, the status bar readable.
+    let src = tempfile::tempdir().unwrap();
+    let report = write_file(src.path(), "report.csv", b"a,b\n");
+    drop_on(&c, ".destination-row", &[&report]).await;
+    wait_shown(&c, "#delivery-preview", 20).await;
+    click(&c, "#delivery-confirm").await;
+    wait_shown(&c, "#delivery-outcome", 30).await;
+    let on_status = c
+        .execute("const r = document.querySelector('#status-keychain').getBoundingClientRect(); return Boolean(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2).closest('.app-footer'));", vec![])
+        .await
+        .unwrap();
+    assert_eq!(on_status, serde_json::json!(true), "the delivery panel spills over the status bar");
+    assert_status_bar_whole(&c, min_w as f64).await;
+    env.screenshot("01-delivered-at-minimum-size");
+    // The toast above the panel leaves the row's buttons free.
+    let (toast, buttons) = (rect_of(&c, ".toast").await, rect_of(&c, ".destination-row .dest-actions .row-action--deliver").await);
+    assert!(!overlap(toast, buttons), "the toast covers the row's buttons: {toast:?} {buttons:?}");
+
+    // The connection test with read-back: read back before delete, the
+    // outcome visible without scrolling.
+    click(&c, ".destination-row [data-action=\"test\"]").await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    click(&c, "#probe-read-back").await;
+    click(&c, "#probe-retest").await;
+    wait_shown(&c, ".probe-step[data-step=\"read_back\"][data-status=\"passed\"]", 60).await;
+    wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
+    let steps = c.execute("return [...document.querySelectorAll('#probe-steps .probe-step')].map((s) => s.dataset.step);", vec![]).await.unwrap();
+    let steps: Vec<&str> = steps.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert_eq!(&steps[steps.len() - 3..], ["put_object", "read_back", "delete_object"]);
+    assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("passed"));
+    assert!(fs.object_paths("reports").iter().all(|p| !p.contains("chute-probe")), "the probe object was deleted after the read-back");
+    let (outcome, body) = (rect_of(&c, "#probe-outcome").await, rect_of(&c, "#probe-body").await);
+    let scrolled = c.execute("return document.querySelector('#probe-body').scrollTop;", vec![]).await.unwrap();
+    assert_eq!(scrolled.as_f64(), Some(0.0));
+    assert!(outcome[1] >= body[1] && outcome[3] <= body[3] && outcome[3] <= min_h as f64, "the outcome is in view: {outcome:?} in {body:?}");
+    env.screenshot("02-test-result-at-minimum-size");
+    c.close().await.unwrap();
+}

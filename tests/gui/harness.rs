@@ -336,15 +336,31 @@ pub(crate) fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
 
 /// Add a MinIO destination pointing at s3s-fs's `reports` bucket under `incoming/`.
 pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs, name: &str) {
-    click(c, "#add-first").await;
+    add_minio_destination(c, name, &fs.endpoint(), common::servers::S3S_KEY, common::servers::S3S_SECRET).await;
+}
+
+/// The access key id typed for destinations no server answers, and how Chute shows it.
+pub(crate) const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+pub(crate) const KEY_HINT: &str = "AKIA…MPLE";
+
+/// Add the MinIO destination `name` with an access key, at an endpoint
+/// nothing listens on (for what needs no server).
+pub(crate) async fn add_offline_destination(c: &Client, name: &str) {
+    add_minio_destination(c, name, "http://127.0.0.1:9", KEY_ID, SECRET).await;
+}
+
+/// Add a MinIO destination for the `reports` bucket under `incoming/` at
+/// `endpoint`, with an access key, through the form.
+pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str, key_id: &str, secret: &str) {
+    click(c, "#add-destination").await;
     wait_for(c, "#destination-form").await;
     c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
     type_into(c, "name", name).await;
     type_into(c, "bucket", "reports").await;
-    type_into(c, "endpoint", &fs.endpoint()).await;
+    type_into(c, "endpoint", endpoint).await;
     type_into(c, "prefix", "incoming/").await;
-    type_into(c, "access_key_id", common::servers::S3S_KEY).await;
-    type_into(c, "secret_access_key", common::servers::S3S_SECRET).await;
+    type_into(c, "access_key_id", key_id).await;
+    type_into(c, "secret_access_key", secret).await;
     // The "On delivery" defaults: keep existing objects, preview first, the usual ignores.
     assert!(attr_in_page(c, "#f-overwrite-never:checked", "id").await.is_some(), "never overwrite by default");
     assert!(attr_in_page(c, "#f-confirm_delivery:checked", "id").await.is_some(), "preview by default");
@@ -356,7 +372,11 @@ pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs,
     }
     click(c, "#save-destination").await;
     wait_gone(c, "#destination-form").await;
-    wait_for_text(c, ".destination-row .dest-name", name).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !texts(c, ".destination-row .dest-name").await.iter().any(|n| n == name) {
+        assert!(Instant::now() < deadline, "{name} was never listed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// What Tauri sends when files are dragged: `event` (`tauri://drag-over`,

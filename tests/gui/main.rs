@@ -9,10 +9,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod interact;
 mod native_dialog;
 
 mod delivery;
 mod destinations;
 mod dialogs;
+mod feedback;
+mod forms;
 mod history;
 mod newcomer;

@@ -381,6 +381,54 @@ pub(crate) fn is_loopback_host(host: &url::Host<&str>) -> bool {
     }
 }
 
+/// The local network: private and link-local addresses (10/8, 172.16/12,
+/// 192.168/16, 169.254/16, fc00::/7, fe80::/10), and names that only a
+/// local network resolves: single-label hosts (`minio`, `nas`), `*.local`
+/// (mDNS), `*.lan`, `*.home.arpa` and `*.internal`.
+fn is_local_network_host(host: &url::Host<&str>) -> bool {
+    let private_v4 = |ip: &std::net::Ipv4Addr| ip.is_private() || ip.is_link_local();
+    match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            !d.contains('.') || [".local", ".lan", ".home.arpa", ".internal"].iter().any(|s| d.ends_with(s))
+        }
+        url::Host::Ipv4(ip) => private_v4(ip),
+        url::Host::Ipv6(ip) => match ip.to_ipv4_mapped() {
+            Some(v4) => private_v4(&v4),
+            None => ip.is_unique_local() || ip.is_unicast_link_local(),
+        },
+    }
+}
+
+/// The one-click fix for an endpoint typed without a scheme: `http://` for
+/// this machine and the local network (where self-hosted servers usually
+/// speak plain HTTP), `https://` for anything else.
+fn endpoint_without_scheme(p: &mut Problems, raw: &str) {
+    let parsed = url::Url::parse(&format!("https://{raw}")).ok();
+    let Some(host) = parsed.as_ref().and_then(url::Url::host) else {
+        p.error(
+            "endpoint",
+            "endpoint_no_scheme",
+            format!("\"{raw}\" has no scheme."),
+            "Start the endpoint with https:// (or http:// for a server on this machine or your local network).",
+        );
+        return;
+    };
+    let (scheme, why) = if is_loopback_host(&host) {
+        ("http", format!("{host} is this machine, where servers such as MinIO usually speak plain http://"))
+    } else if is_local_network_host(&host) {
+        ("http", format!("{host} is on your local network, where self-hosted servers usually speak plain http://"))
+    } else {
+        ("https", format!("{host} may be reached over the internet, where only https:// keeps your data and keys private"))
+    };
+    let fixed = format!("{scheme}://{raw}");
+    let fix = match scheme {
+        "http" => format!("Use `{fixed}`, or https:// if the server has a TLS certificate."),
+        _ => format!("Use `{fixed}`."),
+    };
+    p.error_fix("endpoint", "endpoint_no_scheme", format!("\"{raw}\" has no scheme: {why}, so the fix adds {scheme}://."), fix, fixed);
+}
+
 fn validate_endpoint(p: &mut Problems, s: &Settings) {
     let preset = s.preset();
     let raw = s.endpoint.trim();
@@ -408,13 +456,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         return;
     }
     if !raw.contains("://") {
-        p.error_fix(
-            "endpoint",
-            "endpoint_no_scheme",
-            format!("\"{raw}\" has no scheme."),
-            "Start the endpoint with https:// (or http:// for a server on this machine or your LAN).",
-            format!("https://{raw}"),
-        );
+        endpoint_without_scheme(p, raw);
         return;
     }
     let url = match url::Url::parse(raw) {

@@ -1,7 +1,7 @@
 //! The connection test. Steps run in order, each timed and reported as it
 //! runs: credentials, resolve, connect, TLS, reach (one raw HTTP exchange,
 //! which also reads the server's clock), HeadBucket, PutObject of a probe
-//! object under the prefix, DeleteObject, and optionally a read-back.
+//! object under the prefix, optionally a read-back of it, and DeleteObject.
 //! Every failure becomes a `Diagnosis`.
 
 use std::net::SocketAddr;
@@ -32,8 +32,8 @@ pub enum StepId {
     Reach,
     HeadBucket,
     PutObject,
-    DeleteObject,
     ReadBack,
+    DeleteObject,
 }
 
 impl StepId {
@@ -47,8 +47,8 @@ impl StepId {
             StepId::Reach => "reach",
             StepId::HeadBucket => "head_bucket",
             StepId::PutObject => "put_object",
-            StepId::DeleteObject => "delete_object",
             StepId::ReadBack => "read_back",
+            StepId::DeleteObject => "delete_object",
         }
     }
 
@@ -61,8 +61,8 @@ impl StepId {
             StepId::Reach => "Server answers",
             StepId::HeadBucket => "Bucket (HeadBucket)",
             StepId::PutObject => "Write probe object",
-            StepId::DeleteObject => "Delete probe object",
             StepId::ReadBack => "Read back",
+            StepId::DeleteObject => "Delete probe object",
         }
     }
 }
