@@ -419,7 +419,15 @@ fn failed_files_are_retried_from_the_history_under_their_keys() {
     assert_eq!((third.delivered, third.failed), (0, 2), "\"never\" refuses existing objects");
     assert!(third.files.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == "already_exists")));
     assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/day 1/kept.csv")).unwrap(), b"kept", "never clobbered");
-    assert_eq!(chute.history_batch(third.batch_id.as_deref().unwrap()).unwrap().unwrap().origin, "redeliver");
+    let third_row = chute.history_batch(third.batch_id.as_deref().unwrap()).unwrap().unwrap();
+    assert_eq!((third_row.origin.as_str(), third_row.existing), ("redeliver", 2));
+    // A retry would meet the same objects: refused with the way forward;
+    // those files are offered on their own, under their keys, to re-key or overwrite.
+    let third_id = third.batch_id.clone().unwrap();
+    assert_eq!(code(&chute.history_plan(&third_id, Which::Failed).unwrap_err()), "only_existing_left");
+    let (_, taken) = chute.history_plan(&third_id, Which::Existing).unwrap();
+    assert_eq!(taken.files.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["incoming/day 1/kept.csv", "incoming/day 1/moved.csv"]);
+    assert_eq!(code(&chute.history_plan(&first_id, Which::Existing).unwrap_err()), "nothing_to_retry");
 
     // Unknown ids, interrupted batches and deleted destinations are refused with a reason.
     assert_eq!(code(&chute.history_plan("no-such-batch", Which::Failed).unwrap_err()), "batch_not_found");

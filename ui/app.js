@@ -17,9 +17,9 @@ import { initProbe, testSaved, showStoredProbe } from './probe.js';
 import { initDetails, openDetails, refreshDetails } from './details.js';
 import { initPreview } from './preview.js';
 import { initPresign } from './presign.js';
-import { initDelivery, deliverPaths, deliverFromHistory, offerResume, destinationsChanged } from './delivery.js';
+import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery.js';
 import { initDropzone, openDeliverMenu } from './dropzone.js';
-import { initHistory, checkInterrupted, historyChanged, showView } from './history.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 
@@ -55,6 +55,7 @@ async function reload(opts = {}) {
   state.destinations = Array.isArray(list) ? list : [];
   renderList(state.destinations, opts);
   destinationsChanged();
+  historyDestinationsChanged();
   return state.destinations;
 }
 
@@ -135,6 +136,13 @@ function providerChip(p) {
   return h('li', {}, button);
 }
 
+/** Resume a paused destination; resolves it as it is now. */
+async function resumeDestination(d) {
+  await api.setDestinationActive(d.id, true);
+  await reload({ highlight: d.id });
+  return findDestination(d.id);
+}
+
 function canAct() {
   return state.initialised && !anyModalOpen();
 }
@@ -172,7 +180,10 @@ function wire() {
         errorToast(err, 'Could not open the last test');
       }
     },
-    onChanged: () => destinationsChanged(),
+    onChanged: () => {
+      destinationsChanged();
+      historyDestinationsChanged();
+    },
     reload,
   });
 
@@ -182,11 +193,7 @@ function wire() {
     find: findDestination,
     setRowState,
     onBatchEnded: () => historyChanged(),
-    resume: async (d) => {
-      await api.setDestinationActive(d.id, true);
-      await reload({ highlight: d.id });
-      return findDestination(d.id);
-    },
+    resume: resumeDestination,
     onEditDestination: (d) => {
       const dest = findDestination(d.id) || d;
       openEditForm(dest, $(`.destination-row[data-id="${CSS.escape(dest.id)}"] .row-action--edit`));
@@ -205,7 +212,7 @@ function wire() {
     offerResume,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
-  initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory });
+  initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory, resolveExisting: resolveExistingFromHistory, resume: resumeDestination });
   initProbe({
     reload: async (opts) => {
       await reload(opts);

@@ -81,6 +81,35 @@ export async function deliverFromHistory(dest, batchId, which, opts = {}) {
   return deliverPlanned(dest, () => api.historyPlan(batchId, all ? 'all' : 'failed'), what, { ...opts, origin: all ? 'redeliver' : 'retry', forcePreview: all });
 }
 
+/**
+ * A finished batch's files that met existing objects, from the History:
+ * `rekey` asks for another prefix or template and previews the new keys;
+ * `overwrite` names the objects, asks, and replaces them.
+ */
+export async function resolveExistingFromHistory(dest, batchId, mode, opts = {}) {
+  let planned;
+  try {
+    planned = await api.historyPlan(batchId, 'existing');
+  } catch (err) {
+    errorToast(err, 'Could not prepare those files');
+    return;
+  }
+  const what = plural(planned.files_total, 'file');
+  if (mode === 'rekey') {
+    const all = [...Array(planned.files_total).keys()];
+    const preview = await chooseNewKeys({ dest, count: planned.files_total, returnFocus: opts.returnFocus, apply: (prefix, template) => api.rekeyPlan(planned.plan_id, all, false, prefix, template) });
+    api.discardPlan(planned.plan_id).catch(() => {});
+    if (preview) await deliverPlanned(dest, async () => preview, what, { ...opts, origin: 'retry', forcePreview: true });
+    return;
+  }
+  const keys = planned.files.map((f) => f.key);
+  if (!(await confirmOverwrite({ dest, keys, total: planned.files_total, returnFocus: opts.returnFocus }))) {
+    api.discardPlan(planned.plan_id).catch(() => {});
+    return;
+  }
+  await deliverPlanned(dest, async () => planned, what, { ...opts, origin: 'retry', overwrite: 'overwrite', confirmed: true });
+}
+
 /** Plan with `makePlan` (paths, or a retry of an earlier plan), preview, deliver. */
 async function deliverPlanned(dest, makePlan, what, opts = {}) {
   if (!dest.active) {

@@ -33,7 +33,7 @@ const STATE_TEXT = { running: 'Running', interrupted: 'Interrupted', discarded: 
 const ORIGIN_TEXT = { drop: 'Dropped', dialog: 'Chosen', cli: 'Command line', retry: 'Retry', resume: 'Resumed', redeliver: 'Re-delivered' };
 const RETENTION_CHOICES = [7, 30, 90, 365];
 
-let hooks = { destinations: () => [], find: () => null, deliverFromHistory: async () => {} };
+let hooks = { destinations: () => [], find: () => null, deliverFromHistory: async () => {}, resolveExisting: async () => {}, resume: async (d) => d };
 
 const view = {
   active: false,
@@ -356,14 +356,28 @@ function renderDetails(reloadFiles) {
     );
   }
   const ended = b.state === 'finished' || b.state === 'discarded';
-  const again = notDelivered(b);
+  // Files that met existing objects are not offered a retry that cannot succeed.
+  const existing = b.existing || 0;
+  const again = notDelivered(b) - existing;
+  // A paused destination's actions are visibly unavailable; "Resume and deliver" is offered.
+  const paused = Boolean(dest && !dest.active);
+  const unavailable = paused ? { 'aria-disabled': 'true', title: `“${dest.name}” is paused: resume it to deliver` } : {};
+  if (ended && dest && paused) {
+    actions.push(h('button', { type: 'button', id: 'history-resume-deliver', class: 'button button--primary button--small' }, icon('play'), h('span', { text: 'Resume and deliver' })));
+  }
   if (ended && dest && again > 0) {
     actions.push(
-      h('button', { type: 'button', id: 'history-retry', class: 'button button--primary button--small', 'aria-label': `Retry the ${plural(again, 'file')} not delivered` }, icon('refresh'), h('span', { text: `Retry ${plural(again, 'file')}` })),
+      h('button', { type: 'button', id: 'history-retry', class: `button button--small ${paused ? 'button--secondary is-unavailable' : 'button--primary'}`, 'aria-label': `Retry the ${plural(again, 'file')} not delivered`, ...unavailable }, icon('refresh'), h('span', { text: `Retry ${plural(again, 'file')}` })),
+    );
+  }
+  if (ended && dest && existing > 0) {
+    actions.push(
+      h('button', { type: 'button', id: 'history-rekey', class: `button button--small ${paused ? 'button--secondary is-unavailable' : again > 0 ? 'button--secondary' : 'button--primary'}`, title: 'Deliver the files that met existing objects under another prefix or key template', ...unavailable }, icon('edit'), h('span', { text: `New keys for ${formatCount(existing)}…` })),
+      h('button', { type: 'button', id: 'history-overwrite', class: `button button--secondary button--small${paused ? ' is-unavailable' : ''}`, title: 'Replace the objects those files met, after a confirmation naming them', ...unavailable }, icon('upload'), h('span', { text: `Overwrite ${formatCount(existing)}…` })),
     );
   }
   if (ended && dest) {
-    actions.push(h('button', { type: 'button', id: 'history-redeliver', class: 'button button--secondary button--small', title: 'Preview sending every file of this delivery again, under the same keys' }, icon('upload'), h('span', { text: 'Re-deliver…' })));
+    actions.push(h('button', { type: 'button', id: 'history-redeliver', class: `button button--secondary button--small${paused ? ' is-unavailable' : ''}`, title: paused ? unavailable.title : 'Preview sending every file of this delivery again, under the same keys', 'aria-disabled': paused ? 'true' : null }, icon('upload'), h('span', { text: 'Re-deliver…' })));
   }
   actions.push(h('button', { type: 'button', id: 'history-export-batch', class: 'button button--ghost button--small', title: 'Save this delivery’s files as a CSV file' }, icon('file'), h('span', { text: 'Export CSV…' })));
   if (ended) {
@@ -521,7 +535,31 @@ async function sendAgain(which, opener) {
   const b = view.selected;
   const dest = b && hooks.find(b.destination_id);
   if (!b || !dest) return;
-  await hooks.deliverFromHistory(dest, b.id, which, { returnFocus: opener });
+  if (which === 'rekey' || which === 'overwrite') await hooks.resolveExisting(dest, b.id, which, { returnFocus: opener });
+  else await hooks.deliverFromHistory(dest, b.id, which, { returnFocus: opener });
+}
+
+/** "Resume and deliver": resume the paused destination, then retry (or re-deliver). */
+async function resumeAndSend(opener) {
+  const b = view.selected;
+  const dest = b && hooks.find(b.destination_id);
+  if (!b || !dest) return;
+  let resumed;
+  try {
+    resumed = await hooks.resume(dest);
+  } catch (err) {
+    errorToast(err, `Could not resume “${dest.name}”`);
+    return;
+  }
+  const again = notDelivered(b) - (b.existing || 0);
+  if (again > 0) await hooks.deliverFromHistory(resumed, b.id, 'failed', { returnFocus: opener });
+  else if (b.existing > 0) await hooks.resolveExisting(resumed, b.id, 'rekey', { returnFocus: opener });
+  else await hooks.deliverFromHistory(resumed, b.id, 'all', { returnFocus: opener });
+}
+
+/** A destination was paused, resumed or renamed: redraw the shown delivery's actions. */
+export function historyDestinationsChanged() {
+  if (vlist && view.selected) renderDetails(false);
 }
 
 /** Called when a delivery ends anywhere: the history has a new batch. */
@@ -706,10 +744,13 @@ export function initHistory(opts) {
   });
 
   $('#hd-head').addEventListener('click', (e) => {
-    const act = e.target.closest('#history-retry, #history-redeliver, #history-export-batch, #history-delete');
+    const act = e.target.closest('#history-retry, #history-redeliver, #history-rekey, #history-overwrite, #history-resume-deliver, #history-export-batch, #history-delete');
     if (!act) return;
     if (act.id === 'history-retry') sendAgain('failed', act);
     else if (act.id === 'history-redeliver') sendAgain('all', act);
+    else if (act.id === 'history-rekey') sendAgain('rekey', act);
+    else if (act.id === 'history-overwrite') sendAgain('overwrite', act);
+    else if (act.id === 'history-resume-deliver') resumeAndSend(act);
     else if (act.id === 'history-export-batch') exportCsv('files', view.selectedId, act);
     else deleteBatch(act);
   });

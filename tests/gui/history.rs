@@ -81,16 +81,17 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     assert!(reveal.contains("batch/quarterly-report.csv"), "{reveal}");
     assert!(shown_text(&c, ".history-file[data-status=\"failed\"] [data-act=\"copy-url\"]").await.is_none());
 
-    // The old object is cleared away; retry the failed file from the history.
-    std::fs::remove_file(existing.join("quarterly-report.csv")).unwrap();
-    let retry = wait_shown(&c, "#history-retry", 5).await;
-    assert!(retry.contains("Retry 1 file"), "{retry}");
-    click(&c, "#history-retry").await;
-    wait_shown(&c, "#delivery-preview", 20).await;
-    wait_count(&c, "#delivery-preview .plan-row:not(.plan-row--loading)", 1, 10).await;
-    let planned = texts(&c, "#delivery-preview .plan-row").await.join("\n");
-    assert!(planned.contains("incoming/quarterly-report.csv") && !planned.contains("notes.txt"), "only the failed file, same key: {planned}");
-    click(&c, "#delivery-confirm").await;
+    // The file met an existing object: no Retry that would meet it again,
+    // but new keys or an overwrite, the latter after naming the object.
+    wait_shown(&c, "#history-overwrite", 5).await;
+    let rekey = wait_shown(&c, "#history-rekey", 5).await;
+    assert!(rekey.contains("New keys for 1"), "{rekey}");
+    assert!(shown_text(&c, "#history-retry").await.is_none(), "no Retry for a file whose key is taken");
+    click(&c, "#history-overwrite").await;
+    let confirm = wait_shown(&c, "#confirm-dialog", 10).await;
+    assert!(confirm.contains("incoming/quarterly-report.csv"), "the confirmation names the object: {confirm}");
+    click(&c, "#confirm-delete").await;
+    wait_gone(&c, "#confirm-dialog").await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
     assert_eq!(std::fs::read(existing.join("quarterly-report.csv")).unwrap(), b"id,total\n1,10\n");
     click(&c, "#delivery-close").await;
@@ -106,6 +107,24 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     wait_count(&c, "#history-details .history-file[data-status=\"delivered\"]", 1, 10).await;
     assert!(shown_text(&c, ".history-file [data-act=\"copy-url\"]").await.is_some(), "a delivered file's URL can be copied");
     env.screenshot("02-retried");
+
+    // Paused, the destination's actions are visibly unavailable and
+    // "Resume and deliver" is offered; it resumes and asks for new keys.
+    click(&c, "#nav-destinations").await;
+    click(&c, ".destination-row [data-action=\"toggle\"]").await;
+    wait_for(&c, ".destination-row[data-active=\"false\"]").await;
+    click(&c, "#nav-history").await;
+    click(&c, ".history-batch[data-outcome=\"partial\"]").await;
+    wait_shown(&c, "#history-resume-deliver", 10).await;
+    assert_eq!(attr_in_page(&c, "#history-redeliver", "aria-disabled").await.as_deref(), Some("true"));
+    assert_eq!(attr_in_page(&c, "#history-rekey", "aria-disabled").await.as_deref(), Some("true"));
+    env.screenshot("03-paused");
+    click(&c, "#history-resume-deliver").await;
+    wait_shown(&c, "#rekey-dialog", 10).await;
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#rekey-dialog").await;
+    wait_gone(&c, "#history-resume-deliver").await;
+    assert_eq!(attr_in_page(&c, "#history-rekey", "aria-disabled").await, None, "available again once resumed");
 
     // Delete the original from the history: its record goes, the objects stay.
     click(&c, ".history-batch[data-outcome=\"partial\"]").await;

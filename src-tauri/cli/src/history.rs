@@ -262,7 +262,15 @@ pub(crate) fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Res
 }
 
 fn retry(chute: &Chute, a: &RetryArgs, out: &Out) -> Result<ExitCode, Failure> {
-    let which = if a.all { chute_core::history::Which::All } else { chute_core::history::Which::Failed };
+    use chute_core::destination::Overwrite;
+    use chute_core::history::Which;
+    // Files that met existing objects come along only when this retry
+    // overwrites or skips them; otherwise a retry would meet them again.
+    let which = match (a.all, a.overwrite) {
+        (true, _) => Which::All,
+        (false, Some(Overwrite::Overwrite | Overwrite::Skip)) => Which::NotDelivered,
+        (false, _) => Which::Failed,
+    };
     let (destination_id, plan) = chute.history_plan(&a.batch_id, which)?;
     let d = chute.get(&destination_id)?;
     let args = crate::args::DeliverArgs {

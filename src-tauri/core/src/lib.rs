@@ -638,23 +638,8 @@ impl Chute {
             e => e,
         })?;
         let recorded = history::recorded_files(self.store().conn(), batch_id, which)?;
-        if recorded.is_empty() && b.refused > 0 {
-            return Err(refuse(
-                "only_refused_left",
-                if b.refused == 1 {
-                    "The file not delivered was refused before sending; sending it again would meet the same cause.".into()
-                } else {
-                    format!("The {} files not delivered were refused before sending; sending them again would meet the same cause.", b.refused)
-                },
-                "Fix what each refused file's reason says (listed with the delivery), then deliver those files again.",
-            ));
-        }
         if recorded.is_empty() {
-            return Err(refuse(
-                "nothing_to_retry",
-                "Every file of this delivery was delivered; there is nothing to retry.".into(),
-                "Use Re-deliver to send the whole batch again.",
-            ));
+            return Err(nothing_to_send(&b, which));
         }
         let indexes: Vec<usize> = (0..recorded.len()).collect();
         let earlier = deliver::Plan {
@@ -740,6 +725,31 @@ impl Chute {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
             deliver::presign_get(&client, &d.settings.bucket, key, expires).await.map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
         })
+    }
+}
+
+/// Why a batch has nothing to send again (`which` files of it), in the
+/// history's words: each cause its own fix.
+fn nothing_to_send(b: &history::BatchRow, which: history::Which) -> Error {
+    let refuse = |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+    let them = |n: i64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.replace("{n}", &n.to_string()) };
+    match which {
+        history::Which::Existing => refuse(
+            "nothing_to_retry",
+            "No file of this delivery met an object already in the bucket.".into(),
+            "Retry the files not delivered, or re-deliver the whole batch.",
+        ),
+        history::Which::Failed if b.existing > 0 => refuse(
+            "only_existing_left",
+            format!("{} already in the bucket; a retry would meet {} again.", them(b.existing, "The file not delivered met an object", "The {n} files not delivered met objects"), them(b.existing, "it", "them")),
+            "Deliver them under new keys (another prefix or key template), or overwrite the objects (Overwrite… in the window, `--overwrite overwrite` on the command line).",
+        ),
+        _ if b.refused > 0 => refuse(
+            "only_refused_left",
+            format!("{} before sending; sending {} again would meet the same cause.", them(b.refused, "The file not delivered was refused", "The {n} files not delivered were refused"), them(b.refused, "it", "them")),
+            "Fix what each refused file's reason says (listed with the delivery), then deliver those files again.",
+        ),
+        _ => refuse("nothing_to_retry", "Every file of this delivery was delivered; there is nothing to retry.".into(), "Use Re-deliver to send the whole batch again."),
     }
 }
 

@@ -86,8 +86,15 @@ pub fn delete_batches(conn: &mut Connection, ids: &[String]) -> Result<Deleted, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Which {
-    /// Those not delivered: failed, cancelled or never sent.
+    /// Those not delivered that a retry may deliver: failed (but not for
+    /// meeting an existing object), cancelled or never sent.
     Failed,
+    /// Those refused because their key held an object already: a retry
+    /// would meet it again; new keys or an overwrite can deliver them.
+    Existing,
+    /// Every file not delivered, those that met existing objects included
+    /// (for a retry that overwrites or skips them).
+    NotDelivered,
     /// Every file of the batch.
     All,
 }
@@ -98,7 +105,9 @@ pub enum Which {
 pub fn recorded_files(conn: &Connection, batch_id: &str, which: Which) -> Result<Vec<PlannedFile>, StoreError> {
     // Refused files have no key; what refused them has to be fixed first.
     let filter = match which {
-        Which::Failed => " AND status NOT IN ('delivered', 'skipped', 'refused')",
+        Which::Failed => " AND status NOT IN ('delivered', 'skipped', 'refused') AND COALESCE(error_code, '') != 'already_exists'",
+        Which::Existing => " AND status = 'failed' AND error_code = 'already_exists'",
+        Which::NotDelivered => " AND status NOT IN ('delivered', 'skipped', 'refused')",
         Which::All => " AND status != 'refused'",
     };
     let mut st = conn.prepare(&format!(

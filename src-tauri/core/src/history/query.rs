@@ -50,6 +50,10 @@ pub struct BatchRow {
     /// from before Chute kept them have none).
     #[serde(default)]
     pub inputs_recorded: bool,
+    /// Failed files whose key held an object already (among `failed`): a
+    /// retry cannot deliver them; new keys or an overwrite can.
+    #[serde(default)]
+    pub existing: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -191,7 +195,8 @@ pub fn batch_counts(conn: &Connection, f: &Filter, selected: Option<&str>) -> Re
 }
 
 const BATCH_COLUMNS: &str = "b.id, b.destination_id, b.destination_name, b.origin, b.started_at, b.finished_at, b.state, b.outcome, b.files_total,
-     b.bytes_total, b.delivered, b.skipped, b.failed, b.cancelled, b.bytes_sent, b.parent_id, b.refused, b.excluded, b.inputs_recorded";
+     b.bytes_total, b.delivered, b.skipped, b.failed, b.cancelled, b.bytes_sent, b.parent_id, b.refused, b.excluded, b.inputs_recorded,
+     (SELECT COUNT(*) FROM batch_files e WHERE e.batch_id = b.id AND e.status = 'failed' AND e.error_code = 'already_exists')";
 
 fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
     Ok(BatchRow {
@@ -214,6 +219,7 @@ fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
         refused: r.get(16)?,
         excluded: r.get(17)?,
         inputs_recorded: r.get(18)?,
+        existing: r.get(19)?,
     })
 }
 
