@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "duplicate_destination",
     "delete_destination",
     "set_destination_active",
+    "stored_key_id",
     "import_candidates",
     "pick_import_file",
     "import_destination",

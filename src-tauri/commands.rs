@@ -127,6 +127,14 @@ pub async fn delete_destination(state: State<'_, AppState>, id: String) -> Reply
     on_core(state, move |c| c.delete(&id)).await
 }
 
+/// The full key id of a destination's stored key (never its secret), asked
+/// for when the person chooses to replace the key.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn stored_key_id(state: State<'_, AppState>, id: String) -> Reply<Option<String>> {
+    check_id(&id)?;
+    on_core(state, move |c| c.stored_key_id(&id)).await
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_destination_active(state: State<'_, AppState>, id: String, active: bool) -> Reply<DestinationView> {
     check_id(&id)?;

@@ -64,6 +64,7 @@ pub fn run() {
             commands::duplicate_destination,
             commands::delete_destination,
             commands::set_destination_active,
+            commands::stored_key_id,
             commands::import_candidates,
             commands::pick_import_file,
             commands::import_destination,

@@ -52,6 +52,8 @@ export const api = {
   duplicateDestination: (id) => call('duplicate_destination', { id }),
   deleteDestination: (id) => call('delete_destination', { id }),
   setDestinationActive: (id, active) => call('set_destination_active', { id, active }),
+  /** The full id of a destination's stored key (never its secret), for "Replace key"; null if none. */
+  storedKeyId: (id) => call('stored_key_id', { id }),
   /** file: a config file chosen by the user, or null for the usual place. */
   importCandidates: (kind, file = null) => call('import_candidates', { kind, file }),
   /** Native open dialog for a config file → its path, or null if cancelled. */

@@ -11,7 +11,7 @@ import { renderProblems } from './problems.js';
 import { testForm } from './probe.js';
 import {
   setupCredentials, collectCredentials, credentialsDraft, credentialsState, clearSecret,
-  showCredPanels, resetCredentials, editCredentials,
+  showCredPanels, resetCredentials, editCredentials, replaceKey,
 } from './formcreds.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
@@ -450,7 +450,7 @@ export function openEditForm(dest, opener, opts = {}) {
   state.editing = dest;
   fill(dest);
   const c = dest.credentials || { kind: 'none' };
-  editCredentials(c);
+  editCredentials(c, dest.id);
   $('#form-title', form).textContent = `Edit “${dest.name}”`;
   $('#form-subtitle', form).textContent = `${dest.provider_label || providerById(dest.provider).label} · ${credentialSummary(c)}`;
   $('#save-destination .button-label', form).textContent = 'Save changes';
@@ -476,11 +476,9 @@ function finishOpen(opener) {
 export function focusFormField(field) {
   if (!dialog.open) return;
   if (field === 'credentials') {
-    const replace = $('#replace-key', form);
-    if (replace && !$('#cred-stored', form).hidden) replace.click();
-    const secret = form.elements.secret_access_key;
-    focusField(form.elements.access_key_id.value ? 'secret_access_key' : 'access_key_id');
-    if (form.elements.access_key_id.value && secret) secret.select();
+    // A stored key: replace it (its id kept for editing, focus on the secret).
+    if (!$('#cred-stored', form).hidden) replaceKey();
+    else focusField(form.elements.access_key_id.value ? 'secret_access_key' : 'access_key_id');
     return;
   }
   focusField(field);

@@ -13,7 +13,9 @@ let keychain = 'the system keychain';
 let onModeChange = () => {};
 const creds = {
   stored: null, // the credentials of the destination being edited, or null
+  destinationId: null, // the destination being edited
   keyMode: 'new', // 'keep' the stored keychain key, or enter 'new' keys
+  storedKeyId: null, // the stored key's full id, once "Replace key" asked for it
 };
 
 function credKind() {
@@ -57,7 +59,9 @@ export function credentialsState() {
   if (kind === 'profile') return { kind, profile: e.profile.value };
   if (kind === 'none') return { kind };
   const typed = { access_key_id: e.access_key_id.value, secret_typed: e.secret_access_key.value !== '' };
-  const nothingTyped = !typed.access_key_id && !typed.secret_typed;
+  // The stored id put back by "Replace key", with no secret yet, changes nothing.
+  const sameId = !typed.access_key_id || typed.access_key_id === creds.storedKeyId;
+  const nothingTyped = sameId && !typed.secret_typed;
   if (creds.keyMode === 'keep' || (nothingTyped && storedKeyHint() !== null)) return { kind: 'keep' };
   return { kind, ...typed };
 }
@@ -76,13 +80,16 @@ export function showCredPanels() {
   $('#cred-stored', form).hidden = kind !== 'keys' || creds.keyMode !== 'keep';
   $('#cred-profile', form).hidden = kind !== 'profile';
   $('#keep-key', form).hidden = !replacing;
-  // Only the masked id is known outside the keychain: say so, and which key it is.
+  // The stored id comes back from the keychain for editing; the secret never does.
   const note = $('#key-id-note', form);
   note.hidden = !replacing;
+  const kept = replacing && creds.storedKeyId && form.elements.access_key_id.value === creds.storedKeyId;
   note.replaceChildren(
-    replacing
-      ? richText(`The stored key is \`${hint || 'key'}\`. Chute keeps key ids only in ${keychain} and shows them masked, so paste the full id: the same one to change only the secret, or a new one.`)
-      : '',
+    !replacing
+      ? ''
+      : kept
+        ? richText(`The stored key id, from ${keychain}: keep it to change only the secret, or paste a new one.`)
+        : richText(`The stored key is \`${hint || 'key'}\`. Paste its full id to change only the secret, or a new one.`),
   );
   if (kind === 'profile') loadProfiles();
 }
@@ -123,12 +130,15 @@ function setSecretVisible(show) {
 export function resetCredentials() {
   clearSecret();
   creds.stored = null;
+  creds.destinationId = null;
+  creds.storedKeyId = null;
   creds.keyMode = 'new';
 }
 
 /** The credentials of the destination being edited: a stored key is kept unless replaced. */
-export function editCredentials(c) {
+export function editCredentials(c, destinationId) {
   creds.stored = c;
+  creds.destinationId = destinationId;
   const kind = c.kind === 'keychain' ? 'keys' : c.kind;
   for (const r of form.elements.cred_kind) r.checked = r.value === kind;
   if (c.kind === 'keychain') {
@@ -140,16 +150,34 @@ export function editCredentials(c) {
   if (c.kind === 'profile') form.elements.profile.value = c.profile || '';
 }
 
+/**
+ * "Replace key": the key id comes back from the keychain for editing (the
+ * usual fix is the same id with a new secret), focus on the secret. If the
+ * keychain cannot be read, the id is typed in full.
+ */
+export async function replaceKey() {
+  setKeyMode('new');
+  const id = creds.destinationId;
+  if (id && creds.storedKeyId === null) {
+    try {
+      creds.storedKeyId = (await api.storedKeyId(id)) || '';
+    } catch {
+      creds.storedKeyId = '';
+    }
+  }
+  if (creds.keyMode !== 'new') return; // kept again meanwhile
+  if (creds.storedKeyId && !form.elements.access_key_id.value) form.elements.access_key_id.value = creds.storedKeyId;
+  showCredPanels();
+  (form.elements.access_key_id.value ? form.elements.secret_access_key : form.elements.access_key_id).focus();
+}
+
 /** opts.keychain: the keychain's name; opts.onModeChange: the key was kept or replaced. */
 export function setupCredentials(f, opts) {
   form = f;
   keychain = opts.keychain || keychain;
   onModeChange = opts.onModeChange;
   $('#toggle-secret', form).addEventListener('click', () => setSecretVisible(form.elements.secret_access_key.type === 'password'));
-  $('#replace-key', form).addEventListener('click', () => {
-    setKeyMode('new');
-    form.elements.access_key_id.focus();
-  });
+  $('#replace-key', form).addEventListener('click', () => replaceKey());
   $('#keep-key', form).addEventListener('click', () => {
     setKeyMode('keep');
     $('#replace-key', form).focus();

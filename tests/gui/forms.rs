@@ -1,6 +1,7 @@
 //! Forms never lose work silently: Escape, ×, Cancel or a click beside the
 //! destination form (and the import dialog) ask first when something was
-//! typed, and close at once when nothing was; "Replace key" starts clean;
+//! typed, and close at once when nothing was; "Replace key" keeps the key
+//! id for editing and starts clean;
 //! the sheet always opens at its top.
 
 use std::time::{Duration, Instant};
@@ -107,7 +108,7 @@ async fn click_beside_the_sheet(c: &fantoccini::Client) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn replace_key_starts_clean_and_says_which_key_is_stored() {
+async fn replace_key_keeps_the_key_id_for_editing_and_starts_clean() {
     let env = Env::new("form-replace-key");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -119,16 +120,20 @@ async fn replace_key_starts_clean_and_says_which_key_is_stored() {
     assert!(stored.contains(KEY_HINT), "{stored}");
     click(&c, "#replace-key").await;
     wait_shown(&c, "#f-access_key_id", 5).await;
-    wait_focus_on(&c, "access_key_id").await;
+    // The key id comes back from the keychain for editing; the usual fix is
+    // a new secret for it, so the secret field has the focus.
+    wait_focus_on(&c, "secret_access_key").await;
+    assert_eq!(value_of(&c, "#f-access_key_id").await, KEY_ID);
+    assert_eq!(value_of(&c, "#f-secret_access_key").await, "", "the secret never comes back");
     let note = wait_shown(&c, "#key-id-note", 5).await;
-    assert!(note.contains(KEY_HINT) && note.contains("masked") && note.contains("paste the full id"), "{note}");
+    assert!(note.contains("keep it to change only the secret"), "{note}");
     assert_eq!(attr_in_page(&c, "#f-access_key_id", "aria-describedby").await.as_deref(), Some("key-id-note"));
     // Nothing typed yet: no problem shown, only what is still needed.
     tokio::time::sleep(Duration::from_millis(600)).await; // past the live check
     assert_eq!(count_shown(&c, "#destination-form .problem").await, 0, "no errors before anything was typed");
     assert!(attr_in_page(&c, "#form-status[data-tone=\"error\"]", "id").await.is_none());
     let status = shown_text(&c, "#form-status").await.unwrap_or_default();
-    assert!(status.contains("Still needed") && status.contains("Access key id") && status.contains("Secret access key"), "{status}");
+    assert!(status.contains("Still needed") && status.contains("Secret access key") && !status.contains("Access key id"), "{status}");
     assert!(attr_in_page(&c, "#save-destination", "disabled").await.is_some(), "nothing to save with yet");
     env.screenshot("01-replace-key");
 
@@ -151,6 +156,21 @@ async fn replace_key_starts_clean_and_says_which_key_is_stored() {
     wait_gone(&c, "#destination-form").await;
     let item = env.keyring.lookup("chute", &format!("destination:{}", attr_in_page(&c, ".destination-row", "data-id").await.unwrap()));
     assert!(item.is_some_and(|i| i.contains(SECRET)), "the stored secret is untouched");
+
+    // Saved with only a new secret typed: the same key id, the new secret.
+    click(&c, ".destination-row .row-action--edit").await;
+    click(&c, "#replace-key").await;
+    wait_focus_on(&c, "secret_access_key").await;
+    type_into(&c, "secret_access_key", "a-new-secret-value").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while attr_in_page(&c, "#save-destination", "disabled").await.is_some() {
+        assert!(Instant::now() < deadline, "Save never became enabled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(&c, "#save-destination").await;
+    wait_gone(&c, "#destination-form").await;
+    let item = env.keyring.lookup("chute", &format!("destination:{}", attr_in_page(&c, ".destination-row", "data-id").await.unwrap())).unwrap_or_default();
+    assert!(item.contains(KEY_ID) && item.contains("a-new-secret-value") && !item.contains(SECRET), "{item}");
     c.close().await.unwrap();
 }
 

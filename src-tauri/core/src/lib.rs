@@ -292,6 +292,14 @@ impl Chute {
         self.view(&d)
     }
 
+    /// The full access key id stored in the keychain for a destination (never
+    /// the secret), for "Replace key": the same id with a new secret is the
+    /// usual fix. `None` when it uses no stored key.
+    pub fn stored_key_id(&self, id: &str) -> Result<Option<String>> {
+        let d = self.get(id)?;
+        Ok(self.credentials(&d)?.map(|c| c.access_key_id))
+    }
+
     /// The stored static credentials of a destination, if it uses the keychain.
     pub fn credentials(&self, d: &Destination) -> Result<Option<Credentials>> {
         match d.credentials {
