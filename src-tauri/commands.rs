@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chute_core::destination::Problem;
+use chute_core::import::{self, ImportKind};
 use chute_core::probe::{ProbeEvent, ProbeOptions, ProbeReport};
 use chute_core::store::StoredProbe;
-use chute_core::import::{self, ImportKind};
 use chute_core::{Chute, CredentialDraft, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -24,9 +24,7 @@ pub(crate) async fn on_core<T: Send + 'static>(
     f: impl FnOnce(&Chute) -> chute_core::Result<T> + Send + 'static,
 ) -> Reply<T> {
     let core: Arc<Chute> = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || f(&core).map_err(|e| e.reply()))
-        .await
-        .map_err(internal)?
+    tauri::async_runtime::spawn_blocking(move || f(&core).map_err(|e| e.reply())).await.map_err(internal)?
 }
 
 pub(crate) fn bad_argument(name: &str, why: &str) -> ErrorReply {
@@ -44,7 +42,11 @@ pub(crate) fn bad_argument(name: &str, why: &str) -> ErrorReply {
 /// Destination ids are UUIDs; refuse anything else before it reaches the core.
 pub(crate) fn check_id(id: &str) -> Reply<()> {
     let ok = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-    if ok { Ok(()) } else { Err(bad_argument("id", "not a destination id")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(bad_argument("id", "not a destination id"))
+    }
 }
 
 fn check_text(name: &str, value: &str, max: usize) -> Reply<()> {

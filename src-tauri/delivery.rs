@@ -33,9 +33,7 @@ pub struct Plans(Mutex<HashMap<String, Entry>>);
 impl Plans {
     fn get(&self, id: &str) -> Reply<(String, Arc<Plan>, Control)> {
         let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(id)
-            .map(|e| (e.destination_id.clone(), e.plan.clone(), e.control.clone()))
-            .ok_or_else(plan_gone)
+        map.get(id).map(|e| (e.destination_id.clone(), e.plan.clone(), e.control.clone())).ok_or_else(plan_gone)
     }
 }
 
@@ -114,10 +112,11 @@ pub(crate) fn keep(plans: &Plans, id: String, plan: Plan, settings: &chute_core:
         overwrite: settings.overwrite,
         multipart_files: plan.files.iter().filter(|f| f.size >= threshold).count(),
     };
-    plans.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
-        plan_id,
-        Entry { destination_id: id, plan: Arc::new(plan), control: Control::default() },
-    );
+    plans
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(plan_id, Entry { destination_id: id, plan: Arc::new(plan), control: Control::default() });
     preview
 }
 
@@ -166,7 +165,9 @@ pub async fn rekey_plan(
         return Err(bad_argument("key_template", "longer than 1,024 bytes"));
     }
     let did = destination_id.clone();
-    let (new_plan, settings) = on_core(state, move |c| Ok((c.rekey_plan(&did, &plan, &indexes, keep_others, &prefix, &key_template)?, c.get(&did)?.settings))).await?;
+    let (new_plan, settings) =
+        on_core(state, move |c| Ok((c.rekey_plan(&did, &plan, &indexes, keep_others, &prefix, &key_template)?, c.get(&did)?.settings)))
+            .await?;
     Ok(keep(&plans, destination_id, new_plan, &settings))
 }
 

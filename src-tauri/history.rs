@@ -14,8 +14,8 @@ use tauri::ipc::Channel;
 use tauri::{State, WebviewWindow};
 
 use crate::commands::{bad_argument, check_id, on_core, Reply};
-use crate::dialogs::NativeDialogs;
 use crate::delivery::{keep, PlanPreview, Plans, Update};
+use crate::dialogs::NativeDialogs;
 use crate::AppState;
 
 fn check_filter(f: &Filter) -> Reply<()> {
@@ -107,7 +107,8 @@ pub async fn resume_batch(state: State<'_, AppState>, batch_id: String, on_event
         let control = Control::default();
         let mut on = |e: DeliveryEvent| {
             if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = e {
-                let _ = on_event.send(Update { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused, finished: vec![] });
+                let _ =
+                    on_event.send(Update { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused, finished: vec![] });
             }
         };
         c.resume_batch(&batch_id, &control, &mut on)
@@ -202,10 +203,9 @@ pub async fn export_history(
     tauri::async_runtime::spawn_blocking(move || {
         let n = core.export_history_csv_file(&filter, rows, batch_id.as_deref(), &path).map_err(|e| match e {
             chute_core::history::CsvError::Store(e) => chute_core::Error::from(e).reply(),
-            chute_core::history::CsvError::Io(e) => export_error(
-                format!("{} could not be written: {e}.", path.display()),
-                "Choose a folder you can write to and try again.",
-            ),
+            chute_core::history::CsvError::Io(e) => {
+                export_error(format!("{} could not be written: {e}.", path.display()), "Choose a folder you can write to and try again.")
+            }
         })?;
         Ok(Some(Exported { rows: n, path: path.to_string_lossy().into_owned() }))
     })

@@ -53,7 +53,9 @@ fn os(s: &str) -> OsString {
 fn lines(r: &Run) -> Vec<Value> {
     r.stdout
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr)))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
+        })
         .collect()
 }
 
@@ -159,7 +161,10 @@ impl Bucket for S3sFs {
         ["--provider", "minio", "--bucket", "reports", "--endpoint", &self.endpoint(), "--profile", "s3s"].map(String::from).to_vec()
     }
     fn aws_files(&self) -> (String, String) {
-        ("[profile s3s]\nregion = us-east-1\n".into(), format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"))
+        (
+            "[profile s3s]\nregion = us-east-1\n".into(),
+            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
+        )
     }
     fn objects(&self) -> BTreeMap<String, Vec<u8>> {
         let base = self.root.path().join("reports");
@@ -175,18 +180,38 @@ impl Bucket for S3sFs {
 
 /// Files s3s-fs keeps at its root for open multipart uploads.
 fn upload_files(root: &Path) -> Vec<String> {
-    std::fs::read_dir(root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".upload")).collect()
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".upload"))
+        .collect()
 }
 
 impl Bucket for Moto {
     fn add_flags(&self) -> Vec<String> {
-        ["--provider", "aws", "--bucket", "reports", "--endpoint", &self.endpoint(), "--path-style", "--region", "us-east-1", "--profile", "moto"]
-            .map(String::from)
-            .to_vec()
+        [
+            "--provider",
+            "aws",
+            "--bucket",
+            "reports",
+            "--endpoint",
+            &self.endpoint(),
+            "--path-style",
+            "--region",
+            "us-east-1",
+            "--profile",
+            "moto",
+        ]
+        .map(String::from)
+        .to_vec()
     }
     fn aws_files(&self) -> (String, String) {
         let k = self.user("admin");
-        ("[profile moto]\nregion = us-east-1\n".into(), format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key))
+        (
+            "[profile moto]\nregion = us-east-1\n".into(),
+            format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
+        )
     }
     fn objects(&self) -> BTreeMap<String, Vec<u8>> {
         let admin = self.user("admin");
@@ -202,10 +227,17 @@ impl Bucket for Moto {
             admin.access_key_id,
             admin.secret_access_key
         );
-        let out = Command::new("python3").args(["-c", &code]).env_remove("AWS_CONFIG_FILE").env_remove("AWS_SHARED_CREDENTIALS_FILE").output().expect("python3");
+        let out = Command::new("python3")
+            .args(["-c", &code])
+            .env_remove("AWS_CONFIG_FILE")
+            .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+            .output()
+            .expect("python3");
         assert!(out.status.success(), "listing moto failed: {}", String::from_utf8_lossy(&out.stderr));
         let v: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
-        v.into_iter().map(|(k, hex)| (k, (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect())).collect()
+        v.into_iter()
+            .map(|(k, hex)| (k, (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()))
+            .collect()
     }
     fn open_uploads(&self) -> usize {
         self.multipart_uploads("reports")
@@ -246,30 +278,102 @@ struct SettingCase {
     never_kept: Option<&'static str>,
 }
 
-const fn set(id: &'static str, input: &'static [(&'static str, &'static str)], code: &'static str, message: &'static str, fix: &'static str) -> SettingCase {
+const fn set(
+    id: &'static str,
+    input: &'static [(&'static str, &'static str)],
+    code: &'static str,
+    message: &'static str,
+    fix: &'static str,
+) -> SettingCase {
     SettingCase { id, input, code, severity: Sev::Error, message, fix, never_kept: None }
 }
 
 fn setting_cases() -> Vec<SettingCase> {
     vec![
         set("template_unknown_token", &[("--key-template", "{prefix}{nope}")], "template_invalid", "unknown token `{nope}`", "{relpath}"),
-        set("template_unclosed_brace", &[("--key-template", "{prefix}{relpath")], "template_invalid", "a `{` opens a token that is never closed", "{relpath}"),
-        set("template_stray_close_brace", &[("--key-template", "{prefix}}{relpath}")], "template_invalid", "a `}` has no matching `{`", "{relpath}"),
-        set("template_dot_dot_folder", &[("--key-template", "{prefix}../{name}")], "template_invalid", "a `..` folder cannot be part of a key", "{prefix}"),
+        set(
+            "template_unclosed_brace",
+            &[("--key-template", "{prefix}{relpath")],
+            "template_invalid",
+            "a `{` opens a token that is never closed",
+            "{relpath}",
+        ),
+        set(
+            "template_stray_close_brace",
+            &[("--key-template", "{prefix}}{relpath}")],
+            "template_invalid",
+            "a `}` has no matching `{`",
+            "{relpath}",
+        ),
+        set(
+            "template_dot_dot_folder",
+            &[("--key-template", "{prefix}../{name}")],
+            "template_invalid",
+            "a `..` folder cannot be part of a key",
+            "{prefix}",
+        ),
         set("template_dot_folder_inside", &[("--key-template", "{prefix}x/./{name}")], "template_invalid", "(at character 11)", "{prefix}"),
-        set("template_control_char", &[("--key-template", "{prefix}\u{7}{name}")], "template_invalid", "control characters cannot appear in object keys", "{relpath}"),
-        set("template_leading_slash", &[("--key-template", "/{prefix}{name}")], "template_leading_slash", "The key template starts with `/`.", "Remove the leading `/`."),
-        set("prefix_leading_slash", &[("--prefix", "/incoming/")], "prefix_leading_slash", "The path prefix starts with `/`", "Remove the leading `/`."),
+        set(
+            "template_control_char",
+            &[("--key-template", "{prefix}\u{7}{name}")],
+            "template_invalid",
+            "control characters cannot appear in object keys",
+            "{relpath}",
+        ),
+        set(
+            "template_leading_slash",
+            &[("--key-template", "/{prefix}{name}")],
+            "template_leading_slash",
+            "The key template starts with `/`.",
+            "Remove the leading `/`.",
+        ),
+        set(
+            "prefix_leading_slash",
+            &[("--prefix", "/incoming/")],
+            "prefix_leading_slash",
+            "The path prefix starts with `/`",
+            "Remove the leading `/`.",
+        ),
         SettingCase {
             severity: Sev::Warning,
-            ..set("prefix_without_trailing_slash", &[("--prefix", "incoming")], "prefix_no_trailing_slash", "would be stored as `incomingreport.csv`", "Add a trailing `/`")
+            ..set(
+                "prefix_without_trailing_slash",
+                &[("--prefix", "incoming")],
+                "prefix_no_trailing_slash",
+                "would be stored as `incomingreport.csv`",
+                "Add a trailing `/`",
+            )
         },
         set("prefix_double_slash", &[("--prefix", "incoming//daily/")], "prefix_double_slash", "contains `//`", "Use a single `/`."),
-        set("prefix_dot_dot_folder", &[("--prefix", "incoming/../other/")], "prefix_dot_segment", "contains a `.` or `..` folder", "without `.` and `..`"),
-        set("prefix_control_char", &[("--prefix", "in\u{1b}coming/")], "prefix_control_chars", "contains control characters", "Remove tabs, line breaks"),
-        set("bucket_uppercase", &[("--bucket", "Reports-Bucket")], "bucket_uppercase", "\"Reports-Bucket\" has capital letters", "lowercase name"),
+        set(
+            "prefix_dot_dot_folder",
+            &[("--prefix", "incoming/../other/")],
+            "prefix_dot_segment",
+            "contains a `.` or `..` folder",
+            "without `.` and `..`",
+        ),
+        set(
+            "prefix_control_char",
+            &[("--prefix", "in\u{1b}coming/")],
+            "prefix_control_chars",
+            "contains control characters",
+            "Remove tabs, line breaks",
+        ),
+        set(
+            "bucket_uppercase",
+            &[("--bucket", "Reports-Bucket")],
+            "bucket_uppercase",
+            "\"Reports-Bucket\" has capital letters",
+            "lowercase name",
+        ),
         set("bucket_double_dot", &[("--bucket", "reports..bucket")], "bucket_dots", "cannot contain `..`", "Check the bucket name."),
-        set("bucket_ip_like", &[("--bucket", "192.168.1.10")], "bucket_ip", "cannot look like an IP address", "put the server address in the endpoint"),
+        set(
+            "bucket_ip_like",
+            &[("--bucket", "192.168.1.10")],
+            "bucket_ip",
+            "cannot look like an IP address",
+            "put the server address in the endpoint",
+        ),
         set("bucket_too_short", &[("--bucket", "ab")], "bucket_length", "3–63 characters long; \"ab\" has 2", "Check the bucket name."),
         set(
             "bucket_too_long",
@@ -278,8 +382,20 @@ fn setting_cases() -> Vec<SettingCase> {
             "has 64",
             "Check the bucket name.",
         ),
-        set("endpoint_no_scheme", &[("--endpoint", "s3.example.com")], "endpoint_no_scheme", "\"s3.example.com\" has no scheme", "https://"),
-        set("endpoint_spaces", &[("--endpoint", "http://127.0.0.1 :9000")], "endpoint_spaces", "The endpoint URL contains spaces.", "Remove the spaces"),
+        set(
+            "endpoint_no_scheme",
+            &[("--endpoint", "s3.example.com")],
+            "endpoint_no_scheme",
+            "\"s3.example.com\" has no scheme",
+            "https://",
+        ),
+        set(
+            "endpoint_spaces",
+            &[("--endpoint", "http://127.0.0.1 :9000")],
+            "endpoint_spaces",
+            "The endpoint URL contains spaces.",
+            "Remove the spaces",
+        ),
         SettingCase {
             never_kept: Some("hunter2-in-url"),
             ..set(
@@ -292,9 +408,21 @@ fn setting_cases() -> Vec<SettingCase> {
         },
         SettingCase {
             severity: Sev::Warning,
-            ..set("endpoint_plain_http_remote", &[("--endpoint", "http://minio.lan:9000")], "endpoint_plain_http", "Plain http:// sends your data unencrypted", "Use https://")
+            ..set(
+                "endpoint_plain_http_remote",
+                &[("--endpoint", "http://minio.lan:9000")],
+                "endpoint_plain_http",
+                "Plain http:// sends your data unencrypted",
+                "Use https://",
+            )
         },
-        set("endpoint_with_bucket", &[("--endpoint", "http://127.0.0.1:9000/reports-bucket")], "endpoint_has_bucket", "ends with the bucket name", "The bucket goes in its own field"),
+        set(
+            "endpoint_with_bucket",
+            &[("--endpoint", "http://127.0.0.1:9000/reports-bucket")],
+            "endpoint_has_bucket",
+            "ends with the bucket name",
+            "The bucket goes in its own field",
+        ),
     ]
 }
 
@@ -488,80 +616,141 @@ fn delivery_cases() -> Vec<DeliveryCase> {
     vec![
         case("control_char_bell_in_name", "a file named `bell\\x07.txt` among good files", "key_control_chars", |root, _| {
             let bad = put(root, b"bell\x07.txt", b"bell");
-            in_drop(root, vec![
-                lands(root, "a.txt", b"good a"),
-                Fate::Refused { path: bad, code: "key_control_chars", message: "control character (U+0007)", fix: "Rename the file" },
-                lands(root, "z.txt", b"good z"),
-            ])
+            in_drop(
+                root,
+                vec![
+                    lands(root, "a.txt", b"good a"),
+                    Fate::Refused { path: bad, code: "key_control_chars", message: "control character (U+0007)", fix: "Rename the file" },
+                    lands(root, "z.txt", b"good z"),
+                ],
+            )
         }),
         case("newline_in_name", "a file named `line\\nbreak.csv` among good files", "key_control_chars", |root, _| {
             let bad = put(root, b"line\nbreak.csv", b"1,2\n");
-            in_drop(root, vec![
-                lands(root, "sub/b.csv", b"b\n"),
-                Fate::Refused { path: bad, code: "key_control_chars", message: "control character (U+000A)", fix: "so the key has no control characters" },
-            ])
+            in_drop(
+                root,
+                vec![
+                    lands(root, "sub/b.csv", b"b\n"),
+                    Fate::Refused {
+                        path: bad,
+                        code: "key_control_chars",
+                        message: "control character (U+000A)",
+                        fix: "so the key has no control characters",
+                    },
+                ],
+            )
         }),
         DeliveryCase {
             prefix: Some("rows/prefix_without_trailing_slash/incoming"),
             warning: Some(("prefix_no_trailing_slash", "`rows/prefix_without_trailing_slash/incomingreport.csv`")),
-            ..case("prefix_without_trailing_slash", "prefix `…/incoming` (no trailing `/`): a warning, and keys as it says", "prefix_no_trailing_slash", |root, _| {
-                in_drop(root, vec![lands(root, "report.csv", b"id\n1\n")])
-            })
+            ..case(
+                "prefix_without_trailing_slash",
+                "prefix `…/incoming` (no trailing `/`): a warning, and keys as it says",
+                "prefix_no_trailing_slash",
+                |root, _| in_drop(root, vec![lands(root, "report.csv", b"id\n1\n")]),
+            )
         },
         DeliveryCase {
             extra: &["--concurrency", "1"],
             during: During::DeleteAfterPlan("z-gone.txt"),
-            ..case("file_vanishes_after_plan", "z-gone.txt is deleted after the plan is printed, while a 24 MiB file uploads", "source_missing", |root, _| {
-                put(root, b"z-gone.txt", b"gone");
-                in_drop(root, vec![
-                    lands(root, "a-first.bin", &content(1, 24 * MIB)),
-                    lands(root, "b-kept.txt", b"kept"),
-                    Fate::Fails { key: "z-gone.txt".into(), code: "source_missing", message: "was moved or deleted after the preview", fix: "Drop the file again." },
-                ])
-            })
+            ..case(
+                "file_vanishes_after_plan",
+                "z-gone.txt is deleted after the plan is printed, while a 24 MiB file uploads",
+                "source_missing",
+                |root, _| {
+                    put(root, b"z-gone.txt", b"gone");
+                    in_drop(
+                        root,
+                        vec![
+                            lands(root, "a-first.bin", &content(1, 24 * MIB)),
+                            lands(root, "b-kept.txt", b"kept"),
+                            Fate::Fails {
+                                key: "z-gone.txt".into(),
+                                code: "source_missing",
+                                message: "was moved or deleted after the preview",
+                                fix: "Drop the file again.",
+                            },
+                        ],
+                    )
+                },
+            )
         },
         DeliveryCase {
             extra: &["--multipart-threshold", "5MiB", "--part-size", "5MiB", "--concurrency", "1"],
             during: During::GrowDuringUpload("m-growing.bin"),
-            ..case("file_grows_during_multipart", "a writer appends to a 40 MiB file while its 5 MiB parts upload", "source_changed", |root, _| {
-                put(root, b"m-growing.bin", &content(2, 40 * MIB));
-                in_drop(root, vec![
-                    lands(root, "a-first.txt", b"first"),
-                    Fate::Fails { key: "m-growing.bin".into(), code: "source_changed", message: "changed while it was being delivered (41943040 → ", fix: "Let whatever writes the file finish" },
-                    lands(root, "z-last.txt", b"last"),
-                ])
-            })
+            ..case(
+                "file_grows_during_multipart",
+                "a writer appends to a 40 MiB file while its 5 MiB parts upload",
+                "source_changed",
+                |root, _| {
+                    put(root, b"m-growing.bin", &content(2, 40 * MIB));
+                    in_drop(
+                        root,
+                        vec![
+                            lands(root, "a-first.txt", b"first"),
+                            Fate::Fails {
+                                key: "m-growing.bin".into(),
+                                code: "source_changed",
+                                message: "changed while it was being delivered (41943040 → ",
+                                fix: "Let whatever writes the file finish",
+                            },
+                            lands(root, "z-last.txt", b"last"),
+                        ],
+                    )
+                },
+            )
         },
         DeliveryCase {
             needs_bits: true,
             ..case("file_unreadable_chmod_000", "b-locked.txt has mode 000", "source_unreadable", |root, _| {
                 let locked = put(root, b"b-locked.txt", b"locked");
                 std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-                in_drop(root, vec![
-                    lands(root, "a.txt", b"a"),
-                    Fate::Fails { key: "b-locked.txt".into(), code: "source_unreadable", message: "Permission denied", fix: "Check the file" },
-                    lands(root, "c.txt", b"c"),
-                ])
+                in_drop(
+                    root,
+                    vec![
+                        lands(root, "a.txt", b"a"),
+                        Fate::Fails {
+                            key: "b-locked.txt".into(),
+                            code: "source_unreadable",
+                            message: "Permission denied",
+                            fix: "Check the file",
+                        },
+                        lands(root, "c.txt", b"c"),
+                    ],
+                )
             })
         },
-        case("symlink_loop_in_folder", "sub/up -> .. (a loop to an ancestor) and x1 -> x2 -> x1 inside the dropped folder", "excluded", |root, _| {
-            let d = drop_dir(root);
-            let fates = vec![lands(root, "a.txt", b"a"), lands(root, "sub/b.txt", b"b")];
-            std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
-            std::os::unix::fs::symlink("x2", d.join("x1")).unwrap();
-            std::os::unix::fs::symlink("x1", d.join("x2")).unwrap();
-            let mut fates = fates;
-            for p in ["sub/up", "x1", "x2"] {
-                fates.push(Fate::Excluded { path: d.join(p), reason: "symbolic link (not followed" });
-            }
-            in_drop(root, fates)
-        }),
+        case(
+            "symlink_loop_in_folder",
+            "sub/up -> .. (a loop to an ancestor) and x1 -> x2 -> x1 inside the dropped folder",
+            "excluded",
+            |root, _| {
+                let d = drop_dir(root);
+                let fates = vec![lands(root, "a.txt", b"a"), lands(root, "sub/b.txt", b"b")];
+                std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
+                std::os::unix::fs::symlink("x2", d.join("x1")).unwrap();
+                std::os::unix::fs::symlink("x1", d.join("x2")).unwrap();
+                let mut fates = fates;
+                for p in ["sub/up", "x1", "x2"] {
+                    fates.push(Fate::Excluded { path: d.join(p), reason: "symbolic link (not followed" });
+                }
+                in_drop(root, fates)
+            },
+        ),
         case("non_utf8_file_name", "a file named b\"bad\\xff.txt\" among good files", "name_not_utf8", |root, _| {
             let bad = put(root, b"bad\xff.txt", b"bad");
-            in_drop(root, vec![
-                lands(root, "a.txt", b"a"),
-                Fate::Refused { path: bad, code: "name_not_utf8", message: "is not valid UTF-8", fix: "Rename the file (or folder) to a name in UTF-8." },
-            ])
+            in_drop(
+                root,
+                vec![
+                    lands(root, "a.txt", b"a"),
+                    Fate::Refused {
+                        path: bad,
+                        code: "name_not_utf8",
+                        message: "is not valid UTF-8",
+                        fix: "Rename the file (or folder) to a name in UTF-8.",
+                    },
+                ],
+            )
         }),
         case("non_utf8_parent_folder", "a second dropped folder inside a folder named b\"odd\\xfe\"", "name_not_utf8", |root, _| {
             let odd = root.join(OsStr::from_bytes(b"odd\xfe")).join("more");
@@ -570,7 +759,12 @@ fn delivery_cases() -> Vec<DeliveryCase> {
                 paths: vec![drop_dir(root), odd.clone()],
                 fates: vec![
                     lands(root, "a.txt", b"a"),
-                    Fate::Refused { path: odd.join("b.txt"), code: "name_not_utf8", message: "is in a folder whose name is not valid UTF-8", fix: "Rename the folder" },
+                    Fate::Refused {
+                        path: odd.join("b.txt"),
+                        code: "name_not_utf8",
+                        message: "is in a folder whose name is not valid UTF-8",
+                        fix: "Rename the folder",
+                    },
                 ],
             }
         }),
@@ -600,7 +794,12 @@ fn delivery_cases() -> Vec<DeliveryCase> {
                 paths: vec![drop_dir(root), missing.clone()],
                 fates: vec![
                     lands(root, "a.txt", b"a"),
-                    Fate::Refused { path: missing, code: "not_found", message: "No such file or directory", fix: "was moved or deleted; drop it again" },
+                    Fate::Refused {
+                        path: missing,
+                        code: "not_found",
+                        message: "No such file or directory",
+                        fix: "was moved or deleted; drop it again",
+                    },
                 ],
             }
         }),
@@ -623,10 +822,23 @@ fn delivery_cases() -> Vec<DeliveryCase> {
                 now_message: "could not be read",
             }),
             strict_text: Some("control character"),
-            ..case("only_unplannable_files", "a folder whose only file has a control character in its name", "nothing_to_deliver", |root, _| {
-                let bad = put(root, b"only\x07.txt", b"x");
-                in_drop(root, vec![Fate::Refused { path: bad, code: "key_control_chars", message: "control character (U+0007)", fix: "Rename the file" }])
-            })
+            ..case(
+                "only_unplannable_files",
+                "a folder whose only file has a control character in its name",
+                "nothing_to_deliver",
+                |root, _| {
+                    let bad = put(root, b"only\x07.txt", b"x");
+                    in_drop(
+                        root,
+                        vec![Fate::Refused {
+                            path: bad,
+                            code: "key_control_chars",
+                            message: "control character (U+0007)",
+                            fix: "Rename the file",
+                        }],
+                    )
+                },
+            )
         },
         DeliveryCase {
             stored_template: Some("{prefix}x/../{name}"),
@@ -642,9 +854,15 @@ fn delivery_cases() -> Vec<DeliveryCase> {
                 "a destination saved before templates with `..` folders were refused: never a silent fallback",
                 "template_invalid",
                 |root, _| {
-                    in_drop(root, vec![
-                        Fate::Refused { path: drop_dir(root), code: "template_invalid", message: "a `..` folder cannot be part of a key", fix: "correct its key template" },
-                    ])
+                    in_drop(
+                        root,
+                        vec![Fate::Refused {
+                            path: drop_dir(root),
+                            code: "template_invalid",
+                            message: "a `..` folder cannot be part of a key",
+                            fix: "correct its key template",
+                        }],
+                    )
                 },
             )
         },
@@ -693,7 +911,11 @@ fn run_rows(rows: Vec<Row<'_>>, table: &str) -> Vec<&'static str> {
         failed.len(),
         skipped.len(),
         if skipped.is_empty() { String::new() } else { format!(": {}", skipped.join("; ")) },
-        if bugs.is_empty() { String::new() } else { format!("; {} met a known bug (accepted; see known_bugs_strict): {}", bugs.len(), bugs.join(", ")) },
+        if bugs.is_empty() {
+            String::new()
+        } else {
+            format!("; {} met a known bug (accepted; see known_bugs_strict): {}", bugs.len(), bugs.join(", "))
+        },
         started.elapsed().as_secs_f64()
     );
     for what in whats {
@@ -800,7 +1022,12 @@ impl<'a> Deliveries<'a> {
         let add: Vec<&str> = add.iter().map(String::as_str).collect();
         let saved = w.json(&add, None).ok().json();
         if let Some((code, message)) = c.warning {
-            let warning = saved["warnings"].as_array().unwrap().iter().find(|p| p["code"] == code).unwrap_or_else(|| panic!("no {code} warning: {saved:#}"));
+            let warning = saved["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["code"] == code)
+                .unwrap_or_else(|| panic!("no {code} warning: {saved:#}"));
             assert!(text(&warning["message"]).contains(message), "{warning:#}");
             assert!(!text(&warning["fix"]).is_empty(), "{warning:#}");
         }
@@ -906,8 +1133,11 @@ impl<'a> Deliveries<'a> {
             }
 
             // Exactly the good files, byte for byte, under their keys.
-            let want: BTreeMap<String, Vec<u8>> =
-                fx.fates.iter().filter_map(|f| if let Fate::Lands(k, b) = f { Some((format!("{prefix}{k}"), b.clone())) } else { None }).collect();
+            let want: BTreeMap<String, Vec<u8>> = fx
+                .fates
+                .iter()
+                .filter_map(|f| if let Fate::Lands(k, b) = f { Some((format!("{prefix}{k}"), b.clone())) } else { None })
+                .collect();
             assert_eq!(mine.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "the keys under {prefix}");
             for (k, v) in &want {
                 assert!(mine[k] == *v, "{k}: the stored bytes differ from the source ({} vs {} bytes)", mine[k].len(), v.len());
@@ -926,11 +1156,14 @@ impl<'a> Deliveries<'a> {
             for fate in &fx.fates {
                 match fate {
                     Fate::Lands(k, b) => {
-                        let f = by_key.get(format!("{prefix}{k}").as_str()).unwrap_or_else(|| panic!("{k} is not in the history: {show:#}"));
+                        let f =
+                            by_key.get(format!("{prefix}{k}").as_str()).unwrap_or_else(|| panic!("{k} is not in the history: {show:#}"));
                         assert_eq!((f["status"].as_str(), f["size"].as_u64()), (Some("delivered"), Some(b.len() as u64)), "{f:#}");
                     }
                     Fate::Fails { key, code, .. } => {
-                        let f = by_key.get(format!("{prefix}{key}").as_str()).unwrap_or_else(|| panic!("{key} is not in the history: {show:#}"));
+                        let f = by_key
+                            .get(format!("{prefix}{key}").as_str())
+                            .unwrap_or_else(|| panic!("{key} is not in the history: {show:#}"));
                         assert_eq!((f["status"].as_str(), f["error_code"].as_str()), (Some("failed"), Some(*code)), "{f:#}");
                         assert!(!text(&f["error_fix"]).is_empty(), "{f:#}");
                     }
@@ -987,10 +1220,18 @@ fn key_length_cases() -> Vec<DeliveryCase> {
         case("key_over_1024_bytes", "folders and a name making prefix + relpath 1,025 bytes", "key_too_long", |root, prefix| {
             let rel = deep_relpath(1025 - prefix.len());
             let bad = put(root, rel.as_bytes(), b"too long");
-            in_drop(root, vec![
-                lands(root, "ok.txt", b"ok"),
-                Fate::Refused { path: bad, code: "key_too_long", message: "The key would be 1025 bytes; S3 allows 1024.", fix: "Shorten the prefix, the folder names or the file name." },
-            ])
+            in_drop(
+                root,
+                vec![
+                    lands(root, "ok.txt", b"ok"),
+                    Fate::Refused {
+                        path: bad,
+                        code: "key_too_long",
+                        message: "The key would be 1025 bytes; S3 allows 1024.",
+                        fix: "Shorten the prefix, the folder names or the file name.",
+                    },
+                ],
+            )
         }),
         case("key_exactly_1024_bytes", "folders and a name making prefix + relpath exactly 1,024 bytes", "delivered", |root, prefix| {
             let rel = deep_relpath(1024 - prefix.len());
@@ -1059,12 +1300,35 @@ fn set_mode(p: &Path, mode: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-const ADD_OTHER: &[&str] = &["destination", "add", "--name", "Other", "--provider", "minio", "--bucket", "reports", "--endpoint", "http://127.0.0.1:9", "--no-credentials"];
+const ADD_OTHER: &[&str] = &[
+    "destination",
+    "add",
+    "--name",
+    "Other",
+    "--provider",
+    "minio",
+    "--bucket",
+    "reports",
+    "--endpoint",
+    "http://127.0.0.1:9",
+    "--no-credentials",
+];
 const DELIVER_FILE: &[&str] = &["deliver", "Files", "{file}", "--yes"];
 const LIST: &[&str] = &["destination", "list"];
 const HISTORY: &[&str] = &["history", "list"];
 const ADD_WITH_KEYS: &[&str] = &[
-    "destination", "add", "--name", "Keyed", "--provider", "minio", "--bucket", "reports", "--endpoint", "http://127.0.0.1:9", "--access-key-id", KEY_ID,
+    "destination",
+    "add",
+    "--name",
+    "Keyed",
+    "--provider",
+    "minio",
+    "--bucket",
+    "reports",
+    "--endpoint",
+    "http://127.0.0.1:9",
+    "--access-key-id",
+    KEY_ID,
     "--secret-stdin",
 ];
 
@@ -1211,8 +1475,21 @@ fn state_cases() -> Vec<StateCase> {
                 let w = World::with_keyring(&k);
                 let endpoint = fs.endpoint();
                 let add = [
-                    "destination", "add", "--name", "Files", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--prefix", "state/keychain/",
-                    "--access-key-id", S3S_KEY, "--secret-stdin",
+                    "destination",
+                    "add",
+                    "--name",
+                    "Files",
+                    "--provider",
+                    "minio",
+                    "--bucket",
+                    "reports",
+                    "--endpoint",
+                    &endpoint,
+                    "--prefix",
+                    "state/keychain/",
+                    "--access-key-id",
+                    S3S_KEY,
+                    "--secret-stdin",
                 ];
                 w.json(&add, Some(S3S_SECRET)).ok();
                 let f = common::write(src, "keychain-ok.txt", b"with the keychain up");
@@ -1273,7 +1550,11 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
         // For people: the same words, and the fix.
         let human = run(&w, &a[1..], *stdin, bits, c.needs_bits);
         assert_eq!(human.code, c.exit, "{label}");
-        assert!(human.stderr.contains(&format!("error: {}", text(&e["message"]))) && human.stderr.contains("fix: "), "{label}: {}", human.stderr);
+        assert!(
+            human.stderr.contains(&format!("error: {}", text(&e["message"]))) && human.stderr.contains("fix: "),
+            "{label}: {}",
+            human.stderr
+        );
     }
     // Left as it was: the watched files byte-identical, nothing sent, no batch recorded.
     assert!(snapshot(&watch) == before, "a file Chute was refused was modified: {watch:?}");
@@ -1288,7 +1569,26 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
     // The fix works.
     if let Some(follow) = c.follow_fix {
         follow(&w);
-        let r = run(&w, &args(&["--json", "destination", "add", "--name", "After the fix", "--provider", "minio", "--bucket", "reports", "--endpoint", "http://127.0.0.1:9", "--no-credentials"]), None, bits, c.needs_bits);
+        let r = run(
+            &w,
+            &args(&[
+                "--json",
+                "destination",
+                "add",
+                "--name",
+                "After the fix",
+                "--provider",
+                "minio",
+                "--bucket",
+                "reports",
+                "--endpoint",
+                "http://127.0.0.1:9",
+                "--no-credentials",
+            ]),
+            None,
+            bits,
+            c.needs_bits,
+        );
         match &c.bug {
             Some(_) if !strict && r.code != 0 => {}
             _ => assert_eq!(r.code, 0, "following the fix did not make Chute work again:\n{}\n{}", r.stdout, r.stderr),
@@ -1303,7 +1603,10 @@ fn run_state_table(cases: Vec<StateCase>, table: &str, strict: bool) {
     let fs = S3sFs::start();
     let src = tempfile::tempdir().unwrap();
     let bits = dac();
-    let rows = cases.iter().map(|c| Row { id: c.id, input: c.input.into(), run: Box::new(|| state_row(&fs, src.path(), c, &bits, strict)) }).collect();
+    let rows = cases
+        .iter()
+        .map(|c| Row { id: c.id, input: c.input.into(), run: Box::new(|| state_row(&fs, src.path(), c, &bits, strict)) })
+        .collect();
     let failed = run_rows(rows, table);
     assert!(failed.is_empty(), "rows failed: {failed:?}");
 }

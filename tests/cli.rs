@@ -78,7 +78,11 @@ fn the_secret_is_never_an_argument() {
     assert!(e["fix"].as_str().unwrap().contains("--secret-stdin"), "{e}");
     let human = w.run(&args, None);
     assert_eq!(human.code, 2);
-    assert!(human.stderr.starts_with("error: ") && human.stderr.contains("\n  fix: ") && human.stderr.contains("--secret-stdin"), "{}", human.stderr);
+    assert!(
+        human.stderr.starts_with("error: ") && human.stderr.contains("\n  fix: ") && human.stderr.contains("--secret-stdin"),
+        "{}",
+        human.stderr
+    );
     assert!(human.stdout.is_empty());
     // A usage error without --json is clap's, exit 2.
     let r = w.run(&["destination", "add", "--name", "x"], None);
@@ -133,7 +137,10 @@ fn edit_duplicate_and_remove() {
 
     // Replace the key of the copy: only the copy's item changes.
     let new_secret = "n3wS3cretForTheCopy/abcdefghijklmnopqrstu";
-    let r = w.json(&["destination", "edit", "reports copy", "--access-key-id", "AKIANEWKEYID00000000", "--secret-stdin"], Some(new_secret)).ok().json();
+    let r = w
+        .json(&["destination", "edit", "reports copy", "--access-key-id", "AKIANEWKEYID00000000", "--secret-stdin"], Some(new_secret))
+        .ok()
+        .json();
     assert_eq!(r["destination"]["credentials"]["key_id_hint"], "AKIA…0000");
     assert!(item(&k, &dup_id).unwrap().contains(new_secret));
     assert!(item(&k, &id).unwrap().contains(SECRET));
@@ -398,11 +405,25 @@ fn warnings_do_not_block_saving_and_are_printed() {
 
     // Plain http to a host that is not this machine.
     let args = [
-        "destination", "add", "--name", "LAN MinIO", "--provider", "minio", "--bucket", "reports",
-        "--endpoint", "http://minio.lan:9000", "--access-key-id", KEY_ID, "--secret-stdin",
+        "destination",
+        "add",
+        "--name",
+        "LAN MinIO",
+        "--provider",
+        "minio",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        "http://minio.lan:9000",
+        "--access-key-id",
+        KEY_ID,
+        "--secret-stdin",
     ];
     let saved = w.json(&args, Some(SECRET)).ok().json();
-    assert!(saved["warnings"].as_array().unwrap().iter().any(|p| p["code"] == "endpoint_plain_http" && p["field"] == "endpoint"), "{saved:#}");
+    assert!(
+        saved["warnings"].as_array().unwrap().iter().any(|p| p["code"] == "endpoint_plain_http" && p["field"] == "endpoint"),
+        "{saved:#}"
+    );
     let r = w.run(&["destination", "show", "lan minio"], None).ok();
     assert!(r.stdout.contains("warning [endpoint] Plain http://"), "{}", r.stdout);
     // … but not to a loopback one.
@@ -551,7 +572,23 @@ fn import_from_aws_profiles() {
 
     // Import: static keys go to the keychain.
     let saved = w
-        .json(&["destination", "import", "--from", "aws", "--source", "default", "--name", "AWS reports", "--bucket", "reports", "--prefix", "in/"], None)
+        .json(
+            &[
+                "destination",
+                "import",
+                "--from",
+                "aws",
+                "--source",
+                "default",
+                "--name",
+                "AWS reports",
+                "--bucket",
+                "reports",
+                "--prefix",
+                "in/",
+            ],
+            None,
+        )
         .ok()
         .json();
     let d = &saved["destination"];
@@ -559,7 +596,8 @@ fn import_from_aws_profiles() {
     assert_eq!(d["credentials"], serde_json::json!({"kind": "keychain", "key_id_hint": "AKIA…MPLE"}));
     assert!(item(&k, d["id"].as_str().unwrap()).unwrap().contains(AWS_DEFAULT_SECRET));
 
-    let saved = w.json(&["destination", "import", "--from", "aws", "--source", "r2", "--name", "R2", "--bucket", "media"], None).ok().json();
+    let saved =
+        w.json(&["destination", "import", "--from", "aws", "--source", "r2", "--name", "R2", "--bucket", "media"], None).ok().json();
     let d = &saved["destination"];
     assert_eq!((d["provider"].as_str(), d["account_id"].as_str(), d["region"].as_str()), (Some("r2"), Some(R2_ACCOUNT), Some("auto")));
     assert_eq!(d["effective_endpoint"], format!("https://{R2_ACCOUNT}.r2.cloudflarestorage.com"));
@@ -573,7 +611,8 @@ fn import_from_aws_profiles() {
 
     // The SSO profile stays a profile: nothing goes to the keychain.
     let stored_items = items(&k);
-    let saved = w.json(&["destination", "import", "--from", "aws", "--source", "sso", "--name", "SSO", "--bucket", "reports"], None).ok().json();
+    let saved =
+        w.json(&["destination", "import", "--from", "aws", "--source", "sso", "--name", "SSO", "--bucket", "reports"], None).ok().json();
     assert_eq!(saved["destination"]["credentials"], serde_json::json!({"kind": "profile", "profile": "sso"}));
     assert_eq!(items(&k), stored_items);
 
@@ -642,7 +681,10 @@ fn import_from_rclone() {
         ("minio", "LAN MinIO", "reports", RC_MINIO_SECRET),
         ("b2", "Backups", "backups-2024", RC_B2_SECRET),
     ] {
-        let saved = w.json(&["destination", "import", "--from", "rclone", "--source", source, "--name", name, "--bucket", bucket], None).ok().json();
+        let saved = w
+            .json(&["destination", "import", "--from", "rclone", "--source", source, "--name", name, "--bucket", bucket], None)
+            .ok()
+            .json();
         let d = &saved["destination"];
         assert_eq!(d["name"], name);
         assert_eq!(d["credentials"]["kind"], "keychain");
@@ -671,7 +713,8 @@ fn import_errors_are_explained() {
     // Encrypted rclone config.
     let enc = w.home.join("encrypted.conf");
     w.write(&enc, "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nc2VjcmV0LWJ5dGVzLWhlcmU=\n");
-    let e = w.json(&["destination", "import", "--from", "rclone", "--file", enc.to_str().unwrap(), "--list"], None)
+    let e = w
+        .json(&["destination", "import", "--from", "rclone", "--file", enc.to_str().unwrap(), "--list"], None)
         .error(1, "import_rclone_encrypted");
     assert!(e["fix"].as_str().unwrap().contains("rclone config show"), "{e}");
     let human = w.run(&["destination", "import", "--from", "rclone", "--file", enc.to_str().unwrap()], None);
@@ -744,9 +787,8 @@ fn usage_errors_exit_2() {
         assert!(r.stderr.contains("error:"), "{}", r.stderr);
     }
     // Adding without saying where credentials come from.
-    let e = w
-        .json(&["destination", "add", "--name", "x", "--provider", "aws", "--bucket", "reports"], None)
-        .error(2, "credentials_missing");
+    let e =
+        w.json(&["destination", "add", "--name", "x", "--provider", "aws", "--bucket", "reports"], None).error(2, "credentials_missing");
     assert!(e["fix"].as_str().unwrap().contains("--no-credentials"), "{e}");
     assert!(w.list().is_empty());
     // Help and version are not errors.
@@ -890,4 +932,3 @@ fn the_data_dir_defaults_to_chute_data_dir() {
     assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), Value::Array(vec![]));
     assert!(other.join("chute.db").is_file());
 }
-

@@ -22,16 +22,28 @@ fn world() -> World {
     World::new("unix:path=/nonexistent/chute-test-bus")
 }
 
-
-
 /// A destination on s3s-fs through the AWS profile `s3s` (bucket `reports`).
 fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
     w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
     w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
     w.json(
         &[
-            "destination", "add", "--name", name, "--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(),
-            "--prefix", "incoming/", "--key-template", template, "--profile", "s3s",
+            "destination",
+            "add",
+            "--name",
+            name,
+            "--provider",
+            "minio",
+            "--bucket",
+            "reports",
+            "--endpoint",
+            &fs.endpoint(),
+            "--prefix",
+            "incoming/",
+            "--key-template",
+            template,
+            "--profile",
+            "s3s",
         ],
         None,
     )
@@ -42,11 +54,31 @@ fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
 fn add_moto(w: &World, moto: &Moto, name: &str) {
     let k = moto.user("admin");
     w.write(&w.aws_config(), "[profile moto]\nregion = us-east-1\n");
-    w.write(&w.aws_credentials(), &format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key));
+    w.write(
+        &w.aws_credentials(),
+        &format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
+    );
     w.json(
         &[
-            "destination", "add", "--name", name, "--provider", "aws", "--bucket", "reports", "--endpoint", &moto.endpoint(),
-            "--path-style", "--region", "us-east-1", "--prefix", "incoming/", "--key-template", "{prefix}{relpath}", "--profile", "moto",
+            "destination",
+            "add",
+            "--name",
+            name,
+            "--provider",
+            "aws",
+            "--bucket",
+            "reports",
+            "--endpoint",
+            &moto.endpoint(),
+            "--path-style",
+            "--region",
+            "us-east-1",
+            "--prefix",
+            "incoming/",
+            "--key-template",
+            "{prefix}{relpath}",
+            "--profile",
+            "moto",
         ],
         None,
     )
@@ -57,7 +89,9 @@ fn add_moto(w: &World, moto: &Moto, name: &str) {
 fn lines(r: &Run) -> Vec<Value> {
     r.stdout
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr)))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
+        })
         .collect()
 }
 
@@ -128,7 +162,10 @@ fn a_tree_of_awkward_names_is_delivered_with_json_lines() {
         assert!(f["url"].as_str().unwrap().starts_with(&format!("{}/reports/incoming/", fs.endpoint())), "{f:#}");
     }
     assert_eq!(file_event(&ls, "incoming/big/over 16 MiB.bin")["multipart"], true);
-    assert_eq!(file_event(&ls, "incoming/hash#plus+percent%20.bin")["url"], format!("{}/reports/incoming/hash%23plus%2Bpercent%2520.bin", fs.endpoint()));
+    assert_eq!(
+        file_event(&ls, "incoming/hash#plus+percent%20.bin")["url"],
+        format!("{}/reports/incoming/hash%23plus%2Bpercent%2520.bin", fs.endpoint())
+    );
 
     // Progress: a few times a second at most, ending at 100%.
     let progress = events(&ls, "progress");

@@ -22,15 +22,27 @@ fn world() -> World {
     World::new("unix:path=/nonexistent/chute-test-bus")
 }
 
-
-
 fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
     w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
     w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
     w.json(
         &[
-            "destination", "add", "--name", name, "--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(),
-            "--prefix", "incoming/", "--key-template", template, "--profile", "s3s",
+            "destination",
+            "add",
+            "--name",
+            name,
+            "--provider",
+            "minio",
+            "--bucket",
+            "reports",
+            "--endpoint",
+            &fs.endpoint(),
+            "--prefix",
+            "incoming/",
+            "--key-template",
+            template,
+            "--profile",
+            "s3s",
         ],
         None,
     )
@@ -40,7 +52,9 @@ fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
 fn lines(r: &Run) -> Vec<Value> {
     r.stdout
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr)))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
+        })
         .collect()
 }
 
@@ -75,10 +89,13 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 fn records(text: &str) -> Vec<std::collections::HashMap<String, String>> {
     let rows = parse_csv(text);
     let header = &rows[0];
-    rows[1..].iter().map(|r| {
-        assert_eq!(r.len(), header.len(), "{r:?}");
-        header.iter().cloned().zip(r.iter().cloned()).collect()
-    }).collect()
+    rows[1..]
+        .iter()
+        .map(|r| {
+            assert_eq!(r.len(), header.len(), "{r:?}");
+            header.iter().cloned().zip(r.iter().cloned()).collect()
+        })
+        .collect()
 }
 
 fn today() -> String {
@@ -192,15 +209,27 @@ fn a_batch_shows_what_was_given_left_out_and_refused() {
 
     let show = w.json(&["history", "show", &id], None).ok().json();
     let b = &show["batch"];
-    assert_eq!((b["outcome"].as_str(), b["files_total"].as_u64(), b["delivered"].as_u64(), b["refused"].as_u64(), b["excluded"].as_u64()), (Some("partial"), Some(4), Some(2), Some(2), Some(1)), "{b:#}");
-    let sources: Vec<(&str, &str, u64)> =
-        show["sources"].as_array().unwrap().iter().map(|s| (s["path"].as_str().unwrap(), s["kind"].as_str().unwrap(), s["files"].as_u64().unwrap())).collect();
+    assert_eq!(
+        (b["outcome"].as_str(), b["files_total"].as_u64(), b["delivered"].as_u64(), b["refused"].as_u64(), b["excluded"].as_u64()),
+        (Some("partial"), Some(4), Some(2), Some(2), Some(1)),
+        "{b:#}"
+    );
+    let sources: Vec<(&str, &str, u64)> = show["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap(), s["kind"].as_str().unwrap(), s["files"].as_u64().unwrap()))
+        .collect();
     assert_eq!(sources, [(given[0], "folder", 1), (given[1], "file", 1), (given[2], "missing", 0)]);
     let excluded = show["excluded"].as_array().unwrap();
     assert_eq!(excluded.len(), 1, "{show:#}");
-    assert_eq!((excluded[0]["path"].as_str(), excluded[0]["reason"].as_str()), (folder.join(".DS_Store").to_str(), Some("ignored by `.DS_Store`")));
+    assert_eq!(
+        (excluded[0]["path"].as_str(), excluded[0]["reason"].as_str()),
+        (folder.join(".DS_Store").to_str(), Some("ignored by `.DS_Store`"))
+    );
     let refused = w.json(&["history", "show", &id, "--status", "refused"], None).ok().json();
-    let rf: Vec<(&str, &str)> = refused["files"].as_array().unwrap().iter().map(|f| (f["source"].as_str().unwrap(), f["error_code"].as_str().unwrap())).collect();
+    let rf: Vec<(&str, &str)> =
+        refused["files"].as_array().unwrap().iter().map(|f| (f["source"].as_str().unwrap(), f["error_code"].as_str().unwrap())).collect();
     assert_eq!(rf, [(bell.to_str().unwrap(), "key_control_chars"), (given[2], "not_found")]);
 
     // For people: where the files came from, what was left out and why, each refusal with its fix;
@@ -279,7 +308,17 @@ enum KillAt {
 fn deliver_and_kill(w: &World, file: &Path, at: KillAt) -> String {
     let args = [
         // One 5 MiB part at a time, so the kill lands while parts are uploading.
-        "--json", "deliver", "Files", file.to_str().unwrap(), "--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB",
+        "--json",
+        "deliver",
+        "Files",
+        file.to_str().unwrap(),
+        "--yes",
+        "--concurrency",
+        "1",
+        "--multipart-threshold",
+        "5MiB",
+        "--part-size",
+        "5MiB",
     ];
     let mut child = w.command(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -481,11 +520,8 @@ fn kills_at_many_points_then_resume_leave_no_corrupt_or_orphaned_object() {
     w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
     w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
     let src = tempfile::tempdir().unwrap();
-    let files: Vec<(String, Vec<u8>)> = vec![
-        ("a.txt".into(), content(1, 1000)),
-        ("b.bin".into(), content(2, 3 * MIB + 1)),
-        ("big.bin".into(), content(3, 48 * MIB + 17)),
-    ];
+    let files: Vec<(String, Vec<u8>)> =
+        vec![("a.txt".into(), content(1, 1000)), ("b.bin".into(), content(2, 3 * MIB + 1)), ("big.bin".into(), content(3, 48 * MIB + 17))];
     for (name, bytes) in &files {
         write(src.path(), name, bytes);
     }
@@ -495,11 +531,38 @@ fn kills_at_many_points_then_resume_leave_no_corrupt_or_orphaned_object() {
     for (run, delay) in delays_ms.iter().enumerate() {
         let name = format!("Run{run}");
         w.json(
-            &["destination", "add", "--name", &name, "--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(), "--prefix", &format!("run{run}/"), "--profile", "s3s"],
+            &[
+                "destination",
+                "add",
+                "--name",
+                &name,
+                "--provider",
+                "minio",
+                "--bucket",
+                "reports",
+                "--endpoint",
+                &fs.endpoint(),
+                "--prefix",
+                &format!("run{run}/"),
+                "--profile",
+                "s3s",
+            ],
             None,
         )
         .ok();
-        let args = ["--json", "deliver", &name, src.path().to_str().unwrap(), "--yes", "--concurrency", "2", "--multipart-threshold", "5MiB", "--part-size", "5MiB"];
+        let args = [
+            "--json",
+            "deliver",
+            &name,
+            src.path().to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "2",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+        ];
         let mut child = w.command(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(*delay));
         let _ = child.kill();

@@ -16,7 +16,6 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------
 // `chute destination test`: the connection test, against real servers.
 
-
 /// Private network namespaces need root (CAP_SYS_ADMIN); say so and skip without it.
 fn namespaces_available(test: &str) -> bool {
     match Command::new("unshare").args(["-n", "true"]).stdout(Stdio::null()).stderr(Stdio::null()).status() {
@@ -60,8 +59,23 @@ fn skipped_after(r: &Value, failed: &str) {
 /// A draft test on moto as `add` would take it: `test --provider aws … --access-key-id ID --secret-stdin`.
 fn moto_draft(moto: &Moto, bucket: &str, key_id: &str, extra: &[&str]) -> Vec<String> {
     let mut a: Vec<String> = [
-        "--json", "destination", "test", "--provider", "aws", "--bucket", bucket, "--endpoint", &moto.endpoint(), "--path-style",
-        "--region", "us-east-1", "--prefix", "incoming/", "--access-key-id", key_id, "--secret-stdin",
+        "--json",
+        "destination",
+        "test",
+        "--provider",
+        "aws",
+        "--bucket",
+        bucket,
+        "--endpoint",
+        &moto.endpoint(),
+        "--path-style",
+        "--region",
+        "us-east-1",
+        "--prefix",
+        "incoming/",
+        "--access-key-id",
+        key_id,
+        "--secret-stdin",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -112,7 +126,16 @@ fn test_passes_on_s3s_fs_and_is_remembered() {
     let human = w.run(&["destination", "test", "files", "--read-back"], None).ok();
     let lines: Vec<&str> = human.stdout.lines().collect();
     assert!(lines[0].starts_with("Testing \"Files\": "), "{}", human.stdout);
-    for label in ["Credentials", "Resolve host", "Connect", "Server answers", "Bucket (HeadBucket)", "Write probe object", "Read back", "Delete probe object"] {
+    for label in [
+        "Credentials",
+        "Resolve host",
+        "Connect",
+        "Server answers",
+        "Bucket (HeadBucket)",
+        "Write probe object",
+        "Read back",
+        "Delete probe object",
+    ] {
         assert!(lines.iter().any(|l| l.starts_with(&format!("  ✓ {label} ")) && l.contains(" ms")), "{label}:\n{}", human.stdout);
     }
     assert!(lines.iter().any(|l| l.starts_with("  – TLS handshake ") && l.contains("skipped")), "{}", human.stdout);
@@ -163,8 +186,24 @@ fn test_finds_the_wrong_region_and_apply_fix_corrects_it() {
     let writer = moto.user("writer");
     let endpoint = moto.endpoint();
     let add = [
-        "destination", "add", "--name", "EU", "--provider", "aws", "--bucket", "eu-reports", "--endpoint", &endpoint,
-        "--path-style", "--region", "us-east-1", "--prefix", "incoming/", "--access-key-id", &writer.access_key_id, "--secret-stdin",
+        "destination",
+        "add",
+        "--name",
+        "EU",
+        "--provider",
+        "aws",
+        "--bucket",
+        "eu-reports",
+        "--endpoint",
+        &endpoint,
+        "--path-style",
+        "--region",
+        "us-east-1",
+        "--prefix",
+        "incoming/",
+        "--access-key-id",
+        &writer.access_key_id,
+        "--secret-stdin",
     ];
     w.json(&add, Some(&writer.secret_access_key)).ok();
 
@@ -186,7 +225,13 @@ fn test_finds_the_wrong_region_and_apply_fix_corrects_it() {
     assert_eq!(human.code, 1);
     let out = &human.stdout;
     assert!(out.contains("\nError: The bucket is in eu-west-1, not us-east-1 [wrong_region]\n"), "{out}");
-    for part in ["  What happened: ", "  Likely cause:  ", "  Fix:           Set the region to `eu-west-1`.", "    Bucket region: eu-west-1", "    Addressing:    path-style"] {
+    for part in [
+        "  What happened: ",
+        "  Likely cause:  ",
+        "  Fix:           Set the region to `eu-west-1`.",
+        "    Bucket region: eu-west-1",
+        "    Addressing:    path-style",
+    ] {
         assert!(out.contains(part), "{part:?} missing:\n{out}");
     }
     assert!(out.contains("  One-click fix: Use eu-west-1 (run again with --apply-fix)\n"), "{out}");
@@ -234,7 +279,11 @@ fn test_finds_the_wrong_region_and_apply_fix_corrects_it() {
     assert_eq!(ps[0]["report"]["outcome"], "passed");
     assert!(ps.iter().any(|p| p["report"]["findings"].as_array().unwrap().iter().any(|f| f["code"] == "wrong_region")));
     let table = w.run(&["destination", "probes", "EU"], None).ok();
-    assert!(table.stdout.lines().any(|l| l.contains(" failed ") && l.contains("wrong_region: The bucket is in eu-west-1")), "{}", table.stdout);
+    assert!(
+        table.stdout.lines().any(|l| l.contains(" failed ") && l.contains("wrong_region: The bucket is in eu-west-1")),
+        "{}",
+        table.stdout
+    );
     w.assert_nowhere(&writer.secret_access_key);
 }
 
@@ -318,7 +367,9 @@ fn test_explains_keys_buckets_and_scoped_tokens_on_moto() {
     assert_eq!(step(&r, "delete_object")["status"], "warning");
     assert!(moto.keys("reports", "incoming/").contains(&key.to_string()), "{:?} lacks {key}", moto.keys("reports", "incoming/"));
 
-    for secret in [SECRET, &writer.secret_access_key, &admin.secret_access_key, &moto.user("object-only").secret_access_key, &user.secret_access_key] {
+    for secret in
+        [SECRET, &writer.secret_access_key, &admin.secret_access_key, &moto.user("object-only").secret_access_key, &user.secret_access_key]
+    {
         w.assert_nowhere(secret);
     }
 }
@@ -330,8 +381,17 @@ fn test_host_not_found_without_dns_leaving_the_machine() {
     }
     let w = no_bus();
     let draft = [
-        "destination", "test", "--provider", "custom", "--bucket", "reports", "--endpoint", "https://s3.does-not-exist.example",
-        "--access-key-id", KEY_ID, "--secret-stdin",
+        "destination",
+        "test",
+        "--provider",
+        "custom",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        "https://s3.does-not-exist.example",
+        "--access-key-id",
+        KEY_ID,
+        "--secret-stdin",
     ];
     let mut json = vec!["--json"];
     json.extend(draft);
@@ -361,8 +421,22 @@ fn test_path_style_needed_is_found_and_fixed_in_a_private_network() {
     let port = free_port();
     let endpoint = format!("http://localhost:{port}");
     let add = [
-        "destination", "add", "--name", "Local", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint,
-        "--path-style=false", "--prefix", "incoming/", "--access-key-id", S3S_KEY, "--secret-stdin",
+        "destination",
+        "add",
+        "--name",
+        "Local",
+        "--provider",
+        "minio",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        &endpoint,
+        "--path-style=false",
+        "--prefix",
+        "incoming/",
+        "--access-key-id",
+        S3S_KEY,
+        "--secret-stdin",
     ];
     let saved = w.json(&add, Some(S3S_SECRET)).ok().json();
     assert_eq!(saved["destination"]["path_style"], false);
@@ -407,7 +481,11 @@ fn test_path_style_needed_is_found_and_fixed_in_a_private_network() {
     assert_eq!((f["apply"]["field"].as_str(), f["apply"]["value"].as_str()), (Some("path_style"), Some("true")), "{f:#}");
     assert!(f["what_happened"].as_str().unwrap().contains("reports.localhost"), "{f:#}");
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains("[path_style_needed]") && human.stdout.contains("One-click fix: Use path-style (run again with --apply-fix)"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("[path_style_needed]") && human.stdout.contains("One-click fix: Use path-style (run again with --apply-fix)"),
+        "{}",
+        human.stdout
+    );
 
     assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
     let fx = fixed.json();
@@ -427,8 +505,19 @@ fn test_without_a_keychain_runs_no_network_step() {
     let w = World::with_keyring(&k);
     let endpoint = format!("http://127.0.0.1:{}", free_port());
     let add = [
-        "destination", "add", "--name", "Reports", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint,
-        "--access-key-id", KEY_ID, "--secret-stdin",
+        "destination",
+        "add",
+        "--name",
+        "Reports",
+        "--provider",
+        "minio",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        &endpoint,
+        "--access-key-id",
+        KEY_ID,
+        "--secret-stdin",
     ];
     w.json(&add, Some(SECRET)).ok();
     let dir = tempfile::tempdir().unwrap();
@@ -474,7 +563,11 @@ fn test_refused_connections_and_bad_requests() {
     assert!(f["evidence"]["detail"].as_str().unwrap().contains(&port.to_string()), "{f:#}");
     let human = w.run(&draft, None);
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains("  ✗ Connect ") && human.stdout.contains("Error: The server refused the connection [connection_refused]"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("  ✗ Connect ") && human.stdout.contains("Error: The server refused the connection [connection_refused]"),
+        "{}",
+        human.stdout
+    );
     // Settings warnings the test did not report go to stderr.
     assert!(human.stderr.contains("warning [credentials] "), "{}", human.stderr);
 
@@ -484,14 +577,18 @@ fn test_refused_connections_and_bad_requests() {
     assert_eq!(w.run(&["destination", "test"], None).code, 2);
     w.json(&["destination", "test", "--provider", "minio"], None).error(2, "usage");
     // --apply-fix needs a saved destination.
-    w.json(&["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--no-credentials", "--apply-fix"], None)
-        .error(2, "usage");
+    w.json(
+        &["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--no-credentials", "--apply-fix"],
+        None,
+    )
+    .error(2, "usage");
     // Unsaved settings are validated as `add` validates them, and need credentials.
     let e = w
         .json(&["destination", "test", "--provider", "minio", "--bucket", "Bad_Bucket", "--endpoint", &endpoint, "--no-credentials"], None)
         .error(2, "invalid_destination");
     assert!(e["problems"].as_array().unwrap().iter().any(|p| p["code"] == "bucket_uppercase"), "{e}");
-    w.json(&["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint], None).error(2, "credentials_missing");
+    w.json(&["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint], None)
+        .error(2, "credentials_missing");
     // Unknown destinations.
     w.json(&["destination", "test", "nope"], None).error(1, "destination_not_found");
     w.json(&["destination", "probes", "nope"], None).error(1, "destination_not_found");

@@ -60,21 +60,84 @@ fn bad_input_table() {
         (P::Aws, ("leading dash", |s| s.bucket = "-abc".into(), "bucket", "bucket_edges", E, "start and end")),
         (P::Aws, ("bucket with path", |s| s.bucket = "reports/2024".into(), "bucket", "bucket_has_path", E, "contains a path")),
         (P::Aws, ("s3 url as bucket", |s| s.bucket = "s3://reports".into(), "bucket", "bucket_has_path", E, "scheme")),
-        (P::Aws, ("dotted bucket over https", |s| s.bucket = "reports.example.com".into(), "bucket", "bucket_dotted_tls", W, "certificate")),
+        (
+            P::Aws,
+            ("dotted bucket over https", |s| s.bucket = "reports.example.com".into(), "bucket", "bucket_dotted_tls", W, "certificate"),
+        ),
         (P::B2, ("b2 short bucket", |s| s.bucket = "abcde".into(), "bucket", "bucket_length", E, "6–63")),
         (P::Minio, ("no endpoint", |s| s.endpoint = "".into(), "endpoint", "endpoint_required", E, "needs an endpoint")),
         (P::Minio, ("no scheme", |s| s.endpoint = "minio.local:9000".into(), "endpoint", "endpoint_no_scheme", E, "no scheme")),
         (P::Minio, ("spaces", |s| s.endpoint = "http://minio local".into(), "endpoint", "endpoint_spaces", E, "spaces")),
-        (P::Minio, ("credentials in url", |s| s.endpoint = "http://ak:sk@127.0.0.1:9000".into(), "endpoint", "endpoint_credentials", E, "user name or password")),
+        (
+            P::Minio,
+            (
+                "credentials in url",
+                |s| s.endpoint = "http://ak:sk@127.0.0.1:9000".into(),
+                "endpoint",
+                "endpoint_credentials",
+                E,
+                "user name or password",
+            ),
+        ),
         (P::Minio, ("ftp scheme", |s| s.endpoint = "ftp://127.0.0.1".into(), "endpoint", "endpoint_scheme", E, "http or https")),
-        (P::Minio, ("plain http off-box", |s| s.endpoint = "http://minio.internal:9000".into(), "endpoint", "endpoint_plain_http", W, "unencrypted")),
-        (P::Minio, ("bucket in endpoint", |s| s.endpoint = "http://127.0.0.1:9000/reports".into(), "endpoint", "endpoint_has_bucket", E, "bucket name")),
-        (P::Custom, ("R2 endpoint as custom", |s| s.endpoint = "https://abc.r2.cloudflarestorage.com".into(), "provider", "provider_detected", W, "Cloudflare R2")),
+        (
+            P::Minio,
+            (
+                "plain http off-box",
+                |s| s.endpoint = "http://minio.internal:9000".into(),
+                "endpoint",
+                "endpoint_plain_http",
+                W,
+                "unencrypted",
+            ),
+        ),
+        (
+            P::Minio,
+            (
+                "bucket in endpoint",
+                |s| s.endpoint = "http://127.0.0.1:9000/reports".into(),
+                "endpoint",
+                "endpoint_has_bucket",
+                E,
+                "bucket name",
+            ),
+        ),
+        (
+            P::Custom,
+            (
+                "R2 endpoint as custom",
+                |s| s.endpoint = "https://abc.r2.cloudflarestorage.com".into(),
+                "provider",
+                "provider_detected",
+                W,
+                "Cloudflare R2",
+            ),
+        ),
         (P::R2, ("r2 without account", |s| s.account_id = "".into(), "account_id", "account_id_required", E, "account id")),
         (P::R2, ("r2 region", |s| s.region = "us-east-1".into(), "region", "region_not_auto", E, "`auto`")),
         (P::Tigris, ("tigris region", |s| s.region = "eu-west-1".into(), "region", "region_not_auto", E, "`auto`")),
-        (P::Tigris, ("tigris legacy endpoint", |s| s.endpoint = "https://fly.storage.tigris.dev".into(), "endpoint", "endpoint_legacy", W, "legacy")),
-        (P::B2, ("b2 region mismatch", |s| s.endpoint = "https://s3.eu-central-003.backblazeb2.com".into(), "region", "region_endpoint_mismatch", E, "eu-central-003")),
+        (
+            P::Tigris,
+            (
+                "tigris legacy endpoint",
+                |s| s.endpoint = "https://fly.storage.tigris.dev".into(),
+                "endpoint",
+                "endpoint_legacy",
+                W,
+                "legacy",
+            ),
+        ),
+        (
+            P::B2,
+            (
+                "b2 region mismatch",
+                |s| s.endpoint = "https://s3.eu-central-003.backblazeb2.com".into(),
+                "region",
+                "region_endpoint_mismatch",
+                E,
+                "eu-central-003",
+            ),
+        ),
         (P::Aws, ("availability zone", |s| s.region = "us-east-1a".into(), "region", "region_is_zone", E, "availability zone")),
         (P::Aws, ("display name as region", |s| s.region = "US East (Ohio)".into(), "region", "region_format", E, "not a region code")),
         (P::Aws, ("auto on aws", |s| s.region = "auto".into(), "region", "region_auto_on_aws", E, "no region `auto`")),
@@ -83,18 +146,57 @@ fn bad_input_table() {
         (P::Aws, ("double slash", |s| s.prefix = "a//b/".into(), "prefix", "prefix_double_slash", E, "`//`")),
         (P::Aws, ("backslash", |s| s.prefix = "a\\b\\".into(), "prefix", "prefix_backslash", E, "`\\`")),
         (P::Aws, ("dot dot", |s| s.prefix = "a/../b/".into(), "prefix", "prefix_dot_segment", E, "`..`")),
-        (P::Aws, ("unknown token", |s| s.key_template = "{prefix}{nmae}".into(), "key_template", "template_invalid", E, "unknown token `{nmae}`")),
+        (
+            P::Aws,
+            (
+                "unknown token",
+                |s| s.key_template = "{prefix}{nmae}".into(),
+                "key_template",
+                "template_invalid",
+                E,
+                "unknown token `{nmae}`",
+            ),
+        ),
         (P::Aws, ("unbalanced brace", |s| s.key_template = "{prefix".into(), "key_template", "template_invalid", E, "never closed")),
         (P::Aws, ("template w/o file", |s| s.key_template = "{prefix}{date}".into(), "key_template", "template_not_unique", W, "same key")),
         (P::Aws, ("template w/o prefix", |s| s.key_template = "{relpath}".into(), "key_template", "template_no_prefix", W, "ignored")),
-        (P::Aws, ("storage class case", |s| s.storage_class = "standard-ia".into(), "storage_class", "storage_class_case", E, "STANDARD_IA")),
-        (P::R2, ("storage class unknown", |s| s.storage_class = "GLACIER".into(), "storage_class", "storage_class_unknown", E, "no storage class")),
+        (
+            P::Aws,
+            ("storage class case", |s| s.storage_class = "standard-ia".into(), "storage_class", "storage_class_case", E, "STANDARD_IA"),
+        ),
+        (
+            P::R2,
+            (
+                "storage class unknown",
+                |s| s.storage_class = "GLACIER".into(),
+                "storage_class",
+                "storage_class_unknown",
+                E,
+                "no storage class",
+            ),
+        ),
         (P::Aws, ("bad acl", |s| s.acl = "public".into(), "acl", "acl_unknown", E, "not a canned ACL")),
         (P::R2, ("acl on r2", |s| s.acl = "public-read".into(), "acl", "acl_unsupported", W, "ACLs")),
-        (P::Aws, ("metadata key", |s| s.metadata = BTreeMap::from([("my key".into(), "v".into())]), "metadata", "metadata_key", E, "not a valid header")),
-        (P::Aws, ("11 tags", |s| s.tags = (0..11).map(|i| (format!("k{i}"), "v".into())).collect(), "tags", "tags_too_many", E, "allows 10")),
+        (
+            P::Aws,
+            (
+                "metadata key",
+                |s| s.metadata = BTreeMap::from([("my key".into(), "v".into())]),
+                "metadata",
+                "metadata_key",
+                E,
+                "not a valid header",
+            ),
+        ),
+        (
+            P::Aws,
+            ("11 tags", |s| s.tags = (0..11).map(|i| (format!("k{i}"), "v".into())).collect(), "tags", "tags_too_many", E, "allows 10"),
+        ),
         (P::Aws, ("aws: tag", |s| s.tags = BTreeMap::from([("aws:x".into(), "v".into())]), "tags", "tag_reserved", E, "`aws:`")),
-        (P::Aws, ("content type", |s| s.headers.content_type = "csv".into(), "headers.content_type", "content_type_format", E, "media type")),
+        (
+            P::Aws,
+            ("content type", |s| s.headers.content_type = "csv".into(), "headers.content_type", "content_type_format", E, "media type"),
+        ),
     ];
     assert!(cases.len() >= 30);
     for (provider, (what, change, field, code, severity, fragment)) in cases {
@@ -216,11 +318,7 @@ fn credential_checks() {
 fn no_keychain() -> SecretStore {
     // These tests never touch the keychain: every credential below is a
     // profile or none. A store that always fails proves it.
-    SecretStore::with_factory(
-        "unused".into(),
-        std::time::Duration::from_secs(1),
-        std::sync::Arc::new(|| Err(keyring_core_error())),
-    )
+    SecretStore::with_factory("unused".into(), std::time::Duration::from_secs(1), std::sync::Arc::new(|| Err(keyring_core_error())))
 }
 
 fn keyring_core_error() -> keyring_core::Error {
@@ -326,7 +424,10 @@ fn imports_aws_profiles() {
     assert!(matches!(&s.auth, ImportedAuth::Profile { profile } if profile == "sso"));
     assert!(s.credentials.is_none());
     let r = by("r2");
-    assert_eq!((r.provider, r.account_id.as_str(), r.region.as_str(), r.endpoint.as_str()), (ProviderKind::R2, "0123456789abcdef0123456789abcdef", "auto", ""));
+    assert_eq!(
+        (r.provider, r.account_id.as_str(), r.region.as_str(), r.endpoint.as_str()),
+        (ProviderKind::R2, "0123456789abcdef0123456789abcdef", "auto", "")
+    );
     // Candidates serialize without their secrets.
     let json = serde_json::to_string(&c).unwrap();
     assert!(!json.contains("wJalr") && !json.contains("miniosecret") && !json.contains("r2secret"), "{json}");
@@ -379,7 +480,12 @@ fn the_newest_connection_test_is_on_the_destination() {
     assert_eq!(last.at, failed.started_at);
 
     // A newer passing test replaces it (stored as the probe would store it).
-    let passed = chute_core::probe::ProbeReport { outcome: chute_core::probe::Outcome::Passed, findings: vec![], started_at: failed.started_at + 1000, ..failed };
+    let passed = chute_core::probe::ProbeReport {
+        outcome: chute_core::probe::Outcome::Passed,
+        findings: vec![],
+        started_at: failed.started_at + 1000,
+        ..failed
+    };
     Store::open(&dir.path().join(chute_core::DB_FILE)).unwrap().add_probe(Some(&id), &passed).unwrap();
     let view = chute.view(&chute.get(&id).unwrap()).unwrap();
     let last = view.last_test.expect("tested");

@@ -44,15 +44,20 @@ fn now() -> time::OffsetDateTime {
     time::macros::datetime!(2026-06-07 14:05:09 UTC)
 }
 
-fn run(s: &Settings, auth: Auth, plan: &Plan, opts: &TransferOptions, control: &Control, mut on: impl FnMut(&DeliveryEvent) + Send) -> deliver::BatchSummary {
+fn run(
+    s: &Settings,
+    auth: Auth,
+    plan: &Plan,
+    opts: &TransferOptions,
+    control: &Control,
+    mut on: impl FnMut(&DeliveryEvent) + Send,
+) -> deliver::BatchSummary {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
         let client = s3::client(s, &auth, &ClientOptions::delivery()).await;
         deliver::deliver(client, s, plan, opts, control, &mut |e| on(&e)).await
     })
 }
-
-
 
 #[test]
 fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
@@ -88,11 +93,8 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     let excluded: Vec<String> = plan.excluded.iter().map(|e| e.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(excluded, [".DS_Store", ".git", "link.txt"], "{:#?}", plan.excluded);
 
-    let mut expected: BTreeMap<String, Vec<u8>> = files
-        .iter()
-        .enumerate()
-        .map(|(i, (rel, len))| (format!("incoming/{rel}"), content(i as u64, *len as usize)))
-        .collect();
+    let mut expected: BTreeMap<String, Vec<u8>> =
+        files.iter().enumerate().map(|(i, (rel, len))| (format!("incoming/{rel}"), content(i as u64, *len as usize))).collect();
     expected.insert("incoming/caf\u{e9}.txt".into(), b"nfd".to_vec());
     let planned: Vec<&str> = plan.files.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(planned.len(), expected.len());
@@ -122,7 +124,9 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     // Progress reached 100%.
     let events = events.lock().unwrap();
     let last_batch = events.iter().rev().find_map(|e| match e {
-        DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, .. } => Some((*bytes_sent, *bytes_total, *files_done, *files_total)),
+        DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, .. } => {
+            Some((*bytes_sent, *bytes_total, *files_done, *files_total))
+        }
         _ => None,
     });
     assert_eq!(last_batch, Some((plan.total_bytes, plan.total_bytes, expected.len(), expected.len())));
@@ -301,7 +305,11 @@ fn moto_settings(moto: &Moto, prefix: &str) -> Settings {
 
 fn moto_auth(moto: &Moto, user: &str) -> Auth {
     let k = moto.user(user);
-    Auth::Static(Credentials { access_key_id: k.access_key_id.clone(), secret_access_key: Sensitive::new(k.secret_access_key.clone()), session_token: None })
+    Auth::Static(Credentials {
+        access_key_id: k.access_key_id.clone(),
+        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
+        session_token: None,
+    })
 }
 
 #[test]

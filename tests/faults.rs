@@ -86,7 +86,12 @@ fn deliver_as(proxy: &FaultProxy, provider: ProviderKind, auth: Auth, src: &Path
 }
 
 fn open_uploads(fs: &S3sFs) -> Vec<String> {
-    std::fs::read_dir(fs.root.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".upload")).collect()
+    std::fs::read_dir(fs.root.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".upload"))
+        .collect()
 }
 
 /// Every planned file is in the bucket with exactly its source's bytes.
@@ -130,15 +135,29 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
     let fs = S3sFs::start();
     let proxy = FaultProxy::start(
         &format!("127.0.0.1:{}", fs.port),
-        FaultPlan { seed: 0x5eed_0001, percent: 25, faults: TRANSIENT.to_vec(), methods: vec![], max_consecutive: 3, stall: Duration::from_secs(4), only: None },
+        FaultPlan {
+            seed: 0x5eed_0001,
+            percent: 25,
+            faults: TRANSIENT.to_vec(),
+            methods: vec![],
+            max_consecutive: 3,
+            stall: Duration::from_secs(4),
+            only: None,
+        },
     );
     let src = tempfile::tempdir().unwrap();
     source_tree(src.path());
-    let opts = TransferOptions { concurrency: 8, multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
+    let opts = TransferOptions {
+        concurrency: 8,
+        multipart_threshold: 8 * MIB as u64,
+        min_part_size: 5 * MIB as u64,
+        ..TransferOptions::default()
+    };
     let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
 
     let s = &run.summary;
-    let failures: Vec<String> = s.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
+    let failures: Vec<String> =
+        s.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
     assert_eq!((s.delivered, s.failed, s.cancelled), (run.plan.files.len(), 0, 0), "{failures:#?}");
     let bytes = verify_objects(&fs, &run.plan);
     assert_eq!(open_uploads(&fs), Vec::<String>::new(), "no multipart upload is left open");
@@ -188,7 +207,15 @@ fn an_answer_lost_after_the_server_stored_the_object_is_not_a_conflict() {
         // (Not the answers to CreateMultipartUpload: s3s-fs has no
         // ListMultipartUploads to find an upload opened by a lost answer;
         // that case runs against moto below.)
-        FaultPlan { seed: 0x10_57, percent: 40, faults: vec![Fault::Truncate], methods: vec!["PUT", "POST"], max_consecutive: 2, stall: Duration::ZERO, only: Some(|_, t| !t.ends_with("?uploads")) },
+        FaultPlan {
+            seed: 0x10_57,
+            percent: 40,
+            faults: vec![Fault::Truncate],
+            methods: vec!["PUT", "POST"],
+            max_consecutive: 2,
+            stall: Duration::ZERO,
+            only: Some(|_, t| !t.ends_with("?uploads")),
+        },
     );
     let src = tempfile::tempdir().unwrap();
     for i in 0..30 {
@@ -197,16 +224,35 @@ fn an_answer_lost_after_the_server_stored_the_object_is_not_a_conflict() {
     for i in 0..4 {
         write(src.path(), &format!("big{i}.bin"), &content(70 + i, 9 * MIB + i as usize));
     }
-    let opts = TransferOptions { concurrency: 4, multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
+    let opts = TransferOptions {
+        concurrency: 4,
+        multipart_threshold: 8 * MIB as u64,
+        min_part_size: 5 * MIB as u64,
+        ..TransferOptions::default()
+    };
     let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
-    let failures: Vec<String> = run.summary.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {} ({} requests, proxy saw {:?})", f.key, e.code, e.message, f.requests, proxy.for_key(&f.key)))).collect();
+    let failures: Vec<String> = run
+        .summary
+        .files
+        .iter()
+        .filter_map(|f| {
+            f.error
+                .as_ref()
+                .map(|e| format!("{}: [{}] {} ({} requests, proxy saw {:?})", f.key, e.code, e.message, f.requests, proxy.for_key(&f.key)))
+        })
+        .collect();
     assert!(failures.is_empty(), "{failures:#?}");
     verify_objects(&fs, &run.plan);
     let log = proxy.log();
-    let trace: Vec<String> = log.iter().filter(|x| x.key.ends_with("big.bin") || x.target.contains("uploads")).map(|x| format!("{} {} {:?}", x.method, x.target, x.fault)).collect();
+    let trace: Vec<String> = log
+        .iter()
+        .filter(|x| x.key.ends_with("big.bin") || x.target.contains("uploads"))
+        .map(|x| format!("{} {} {:?}", x.method, x.target, x.fault))
+        .collect();
     assert_eq!(open_uploads(&fs), Vec::<String>::new(), "{trace:#?}");
     let cut_puts = log.iter().filter(|x| x.fault == Some(Fault::Truncate) && x.method == "PUT" && !x.target.contains("uploadId")).count();
-    let cut_completes = log.iter().filter(|x| x.fault == Some(Fault::Truncate) && x.method == "POST" && x.target.contains("uploadId")).count();
+    let cut_completes =
+        log.iter().filter(|x| x.fault == Some(Fault::Truncate) && x.method == "POST" && x.target.contains("uploadId")).count();
     assert!(cut_puts > 0 && cut_completes > 0, "the cases happened: {cut_puts} PUT and {cut_completes} completion answers cut");
     let (rows, _) = history_rows(&run);
     for r in &rows {
@@ -223,13 +269,25 @@ fn an_upload_opened_by_a_lost_answer_is_aborted() {
     let moto = common::servers::Moto::start();
     let proxy = FaultProxy::start(
         &upstream(&moto.endpoint()),
-        FaultPlan { seed: 0xabc, percent: 100, faults: vec![Fault::Truncate], methods: vec!["POST"], max_consecutive: 1, stall: Duration::ZERO, only: Some(|_, t| t.ends_with("?uploads")) },
+        FaultPlan {
+            seed: 0xabc,
+            percent: 100,
+            faults: vec![Fault::Truncate],
+            methods: vec!["POST"],
+            max_consecutive: 1,
+            stall: Duration::ZERO,
+            only: Some(|_, t| t.ends_with("?uploads")),
+        },
     );
     let src = tempfile::tempdir().unwrap();
     let bytes = content(3, 11 * MIB);
     write(src.path(), "big.bin", &bytes);
     let k = moto.user("admin");
-    let admin = Auth::Static(Credentials { access_key_id: k.access_key_id.clone(), secret_access_key: Sensitive::new(k.secret_access_key.clone()), session_token: None });
+    let admin = Auth::Static(Credentials {
+        access_key_id: k.access_key_id.clone(),
+        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
+        session_token: None,
+    });
     let opts = TransferOptions { multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
     let run = deliver_as(&proxy, ProviderKind::Minio, admin, src.path(), opts);
     assert_eq!((run.summary.delivered, run.summary.failed), (1, 0), "{:?}", run.summary.files[0].error);
@@ -246,14 +304,27 @@ fn flips(provider: ProviderKind) -> (usize, usize, Run, S3sFs, tempfile::TempDir
     let fs = S3sFs::start();
     let proxy = FaultProxy::start(
         &format!("127.0.0.1:{}", fs.port),
-        FaultPlan { seed: f11p_u64(), percent: 30, faults: vec![Fault::FlipByte], methods: vec!["PUT"], max_consecutive: 2, stall: Duration::ZERO, only: None },
+        FaultPlan {
+            seed: f11p_u64(),
+            percent: 30,
+            faults: vec![Fault::FlipByte],
+            methods: vec!["PUT"],
+            max_consecutive: 2,
+            stall: Duration::ZERO,
+            only: None,
+        },
     );
     let src = tempfile::tempdir().unwrap();
     for i in 0..30 {
         write(src.path(), &format!("f{i:02}.bin"), &content(200 + i, 2000 + 7 * i as usize));
     }
     write(src.path(), "big.bin", &content(9, 16 * MIB + 5));
-    let opts = TransferOptions { concurrency: 4, multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
+    let opts = TransferOptions {
+        concurrency: 4,
+        multipart_threshold: 8 * MIB as u64,
+        min_part_size: 5 * MIB as u64,
+        ..TransferOptions::default()
+    };
     let run = deliver_through(&proxy, provider, src.path(), opts);
     let flipped = proxy.log().iter().filter(|x| x.fault == Some(Fault::FlipByte)).count();
     (run.plan.files.len(), flipped, run, fs, src)
@@ -277,7 +348,8 @@ fn flipped_bytes_never_land() {
     //   Chute works out the part's MD5 and holds it against the ETag.
     for provider in [ProviderKind::Custom, ProviderKind::Minio] {
         let (files, flipped, run, fs, _src) = flips(provider);
-        let failures: Vec<String> = run.summary.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
+        let failures: Vec<String> =
+            run.summary.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
         assert!(failures.is_empty(), "{provider:?}: {failures:#?}");
         assert_eq!(run.summary.delivered, files);
         assert!(flipped >= 5, "{provider:?}: only {flipped} bodies were flipped");

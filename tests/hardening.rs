@@ -82,7 +82,8 @@ fn capabilities_grant_exactly_the_commands_the_ui_calls() {
     let cap: serde_json::Value = serde_json::from_str(&read("src-tauri/capabilities/default.json")).unwrap();
     assert_eq!(cap["windows"], serde_json::json!(["main"]));
     assert!(cap.get("remote").is_none(), "no remote URL may use the capability");
-    let perms: BTreeSet<String> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain permission names").to_string()).collect();
+    let perms: BTreeSet<String> =
+        cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().expect("plain permission names").to_string()).collect();
     let mut want: BTreeSet<String> = declared.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
     want.insert("core:default".into());
     assert_eq!(perms, want, "capabilities: core:default plus one allow-<command> per command, nothing else");
@@ -93,7 +94,14 @@ fn capabilities_grant_exactly_the_commands_the_ui_calls() {
 #[test]
 fn no_shell_file_system_or_http_plugin_is_built_in() {
     let cargo = read("Cargo.toml");
-    for plugin in ["tauri-plugin-shell", "tauri-plugin-fs", "tauri-plugin-http", "tauri-plugin-process", "tauri-plugin-updater", "tauri-plugin-dialog"] {
+    for plugin in [
+        "tauri-plugin-shell",
+        "tauri-plugin-fs",
+        "tauri-plugin-http",
+        "tauri-plugin-process",
+        "tauri-plugin-updater",
+        "tauri-plugin-dialog",
+    ] {
         assert!(!cargo.contains(plugin), "{plugin} would give the web side more than it needs");
     }
     let lib = read("src-tauri/lib.rs");

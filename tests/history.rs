@@ -20,7 +20,11 @@ fn profile_files() -> &'static tempfile::TempDir {
     DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("config"), "[profile s3s]\nregion = us-east-1\n").unwrap();
-        std::fs::write(d.path().join("credentials"), format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n")).unwrap();
+        std::fs::write(
+            d.path().join("credentials"),
+            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
+        )
+        .unwrap();
         std::env::set_var("AWS_CONFIG_FILE", d.path().join("config"));
         std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", d.path().join("credentials"));
         d
@@ -64,7 +68,10 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
     let batches = chute.history_batches(&Filter { limit: 10, ..Filter::default() }).unwrap();
     assert_eq!(batches.len(), 1);
     let b = &batches[0];
-    assert_eq!((b.id.as_str(), b.state.as_str(), b.outcome.as_deref(), b.origin.as_str()), (batch_id.as_str(), "finished", Some("partial"), "cli"));
+    assert_eq!(
+        (b.id.as_str(), b.state.as_str(), b.outcome.as_deref(), b.origin.as_str()),
+        (batch_id.as_str(), "finished", Some("partial"), "cli")
+    );
     assert_eq!((b.files_total, b.delivered, b.failed), (3, 2, 1));
     assert_eq!(b.destination_name, "Local");
 
@@ -91,7 +98,9 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
     assert_eq!(found[0].key, "incoming/alpha report.csv");
     let none = chute.history_batches(&Filter { search: Some("100%_sure".into()), limit: 10, ..Filter::default() }).unwrap();
     assert!(none.is_empty(), "LIKE wildcards in the search are taken literally");
-    let partial = chute.history_batches(&Filter { status: Some("partial".into()), destination_id: Some(id.clone()), limit: 10, ..Filter::default() }).unwrap();
+    let partial = chute
+        .history_batches(&Filter { status: Some("partial".into()), destination_id: Some(id.clone()), limit: 10, ..Filter::default() })
+        .unwrap();
     assert_eq!(partial.len(), 1);
     assert!(summary.files.iter().all(|f| f.status != FileStatus::Cancelled));
 }
@@ -470,7 +479,8 @@ fn retention_and_deleting_entries_keep_what_still_has_work() {
     let left: Vec<String> = chute.history_batches(&Filter { limit: 10, ..Filter::default() }).unwrap().into_iter().map(|b| b.id).collect();
     assert_eq!(left.len(), 3);
     assert!(!left.contains(&ids[0]) && left.contains(&ids[1]), "an interrupted batch stays, whatever its age");
-    let orphans: i64 = db.query_row("SELECT COUNT(*) FROM batch_files WHERE batch_id NOT IN (SELECT id FROM batches)", [], |r| r.get(0)).unwrap();
+    let orphans: i64 =
+        db.query_row("SELECT COUNT(*) FROM batch_files WHERE batch_id NOT IN (SELECT id FROM batches)", [], |r| r.get(0)).unwrap();
     assert_eq!(orphans, 0, "its files went with it");
 
     // The setting survives reopening, and is applied as batches end.
@@ -579,7 +589,8 @@ fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
     assert!(excluded.contains(&(lossy(&folder.join(".DS_Store")), "ignored by `.DS_Store`")), "{excluded:?}");
     assert!(excluded.iter().any(|(p, r)| *p == lossy(&folder.join("link.jpg")) && r.starts_with("symbolic link")), "{excluded:?}");
     assert_eq!(inputs.refused_total, 2);
-    let refused: Vec<(&str, &str, Option<&str>)> = inputs.refused.iter().map(|f| (f.source.as_str(), f.relpath.as_str(), f.error_code.as_deref())).collect();
+    let refused: Vec<(&str, &str, Option<&str>)> =
+        inputs.refused.iter().map(|f| (f.source.as_str(), f.relpath.as_str(), f.error_code.as_deref())).collect();
     let bell = lossy(&folder.join("bell\u{7}.jpg"));
     let gone = lossy(&missing);
     assert_eq!(refused, [(bell.as_str(), "bell\u{7}.jpg", Some("key_control_chars")), (gone.as_str(), "gone.csv", Some("not_found"))]);
@@ -590,7 +601,10 @@ fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
     let all = chute.history_files(Some(&batch_id), &Filter { limit: 100, ..Filter::default() }).unwrap();
     assert_eq!(all.iter().map(|f| f.status.as_str()).collect::<Vec<_>>(), ["delivered", "delivered", "delivered", "refused", "refused"]);
     let only = Filter { status: Some("refused".into()), ..Filter::default() };
-    assert_eq!(chute.history_file_counts(&batch_id, &only).unwrap(), chute_core::history::FileCounts { matching: 2, total: 5, first_failed: None });
+    assert_eq!(
+        chute.history_file_counts(&batch_id, &only).unwrap(),
+        chute_core::history::FileCounts { matching: 2, total: 5, first_failed: None }
+    );
     let gone_search = Filter { search: Some("gone".into()), ..Filter::default() };
     assert_eq!(chute.history_file_counts(&batch_id, &gone_search).unwrap().matching, 1);
     assert_eq!(chute.history_batches(&Filter { search: Some("gone.csv".into()), limit: 10, ..Filter::default() }).unwrap().len(), 1);
@@ -679,7 +693,8 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     std::fs::write(src.path().join("b.txt"), b"b").unwrap();
     let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
     std::fs::remove_file(src.path().join("b.txt")).unwrap();
-    let old = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
+    let old =
+        chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap().batch_id.unwrap();
     drop(chute);
     let db = data.path().join(chute_core::DB_FILE);
     downgrade_to_schema_5(&db);

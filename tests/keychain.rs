@@ -37,11 +37,7 @@ fn settings(name: &str) -> Settings {
 }
 
 fn keys(secret: &str) -> CredentialInput {
-    CredentialInput::Keys {
-        access_key_id: KEY_ID.into(),
-        secret_access_key: Sensitive::new(secret.into()),
-        session_token: None,
-    }
+    CredentialInput::Keys { access_key_id: KEY_ID.into(), secret_access_key: Sensitive::new(secret.into()), session_token: None }
 }
 
 fn open(dir: &std::path::Path) -> Chute {

@@ -55,7 +55,9 @@ fn passes_on_moto_with_a_prefix_scoped_writer() {
     let s = settings(ProviderKind::Aws, &moto.endpoint(), "reports", "incoming/");
     let r = run(&s, key(&w.access_key_id, &w.secret_access_key));
     assert_eq!(r.outcome, Outcome::Passed, "{r:#?}");
-    for id in [StepId::Credentials, StepId::Resolve, StepId::Connect, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject] {
+    for id in
+        [StepId::Credentials, StepId::Resolve, StepId::Connect, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject]
+    {
         assert_eq!(step(&r, id), StepStatus::Passed, "{id:?}: {r:#?}");
     }
     assert!(r.probe_key.starts_with("incoming/chute-probe-"), "{}", r.probe_key);
@@ -71,7 +73,6 @@ fn passes_on_s3s_fs() {
     assert!(r.clock_skew_secs.is_some(), "the server's Date was read");
     assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
 }
-
 
 fn moto_key(moto: &Moto, user: &str) -> Auth {
     let k = moto.user(user);
@@ -555,7 +556,8 @@ fn aws_profile_with_credential_process() {
 
 #[test]
 fn scripted_internal_error_and_put_not_implemented() {
-    let server = Scripted::start(|_| (500, "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"));
+    let server =
+        Scripted::start(|_| (500, "<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"));
     let s = settings(ProviderKind::Minio, &server.endpoint(), "reports", "incoming/");
     let r = run_with(&s, Ok(key("a", "b")), &fast());
     failed_at(&r, StepId::HeadBucket);

@@ -71,7 +71,12 @@ pub fn check_template(template: &str, contexts: &[KeyContext]) -> bool {
         Ok(parts) => parts,
         Err(e) => {
             let chars: Vec<char> = template.chars().collect();
-            assert!(e.position >= 1 && e.position <= chars.len(), "position {} outside a template of {} characters", e.position, chars.len());
+            assert!(
+                e.position >= 1 && e.position <= chars.len(),
+                "position {} outside a template of {} characters",
+                e.position,
+                chars.len()
+            );
             let at = chars[e.position - 1];
             let folder: String = chars[e.position - 1..].iter().take_while(|c| **c != '/' && **c != '{').collect();
             assert!(
@@ -122,21 +127,25 @@ pub fn check_template(template: &str, contexts: &[KeyContext]) -> bool {
 /// bare or a folder (all valid prefixes), {dir} empty or a folder, {ext}
 /// empty or not; every other token is never empty.
 const DOTLESS: [(&str, &str); 12] = [
-    ("", "n"), ("", "n.e"), ("", "d/n"), ("", "d/n.e"),
-    ("p", "n"), ("p", "n.e"), ("p", "d/n"), ("p", "d/n.e"),
-    ("p/", "n"), ("p/", "n.e"), ("p/", "d/n"), ("p/", "d/n.e"),
+    ("", "n"),
+    ("", "n.e"),
+    ("", "d/n"),
+    ("", "d/n.e"),
+    ("p", "n"),
+    ("p", "n.e"),
+    ("p", "d/n"),
+    ("p", "d/n.e"),
+    ("p/", "n"),
+    ("p/", "n.e"),
+    ("p/", "d/n"),
+    ("p/", "d/n.e"),
 ];
 
 /// The contexts every parsed template is rendered against, plus `extra`.
 pub fn render_contexts<'a>(extra: Option<KeyContext<'a>>) -> Vec<KeyContext<'a>> {
     let time = time::macros::datetime!(2026-06-07 14:05:09 UTC);
     let ctx = |prefix, relpath| KeyContext { prefix, relpath, time, uuid: "3f2a0c1e-0000-4000-8000-000000000001", id: "8f25b54462bf" };
-    let mut v = vec![
-        ctx("incoming/", "a/b/report.csv"),
-        ctx("", "README"),
-        ctx("x", "a/.env"),
-        ctx("caf\u{e9}/", "cafe\u{301}.tar.gz"),
-    ];
+    let mut v = vec![ctx("incoming/", "a/b/report.csv"), ctx("", "README"), ctx("x", "a/.env"), ctx("caf\u{e9}/", "cafe\u{301}.tar.gz")];
     v.extend(extra);
     v
 }
@@ -204,10 +213,28 @@ pub struct Draft {
 
 /// Fields the form (ui/form.js) and the CLI know how to point at.
 const FIELDS: &[&str] = &[
-    "name", "provider", "bucket", "region", "endpoint", "account_id", "path_style", "prefix",
-    "key_template", "storage_class", "acl", "metadata", "tags", "headers.cache_control",
-    "headers.content_disposition", "headers.content_encoding", "headers.content_language",
-    "headers.expires", "headers.content_type", "access_key_id", "secret_access_key", "profile",
+    "name",
+    "provider",
+    "bucket",
+    "region",
+    "endpoint",
+    "account_id",
+    "path_style",
+    "prefix",
+    "key_template",
+    "storage_class",
+    "acl",
+    "metadata",
+    "tags",
+    "headers.cache_control",
+    "headers.content_disposition",
+    "headers.content_encoding",
+    "headers.content_language",
+    "headers.expires",
+    "headers.content_type",
+    "access_key_id",
+    "secret_access_key",
+    "profile",
     "credentials",
 ];
 

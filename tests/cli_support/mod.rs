@@ -113,9 +113,7 @@ impl World {
 
     /// Run a prepared command, remembering its output under `label`.
     pub fn spawn(&self, mut cmd: Command, label: String, stdin: Option<&str>) -> Run {
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("run chute");
         if let Some(input) = stdin {
             let mut pipe = child.stdin.take().unwrap();
@@ -173,7 +171,8 @@ impl World {
                 .map(|w| sh_quote(&w))
                 .collect();
             let file = |what: &str| sh_quote(&d.join(format!("{what}{i}")).display().to_string());
-            script += &format!("{} < {} > {} 2> {}; echo $? > {}\n", words.join(" "), sh_quote(&input), file("out"), file("err"), file("code"));
+            script +=
+                &format!("{} < {} > {} 2> {}; echo $? > {}\n", words.join(" "), sh_quote(&input), file("out"), file("err"), file("code"));
         }
         let mut cmd = self.program("unshare");
         cmd.args(["-n", "-m", "sh", "-c", &script]);
@@ -211,11 +210,20 @@ pub fn item(k: &Keyring, id: &str) -> Option<String> {
 
 pub fn minio_add(name: &str) -> Vec<&str> {
     vec![
-        "destination", "add", "--name", name, "--provider", "minio", "--bucket", "reports",
-        "--endpoint", "http://127.0.0.1:9000", "--prefix", "incoming/",
+        "destination",
+        "add",
+        "--name",
+        name,
+        "--provider",
+        "minio",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        "http://127.0.0.1:9000",
+        "--prefix",
+        "incoming/",
     ]
 }
-
 
 pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))

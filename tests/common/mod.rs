@@ -101,10 +101,8 @@ impl Keyring {
         // Wait until the Secret Service answers.
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let ok = k
-                .secret_tool(&["search", "--all", "service", "chute-fixture-ready-probe"])
-                .map(|o| o.status.success())
-                .unwrap_or(false);
+            let ok =
+                k.secret_tool(&["search", "--all", "service", "chute-fixture-ready-probe"]).map(|o| o.status.success()).unwrap_or(false);
             if ok {
                 break;
             }

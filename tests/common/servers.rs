@@ -169,7 +169,11 @@ impl S3sFs {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("reports")).unwrap();
         let port = free_port();
-        let bin = std::env::var_os("HOME").map(PathBuf::from).map(|h| h.join(".cargo/bin/s3s-fs")).filter(|p| p.exists()).unwrap_or_else(|| "s3s-fs".into());
+        let bin = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .map(|h| h.join(".cargo/bin/s3s-fs"))
+            .filter(|p| p.exists())
+            .unwrap_or_else(|| "s3s-fs".into());
         let mut child = Command::new(bin)
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", S3S_KEY, "--secret-key", S3S_SECRET])
             .args(["--domain", &format!("localhost:{port}")])

@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-
 use crate::common;
 use crate::harness::*;
 
@@ -293,7 +292,10 @@ async fn a_large_batch_stays_light_and_can_be_paused_and_resumed() {
     drop_on(&c, ".destination-row", &[&folder]).await;
     wait_shown(&c, "#delivery-preview", 30).await;
     // Grouped as the locale groups thousands (none in the C locale).
-    assert_eq!(shown_text(&c, "#delivery-confirm").await.unwrap().trim().replace([',', '\u{a0}', '\u{202f}', '.'], ""), "Deliver 3000 files");
+    assert_eq!(
+        shown_text(&c, "#delivery-confirm").await.unwrap().trim().replace([',', '\u{a0}', '\u{202f}', '.'], ""),
+        "Deliver 3000 files"
+    );
     let in_dom = texts(&c, "#delivery-preview .plan-row").await.len();
     assert!(in_dom > 5 && in_dom < 80, "{in_dom} preview rows in the DOM");
     // The last rows load on demand (plan_page) when scrolled to.
@@ -333,4 +335,3 @@ async fn a_large_batch_stays_light_and_can_be_paused_and_resumed() {
     env.screenshot("02-delivered");
     c.close().await.unwrap();
 }
-

@@ -91,7 +91,6 @@ async fn a_database_from_a_newer_version_is_explained_not_damaged() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
     let moto = common::servers::Moto::start();
@@ -220,7 +219,10 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
     assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("skipped"));
     let policy = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .code-block", 10).await;
     assert!(policy.contains("arn:aws:s3:::reports/incoming/*"), "{policy}");
-    assert!(attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-apply]", "data-apply").await.is_none(), "no one-click fix for permissions");
+    assert!(
+        attr_in_page(&c, ".diagnosis[data-code=\"write_denied\"] [data-apply]", "data-apply").await.is_none(),
+        "no one-click fix for permissions"
+    );
     click(&c, ".diagnosis[data-code=\"write_denied\"] .diagnosis-details summary").await;
     let details = wait_shown(&c, ".diagnosis[data-code=\"write_denied\"] .evidence", 10).await;
     assert!(details.contains("403") && details.contains("AccessDenied"), "{details}");
@@ -312,7 +314,10 @@ async fn duplicate_opens_the_copy_and_delete_says_exactly_what_goes() {
 /// version are whole, only the data folder's path gives way (ellipsis).
 async fn assert_status_bar_whole(c: &fantoccini::Client, width: f64) {
     let status = rect_of(c, "#app-status").await;
-    assert!(status[2] - status[0] >= width * 0.9 && status[2] <= width && status[3] - status[1] <= 32.0, "the status bar is one line across: {status:?}");
+    assert!(
+        status[2] - status[0] >= width * 0.9 && status[2] <= width && status[3] - status[1] <= 32.0,
+        "the status bar is one line across: {status:?}"
+    );
     let items = c
         .execute(
             "return [...document.querySelectorAll('#app-status > *')].map((e) => {
@@ -336,7 +341,8 @@ async fn assert_status_bar_whole(c: &fantoccini::Client, width: f64) {
 
 /// The window's minimum size, as tauri.conf.json sets it.
 fn minimum_window_size() -> (u32, u32) {
-    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
     let w = &conf["app"]["windows"][0];
     (w["minWidth"].as_u64().unwrap() as u32, w["minHeight"].as_u64().unwrap() as u32)
 }
@@ -391,7 +397,8 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
     click(&c, "#probe-retest").await;
     wait_shown(&c, ".probe-step[data-step=\"read_back\"][data-status=\"passed\"]", 60).await;
     wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
-    let steps = c.execute("return [...document.querySelectorAll('#probe-steps .probe-step')].map((s) => s.dataset.step);", vec![]).await.unwrap();
+    let steps =
+        c.execute("return [...document.querySelectorAll('#probe-steps .probe-step')].map((s) => s.dataset.step);", vec![]).await.unwrap();
     let steps: Vec<&str> = steps.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     assert_eq!(&steps[steps.len() - 3..], ["put_object", "read_back", "delete_object"]);
     assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("passed"));
@@ -399,7 +406,10 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
     let (outcome, body) = (rect_of(&c, "#probe-outcome").await, rect_of(&c, "#probe-body").await);
     let scrolled = c.execute("return document.querySelector('#probe-body').scrollTop;", vec![]).await.unwrap();
     assert_eq!(scrolled.as_f64(), Some(0.0));
-    assert!(outcome[1] >= body[1] && outcome[3] <= body[3] && outcome[3] <= min_h as f64, "the outcome is in view: {outcome:?} in {body:?}");
+    assert!(
+        outcome[1] >= body[1] && outcome[3] <= body[3] && outcome[3] <= min_h as f64,
+        "the outcome is in view: {outcome:?} in {body:?}"
+    );
     env.screenshot("02-test-result-at-minimum-size");
     c.close().await.unwrap();
 }

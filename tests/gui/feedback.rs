@@ -25,11 +25,7 @@ async fn toast_boxes(c: &fantoccini::Client) -> Vec<(String, [f64; 4])> {
         )
         .await
         .unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|t| (t[0].as_str().unwrap().to_string(), std::array::from_fn(|i| t[1][i].as_f64().unwrap())))
-        .collect()
+    v.as_array().unwrap().iter().map(|t| (t[0].as_str().unwrap().to_string(), std::array::from_fn(|i| t[1][i].as_f64().unwrap()))).collect()
 }
 
 async fn wait_toast(c: &fantoccini::Client, fragment: &str) -> [f64; 4] {
@@ -134,7 +130,10 @@ async fn toasts_keep_to_one_corner_merge_repeats_and_failures_stay_listed() {
 }
 
 async fn tooltip_text(c: &fantoccini::Client) -> Option<String> {
-    let v = c.execute("const t = document.querySelector('#tooltip'); return t && t.matches(':popover-open') ? t.textContent : null;", vec![]).await.unwrap();
+    let v = c
+        .execute("const t = document.querySelector('#tooltip'); return t && t.matches(':popover-open') ? t.textContent : null;", vec![])
+        .await
+        .unwrap();
     v.as_str().map(str::to_string)
 }
 
@@ -164,13 +163,17 @@ async fn no_native_tooltip_is_left_and_the_page_tooltip_gets_out_of_the_way() {
     assert_eq!(attr_in_page(&c, ".row-action--duplicate", "aria-label").await.as_deref(), Some("Duplicate Reports"));
     assert_eq!(attr_in_page(&c, ".row-action--duplicate", "data-tooltip").await.as_deref(), Some("Duplicate"));
     assert_eq!(attr_in_page(&c, ".app-status .status-item", "aria-description").await.as_deref(), Some("Where access keys are stored"));
-    assert_eq!(attr_in_page(&c, "#history-export", "aria-description").await.as_deref(), Some("Save the deliveries shown (with the filters) as a CSV file"));
+    assert_eq!(
+        attr_in_page(&c, "#history-export", "aria-description").await.as_deref(),
+        Some("Save the deliveries shown (with the filters) as a CSV file")
+    );
 
     // Hovering shows it, next to the element and inside the window.
     const DELIVER_TIP: &str = "Deliver files or a folder (or drop them on this row)";
     hover(&c, ".destination-row .row-action--deliver").await;
     wait_tooltip(&c, DELIVER_TIP).await;
-    let (tip, button, (w, h)) = (rect_of(&c, "#tooltip").await, rect_of(&c, ".destination-row .row-action--deliver").await, viewport(&c).await);
+    let (tip, button, (w, h)) =
+        (rect_of(&c, "#tooltip").await, rect_of(&c, ".destination-row .row-action--deliver").await, viewport(&c).await);
     assert!(tip[0] >= 0.0 && tip[2] <= w && tip[1] >= 0.0 && tip[3] <= h, "{tip:?}");
     assert!((tip[1] - button[3]).abs() < 12.0 || (button[1] - tip[3]).abs() < 12.0, "next to the button: {tip:?} {button:?}");
     env.screenshot("01-tooltip");

@@ -169,7 +169,10 @@ async fn replace_key_keeps_the_key_id_for_editing_and_starts_clean() {
     }
     click(&c, "#save-destination").await;
     wait_gone(&c, "#destination-form").await;
-    let item = env.keyring.lookup("chute", &format!("destination:{}", attr_in_page(&c, ".destination-row", "data-id").await.unwrap())).unwrap_or_default();
+    let item = env
+        .keyring
+        .lookup("chute", &format!("destination:{}", attr_in_page(&c, ".destination-row", "data-id").await.unwrap()))
+        .unwrap_or_default();
     assert!(item.contains(KEY_ID) && item.contains("a-new-secret-value") && !item.contains(SECRET), "{item}");
     c.close().await.unwrap();
 }

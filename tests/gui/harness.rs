@@ -161,7 +161,11 @@ pub(crate) fn tauri_driver() -> PathBuf {
         return p.into();
     }
     let cargo_bin = dirs_home().join(".cargo/bin/tauri-driver");
-    if cargo_bin.exists() { cargo_bin } else { PathBuf::from("tauri-driver") }
+    if cargo_bin.exists() {
+        cargo_bin
+    } else {
+        PathBuf::from("tauri-driver")
+    }
 }
 
 pub(crate) fn dirs_home() -> PathBuf {
@@ -238,8 +242,6 @@ pub(crate) async fn value_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
 }
 
-
-
 /// A database stamped with a schema version from the future.
 pub(crate) fn stamp_future_database(path: &Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -261,7 +263,10 @@ pub(crate) async fn wait_shown(c: &Client, css: &str, secs: u64) -> String {
 /// An attribute of the first element matching `css`, read in the page.
 pub(crate) async fn attr_in_page(c: &Client, css: &str, attr: &str) -> Option<String> {
     let v = c
-        .execute("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", vec![serde_json::json!(css), serde_json::json!(attr)])
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+            vec![serde_json::json!(css), serde_json::json!(attr)],
+        )
         .await
         .unwrap();
     v.as_str().map(str::to_string)
@@ -283,7 +288,12 @@ pub(crate) async fn count_shown(c: &Client, css: &str) -> usize {
 /// box first, so a sticky header or footer does not cover it.
 pub(crate) async fn click(c: &Client, css: &str) {
     let e = wait_for(c, css).await;
-    let _ = c.execute("const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });", vec![serde_json::json!(css)]).await;
+    let _ = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });",
+            vec![serde_json::json!(css)],
+        )
+        .await;
     e.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
 }
 
@@ -424,15 +434,11 @@ pub(crate) async fn wait_count(c: &Client, css: &str, n: usize, secs: u64) {
 
 pub(crate) async fn focused(c: &Client) -> String {
     let v = c
-        .execute(
-            "const e = document.activeElement; return e ? (e.id || e.dataset.action || e.dataset.pick || e.tagName) : '';",
-            vec![],
-        )
+        .execute("const e = document.activeElement; return e ? (e.id || e.dataset.action || e.dataset.pick || e.tagName) : '';", vec![])
         .await
         .unwrap();
     v.as_str().unwrap_or_default().to_string()
 }
-
 
 pub(crate) async fn record_ipc(c: &Client) {
     let ok = c
@@ -493,9 +499,14 @@ pub(crate) async fn ipc_refusals(c: &Client) {
     assert_eq!(code(&call("plan_delivery", serde_json::json!({ "id": uuid, "paths": ["relative/file.txt"] })).await), "bad_argument");
     assert_eq!(code(&call("history_batches", serde_json::json!({ "filter": { "search": "x".repeat(600) } })).await), "bad_argument");
     assert_eq!(code(&call("reveal_source", serde_json::json!({ "batch_id": uuid, "file_id": 1 })).await), "bad_argument");
-    assert_eq!(code(&call("presign_link", serde_json::json!({ "id": uuid, "key": "k", "expires_secs": 30 * 24 * 3600 })).await), "bad_argument");
+    assert_eq!(
+        code(&call("presign_link", serde_json::json!({ "id": uuid, "key": "k", "expires_secs": 30 * 24 * 3600 })).await),
+        "bad_argument"
+    );
     // Commands of plugins (none granted), and names that are not commands at all.
-    for forbidden in ["plugin:opener|open_url", "plugin:notification|notify", "plugin:shell|execute", "plugin:fs|read_file", "no_such_command"] {
+    for forbidden in
+        ["plugin:opener|open_url", "plugin:notification|notify", "plugin:shell|execute", "plugin:fs|read_file", "no_such_command"]
+    {
         let r = call(forbidden, serde_json::json!({ "url": "https://example.com", "path": "/etc/passwd" })).await;
         assert!(r.get("ok").is_none(), "{forbidden} must be refused: {r}");
     }
@@ -553,4 +564,3 @@ pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
 pub(crate) fn open_uploads(fs: &common::servers::S3sFs) -> usize {
     std::fs::read_dir(fs.root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".upload")).count()
 }
-

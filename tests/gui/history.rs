@@ -194,7 +194,10 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
     let banner = wait_shown(&c, "#interrupted-banner", 20).await;
-    assert!(banner.contains("A delivery was interrupted") && banner.contains("Reports") && banner.contains("1 of 1 file not delivered"), "{banner}");
+    assert!(
+        banner.contains("A delivery was interrupted") && banner.contains("Reports") && banner.contains("1 of 1 file not delivered"),
+        "{banner}"
+    );
     env.screenshot("01-banner");
     click(&c, "#interrupted-banner [data-resume]").await;
     wait_gone_within(&c, "#interrupted-banner", 120).await;
@@ -203,7 +206,8 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     assert!(stored == big, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), big.len());
     assert_eq!(open_uploads(&fs), 0, "no multipart upload is left open");
     let db = rusqlite::Connection::open(env.data.path().join("chute.db")).unwrap();
-    let (state, outcome): (String, String) = db.query_row("SELECT state, outcome FROM batches", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (state, outcome): (String, String) =
+        db.query_row("SELECT state, outcome FROM batches", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((state.as_str(), outcome.as_str()), ("finished", "delivered"));
     c.close().await.unwrap();
     drop(driver);
@@ -233,7 +237,6 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     env.screenshot("02-discarded");
     c.close().await.unwrap();
 }
-
 
 /// Deliver `paths` with the CLI beside the app; returns its exit code.
 fn cli_deliver(env: &Env, paths: &[&std::path::Path]) -> i32 {
@@ -320,7 +323,11 @@ async fn the_history_tells_the_truth_about_a_long_delivery() {
     jump.send_keys(&format!("1000{}", Key::Enter)).await.unwrap();
     wait_shown(&c, ".history-file[aria-posinset=\"1000\"][aria-current=\"true\"]", 10).await;
     wait_for_text(&c, "#hf-detail-title", "incoming/f0999.txt").await;
-    assert_eq!(texts(&c, "#history-file-announce").await, ["File 1,000 of 1,202: incoming/f0999.txt, Delivered"], "said to screen readers too");
+    assert_eq!(
+        texts(&c, "#history-file-announce").await,
+        ["File 1,000 of 1,202: incoming/f0999.txt, Delivered"],
+        "said to screen readers too"
+    );
     assert!(shown_text(&c, "#history-file-jump-error").await.is_none());
     assert_eq!(count_shown(&c, ".history-file[aria-posinset=\"1\"]").await, 0, "only the rows in view exist");
     let list = wait_for(&c, "#history-files").await;

@@ -50,7 +50,12 @@ async fn a_newcomers_first_hour_without_a_drag() {
     click(&c, "[data-fix=\"endpoint_no_scheme\"]").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while value_of(&c, "#destination-form [name=\"endpoint\"]").await != fs.endpoint() {
-        assert!(Instant::now() < deadline, "the fix did not set {}: {}", fs.endpoint(), value_of(&c, "#destination-form [name=\"endpoint\"]").await);
+        assert!(
+            Instant::now() < deadline,
+            "the fix did not set {}: {}",
+            fs.endpoint(),
+            value_of(&c, "#destination-form [name=\"endpoint\"]").await
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     type_into(&c, "prefix", "incoming/").await;
@@ -145,7 +150,10 @@ async fn a_newcomers_first_hour_without_a_drag() {
     wait_count(&c, "#delivery-batches .batch-tab", 2, 20).await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
     for (rel, bytes) in &files {
-        assert!(std::fs::read(fs.root.path().join("reports/incoming/second").join(rel)).unwrap() == *bytes, "{rel} landed again under the new prefix");
+        assert!(
+            std::fs::read(fs.root.path().join("reports/incoming/second").join(rel)).unwrap() == *bytes,
+            "{rel} landed again under the new prefix"
+        );
         assert!(std::fs::read(fs.root.path().join("reports/incoming").join(rel)).unwrap() == *bytes, "{rel}'s first object is untouched");
     }
     env.screenshot("06-delivered-under-new-keys");

@@ -94,15 +94,13 @@ pub enum DestinationCommand {
     #[command(long_about = DELIVER_ABOUT)]
     Deliver(DeliverArgs),
     /// Test the connection: a saved destination, or unsaved settings given as for `add`.
-    #[command(
-        long_about = "Test the connection, step by step: credentials, DNS, TCP, TLS, the server's answer, \
+    #[command(long_about = "Test the connection, step by step: credentials, DNS, TCP, TLS, the server's answer, \
                       the bucket, writing and deleting a small probe object under the prefix. Each problem found \
                       is explained with its likely cause and fix.\n\n\
                       `chute destination test NAME` tests a saved destination; flags given with NAME test it \
                       with those changes, without saving them. Without NAME, the flags of `add` describe unsaved \
                       settings to test (--name is optional then).\n\n\
-                      Exit codes: 0 passed (or passed with warnings), 1 failed, 2 invalid input."
-    )]
+                      Exit codes: 0 passed (or passed with warnings), 1 failed, 2 invalid input.")]
     Test(TestArgs),
     /// List a destination's stored connection tests, newest first.
     Probes {
@@ -123,9 +121,7 @@ fn parse_provider(s: &str) -> Result<ProviderKind, String> {
 }
 
 fn parse_kv(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .ok_or_else(|| "expected KEY=VALUE".to_string())
+    s.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| "expected KEY=VALUE".to_string())
 }
 
 /// Where the credentials come from. At most one source.

@@ -69,11 +69,15 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
     }
     if plan.files.is_empty() {
         let (message, fix) = if plan.problems.is_empty() {
-            ("There is nothing to deliver: no file was found in the paths given (or every one is excluded).".to_string(),
-             "Give files or folders that hold files; excluded names are listed in the preview.".to_string())
+            (
+                "There is nothing to deliver: no file was found in the paths given (or every one is excluded).".to_string(),
+                "Give files or folders that hold files; excluded names are listed in the preview.".to_string(),
+            )
         } else {
-            (format!("There is nothing to deliver: {} could not be read.", plural(plan.problems.len(), "path", "paths")),
-             plan.problems[0].fix.clone())
+            (
+                format!("There is nothing to deliver: {} could not be read.", plural(plan.problems.len(), "path", "paths")),
+                plan.problems[0].fix.clone(),
+            )
         };
         return Err(Failure::cli(EXIT_INVALID, "nothing_to_deliver", message, fix));
     }
@@ -330,12 +334,8 @@ fn preview(d: &Destination, plan: &Plan, policy: Overwrite, opts: &TransferOptio
     t += &format!("  If a key exists: {} ({})\n", overwrite_word(policy), overwrite_help(policy));
     if !plan.files.is_empty() {
         let limit = list.limit();
-        let rows: Vec<Vec<String>> = plan
-            .files
-            .iter()
-            .take(limit)
-            .map(|f| vec![format!("  {}", f.key), render::bytes(f.size), f.relpath.clone()])
-            .collect();
+        let rows: Vec<Vec<String>> =
+            plan.files.iter().take(limit).map(|f| vec![format!("  {}", f.key), render::bytes(f.size), f.relpath.clone()]).collect();
         t += "\n";
         t += &render::table(&["  KEY", "SIZE", "FROM"], &rows);
         if plan.files.len() > limit {
@@ -439,7 +439,11 @@ impl<'a> Progress<'a> {
             self.shown = true;
         } else if self.last_plain.elapsed() >= PLAIN_PROGRESS_EVERY && b.files_done < b.files_total {
             self.last_plain = Instant::now();
-            self.out.stderr(&format!("progress: {} (after {})\n", Self::line(&b).trim_start(), render::duration_ms(self.started.elapsed().as_millis() as u64)));
+            self.out.stderr(&format!(
+                "progress: {} (after {})\n",
+                Self::line(&b).trim_start(),
+                render::duration_ms(self.started.elapsed().as_millis() as u64)
+            ));
         }
     }
 
@@ -519,15 +523,15 @@ fn summary_text(
         }
     }
     if interrupted && s.cancelled > 0 {
-        t += &format!("\n{} not delivered: unfinished multipart uploads were aborted, so no parts are left on the server.\n", render::files(s.cancelled));
+        t += &format!(
+            "\n{} not delivered: unfinished multipart uploads were aborted, so no parts are left on the server.\n",
+            render::files(s.cancelled)
+        );
     }
     match presign {
         Some(expires) => {
-            let signed: Vec<(&str, &str)> = s
-                .files
-                .iter()
-                .filter_map(|f| links.get(f.index).and_then(|l| l.as_deref()).map(|l| (f.key.as_str(), l)))
-                .collect();
+            let signed: Vec<(&str, &str)> =
+                s.files.iter().filter_map(|f| links.get(f.index).and_then(|l| l.as_deref()).map(|l| (f.key.as_str(), l))).collect();
             if !signed.is_empty() {
                 t += &format!("\nDownload links (valid for {}):\n", render::duration_words(expires.as_secs()));
                 for (_, l) in signed.iter().take(SUMMARY_URLS) {

@@ -223,7 +223,14 @@ pub(crate) fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Res
         }
         HistoryCommand::Retry(a) => retry(chute, a, out),
         HistoryCommand::Delete { batch_ids, yes } => {
-            confirm(*yes, &format!("Delete {} from the history? The delivered objects stay in their buckets.", plural(batch_ids.len(), "batch", "batches")), out)?;
+            confirm(
+                *yes,
+                &format!(
+                    "Delete {} from the history? The delivered objects stay in their buckets.",
+                    plural(batch_ids.len(), "batch", "batches")
+                ),
+                out,
+            )?;
             let r = chute.delete_history(batch_ids)?;
             out.result(&json!({ "deleted": r.deleted, "kept": r.kept }), || {
                 let mut t = format!("Deleted {} from the history.\n", plural(r.deleted, "batch", "batches"));
@@ -292,7 +299,12 @@ fn retry(chute: &Chute, a: &RetryArgs, out: &Out) -> Result<ExitCode, Failure> {
 
 fn batch(chute: &Chute, id: &str) -> Result<BatchRow, Failure> {
     chute.history_batch(id)?.ok_or_else(|| {
-        Failure::cli(EXIT_FAILED, "batch_not_found", format!("No batch has the id {id}."), "Run `chute history list` to see the batches and their ids.")
+        Failure::cli(
+            EXIT_FAILED,
+            "batch_not_found",
+            format!("No batch has the id {id}."),
+            "Run `chute history list` to see the batches and their ids.",
+        )
     })
 }
 
@@ -348,7 +360,13 @@ fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Fai
     if out.json {
         out.json(&json!({ "event": "resume", "batch": b }));
     } else {
-        out.stderr(&format!("Resuming batch {} to \"{}\" ({} of {} left)…\n", b.id, b.destination_name, render::count(left.max(0)), plural(b.files_total - b.refused, "file", "files")));
+        out.stderr(&format!(
+            "Resuming batch {} to \"{}\" ({} of {} left)…\n",
+            b.id,
+            b.destination_name,
+            render::count(left.max(0)),
+            plural(b.files_total - b.refused, "file", "files")
+        ));
     }
     let mut progress = Progress::new(out, live);
     let (tx, rx) = std::sync::mpsc::channel::<DeliveryEvent>();
@@ -424,8 +442,13 @@ fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Ou
     let f = filter(chute, a)?;
     let rows = if files { CsvRows::Files } else { CsvRows::Batches };
     let write_failed = |e: &dyn std::fmt::Display| {
-        Failure::cli(EXIT_FAILED, "export_failed", format!("{} could not be written: {e}.", output.display()), "Choose a folder you can write to, or `--output -` for stdout.")
-            .with_field("output")
+        Failure::cli(
+            EXIT_FAILED,
+            "export_failed",
+            format!("{} could not be written: {e}.", output.display()),
+            "Choose a folder you can write to, or `--output -` for stdout.",
+        )
+        .with_field("output")
     };
     let to_failure = |e: CsvError| match e {
         CsvError::Store(e) => Failure::from(chute_core::Error::from(e)),

@@ -39,7 +39,12 @@ pub(crate) fn list_text(rows: &[BatchRow]) -> String {
                 b.origin.clone(),
                 outcome(b),
                 // Refused files were not delivered either: they count as failed here.
-                format!("{}/{}/{}", render::count(b.delivered + b.skipped), render::count(b.failed + b.refused), render::count(b.files_total)),
+                format!(
+                    "{}/{}/{}",
+                    render::count(b.delivered + b.skipped),
+                    render::count(b.failed + b.refused),
+                    render::count(b.files_total)
+                ),
                 format!("{} of {}", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64)),
                 b.id.clone(),
             ]

@@ -22,10 +22,7 @@ use serde::Serialize;
 
 use chute_core::import::{self, ImportError, ImportKind};
 use chute_core::probe::ProbeReport;
-use chute_core::{
-    Chute, CredentialInput, CredentialSource, Error, ErrorInfo, ErrorReply, Problem, Saved,
-    Sensitive, Settings,
-};
+use chute_core::{Chute, CredentialInput, CredentialSource, Error, ErrorInfo, ErrorReply, Problem, Saved, Sensitive, Settings};
 
 use args::{AddArgs, Cli, Command, CredentialArgs, DestinationCommand, EditArgs, ImportArgs};
 
@@ -129,7 +126,9 @@ fn main() -> ExitCode {
     };
     let lines = matches!(
         cli.command,
-        Command::Deliver(_) | Command::Destination(DestinationCommand::Deliver(_)) | Command::History(history::HistoryCommand::Resume { .. } | history::HistoryCommand::Retry(_))
+        Command::Deliver(_)
+            | Command::Destination(DestinationCommand::Deliver(_))
+            | Command::History(history::HistoryCommand::Resume { .. } | history::HistoryCommand::Retry(_))
     );
     let out = Out { json: cli.json, lines };
     match run(&cli, &out) {
@@ -227,11 +226,7 @@ fn saved_result(out: &Out, saved: &Saved, verb: &str) {
 fn credential_input(c: &CredentialArgs) -> Result<Option<CredentialInput>, Failure> {
     if let Some(key_id) = &c.access_key_id {
         let secret = read_secret(c.secret_stdin, key_id)?;
-        return Ok(Some(CredentialInput::Keys {
-            access_key_id: key_id.clone(),
-            secret_access_key: secret,
-            session_token: None,
-        }));
+        return Ok(Some(CredentialInput::Keys { access_key_id: key_id.clone(), secret_access_key: secret, session_token: None }));
     }
     if let Some(p) = &c.profile {
         return Ok(Some(CredentialInput::Profile { profile: p.clone() }));
@@ -248,7 +243,12 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
     if from_stdin {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-            Failure::cli(EXIT_FAILED, "secret_read_failed", format!("Standard input could not be read: {e}."), "Pipe the secret access key into --secret-stdin.")
+            Failure::cli(
+                EXIT_FAILED,
+                "secret_read_failed",
+                format!("Standard input could not be read: {e}."),
+                "Pipe the secret access key into --secret-stdin.",
+            )
         })?;
         let mut text = String::from_utf8(buf).map_err(|_| {
             Failure::cli(
@@ -270,8 +270,13 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
     if std::io::stdin().is_terminal() {
         let prompt = format!("Secret access key for {}: ", chute_core::secret::mask_key_id(key_id));
         return rpassword::prompt_password(prompt).map(Sensitive::new).map_err(|e| {
-            Failure::cli(EXIT_FAILED, "secret_prompt_failed", format!("The secret could not be read from the terminal: {e}."), "Pipe the secret with --secret-stdin instead.")
-                .with_field("secret_access_key")
+            Failure::cli(
+                EXIT_FAILED,
+                "secret_prompt_failed",
+                format!("The secret could not be read from the terminal: {e}."),
+                "Pipe the secret with --secret-stdin instead.",
+            )
+            .with_field("secret_access_key")
         });
     }
     Err(Failure::cli(
@@ -377,7 +382,12 @@ fn remove(chute: &Chute, target: &str, yes: bool, out: &Out) -> Result<ExitCode,
         let mut answer = String::new();
         let _ = std::io::stdin().read_line(&mut answer);
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-            return Err(Failure::cli(EXIT_FAILED, "cancelled", format!("\"{name}\" was not removed."), "Answer `y` to remove it, or pass --yes."));
+            return Err(Failure::cli(
+                EXIT_FAILED,
+                "cancelled",
+                format!("\"{name}\" was not removed."),
+                "Answer `y` to remove it, or pass --yes.",
+            ));
         }
     }
     chute.delete(&d.id)?;
@@ -403,4 +413,3 @@ fn import_cmd(chute: &Chute, a: &ImportArgs, out: &Out) -> Result<ExitCode, Fail
     saved_result(out, &saved, &format!("Imported `{source}` as"));
     Ok(ExitCode::SUCCESS)
 }
-

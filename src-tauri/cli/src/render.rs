@@ -343,11 +343,7 @@ pub fn candidates(cs: &[Candidate]) -> String {
     let rows: Vec<Vec<String>> = cs
         .iter()
         .map(|c| {
-            let where_ = if !c.account_id.is_empty() {
-                format!("account {}", c.account_id)
-            } else {
-                c.endpoint.clone()
-            };
+            let where_ = if !c.account_id.is_empty() { format!("account {}", c.account_id) } else { c.endpoint.clone() };
             vec![
                 c.source.clone(),
                 c.provider.preset().label.to_string(),

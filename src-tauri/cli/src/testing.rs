@@ -64,7 +64,10 @@ pub(crate) fn test_cmd(chute: &Chute, a: &TestArgs, out: &Out) -> Result<ExitCod
                 EXIT_INVALID,
                 "apply_fix_with_changes",
                 "--apply-fix changes the saved destination, and cannot be combined with settings to test unsaved.",
-                format!("Save the changes first (`chute destination edit \"{}\" …`), or drop them and run the test with --apply-fix.", d.settings.name),
+                format!(
+                    "Save the changes first (`chute destination edit \"{}\" …`), or drop them and run the test with --apply-fix.",
+                    d.settings.name
+                ),
             ));
         }
         return test_edited(chute, a, &d, &opts, out);
@@ -90,7 +93,9 @@ fn apply_fixes(chute: &Chute, d: &Destination, before: ProbeReport, opts: &Probe
             continue;
         }
         match apply_fix(&mut settings, fix) {
-            Ok(previous) => applied.push(Applied { field: fix.field.clone(), value: fix.value.clone(), previous, label: fix.label.clone() }),
+            Ok(previous) => {
+                applied.push(Applied { field: fix.field.clone(), value: fix.value.clone(), previous, label: fix.label.clone() })
+            }
             Err(reason) => not_applied.push(NotApplied { field: fix.field.clone(), value: fix.value.clone(), reason }),
         }
     }
@@ -257,8 +262,7 @@ fn progress_out(out: &Out, text: &str) {
 /// people), then its findings and outcome.
 fn probe(chute: &Chute, target: ProbeTarget, opts: &ProbeOptions, out: &Out, heading: &str, hint: FixHint) -> Result<ProbeReport, Failure> {
     progress_out(out, heading);
-    let live = progress_enabled(out)
-        && if out.json { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
+    let live = progress_enabled(out) && if out.json { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
     let mut on_event = |e: ProbeEvent| {
         let ProbeEvent::Step(step) = e else { return };
         let line = render::step_line(&step);

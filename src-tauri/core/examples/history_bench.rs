@@ -54,7 +54,16 @@ fn main() {
                 content_type: "text/csv".into(),
             })
             .collect();
-        let plan = Plan { total_bytes: 16_384 * files.len() as u64, files, excluded: vec![], problems: vec![], collisions: vec![], created_at: now, from_batch: None, sources: vec![] };
+        let plan = Plan {
+            total_bytes: 16_384 * files.len() as u64,
+            files,
+            excluded: vec![],
+            problems: vec![],
+            collisions: vec![],
+            created_at: now,
+            from_batch: None,
+            sources: vec![],
+        };
         let batch_id = format!("batch-{b:05}");
         history::begin_batch(&mut conn, &batch_id, &d, &plan, Origin::Cli).expect("batch");
         // Spread over 90 days; every 20th file failed.
@@ -91,31 +100,62 @@ fn main() {
     };
     println!("{:<44} {:>11}", "first page (50 rows), median of 7", "");
     time("batches: all", &|| chute.history_batches(&page(Filter::default())).unwrap().len());
-    time("batches: one destination", &|| chute.history_batches(&page(Filter { destination_id: Some(ids[1].clone()), ..Filter::default() })).unwrap().len());
-    time("batches: outcome partial", &|| chute.history_batches(&page(Filter { status: Some("partial".into()), ..Filter::default() })).unwrap().len());
-    time("batches: last 7 days", &|| chute.history_batches(&page(Filter { from: Some(now - 7 * DAY_MS), to: Some(now), ..Filter::default() })).unwrap().len());
-    time("batches: search a file name", &|| chute.history_batches(&page(Filter { search: Some("report_0999_042".into()), ..Filter::default() })).unwrap().len());
-    time("files: all", &|| chute.history_files(None, &page(Filter::default())).unwrap().len());
-    time("files: failed", &|| chute.history_files(None, &page(Filter { status: Some("failed".into()), ..Filter::default() })).unwrap().len());
-    time("files: one destination, failed", &|| {
-        chute.history_files(None, &page(Filter { destination_id: Some(ids[2].clone()), status: Some("failed".into()), ..Filter::default() })).unwrap().len()
+    time("batches: one destination", &|| {
+        chute.history_batches(&page(Filter { destination_id: Some(ids[1].clone()), ..Filter::default() })).unwrap().len()
     });
-    time("files: search a key fragment", &|| chute.history_files(None, &page(Filter { search: Some("0500_01".into()), ..Filter::default() })).unwrap().len());
+    time("batches: outcome partial", &|| {
+        chute.history_batches(&page(Filter { status: Some("partial".into()), ..Filter::default() })).unwrap().len()
+    });
+    time("batches: last 7 days", &|| {
+        chute.history_batches(&page(Filter { from: Some(now - 7 * DAY_MS), to: Some(now), ..Filter::default() })).unwrap().len()
+    });
+    time("batches: search a file name", &|| {
+        chute.history_batches(&page(Filter { search: Some("report_0999_042".into()), ..Filter::default() })).unwrap().len()
+    });
+    time("files: all", &|| chute.history_files(None, &page(Filter::default())).unwrap().len());
+    time("files: failed", &|| {
+        chute.history_files(None, &page(Filter { status: Some("failed".into()), ..Filter::default() })).unwrap().len()
+    });
+    time("files: one destination, failed", &|| {
+        chute
+            .history_files(None, &page(Filter { destination_id: Some(ids[2].clone()), status: Some("failed".into()), ..Filter::default() }))
+            .unwrap()
+            .len()
+    });
+    time("files: search a key fragment", &|| {
+        chute.history_files(None, &page(Filter { search: Some("0500_01".into()), ..Filter::default() })).unwrap().len()
+    });
     time("files: of one batch", &|| chute.history_files(Some("batch-00500"), &page(Filter::default())).unwrap().len());
     // The exact counts the History view asks for with every filter change.
     let selected = Some("batch-00500");
     time("counts: batches, all, selection", &|| chute.history_batch_counts(&Filter::default(), selected).unwrap().matching as usize);
-    time("counts: batches, outcome partial", &|| chute.history_batch_counts(&Filter { status: Some("partial".into()), ..Filter::default() }, selected).unwrap().matching as usize);
-    time("counts: batches, search a file name", &|| chute.history_batch_counts(&Filter { search: Some("report_0999_042".into()), ..Filter::default() }, selected).unwrap().matching as usize);
-    time("counts: files of one batch, first failed", &|| chute.history_file_counts("batch-00500", &Filter::default()).unwrap().first_failed.map_or(0, |_| 1));
-    time("counts: files of one batch, search", &|| chute.history_file_counts("batch-00500", &Filter { search: Some("_04".into()), ..Filter::default() }).unwrap().matching as usize);
+    time("counts: batches, outcome partial", &|| {
+        chute.history_batch_counts(&Filter { status: Some("partial".into()), ..Filter::default() }, selected).unwrap().matching as usize
+    });
+    time("counts: batches, search a file name", &|| {
+        chute.history_batch_counts(&Filter { search: Some("report_0999_042".into()), ..Filter::default() }, selected).unwrap().matching
+            as usize
+    });
+    time("counts: files of one batch, first failed", &|| {
+        chute.history_file_counts("batch-00500", &Filter::default()).unwrap().first_failed.map_or(0, |_| 1)
+    });
+    time("counts: files of one batch, search", &|| {
+        chute.history_file_counts("batch-00500", &Filter { search: Some("_04".into()), ..Filter::default() }).unwrap().matching as usize
+    });
 
     // Housekeeping on the same 100,000 rows (once each; they change the data).
     let out = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
-    let rows = chute.export_history_csv_file(&Filter::default(), chute_core::history::CsvRows::Files, None, &out.path().join("all.csv")).expect("export");
+    let rows = chute
+        .export_history_csv_file(&Filter::default(), chute_core::history::CsvRows::Files, None, &out.path().join("all.csv"))
+        .expect("export");
     let size = std::fs::metadata(out.path().join("all.csv")).map(|m| m.len()).unwrap_or(0);
-    println!("{:<44} {:>8.0} ms  ({rows} rows, {:.1} MB)", "export every file as CSV", t.elapsed().as_secs_f64() * 1000.0, size as f64 / 1e6);
+    println!(
+        "{:<44} {:>8.0} ms  ({rows} rows, {:.1} MB)",
+        "export every file as CSV",
+        t.elapsed().as_secs_f64() * 1000.0,
+        size as f64 / 1e6
+    );
     let t = Instant::now();
     let d = chute.delete_history(&["batch-00500".to_string()]).expect("delete");
     assert_eq!(d.deleted, 1);

@@ -114,7 +114,9 @@ pub enum CredentialInput {
         #[serde(default)]
         session_token: Option<Sensitive<String>>,
     },
-    Profile { profile: String },
+    Profile {
+        profile: String,
+    },
     None,
 }
 
@@ -129,7 +131,9 @@ pub enum CredentialDraft {
         #[serde(default)]
         secret_present: bool,
     },
-    Profile { profile: String },
+    Profile {
+        profile: String,
+    },
     None,
 }
 
@@ -296,7 +300,12 @@ fn validate_name(p: &mut Problems, s: &Settings, ctx: &Context) {
     } else if name.chars().count() > 80 {
         p.error("name", "name_too_long", "The name is longer than 80 characters.", "Shorten the name.");
     } else if name.chars().any(char::is_control) {
-        p.error("name", "name_control_chars", "The name contains control characters.", "Remove tabs, line breaks and other invisible characters.");
+        p.error(
+            "name",
+            "name_control_chars",
+            "The name contains control characters.",
+            "Remove tabs, line breaks and other invisible characters.",
+        );
     } else if ctx.other_names.iter().any(|o| o.trim().eq_ignore_ascii_case(name)) {
         p.error(
             "name",
@@ -337,25 +346,50 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
         );
     }
     if b.contains('_') {
-        p.error("bucket", "bucket_underscore", format!("Bucket names cannot contain `_` (\"{b}\")."), "Use `-` instead of `_`, matching the bucket's real name.");
+        p.error(
+            "bucket",
+            "bucket_underscore",
+            format!("Bucket names cannot contain `_` (\"{b}\")."),
+            "Use `-` instead of `_`, matching the bucket's real name.",
+        );
     }
     if b.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')) {
-        p.error("bucket", "bucket_chars", format!("\"{b}\" contains characters a bucket name cannot have."), "Use only lowercase letters, digits, `-` and `.`.");
+        p.error(
+            "bucket",
+            "bucket_chars",
+            format!("\"{b}\" contains characters a bucket name cannot have."),
+            "Use only lowercase letters, digits, `-` and `.`.",
+        );
     }
     let len = b.len();
     if len < min || len > 63 {
-        p.error("bucket", "bucket_length", format!("Bucket names are {min}–63 characters long; \"{b}\" has {len}."), "Check the bucket name.");
+        p.error(
+            "bucket",
+            "bucket_length",
+            format!("Bucket names are {min}–63 characters long; \"{b}\" has {len}."),
+            "Check the bucket name.",
+        );
     }
     let first = b.chars().next().unwrap();
     let last = b.chars().last().unwrap();
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-        p.error("bucket", "bucket_edges", "A bucket name must start and end with a letter or digit.", "Remove the leading or trailing `.` or `-`.");
+        p.error(
+            "bucket",
+            "bucket_edges",
+            "A bucket name must start and end with a letter or digit.",
+            "Remove the leading or trailing `.` or `-`.",
+        );
     }
     if b.contains("..") || b.contains(".-") || b.contains("-.") {
         p.error("bucket", "bucket_dots", "A bucket name cannot contain `..`, `.-` or `-.`.", "Check the bucket name.");
     }
     if b.parse::<std::net::Ipv4Addr>().is_ok() {
-        p.error("bucket", "bucket_ip", "A bucket name cannot look like an IP address.", "Use the bucket's name, and put the server address in the endpoint.");
+        p.error(
+            "bucket",
+            "bucket_ip",
+            "A bucket name cannot look like an IP address.",
+            "Use the bucket's name, and put the server address in the endpoint.",
+        );
     }
     if b.starts_with("xn--") || b.starts_with("sthree-") || b.ends_with("-s3alias") || b.ends_with("--ol-s3") {
         p.error("bucket", "bucket_reserved", format!("\"{b}\" uses a prefix or suffix reserved by S3."), "Check the bucket name.");
@@ -444,9 +478,19 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         if preset.needs_account_id() {
             let a = s.account_id.trim();
             if a.is_empty() {
-                p.error("account_id", "account_id_required", "Cloudflare R2 needs your account id.", "Copy the account id from the R2 overview page in the Cloudflare dashboard.");
+                p.error(
+                    "account_id",
+                    "account_id_required",
+                    "Cloudflare R2 needs your account id.",
+                    "Copy the account id from the R2 overview page in the Cloudflare dashboard.",
+                );
             } else if !a.chars().all(|c| c.is_ascii_hexdigit()) || a.len() != 32 {
-                p.warn("account_id", "account_id_format", "Cloudflare account ids are 32 hexadecimal characters.", "Check the account id on the R2 overview page.");
+                p.warn(
+                    "account_id",
+                    "account_id_format",
+                    "Cloudflare account ids are 32 hexadecimal characters.",
+                    "Check the account id on the R2 overview page.",
+                );
             }
         }
         return;
@@ -462,12 +506,22 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
     let url = match url::Url::parse(raw) {
         Ok(u) => u,
         Err(e) => {
-            p.error("endpoint", "endpoint_invalid", format!("\"{raw}\" is not a valid URL ({e})."), "Enter a URL like https://s3.example.com.");
+            p.error(
+                "endpoint",
+                "endpoint_invalid",
+                format!("\"{raw}\" is not a valid URL ({e})."),
+                "Enter a URL like https://s3.example.com.",
+            );
             return;
         }
     };
     if url.scheme() != "http" && url.scheme() != "https" {
-        p.error("endpoint", "endpoint_scheme", format!("The endpoint scheme must be http or https, not `{}`.", url.scheme()), "Start the endpoint with https://.");
+        p.error(
+            "endpoint",
+            "endpoint_scheme",
+            format!("The endpoint scheme must be http or https, not `{}`.", url.scheme()),
+            "Start the endpoint with https://.",
+        );
         return;
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -509,13 +563,23 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
                 format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")) + &url.port().map(|p| format!(":{p}")).unwrap_or_default(),
             );
         } else {
-            p.warn("endpoint", "endpoint_path", format!("The endpoint URL has a path (`/{path}`)."), "S3 endpoints rarely have a path; check the URL against your provider's documentation.");
+            p.warn(
+                "endpoint",
+                "endpoint_path",
+                format!("The endpoint URL has a path (`/{path}`)."),
+                "S3 endpoints rarely have a path; check the URL against your provider's documentation.",
+            );
         }
     }
     if let Some(h) = url.host_str() {
         let b = s.bucket.trim();
         if !b.is_empty() && h.starts_with(&format!("{b}.")) && s.provider != ProviderKind::R2 {
-            p.warn("endpoint", "endpoint_virtual_host", "The endpoint host starts with the bucket name.", "Enter the service endpoint without the bucket; Chute adds the bucket itself.");
+            p.warn(
+                "endpoint",
+                "endpoint_virtual_host",
+                "The endpoint host starts with the bucket name.",
+                "Enter the service endpoint without the bucket; Chute adds the bucket itself.",
+            );
         }
     }
     // The endpoint must fit the provider.
@@ -529,7 +593,10 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
                 "Leave the endpoint empty to use the provider's own, or choose \"S3-compatible\".",
             );
         }
-        (ProviderKind::Custom | ProviderKind::Minio, k @ (ProviderKind::R2 | ProviderKind::B2 | ProviderKind::Tigris | ProviderKind::Aws)) => {
+        (
+            ProviderKind::Custom | ProviderKind::Minio,
+            k @ (ProviderKind::R2 | ProviderKind::B2 | ProviderKind::Tigris | ProviderKind::Aws),
+        ) => {
             p.warn_fix(
                 "provider",
                 "provider_detected",
@@ -542,7 +609,13 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
     }
     if let EndpointRule::Fixed { url: canonical, legacy } = preset.endpoint {
         if legacy.iter().any(|l| l.trim_end_matches('/') == raw.trim_end_matches('/')) {
-            p.warn_fix("endpoint", "endpoint_legacy", format!("This is {}'s legacy endpoint.", preset.label), format!("Use {canonical}."), canonical.to_string());
+            p.warn_fix(
+                "endpoint",
+                "endpoint_legacy",
+                format!("This is {}'s legacy endpoint.", preset.label),
+                format!("Use {canonical}."),
+                canonical.to_string(),
+            );
         }
     }
 }
@@ -554,7 +627,12 @@ fn validate_region(p: &mut Problems, s: &Settings) {
         return; // The preset's default applies.
     }
     if r.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-')) {
-        p.error("region", "region_format", format!("\"{r}\" is not a region code."), "Region codes look like `eu-west-1`; use the code, not the display name.");
+        p.error(
+            "region",
+            "region_format",
+            format!("\"{r}\" is not a region code."),
+            "Region codes look like `eu-west-1`; use the code, not the display name.",
+        );
         return;
     }
     match preset.region {
@@ -571,7 +649,13 @@ fn validate_region(p: &mut Problems, s: &Settings) {
         }
         RegionRule::AwsList => {
             if r == "auto" {
-                p.error_fix("region", "region_auto_on_aws", "Amazon S3 has no region `auto`.", "Choose the region the bucket was created in.", "us-east-1".into());
+                p.error_fix(
+                    "region",
+                    "region_auto_on_aws",
+                    "Amazon S3 has no region `auto`.",
+                    "Choose the region the bucket was created in.",
+                    "us-east-1".into(),
+                );
             } else if !preset.regions.contains(&r) {
                 let looks_like_az = r.chars().last().is_some_and(|c| c.is_ascii_lowercase()) && preset.regions.contains(&&r[..r.len() - 1]);
                 if looks_like_az {
@@ -583,7 +667,12 @@ fn validate_region(p: &mut Problems, s: &Settings) {
                         r[..r.len() - 1].to_string(),
                     );
                 } else {
-                    p.warn("region", "region_unknown", format!("`{r}` is not a region Chute knows for Amazon S3."), "Check the region in the S3 console (bucket → Properties).");
+                    p.warn(
+                        "region",
+                        "region_unknown",
+                        format!("`{r}` is not a region Chute knows for Amazon S3."),
+                        "Check the region in the S3 console (bucket → Properties).",
+                    );
                 }
             }
         }
@@ -608,7 +697,13 @@ fn validate_region(p: &mut Problems, s: &Settings) {
         }
         RegionRule::Any { .. } => {
             if r == "auto" && s.provider == ProviderKind::Minio {
-                p.warn_fix("region", "region_auto_minio", "MinIO does not use `auto`; the usual region is us-east-1.", "Use the region configured on your MinIO server.", "us-east-1".into());
+                p.warn_fix(
+                    "region",
+                    "region_auto_minio",
+                    "MinIO does not use `auto`; the usual region is us-east-1.",
+                    "Use the region configured on your MinIO server.",
+                    "us-east-1".into(),
+                );
             }
         }
     }
@@ -620,11 +715,22 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
         return;
     }
     if prefix.chars().any(char::is_control) {
-        p.error("prefix", "prefix_control_chars", "The path prefix contains control characters.", "Remove tabs, line breaks and other invisible characters.");
+        p.error(
+            "prefix",
+            "prefix_control_chars",
+            "The path prefix contains control characters.",
+            "Remove tabs, line breaks and other invisible characters.",
+        );
         return;
     }
     if prefix.contains('\\') {
-        p.error_fix("prefix", "prefix_backslash", "The path prefix uses `\\`; object keys use `/` as the separator.", "Replace `\\` with `/`.", prefix.replace('\\', "/"));
+        p.error_fix(
+            "prefix",
+            "prefix_backslash",
+            "The path prefix uses `\\`; object keys use `/` as the separator.",
+            "Replace `\\` with `/`.",
+            prefix.replace('\\', "/"),
+        );
         return;
     }
     let cleaned = clean_prefix(prefix);
@@ -637,13 +743,30 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
             cleaned.clone(),
         );
     } else if prefix.contains("//") {
-        p.error_fix("prefix", "prefix_double_slash", "The path prefix contains `//`, which makes an empty folder name in every key.", "Use a single `/`.", cleaned.clone());
+        p.error_fix(
+            "prefix",
+            "prefix_double_slash",
+            "The path prefix contains `//`, which makes an empty folder name in every key.",
+            "Use a single `/`.",
+            cleaned.clone(),
+        );
     }
     if prefix.split('/').any(|seg| seg == ".." || seg == ".") {
-        p.error("prefix", "prefix_dot_segment", "The path prefix contains a `.` or `..` folder; S3 keeps them literally, so keys will not be where you expect.", "Write the prefix without `.` and `..` folders.");
+        p.error(
+            "prefix",
+            "prefix_dot_segment",
+            "The path prefix contains a `.` or `..` folder; S3 keeps them literally, so keys will not be where you expect.",
+            "Write the prefix without `.` and `..` folders.",
+        );
     }
     if prefix.trim() != prefix {
-        p.warn_fix("prefix", "prefix_spaces", "The path prefix starts or ends with a space.", "Remove the surrounding spaces.", cleaned.clone());
+        p.warn_fix(
+            "prefix",
+            "prefix_spaces",
+            "The path prefix starts or ends with a space.",
+            "Remove the surrounding spaces.",
+            cleaned.clone(),
+        );
     }
     if !prefix.ends_with('/') {
         p.warn_fix(
@@ -657,7 +780,12 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
         );
     }
     if prefix.len() > 900 {
-        p.error("prefix", "prefix_too_long", "The path prefix is longer than 900 bytes; with a file name the key would pass S3's 1,024-byte limit.", "Shorten the prefix.");
+        p.error(
+            "prefix",
+            "prefix_too_long",
+            "The path prefix is longer than 900 bytes; with a file name the key would pass S3's 1,024-byte limit.",
+            "Shorten the prefix.",
+        );
     }
 }
 
@@ -677,7 +805,12 @@ fn validate_template(p: &mut Problems, s: &Settings) {
         return;
     }
     match keys::parse_template(t) {
-        Err(e) => p.error("key_template", "template_invalid", format!("The key template is not valid: {e}."), "Use tokens like {prefix}, {relpath}, {name}, {date}; see the list under the field."),
+        Err(e) => p.error(
+            "key_template",
+            "template_invalid",
+            format!("The key template is not valid: {e}."),
+            "Use tokens like {prefix}, {relpath}, {name}, {date}; see the list under the field.",
+        ),
         Ok(parts) => {
             if !parts.iter().any(|x| matches!(x, keys::Part::Token(t) if t == "prefix")) && !s.prefix.is_empty() {
                 p.warn_fix(
@@ -697,15 +830,26 @@ fn validate_template(p: &mut Problems, s: &Settings) {
                 );
             }
             if t.starts_with('/') {
-                p.error_fix("key_template", "template_leading_slash", "The key template starts with `/`.", "Remove the leading `/`.", t.trim_start_matches('/').to_string());
+                p.error_fix(
+                    "key_template",
+                    "template_leading_slash",
+                    "The key template starts with `/`.",
+                    "Remove the leading `/`.",
+                    t.trim_start_matches('/').to_string(),
+                );
             }
         }
     }
 }
 
 pub const ACLS: &[&str] = &[
-    "private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read",
-    "bucket-owner-read", "bucket-owner-full-control",
+    "private",
+    "public-read",
+    "public-read-write",
+    "authenticated-read",
+    "aws-exec-read",
+    "bucket-owner-read",
+    "bucket-owner-full-control",
 ];
 
 fn validate_options(p: &mut Problems, s: &Settings) {
@@ -714,7 +858,13 @@ fn validate_options(p: &mut Problems, s: &Settings) {
     if !sc.is_empty() && !preset.storage_classes.contains(&sc) {
         let upper = sc.to_ascii_uppercase().replace('-', "_");
         if preset.storage_classes.contains(&upper.as_str()) {
-            p.error_fix("storage_class", "storage_class_case", format!("Storage classes are written `{upper}`."), format!("Use `{upper}`."), upper);
+            p.error_fix(
+                "storage_class",
+                "storage_class_case",
+                format!("Storage classes are written `{upper}`."),
+                format!("Use `{upper}`."),
+                upper,
+            );
         } else {
             p.error(
                 "storage_class",
@@ -729,30 +879,60 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         if !ACLS.contains(&acl) {
             p.error("acl", "acl_unknown", format!("`{acl}` is not a canned ACL."), format!("Choose one of: {}.", ACLS.join(", ")));
         } else if !preset.supports_acl {
-            p.warn("acl", "acl_unsupported", format!("{} ignores or rejects object ACLs.", preset.label), "Leave the ACL empty and control access with bucket settings.");
+            p.warn(
+                "acl",
+                "acl_unsupported",
+                format!("{} ignores or rejects object ACLs.", preset.label),
+                "Leave the ACL empty and control access with bucket settings.",
+            );
         } else if acl == "public-read-write" {
-            p.warn("acl", "acl_public_write", "public-read-write lets anyone overwrite the delivered objects.", "Use private or public-read unless you really mean it.");
+            p.warn(
+                "acl",
+                "acl_public_write",
+                "public-read-write lets anyone overwrite the delivered objects.",
+                "Use private or public-read unless you really mean it.",
+            );
         }
     }
     for (k, v) in &s.metadata {
         let bad_key = k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if bad_key {
-            p.error("metadata", "metadata_key", format!("Metadata key `{k}` is not a valid header name."), "Use letters, digits, `-`, `_` and `.` only.");
+            p.error(
+                "metadata",
+                "metadata_key",
+                format!("Metadata key `{k}` is not a valid header name."),
+                "Use letters, digits, `-`, `_` and `.` only.",
+            );
         }
         if v.chars().any(char::is_control) {
-            p.error("metadata", "metadata_value", format!("Metadata `{k}` has control characters in its value."), "Remove line breaks and other invisible characters.");
+            p.error(
+                "metadata",
+                "metadata_value",
+                format!("Metadata `{k}` has control characters in its value."),
+                "Remove line breaks and other invisible characters.",
+            );
         }
     }
     let meta_size: usize = s.metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
     if meta_size > 2048 {
-        p.error("metadata", "metadata_too_large", format!("The metadata adds up to {meta_size} bytes; S3 allows 2 KB."), "Remove or shorten some entries.");
+        p.error(
+            "metadata",
+            "metadata_too_large",
+            format!("The metadata adds up to {meta_size} bytes; S3 allows 2 KB."),
+            "Remove or shorten some entries.",
+        );
     }
     if s.tags.len() > 10 {
         p.error("tags", "tags_too_many", format!("{} tags set; S3 allows 10 per object.", s.tags.len()), "Remove some tags.");
     }
     for (k, v) in &s.tags {
         if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
-            p.error("tags", "tag_length", format!("Tag `{k}` is empty or too long (keys up to 128, values up to 256 characters)."), "Shorten the tag.");
+            p.error(
+                "tags",
+                "tag_length",
+                format!("Tag `{k}` is empty or too long (keys up to 128, values up to 256 characters)."),
+                "Shorten the tag.",
+            );
         }
         if k.starts_with("aws:") {
             p.error("tags", "tag_reserved", format!("Tag keys cannot start with `aws:` (`{k}`)."), "Choose another key.");
@@ -768,12 +948,22 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         ("headers.content_type", &h.content_type),
     ] {
         if value.chars().any(char::is_control) {
-            p.error(field, "header_control_chars", "This header contains control characters.", "Remove line breaks and other invisible characters.");
+            p.error(
+                field,
+                "header_control_chars",
+                "This header contains control characters.",
+                "Remove line breaks and other invisible characters.",
+            );
         }
     }
     let ct = h.content_type.trim();
     if !ct.is_empty() && !ct.contains('/') {
-        p.error("headers.content_type", "content_type_format", format!("`{ct}` is not a media type."), "Use a type like text/csv or application/json, or leave it empty to guess from the extension.");
+        p.error(
+            "headers.content_type",
+            "content_type_format",
+            format!("`{ct}` is not a media type."),
+            "Use a type like text/csv or application/json, or leave it empty to guess from the extension.",
+        );
     }
 }
 

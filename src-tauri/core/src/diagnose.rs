@@ -61,8 +61,18 @@ pub fn edit_action(code: &str) -> Option<EditAction> {
         "profile_credentials_failed" => ("profile", "Edit the profile"),
         "bucket_not_found" => ("bucket", "Edit the bucket"),
         "wrong_region" => ("region", "Edit the region"),
-        "host_not_found" | "connection_refused" | "connect_timeout" | "network_unreachable" | "connection_reset" | "tls_bad_name"
-        | "tls_untrusted_certificate" | "tls_handshake_failed" | "https_to_http_port" | "http_to_tls_port" | "not_http" | "server_silent"
+        "host_not_found"
+        | "connection_refused"
+        | "connect_timeout"
+        | "network_unreachable"
+        | "connection_reset"
+        | "tls_bad_name"
+        | "tls_untrusted_certificate"
+        | "tls_handshake_failed"
+        | "https_to_http_port"
+        | "http_to_tls_port"
+        | "not_http"
+        | "server_silent"
         | "not_s3_server" => ("endpoint", "Edit the endpoint"),
         _ => return None,
     };
@@ -196,7 +206,8 @@ mod tests {
     #[test]
     fn parses_expected_region() {
         assert_eq!(
-            expected_region_from_message("The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'").as_deref(),
+            expected_region_from_message("The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'")
+                .as_deref(),
             Some("eu-west-1")
         );
         assert_eq!(expected_region_from_message("nothing here"), None);

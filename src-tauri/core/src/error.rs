@@ -76,17 +76,12 @@ impl Error {
                 let first = errors.first().copied().or(problems.first());
                 let (message, fix, field) = match first {
                     Some(p) if errors.len() <= 1 => (p.message.clone(), p.fix.clone(), Some(p.field.clone())),
-                    Some(p) => (
-                        format!("{} fields need attention; first: {}", errors.len(), p.message),
-                        p.fix.clone(),
-                        Some(p.field.clone()),
-                    ),
+                    Some(p) => {
+                        (format!("{} fields need attention; first: {}", errors.len(), p.message), p.fix.clone(), Some(p.field.clone()))
+                    }
                     None => ("The destination settings are not valid.".into(), String::new(), None),
                 };
-                ErrorReply {
-                    info: ErrorInfo { code: "invalid_destination".into(), message, fix, field },
-                    problems: problems.clone(),
-                }
+                ErrorReply { info: ErrorInfo { code: "invalid_destination".into(), message, fix, field }, problems: problems.clone() }
             }
             other => ErrorReply { info: other.info(), problems: vec![] },
         }

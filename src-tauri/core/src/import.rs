@@ -34,9 +34,13 @@ impl ImportKind {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportedAuth {
     /// Static keys, copied into the keychain on import.
-    Keys { key_id_hint: String },
+    Keys {
+        key_id_hint: String,
+    },
     /// Resolved at use time by the AWS SDK (SSO, assume-role, credential_process…).
-    Profile { profile: String },
+    Profile {
+        profile: String,
+    },
     None,
 }
 
@@ -110,9 +114,7 @@ pub fn default_aws_config() -> PathBuf {
 }
 
 pub fn default_aws_credentials() -> PathBuf {
-    std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home().join(".aws").join("credentials"))
+    std::env::var_os("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from).unwrap_or_else(|| home().join(".aws").join("credentials"))
 }
 
 pub fn default_rclone_config() -> PathBuf {
@@ -130,9 +132,7 @@ fn load_ini(path: &Path) -> Result<Option<Ini>, ImportError> {
     if text.trim_start().starts_with("# Encrypted rclone configuration File") || text.contains("RCLONE_ENCRYPT_V0:") {
         return Err(ImportError::RcloneEncrypted(path.into()));
     }
-    Ini::load_from_str_noescape(&text)
-        .map(Some)
-        .map_err(|e| ImportError::Unreadable { path: path.into(), detail: e.to_string() })
+    Ini::load_from_str_noescape(&text).map(Some).map_err(|e| ImportError::Unreadable { path: path.into(), detail: e.to_string() })
 }
 
 fn get(sec: &ini::Properties, key: &str) -> String {
@@ -175,28 +175,46 @@ pub fn aws_candidates(config: &Path, credentials: &Path) -> Result<Vec<Candidate
         let region = get(c, "region");
         let endpoint = {
             let e = get(c, "endpoint_url");
-            if e.is_empty() { get(k, "endpoint_url") } else { e }
+            if e.is_empty() {
+                get(k, "endpoint_url")
+            } else {
+                e
+            }
         };
         let path_style = get(c, "addressing_style") == "path";
         let mut notes = Vec::new();
         let key_id = {
             let a = get(k, "aws_access_key_id");
-            if a.is_empty() { get(c, "aws_access_key_id") } else { a }
+            if a.is_empty() {
+                get(c, "aws_access_key_id")
+            } else {
+                a
+            }
         };
         let secret = {
             let s = get(k, "aws_secret_access_key");
-            if s.is_empty() { get(c, "aws_secret_access_key") } else { s }
+            if s.is_empty() {
+                get(c, "aws_secret_access_key")
+            } else {
+                s
+            }
         };
         let token = {
             let t = get(k, "aws_session_token");
-            if t.is_empty() { get(c, "aws_session_token") } else { t }
+            if t.is_empty() {
+                get(c, "aws_session_token")
+            } else {
+                t
+            }
         };
         let dynamic = ["sso_session", "sso_start_url", "role_arn", "credential_process", "web_identity_token_file", "source_profile"]
             .iter()
             .any(|f| !get(c, f).is_empty());
         let (auth, credentials) = if !key_id.is_empty() && !secret.is_empty() && !dynamic {
             if !token.is_empty() {
-                notes.push("This profile holds a temporary session token; it will expire. Prefer a long-lived key or the profile itself.".into());
+                notes.push(
+                    "This profile holds a temporary session token; it will expire. Prefer a long-lived key or the profile itself.".into(),
+                );
             }
             (
                 ImportedAuth::Keys { key_id_hint: mask_key_id(&key_id) },
@@ -271,7 +289,11 @@ pub fn rclone_candidates(path: &Path) -> Result<Vec<Candidate>, ImportError> {
         } else if get(sec, "env_auth") == "true" {
             let profile = {
                 let p = get(sec, "profile");
-                if p.is_empty() { "default".to_string() } else { p }
+                if p.is_empty() {
+                    "default".to_string()
+                } else {
+                    p
+                }
             };
             notes.push(format!("rclone takes credentials from the environment here; Chute will use the AWS profile `{profile}`."));
             (ImportedAuth::Profile { profile }, None)
@@ -331,11 +353,7 @@ pub fn candidates(kind: ImportKind, file: Option<&Path>) -> Result<Vec<Candidate
     match kind {
         ImportKind::Aws => {
             let config = file.map(Path::to_path_buf).unwrap_or_else(default_aws_config);
-            let creds = if file.is_some() {
-                config.with_file_name("credentials")
-            } else {
-                default_aws_credentials()
-            };
+            let creds = if file.is_some() { config.with_file_name("credentials") } else { default_aws_credentials() };
             aws_candidates(&config, &creds)
         }
         ImportKind::Rclone => rclone_candidates(&file.map(Path::to_path_buf).unwrap_or_else(default_rclone_config)),

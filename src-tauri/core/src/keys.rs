@@ -26,11 +26,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
     ("keep-folders", "Keep folders", "{prefix}{relpath}"),
     ("flat", "Flat", "{prefix}{name}"),
     ("dated", "File name + date", "{prefix}{stem}_{date}.{ext}"),
-    (
-        "hourly",
-        "Hourly folders",
-        "{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}",
-    ),
+    ("hourly", "Hourly folders", "{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}"),
 ];
 
 pub const DEFAULT_TEMPLATE: &str = "{prefix}{relpath}";
@@ -68,18 +64,12 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
                         break;
                     }
                     if c2 == '{' {
-                        return Err(TemplateError {
-                            position: i + 1,
-                            message: "a `{` opens a token that is never closed".into(),
-                        });
+                        return Err(TemplateError { position: i + 1, message: "a `{` opens a token that is never closed".into() });
                     }
                     name.push(c2);
                 }
                 if !closed {
-                    return Err(TemplateError {
-                        position: i + 1,
-                        message: "a `{` opens a token that is never closed".into(),
-                    });
+                    return Err(TemplateError { position: i + 1, message: "a `{` opens a token that is never closed".into() });
                 }
                 if !TOKENS.iter().any(|(n, _)| *n == name) {
                     let known: Vec<&str> = TOKENS.iter().map(|(n, _)| *n).collect();
@@ -99,10 +89,7 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
                 return Err(TemplateError { position: i + 1, message: "a `}` has no matching `{`".into() });
             }
             c if c.is_control() => {
-                return Err(TemplateError {
-                    position: i + 1,
-                    message: "control characters cannot appear in object keys".into(),
-                });
+                return Err(TemplateError { position: i + 1, message: "control characters cannot appear in object keys".into() });
             }
             c => {
                 if lit.is_empty() {
@@ -263,7 +250,9 @@ pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
             "." | ".." => {
                 return Err(KeyError {
                     code: "key_dot_segment",
-                    message: format!("The key `{nfc}` would contain a `{seg}` folder, which S3 keeps literally and many tools resolve differently."),
+                    message: format!(
+                        "The key `{nfc}` would contain a `{seg}` folder, which S3 keeps literally and many tools resolve differently."
+                    ),
                     fix: "Rename the folder or change the prefix or template.".into(),
                 })
             }
@@ -323,7 +312,10 @@ mod tests {
         let r = |t: &str, rel: &str, prefix: &str| render(&parse_template(t).unwrap(), &ctx(rel, prefix)).unwrap();
         assert_eq!(r("{prefix}{name}", "a/b/report.csv", "exports/"), "exports/report.csv");
         assert_eq!(r("{prefix}{relpath}", "a/b/report.csv", "exports/"), "exports/a/b/report.csv");
-        assert_eq!(r("{prefix}{stem}_{date}.{ext}", "mapping_results_INV-1234.csv", "incoming/"), "incoming/mapping_results_INV-1234_2026-06-07.csv");
+        assert_eq!(
+            r("{prefix}{stem}_{date}.{ext}", "mapping_results_INV-1234.csv", "incoming/"),
+            "incoming/mapping_results_INV-1234_2026-06-07.csv"
+        );
         assert_eq!(
             r("{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}", "x.gz", "test/"),
             "test/2026/06/07/14/2026-06-07-14-05-09-8f25b54462bf.gz"
@@ -356,12 +348,21 @@ mod tests {
 
     #[test]
     fn refuses_dot_folders() {
-        for (t, position) in [("{prefix}../{name}", 9), ("{prefix}x/../{name}", 11), ("./{relpath}", 1), ("{dir}./{name}", 6), ("{prefix}{name}/..", 16)] {
+        for (t, position) in
+            [("{prefix}../{name}", 9), ("{prefix}x/../{name}", 11), ("./{relpath}", 1), ("{dir}./{name}", 6), ("{prefix}{name}/..", 16)]
+        {
             let e = parse_template(t).unwrap_err();
             assert_eq!(e.position, position, "{t}");
             assert!(e.message.contains("folder cannot be part of a key"), "{t}: {e}");
         }
-        for t in ["{prefix}{stem}.{ext}", "{prefix}{stem}..{ext}", "{prefix}.hidden/{name}", "{prefix}{name}.", "{prefix}{dir}{stem}.{ext}", "{prefix}{yyyy}/{MM}/..{name}"] {
+        for t in [
+            "{prefix}{stem}.{ext}",
+            "{prefix}{stem}..{ext}",
+            "{prefix}.hidden/{name}",
+            "{prefix}{name}.",
+            "{prefix}{dir}{stem}.{ext}",
+            "{prefix}{yyyy}/{MM}/..{name}",
+        ] {
             assert!(parse_template(t).is_ok(), "{t}");
         }
     }

@@ -44,10 +44,7 @@ pub fn new_id() -> String {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// A destination as the UI and `--json` show it: the stored fields plus
@@ -160,8 +157,7 @@ impl Chute {
     pub fn validate_draft(&self, settings: &Settings, credentials: &CredentialDraft, editing: Option<&str>) -> Result<Vec<Problem>> {
         let all = self.list()?;
         let existing = editing.and_then(|id| all.iter().find(|d| d.id == id));
-        let others: Vec<&str> =
-            all.iter().filter(|d| Some(d.id.as_str()) != editing).map(|d| d.settings.name.as_str()).collect();
+        let others: Vec<&str> = all.iter().filter(|d| Some(d.id.as_str()) != editing).map(|d| d.settings.name.as_str()).collect();
         let known_profiles = import::aws_profile_names(&import::default_aws_config(), &import::default_aws_credentials());
         let check = match credentials {
             CredentialDraft::Keep => match existing {
@@ -171,9 +167,7 @@ impl Chute {
             CredentialDraft::Keys { access_key_id, secret_present } => {
                 CredentialCheck::Keys { access_key_id, secret_present: *secret_present }
             }
-            CredentialDraft::Profile { profile } => {
-                CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) }
-            }
+            CredentialDraft::Profile { profile } => CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) },
             CredentialDraft::None => CredentialCheck::None,
         };
         let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check) });
@@ -342,9 +336,15 @@ impl Chute {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ProbeTarget {
-    Saved { id: String },
+    Saved {
+        id: String,
+    },
     /// `editing_id` lets "keep the stored key" work while editing.
-    Draft { settings: Settings, credentials: CredentialInput, editing_id: Option<String> },
+    Draft {
+        settings: Settings,
+        credentials: CredentialInput,
+        editing_id: Option<String>,
+    },
 }
 
 impl Chute {
@@ -428,7 +428,15 @@ impl Chute {
     /// key template chosen for this delivery only (the destination keeps its
     /// settings); see `deliver::plan::rekey` for `keep_others`. Refused with the field's problems when the
     /// prefix or template is not valid.
-    pub fn rekey_plan(&self, destination_id: &str, plan: &deliver::Plan, indexes: &[usize], keep_others: bool, prefix: &str, key_template: &str) -> Result<deliver::Plan> {
+    pub fn rekey_plan(
+        &self,
+        destination_id: &str,
+        plan: &deliver::Plan,
+        indexes: &[usize],
+        keep_others: bool,
+        prefix: &str,
+        key_template: &str,
+    ) -> Result<deliver::Plan> {
         let d = self.get(destination_id)?;
         let settings = Settings { prefix: prefix.to_string(), key_template: key_template.to_string(), ..d.settings };
         let problems: Vec<Problem> = destination::validate(&settings, &Context::default())
@@ -554,7 +562,11 @@ impl Chute {
                 n
             });
             if aborted < uploads.len() {
-                return Err(Error::Delivery(format!("{} of {} open uploads could not be aborted; try again", uploads.len() - aborted, uploads.len())));
+                return Err(Error::Delivery(format!(
+                    "{} of {} open uploads could not be aborted; try again",
+                    uploads.len() - aborted,
+                    uploads.len()
+                )));
             }
         }
         history::mark_cancelled(self.store().conn(), batch_id)?;
@@ -625,9 +637,16 @@ impl Chute {
     /// Returns the destination id with the plan.
     pub fn history_plan(&self, batch_id: &str, which: history::Which) -> Result<(String, deliver::Plan)> {
         let b = self.require_batch(batch_id)?;
-        let refuse = |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+        let refuse =
+            |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
         match b.state.as_str() {
-            "running" => return Err(refuse("batch_running", "This delivery is still running.".into(), "Wait for it to end, then retry what failed.")),
+            "running" => {
+                return Err(refuse(
+                    "batch_running",
+                    "This delivery is still running.".into(),
+                    "Wait for it to end, then retry what failed.",
+                ))
+            }
             "interrupted" => {
                 return Err(refuse(
                     "batch_interrupted",
@@ -731,7 +750,9 @@ impl Chute {
         let runtime = network_runtime(false, Error::Delivery)?;
         runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
-            deliver::presign_get(&client, &d.settings.bucket, key, expires).await.map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
+            deliver::presign_get(&client, &d.settings.bucket, key, expires)
+                .await
+                .map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
         })
     }
 }
@@ -739,7 +760,8 @@ impl Chute {
 /// Why a batch has nothing to send again (`which` files of it), in the
 /// history's words: each cause its own fix.
 fn nothing_to_send(b: &history::BatchRow, which: history::Which) -> Error {
-    let refuse = |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+    let refuse =
+        |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
     let them = |n: i64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.replace("{n}", &n.to_string()) };
     match which {
         history::Which::Existing => refuse(

@@ -153,7 +153,13 @@ impl<'a> Probe<'a> {
     }
 
     fn start(&mut self, id: StepId) -> Instant {
-        (self.on_event)(ProbeEvent::Step(StepResult { id, label: id.label().into(), status: StepStatus::Running, duration_ms: 0, detail: String::new() }));
+        (self.on_event)(ProbeEvent::Step(StepResult {
+            id,
+            label: id.label().into(),
+            status: StepStatus::Running,
+            duration_ms: 0,
+            detail: String::new(),
+        }));
         Instant::now()
     }
 
@@ -211,7 +217,13 @@ pub async fn run(
     let started = Instant::now();
     let started_at = now_ms();
     let target = s3::request_base(s);
-    let addressing = if target.host_str() == s.effective_endpoint().as_deref().and_then(|e| url::Url::parse(e).ok()).as_ref().and_then(|u| u.host_str()) { "path-style" } else { "virtual-hosted" };
+    let addressing = if target.host_str()
+        == s.effective_endpoint().as_deref().and_then(|e| url::Url::parse(e).ok()).as_ref().and_then(|u| u.host_str())
+    {
+        "path-style"
+    } else {
+        "virtual-hosted"
+    };
     let probe_key = format!("{}chute-probe-{}.txt", s.prefix, &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut p = Probe {
         s,
@@ -229,7 +241,9 @@ pub async fn run(
         Err(Stop) => true,
     };
     if stopped {
-        for id in [StepId::Resolve, StepId::Connect, StepId::Tls, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject] {
+        for id in
+            [StepId::Resolve, StepId::Connect, StepId::Tls, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject]
+        {
             if !p.steps.iter().any(|st| st.id == id) {
                 p.skip(id, "not run: an earlier step failed");
             }
@@ -469,7 +483,9 @@ fn check_region(p: &mut Probe, step: StepId, bucket_region: &str) -> bool {
         ev.bucket_region = Some(bucket_region.into());
         p.find(
             Diagnosis::new("wrong_region", level, format!("The bucket is in {bucket_region}, not {mine}"))
-                .happened(format!("The server reports the bucket's region as `{bucket_region}` (x-amz-bucket-region); the destination says `{mine}`."))
+                .happened(format!(
+                    "The server reports the bucket's region as `{bucket_region}` (x-amz-bucket-region); the destination says `{mine}`."
+                ))
                 .cause("The region was guessed or copied from another bucket.")
                 .fix(format!("Set the region to `{bucket_region}`."))
                 .evidence(ev)
@@ -511,7 +527,9 @@ async fn host_not_found(p: &mut Probe<'_>, t: Instant, host: &str, why: &str) ->
     // Virtual-hosted addressing puts the bucket in the host name; many
     // self-hosted endpoints have no DNS for that.
     if !s.path_style {
-        if let Some(endpoint_host) = s.effective_endpoint().and_then(|e| url::Url::parse(&e).ok()).and_then(|u| u.host_str().map(str::to_string)) {
+        if let Some(endpoint_host) =
+            s.effective_endpoint().and_then(|e| url::Url::parse(&e).ok()).and_then(|u| u.host_str().map(str::to_string))
+        {
             if endpoint_host != host {
                 let base_resolves = tokio::time::timeout(Duration::from_secs(5), tokio::net::lookup_host((endpoint_host.as_str(), 443)))
                     .await
@@ -646,12 +664,18 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
                         .fix("Turn on path-style addressing.")
                         .apply("path_style", "true", "Use path-style")
                 } else if name_mismatch {
-                    d.cause("The certificate was issued for another host name.").fix("Use the host name the certificate was issued for, as your provider documents it.")
+                    d.cause("The certificate was issued for another host name.")
+                        .fix("Use the host name the certificate was issued for, as your provider documents it.")
                 } else {
                     d.cause("The certificate is self-signed, expired, or issued by an authority this machine does not trust (common with self-hosted MinIO or a TLS-inspecting proxy).")
                         .fix("Install the server's CA certificate in the system trust store, or use a certificate from a public authority.")
                 }
-            } else if lower.contains("corrupt message") || lower.contains("invalidcontenttype") || lower.contains("invalid content type") || lower.contains("wrong_version") || lower.contains("invalidmessage") {
+            } else if lower.contains("corrupt message")
+                || lower.contains("invalidcontenttype")
+                || lower.contains("invalid content type")
+                || lower.contains("wrong_version")
+                || lower.contains("invalidmessage")
+            {
                 let d = Diagnosis::new("https_to_http_port", Level::Error, "The server speaks plain HTTP, not HTTPS")
                     .happened("Chute started a TLS handshake and the server answered with something that is not TLS.")
                     .cause("The endpoint says https:// but this port serves plain HTTP (MinIO and test servers often do).")
@@ -811,7 +835,11 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
 
 fn human_secs(skew: i64) -> String {
     let a = skew.unsigned_abs();
-    if a >= 3600 { format!("{}h {}m", a / 3600, (a % 3600) / 60) } else { format!("{}m {}s", a / 60, a % 60) }
+    if a >= 3600 {
+        format!("{}h {}m", a / 3600, (a % 3600) / 60)
+    } else {
+        format!("{}m {}s", a / 60, a % 60)
+    }
 }
 
 fn clock_skew(p: &Probe, skew: i64, facts: Option<&Facts>) -> Diagnosis {
@@ -935,7 +963,11 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
     if f.status.is_none() {
         return Diagnosis::new("request_failed", Level::Error, "The request could not be sent")
             .happened(format!("The S3 request failed before an answer: {}.", f.chain.chars().take(300).collect::<String>()))
-            .cause(if f.io { "The connection broke (reset or closed by the server or a proxy)." } else { "A problem building or sending the request." })
+            .cause(if f.io {
+                "The connection broke (reset or closed by the server or a proxy)."
+            } else {
+                "A problem building or sending the request."
+            })
             .fix("Test again; if it persists, check the endpoint and any proxy in between.")
             .evidence(ev);
     }
@@ -1022,10 +1054,14 @@ fn wrong_region(p: &Probe, f: &Facts, mut ev: Evidence, message: &str) -> Diagno
     let mine = p.s.effective_region();
     let detected = f.bucket_region.clone().or_else(|| diagnose::expected_region_from_message(message));
     ev.bucket_region = detected.clone();
-    let d = Diagnosis::new("wrong_region", Level::Error, match &detected {
-        Some(r) => format!("The bucket is in {r}, not {mine}"),
-        None => format!("The bucket is not in {mine}"),
-    })
+    let d = Diagnosis::new(
+        "wrong_region",
+        Level::Error,
+        match &detected {
+            Some(r) => format!("The bucket is in {r}, not {mine}"),
+            None => format!("The bucket is not in {mine}"),
+        },
+    )
     .happened(format!("The server redirected or refused the request because the bucket lives in another region ({}).", f.summary()))
     .cause("The region was guessed or copied from another bucket.")
     .evidence(ev);
@@ -1052,4 +1088,3 @@ fn not_s3(p: &Probe, ev: Evidence) -> Diagnosis {
         .fix("Use the S3 API endpoint from your provider's documentation.")
         .evidence(ev)
 }
-

@@ -15,14 +15,8 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 6] = [
-        ProviderKind::Aws,
-        ProviderKind::R2,
-        ProviderKind::Minio,
-        ProviderKind::B2,
-        ProviderKind::Tigris,
-        ProviderKind::Custom,
-    ];
+    pub const ALL: [ProviderKind; 6] =
+        [ProviderKind::Aws, ProviderKind::R2, ProviderKind::Minio, ProviderKind::B2, ProviderKind::Tigris, ProviderKind::Custom];
 
     pub fn id(self) -> &'static str {
         self.preset().id
@@ -37,10 +31,7 @@ impl ProviderKind {
     }
 
     pub fn preset(self) -> &'static Provider {
-        PROVIDERS
-            .iter()
-            .find(|p| p.kind == self)
-            .expect("every ProviderKind has a row in PROVIDERS")
+        PROVIDERS.iter().find(|p| p.kind == self).expect("every ProviderKind has a row in PROVIDERS")
     }
 }
 
@@ -112,24 +103,51 @@ pub struct Provider {
 }
 
 pub const AWS_REGIONS: &[&str] = &[
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1",
-    "ap-east-2", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1", "ca-west-1",
-    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1",
-    "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1",
-    "sa-east-1", "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-north-1",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
 ];
 
-pub const B2_REGIONS: &[&str] = &[
-    "us-west-000", "us-west-001", "us-west-002", "us-west-004", "us-east-005", "eu-central-003",
-    "ca-east-006",
-];
+pub const B2_REGIONS: &[&str] =
+    &["us-west-000", "us-west-001", "us-west-002", "us-west-004", "us-east-005", "eu-central-003", "ca-east-006"];
 
-const AWS_STORAGE_CLASSES: &[&str] = &[
-    "STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER",
-    "DEEP_ARCHIVE", "REDUCED_REDUNDANCY",
-];
+const AWS_STORAGE_CLASSES: &[&str] =
+    &["STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"];
 
 const MIB: u64 = 1024 * 1024;
 
@@ -219,10 +237,7 @@ pub static PROVIDERS: &[Provider] = &[
         id: "tigris",
         label: "Tigris",
         aliases: &["fly", "tigris-data"],
-        endpoint: EndpointRule::Fixed {
-            url: "https://t3.storage.dev",
-            legacy: &["https://fly.storage.tigris.dev"],
-        },
+        endpoint: EndpointRule::Fixed { url: "https://t3.storage.dev", legacy: &["https://fly.storage.tigris.dev"] },
         region: RegionRule::Auto,
         default_region: "auto",
         regions: &["auto"],
@@ -288,10 +303,7 @@ impl Provider {
 
 /// Guess the provider from an endpoint URL (used by import).
 pub fn detect_from_endpoint(endpoint: &str) -> ProviderKind {
-    let host = url::Url::parse(endpoint)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        .unwrap_or_default();
+    let host = url::Url::parse(endpoint).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default();
     if host.ends_with(".r2.cloudflarestorage.com") {
         ProviderKind::R2
     } else if host.ends_with(".backblazeb2.com") {
@@ -310,8 +322,7 @@ pub fn detect_from_endpoint(endpoint: &str) -> ProviderKind {
 pub fn r2_account_from_endpoint(endpoint: &str) -> Option<String> {
     let u = url::Url::parse(endpoint).ok()?;
     let host = u.host_str()?.to_ascii_lowercase();
-    host.strip_suffix(".r2.cloudflarestorage.com")
-        .map(|a| a.rsplit('.').next().unwrap_or(a).to_string())
+    host.strip_suffix(".r2.cloudflarestorage.com").map(|a| a.rsplit('.').next().unwrap_or(a).to_string())
 }
 
 /// The region inside a B2 endpoint, e.g. `us-west-004` from
@@ -338,11 +349,7 @@ mod tests {
     #[test]
     fn checksum_default_only_on_aws() {
         for p in PROVIDERS {
-            let want = if p.kind == ProviderKind::Aws {
-                ChecksumPolicy::WhenSupported
-            } else {
-                ChecksumPolicy::WhenRequired
-            };
+            let want = if p.kind == ProviderKind::Aws { ChecksumPolicy::WhenSupported } else { ChecksumPolicy::WhenRequired };
             assert_eq!(p.checksum, want, "{}", p.id);
         }
     }
@@ -350,15 +357,9 @@ mod tests {
     #[test]
     fn endpoints_derive() {
         let r2 = ProviderKind::R2.preset();
-        assert_eq!(
-            r2.derived_endpoint("auto", "abc123").as_deref(),
-            Some("https://abc123.r2.cloudflarestorage.com")
-        );
+        assert_eq!(r2.derived_endpoint("auto", "abc123").as_deref(), Some("https://abc123.r2.cloudflarestorage.com"));
         let b2 = ProviderKind::B2.preset();
-        assert_eq!(
-            b2.derived_endpoint("us-west-004", "").as_deref(),
-            Some("https://s3.us-west-004.backblazeb2.com")
-        );
+        assert_eq!(b2.derived_endpoint("us-west-004", "").as_deref(), Some("https://s3.us-west-004.backblazeb2.com"));
         assert_eq!(b2_region_from_endpoint("https://s3.eu-central-003.backblazeb2.com").as_deref(), Some("eu-central-003"));
         assert_eq!(r2_account_from_endpoint("https://abc.r2.cloudflarestorage.com").as_deref(), Some("abc"));
         assert_eq!(detect_from_endpoint("https://fly.storage.tigris.dev"), ProviderKind::Tigris);

@@ -4,9 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_sdk_s3::config::{
-    BehaviorVersion, Credentials as SdkCredentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
-};
+use aws_sdk_s3::config::{BehaviorVersion, Credentials as SdkCredentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
@@ -103,15 +101,15 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
             let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
             aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).credentials_provider(provider)
         }
-        Auth::Static(c) => aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).credentials_provider(
-            SdkCredentials::new(
+        Auth::Static(c) => {
+            aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).credentials_provider(SdkCredentials::new(
                 c.access_key_id.clone(),
                 c.secret_access_key.expose().clone(),
                 c.session_token.as_ref().map(|t| t.expose().clone()),
                 None,
                 "chute-keychain",
-            ),
-        ),
+            ))
+        }
         Auth::Anonymous => aws_sdk_s3::Config::builder().behavior_version(BehaviorVersion::latest()).allow_no_auth(),
     };
     let (req, resp) = checksum_settings(s);
@@ -144,9 +142,7 @@ pub async fn check_profile(profile: &str) -> Result<(), String> {
 /// (for evidence in diagnoses and for the reachability step).
 pub fn request_base(s: &Settings) -> url::Url {
     let bucket = s.bucket.trim();
-    let endpoint = s
-        .effective_endpoint()
-        .unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", s.effective_region()));
+    let endpoint = s.effective_endpoint().unwrap_or_else(|| format!("https://s3.{}.amazonaws.com", s.effective_region()));
     let mut u = url::Url::parse(&endpoint).unwrap_or_else(|_| url::Url::parse("https://invalid.invalid").unwrap());
     // With an IP-address endpoint there is no host to put the bucket in; the
     // SDK addresses by path then, whatever the setting says.

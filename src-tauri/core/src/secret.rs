@@ -88,11 +88,7 @@ impl Credentials {
             session_token: Option<Sensitive<String>>,
         }
         let b: Blob = serde_json::from_str(blob).map_err(|_| SecretError::Corrupt)?;
-        Ok(Credentials {
-            access_key_id: b.access_key_id,
-            secret_access_key: b.secret_access_key,
-            session_token: b.session_token,
-        })
+        Ok(Credentials { access_key_id: b.access_key_id, secret_access_key: b.secret_access_key, session_token: b.session_token })
     }
 }
 
@@ -141,8 +137,7 @@ impl UserError for SecretError {
             SecretError::Timeout(s) => (
                 "keychain_timeout",
                 format!("The system keychain did not answer within {s} s; it may be waiting for an unlock prompt."),
-                "Look for a keychain unlock window (it may be behind other windows), unlock it, then try again."
-                    .to_string(),
+                "Look for a keychain unlock window (it may be behind other windows), unlock it, then try again.".to_string(),
             ),
             SecretError::Missing => (
                 "keychain_secret_missing",
@@ -200,10 +195,7 @@ impl SecretStore {
     /// keychain that comes up later is picked up without a restart.
     pub fn platform() -> SecretStore {
         let service = std::env::var("CHUTE_KEYCHAIN_SERVICE").unwrap_or_else(|_| DEFAULT_SERVICE.to_string());
-        let timeout = std::env::var("CHUTE_KEYCHAIN_TIMEOUT_SECS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(20);
+        let timeout = std::env::var("CHUTE_KEYCHAIN_TIMEOUT_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
         SecretStore::with_factory(service, Duration::from_secs(timeout), Arc::new(platform_store))
     }
 
@@ -342,10 +334,7 @@ fn classify_ref(e: &keyring_core::Error) -> SecretError {
         }
         E::NoStorageAccess(_) => {
             if lower.contains("result not returned") {
-                SecretError::Locked(
-                    "the Secret Service has no default keyring (create a \"login\" keyring and make it the default)"
-                        .into(),
-                )
+                SecretError::Locked("the Secret Service has no default keyring (create a \"login\" keyring and make it the default)".into())
             } else {
                 SecretError::Locked(short(&chain))
             }
@@ -354,7 +343,6 @@ fn classify_ref(e: &keyring_core::Error) -> SecretError {
         _ => SecretError::Other(short(&chain)),
     }
 }
-
 
 fn short(s: &str) -> String {
     let s = s.trim();
@@ -375,11 +363,7 @@ mod tests {
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{s}"), "[redacted]");
         assert!(serde_json::to_string(&s).is_err());
-        let c = Credentials {
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_access_key: s,
-            session_token: None,
-        };
+        let c = Credentials { access_key_id: "AKIAIOSFODNN7EXAMPLE".into(), secret_access_key: s, session_token: None };
         assert!(!format!("{c:?}").contains("wJalr"));
         let back: Sensitive<String> = serde_json::from_str("\"abc\"").unwrap();
         assert_eq!(back.expose(), "abc");

@@ -69,24 +69,22 @@ impl UserError for StoreError {
         let (code, fix) = match self {
             StoreError::TooNew { .. } => (
                 "database_too_new",
-                "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched.".to_string(),
+                "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched."
+                    .to_string(),
             ),
-            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => (
-                "database_open_failed",
-                format!("Check that {} exists and that you can write to it.", path.display()),
-            ),
+            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => {
+                ("database_open_failed", format!("Check that {} exists and that you can write to it.", path.display()))
+            }
             StoreError::Corrupt { path, .. } => (
                 "database_corrupt",
                 format!("Move {} aside (Chute will start a new one) and restore it from a backup if you have one.", path.display()),
             ),
-            StoreError::ReadOnly { path } => (
-                "database_read_only",
-                format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()),
-            ),
-            StoreError::Sql(_) | StoreError::Decode(_) => (
-                "database_error",
-                "Try again; if it keeps failing, report it with the message above.".to_string(),
-            ),
+            StoreError::ReadOnly { path } => {
+                ("database_read_only", format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()))
+            }
+            StoreError::Sql(_) | StoreError::Decode(_) => {
+                ("database_error", "Try again; if it keeps failing, report it with the message above.".to_string())
+            }
         };
         ErrorInfo { code: code.into(), message: format!("{self}."), fix, field: None }
     }
@@ -156,9 +154,8 @@ impl Store {
     }
 
     pub fn list_destinations(&self) -> Result<Vec<Destination>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT id, settings, credentials, created_at, updated_at FROM destinations ORDER BY name COLLATE NOCASE",
-        )?;
+        let mut st =
+            self.conn.prepare("SELECT id, settings, credentials, created_at, updated_at FROM destinations ORDER BY name COLLATE NOCASE")?;
         let rows = st.query_map([], row_to_raw)?;
         rows.map(|r| decode(r?)).collect()
     }
@@ -166,11 +163,7 @@ impl Store {
     pub fn get_destination(&self, id: &str) -> Result<Option<Destination>, StoreError> {
         let raw = self
             .conn
-            .query_row(
-                "SELECT id, settings, credentials, created_at, updated_at FROM destinations WHERE id = ?1",
-                [id],
-                row_to_raw,
-            )
+            .query_row("SELECT id, settings, credentials, created_at, updated_at FROM destinations WHERE id = ?1", [id], row_to_raw)
             .optional()?;
         raw.map(decode).transpose()
     }
@@ -266,7 +259,11 @@ impl Store {
         for row in rows {
             let (destination_id, probe_id, report) = row?;
             let report: crate::probe::ProbeReport = serde_json::from_str(&report)?;
-            let level = if report.findings.iter().any(|f| f.level == crate::diagnose::Level::Error) { crate::diagnose::Level::Error } else { crate::diagnose::Level::Warning };
+            let level = if report.findings.iter().any(|f| f.level == crate::diagnose::Level::Error) {
+                crate::diagnose::Level::Error
+            } else {
+                crate::diagnose::Level::Warning
+            };
             let title = report.findings.iter().find(|f| f.level == level).map(|f| f.title.clone());
             out.insert(destination_id, LastTest { probe_id, outcome: report.outcome, title, at: report.started_at });
         }

@@ -8,7 +8,9 @@ pub mod transfer;
 use crate::destination::Settings;
 
 pub use plan::{plan, Plan, PlanOptions, PlannedFile};
-pub use transfer::{deliver, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Journal, JournalRef, ResumeUpload, TransferOptions};
+pub use transfer::{
+    deliver, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Journal, JournalRef, ResumeUpload, TransferOptions,
+};
 
 /// The object's URL as the destination addresses it (not signed).
 pub fn object_url(s: &Settings, key: &str) -> String {
@@ -36,7 +38,13 @@ mod tests {
 
     #[test]
     fn object_urls_encode_each_segment() {
-        let s = Settings { provider: ProviderKind::Minio, bucket: "reports".into(), endpoint: "http://127.0.0.1:9000".into(), path_style: true, ..Settings::default() };
+        let s = Settings {
+            provider: ProviderKind::Minio,
+            bucket: "reports".into(),
+            endpoint: "http://127.0.0.1:9000".into(),
+            path_style: true,
+            ..Settings::default()
+        };
         assert_eq!(object_url(&s, "a b/c#d+e.csv"), "http://127.0.0.1:9000/reports/a%20b/c%23d%2Be.csv");
     }
 }

@@ -9,7 +9,10 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use md5::{Digest, Md5};
 
 use super::plan::PlannedFile;
-use super::transfer::{b64, body_with, err, etag_matches, hex, with_object_attributes, PartSum, is_corruption, is_precondition, sdk_err, unchanged, FileError, Sent, Shared};
+use super::transfer::{
+    b64, body_with, err, etag_matches, hex, is_corruption, is_precondition, sdk_err, unchanged, with_object_attributes, FileError, PartSum,
+    Sent, Shared,
+};
 use crate::destination::Overwrite;
 
 const MIB: u64 = 1024 * 1024;
@@ -43,7 +46,11 @@ async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, Fi
 /// clock, so a skewed local clock does not matter).
 async fn abort_strays(sh: &Shared, index: usize, f: &PlannedFile, ours: &str, since: std::time::SystemTime) {
     let s = &sh.settings;
-    let Ok(list) = sh.client.list_multipart_uploads().bucket(&s.bucket).prefix(&f.key).customize().interceptor(sh.counter(index)).send().await else { return };
+    let Ok(list) =
+        sh.client.list_multipart_uploads().bucket(&s.bucket).prefix(&f.key).customize().interceptor(sh.counter(index)).send().await
+    else {
+        return;
+    };
     let reference = list
         .uploads()
         .iter()
@@ -54,7 +61,16 @@ async fn abort_strays(sh: &Shared, index: usize, f: &PlannedFile, ours: &str, si
         let (Some(key), Some(id)) = (u.key(), u.upload_id()) else { continue };
         let near = u.initiated().is_none_or(|t| (t.secs() - reference).abs() <= 300);
         if key == f.key && id != ours && near {
-            let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(key).upload_id(id).customize().interceptor(sh.counter(index)).send().await;
+            let _ = sh
+                .client
+                .abort_multipart_upload()
+                .bucket(&s.bucket)
+                .key(key)
+                .upload_id(id)
+                .customize()
+                .interceptor(sh.counter(index))
+                .send()
+                .await;
         }
     }
 }
@@ -145,7 +161,16 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     let count = f.size.div_ceil(psize);
     let have: std::collections::HashSet<i32> = kept.iter().map(|p| p.number).collect();
     let abort = || async {
-        let _ = sh.client.abort_multipart_upload().bucket(&s.bucket).key(&f.key).upload_id(&upload_id).customize().interceptor(sh.counter(index)).send().await;
+        let _ = sh
+            .client
+            .abort_multipart_upload()
+            .bucket(&s.bucket)
+            .key(&f.key)
+            .upload_id(&upload_id)
+            .customize()
+            .interceptor(sh.counter(index))
+            .send()
+            .await;
     };
     // Parts in parallel, bounded by the shared request semaphore.
     let mut set = tokio::task::JoinSet::new();
@@ -163,7 +188,8 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
             break;
         }
         let permit = sh.requests.clone().acquire_owned().await.expect("semaphore open");
-        let (client, bucket, key, upload_id, path) = (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
+        let (client, bucket, key, upload_id, path) =
+            (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
         let (parts, failure) = (parts.clone(), failure.clone());
         let offset = n * psize;
         let len = psize.min(f.size - offset);
@@ -207,7 +233,11 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     match out.checksum_crc32_c() {
                         Some(echo) if echo == b64(&c) => {}
                         Some(echo) => {
-                            last = Some(err("checksum_mismatch", format!("Part {} was stored with CRC32C {echo}, not {}.", n + 1, b64(&c)), "Retry; check proxies in between."));
+                            last = Some(err(
+                                "checksum_mismatch",
+                                format!("Part {} was stored with CRC32C {echo}, not {}.", n + 1, b64(&c)),
+                                "Retry; check proxies in between.",
+                            ));
                             continue;
                         }
                         None => match super::transfer::sum_of_range(&path, offset, len, false).await {
@@ -226,7 +256,13 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                         sent.fetch_add(len, Ordering::Relaxed);
                         return;
                     }
-                    Ok(out) => last = Some(err("etag_mismatch", format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")), "Retry; check proxies in between.")),
+                    Ok(out) => {
+                        last = Some(err(
+                            "etag_mismatch",
+                            format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")),
+                            "Retry; check proxies in between.",
+                        ))
+                    }
                     Err(e) => {
                         let fe = sdk_err(&format!("Uploading part {}", n + 1), &e);
                         let again = is_corruption(&fe);
@@ -302,8 +338,17 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         Err(e) if counter.count() > before + 1 || (sh.opts.resuming && is_precondition(&e)) => {
             let want = composite_etag(&done);
             let head = sh.client.head_object().bucket(&s.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await.ok();
-            match head.filter(|h| h.content_length() == Some(f.size as i64) && want.as_deref().is_none_or(|w| h.e_tag().is_some_and(|e| e.trim_matches('"').eq_ignore_ascii_case(w)))) {
-                Some(h) => return Ok(Sent::Done { etag: h.e_tag().map(str::to_string), version_id: h.version_id().map(str::to_string), md5: want }),
+            match head.filter(|h| {
+                h.content_length() == Some(f.size as i64)
+                    && want.as_deref().is_none_or(|w| h.e_tag().is_some_and(|e| e.trim_matches('"').eq_ignore_ascii_case(w)))
+            }) {
+                Some(h) => {
+                    return Ok(Sent::Done {
+                        etag: h.e_tag().map(str::to_string),
+                        version_id: h.version_id().map(str::to_string),
+                        md5: want,
+                    })
+                }
                 None => Err(e),
             }
         }
@@ -318,7 +363,11 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                 if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(c) {
                     // The object now at the key is not these parts: take it away.
                     super::transfer::remove_written(sh, index, &f.key, out.version_id()).await;
-                    return Err(err("etag_mismatch", format!("The completed object's ETag {e} does not match its parts ({c})."), "Retry the file."));
+                    return Err(err(
+                        "etag_mismatch",
+                        format!("The completed object's ETag {e} does not match its parts ({c})."),
+                        "Retry the file.",
+                    ));
                 }
             }
             Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })
@@ -358,5 +407,4 @@ mod tests {
         assert!(huge.div_ceil(p) <= 10_000, "{p}");
         assert_eq!(p % MIB, 0);
     }
-
 }

@@ -131,11 +131,7 @@ fn ignored(patterns: &[String], name: &str, is_dir: bool) -> Option<String> {
 }
 
 fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn short_id() -> String {
@@ -280,7 +276,12 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
                 } else if let Some(io) = e.io_error() {
                     plan.problems.push(io_problem(&path, io));
                 } else {
-                    plan.problems.push(PlanProblem { path, code: "walk_failed".into(), message: e.to_string(), fix: "Check the folder and try again.".into() });
+                    plan.problems.push(PlanProblem {
+                        path,
+                        code: "walk_failed".into(),
+                        message: e.to_string(),
+                        fix: "Check the folder and try again.".into(),
+                    });
                 }
                 continue;
             }
@@ -301,7 +302,10 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             continue;
         }
         if ft.is_symlink() {
-            plan.excluded.push(Excluded { path: path.to_path_buf(), reason: "symbolic link (not followed; turn on \"follow links\" to include it)".into() });
+            plan.excluded.push(Excluded {
+                path: path.to_path_buf(),
+                reason: "symbolic link (not followed; turn on \"follow links\" to include it)".into(),
+            });
             continue;
         }
         if !ft.is_file() {
@@ -331,7 +335,10 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             plan.problems.push(PlanProblem {
                 path: path.to_path_buf(),
                 code: "name_not_utf8".into(),
-                message: format!("{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.", path.to_string_lossy()),
+                message: format!(
+                    "{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.",
+                    path.to_string_lossy()
+                ),
                 fix: "Rename the folder to a name in UTF-8 (or move the files out of it), then deliver again.".into(),
             });
             continue;
@@ -340,7 +347,12 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
         let meta = match entry.metadata() {
             Ok(m) => m,
             Err(e) => {
-                plan.problems.push(PlanProblem { path: path.to_path_buf(), code: "stat_failed".into(), message: e.to_string(), fix: "Check the file and try again.".into() });
+                plan.problems.push(PlanProblem {
+                    path: path.to_path_buf(),
+                    code: "stat_failed".into(),
+                    message: e.to_string(),
+                    fix: "Check the file and try again.".into(),
+                });
                 continue;
             }
         };
@@ -370,7 +382,9 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
 fn io_problem(path: &Path, e: &std::io::Error) -> PlanProblem {
     let (code, fix) = match e.kind() {
         std::io::ErrorKind::NotFound => ("not_found", "The file or folder was moved or deleted; drop it again."),
-        std::io::ErrorKind::PermissionDenied => ("permission_denied", "Give yourself read permission on it (e.g. `chmod u+r`), then try again."),
+        std::io::ErrorKind::PermissionDenied => {
+            ("permission_denied", "Give yourself read permission on it (e.g. `chmod u+r`), then try again.")
+        }
         _ => ("read_failed", "Check the file or folder, then try again."),
     };
     PlanProblem { path: path.to_path_buf(), code: code.into(), message: format!("{}: {e}", path.display()), fix: fix.into() }

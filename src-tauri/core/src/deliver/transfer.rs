@@ -378,12 +378,20 @@ pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(wha
     let code = e.code().map(str::to_string);
     let message = e.message().map(str::to_string).unwrap_or_else(|| crate::error::error_chain(e));
     let (c, fix) = match code.as_deref() {
-        Some("AccessDenied") => ("access_denied", "Check that the credentials may write under the prefix (Test connection shows the policy needed)."),
+        Some("AccessDenied") => {
+            ("access_denied", "Check that the credentials may write under the prefix (Test connection shows the policy needed).")
+        }
         Some("NoSuchBucket") => ("bucket_not_found", "Check the bucket name and region (Test connection)."),
-        Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken") => ("credentials_rejected", "Run Test connection on the destination to see what is wrong with the credentials."),
-        Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch") => ("corrupted_in_transit", "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening."),
+        Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken") => {
+            ("credentials_rejected", "Run Test connection on the destination to see what is wrong with the credentials.")
+        }
+        Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch") => {
+            ("corrupted_in_transit", "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening.")
+        }
         Some("EntityTooLarge") => ("too_large", "The file is larger than the provider accepts in one object."),
-        _ if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_)) => ("network", "Check the connection to the server; Chute already retried."),
+        _ if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_)) => {
+            ("network", "Check the connection to the server; Chute already retried.")
+        }
         _ => ("upload_failed", "Retry the file; if it keeps failing, run Test connection."),
     };
     FileError {
@@ -396,7 +404,9 @@ pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(wha
 }
 
 pub(super) fn is_corruption(e: &FileError) -> bool {
-    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch")) || e.code == "etag_mismatch" || e.code == "checksum_mismatch"
+    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch"))
+        || e.code == "etag_mismatch"
+        || e.code == "checksum_mismatch"
 }
 
 /// 412 Precondition Failed and 304 Not Modified both mean "already exists"
@@ -412,13 +422,22 @@ fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
 /// The file must still be what the plan saw.
 pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
     let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => err("source_missing", format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again."),
-        _ => err("source_unreadable", format!("{} cannot be read: {e}.", f.source.display()), "Check the file's permissions, then retry it."),
+        std::io::ErrorKind::NotFound => {
+            err("source_missing", format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again.")
+        }
+        _ => {
+            err("source_unreadable", format!("{} cannot be read: {e}.", f.source.display()), "Check the file's permissions, then retry it.")
+        }
     })?;
     if meta.len() != f.size || mtime_ms(&meta) != f.mtime_ms {
         return Err(err(
             "source_changed",
-            format!("{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.", f.source.display(), f.size, meta.len()),
+            format!(
+                "{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.",
+                f.source.display(),
+                f.size,
+                meta.len()
+            ),
             "Let whatever writes the file finish, then deliver it again.",
         ));
     }
@@ -494,7 +513,9 @@ pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStre
 
 /// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`).
 pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> Result<(ByteStream, PartSum), FileError> {
-    let io = |e: std::io::Error| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.");
+    let io = |e: std::io::Error| {
+        err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
+    };
     if len < SMALL_FILE && !crc {
         use tokio::io::AsyncSeekExt;
         let mut file = tokio::fs::File::open(path).await.map_err(io)?;
@@ -505,14 +526,10 @@ pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> 
         return Ok((ByteStream::from(buf), PartSum::Md5(md5)));
     }
     let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;
-    let stream = ByteStream::read_from()
-        .path(path)
-        .offset(offset)
-        .length(Length::Exact(len))
-        .buffer_size(256 * 1024)
-        .build()
-        .await
-        .map_err(|e| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."))?;
+    let stream =
+        ByteStream::read_from().path(path).offset(offset).length(Length::Exact(len)).buffer_size(256 * 1024).build().await.map_err(
+            |e| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
+        )?;
     Ok((stream, sum))
 }
 
@@ -554,7 +571,9 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
     // object is there at the planned size and the file is delivered.
     if sh.opts.resume.contains_key(&index) {
         let _slot = sh.requests.acquire().await.expect("semaphore open");
-        if let Ok(head) = sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
+        if let Ok(head) =
+            sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await
+        {
             if head.content_length() == Some(f.size as i64) {
                 return already_there(r, f, &head, started);
             }
@@ -632,7 +651,12 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
 
 /// Delivered without sending: the object at the key is this file, stored
 /// before an interruption.
-fn already_there(mut r: FileResult, f: &PlannedFile, head: &aws_sdk_s3::operation::head_object::HeadObjectOutput, started: Instant) -> FileResult {
+fn already_there(
+    mut r: FileResult,
+    f: &PlannedFile,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    started: Instant,
+) -> FileResult {
     r.status = FileStatus::Delivered;
     r.bytes = f.size;
     r.etag = head.e_tag().map(str::to_string);
@@ -672,7 +696,9 @@ macro_rules! with_object_attributes {
         let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
         b = b.set_cache_control(opt(&h.cache_control)).set_content_disposition(opt(&h.content_disposition));
         b = b.set_content_encoding(opt(&h.content_encoding)).set_content_language(opt(&h.content_language));
-        if let Some(exp) = opt(&h.expires).and_then(|e| aws_smithy_types::DateTime::from_str(&e, aws_smithy_types::date_time::Format::HttpDate).ok()) {
+        if let Some(exp) =
+            opt(&h.expires).and_then(|e| aws_smithy_types::DateTime::from_str(&e, aws_smithy_types::date_time::Format::HttpDate).ok())
+        {
             b = b.expires(exp);
         }
         if !s.storage_class.trim().is_empty() {
@@ -748,17 +774,23 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
                 // What the server stored is not what was read from disk: take it
                 // away (it was written by this PUT) before a retry or the failure.
                 remove_written(sh, index, &f.key, out.version_id()).await;
-                return Err(err("etag_mismatch", format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")), "Retry; check proxies in between."));
+                return Err(err(
+                    "etag_mismatch",
+                    format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")),
+                    "Retry; check proxies in between.",
+                ));
             }
             Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: Some(md5_hex) })
         }
         // Refused as existing after the client retried: the first attempt may
         // have landed with its answer lost. The object is ours if it holds
         // exactly these bytes.
-        Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
-            Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
-            None => Ok(Sent::Exists),
-        },
+        Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => {
+            match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
+                Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
+                None => Ok(Sent::Exists),
+            }
+        }
         Err(e) if is_precondition(&e) => Ok(Sent::Exists),
         Err(e) => Err(sdk_err("Uploading", &e)),
     }

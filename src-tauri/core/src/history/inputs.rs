@@ -105,7 +105,17 @@ pub(super) fn record(tx: &Transaction, batch_id: &str, plan: &Plan) -> Result<()
     let now = now_ms();
     for (i, p) in plan.problems.iter().enumerate() {
         let idx = (plan.files.len() + i) as i64;
-        st.execute(params![batch_id, idx, p.path.to_string_lossy(), relpath_in(&plan.sources, &p.path), REFUSED, p.code, p.message, p.fix, now])?;
+        st.execute(params![
+            batch_id,
+            idx,
+            p.path.to_string_lossy(),
+            relpath_in(&plan.sources, &p.path),
+            REFUSED,
+            p.code,
+            p.message,
+            p.fix,
+            now
+        ])?;
     }
     tx.execute(
         "UPDATE batches SET refused = ?2, excluded = ?3, inputs_recorded = 1, files_total = files_total + ?2 WHERE id = ?1",

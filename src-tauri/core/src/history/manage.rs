@@ -156,15 +156,7 @@ fn csv_line(fields: &[String]) -> String {
 /// Unix milliseconds as `2026-11-22T09:30:00Z`.
 pub fn iso_utc(ms: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
+        Ok(t) => format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second()),
         Err(_) => String::new(),
     }
 }
@@ -178,14 +170,49 @@ fn opt(s: &Option<String>) -> String {
 }
 
 pub const BATCH_HEADER: [&str; 19] = [
-    "batch_id", "started_at", "finished_at", "destination", "origin", "state", "outcome", "files_total", "delivered", "skipped", "failed",
-    "cancelled", "bytes_total", "bytes_sent", "destination_id", "repeats_batch", "refused", "excluded", "sources",
+    "batch_id",
+    "started_at",
+    "finished_at",
+    "destination",
+    "origin",
+    "state",
+    "outcome",
+    "files_total",
+    "delivered",
+    "skipped",
+    "failed",
+    "cancelled",
+    "bytes_total",
+    "bytes_sent",
+    "destination_id",
+    "repeats_batch",
+    "refused",
+    "excluded",
+    "sources",
 ];
 /// Sources in one CSV field: one path per line (a spreadsheet shows them stacked).
 const SOURCE_SEPARATOR: &str = "\n";
 pub const FILE_HEADER: [&str; 20] = [
-    "batch_id", "batch_started_at", "destination", "key", "relpath", "source", "size", "status", "attempts", "requests", "bytes_sent", "multipart", "etag",
-    "version_id", "error_code", "error_message", "error_fix", "s3_code", "request_id", "finished_at",
+    "batch_id",
+    "batch_started_at",
+    "destination",
+    "key",
+    "relpath",
+    "source",
+    "size",
+    "status",
+    "attempts",
+    "requests",
+    "bytes_sent",
+    "multipart",
+    "etag",
+    "version_id",
+    "error_code",
+    "error_message",
+    "error_fix",
+    "s3_code",
+    "request_id",
+    "finished_at",
 ];
 
 fn batch_record(b: &BatchRow, sources: &[Source]) -> Vec<String> {
@@ -288,7 +315,13 @@ pub fn export_csv(conn: &Connection, f: &Filter, rows: CsvRows, batch_id: Option
 
 /// [`export_csv`] into a file, written beside it and renamed into place:
 /// a failed export leaves no half-written file and an old one untouched.
-pub fn export_csv_file(conn: &Connection, f: &Filter, rows: CsvRows, batch_id: Option<&str>, path: &std::path::Path) -> Result<usize, CsvError> {
+pub fn export_csv_file(
+    conn: &Connection,
+    f: &Filter,
+    rows: CsvRows,
+    batch_id: Option<&str>,
+    path: &std::path::Path,
+) -> Result<usize, CsvError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let mut tmp = tempfile::Builder::new().prefix(".chute-export-").suffix(".csv").tempfile_in(dir)?;
     let n = {

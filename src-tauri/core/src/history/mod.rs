@@ -149,7 +149,16 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
         )?;
         for (i, f) in plan.files.iter().enumerate() {
-            st.execute(params![batch_id, i as i64, f.source.to_string_lossy(), f.relpath, f.key, f.size as i64, f.mtime_ms, f.content_type])?;
+            st.execute(params![
+                batch_id,
+                i as i64,
+                f.source.to_string_lossy(),
+                f.relpath,
+                f.key,
+                f.size as i64,
+                f.mtime_ms,
+                f.content_type
+            ])?;
         }
     }
     inputs::record(&tx, batch_id, plan)?;
@@ -210,7 +219,16 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         index_map.push(row.idx as usize);
     }
     let total_bytes = files.iter().map(|f| f.size).sum();
-    let plan = Plan { files, excluded: vec![], problems: vec![], collisions: vec![], total_bytes, created_at: now_ms(), from_batch: None, sources: vec![] };
+    let plan = Plan {
+        files,
+        excluded: vec![],
+        problems: vec![],
+        collisions: vec![],
+        total_bytes,
+        created_at: now_ms(),
+        from_batch: None,
+        sources: vec![],
+    };
     Ok(Unfinished { destination_id, plan, index_map, resume })
 }
 
@@ -281,7 +299,16 @@ pub fn finish_batch(conn: &Connection, batch_id: &str, s: &crate::deliver::Batch
     conn.execute(
         "UPDATE batches SET state = 'finished', finished_at = ?2, outcome = ?3, delivered = ?4, skipped = ?5,
            failed = ?6, cancelled = ?7, bytes_sent = ?8 WHERE id = ?1",
-        params![batch_id, now_ms(), outcome, s.delivered as i64, s.skipped as i64, s.failed as i64, s.cancelled as i64, s.bytes_sent as i64],
+        params![
+            batch_id,
+            now_ms(),
+            outcome,
+            s.delivered as i64,
+            s.skipped as i64,
+            s.failed as i64,
+            s.cancelled as i64,
+            s.bytes_sent as i64
+        ],
     )?;
     Ok(())
 }
@@ -335,7 +362,11 @@ impl HistoryJournal {
         Self::start_mapped(db, batch_id, None)
     }
 
-    pub fn start_mapped(db: &Path, batch_id: &str, index_map: Option<Vec<usize>>) -> Result<(HistoryJournal, std::thread::JoinHandle<()>), StoreError> {
+    pub fn start_mapped(
+        db: &Path,
+        batch_id: &str,
+        index_map: Option<Vec<usize>>,
+    ) -> Result<(HistoryJournal, std::thread::JoinHandle<()>), StoreError> {
         let conn = Connection::open(db).map_err(|source| StoreError::Open { path: db.into(), source })?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let (tx, rx) = mpsc::channel::<Msg>();
@@ -412,7 +443,10 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
             for m in msgs {
                 let r = match m {
                     Msg::Started(i) => tx
-                        .execute("UPDATE batch_files SET status = 'uploading', attempts = attempts + 1 WHERE batch_id = ?1 AND idx = ?2", params![batch, i as i64])
+                        .execute(
+                            "UPDATE batch_files SET status = 'uploading', attempts = attempts + 1 WHERE batch_id = ?1 AND idx = ?2",
+                            params![batch, i as i64],
+                        )
                         .map(|_| ()),
                     // A new upload for the file: parts of an earlier one no longer count.
                     Msg::Upload(i, id, psize) => tx

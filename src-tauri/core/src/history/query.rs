@@ -94,7 +94,8 @@ type Args = Vec<rusqlite::types::Value>;
 /// What a filter's status and search mean for batches (alias `b`): an
 /// outcome or a state; a file of the batch whose key or name matches.
 const BATCH_STATUS: &str = "(b.outcome = ? OR b.state = ?)";
-const BATCH_SEARCH: &str = "EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))";
+const BATCH_SEARCH: &str =
+    "EXISTS (SELECT 1 FROM batch_files x WHERE x.batch_id = b.id AND (x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\'))";
 /// And for files (alias `x`, their batch `b`): its status; its key or name.
 const FILE_STATUS: &str = "x.status = ?";
 const FILE_SEARCH: &str = "(x.key LIKE ? ESCAPE '\\' OR x.relpath LIKE ? ESCAPE '\\')";
@@ -154,7 +155,13 @@ fn count(conn: &Connection, sql: &str, args: Args) -> Result<i64, StoreError> {
 }
 
 /// The page of rows `sql` selects (it ends with `LIMIT ? OFFSET ?`, filled from `f`).
-fn paged<T>(conn: &Connection, sql: &str, mut args: Args, f: &Filter, row: fn(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>, StoreError> {
+fn paged<T>(
+    conn: &Connection,
+    sql: &str,
+    mut args: Args,
+    f: &Filter,
+    row: fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
     page(&mut args, f);
     let mut st = conn.prepare(sql)?;
     let rows = st.query_map(rusqlite::params_from_iter(args), row)?;
@@ -194,7 +201,8 @@ pub fn batch_counts(conn: &Connection, f: &Filter, selected: Option<&str>) -> Re
     Ok(BatchCounts { matching, total, selected_matches })
 }
 
-const BATCH_COLUMNS: &str = "b.id, b.destination_id, b.destination_name, b.origin, b.started_at, b.finished_at, b.state, b.outcome, b.files_total,
+const BATCH_COLUMNS: &str =
+    "b.id, b.destination_id, b.destination_name, b.origin, b.started_at, b.finished_at, b.state, b.outcome, b.files_total,
      b.bytes_total, b.delivered, b.skipped, b.failed, b.cancelled, b.bytes_sent, b.parent_id, b.refused, b.excluded, b.inputs_recorded,
      (SELECT COUNT(*) FROM batch_files e WHERE e.batch_id = b.id AND e.status = 'failed' AND e.error_code = 'already_exists')";
 
@@ -300,7 +308,8 @@ pub fn file(conn: &Connection, id: i64) -> Result<Option<FileRow>, StoreError> {
     Ok(conn.query_row(&sql, [id], file_row).optional()?)
 }
 
-const FILE_COLUMNS: &str = "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
+const FILE_COLUMNS: &str =
+    "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
      x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id, x.finished_at,
      x.requests";
 
