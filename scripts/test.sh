@@ -12,6 +12,12 @@ export NO_AT_BRIDGE=1
 export AWS_EC2_METADATA_DISABLED=true
 unset DISPLAY WAYLAND_DISPLAY
 start=$(date +%s)
+# Style gates: one format (rustfmt.toml) and no clippy warning, anywhere.
+for tool in rustfmt cargo-clippy; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing: rustup component add ${tool#cargo-}" >&2; exit 1; }
+done
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo build --locked --workspace --all-targets
 cargo test --locked --workspace
 # Fuzzing, bounded: FUZZ_SECS per target (default 20) over the key-template,

@@ -246,7 +246,7 @@ fn files_get_new_keys_for_one_delivery() {
         write(&drop, rel, rel.as_bytes());
     }
     let s = Settings { prefix: "in/".into(), key_template: "{prefix}{relpath}".into(), ..Settings::default() };
-    let plan = deliver::plan(&s, &[drop.clone()], &PlanOptions::default(), now());
+    let plan = deliver::plan(&s, std::slice::from_ref(&drop), &PlanOptions::default(), now());
     let keys = |p: &Plan| p.files.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
     assert_eq!(keys(&plan), ["in/a.txt", "in/c.txt", "in/sub/b.txt"]);
 

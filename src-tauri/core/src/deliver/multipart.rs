@@ -240,10 +240,11 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                             ));
                             continue;
                         }
-                        None => match super::transfer::sum_of_range(&path, offset, len, false).await {
-                            Ok(PartSum::Md5(m)) => md5_hex = Some(hex(&m)),
-                            _ => {}
-                        },
+                        None => {
+                            if let Ok(PartSum::Md5(m)) = super::transfer::sum_of_range(&path, offset, len, false).await {
+                                md5_hex = Some(hex(&m));
+                            }
+                        }
                     }
                 }
                 match r {
