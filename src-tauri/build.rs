@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "catalog",
+    "key_example",
     "list_destinations",
     "validate_destination",
     "save_destination",

@@ -83,6 +83,15 @@ pub fn catalog() -> chute_core::Catalog {
     chute_core::catalog()
 }
 
+/// The form's example key: a sample file keyed by `template` under `prefix`,
+/// as a delivery would key it now.
+#[tauri::command(rename_all = "snake_case")]
+pub fn key_example(template: String, prefix: String) -> Reply<chute_core::keys::KeyExample> {
+    check_text("template", &template, 4096)?;
+    check_text("prefix", &prefix, 4096)?;
+    Ok(chute_core::keys::example(&template, &prefix))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_destinations(state: State<'_, AppState>) -> Reply<Vec<DestinationView>> {
     on_core(state, |c| c.list_views()).await

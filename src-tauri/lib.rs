@@ -58,6 +58,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::catalog,
+            commands::key_example,
             commands::list_destinations,
             commands::validate_destination,
             commands::save_destination,

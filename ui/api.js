@@ -44,6 +44,8 @@ async function call(command, args) {
 export const api = {
   appInfo: () => call('app_info'),
   catalog: () => call('catalog'),
+  /** The form's example key, rendered by the core → {file, key?, error?}. */
+  keyExample: (template, prefix) => call('key_example', { template, prefix }),
   listDestinations: () => call('list_destinations'),
   validateDestination: (settings, credentials, editingId) =>
     call('validate_destination', { settings, credentials, editing_id: editingId ?? null }),

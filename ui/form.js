@@ -16,7 +16,7 @@ import {
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
-  updateOverwriteHint, DEFAULT_IGNORES,
+  updateOverwriteHint, defaultIgnores,
 } from './formfields.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
@@ -96,7 +96,7 @@ function setDeliveryFields(d) {
   const e = form.elements;
   const overwrite = ['never', 'skip', 'overwrite'].includes(d.overwrite) ? d.overwrite : 'never';
   for (const r of e.overwrite) r.checked = r.value === overwrite;
-  e.ignore.value = (Array.isArray(d.ignore) ? d.ignore : DEFAULT_IGNORES).join('\n');
+  e.ignore.value = (Array.isArray(d.ignore) ? d.ignore : defaultIgnores()).join('\n');
   e.confirm_delivery.checked = d.confirm_delivery !== false;
   updateOverwriteHint(form);
 }
@@ -436,7 +436,7 @@ export function openAddForm(opener, opts = {}) {
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
-  setDeliveryFields({ overwrite: 'never', ignore: DEFAULT_IGNORES, confirm_delivery: true });
+  setDeliveryFields({ overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true });
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
   $('#save-destination .button-label', form).textContent = 'Add destination';
@@ -520,7 +520,7 @@ export function initForm(opts) {
   $('#test-connection', form).addEventListener('click', testConnection);
   $('#ignore-defaults', form).addEventListener('click', () => {
     const area = form.elements.ignore;
-    area.value = DEFAULT_IGNORES.join('\n');
+    area.value = defaultIgnores().join('\n');
     area.dispatchEvent(new Event('input', { bubbles: true }));
     area.focus();
   });

@@ -2,19 +2,10 @@
 // picker and its defaults, region list, endpoint hint, storage classes,
 // ACLs, key template presets and preview, and the key/value editors.
 
+import { api } from './api.js';
 import { $, $all, h, richText } from './dom.js';
 import { icon, providerMark } from './icons.js';
 
-const DEFAULT_ACLS = [
-  'private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read',
-  'bucket-owner-read', 'bucket-owner-full-control',
-];
-
-const SAMPLE_RELPATH = 'q3/report.csv';
-const MAX_KEY_BYTES = 1024;
-
-/** Names never delivered unless the destination's list says otherwise (as in the core). */
-export const DEFAULT_IGNORES = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '.git/', '._*', '~$*'];
 
 const OVERWRITE_HINTS = {
   never: 'Chute asks the server to refuse the upload when the key is taken, so nothing is ever replaced; the file is reported as not delivered.',
@@ -22,7 +13,12 @@ const OVERWRITE_HINTS = {
   overwrite: 'The new file replaces the object. With bucket versioning on, the old version is kept.',
 };
 
-let catalog = { providers: [], key_presets: [], tokens: [], acls: [] };
+let catalog = { providers: [], key_presets: [], tokens: [], acls: [], default_ignores: [] };
+
+/** What a new destination never delivers, as the core says. */
+export function defaultIgnores() {
+  return catalog.default_ignores;
+}
 
 export function providerById(id) {
   return catalog.providers.find((p) => p.id === id) || catalog.providers[0];
@@ -39,7 +35,7 @@ export function setupCatalog(form, cat) {
   select.replaceChildren(...cat.providers.map((p) => h('option', { value: p.id, text: p.label })));
 
   const acl = form.elements.acl;
-  const acls = cat.acls && cat.acls.length ? cat.acls : DEFAULT_ACLS;
+  const acls = cat.acls || [];
   acl.replaceChildren(h('option', { value: '', text: 'Default (bucket setting)' }), ...acls.map((a) => h('option', { value: a, text: a })));
 
   const chips = $('#key-presets', form);
@@ -147,82 +143,40 @@ export function updateOverwriteHint(form) {
   $('#overwrite-hint', form).textContent = OVERWRITE_HINTS[v] || '';
 }
 
-/** Highlight the preset chip that matches, and show an example key. */
-export function updateKeyPreview(form) {
+let exampleSeq = 0;
+
+/**
+ * Highlight the preset chip that matches, and show an example key: the
+ * core renders it exactly as a delivery would (the page never re-implements
+ * key rendering). Answers that arrive late are dropped.
+ */
+export async function updateKeyPreview(form) {
   const template = form.elements.key_template.value;
   for (const chip of $all('.chip', $('#key-presets', form))) {
     chip.setAttribute('aria-pressed', String(chip.dataset.template === template));
   }
   const out = $('#key-preview', form);
-  const res = renderKey(template.trim() || '{prefix}{relpath}', form.elements.prefix.value, SAMPLE_RELPATH);
-  if (res === null) {
+  const seq = ++exampleSeq;
+  let res;
+  try {
+    res = await api.keyExample(template, form.elements.prefix.value);
+  } catch {
+    res = null;
+  }
+  if (seq !== exampleSeq) return;
+  if (!res || (!res.key && !res.error)) {
     out.replaceChildren();
     return;
   }
   out.dataset.state = res.error ? 'error' : 'ok';
   out.replaceChildren(
     h('span', { class: 'key-preview-label', text: 'Example' }),
-    h('code', { text: SAMPLE_RELPATH }),
+    h('code', { text: res.file }),
     h('span', { class: 'key-preview-arrow', 'aria-label': 'becomes', text: '→' }),
     res.error
       ? h('span', { class: 'key-preview-error' }, icon('warning'), h('span', {}, richText(res.error)))
       : h('code', { class: 'key-preview-key', text: res.key }),
   );
-}
-
-function splitName(name) {
-  const i = name.lastIndexOf('.');
-  return i <= 0 ? [name, ''] : [name.slice(0, i), name.slice(i + 1)];
-}
-
-/**
- * A key as delivery renders it (src-tauri/core/src/keys.rs): tokens from
- * the file and the batch time in UTC, `{stem}.{ext}` without a trailing dot
- * for a file without extension, then Unicode NFC, `/` runs collapsed, no
- * leading `/`, no `.`/`..` segment, not empty, not a folder, at most 1,024
- * bytes. Returns {key} or {error}, or null when the template does not parse
- * (validation explains that).
- */
-export function renderKey(template, prefix, relpath, now = new Date()) {
-  const name = relpath.split('/').pop();
-  const [stem, ext] = splitName(name);
-  const slash = relpath.lastIndexOf('/');
-  const p2 = (n) => String(n).padStart(2, '0');
-  const values = {
-    prefix, relpath, name, stem, ext,
-    dir: slash >= 0 ? relpath.slice(0, slash + 1) : '',
-    yyyy: String(now.getUTCFullYear()), MM: p2(now.getUTCMonth() + 1), dd: p2(now.getUTCDate()),
-    HH: p2(now.getUTCHours()), mm: p2(now.getUTCMinutes()), ss: p2(now.getUTCSeconds()),
-    date: `${now.getUTCFullYear()}-${p2(now.getUTCMonth() + 1)}-${p2(now.getUTCDate())}`,
-    uuid: '3f2c9a4e-8b1d-4c6e-9f0a-5d7b2e1c8a90', id: '8f25b54462bf',
-  };
-  let out = '';
-  const re = /\{([^{}]*)\}|[{}]|[^{}]+/g;
-  let m;
-  while ((m = re.exec(template))) {
-    if (m[0] === '{' || m[0] === '}') return null;
-    if (m[1] === undefined) {
-      out += m[0];
-      continue;
-    }
-    if (!Object.hasOwn(values, m[1])) return null;
-    if (m[1] === 'ext' && !ext && out.endsWith('.')) out = out.slice(0, -1);
-    out += values[m[1]];
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(out)) return { error: 'The key would contain a control character.' };
-  const nfc = out.normalize('NFC');
-  const segs = [];
-  for (const seg of nfc.split('/')) {
-    if (seg === '') continue;
-    if (seg === '.' || seg === '..') return { error: `The key would contain a \`${seg}\` folder, which S3 keeps literally and many tools resolve differently.` };
-    segs.push(seg);
-  }
-  let key = segs.join('/');
-  if (nfc.endsWith('/') && key) key += '/';
-  if (!key || key.endsWith('/')) return { error: 'The key would be empty or a folder (end with `/`): include `{name}` or `{relpath}`.' };
-  if (new TextEncoder().encode(key).length > MAX_KEY_BYTES) return { error: `The key would be longer than S3’s ${MAX_KEY_BYTES} bytes.` };
-  return { key };
 }
 
 /* ---- key/value editors (metadata, tags) ---- */

@@ -177,6 +177,41 @@ pub struct KeyError {
 
 pub const MAX_KEY_BYTES: usize = 1024;
 
+/// The file the form's example key is rendered for.
+pub const SAMPLE_RELPATH: &str = "q3/report.csv";
+
+/// The form's example: `SAMPLE_RELPATH` keyed by `template` under `prefix`
+/// now, exactly as a delivery would key it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyExample {
+    pub file: &'static str,
+    /// The key, when the template renders one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Why it cannot, when it cannot (a template that does not parse has
+    /// neither: validation explains that).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The example key for the form, rendered now; see [`KeyExample`].
+pub fn example(template: &str, prefix: &str) -> KeyExample {
+    example_at(template, prefix, time::OffsetDateTime::now_utc())
+}
+
+/// The example key as rendered at `now`.
+pub fn example_at(template: &str, prefix: &str, now: time::OffsetDateTime) -> KeyExample {
+    let template = if template.trim().is_empty() { DEFAULT_TEMPLATE } else { template.trim() };
+    let Ok(parts) = parse_template(template) else {
+        return KeyExample { file: SAMPLE_RELPATH, key: None, error: None };
+    };
+    let ctx = KeyContext { prefix, relpath: SAMPLE_RELPATH, time: now, uuid: "3f2c9a4e-8b1d-4c6e-9f0a-5d7b2e1c8a90", id: "8f25b54462bf" };
+    match render(&parts, &ctx) {
+        Ok(key) => KeyExample { file: SAMPLE_RELPATH, key: Some(key), error: None },
+        Err(e) => KeyExample { file: SAMPLE_RELPATH, key: None, error: Some(e.message) },
+    }
+}
+
 fn split_name(name: &str) -> (&str, &str) {
     match name.rfind('.') {
         Some(0) | None => (name, ""),
@@ -288,6 +323,17 @@ pub fn template_is_unique_per_file(parts: &[Part]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_forms_example_is_a_real_key() {
+        let now = time::macros::datetime!(2026-06-07 14:05:09 UTC);
+        assert_eq!(example_at("{prefix}{relpath}", "incoming/", now).key.as_deref(), Some("incoming/q3/report.csv"));
+        assert_eq!(example_at("", "in/", now).key.as_deref(), Some("in/q3/report.csv"), "empty: the default template");
+        assert_eq!(example_at("{prefix}{stem}_{date}.{ext}", "", now).key.as_deref(), Some("report_2026-06-07.csv"));
+        let bad = example_at("{prefix}{name}", "a/../", now);
+        assert!(bad.key.is_none() && bad.error.as_deref().is_some_and(|e| e.contains("..")), "{bad:?}");
+        assert_eq!(example_at("{nope}", "", now), KeyExample { file: SAMPLE_RELPATH, key: None, error: None });
+    }
 
     #[test]
     fn parses_presets() {

@@ -853,6 +853,8 @@ pub struct Catalog {
     pub key_presets: Vec<KeyPreset>,
     pub tokens: Vec<TokenHelp>,
     pub acls: &'static [&'static str],
+    /// What a new destination never delivers (the form's "Never deliver").
+    pub default_ignores: &'static [&'static str],
 }
 
 #[derive(Debug, Serialize)]
@@ -874,5 +876,6 @@ pub fn catalog() -> Catalog {
         key_presets: keys::PRESETS.iter().map(|&(id, label, template)| KeyPreset { id, label, template }).collect(),
         tokens: keys::TOKENS.iter().map(|&(t, help)| TokenHelp { token: format!("{{{t}}}"), help }).collect(),
         acls: destination::ACLS,
+        default_ignores: deliver::plan::DEFAULT_IGNORES,
     }
 }
