@@ -9,6 +9,7 @@ use chute_core::destination::Problem;
 use chute_core::import::{self, ImportKind};
 use chute_core::probe::{ProbeEvent, ProbeOptions, ProbeReport};
 use chute_core::store::StoredProbe;
+use chute_core::Code;
 use chute_core::{Chute, CredentialDraft, CredentialInput, DestinationView, ErrorInfo, ErrorReply, Saved, Settings, UserError};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -30,7 +31,7 @@ pub(crate) async fn on_core<T: Send + 'static>(
 pub(crate) fn bad_argument(name: &str, why: &str) -> ErrorReply {
     ErrorReply {
         info: ErrorInfo {
-            code: "bad_argument".into(),
+            code: Code::BadArgument,
             message: format!("The app sent an invalid `{name}`: {why}."),
             fix: "Reload the window (Ctrl+R); if it persists, report it.".into(),
             field: None,

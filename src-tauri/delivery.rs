@@ -11,6 +11,7 @@ use chute_core::deliver::existing::ExistingCheck;
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, Plan, PlannedFile, TransferOptions};
 use chute_core::destination::Overwrite;
 use chute_core::history::Origin;
+use chute_core::Code;
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -40,7 +41,7 @@ impl Plans {
 fn plan_gone() -> ErrorReply {
     ErrorReply {
         info: ErrorInfo {
-            code: "plan_not_found".into(),
+            code: Code::PlanNotFound,
             message: "This preview is no longer available.".into(),
             fix: "Drop the files again to make a new preview.".into(),
             field: None,
@@ -331,7 +332,7 @@ pub async fn open_object_url(state: State<'_, AppState>, id: String, key: String
         .map_err(crate::internal)?
         .map_err(|_| ErrorReply {
             info: ErrorInfo {
-                code: "browser_unavailable".into(),
+                code: Code::BrowserUnavailable,
                 message: format!("No web browser opened {url}."),
                 fix: "Copy the link and open it in your browser; check that a default browser is set.".into(),
                 field: None,

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use chute_core::Code;
 use chute_core::{ErrorInfo, ErrorReply};
 use rfd::AsyncFileDialog;
 use tauri::WebviewWindow;
@@ -45,7 +46,7 @@ impl NativeDialogs {
         if self.open.swap(true, Ordering::AcqRel) {
             return Err(ErrorReply {
                 info: ErrorInfo {
-                    code: "dialog_already_open".into(),
+                    code: Code::DialogAlreadyOpen,
                     message: "A file chooser is already open.".into(),
                     fix: "Finish with it (choose or cancel) first; it may be behind the Chute window.".into(),
                     field: None,

@@ -8,6 +8,7 @@
 
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent};
 use chute_core::history::{BatchCounts, BatchInputs, BatchRow, CsvRows, Deleted, FileCounts, FileRow, Filter, Which};
+use chute_core::Code;
 use chute_core::{ErrorInfo, ErrorReply};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -174,7 +175,7 @@ pub struct Exported {
 }
 
 fn export_error(message: String, fix: &str) -> ErrorReply {
-    ErrorReply { info: ErrorInfo { code: "export_failed".into(), message, fix: fix.into(), field: None }, problems: vec![] }
+    ErrorReply { info: ErrorInfo { code: Code::ExportFailed, message, fix: fix.into(), field: None }, problems: vec![] }
 }
 
 /// Ask where to save (native dialog), then write the CSV there. `None`
@@ -226,7 +227,7 @@ pub async fn reveal_source(state: State<'_, AppState>, batch_id: String, file_id
     if !source.exists() {
         return Err(ErrorReply {
             info: ErrorInfo {
-                code: "source_missing".into(),
+                code: Code::SourceMissing,
                 message: format!("{} is no longer there.", source.display()),
                 fix: "It was moved or deleted since the delivery; the delivered object is not affected.".into(),
                 field: None,
@@ -251,15 +252,15 @@ fn reveal_failed(source: &std::path::Path, e: &tauri_plugin_opener::Error) -> Er
     let (code, message, fix) = match e {
         #[cfg(any(target_os = "linux", target_os = "dragonfly", target_os = "freebsd", target_os = "netbsd", target_os = "openbsd"))]
         tauri_plugin_opener::Error::Zbus(_) => (
-            "no_file_manager",
+            Code::NoFileManager,
             format!("No file manager answered; the file is at `{path}`."),
             "Copy the path and open its folder yourself, or install a file manager (such as Files or Dolphin) so Chute can show it.",
         ),
         _ => (
-            "reveal_failed",
+            Code::RevealFailed,
             format!("The file manager could not show the file; it is at `{path}`."),
             "Copy the path and open its folder yourself.",
         ),
     };
-    ErrorReply { info: ErrorInfo { code: code.into(), message, fix: fix.into(), field: None }, problems: vec![] }
+    ErrorReply { info: ErrorInfo { code, message, fix: fix.into(), field: None }, problems: vec![] }
 }

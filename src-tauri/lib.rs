@@ -8,6 +8,7 @@ mod history;
 
 use std::sync::Arc;
 
+use chute_core::Code;
 use chute_core::{Chute, ErrorInfo, ErrorReply, UserError};
 
 /// The core, or why it could not be opened (shown by the UI instead of
@@ -40,7 +41,7 @@ impl AppState {
 pub(crate) fn internal(message: impl std::fmt::Display) -> ErrorReply {
     ErrorReply {
         info: ErrorInfo {
-            code: "internal".into(),
+            code: Code::Internal,
             message: format!("Chute hit an internal error: {message}."),
             fix: "Try again; if it keeps happening, restart Chute and report the message.".into(),
             field: None,

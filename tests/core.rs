@@ -7,6 +7,7 @@ use chute_core::destination::{validate, Context, CredentialCheck, Severity};
 use chute_core::import::{aws_candidates, rclone_candidates, ImportedAuth};
 use chute_core::provider::ProviderKind;
 use chute_core::store::{Store, SCHEMA_VERSION};
+use chute_core::Code;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings, UserError};
 
 fn base(provider: ProviderKind) -> Settings {
@@ -203,7 +204,7 @@ fn bad_input_table() {
         let mut s = base(provider);
         change(&mut s);
         let found = problems(&s);
-        let hit = found.iter().find(|p| p.code == code).unwrap_or_else(|| panic!("{what}: expected {code}, got {found:?}"));
+        let hit = found.iter().find(|p| p.code.as_str() == code).unwrap_or_else(|| panic!("{what}: expected {code}, got {found:?}"));
         assert_eq!(hit.field, field, "{what}");
         assert_eq!(hit.severity, severity, "{what}");
         assert!(hit.message.contains(fragment), "{what}: `{}` lacks `{fragment}`", hit.message);
@@ -215,18 +216,18 @@ fn bad_input_table() {
 fn prefix_fix_is_one_click() {
     let mut s = base(ProviderKind::Aws);
     s.prefix = "incoming".into();
-    let p = problems(&s).into_iter().find(|p| p.code == "prefix_no_trailing_slash").unwrap();
+    let p = problems(&s).into_iter().find(|p| p.code == Code::PrefixNoTrailingSlash).unwrap();
     assert_eq!(p.fix_value.as_deref(), Some("incoming/"));
     s.prefix = p.fix_value.unwrap();
     assert!(problems(&s).is_empty());
 
     s.prefix = "//a//b".into();
-    let p = problems(&s).into_iter().find(|p| p.code == "prefix_leading_slash").unwrap();
+    let p = problems(&s).into_iter().find(|p| p.code == Code::PrefixLeadingSlash).unwrap();
     assert_eq!(p.fix_value.as_deref(), Some("a/b/"));
 
     let mut s = base(ProviderKind::Aws);
     s.bucket = "reports.example.com".into();
-    let p = problems(&s).into_iter().find(|p| p.code == "bucket_dotted_tls").unwrap();
+    let p = problems(&s).into_iter().find(|p| p.code == Code::BucketDottedTls).unwrap();
     assert_eq!((p.fix_field.as_deref(), p.fix_value.as_deref()), (Some("path_style"), Some("true")));
     s.path_style = true;
     assert!(problems(&s).is_empty());
@@ -271,7 +272,7 @@ fn endpoint_scheme_fix_depends_on_where_the_host_is() {
         let mut s = base(ProviderKind::Minio);
         s.endpoint = typed.into();
         let found = problems(&s);
-        let p = found.iter().find(|p| p.code == "endpoint_no_scheme").unwrap_or_else(|| panic!("{typed}: {found:?}"));
+        let p = found.iter().find(|p| p.code == Code::EndpointNoScheme).unwrap_or_else(|| panic!("{typed}: {found:?}"));
         assert_eq!(p.severity, Severity::Error, "{typed}");
         assert_eq!(p.fix_value.as_deref(), Some(proposed), "{typed}");
         let scheme = &proposed[..proposed.find("://").unwrap() + 3];
@@ -286,15 +287,15 @@ fn endpoint_scheme_fix_depends_on_where_the_host_is() {
         // this machine still carries its warning.
         s.endpoint = proposed.into();
         let after = problems(&s);
-        assert!(!after.iter().any(|p| p.code.starts_with("endpoint_no_scheme") || p.is_error()), "{typed}: {after:?}");
-        let plain_http_warned = after.iter().any(|p| p.code == "endpoint_plain_http");
+        assert!(!after.iter().any(|p| p.code == Code::EndpointNoScheme || p.is_error()), "{typed}: {after:?}");
+        let plain_http_warned = after.iter().any(|p| p.code == Code::EndpointPlainHttp);
         assert_eq!(plain_http_warned, why == LAN, "{typed}: {after:?}");
     }
 
     // Not a host at all: no fix is guessed.
     let mut s = base(ProviderKind::Minio);
     s.endpoint = "[not-an-address]:9000".into();
-    let p = problems(&s).into_iter().find(|p| p.code == "endpoint_no_scheme").unwrap();
+    let p = problems(&s).into_iter().find(|p| p.code == Code::EndpointNoScheme).unwrap();
     assert_eq!(p.fix_value, None);
     assert!(p.fix.contains("https://") && p.fix.contains("http://"), "{}", p.fix);
 }
@@ -303,7 +304,7 @@ fn endpoint_scheme_fix_depends_on_where_the_host_is() {
 fn credential_checks() {
     let s = base(ProviderKind::Aws);
     let check = |c: CredentialCheck| validate(&s, &Context { other_names: vec![], credentials: Some(c) });
-    let codes = |v: Vec<chute_core::Problem>| v.into_iter().map(|p| p.code).collect::<Vec<_>>();
+    let codes = |v: Vec<chute_core::Problem>| v.into_iter().map(|p| p.code.as_str()).collect::<Vec<_>>();
     assert_eq!(codes(check(CredentialCheck::Keys { access_key_id: "", secret_present: false })), ["access_key_id_empty", "secret_empty"]);
     assert_eq!(codes(check(CredentialCheck::Keys { access_key_id: "AKIA EXAMPLE1", secret_present: true })), ["access_key_id_spaces"]);
     assert_eq!(
@@ -348,7 +349,7 @@ fn store_round_trip_and_schema() {
     let saved = chute.create(s.clone(), CredentialInput::Profile { profile: "default".into() });
     // No AWS config in this environment: the profile is unknown.
     let err = saved.unwrap_err();
-    assert_eq!(err.reply().problems[0].code, "profile_unknown");
+    assert_eq!(err.reply().problems[0].code, Code::ProfileUnknown);
     let saved = chute.create(s.clone(), CredentialInput::None).unwrap();
     assert_eq!(saved.warnings.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(), ["no_credentials"]);
     drop(chute);
@@ -375,7 +376,7 @@ fn newer_database_is_refused_untouched() {
     let before = std::fs::read(&path).unwrap();
     let err = Chute::open_with(dir.path(), no_keychain()).err().expect("refused");
     let info = err.info();
-    assert_eq!(info.code, "database_too_new");
+    assert_eq!(info.code, Code::DatabaseTooNew);
     assert!(info.message.contains("schema 99"), "{}", info.message);
     assert!(info.fix.contains("Update Chute"));
     assert_eq!(std::fs::read(&path).unwrap(), before, "the newer database was not modified");
@@ -388,7 +389,7 @@ fn corrupt_database_is_explained() {
     let path = dir.path().join(chute_core::DB_FILE);
     std::fs::write(&path, b"this is not an sqlite database, just some bytes that fill the header....").unwrap();
     let err = Chute::open_with(dir.path(), no_keychain()).err().expect("refused");
-    assert_eq!(err.info().code, "database_corrupt");
+    assert_eq!(err.info().code, Code::DatabaseCorrupt);
     assert!(err.info().fix.contains("Move"));
 }
 
@@ -455,7 +456,7 @@ fn imports_rclone_remotes() {
     assert!(!serde_json::to_string(&c).unwrap().contains("r2secret"));
 
     std::fs::write(&conf, "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc").unwrap();
-    assert_eq!(rclone_candidates(&conf).unwrap_err().info().code, "import_rclone_encrypted");
+    assert_eq!(rclone_candidates(&conf).unwrap_err().info().code, Code::ImportRcloneEncrypted);
 }
 
 /// The card shows the newest connection test: a failure (with its first

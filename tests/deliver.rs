@@ -11,6 +11,7 @@ use chute_core::deliver::{self, Control, DeliveryEvent, FileStatus, Plan, PlanOp
 use chute_core::destination::Overwrite;
 use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
+use chute_core::Code;
 use chute_core::{Credentials, Sensitive, Settings};
 use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
 use common::{content, write};
@@ -185,7 +186,7 @@ fn never_overwrite_leaves_the_existing_object_untouched() {
     let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), |_| {});
     assert_eq!(summary.failed, 2, "{:#?}", summary.files);
     for f in &summary.files {
-        assert_eq!(f.error.as_ref().unwrap().code, "already_exists");
+        assert_eq!(f.error.as_ref().unwrap().code, Code::AlreadyExists);
     }
     assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"original");
     assert_eq!(std::fs::read(existing.join("same-big.bin")).unwrap(), b"original big");
@@ -267,7 +268,7 @@ fn files_get_new_keys_for_one_delivery() {
     std::fs::remove_file(drop.join("c.txt")).unwrap();
     let gone = deliver::plan::rekey(&again, &plan, &[1], false, now());
     assert!(gone.files.is_empty());
-    assert_eq!(gone.problems[0].code, "not_found");
+    assert_eq!(gone.problems[0].code, Code::NotFound);
 }
 
 #[test]
@@ -284,8 +285,8 @@ fn a_vanished_or_changed_file_fails_alone() {
     let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {});
     let by_key = |k: &str| summary.files.iter().find(|f| f.key == k).unwrap();
     assert_eq!(by_key("in/keep.txt").status, FileStatus::Delivered);
-    assert_eq!(by_key("in/gone.txt").error.as_ref().unwrap().code, "source_missing");
-    assert_eq!(by_key("in/grown.txt").error.as_ref().unwrap().code, "source_changed");
+    assert_eq!(by_key("in/gone.txt").error.as_ref().unwrap().code, Code::SourceMissing);
+    assert_eq!(by_key("in/grown.txt").error.as_ref().unwrap().code, Code::SourceChanged);
     assert_eq!(fs.object_paths("reports"), vec!["in/keep.txt".to_string()]);
 }
 
@@ -332,7 +333,7 @@ fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
         }
     });
     assert_eq!(summary.failed, 1, "{:#?}", summary.files);
-    assert_eq!(summary.files[0].error.as_ref().unwrap().code, "source_changed");
+    assert_eq!(summary.files[0].error.as_ref().unwrap().code, Code::SourceChanged);
     assert!(moto.keys("reports", "incoming/").is_empty(), "no torn object");
     assert_eq!(moto.multipart_uploads("reports"), 0, "the upload was aborted");
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use chute_core::destination::{validate, Context};
 use chute_core::keys::parse_template;
+use chute_core::Code;
 use chute_core::Settings;
 
 /// The committed inputs of one fuzz target, by file name.
@@ -107,7 +108,7 @@ fn bucket_has_path_fixes_only_with_a_name() {
     ] {
         let s = Settings { name: "Reports".into(), bucket: bucket.into(), region: "eu-west-1".into(), ..Settings::default() };
         let problems = validate(&s, &Context::default());
-        let p = problems.iter().find(|p| p.code == "bucket_has_path").unwrap_or_else(|| panic!("{bucket}: {problems:?}"));
+        let p = problems.iter().find(|p| p.code == Code::BucketHasPath).unwrap_or_else(|| panic!("{bucket}: {problems:?}"));
         assert_eq!(p.fix_value.as_deref(), fix, "{bucket}");
         invariants::check_destination(&s, &[], None);
     }

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use chute_core::deliver::{Control, FileStatus, TransferOptions};
 use chute_core::history::{CsvRows, Filter, Origin, Which};
 use chute_core::provider::ProviderKind;
+use chute_core::Code;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
 use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
 
@@ -378,8 +379,8 @@ fn a_crash_after_completion_is_recognised_on_resume() {
     assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome.as_deref(), Some("delivered"));
 }
 
-fn code(e: &chute_core::Error) -> String {
-    chute_core::UserError::info(e).code
+fn code(e: &chute_core::Error) -> &'static str {
+    chute_core::UserError::info(e).code.as_str()
 }
 
 #[test]
@@ -426,7 +427,7 @@ fn failed_files_are_retried_from_the_history_under_their_keys() {
     assert_eq!(again.files.len(), 2);
     let third = chute.deliver(&id, &again, &TransferOptions::default(), &Control::default(), Origin::Redeliver, &mut |_| {}).unwrap();
     assert_eq!((third.delivered, third.failed), (0, 2), "\"never\" refuses existing objects");
-    assert!(third.files.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == "already_exists")));
+    assert!(third.files.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)));
     assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/day 1/kept.csv")).unwrap(), b"kept", "never clobbered");
     let third_row = chute.history_batch(third.batch_id.as_deref().unwrap()).unwrap().unwrap();
     assert_eq!((third_row.origin.as_str(), third_row.existing), ("redeliver", 2));

@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::OnceLock;
 
+use chute_core::Code;
 use chute_core::{Chute, CredentialInput, CredentialSource, SecretStore, Sensitive, Settings};
 use common::{bytes_found_under, Keyring};
 
@@ -125,7 +126,7 @@ fn invalid_settings_write_nothing_anywhere() {
     let mut s = settings("Broken");
     s.bucket = "Bad_Bucket".into();
     let err = chute.create(s, keys("never-stored")).unwrap_err();
-    assert_eq!(err.reply().info.code, "invalid_destination");
+    assert_eq!(err.reply().info.code, Code::InvalidDestination);
     // (Counting items would race with the other tests of this binary.)
     assert!(!k.holds_secret("chute", "never-stored"), "no keychain item for a rejected destination");
     assert!(chute.list().unwrap().is_empty());
@@ -141,6 +142,6 @@ fn missing_item_is_explained() {
     chute.secrets().delete(&d.id).unwrap();
     let err = chute.credentials(&d).unwrap_err();
     let info = chute_core::UserError::info(&err);
-    assert_eq!(info.code, "keychain_secret_missing");
+    assert_eq!(info.code, Code::KeychainSecretMissing);
     assert!(info.fix.contains("enter its secret access key again"), "{}", info.fix);
 }

@@ -45,7 +45,7 @@ fn step(r: &ProbeReport, id: StepId) -> StepStatus {
 }
 
 fn finding<'a>(r: &'a ProbeReport, code: &str) -> &'a chute_core::diagnose::Diagnosis {
-    r.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("expected finding {code}; got {:#?}", r.findings))
+    r.findings.iter().find(|f| f.code.as_str() == code).unwrap_or_else(|| panic!("expected finding {code}; got {:#?}", r.findings))
 }
 
 #[test]

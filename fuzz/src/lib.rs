@@ -9,6 +9,7 @@
 use chute_core::destination::{validate, Context, CredentialCheck, CredentialDraft, Problem, Settings};
 use chute_core::keys::{self, KeyContext, KeyError, Part, MAX_KEY_BYTES};
 use chute_core::provider::ProviderKind;
+use chute_core::Code;
 
 /// What `normalize_key` promises about a key it returns: Unicode NFC, `/` as
 /// the only separator, no leading `/`, no empty or `.`/`..` segments, no
@@ -33,7 +34,7 @@ pub fn check_key(key: &str) {
 /// A refused key says which rule it broke, why, and what to do.
 pub fn check_key_error(e: &KeyError) {
     assert!(
-        ["key_control_chars", "key_dot_segment", "key_empty", "key_too_long"].contains(&e.code),
+        [Code::KeyControlChars, Code::KeyDotSegment, Code::KeyEmpty, Code::KeyTooLong].contains(&e.code),
         "unexpected key error code {:?}",
         e.code
     );
@@ -48,7 +49,7 @@ pub fn check_normalize(raw: &str) {
         Err(e) => check_key_error(&e),
     }
     if raw.chars().any(char::is_control) {
-        assert_eq!(keys::normalize_key(raw).map_err(|e| e.code), Err("key_control_chars"));
+        assert_eq!(keys::normalize_key(raw).map_err(|e| e.code), Err(Code::KeyControlChars));
     }
 }
 
@@ -114,7 +115,7 @@ pub fn check_template(template: &str, contexts: &[KeyContext]) -> bool {
         let ctx = KeyContext { prefix, relpath, time: time::OffsetDateTime::UNIX_EPOCH, uuid: "u", id: "i" };
         if let Err(e) = keys::render(&parts, &ctx) {
             assert!(
-                e.code != "key_dot_segment",
+                e.code != Code::KeyDotSegment,
                 "template {template:?} parsed, but renders a dot folder for prefix {prefix:?}, relpath {relpath:?}: {}",
                 e.message
             );
@@ -273,7 +274,7 @@ pub fn check_destination(s: &Settings, other_names: &[String], creds: Option<&Cr
     let problems = run(s, other_names, creds);
     for p in &problems {
         assert!(FIELDS.contains(&p.field.as_str()), "problem {} names no known field: {:?}", p.code, p.field);
-        assert!(!p.code.is_empty(), "problem without a code: {p:?}");
+        assert!(!p.code.as_str().is_empty(), "problem without a code: {p:?}");
         assert!(!p.message.trim().is_empty(), "problem {} without a message", p.code);
         assert!(!p.fix.trim().is_empty(), "problem {} without a fix", p.code);
         if let Some(f) = &p.fix_field {

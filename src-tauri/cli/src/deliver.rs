@@ -21,6 +21,7 @@ use chute_core::deliver::{self, BatchSummary, Control, DeliveryEvent, FileResult
 use chute_core::destination::Overwrite;
 use chute_core::history::Origin;
 use chute_core::s3::{self, ClientOptions};
+use chute_core::Code;
 use chute_core::{Chute, Destination, Error};
 
 use crate::args::{overwrite_word, DeliverArgs, ListRows};
@@ -40,7 +41,7 @@ pub(crate) fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<E
     if !d.settings.active {
         return Err(Failure::cli(
             EXIT_INVALID,
-            "destination_paused",
+            Code::DestinationPaused,
             format!("\"{}\" is paused, so nothing is delivered to it.", d.settings.name),
             format!("Resume it with `chute destination edit \"{}\" --active`, then deliver again.", d.settings.name),
         ));
@@ -79,7 +80,7 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
                 plan.problems[0].fix.clone(),
             )
         };
-        return Err(Failure::cli(EXIT_INVALID, "nothing_to_deliver", message, fix));
+        return Err(Failure::cli(EXIT_INVALID, Code::NothingToDeliver, message, fix));
     }
     if a.dry_run {
         if !out.json {
@@ -225,10 +226,10 @@ fn transfer_options(a: &DeliverArgs) -> TransferOptions {
 /// item once, not once per file).
 fn presigner(chute: &Chute, d: &Destination, expires: Duration) -> Result<impl FnMut(&str) -> Result<String, String>, Failure> {
     let auth = chute.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| {
-        Failure::cli(EXIT_FAILED, &diag.code, format!("Presigned links cannot be made: {}", diag.what_happened), diag.fix)
+        Failure::cli(EXIT_FAILED, diag.code, format!("Presigned links cannot be made: {}", diag.what_happened), diag.fix)
     })?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        Failure::cli(EXIT_FAILED, "presign_failed", format!("Presigned links cannot be made: {e}."), "Try again without --presign.")
+        Failure::cli(EXIT_FAILED, Code::PresignFailed, format!("Presigned links cannot be made: {e}."), "Try again without --presign.")
     })?;
     let settings = d.settings.clone();
     let client = runtime.block_on(s3::client(&settings, &auth, &ClientOptions::delivery()));
@@ -244,7 +245,7 @@ fn confirm(a: &DeliverArgs, d: &Destination, plan: &Plan, out: &Out) -> Result<(
     if !tty {
         return Err(Failure::cli(
             EXIT_INVALID,
-            "confirmation_required",
+            Code::ConfirmationRequired,
             format!("--confirm asks before delivering to \"{name}\", and there is no terminal to ask on."),
             "Run it on a terminal, or drop --confirm (add --yes to never ask).",
         ));
@@ -255,7 +256,12 @@ fn confirm(a: &DeliverArgs, d: &Destination, plan: &Plan, out: &Out) -> Result<(
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         return Ok(());
     }
-    Err(Failure::cli(EXIT_FAILED, "cancelled", format!("Nothing was delivered to \"{name}\"."), "Answer `y` to deliver, or pass --yes."))
+    Err(Failure::cli(
+        EXIT_FAILED,
+        Code::Cancelled,
+        format!("Nothing was delivered to \"{name}\"."),
+        "Answer `y` to deliver, or pass --yes.",
+    ))
 }
 
 fn collision_failure(plan: &Plan) -> Failure {
@@ -273,7 +279,7 @@ fn collision_failure(plan: &Plan) -> Failure {
     message += ".";
     Failure::cli(
         EXIT_INVALID,
-        "key_collision",
+        Code::KeyCollision,
         message,
         "Change the destination's key template so every file gets its own key (e.g. {prefix}{relpath} keeps folders apart, {id} makes each key unique): `chute destination edit NAME --key-template '{prefix}{relpath}'`.",
     )

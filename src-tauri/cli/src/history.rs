@@ -15,6 +15,7 @@ use serde_json::json;
 use chute_core::deliver::{Control, DeliveryEvent, FileStatus};
 use chute_core::history::{BatchRow, CsvError, CsvRows, FileRow, Filter};
 use chute_core::Chute;
+use chute_core::Code;
 
 use crate::deliver::Progress;
 use crate::history_text::{list_text, outcome, plural, show_text};
@@ -301,7 +302,7 @@ fn batch(chute: &Chute, id: &str) -> Result<BatchRow, Failure> {
     chute.history_batch(id)?.ok_or_else(|| {
         Failure::cli(
             EXIT_FAILED,
-            "batch_not_found",
+            Code::BatchNotFound,
             format!("No batch has the id {id}."),
             "Run `chute history list` to see the batches and their ids.",
         )
@@ -314,7 +315,7 @@ fn interrupted(b: &BatchRow) -> Result<(), Failure> {
     }
     Err(Failure::cli(
         EXIT_INVALID,
-        "batch_not_interrupted",
+        Code::BatchNotInterrupted,
         format!("Batch {} is {}, not interrupted, so there is nothing to resume or discard.", b.id, b.state),
         "Only batches cut off by a crash or a kill can be resumed or discarded: `chute history list --status interrupted` lists them.",
     ))
@@ -346,7 +347,7 @@ fn confirm(yes: bool, question: &str, out: &Out) -> Result<(), Failure> {
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         return Ok(());
     }
-    Err(Failure::cli(EXIT_FAILED, "cancelled", "Nothing was done.", "Answer `y` to go ahead, or pass --yes."))
+    Err(Failure::cli(EXIT_FAILED, Code::Cancelled, "Nothing was done.", "Answer `y` to go ahead, or pass --yes."))
 }
 
 fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Failure> {
@@ -444,7 +445,7 @@ fn export(chute: &Chute, a: &FilterArgs, files: bool, output: &PathBuf, out: &Ou
     let write_failed = |e: &dyn std::fmt::Display| {
         Failure::cli(
             EXIT_FAILED,
-            "export_failed",
+            Code::ExportFailed,
             format!("{} could not be written: {e}.", output.display()),
             "Choose a folder you can write to, or `--output -` for stdout.",
         )

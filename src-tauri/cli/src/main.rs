@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use chute_core::import::{self, ImportError, ImportKind};
 use chute_core::probe::ProbeReport;
+use chute_core::Code;
 use chute_core::{Chute, CredentialInput, CredentialSource, Error, ErrorInfo, ErrorReply, Problem, Saved, Sensitive, Settings};
 
 use args::{AddArgs, Cli, Command, CredentialArgs, DestinationCommand, EditArgs, ImportArgs};
@@ -37,10 +38,10 @@ struct Failure {
 }
 
 impl Failure {
-    fn cli(exit: u8, code: &str, message: impl Into<String>, fix: impl Into<String>) -> Failure {
+    fn cli(exit: u8, code: Code, message: impl Into<String>, fix: impl Into<String>) -> Failure {
         Failure {
             reply: Box::new(ErrorReply {
-                info: ErrorInfo { code: code.into(), message: message.into(), fix: fix.into(), field: None },
+                info: ErrorInfo { code, message: message.into(), fix: fix.into(), field: None },
                 problems: vec![],
             }),
             exit,
@@ -162,7 +163,7 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
         .unwrap_or_else(|| "Run `chute --help` (or `chute destination <command> --help`) to see the accepted arguments.".into());
     // `deliver --json` prints JSON lines: one compact document per line.
     let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume" || a == "retry");
-    Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, "usage", message, fix).reply);
+    Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, Code::Usage, message, fix).reply);
     ExitCode::from(EXIT_INVALID)
 }
 
@@ -245,7 +246,7 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
         std::io::stdin().read_to_end(&mut buf).map_err(|e| {
             Failure::cli(
                 EXIT_FAILED,
-                "secret_read_failed",
+                Code::SecretReadFailed,
                 format!("Standard input could not be read: {e}."),
                 "Pipe the secret access key into --secret-stdin.",
             )
@@ -253,7 +254,7 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
         let mut text = String::from_utf8(buf).map_err(|_| {
             Failure::cli(
                 EXIT_INVALID,
-                "secret_not_text",
+                Code::SecretNotText,
                 "The secret read from standard input is not UTF-8 text.",
                 "Pipe the secret access key as plain text, e.g. `printf %s \"$SECRET\" | chute … --secret-stdin`.",
             )
@@ -272,7 +273,7 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
         return rpassword::prompt_password(prompt).map(Sensitive::new).map_err(|e| {
             Failure::cli(
                 EXIT_FAILED,
-                "secret_prompt_failed",
+                Code::SecretPromptFailed,
                 format!("The secret could not be read from the terminal: {e}."),
                 "Pipe the secret with --secret-stdin instead.",
             )
@@ -281,7 +282,7 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
     }
     Err(Failure::cli(
         EXIT_INVALID,
-        "secret_needs_stdin",
+        Code::SecretNeedsStdin,
         "--access-key-id needs its secret access key, and there is no terminal to ask for it.",
         "Pipe the secret into the command and add --secret-stdin, e.g. `printf %s \"$SECRET\" | chute destination add … --access-key-id ID --secret-stdin`. Chute never takes a secret as an argument.",
     )
@@ -314,7 +315,7 @@ fn add(chute: &Chute, a: &AddArgs, out: &Out) -> Result<ExitCode, Failure> {
     let creds = credential_input(&a.credentials)?.ok_or_else(|| {
         Failure::cli(
             EXIT_INVALID,
-            "credentials_missing",
+            Code::CredentialsMissing,
             "No credentials were given for the new destination.",
             "Add --access-key-id ID (with --secret-stdin or at the prompt), --profile NAME, or --no-credentials.",
         )
@@ -372,7 +373,7 @@ fn remove(chute: &Chute, target: &str, yes: bool, out: &Out) -> Result<ExitCode,
         if !std::io::stdin().is_terminal() {
             return Err(Failure::cli(
                 EXIT_INVALID,
-                "confirmation_required",
+                Code::ConfirmationRequired,
                 format!("Removing \"{name}\" needs confirmation, and there is no terminal to ask on."),
                 "Run the command again with --yes to remove it without asking.",
             ));
@@ -384,7 +385,7 @@ fn remove(chute: &Chute, target: &str, yes: bool, out: &Out) -> Result<ExitCode,
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             return Err(Failure::cli(
                 EXIT_FAILED,
-                "cancelled",
+                Code::Cancelled,
                 format!("\"{name}\" was not removed."),
                 "Answer `y` to remove it, or pass --yes.",
             ));

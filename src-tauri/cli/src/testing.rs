@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use chute_core::diagnose::FixAction;
 use chute_core::probe::{Outcome, ProbeEvent, ProbeOptions, ProbeReport, StepStatus};
+use chute_core::Code;
 use chute_core::{Chute, CredentialInput, Destination, ProbeTarget, Problem, Settings};
 
 use crate::args::TestArgs;
@@ -62,7 +63,7 @@ pub(crate) fn test_cmd(chute: &Chute, a: &TestArgs, out: &Out) -> Result<ExitCod
         if a.apply_fix {
             return Err(Failure::cli(
                 EXIT_INVALID,
-                "apply_fix_with_changes",
+                Code::ApplyFixWithChanges,
                 "--apply-fix changes the saved destination, and cannot be combined with settings to test unsaved.",
                 format!(
                     "Save the changes first (`chute destination edit \"{}\" …`), or drop them and run the test with --apply-fix.",
@@ -185,7 +186,7 @@ fn test_draft(chute: &Chute, a: &TestArgs, opts: &ProbeOptions, out: &Out) -> Re
     let (Some(provider), Some(bucket)) = (a.provider, &a.bucket) else {
         return Err(Failure::cli(
             EXIT_INVALID,
-            "usage",
+            Code::Usage,
             "Nothing to test: give a saved destination's name, or --provider and --bucket.",
             "Run `chute destination test NAME`, or describe unsaved settings as for `add`: `chute destination test --provider minio --bucket B --endpoint URL --access-key-id ID --secret-stdin`.",
         ));
@@ -201,7 +202,7 @@ fn test_draft(chute: &Chute, a: &TestArgs, opts: &ProbeOptions, out: &Out) -> Re
     let creds = credential_input(&a.credentials)?.ok_or_else(|| {
         Failure::cli(
             EXIT_INVALID,
-            "credentials_missing",
+            Code::CredentialsMissing,
             "No credentials were given for the settings to test.",
             "Add --access-key-id ID (with --secret-stdin or at the prompt), --profile NAME, or --no-credentials.",
         )

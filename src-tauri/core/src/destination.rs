@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::keys;
 use crate::provider::{self, EndpointRule, ProviderKind, RegionRule};
+use crate::report::Code;
 use crate::secret::Sensitive;
 
 /// Everything about a destination except its secret. This is what the
@@ -219,7 +220,7 @@ pub enum Severity {
 pub struct Problem {
     pub field: String,
     pub severity: Severity,
-    pub code: String,
+    pub code: crate::report::Code,
     pub message: String,
     pub fix: String,
     /// A value that fixes the problem in one click, where one is safe.
@@ -239,16 +240,16 @@ impl Problem {
 struct Problems(Vec<Problem>);
 
 impl Problems {
-    fn push(&mut self, severity: Severity, field: &str, code: &str, message: String, fix: String, fix_value: Option<String>) {
-        self.0.push(Problem { field: field.into(), severity, code: code.into(), message, fix, fix_value, fix_field: None });
+    fn push(&mut self, severity: Severity, field: &str, code: Code, message: String, fix: String, fix_value: Option<String>) {
+        self.0.push(Problem { field: field.into(), severity, code, message, fix, fix_value, fix_field: None });
     }
-    fn error(&mut self, field: &str, code: &str, message: impl Into<String>, fix: impl Into<String>) {
+    fn error(&mut self, field: &str, code: Code, message: impl Into<String>, fix: impl Into<String>) {
         self.push(Severity::Error, field, code, message.into(), fix.into(), None);
     }
-    fn error_fix(&mut self, field: &str, code: &str, message: impl Into<String>, fix: impl Into<String>, value: String) {
+    fn error_fix(&mut self, field: &str, code: Code, message: impl Into<String>, fix: impl Into<String>, value: String) {
         self.push(Severity::Error, field, code, message.into(), fix.into(), Some(value));
     }
-    fn warn(&mut self, field: &str, code: &str, message: impl Into<String>, fix: impl Into<String>) {
+    fn warn(&mut self, field: &str, code: Code, message: impl Into<String>, fix: impl Into<String>) {
         self.push(Severity::Warning, field, code, message.into(), fix.into(), None);
     }
     fn retarget_last_fix(&mut self, field: &str) {
@@ -256,7 +257,7 @@ impl Problems {
             last.fix_field = Some(field.into());
         }
     }
-    fn warn_fix(&mut self, field: &str, code: &str, message: impl Into<String>, fix: impl Into<String>, value: String) {
+    fn warn_fix(&mut self, field: &str, code: Code, message: impl Into<String>, fix: impl Into<String>, value: String) {
         self.push(Severity::Warning, field, code, message.into(), fix.into(), Some(value));
     }
 }
@@ -296,20 +297,20 @@ pub fn validate(s: &Settings, ctx: &Context) -> Vec<Problem> {
 fn validate_name(p: &mut Problems, s: &Settings, ctx: &Context) {
     let name = s.name.trim();
     if name.is_empty() {
-        p.error("name", "name_empty", "The name is empty.", "Give the destination a name you will recognise, e.g. \"Reports (prod)\".");
+        p.error("name", Code::NameEmpty, "The name is empty.", "Give the destination a name you will recognise, e.g. \"Reports (prod)\".");
     } else if name.chars().count() > 80 {
-        p.error("name", "name_too_long", "The name is longer than 80 characters.", "Shorten the name.");
+        p.error("name", Code::NameTooLong, "The name is longer than 80 characters.", "Shorten the name.");
     } else if name.chars().any(char::is_control) {
         p.error(
             "name",
-            "name_control_chars",
+            Code::NameControlChars,
             "The name contains control characters.",
             "Remove tabs, line breaks and other invisible characters.",
         );
     } else if ctx.other_names.iter().any(|o| o.trim().eq_ignore_ascii_case(name)) {
         p.error(
             "name",
-            "name_duplicate",
+            Code::NameDuplicate,
             format!("Another destination is already called \"{name}\"."),
             "Choose a different name; names must be unique (ignoring case).",
         );
@@ -320,7 +321,7 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     let b = s.bucket.trim();
     let min = s.preset().bucket_min_len;
     if b.is_empty() {
-        p.error("bucket", "bucket_empty", "The bucket name is empty.", "Enter the name of an existing bucket.");
+        p.error("bucket", Code::BucketEmpty, "The bucket name is empty.", "Enter the name of an existing bucket.");
         return;
     }
     if b.contains('/') || b.starts_with("s3://") || b.contains(':') {
@@ -330,16 +331,16 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
         // No one-click fix when the guess would be refused the same way
         // (an https:// URL, an ARN, `a:b`) or is empty (`s3://`, `/x`).
         if guess.is_empty() || guess.contains(':') {
-            p.error("bucket", "bucket_has_path", message, fix);
+            p.error("bucket", Code::BucketHasPath, message, fix);
         } else {
-            p.error_fix("bucket", "bucket_has_path", message, fix, guess);
+            p.error_fix("bucket", Code::BucketHasPath, message, fix, guess);
         }
         return;
     }
     if b.chars().any(|c| c.is_ascii_uppercase()) {
         p.error_fix(
             "bucket",
-            "bucket_uppercase",
+            Code::BucketUppercase,
             format!("Bucket names are lowercase; \"{b}\" has capital letters."),
             "Use the lowercase name exactly as the bucket was created.",
             b.to_ascii_lowercase(),
@@ -348,7 +349,7 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     if b.contains('_') {
         p.error(
             "bucket",
-            "bucket_underscore",
+            Code::BucketUnderscore,
             format!("Bucket names cannot contain `_` (\"{b}\")."),
             "Use `-` instead of `_`, matching the bucket's real name.",
         );
@@ -356,7 +357,7 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     if b.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')) {
         p.error(
             "bucket",
-            "bucket_chars",
+            Code::BucketChars,
             format!("\"{b}\" contains characters a bucket name cannot have."),
             "Use only lowercase letters, digits, `-` and `.`.",
         );
@@ -365,7 +366,7 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     if len < min || len > 63 {
         p.error(
             "bucket",
-            "bucket_length",
+            Code::BucketLength,
             format!("Bucket names are {min}–63 characters long; \"{b}\" has {len}."),
             "Check the bucket name.",
         );
@@ -375,29 +376,29 @@ fn validate_bucket(p: &mut Problems, s: &Settings) {
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
         p.error(
             "bucket",
-            "bucket_edges",
+            Code::BucketEdges,
             "A bucket name must start and end with a letter or digit.",
             "Remove the leading or trailing `.` or `-`.",
         );
     }
     if b.contains("..") || b.contains(".-") || b.contains("-.") {
-        p.error("bucket", "bucket_dots", "A bucket name cannot contain `..`, `.-` or `-.`.", "Check the bucket name.");
+        p.error("bucket", Code::BucketDots, "A bucket name cannot contain `..`, `.-` or `-.`.", "Check the bucket name.");
     }
     if b.parse::<std::net::Ipv4Addr>().is_ok() {
         p.error(
             "bucket",
-            "bucket_ip",
+            Code::BucketIp,
             "A bucket name cannot look like an IP address.",
             "Use the bucket's name, and put the server address in the endpoint.",
         );
     }
     if b.starts_with("xn--") || b.starts_with("sthree-") || b.ends_with("-s3alias") || b.ends_with("--ol-s3") {
-        p.error("bucket", "bucket_reserved", format!("\"{b}\" uses a prefix or suffix reserved by S3."), "Check the bucket name.");
+        p.error("bucket", Code::BucketReserved, format!("\"{b}\" uses a prefix or suffix reserved by S3."), "Check the bucket name.");
     }
     if b.contains('.') && !s.path_style && s.effective_endpoint().is_none_or(|e| e.starts_with("https://")) {
         p.warn_fix(
             "bucket",
-            "bucket_dotted_tls",
+            Code::BucketDottedTls,
             format!("\"{b}\" contains dots: with virtual-hosted addressing over HTTPS the certificate will not match `{b}.<endpoint>`."),
             "Turn on path-style addressing for this destination.",
             "true".into(),
@@ -442,7 +443,7 @@ fn endpoint_without_scheme(p: &mut Problems, raw: &str) {
     let Some(host) = parsed.as_ref().and_then(url::Url::host) else {
         p.error(
             "endpoint",
-            "endpoint_no_scheme",
+            Code::EndpointNoScheme,
             format!("\"{raw}\" has no scheme."),
             "Start the endpoint with https:// (or http:// for a server on this machine or your local network).",
         );
@@ -460,7 +461,7 @@ fn endpoint_without_scheme(p: &mut Problems, raw: &str) {
         "http" => format!("Use `{fixed}`, or https:// if the server has a TLS certificate."),
         _ => format!("Use `{fixed}`."),
     };
-    p.error_fix("endpoint", "endpoint_no_scheme", format!("\"{raw}\" has no scheme: {why}, so the fix adds {scheme}://."), fix, fixed);
+    p.error_fix("endpoint", Code::EndpointNoScheme, format!("\"{raw}\" has no scheme: {why}, so the fix adds {scheme}://."), fix, fixed);
 }
 
 fn validate_endpoint(p: &mut Problems, s: &Settings) {
@@ -470,7 +471,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         if preset.needs_user_endpoint() {
             p.error(
                 "endpoint",
-                "endpoint_required",
+                Code::EndpointRequired,
                 format!("{} needs an endpoint URL.", preset.label),
                 "Enter the server's URL, e.g. https://s3.example.com or http://minio.internal:9000.",
             );
@@ -480,14 +481,14 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
             if a.is_empty() {
                 p.error(
                     "account_id",
-                    "account_id_required",
+                    Code::AccountIdRequired,
                     "Cloudflare R2 needs your account id.",
                     "Copy the account id from the R2 overview page in the Cloudflare dashboard.",
                 );
             } else if !a.chars().all(|c| c.is_ascii_hexdigit()) || a.len() != 32 {
                 p.warn(
                     "account_id",
-                    "account_id_format",
+                    Code::AccountIdFormat,
                     "Cloudflare account ids are 32 hexadecimal characters.",
                     "Check the account id on the R2 overview page.",
                 );
@@ -496,7 +497,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         return;
     }
     if raw.chars().any(char::is_whitespace) {
-        p.error("endpoint", "endpoint_spaces", "The endpoint URL contains spaces.", "Remove the spaces from the URL.");
+        p.error("endpoint", Code::EndpointSpaces, "The endpoint URL contains spaces.", "Remove the spaces from the URL.");
         return;
     }
     if !raw.contains("://") {
@@ -508,7 +509,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         Err(e) => {
             p.error(
                 "endpoint",
-                "endpoint_invalid",
+                Code::EndpointInvalid,
                 format!("\"{raw}\" is not a valid URL ({e})."),
                 "Enter a URL like https://s3.example.com.",
             );
@@ -518,7 +519,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
     if url.scheme() != "http" && url.scheme() != "https" {
         p.error(
             "endpoint",
-            "endpoint_scheme",
+            Code::EndpointScheme,
             format!("The endpoint scheme must be http or https, not `{}`.", url.scheme()),
             "Start the endpoint with https://.",
         );
@@ -530,26 +531,26 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         let _ = clean.set_password(None);
         p.error_fix(
             "endpoint",
-            "endpoint_credentials",
+            Code::EndpointCredentials,
             "The endpoint URL contains a user name or password.",
             "Remove them from the URL and enter the keys in the credentials section, where they go to the keychain.",
             clean.as_str().trim_end_matches('/').to_string(),
         );
     }
     let Some(host) = url.host() else {
-        p.error("endpoint", "endpoint_no_host", "The endpoint URL has no host.", "Enter a URL like https://s3.example.com.");
+        p.error("endpoint", Code::EndpointNoHost, "The endpoint URL has no host.", "Enter a URL like https://s3.example.com.");
         return;
     };
     if url.scheme() == "http" && !is_loopback_host(&host) {
         p.warn(
             "endpoint",
-            "endpoint_plain_http",
+            Code::EndpointPlainHttp,
             "Plain http:// sends your data unencrypted over the network.",
             "Use https:// unless the server is on a network you trust.",
         );
     }
     if url.query().is_some() || url.fragment().is_some() {
-        p.error("endpoint", "endpoint_query", "The endpoint URL has a query or fragment.", "Remove everything from `?` or `#` on.");
+        p.error("endpoint", Code::EndpointQuery, "The endpoint URL has a query or fragment.", "Remove everything from `?` or `#` on.");
     }
     let path = url.path().trim_matches('/');
     if !path.is_empty() {
@@ -557,7 +558,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         if !b.is_empty() && path.split('/').next() == Some(b) {
             p.error_fix(
                 "endpoint",
-                "endpoint_has_bucket",
+                Code::EndpointHasBucket,
                 "The endpoint URL ends with the bucket name.",
                 "The bucket goes in its own field; remove it from the endpoint.",
                 format!("{}://{}", url.scheme(), url.host_str().unwrap_or("")) + &url.port().map(|p| format!(":{p}")).unwrap_or_default(),
@@ -565,7 +566,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         } else {
             p.warn(
                 "endpoint",
-                "endpoint_path",
+                Code::EndpointPath,
                 format!("The endpoint URL has a path (`/{path}`)."),
                 "S3 endpoints rarely have a path; check the URL against your provider's documentation.",
             );
@@ -576,7 +577,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         if !b.is_empty() && h.starts_with(&format!("{b}.")) && s.provider != ProviderKind::R2 {
             p.warn(
                 "endpoint",
-                "endpoint_virtual_host",
+                Code::EndpointVirtualHost,
                 "The endpoint host starts with the bucket name.",
                 "Enter the service endpoint without the bucket; Chute adds the bucket itself.",
             );
@@ -588,7 +589,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         (ProviderKind::R2 | ProviderKind::B2 | ProviderKind::Tigris, k) if k != s.provider => {
             p.warn(
                 "endpoint",
-                "endpoint_provider_mismatch",
+                Code::EndpointProviderMismatch,
                 format!("This endpoint does not look like a {} endpoint.", s.preset().label),
                 "Leave the endpoint empty to use the provider's own, or choose \"S3-compatible\".",
             );
@@ -599,7 +600,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         ) => {
             p.warn_fix(
                 "provider",
-                "provider_detected",
+                Code::ProviderDetected,
                 format!("This endpoint belongs to {}.", k.preset().label),
                 format!("Choose {} as the provider to get its defaults (region, checksums, path style).", k.preset().label),
                 k.id().to_string(),
@@ -611,7 +612,7 @@ fn validate_endpoint(p: &mut Problems, s: &Settings) {
         if legacy.iter().any(|l| l.trim_end_matches('/') == raw.trim_end_matches('/')) {
             p.warn_fix(
                 "endpoint",
-                "endpoint_legacy",
+                Code::EndpointLegacy,
                 format!("This is {}'s legacy endpoint.", preset.label),
                 format!("Use {canonical}."),
                 canonical.to_string(),
@@ -629,7 +630,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
     if r.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-')) {
         p.error(
             "region",
-            "region_format",
+            Code::RegionFormat,
             format!("\"{r}\" is not a region code."),
             "Region codes look like `eu-west-1`; use the code, not the display name.",
         );
@@ -640,7 +641,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
             if r != "auto" {
                 p.error_fix(
                     "region",
-                    "region_not_auto",
+                    Code::RegionNotAuto,
                     format!("{} uses the region `auto`, not `{r}`.", preset.label),
                     "Set the region to `auto`.",
                     "auto".into(),
@@ -651,7 +652,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
             if r == "auto" {
                 p.error_fix(
                     "region",
-                    "region_auto_on_aws",
+                    Code::RegionAutoOnAws,
                     "Amazon S3 has no region `auto`.",
                     "Choose the region the bucket was created in.",
                     "us-east-1".into(),
@@ -661,7 +662,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
                 if looks_like_az {
                     p.error_fix(
                         "region",
-                        "region_is_zone",
+                        Code::RegionIsZone,
                         format!("`{r}` is an availability zone, not a region."),
                         format!("Use the region `{}`.", &r[..r.len() - 1]),
                         r[..r.len() - 1].to_string(),
@@ -669,7 +670,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
                 } else {
                     p.warn(
                         "region",
-                        "region_unknown",
+                        Code::RegionUnknown,
                         format!("`{r}` is not a region Chute knows for Amazon S3."),
                         "Check the region in the S3 console (bucket → Properties).",
                     );
@@ -681,14 +682,14 @@ fn validate_region(p: &mut Problems, s: &Settings) {
             match endpoint_region {
                 Some(er) if er != r => p.error_fix(
                     "region",
-                    "region_endpoint_mismatch",
+                    Code::RegionEndpointMismatch,
                     format!("The region `{r}` does not match the endpoint, which is in `{er}`."),
                     "Use the region from the bucket's S3 endpoint (Backblaze: Buckets → Endpoint).",
                     er,
                 ),
                 _ if !preset.regions.contains(&r) => p.warn(
                     "region",
-                    "region_unknown",
+                    Code::RegionUnknown,
                     format!("`{r}` is not a Backblaze B2 region Chute knows."),
                     "Copy the region from the bucket's S3 endpoint, e.g. us-west-004.",
                 ),
@@ -699,7 +700,7 @@ fn validate_region(p: &mut Problems, s: &Settings) {
             if r == "auto" && s.provider == ProviderKind::Minio {
                 p.warn_fix(
                     "region",
-                    "region_auto_minio",
+                    Code::RegionAutoMinio,
                     "MinIO does not use `auto`; the usual region is us-east-1.",
                     "Use the region configured on your MinIO server.",
                     "us-east-1".into(),
@@ -717,7 +718,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.chars().any(char::is_control) {
         p.error(
             "prefix",
-            "prefix_control_chars",
+            Code::PrefixControlChars,
             "The path prefix contains control characters.",
             "Remove tabs, line breaks and other invisible characters.",
         );
@@ -726,7 +727,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.contains('\\') {
         p.error_fix(
             "prefix",
-            "prefix_backslash",
+            Code::PrefixBackslash,
             "The path prefix uses `\\`; object keys use `/` as the separator.",
             "Replace `\\` with `/`.",
             prefix.replace('\\', "/"),
@@ -737,7 +738,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.starts_with('/') {
         p.error_fix(
             "prefix",
-            "prefix_leading_slash",
+            Code::PrefixLeadingSlash,
             format!("The path prefix starts with `/`: files would land under an empty folder name (`{}`).", s.example_key("report.csv")),
             "Remove the leading `/`.",
             cleaned.clone(),
@@ -745,7 +746,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     } else if prefix.contains("//") {
         p.error_fix(
             "prefix",
-            "prefix_double_slash",
+            Code::PrefixDoubleSlash,
             "The path prefix contains `//`, which makes an empty folder name in every key.",
             "Use a single `/`.",
             cleaned.clone(),
@@ -754,7 +755,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.split('/').any(|seg| seg == ".." || seg == ".") {
         p.error(
             "prefix",
-            "prefix_dot_segment",
+            Code::PrefixDotSegment,
             "The path prefix contains a `.` or `..` folder; S3 keeps them literally, so keys will not be where you expect.",
             "Write the prefix without `.` and `..` folders.",
         );
@@ -762,7 +763,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.trim() != prefix {
         p.warn_fix(
             "prefix",
-            "prefix_spaces",
+            Code::PrefixSpaces,
             "The path prefix starts or ends with a space.",
             "Remove the surrounding spaces.",
             cleaned.clone(),
@@ -771,7 +772,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if !prefix.ends_with('/') {
         p.warn_fix(
             "prefix",
-            "prefix_no_trailing_slash",
+            Code::PrefixNoTrailingSlash,
             format!(
                 "The path prefix `{prefix}` does not end with `/`: a file report.csv would be stored as `{prefix}report.csv`, not in a folder `{prefix}/`."
             ),
@@ -782,7 +783,7 @@ fn validate_prefix(p: &mut Problems, s: &Settings) {
     if prefix.len() > 900 {
         p.error(
             "prefix",
-            "prefix_too_long",
+            Code::PrefixTooLong,
             "The path prefix is longer than 900 bytes; with a file name the key would pass S3's 1,024-byte limit.",
             "Shorten the prefix.",
         );
@@ -807,7 +808,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
     match keys::parse_template(t) {
         Err(e) => p.error(
             "key_template",
-            "template_invalid",
+            Code::TemplateInvalid,
             format!("The key template is not valid: {e}."),
             "Use tokens like {prefix}, {relpath}, {name}, {date}; see the list under the field.",
         ),
@@ -815,7 +816,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
             if !parts.iter().any(|x| matches!(x, keys::Part::Token(t) if t == "prefix")) && !s.prefix.is_empty() {
                 p.warn_fix(
                     "key_template",
-                    "template_no_prefix",
+                    Code::TemplateNoPrefix,
                     "The key template does not contain {prefix}, so the path prefix is ignored.",
                     "Start the template with {prefix}.",
                     format!("{{prefix}}{t}"),
@@ -824,7 +825,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
             if !keys::template_is_unique_per_file(&parts) {
                 p.warn(
                     "key_template",
-                    "template_not_unique",
+                    Code::TemplateNotUnique,
                     "The key template names no file and no unique id: every file of a batch gets the same key.",
                     "Include {name}, {relpath}, {stem}, {id} or {uuid}.",
                 );
@@ -832,7 +833,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
             if t.starts_with('/') {
                 p.error_fix(
                     "key_template",
-                    "template_leading_slash",
+                    Code::TemplateLeadingSlash,
                     "The key template starts with `/`.",
                     "Remove the leading `/`.",
                     t.trim_start_matches('/').to_string(),
@@ -860,7 +861,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         if preset.storage_classes.contains(&upper.as_str()) {
             p.error_fix(
                 "storage_class",
-                "storage_class_case",
+                Code::StorageClassCase,
                 format!("Storage classes are written `{upper}`."),
                 format!("Use `{upper}`."),
                 upper,
@@ -868,7 +869,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         } else {
             p.error(
                 "storage_class",
-                "storage_class_unknown",
+                Code::StorageClassUnknown,
                 format!("{} has no storage class `{sc}`.", preset.label),
                 format!("Choose one of: {}.", preset.storage_classes.join(", ")),
             );
@@ -877,18 +878,18 @@ fn validate_options(p: &mut Problems, s: &Settings) {
     let acl = s.acl.trim();
     if !acl.is_empty() {
         if !ACLS.contains(&acl) {
-            p.error("acl", "acl_unknown", format!("`{acl}` is not a canned ACL."), format!("Choose one of: {}.", ACLS.join(", ")));
+            p.error("acl", Code::AclUnknown, format!("`{acl}` is not a canned ACL."), format!("Choose one of: {}.", ACLS.join(", ")));
         } else if !preset.supports_acl {
             p.warn(
                 "acl",
-                "acl_unsupported",
+                Code::AclUnsupported,
                 format!("{} ignores or rejects object ACLs.", preset.label),
                 "Leave the ACL empty and control access with bucket settings.",
             );
         } else if acl == "public-read-write" {
             p.warn(
                 "acl",
-                "acl_public_write",
+                Code::AclPublicWrite,
                 "public-read-write lets anyone overwrite the delivered objects.",
                 "Use private or public-read unless you really mean it.",
             );
@@ -899,7 +900,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         if bad_key {
             p.error(
                 "metadata",
-                "metadata_key",
+                Code::MetadataKey,
                 format!("Metadata key `{k}` is not a valid header name."),
                 "Use letters, digits, `-`, `_` and `.` only.",
             );
@@ -907,7 +908,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         if v.chars().any(char::is_control) {
             p.error(
                 "metadata",
-                "metadata_value",
+                Code::MetadataValue,
                 format!("Metadata `{k}` has control characters in its value."),
                 "Remove line breaks and other invisible characters.",
             );
@@ -917,25 +918,25 @@ fn validate_options(p: &mut Problems, s: &Settings) {
     if meta_size > 2048 {
         p.error(
             "metadata",
-            "metadata_too_large",
+            Code::MetadataTooLarge,
             format!("The metadata adds up to {meta_size} bytes; S3 allows 2 KB."),
             "Remove or shorten some entries.",
         );
     }
     if s.tags.len() > 10 {
-        p.error("tags", "tags_too_many", format!("{} tags set; S3 allows 10 per object.", s.tags.len()), "Remove some tags.");
+        p.error("tags", Code::TagsTooMany, format!("{} tags set; S3 allows 10 per object.", s.tags.len()), "Remove some tags.");
     }
     for (k, v) in &s.tags {
         if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
             p.error(
                 "tags",
-                "tag_length",
+                Code::TagLength,
                 format!("Tag `{k}` is empty or too long (keys up to 128, values up to 256 characters)."),
                 "Shorten the tag.",
             );
         }
         if k.starts_with("aws:") {
-            p.error("tags", "tag_reserved", format!("Tag keys cannot start with `aws:` (`{k}`)."), "Choose another key.");
+            p.error("tags", Code::TagReserved, format!("Tag keys cannot start with `aws:` (`{k}`)."), "Choose another key.");
         }
     }
     let h = &s.headers;
@@ -950,7 +951,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
         if value.chars().any(char::is_control) {
             p.error(
                 field,
-                "header_control_chars",
+                Code::HeaderControlChars,
                 "This header contains control characters.",
                 "Remove line breaks and other invisible characters.",
             );
@@ -960,7 +961,7 @@ fn validate_options(p: &mut Problems, s: &Settings) {
     if !ct.is_empty() && !ct.contains('/') {
         p.error(
             "headers.content_type",
-            "content_type_format",
+            Code::ContentTypeFormat,
             format!("`{ct}` is not a media type."),
             "Use a type like text/csv or application/json, or leave it empty to guess from the extension.",
         );
@@ -972,24 +973,24 @@ fn validate_credentials(p: &mut Problems, c: &CredentialCheck) {
         CredentialCheck::Keys { access_key_id, secret_present } => {
             let id = access_key_id.trim();
             if id.is_empty() {
-                p.error("access_key_id", "access_key_id_empty", "The access key id is empty.", "Paste the access key id from your provider's console.");
+                p.error("access_key_id", Code::AccessKeyIdEmpty, "The access key id is empty.", "Paste the access key id from your provider's console.");
             } else if id != *access_key_id || id.chars().any(char::is_whitespace) {
-                p.error_fix("access_key_id", "access_key_id_spaces", "The access key id contains spaces.", "Remove the spaces (often pasted by accident).", id.split_whitespace().collect());
+                p.error_fix("access_key_id", Code::AccessKeyIdSpaces, "The access key id contains spaces.", "Remove the spaces (often pasted by accident).", id.split_whitespace().collect());
             } else if id.len() < 8 {
-                p.warn("access_key_id", "access_key_id_short", "This access key id looks too short.", "Check that you copied all of it.");
+                p.warn("access_key_id", Code::AccessKeyIdShort, "This access key id looks too short.", "Check that you copied all of it.");
             }
             if !secret_present {
-                p.error("secret_access_key", "secret_empty", "The secret access key is empty.", "Paste the secret access key; it goes straight to the system keychain.");
+                p.error("secret_access_key", Code::SecretEmpty, "The secret access key is empty.", "Paste the secret access key; it goes straight to the system keychain.");
             }
         }
         CredentialCheck::Profile { profile, known_profiles } => {
             if profile.trim().is_empty() {
-                p.error("profile", "profile_empty", "No AWS profile is chosen.", "Choose a profile from ~/.aws/config.");
+                p.error("profile", Code::ProfileEmpty, "No AWS profile is chosen.", "Choose a profile from ~/.aws/config.");
             } else if let Some(known) = known_profiles {
                 if !known.iter().any(|k| k == profile.trim()) {
                     p.error(
                         "profile",
-                        "profile_unknown",
+                        Code::ProfileUnknown,
                         format!("There is no AWS profile `{profile}` in ~/.aws/config or ~/.aws/credentials."),
                         format!("Choose one of: {}, or create it with `aws configure --profile {profile}`.", if known.is_empty() { "(none found)".to_string() } else { known.join(", ") }),
                     );
@@ -998,7 +999,7 @@ fn validate_credentials(p: &mut Problems, c: &CredentialCheck) {
         }
         CredentialCheck::None => p.warn(
             "credentials",
-            "no_credentials",
+            Code::NoCredentials,
             "Without credentials, uploads only work if the bucket policy allows anonymous (public) writes, which lets anyone on the internet write to it.",
             "Prefer an access key limited to s3:PutObject on this bucket and prefix.",
         ),

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::destination::Settings;
+use crate::report::Code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,26 +55,27 @@ pub struct EditAction {
 }
 
 /// The setting to open for a diagnosis, by its code.
-pub fn edit_action(code: &str) -> Option<EditAction> {
+pub fn edit_action(code: Code) -> Option<EditAction> {
+    use Code::*;
     let (field, label) = match code {
-        "unknown_access_key" | "wrong_secret" | "expired_token" | "write_denied" => ("credentials", "Replace the key"),
-        "anonymous_denied" => ("credentials", "Add an access key"),
-        "profile_credentials_failed" => ("profile", "Edit the profile"),
-        "bucket_not_found" => ("bucket", "Edit the bucket"),
-        "wrong_region" => ("region", "Edit the region"),
-        "host_not_found"
-        | "connection_refused"
-        | "connect_timeout"
-        | "network_unreachable"
-        | "connection_reset"
-        | "tls_bad_name"
-        | "tls_untrusted_certificate"
-        | "tls_handshake_failed"
-        | "https_to_http_port"
-        | "http_to_tls_port"
-        | "not_http"
-        | "server_silent"
-        | "not_s3_server" => ("endpoint", "Edit the endpoint"),
+        UnknownAccessKey | WrongSecret | ExpiredToken | WriteDenied => ("credentials", "Replace the key"),
+        AnonymousDenied => ("credentials", "Add an access key"),
+        ProfileCredentialsFailed => ("profile", "Edit the profile"),
+        BucketNotFound => ("bucket", "Edit the bucket"),
+        WrongRegion => ("region", "Edit the region"),
+        HostNotFound
+        | ConnectionRefused
+        | ConnectTimeout
+        | NetworkUnreachable
+        | ConnectionReset
+        | TlsBadName
+        | TlsUntrustedCertificate
+        | TlsHandshakeFailed
+        | HttpsToHttpPort
+        | HttpToTlsPort
+        | NotHttp
+        | ServerSilent
+        | NotS3Server => ("endpoint", "Edit the endpoint"),
         _ => return None,
     };
     Some(EditAction { field: field.into(), label: label.into() })
@@ -81,7 +83,7 @@ pub fn edit_action(code: &str) -> Option<EditAction> {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Diagnosis {
-    pub code: String,
+    pub code: Code,
     pub level: Level,
     pub title: String,
     pub what_happened: String,
@@ -99,9 +101,9 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    pub fn new(code: &str, level: Level, title: impl Into<String>) -> Diagnosis {
+    pub fn new(code: Code, level: Level, title: impl Into<String>) -> Diagnosis {
         Diagnosis {
-            code: code.into(),
+            code,
             level,
             title: title.into(),
             what_happened: String::new(),
@@ -226,12 +228,12 @@ mod tests {
 
     #[test]
     fn a_failure_fixed_by_hand_opens_its_setting() {
-        let d = Diagnosis::new("wrong_secret", Level::Error, "x");
+        let d = Diagnosis::new(Code::WrongSecret, Level::Error, "x");
         assert_eq!(d.edit, Some(EditAction { field: "credentials".into(), label: "Replace the key".into() }));
-        assert_eq!(edit_action("bucket_not_found").unwrap().field, "bucket");
-        assert_eq!(edit_action("connection_refused").unwrap().field, "endpoint");
-        assert_eq!(edit_action("clock_skew"), None, "nothing in the destination fixes a clock");
-        let json = serde_json::to_value(Diagnosis::new("clock_skew", Level::Error, "x")).unwrap();
+        assert_eq!(edit_action(Code::BucketNotFound).unwrap().field, "bucket");
+        assert_eq!(edit_action(Code::ConnectionRefused).unwrap().field, "endpoint");
+        assert_eq!(edit_action(Code::ClockSkew), None, "nothing in the destination fixes a clock");
+        let json = serde_json::to_value(Diagnosis::new(Code::ClockSkew, Level::Error, "x")).unwrap();
         assert!(json.get("edit").is_none(), "absent, not null: {json}");
     }
 

@@ -6,18 +6,8 @@ use serde::Serialize;
 
 use crate::destination::Problem;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ErrorInfo {
-    pub code: String,
-    pub message: String,
-    pub fix: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
-
-pub trait UserError {
-    fn info(&self) -> ErrorInfo;
-}
+use crate::report::Code;
+pub use crate::report::{error_chain, ErrorInfo, UserError};
 
 /// The core's error type.
 #[derive(Debug, thiserror::Error)]
@@ -43,22 +33,6 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// An error and its sources as one line, without repeating text a source
-/// already put in its parent's message.
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
-}
-
 /// The serialised form of an error, as the UI and the CLI receive it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorReply {
@@ -81,7 +55,7 @@ impl Error {
                     }
                     None => ("The destination settings are not valid.".into(), String::new(), None),
                 };
-                ErrorReply { info: ErrorInfo { code: "invalid_destination".into(), message, fix, field }, problems: problems.clone() }
+                ErrorReply { info: ErrorInfo { code: Code::InvalidDestination, message, fix, field }, problems: problems.clone() }
             }
             other => ErrorReply { info: other.info(), problems: vec![] },
         }
@@ -93,7 +67,7 @@ impl UserError for Error {
         match self {
             Error::Invalid(_) => self.reply().info,
             Error::NotFound(what) => ErrorInfo {
-                code: "destination_not_found".into(),
+                code: Code::DestinationNotFound,
                 message: format!("There is no destination named or with id `{what}`."),
                 fix: "List destinations (`chute destination list`) and use one of the names shown.".into(),
                 field: None,
@@ -102,14 +76,14 @@ impl UserError for Error {
             Error::Store(e) => e.info(),
             Error::Import(e) => e.info(),
             Error::Delivery(detail) => ErrorInfo {
-                code: "delivery_cannot_start".into(),
+                code: Code::DeliveryCannotStart,
                 message: format!("The delivery cannot start: {detail}."),
                 fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
                 field: None,
             },
             Error::History(info) => info.clone(),
             Error::Probe(detail) => ErrorInfo {
-                code: "probe_failed_to_start".into(),
+                code: Code::ProbeFailedToStart,
                 message: format!("The connection test could not run: {detail}."),
                 fix: "Try again; if it keeps failing, restart Chute.".into(),
                 field: None,

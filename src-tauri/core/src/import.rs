@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use ini::Ini;
 use serde::Serialize;
 
-use crate::error::{ErrorInfo, UserError};
 use crate::provider::{self, ProviderKind};
+use crate::report::{Code, ErrorInfo, UserError};
 use crate::secret::{mask_key_id, Credentials, Sensitive};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -81,17 +81,17 @@ impl UserError for ImportError {
     fn info(&self) -> ErrorInfo {
         let (code, fix) = match self {
             ImportError::NotFound { .. } => (
-                "import_file_missing",
+                Code::ImportFileMissing,
                 "Choose the file yourself (Choose a file… in the window, `--file PATH` on the command line), or add the destination by hand.".to_string(),
             ),
-            ImportError::Unreadable { .. } => ("import_file_unreadable", "Check the file's permissions and that it is an INI-style config file.".to_string()),
+            ImportError::Unreadable { .. } => (Code::ImportFileUnreadable, "Check the file's permissions and that it is an INI-style config file.".to_string()),
             ImportError::RcloneEncrypted(_) => (
-                "import_rclone_encrypted",
+                Code::ImportRcloneEncrypted,
                 "Decrypt a copy first (`rclone config show > plain.conf` after entering the password), import from that file, then delete it.".to_string(),
             ),
-            ImportError::NoSuchSource(_) => ("import_source_missing", "List what can be imported and use one of the names shown.".to_string()),
+            ImportError::NoSuchSource(_) => (Code::ImportSourceMissing, "List what can be imported and use one of the names shown.".to_string()),
         };
-        ErrorInfo { code: code.into(), message: format!("{self}."), fix, field: None }
+        ErrorInfo { code, message: format!("{self}."), fix, field: None }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Key templates: `{prefix}{relpath}`, `{prefix}{stem}_{date}.{ext}`, …
 //! This module parses and checks them; rendering lives with delivery.
 
+use crate::report::Code;
 use serde::Serialize;
 
 pub const TOKENS: &[(&str, &str)] = &[
@@ -170,7 +171,7 @@ pub struct KeyContext<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct KeyError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub fix: String,
 }
@@ -271,7 +272,7 @@ pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
     use unicode_normalization::UnicodeNormalization;
     if let Some(c) = raw.chars().find(|c| c.is_control()) {
         return Err(KeyError {
-            code: "key_control_chars",
+            code: Code::KeyControlChars,
             message: format!("The key would contain a control character (U+{:04X}).", c as u32),
             fix: "Rename the file, or change the key template, so the key has no control characters.".into(),
         });
@@ -284,7 +285,7 @@ pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
             "" => continue,
             "." | ".." => {
                 return Err(KeyError {
-                    code: "key_dot_segment",
+                    code: Code::KeyDotSegment,
                     message: format!(
                         "The key `{nfc}` would contain a `{seg}` folder, which S3 keeps literally and many tools resolve differently."
                     ),
@@ -300,14 +301,14 @@ pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
     }
     if key.is_empty() || key.ends_with('/') {
         return Err(KeyError {
-            code: "key_empty",
+            code: Code::KeyEmpty,
             message: "The key template produces an empty key or a folder (ends with `/`).".into(),
             fix: "Include {name} or {relpath} in the key template.".into(),
         });
     }
     if key.len() > MAX_KEY_BYTES {
         return Err(KeyError {
-            code: "key_too_long",
+            code: Code::KeyTooLong,
             message: format!("The key would be {} bytes; S3 allows {MAX_KEY_BYTES}.", key.len()),
             fix: "Shorten the prefix, the folder names or the file name.".into(),
         });
@@ -376,11 +377,11 @@ mod tests {
         assert_eq!(normalize_key("a//b///c").unwrap(), "a/b/c");
         assert_eq!(normalize_key("/lead").unwrap(), "lead");
         assert_eq!(normalize_key("cafe\u{301}.txt").unwrap(), "caf\u{e9}.txt", "NFD input becomes NFC");
-        assert_eq!(normalize_key("a/../b").unwrap_err().code, "key_dot_segment");
-        assert_eq!(normalize_key("a\u{7}b").unwrap_err().code, "key_control_chars");
-        assert_eq!(normalize_key(&"k".repeat(1025)).unwrap_err().code, "key_too_long");
+        assert_eq!(normalize_key("a/../b").unwrap_err().code, Code::KeyDotSegment);
+        assert_eq!(normalize_key("a\u{7}b").unwrap_err().code, Code::KeyControlChars);
+        assert_eq!(normalize_key(&"k".repeat(1025)).unwrap_err().code, Code::KeyTooLong);
         assert!(normalize_key(&"k".repeat(1024)).is_ok());
-        assert_eq!(normalize_key("dir/").unwrap_err().code, "key_empty");
+        assert_eq!(normalize_key("dir/").unwrap_err().code, Code::KeyEmpty);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod import;
 pub mod keys;
 pub mod probe;
 pub mod provider;
+pub mod report;
 pub mod s3;
 pub mod secret;
 pub mod store;
@@ -22,6 +23,7 @@ use serde::Serialize;
 
 pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity};
 pub use error::{Error, ErrorInfo, ErrorReply, Result, UserError};
+pub use report::Code;
 pub use secret::{Credentials, SecretStore, Sensitive};
 pub use store::Store;
 
@@ -177,7 +179,7 @@ impl Chute {
             problems.push(Problem {
                 field: "credentials".into(),
                 severity: Severity::Error,
-                code: "credentials_missing".into(),
+                code: Code::CredentialsMissing,
                 message: "No credentials were given for the new destination.".into(),
                 fix: "Enter an access key and secret, choose an AWS profile, or choose \"no credentials\".".into(),
                 fix_value: None,
@@ -623,7 +625,7 @@ impl Chute {
     pub fn require_batch(&self, id: &str) -> Result<history::BatchRow> {
         self.history_batch(id)?.ok_or_else(|| {
             Error::History(ErrorInfo {
-                code: "batch_not_found".into(),
+                code: Code::BatchNotFound,
                 message: format!("No delivery in the history has the id {id}."),
                 fix: "It may have been deleted or pruned by the retention setting; list the history (`chute history list`) to see what is kept.".into(),
                 field: None,
@@ -637,19 +639,18 @@ impl Chute {
     /// Returns the destination id with the plan.
     pub fn history_plan(&self, batch_id: &str, which: history::Which) -> Result<(String, deliver::Plan)> {
         let b = self.require_batch(batch_id)?;
-        let refuse =
-            |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+        let refuse = |code: Code, message: String, fix: &str| Error::History(ErrorInfo { code, message, fix: fix.into(), field: None });
         match b.state.as_str() {
             "running" => {
                 return Err(refuse(
-                    "batch_running",
+                    Code::BatchRunning,
                     "This delivery is still running.".into(),
                     "Wait for it to end, then retry what failed.",
                 ))
             }
             "interrupted" => {
                 return Err(refuse(
-                    "batch_interrupted",
+                    Code::BatchInterrupted,
                     "This delivery was interrupted and may have unfinished uploads.".into(),
                     "Resume it (it continues the uploads) or discard it first.",
                 ))
@@ -658,7 +659,7 @@ impl Chute {
         }
         self.get(&b.destination_id).map_err(|e| match e {
             Error::NotFound(_) => refuse(
-                "destination_deleted",
+                Code::DestinationDeleted,
                 format!("The destination “{}” this delivery went to has been deleted.", b.destination_name),
                 "Drop the files on another destination instead.",
             ),
@@ -697,7 +698,7 @@ impl Chute {
         if let Some(d) = days {
             if d == 0 || d > history::MAX_KEEP_DAYS {
                 return Err(Error::History(ErrorInfo {
-                    code: "bad_retention".into(),
+                    code: Code::BadRetention,
                     message: format!("{d} days is not a retention Chute can keep."),
                     fix: format!("Choose from 1 to {} days, or keep everything.", history::MAX_KEEP_DAYS),
                     field: Some("keep_days".into()),
@@ -760,26 +761,25 @@ impl Chute {
 /// Why a batch has nothing to send again (`which` files of it), in the
 /// history's words: each cause its own fix.
 fn nothing_to_send(b: &history::BatchRow, which: history::Which) -> Error {
-    let refuse =
-        |code: &str, message: String, fix: &str| Error::History(ErrorInfo { code: code.into(), message, fix: fix.into(), field: None });
+    let refuse = |code: Code, message: String, fix: &str| Error::History(ErrorInfo { code, message, fix: fix.into(), field: None });
     let them = |n: i64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.replace("{n}", &n.to_string()) };
     match which {
         history::Which::Existing => refuse(
-            "nothing_to_retry",
+            Code::NothingToRetry,
             "No file of this delivery met an object already in the bucket.".into(),
             "Retry the files not delivered, or re-deliver the whole batch.",
         ),
         history::Which::Failed if b.existing > 0 => refuse(
-            "only_existing_left",
+            Code::OnlyExistingLeft,
             format!("{} already in the bucket; a retry would meet {} again.", them(b.existing, "The file not delivered met an object", "The {n} files not delivered met objects"), them(b.existing, "it", "them")),
             "Deliver them under new keys (another prefix or key template), or overwrite the objects (Overwrite… in the window, `--overwrite overwrite` on the command line).",
         ),
         _ if b.refused > 0 => refuse(
-            "only_refused_left",
+            Code::OnlyRefusedLeft,
             format!("{} before sending; sending {} again would meet the same cause.", them(b.refused, "The file not delivered was refused", "The {n} files not delivered were refused"), them(b.refused, "it", "them")),
             "Fix what each refused file's reason says (listed with the delivery), then deliver those files again.",
         ),
-        _ => refuse("nothing_to_retry", "Every file of this delivery was delivered; there is nothing to retry.".into(), "Use Re-deliver to send the whole batch again."),
+        _ => refuse(Code::NothingToRetry, "Every file of this delivery was delivered; there is nothing to retry.".into(), "Use Re-deliver to send the whole batch again."),
     }
 }
 
@@ -824,7 +824,7 @@ fn network_runtime(transfer: bool, err: fn(String) -> Error) -> Result<tokio::ru
 /// A keychain failure as a probe finding.
 pub fn keychain_diagnosis(e: &secret::SecretError) -> diagnose::Diagnosis {
     let info = e.info();
-    diagnose::Diagnosis::new(&info.code, diagnose::Level::Error, "The credentials could not be read from the keychain")
+    diagnose::Diagnosis::new(info.code, diagnose::Level::Error, "The credentials could not be read from the keychain")
         .happened(info.message)
         .cause(match e {
             secret::SecretError::Locked(_) => "The keychain is locked, or its unlock prompt was dismissed.",

@@ -13,13 +13,14 @@ use aws_sdk_s3::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use serde::Serialize;
 
-use crate::error::error_chain;
+use crate::report::error_chain;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::destination::{self, Context, Settings};
 use crate::diagnose::{self, Diagnosis, Evidence, Level};
 use crate::provider::ProviderKind;
+use crate::report::Code;
 use crate::s3::{self, Auth, ClientOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -274,14 +275,18 @@ fn setting_findings(p: &mut Probe) {
     let problems = destination::validate(p.s, &Context::default());
     for pr in problems {
         let d = match pr.code.as_str() {
-            "prefix_no_trailing_slash" => Diagnosis::new("prefix_no_trailing_slash", Level::Warning, "The path prefix does not end with /")
-                .happened(pr.message.clone())
-                .cause("Without the slash the prefix is glued to every file name instead of being a folder.")
-                .fix(pr.fix.clone()),
-            "region_not_auto" => Diagnosis::new("region_not_auto", Level::Error, format!("{} needs the region `auto`", p.s.preset().label))
-                .happened(pr.message.clone())
-                .cause("This provider signs requests for the region `auto`; any other region makes signatures fail.")
-                .fix(pr.fix.clone()),
+            "prefix_no_trailing_slash" => {
+                Diagnosis::new(Code::PrefixNoTrailingSlash, Level::Warning, "The path prefix does not end with /")
+                    .happened(pr.message.clone())
+                    .cause("Without the slash the prefix is glued to every file name instead of being a folder.")
+                    .fix(pr.fix.clone())
+            }
+            "region_not_auto" => {
+                Diagnosis::new(Code::RegionNotAuto, Level::Error, format!("{} needs the region `auto`", p.s.preset().label))
+                    .happened(pr.message.clone())
+                    .cause("This provider signs requests for the region `auto`; any other region makes signatures fail.")
+                    .fix(pr.fix.clone())
+            }
             _ => continue,
         };
         let d = match &pr.fix_value {
@@ -301,7 +306,7 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
                 if let Err(why) = s3::check_profile(profile).await {
                     let mut ev = p.evidence(StepId::Credentials);
                     ev.detail = Some(why.clone());
-                    let d = Diagnosis::new("profile_credentials_failed", Level::Error, format!("The AWS profile `{profile}` gave no credentials"))
+                    let d = Diagnosis::new(Code::ProfileCredentialsFailed, Level::Error, format!("The AWS profile `{profile}` gave no credentials"))
                         .happened(format!("Resolving the profile failed: {why}."))
                         .cause("The profile is not in ~/.aws/config or ~/.aws/credentials, its SSO session has expired, its role cannot be assumed, or its credential_process failed.")
                         .fix(format!("Check the profile with `aws sts get-caller-identity --profile {profile}`; for SSO run `aws sso login --profile {profile}`."))
@@ -386,7 +391,7 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
                 // Object-scoped tokens (R2) and prefix-scoped IAM users may not see the bucket
                 // itself; delivery only needs PutObject, so go on and let the write decide.
                 p.find(
-                    Diagnosis::new("head_bucket_denied", Level::Info, "The bucket itself is not visible to these credentials")
+                    Diagnosis::new(Code::HeadBucketDenied, Level::Info, "The bucket itself is not visible to these credentials")
                         .happened("HeadBucket was refused (403); Chute went on to test writing, which is all delivery needs.")
                         .cause("The credentials are scoped to objects or to the prefix (e.g. an R2 object-scoped token or an IAM policy without s3:ListBucket).")
                         .fix("Nothing to do if the write test passes. Grant s3:ListBucket on the bucket if you want bucket-level checks.")
@@ -429,7 +434,7 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
                 if bytes == body.as_bytes() {
                     p.end(StepId::ReadBack, t, StepStatus::Passed, "read back the same bytes");
                 } else {
-                    let d = Diagnosis::new("read_back_mismatch", Level::Error, "The object read back differs from what was written")
+                    let d = Diagnosis::new(Code::ReadBackMismatch, Level::Error, "The object read back differs from what was written")
                         .happened(format!("Wrote {} bytes, read back {} different bytes.", body.len(), bytes.len()))
                         .cause("Something between Chute and the storage changes object bodies (a proxy, or a transform on the server).")
                         .fix("Check proxies and the bucket's transformation settings.")
@@ -440,7 +445,7 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
             }
             Err(e) => {
                 let facts = Facts::of(&e);
-                let d = Diagnosis::new("read_back_denied", Level::Warning, "The probe object could not be read back")
+                let d = Diagnosis::new(Code::ReadBackDenied, Level::Warning, "The probe object could not be read back")
                     .happened(format!("GetObject failed: {}.", facts.summary()))
                     .cause("The credentials may lack s3:GetObject, which delivery does not need.")
                     .fix("Grant s3:GetObject on the prefix if you want read-back checks, or turn read-back off.")
@@ -457,7 +462,7 @@ async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::U
         Ok(_) => p.end(StepId::DeleteObject, t, StepStatus::Passed, "probe object removed"),
         Err(e) => {
             let facts = Facts::of(&e);
-            let d = Diagnosis::new("probe_left_behind", Level::Warning, "The probe object could not be deleted")
+            let d = Diagnosis::new(Code::ProbeLeftBehind, Level::Warning, "The probe object could not be deleted")
                 .happened(format!("DeleteObject failed ({}); the probe object was left at `{probe_key}`.", facts.summary()))
                 .cause("The credentials can write but not delete, which is fine for delivery.")
                 .fix(format!("Delete `{probe_key}` by hand, or grant s3:DeleteObject on the prefix so the test can clean up after itself."))
@@ -482,7 +487,7 @@ fn check_region(p: &mut Probe, step: StepId, bucket_region: &str) -> bool {
         let mut ev = p.evidence(step);
         ev.bucket_region = Some(bucket_region.into());
         p.find(
-            Diagnosis::new("wrong_region", level, format!("The bucket is in {bucket_region}, not {mine}"))
+            Diagnosis::new(Code::WrongRegion, level, format!("The bucket is in {bucket_region}, not {mine}"))
                 .happened(format!(
                     "The server reports the bucket's region as `{bucket_region}` (x-amz-bucket-region); the destination says `{mine}`."
                 ))
@@ -539,7 +544,7 @@ async fn host_not_found(p: &mut Probe<'_>, t: Instant, host: &str, why: &str) ->
                     return p.fail(
                         StepId::Resolve,
                         t,
-                        Diagnosis::new("path_style_needed", Level::Error, "This endpoint needs path-style addressing")
+                        Diagnosis::new(Code::PathStyleNeeded, Level::Error, "This endpoint needs path-style addressing")
                             .happened(format!("`{host}` does not resolve, but `{endpoint_host}` does."))
                             .cause("With virtual-hosted addressing the bucket becomes part of the host name, which this server has no DNS entry for.")
                             .fix("Turn on path-style addressing.")
@@ -553,7 +558,7 @@ async fn host_not_found(p: &mut Probe<'_>, t: Instant, host: &str, why: &str) ->
     p.fail(
         StepId::Resolve,
         t,
-        Diagnosis::new("host_not_found", Level::Error, format!("`{host}` could not be found"))
+        Diagnosis::new(Code::HostNotFound, Level::Error, format!("`{host}` could not be found"))
             .happened(format!("The name `{host}` did not resolve to an address ({why})."))
             .cause("A typo in the endpoint or account id, no network or DNS, or a VPN-only host while off the VPN.")
             .fix("Check the endpoint (or R2 account id) for typos and that this machine is online; open the endpoint in a browser to compare.")
@@ -585,17 +590,17 @@ async fn connect(p: &mut Probe<'_>, t: Instant, addrs: &[SocketAddr]) -> Result<
     let mut ev = p.evidence(StepId::Connect);
     ev.detail = Some(last.clone());
     let d = if refused {
-        Diagnosis::new("connection_refused", Level::Error, "The server refused the connection")
+        Diagnosis::new(Code::ConnectionRefused, Level::Error, "The server refused the connection")
             .happened(format!("Nothing accepts connections at {last}."))
             .cause("The server is not running, or listens on another port.")
             .fix("Start the server, or check the port in the endpoint (MinIO's default is 9000).")
     } else if timed_out {
-        Diagnosis::new("connect_timeout", Level::Error, "The server did not answer the connection")
+        Diagnosis::new(Code::ConnectTimeout, Level::Error, "The server did not answer the connection")
             .happened(format!("Connecting took longer than {} s ({last}).", timeout.as_secs()))
             .cause("A firewall drops the traffic, the host is down, or the address is wrong.")
             .fix("Check the endpoint, and that a firewall or VPN lets this machine reach it.")
     } else {
-        Diagnosis::new("network_unreachable", Level::Error, "The server cannot be reached")
+        Diagnosis::new(Code::NetworkUnreachable, Level::Error, "The server cannot be reached")
             .happened(format!("The connection failed: {last}."))
             .cause("No route to the host: the network is down or the address is not reachable from here.")
             .fix("Check this machine's network connection and the endpoint address.")
@@ -633,7 +638,7 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
     let name = match ServerName::try_from(host.trim_matches(['[', ']']).to_string()) {
         Ok(n) => n,
         Err(_) => {
-            let d = Diagnosis::new("tls_bad_name", Level::Error, "The host name cannot be used for TLS")
+            let d = Diagnosis::new(Code::TlsBadName, Level::Error, "The host name cannot be used for TLS")
                 .happened(format!("`{host}` is not a valid TLS server name."))
                 .cause("The endpoint's host is malformed.")
                 .fix("Check the endpoint URL.")
@@ -656,7 +661,7 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
             ev.detail = Some(text.clone());
             let d = if lower.contains("certificate") || lower.contains("unknownissuer") || lower.contains("notvalidforname") {
                 let name_mismatch = lower.contains("notvalidforname") || lower.contains("not valid for name");
-                let d = Diagnosis::new("tls_untrusted_certificate", Level::Error, "The server's certificate is not trusted")
+                let d = Diagnosis::new(Code::TlsUntrustedCertificate, Level::Error, "The server's certificate is not trusted")
                     .happened(format!("The TLS handshake failed: {text}."))
                     .evidence(ev);
                 if name_mismatch && !p.s.path_style && p.s.bucket.contains('.') {
@@ -676,7 +681,7 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
                 || lower.contains("wrong_version")
                 || lower.contains("invalidmessage")
             {
-                let d = Diagnosis::new("https_to_http_port", Level::Error, "The server speaks plain HTTP, not HTTPS")
+                let d = Diagnosis::new(Code::HttpsToHttpPort, Level::Error, "The server speaks plain HTTP, not HTTPS")
                     .happened("Chute started a TLS handshake and the server answered with something that is not TLS.")
                     .cause("The endpoint says https:// but this port serves plain HTTP (MinIO and test servers often do).")
                     .fix("Use the server's HTTPS port, or http:// if the server is on a network you trust.")
@@ -687,7 +692,7 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
                     None => d,
                 }
             } else {
-                Diagnosis::new("tls_handshake_failed", Level::Error, "The TLS handshake failed")
+                Diagnosis::new(Code::TlsHandshakeFailed, Level::Error, "The TLS handshake failed")
                     .happened(format!("The TLS handshake failed: {text}."))
                     .cause("The server closed the connection during TLS, or supports no protocol version in common.")
                     .fix("Check that the port serves HTTPS, and the server's TLS settings.")
@@ -696,7 +701,7 @@ async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Resul
             Err(p.fail(StepId::Tls, t, d))
         }
         Err(_) => {
-            let d = Diagnosis::new("server_silent", Level::Error, "The server accepted the connection but never answered")
+            let d = Diagnosis::new(Code::ServerSilent, Level::Error, "The server accepted the connection but never answered")
                 .happened(format!("No TLS answer within {} s.", read_timeout.as_secs()))
                 .cause("The service on that port is hung, or it is not an HTTPS server.")
                 .fix("Check that the server is healthy and that the endpoint's port is its S3 port.")
@@ -741,7 +746,7 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
         if let Some(rest) = https_url.strip_prefix("http://") {
             https_url = format!("https://{rest}");
         }
-        Diagnosis::new("http_to_tls_port", Level::Error, "The server expects HTTPS")
+        Diagnosis::new(Code::HttpToTlsPort, Level::Error, "The server expects HTTPS")
             .happened("Chute sent a plain HTTP request and the server closed the connection without an HTTP answer.")
             .cause("The endpoint says http:// but this port serves HTTPS.")
             .fix(format!("Use {https_url}."))
@@ -750,7 +755,7 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
     };
     let bytes = match result {
         Err(_) => {
-            let d = Diagnosis::new("server_silent", Level::Error, "The server accepted the connection but never answered")
+            let d = Diagnosis::new(Code::ServerSilent, Level::Error, "The server accepted the connection but never answered")
                 .happened(format!("No HTTP answer within {} s.", read_timeout.as_secs()))
                 .cause("The service on that port is hung or overloaded, or it is not an HTTP server.")
                 .fix("Check that the server is healthy and that the endpoint's port is its S3 port.")
@@ -764,7 +769,7 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
         Ok(Err(e)) => {
             let mut ev = p.evidence(StepId::Reach);
             ev.detail = Some(e.to_string());
-            let d = Diagnosis::new("connection_reset", Level::Error, "The server dropped the connection")
+            let d = Diagnosis::new(Code::ConnectionReset, Level::Error, "The server dropped the connection")
                 .happened(format!("The connection broke before an answer: {e}."))
                 .cause("A proxy or firewall in between, or the server crashed.")
                 .fix("Try again; if it persists, check proxies and the server's logs.")
@@ -784,7 +789,7 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
     let Some(status) = status else {
         let mut ev = p.evidence(StepId::Reach);
         ev.detail = Some(status_line.chars().take(120).collect());
-        let d = Diagnosis::new("not_http", Level::Error, "The server does not speak HTTP")
+        let d = Diagnosis::new(Code::NotHttp, Level::Error, "The server does not speak HTTP")
             .happened("The answer was not an HTTP response.")
             .cause("The endpoint's port belongs to another kind of service.")
             .fix("Check the endpoint's port against your provider's documentation.")
@@ -848,7 +853,7 @@ fn clock_skew(p: &Probe, skew: i64, facts: Option<&Facts>) -> Diagnosis {
     ev.detail = Some(format!("server clock minus local clock: {skew} s"));
     let direction = if skew > 0 { "behind" } else { "ahead of" };
     let code = facts.and_then(|f| f.code.clone()).unwrap_or_else(|| "HTTP 403".into());
-    Diagnosis::new("clock_skew", level, "This computer's clock is wrong")
+    Diagnosis::new(Code::ClockSkew, level, "This computer's clock is wrong")
         .happened(if facts.is_some() {
             format!(
                 "The server refused a request signed with this computer's time ({code}): this clock is {} {direction} the server's, outside the 15 minutes S3 allows. Chute's S3 client then corrects for the difference, but other tools will fail.",
@@ -954,14 +959,14 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
     let ev = f.evidence(p, step);
     let s = p.s;
     if f.kind == "timeout" || f.timeout {
-        return Diagnosis::new("server_silent", Level::Error, "The server stopped answering")
+        return Diagnosis::new(Code::ServerSilent, Level::Error, "The server stopped answering")
             .happened(format!("The request timed out ({}).", f.summary()))
             .cause("The server is overloaded or hung, or something in between drops the traffic.")
             .fix("Try again in a moment; check the server's health and any proxy in between.")
             .evidence(ev);
     }
     if f.status.is_none() {
-        return Diagnosis::new("request_failed", Level::Error, "The request could not be sent")
+        return Diagnosis::new(Code::RequestFailed, Level::Error, "The request could not be sent")
             .happened(format!("The S3 request failed before an answer: {}.", f.chain.chars().take(300).collect::<String>()))
             .cause(if f.io {
                 "The connection broke (reset or closed by the server or a proxy)."
@@ -972,7 +977,7 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
             .evidence(ev);
     }
     if diagnose::is_unknown_key(&code, &message) {
-        return Diagnosis::new("unknown_access_key", Level::Error, "The access key is not known to this server")
+        return Diagnosis::new(Code::UnknownAccessKey, Level::Error, "The access key is not known to this server")
             .happened(format!("The server does not recognise the access key ({code})."))
             .cause("The key was deleted or rotated, has a typo, or belongs to another provider or account (e.g. an AWS key used with R2).")
             .fix("Create a new access key in the provider's console and enter it in this destination.")
@@ -980,14 +985,14 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
     }
     match code.as_str() {
         "SignatureDoesNotMatch" => {
-            return Diagnosis::new("wrong_secret", Level::Error, "The secret access key is wrong")
+            return Diagnosis::new(Code::WrongSecret, Level::Error, "The secret access key is wrong")
                 .happened("The server knows the access key, but the request signature does not match (SignatureDoesNotMatch).")
                 .cause("The secret does not belong to this access key: a typo, a space pasted with it, or a rotated secret.")
                 .fix("Paste the secret again exactly as the provider showed it (it is only shown once; create a new key if it is lost).")
                 .evidence(ev);
         }
         "ExpiredToken" | "TokenRefreshRequired" | "InvalidToken" => {
-            return Diagnosis::new("expired_token", Level::Error, "The session token has expired")
+            return Diagnosis::new(Code::ExpiredToken, Level::Error, "The session token has expired")
                 .happened(format!("The server refused the temporary credentials ({code})."))
                 .cause("Temporary credentials (SSO, assume-role, session tokens) last hours, not forever.")
                 .fix("Sign in again (e.g. `aws sso login --profile NAME`), or use a long-lived access key for this destination.")
@@ -1004,7 +1009,7 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
         _ => {}
     }
     if diagnose::is_checksum_rejection(&code, &message) {
-        return Diagnosis::new("checksum_rejected", Level::Error, "The server rejects the checksum headers")
+        return Diagnosis::new(Code::ChecksumRejected, Level::Error, "The server rejects the checksum headers")
             .happened(format!("The server refused the upload's integrity headers ({code}: {message})."))
             .cause(format!(
                 "Newer AWS SDKs send CRC checksums on every upload; many S3-compatible servers reject them. Chute only sends them where the provider supports them, and {} is set up to {}.",
@@ -1019,30 +1024,30 @@ fn classify(p: &Probe, step: StepId, f: &Facts, anonymous: bool) -> Diagnosis {
         // A 404 with no S3 error code even on the follow-up GET: not an S3 API.
         (Some(404), _) if p.looks_like_s3 != Some(true) && (code.is_empty() || code == "NotFound") => not_s3(p, ev),
         (Some(404), _) => bucket_not_found(p, ev),
-        (Some(403), _) if anonymous => Diagnosis::new("anonymous_denied", Level::Error, "The bucket does not accept anonymous uploads")
+        (Some(403), _) if anonymous => Diagnosis::new(Code::AnonymousDenied, Level::Error, "The bucket does not accept anonymous uploads")
             .happened(format!("Without credentials, {} was refused (403 {code}).", step.label()))
             .cause("The destination has no credentials, and the bucket policy does not allow public writes (which is good).")
             .fix("Add an access key limited to this bucket and prefix; the policy below is the least it needs.")
             .evidence(ev)
             .policy(diagnose::minimal_policy(s)),
-        (Some(403), _) => Diagnosis::new("write_denied", Level::Error, format!("Writing under `{}` is not allowed", if s.prefix.is_empty() { "the bucket root" } else { s.prefix.as_str() }))
+        (Some(403), _) => Diagnosis::new(Code::WriteDenied, Level::Error, format!("Writing under `{}` is not allowed", if s.prefix.is_empty() { "the bucket root" } else { s.prefix.as_str() }))
             .happened(format!("{} was refused (403 {}).", step.label(), if code.is_empty() { "AccessDenied" } else { &code }))
             .cause("The credentials' policy does not allow s3:PutObject on this bucket and prefix; a policy scoped to `bucket/*` or to another prefix is the usual cause.")
             .fix("Attach the policy below to the IAM user or role (or give the R2/B2 token write access to this bucket), then test again.")
             .evidence(ev)
             .policy(diagnose::minimal_policy(s)),
         (Some(405 | 501), _) => not_s3(p, ev),
-        (Some(503), "SlowDown") | (Some(503), _) => Diagnosis::new("server_busy", Level::Error, "The server is overloaded")
+        (Some(503), "SlowDown") | (Some(503), _) => Diagnosis::new(Code::ServerBusy, Level::Error, "The server is overloaded")
             .happened(format!("{} answered 503 {}.", step.label(), code))
             .cause("The service is throttling requests (SlowDown) or is temporarily unavailable.")
             .fix("Wait a minute and test again; deliveries retry these automatically.")
             .evidence(ev),
-        (Some(st), _) if st >= 500 => Diagnosis::new("server_error", Level::Error, "The server reported an internal error")
+        (Some(st), _) if st >= 500 => Diagnosis::new(Code::ServerError, Level::Error, "The server reported an internal error")
             .happened(format!("{} answered {} {}.", step.label(), st, code))
             .cause("A fault on the storage service's side.")
             .fix("Test again later; if it persists, contact the provider with the request id below.")
             .evidence(ev),
-        _ => Diagnosis::new("s3_error", Level::Error, format!("{} failed", step.label()))
+        _ => Diagnosis::new(Code::S3Error, Level::Error, format!("{} failed", step.label()))
             .happened(format!("The server answered {}{}.", f.summary(), if message.is_empty() { String::new() } else { format!(": {message}") }))
             .cause("An S3 error Chute has no specific advice for.")
             .fix("Look the error code up in your provider's documentation; the details below have the request id for support.")
@@ -1055,7 +1060,7 @@ fn wrong_region(p: &Probe, f: &Facts, mut ev: Evidence, message: &str) -> Diagno
     let detected = f.bucket_region.clone().or_else(|| diagnose::expected_region_from_message(message));
     ev.bucket_region = detected.clone();
     let d = Diagnosis::new(
-        "wrong_region",
+        Code::WrongRegion,
         Level::Error,
         match &detected {
             Some(r) => format!("The bucket is in {r}, not {mine}"),
@@ -1073,7 +1078,7 @@ fn wrong_region(p: &Probe, f: &Facts, mut ev: Evidence, message: &str) -> Diagno
 
 fn bucket_not_found(p: &Probe, ev: Evidence) -> Diagnosis {
     let s = p.s;
-    Diagnosis::new("bucket_not_found", Level::Error, format!("There is no bucket `{}` here", s.bucket.trim()))
+    Diagnosis::new(Code::BucketNotFound, Level::Error, format!("There is no bucket `{}` here", s.bucket.trim()))
         .happened(format!("The server says the bucket `{}` does not exist at {}.", s.bucket.trim(), ev.endpoint))
         .cause("A typo in the bucket name (names are case-sensitive), the bucket is in another account or region, or the endpoint points at another server.")
         .fix("Check the bucket name against the provider's console, and that the endpoint and region are the bucket's.")
@@ -1082,7 +1087,7 @@ fn bucket_not_found(p: &Probe, ev: Evidence) -> Diagnosis {
 
 fn not_s3(p: &Probe, ev: Evidence) -> Diagnosis {
     let _ = p;
-    Diagnosis::new("not_s3_server", Level::Error, "This endpoint is not an S3 API")
+    Diagnosis::new(Code::NotS3Server, Level::Error, "This endpoint is not an S3 API")
         .happened(format!("The server at {} answers HTTP, but not like an S3 service (HTTP {}).", ev.endpoint, ev.http_status.map(|s| s.to_string()).unwrap_or_default()))
         .cause("The endpoint is a website, a console URL or another API instead of the S3 endpoint (e.g. MinIO's console on :9001 instead of the API on :9000).")
         .fix("Use the S3 API endpoint from your provider's documentation.")

@@ -135,7 +135,7 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
 pub async fn check_profile(profile: &str) -> Result<(), String> {
     use aws_sdk_s3::config::ProvideCredentials;
     let provider = aws_config::profile::ProfileFileCredentialsProvider::builder().profile_name(profile).build();
-    provider.provide_credentials().await.map(|_| ()).map_err(|e| crate::error::error_chain(&e))
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| crate::report::error_chain(&e))
 }
 
 /// The URL a request for `bucket` goes to, as the client will address it

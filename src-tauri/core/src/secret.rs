@@ -13,7 +13,7 @@ use std::time::Duration;
 use keyring_core::api::CredentialStore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{error_chain, ErrorInfo, UserError};
+use crate::report::{error_chain, Code, ErrorInfo, UserError};
 
 /// A value that must never be printed, logged or serialized.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -123,39 +123,39 @@ impl UserError for SecretError {
     fn info(&self) -> ErrorInfo {
         let (code, message, fix) = match self {
             SecretError::Unavailable(detail) => (
-                "keychain_unavailable",
+                Code::KeychainUnavailable,
                 format!("Chute could not reach the system keychain: {detail}."),
                 platform_unavailable_fix().to_string(),
             ),
             SecretError::Locked(detail) => (
-                "keychain_locked",
+                Code::KeychainLocked,
                 format!("The system keychain is locked or refused access: {detail}."),
                 "Unlock your login keychain (on Linux: open \"Passwords and Keys\" or log out and in again; \
                  accept the unlock prompt if one appears), then try again."
                     .to_string(),
             ),
             SecretError::Timeout(s) => (
-                "keychain_timeout",
+                Code::KeychainTimeout,
                 format!("The system keychain did not answer within {s} s; it may be waiting for an unlock prompt."),
                 "Look for a keychain unlock window (it may be behind other windows), unlock it, then try again.".to_string(),
             ),
             SecretError::Missing => (
-                "keychain_secret_missing",
+                Code::KeychainSecretMissing,
                 "No secret is stored in the keychain for this destination.".to_string(),
                 "Edit the destination and enter its secret access key again.".to_string(),
             ),
             SecretError::Corrupt => (
-                "keychain_secret_corrupt",
+                Code::KeychainSecretCorrupt,
                 "The keychain item for this destination was changed outside Chute and cannot be read.".to_string(),
                 "Edit the destination and enter its access key and secret again.".to_string(),
             ),
             SecretError::Other(detail) => (
-                "keychain_error",
+                Code::KeychainError,
                 format!("The system keychain reported an error: {detail}."),
                 "Check that your keychain works (e.g. with `secret-tool` on Linux), then try again.".to_string(),
             ),
         };
-        ErrorInfo { code: code.into(), message, fix, field: Some("credentials".into()) }
+        ErrorInfo { code, message, fix, field: Some("credentials".into()) }
     }
 }
 

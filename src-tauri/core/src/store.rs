@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::destination::{CredentialSource, Destination, Settings};
-use crate::error::{ErrorInfo, UserError};
+use crate::report::{Code, ErrorInfo, UserError};
 
 /// Each entry moves the schema one version up. Append only; never edit.
 const MIGRATIONS: &[&str] = &[
@@ -68,25 +68,25 @@ impl UserError for StoreError {
     fn info(&self) -> ErrorInfo {
         let (code, fix) = match self {
             StoreError::TooNew { .. } => (
-                "database_too_new",
+                Code::DatabaseTooNew,
                 "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched."
                     .to_string(),
             ),
             StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => {
-                ("database_open_failed", format!("Check that {} exists and that you can write to it.", path.display()))
+                (Code::DatabaseOpenFailed, format!("Check that {} exists and that you can write to it.", path.display()))
             }
             StoreError::Corrupt { path, .. } => (
-                "database_corrupt",
+                Code::DatabaseCorrupt,
                 format!("Move {} aside (Chute will start a new one) and restore it from a backup if you have one.", path.display()),
             ),
             StoreError::ReadOnly { path } => {
-                ("database_read_only", format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()))
+                (Code::DatabaseReadOnly, format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()))
             }
             StoreError::Sql(_) | StoreError::Decode(_) => {
-                ("database_error", "Try again; if it keeps failing, report it with the message above.".to_string())
+                (Code::DatabaseError, "Try again; if it keeps failing, report it with the message above.".to_string())
             }
         };
-        ErrorInfo { code: code.into(), message: format!("{self}."), fix, field: None }
+        ErrorInfo { code, message: format!("{self}."), fix, field: None }
     }
 }
 

@@ -49,7 +49,7 @@ async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Answer {
             Some(404) => Answer::Absent,
             Some(403) => Answer::Unknown("these credentials may not read objects here, so Chute cannot see which already exist".into()),
             Some(status) => Answer::Unknown(format!("the server answered {status} when asked")),
-            None => Answer::Unknown(format!("the server could not be asked: {}", crate::error::error_chain(&e))),
+            None => Answer::Unknown(format!("the server could not be asked: {}", crate::report::error_chain(&e))),
         },
     }
 }

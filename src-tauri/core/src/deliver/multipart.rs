@@ -14,6 +14,7 @@ use super::transfer::{
     Sent, Shared,
 };
 use crate::destination::Overwrite;
+use crate::report::Code;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -234,7 +235,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                         Some(echo) if echo == b64(&c) => {}
                         Some(echo) => {
                             last = Some(err(
-                                "checksum_mismatch",
+                                Code::ChecksumMismatch,
                                 format!("Part {} was stored with CRC32C {echo}, not {}.", n + 1, b64(&c)),
                                 "Retry; check proxies in between.",
                             ));
@@ -259,7 +260,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     }
                     Ok(out) => {
                         last = Some(err(
-                            "etag_mismatch",
+                            Code::EtagMismatch,
                             format!("Part {} was stored with ETag {}, not its MD5.", n + 1, out.e_tag().unwrap_or("")),
                             "Retry; check proxies in between.",
                         ))
@@ -307,7 +308,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     done.sort_by_key(|p| p.number);
     if done.len() as u64 != count {
         abort().await;
-        return Err(err("parts_missing", format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
+        return Err(err(Code::PartsMissing, format!("Only {} of {count} parts were uploaded.", done.len()), "Retry the file."));
     }
     let completed = CompletedMultipartUpload::builder()
         .set_parts(Some(
@@ -365,7 +366,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     // The object now at the key is not these parts: take it away.
                     super::transfer::remove_written(sh, index, &f.key, out.version_id()).await;
                     return Err(err(
-                        "etag_mismatch",
+                        Code::EtagMismatch,
                         format!("The completed object's ETag {e} does not match its parts ({c})."),
                         "Retry the file.",
                     ));

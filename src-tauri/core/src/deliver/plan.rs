@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::destination::Settings;
 use crate::keys::{self, KeyContext};
+use crate::report::Code;
 
 /// Names never delivered unless the destination's list says otherwise.
 pub const DEFAULT_IGNORES: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini", ".git/", "._*", "~$*"];
@@ -51,7 +52,7 @@ pub struct Excluded {
 pub struct PlanProblem {
     #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
-    pub code: String,
+    pub code: crate::report::Code,
     pub message: String,
     pub fix: String,
 }
@@ -156,7 +157,7 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
         Err(e) => {
             plan.problems.extend(paths.iter().map(|root| PlanProblem {
                 path: root.clone(),
-                code: "template_invalid".into(),
+                code: Code::TemplateInvalid,
                 message: format!("The destination's key template is not valid: {e}."),
                 fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
             }));
@@ -200,7 +201,7 @@ pub fn again(plan: &Plan, indexes: &[usize]) -> Plan {
             Ok(m) if m.is_file() => out.files.push(PlannedFile { size: m.len(), mtime_ms: mtime_ms(&m), ..f.clone() }),
             Ok(_) | Err(_) => out.problems.push(PlanProblem {
                 path: f.source.clone(),
-                code: "not_found".into(),
+                code: Code::NotFound,
                 message: format!("{} is no longer there.", f.source.display()),
                 fix: "Put the file back where it was, or deliver it from where it is now.".into(),
             }),
@@ -228,7 +229,7 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
         Err(e) => {
             out.problems.extend(out.files.drain(..).map(|f| PlanProblem {
                 path: f.source,
-                code: "template_invalid".into(),
+                code: Code::TemplateInvalid,
                 message: format!("The key template is not valid: {e}."),
                 fix: "Choose a valid key template (e.g. {prefix}{relpath}).".into(),
             }));
@@ -246,7 +247,7 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
         let ctx = KeyContext { prefix: &settings.prefix, relpath: &f.relpath, time: now, uuid: &uuid, id: &id };
         match keys::render(&template, &ctx) {
             Ok(key) => out.files.push(PlannedFile { key, ..f }),
-            Err(e) => out.problems.push(PlanProblem { path: f.source, code: e.code.into(), message: e.message, fix: e.fix }),
+            Err(e) => out.problems.push(PlanProblem { path: f.source, code: e.code, message: e.message, fix: e.fix }),
         }
     }
     out.collisions = collisions(&out.files);
@@ -278,7 +279,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
                 } else {
                     plan.problems.push(PlanProblem {
                         path,
-                        code: "walk_failed".into(),
+                        code: Code::WalkFailed,
                         message: e.to_string(),
                         fix: "Check the folder and try again.".into(),
                     });
@@ -324,7 +325,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
         if bad_name {
             plan.problems.push(PlanProblem {
                 path: path.to_path_buf(),
-                code: "name_not_utf8".into(),
+                code: Code::NameNotUtf8,
                 message: format!("The name of {} is not valid UTF-8, so it has no faithful object key.", path.to_string_lossy()),
                 fix: "Rename the file (or folder) to a name in UTF-8.".into(),
             });
@@ -334,7 +335,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             // The key is fine, but the path could not be shown, recorded in the history or retried.
             plan.problems.push(PlanProblem {
                 path: path.to_path_buf(),
-                code: "name_not_utf8".into(),
+                code: Code::NameNotUtf8,
                 message: format!(
                     "{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.",
                     path.to_string_lossy()
@@ -349,7 +350,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             Err(e) => {
                 plan.problems.push(PlanProblem {
                     path: path.to_path_buf(),
-                    code: "stat_failed".into(),
+                    code: Code::StatFailed,
                     message: e.to_string(),
                     fix: "Check the file and try again.".into(),
                 });
@@ -374,20 +375,20 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
                     content_type,
                 });
             }
-            Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code.into(), message: e.message, fix: e.fix }),
+            Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),
         }
     }
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> PlanProblem {
     let (code, fix) = match e.kind() {
-        std::io::ErrorKind::NotFound => ("not_found", "The file or folder was moved or deleted; drop it again."),
+        std::io::ErrorKind::NotFound => (Code::NotFound, "The file or folder was moved or deleted; drop it again."),
         std::io::ErrorKind::PermissionDenied => {
-            ("permission_denied", "Give yourself read permission on it (e.g. `chmod u+r`), then try again.")
+            (Code::PermissionDenied, "Give yourself read permission on it (e.g. `chmod u+r`), then try again.")
         }
-        _ => ("read_failed", "Check the file or folder, then try again."),
+        _ => (Code::ReadFailed, "Check the file or folder, then try again."),
     };
-    PlanProblem { path: path.to_path_buf(), code: code.into(), message: format!("{}: {e}", path.display()), fix: fix.into() }
+    PlanProblem { path: path.to_path_buf(), code, message: format!("{}: {e}", path.display()), fix: fix.into() }
 }
 
 #[cfg(test)]
@@ -431,6 +432,6 @@ mod tests {
         let p = plan(&s, &[dir.path().to_path_buf()], &PlanOptions::default(), time::OffsetDateTime::now_utc());
         assert!(p.files.is_empty());
         assert_eq!(p.problems.len(), 1);
-        assert_eq!(p.problems[0].code, "template_invalid");
+        assert_eq!(p.problems[0].code, Code::TemplateInvalid);
     }
 }

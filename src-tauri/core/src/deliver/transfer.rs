@@ -20,6 +20,7 @@ use tokio::sync::{watch, Semaphore};
 
 use super::plan::{Plan, PlannedFile};
 use crate::destination::{Overwrite, Settings};
+use crate::report::Code;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -136,7 +137,7 @@ pub enum FileStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub fix: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -369,33 +370,33 @@ pub async fn deliver(
     }
 }
 
-pub(super) fn err(code: &str, message: impl Into<String>, fix: impl Into<String>) -> FileError {
-    FileError { code: code.into(), message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
+pub(super) fn err(code: Code, message: impl Into<String>, fix: impl Into<String>) -> FileError {
+    FileError { code, message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
 }
 
 pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
     use aws_sdk_s3::operation::RequestId;
     let code = e.code().map(str::to_string);
-    let message = e.message().map(str::to_string).unwrap_or_else(|| crate::error::error_chain(e));
+    let message = e.message().map(str::to_string).unwrap_or_else(|| crate::report::error_chain(e));
     let (c, fix) = match code.as_deref() {
         Some("AccessDenied") => {
-            ("access_denied", "Check that the credentials may write under the prefix (Test connection shows the policy needed).")
+            (Code::AccessDenied, "Check that the credentials may write under the prefix (Test connection shows the policy needed).")
         }
-        Some("NoSuchBucket") => ("bucket_not_found", "Check the bucket name and region (Test connection)."),
+        Some("NoSuchBucket") => (Code::BucketNotFound, "Check the bucket name and region (Test connection)."),
         Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken") => {
-            ("credentials_rejected", "Run Test connection on the destination to see what is wrong with the credentials.")
+            (Code::CredentialsRejected, "Run Test connection on the destination to see what is wrong with the credentials.")
         }
         Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch") => {
-            ("corrupted_in_transit", "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening.")
+            (Code::CorruptedInTransit, "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening.")
         }
-        Some("EntityTooLarge") => ("too_large", "The file is larger than the provider accepts in one object."),
+        Some("EntityTooLarge") => (Code::TooLarge, "The file is larger than the provider accepts in one object."),
         _ if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_)) => {
-            ("network", "Check the connection to the server; Chute already retried.")
+            (Code::Network, "Check the connection to the server; Chute already retried.")
         }
-        _ => ("upload_failed", "Retry the file; if it keeps failing, run Test connection."),
+        _ => (Code::UploadFailed, "Retry the file; if it keeps failing, run Test connection."),
     };
     FileError {
-        code: c.into(),
+        code: c,
         message: format!("{what} failed: {message}"),
         fix: fix.into(),
         s3_code: code,
@@ -405,8 +406,8 @@ pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(wha
 
 pub(super) fn is_corruption(e: &FileError) -> bool {
     matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch"))
-        || e.code == "etag_mismatch"
-        || e.code == "checksum_mismatch"
+        || e.code == Code::EtagMismatch
+        || e.code == Code::ChecksumMismatch
 }
 
 /// 412 Precondition Failed and 304 Not Modified both mean "already exists"
@@ -423,15 +424,17 @@ fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
 pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
     let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
-            err("source_missing", format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again.")
+            err(Code::SourceMissing, format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again.")
         }
-        _ => {
-            err("source_unreadable", format!("{} cannot be read: {e}.", f.source.display()), "Check the file's permissions, then retry it.")
-        }
+        _ => err(
+            Code::SourceUnreadable,
+            format!("{} cannot be read: {e}.", f.source.display()),
+            "Check the file's permissions, then retry it.",
+        ),
     })?;
     if meta.len() != f.size || mtime_ms(&meta) != f.mtime_ms {
         return Err(err(
-            "source_changed",
+            Code::SourceChanged,
             format!(
                 "{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.",
                 f.source.display(),
@@ -514,7 +517,7 @@ pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStre
 /// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`).
 pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> Result<(ByteStream, PartSum), FileError> {
     let io = |e: std::io::Error| {
-        err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
+        err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
     };
     if len < SMALL_FILE && !crc {
         use tokio::io::AsyncSeekExt;
@@ -528,7 +531,7 @@ pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> 
     let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;
     let stream =
         ByteStream::read_from().path(path).offset(offset).length(Length::Exact(len)).buffer_size(256 * 1024).build().await.map_err(
-            |e| err("source_unreadable", format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
+            |e| err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
         )?;
     Ok((stream, sum))
 }
@@ -672,7 +675,7 @@ fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instan
     } else {
         r.status = FileStatus::Failed;
         r.error = Some(err(
-            "already_exists",
+            Code::AlreadyExists,
             format!("An object already exists at `{}`; it was left untouched.", f.key),
             "Change the key template or prefix, or set this destination to overwrite (or skip) existing objects.",
         ));
@@ -775,7 +778,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
                 // away (it was written by this PUT) before a retry or the failure.
                 remove_written(sh, index, &f.key, out.version_id()).await;
                 return Err(err(
-                    "etag_mismatch",
+                    Code::EtagMismatch,
                     format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")),
                     "Retry; check proxies in between.",
                 ));

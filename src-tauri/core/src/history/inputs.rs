@@ -111,7 +111,7 @@ pub(super) fn record(tx: &Transaction, batch_id: &str, plan: &Plan) -> Result<()
             p.path.to_string_lossy(),
             relpath_in(&plan.sources, &p.path),
             REFUSED,
-            p.code,
+            p.code.as_str(),
             p.message,
             p.fix,
             now

@@ -486,7 +486,7 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
                                 r.md5,
                                 r.version_id,
                                 r.duration_ms as i64,
-                                e.map(|e| e.code.clone()),
+                                e.map(|e| e.code.as_str()),
                                 e.map(|e| e.message.clone()),
                                 e.map(|e| e.fix.clone()),
                                 e.and_then(|e| e.s3_code.clone()),
