@@ -238,7 +238,7 @@ pub async fn start_delivery(
         let mut pending: Vec<Finished> = Vec::new();
         let mut on = |e: DeliveryEvent| match e {
             DeliveryEvent::File(r) => {
-                let url = chute_core::deliver::object_url(&settings, &r.key);
+                let url = chute_core::s3::object_url(&settings, &r.key);
                 pending.push(Finished { result: *r, url });
             }
             DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } => {
@@ -257,7 +257,7 @@ pub async fn start_delivery(
         // A per-run policy, chosen by the person after seeing which objects exist.
         let opts = TransferOptions { overwrite, ..TransferOptions::default() };
         let summary = c.deliver(&did, &plan, &opts, &control, origin, &mut on)?;
-        let urls = summary.files.iter().map(|f| chute_core::deliver::object_url(&settings, &f.key)).collect();
+        let urls = summary.files.iter().map(|f| chute_core::s3::object_url(&settings, &f.key)).collect();
         Ok(Delivered { summary, urls })
     })
     .await;

@@ -92,7 +92,7 @@ pub async fn history_files(state: State<'_, AppState>, batch_id: Option<String>,
                 settings.insert(row.batch_id.clone(), found);
             }
             let s = &settings[&row.batch_id];
-            let url = s.as_ref().map(|s| chute_core::deliver::object_url(s, &row.key));
+            let url = s.as_ref().map(|s| chute_core::s3::object_url(s, &row.key));
             out.push(FileView { row, url });
         }
         Ok(out)

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::json;
 
-use chute_core::deliver::{self, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, TransferOptions};
+use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, TransferOptions};
 use chute_core::destination::Overwrite;
 use chute_core::history::Origin;
 use chute_core::s3::{self, ClientOptions};
@@ -123,7 +123,7 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
                         let mut v = serde_json::to_value(&*r).unwrap_or_default();
                         if let Some(m) = v.as_object_mut() {
                             m.insert("source".into(), json!(plan.files.get(r.index).map(|f| &f.source)));
-                            m.insert("url".into(), json!(deliver::object_url(&settings, &r.key)));
+                            m.insert("url".into(), json!(chute_core::s3::object_url(&settings, &r.key)));
                             if let Some(l) = &link {
                                 match l {
                                     Ok(p) => m.insert("presigned_url".into(), json!(p)),
@@ -152,7 +152,7 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
     let summary = result?;
     let interrupted = presses.load(Ordering::SeqCst) > 0;
     let urls: Vec<String> =
-        summary.files.iter().filter(|f| f.status == FileStatus::Delivered).map(|f| deliver::object_url(&settings, &f.key)).collect();
+        summary.files.iter().filter(|f| f.status == FileStatus::Delivered).map(|f| chute_core::s3::object_url(&settings, &f.key)).collect();
     if out.json {
         let mut v = serde_json::to_value(&summary).unwrap_or_default();
         if let Some(m) = v.as_object_mut() {
@@ -233,7 +233,7 @@ fn presigner(chute: &Chute, d: &Destination, expires: Duration) -> Result<impl F
     })?;
     let settings = d.settings.clone();
     let client = runtime.block_on(s3::client(&settings, &auth, &ClientOptions::delivery()));
-    Ok(move |key: &str| runtime.block_on(deliver::presign_get(&client, &settings.bucket, key, expires)))
+    Ok(move |key: &str| runtime.block_on(chute_core::s3::presign_get(&client, &settings.bucket, key, expires)))
 }
 
 fn confirm(a: &DeliverArgs, d: &Destination, plan: &Plan, out: &Out) -> Result<(), Failure> {
@@ -329,7 +329,7 @@ fn overwrite_help(o: Overwrite) -> &'static str {
 /// is left out and why, the problems and collisions.
 fn preview(d: &Destination, plan: &Plan, policy: Overwrite, opts: &TransferOptions, list: ListRows) -> String {
     let s = &d.settings;
-    let mut t = format!("Delivering to \"{}\": {}\n", s.name, deliver::object_url(s, ""));
+    let mut t = format!("Delivering to \"{}\": {}\n", s.name, chute_core::s3::object_url(s, ""));
     let mp = multipart_files(plan, opts);
     t += &format!(
         "  {}, {}{}\n",

@@ -29,6 +29,10 @@ pub enum Error {
     /// A request about the history that cannot be done as asked.
     #[error("{}", .0.message)]
     History(ErrorInfo),
+    /// A failure already put in words by a diagnosis (e.g. the keychain, met
+    /// while starting a delivery): its own code and fix, never reworded.
+    #[error("{}", .0.what_happened)]
+    Diagnosed(Box<crate::diagnose::Diagnosis>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -82,6 +86,7 @@ impl UserError for Error {
                 field: None,
             },
             Error::History(info) => info.clone(),
+            Error::Diagnosed(d) => ErrorInfo::new(d.code, d.what_happened.clone(), d.fix.clone()),
             Error::Probe(detail) => ErrorInfo {
                 code: Code::ProbeFailedToStart,
                 message: format!("The connection test could not run: {detail}."),

@@ -358,7 +358,7 @@ impl Chute {
         match source {
             CredentialSource::Keychain { .. } => {
                 let id = destination_id.unwrap_or_default();
-                self.secrets.load(id).map(s3::Auth::Static).map_err(|e| keychain_diagnosis(&e))
+                self.secrets.load(id).map(s3::Auth::Static).map_err(|e| diagnose::keychain::keychain(&e))
             }
             CredentialSource::Profile { profile } => Ok(s3::Auth::Profile(profile.clone())),
             CredentialSource::None => Ok(s3::Auth::Anonymous),
@@ -455,7 +455,7 @@ impl Chute {
     /// at most `deliver::existing::CHECK_LIMIT`). Blocking.
     pub fn existing_objects(&self, destination_id: &str, plan: &deliver::Plan) -> Result<deliver::existing::ExistingCheck> {
         let d = self.get(destination_id)?;
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let runtime = network_runtime(false, Error::Delivery)?;
         Ok(runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
@@ -488,7 +488,7 @@ impl Chute {
                 plan.collisions[0].key
             )));
         }
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let runtime = network_runtime(true, Error::Delivery)?;
         let batch_id = new_id();
         history::begin_batch(self.store().conn_mut(), &batch_id, &d, plan, origin)?;
@@ -518,7 +518,7 @@ impl Chute {
         }
         let u = history::unfinished(self.store().conn(), batch_id)?;
         let d = self.get(&u.destination_id)?;
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         if !history::reopen_batch(self.store().conn(), batch_id)? {
             return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
         }
@@ -542,7 +542,7 @@ impl Chute {
         let uploads = history::open_uploads(self.store().conn(), batch_id)?;
         let mut aborted = 0;
         if !uploads.is_empty() {
-            let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+            let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
             let runtime = network_runtime(false, Error::Delivery)?;
             aborted = runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
@@ -741,17 +741,17 @@ impl Chute {
 impl Chute {
     /// The object's URL (not signed).
     pub fn object_url(&self, destination_id: &str, key: &str) -> Result<String> {
-        Ok(deliver::object_url(&self.get(destination_id)?.settings, key))
+        Ok(s3::object_url(&self.get(destination_id)?.settings, key))
     }
 
     /// A presigned GET link to `key`, valid for `expires`. Blocking.
     pub fn presign(&self, destination_id: &str, key: &str, expires: std::time::Duration) -> Result<String> {
         let d = self.get(destination_id)?;
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|diag| Error::Delivery(diag.what_happened))?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let runtime = network_runtime(false, Error::Delivery)?;
         runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
-            deliver::presign_get(&client, &d.settings.bucket, key, expires)
+            s3::presign_get(&client, &d.settings.bucket, key, expires)
                 .await
                 .map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
         })
@@ -798,7 +798,8 @@ fn transfer_journaled(
     on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
 ) -> deliver::BatchSummary {
     let journal = std::sync::Arc::new(journal);
-    let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), ..opts };
+    let anonymous = matches!(auth, s3::Auth::Anonymous);
+    let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };
     let summary = runtime.block_on(async {
         let client = s3::client(&d.settings, auth, &s3::ClientOptions::delivery()).await;
         deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
@@ -819,22 +820,6 @@ fn network_runtime(transfer: bool, err: fn(String) -> Error) -> Result<tokio::ru
         tokio::runtime::Builder::new_current_thread()
     };
     b.enable_all().build().map_err(|e| err(format!("could not start the network runtime: {e}")))
-}
-
-/// A keychain failure as a probe finding.
-pub fn keychain_diagnosis(e: &secret::SecretError) -> diagnose::Diagnosis {
-    let info = e.info();
-    diagnose::Diagnosis::new(info.code, diagnose::Level::Error, "The credentials could not be read from the keychain")
-        .happened(info.message)
-        .cause(match e {
-            secret::SecretError::Locked(_) => "The keychain is locked, or its unlock prompt was dismissed.",
-            secret::SecretError::Unavailable(_) => "No keychain service is running for this session.",
-            secret::SecretError::Timeout(_) => "The keychain is waiting for an unlock prompt nobody answered.",
-            secret::SecretError::Missing | secret::SecretError::Corrupt => "The keychain item was removed or changed outside Chute.",
-            secret::SecretError::Other(_) => "The keychain reported an error.",
-        })
-        .fix(info.fix)
-        .evidence(diagnose::Evidence { step: Some("credentials".into()), ..Default::default() })
 }
 
 fn stored_check(c: &CredentialSource) -> CredentialCheck<'_> {

@@ -10,8 +10,8 @@ use md5::{Digest, Md5};
 
 use super::plan::PlannedFile;
 use super::transfer::{
-    b64, body_with, err, etag_matches, hex, is_corruption, is_precondition, sdk_err, unchanged, with_object_attributes, FileError, PartSum,
-    Sent, Shared,
+    b64, body_with, err, etag_matches, hex, is_corruption, is_precondition, unchanged, with_object_attributes, FileError, PartSum, Sent,
+    Shared,
 };
 use crate::destination::Overwrite;
 use crate::report::Code;
@@ -29,7 +29,12 @@ async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, Fi
     let counter = sh.counter(index);
     let before = counter.count();
     let started = std::time::SystemTime::now();
-    let out = b.customize().interceptor(counter.clone()).send().await.map_err(|e| sdk_err("Starting the multipart upload", &e))?;
+    let out = b
+        .customize()
+        .interceptor(counter.clone())
+        .send()
+        .await
+        .map_err(|e| sh.failures.of(&format!("Starting the multipart upload of `{}`", f.key), &e))?;
     let upload_id = out.upload_id().unwrap_or_default().to_string();
     // A retried create, or a resumed batch whose file had no upload recorded
     // (the crash came between the server's answer and the journal), may have
@@ -199,6 +204,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let journal = sh.opts.journal.clone();
         let crc = s.preset().part_checksums;
         let counter = sh.counter(index);
+        let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
         set.spawn(async move {
             let _permit = permit;
             let mut last = None;
@@ -266,7 +272,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                         ))
                     }
                     Err(e) => {
-                        let fe = sdk_err(&format!("Uploading part {}", n + 1), &e);
+                        let fe = failures.of(&format!("Uploading part {} of `{key_shown}`", n + 1), &e);
                         let again = is_corruption(&fe);
                         last = Some(fe);
                         if !again {
@@ -380,7 +386,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         }
         Err(e) => {
             abort().await;
-            Err(sdk_err("Completing the multipart upload", &e))
+            Err(sh.failures.of(&format!("Completing the multipart upload of `{}`", f.key), &e))
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::primitives::{ByteStream, Length};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use base64::Engine;
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncReadExt;
 use tokio::sync::{watch, Semaphore};
 
+use super::failure::Failures;
 use super::plan::{Plan, PlannedFile};
 use crate::destination::{Overwrite, Settings};
 use crate::report::Code;
@@ -78,6 +79,8 @@ pub struct TransferOptions {
     /// For this batch only, instead of the destination's overwrite policy
     /// (`Chute::deliver` records the policy used in the batch's snapshot).
     pub overwrite: Option<crate::destination::Overwrite>,
+    /// Requests go without credentials (refusals are explained as such).
+    pub anonymous: bool,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -121,6 +124,7 @@ impl Default for TransferOptions {
             resume: Default::default(),
             resuming: false,
             overwrite: None,
+            anonymous: false,
         }
     }
 }
@@ -259,6 +263,8 @@ pub(super) struct Shared {
     pub(super) conditional_put: bool,
     /// One request counter per planned file.
     pub(super) counters: Vec<Requests>,
+    /// Puts failed requests in the catalogue's words.
+    pub(super) failures: Failures,
 }
 
 impl Shared {
@@ -289,6 +295,7 @@ pub async fn deliver(
         files_done: AtomicU64::new(0),
         conditional_put: settings.preset().conditional_put,
         counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
+        failures: Failures::new(settings, opts.anonymous),
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
@@ -374,40 +381,8 @@ pub(super) fn err(code: Code, message: impl Into<String>, fix: impl Into<String>
     FileError { code, message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
 }
 
-pub(super) fn sdk_err<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, e: &SdkError<E, HttpResponse>) -> FileError {
-    use aws_sdk_s3::operation::RequestId;
-    let code = e.code().map(str::to_string);
-    let message = e.message().map(str::to_string).unwrap_or_else(|| crate::report::error_chain(e));
-    let (c, fix) = match code.as_deref() {
-        Some("AccessDenied") => {
-            (Code::AccessDenied, "Check that the credentials may write under the prefix (Test connection shows the policy needed).")
-        }
-        Some("NoSuchBucket") => (Code::BucketNotFound, "Check the bucket name and region (Test connection)."),
-        Some("InvalidAccessKeyId" | "SignatureDoesNotMatch" | "ExpiredToken") => {
-            (Code::CredentialsRejected, "Run Test connection on the destination to see what is wrong with the credentials.")
-        }
-        Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch") => {
-            (Code::CorruptedInTransit, "The bytes were damaged on the way and retried; check the network or proxy if it keeps happening.")
-        }
-        Some("EntityTooLarge") => (Code::TooLarge, "The file is larger than the provider accepts in one object."),
-        _ if matches!(e, SdkError::TimeoutError(_) | SdkError::DispatchFailure(_)) => {
-            (Code::Network, "Check the connection to the server; Chute already retried.")
-        }
-        _ => (Code::UploadFailed, "Retry the file; if it keeps failing, run Test connection."),
-    };
-    FileError {
-        code: c,
-        message: format!("{what} failed: {message}"),
-        fix: fix.into(),
-        s3_code: code,
-        request_id: e.request_id().map(str::to_string),
-    }
-}
-
 pub(super) fn is_corruption(e: &FileError) -> bool {
-    matches!(e.s3_code.as_deref(), Some("BadDigest" | "InvalidDigest" | "XAmzContentSHA256Mismatch"))
-        || e.code == Code::EtagMismatch
-        || e.code == Code::ChecksumMismatch
+    matches!(e.code, Code::CorruptedInTransit | Code::EtagMismatch | Code::ChecksumMismatch)
 }
 
 /// 412 Precondition Failed and 304 Not Modified both mean "already exists"
@@ -602,7 +577,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             Ok(_) => return exists(r, policy, f, started),
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
             Err(e) => {
-                r.error = Some(sdk_err("Checking for an existing object", &e));
+                r.error = Some(sh.failures.of(&format!("Checking for an existing object at `{}`", f.key), &e));
                 return r;
             }
         }
@@ -795,7 +770,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
             }
         }
         Err(e) if is_precondition(&e) => Ok(Sent::Exists),
-        Err(e) => Err(sdk_err("Uploading", &e)),
+        Err(e) => Err(sh.failures.of(&format!("Uploading `{}`", f.key), &e)),
     }
 }
 

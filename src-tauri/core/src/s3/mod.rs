@@ -1,0 +1,13 @@
+//! Everything that speaks S3: building a client from a destination, where
+//! its requests and objects are, presigned links, and the one classifier
+//! that turns any S3 or network failure into a typed `Failure`.
+
+mod client;
+mod failure;
+mod presign;
+mod url;
+
+pub use client::{check_profile, client, Auth, ClientOptions};
+pub use failure::{classify, expected_region, Answer, Failure, Speaks};
+pub use presign::presign_get;
+pub use url::{object_url, request_base};
