@@ -8,7 +8,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use std::sync::Arc;
 
-use super::transfer::FileError;
+use super::FileError;
 use crate::destination::Settings;
 use crate::diagnose::catalogue::{self, Scene};
 use crate::diagnose::{Diagnosis, Evidence};

@@ -1,12 +1,26 @@
-//! Delivery: plan (paths -> keys, previewed) then transfer.
+//! Delivery: plan (paths -> keys, previewed), then the transfer: the engine
+//! runs every file (file.rs: one PUT, multipart.rs: parts), sending bytes
+//! read from disk with their checksums (body.rs) and the object's
+//! attributes (object.rs), reporting results and events (events.rs) under
+//! the run's options and controls.
 
+mod body;
+mod control;
+mod engine;
+mod events;
 pub mod existing;
 mod failure;
+mod file;
 mod multipart;
+mod object;
+mod options;
 pub mod plan;
-pub mod transfer;
+mod shared;
 
+const MIB: u64 = 1024 * 1024;
+
+pub use control::Control;
+pub use engine::deliver;
+pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus};
+pub use options::{Journal, JournalRef, ResumeUpload, TransferOptions};
 pub use plan::{plan, Plan, PlanOptions, PlannedFile};
-pub use transfer::{
-    deliver, BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Journal, JournalRef, ResumeUpload, TransferOptions,
-};

@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use md5::{Digest, Md5};
 
+use super::body::{b64, body_with, hex, sum_of_range, unchanged, PartSum};
+use super::events::{err, is_corruption};
+use super::object::{etag_matches, is_precondition, with_object_attributes, Sent};
 use super::plan::PlannedFile;
-use super::transfer::{
-    b64, body_with, err, etag_matches, hex, is_corruption, is_precondition, unchanged, with_object_attributes, FileError, PartSum, Sent,
-    Shared,
-};
+use super::shared::Shared;
+use super::{FileError, ResumeUpload};
 use crate::destination::Overwrite;
 use crate::report::Code;
 
@@ -84,7 +85,7 @@ async fn abort_strays(sh: &Shared, index: usize, f: &PlannedFile, ours: &str, si
 /// Continue an upload left open by an interrupted batch: keep the parts the
 /// server still has with the ETag and size the history recorded, so only
 /// the missing ones are sent. `None` (start afresh) if the upload is gone.
-async fn reconcile(sh: &Shared, f: &PlannedFile, r: &super::transfer::ResumeUpload) -> Option<(String, u64, Vec<UploadedPart>)> {
+async fn reconcile(sh: &Shared, f: &PlannedFile, r: &ResumeUpload) -> Option<(String, u64, Vec<UploadedPart>)> {
     let s = &sh.settings;
     let mut on_server = std::collections::HashMap::new();
     let mut marker: Option<String> = None;
@@ -248,7 +249,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                             continue;
                         }
                         None => {
-                            if let Ok(PartSum::Md5(m)) = super::transfer::sum_of_range(&path, offset, len, false).await {
+                            if let Ok(PartSum::Md5(m)) = sum_of_range(&path, offset, len, false).await {
                                 md5_hex = Some(hex(&m));
                             }
                         }
@@ -370,7 +371,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
             if let (Some(e), Some(c)) = (out.e_tag().map(|e| e.trim_matches('"')), &composite) {
                 if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(c) {
                     // The object now at the key is not these parts: take it away.
-                    super::transfer::remove_written(sh, index, &f.key, out.version_id()).await;
+                    super::object::remove_written(sh, index, &f.key, out.version_id()).await;
                     return Err(err(
                         Code::EtagMismatch,
                         format!("The completed object's ETag {e} does not match its parts ({c})."),

@@ -1,0 +1,159 @@
+//! What is sent: a file's bytes streamed from disk (a part, or the whole
+//! file), with the checksum the server verifies (MD5 or CRC32C), and the
+//! check that the file is still what the plan saw.
+
+use std::path::Path;
+
+use aws_sdk_s3::primitives::{ByteStream, Length};
+use base64::Engine;
+use md5::{Digest, Md5};
+use tokio::io::AsyncReadExt;
+
+use super::events::err;
+use super::MIB;
+use super::{FileError, PlannedFile};
+use crate::report::Code;
+
+/// Files below this are read once into memory; above, hashed then streamed.
+const SMALL_FILE: u64 = MIB;
+
+fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// The file must still be what the plan saw.
+pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
+    let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            err(Code::SourceMissing, format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again.")
+        }
+        _ => err(
+            Code::SourceUnreadable,
+            format!("{} cannot be read: {e}.", f.source.display()),
+            "Check the file's permissions, then retry it.",
+        ),
+    })?;
+    if meta.len() != f.size || mtime_ms(&meta) != f.mtime_ms {
+        return Err(err(
+            Code::SourceChanged,
+            format!(
+                "{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.",
+                f.source.display(),
+                f.size,
+                meta.len()
+            ),
+            "Let whatever writes the file finish, then deliver it again.",
+        ));
+    }
+    Ok(())
+}
+
+/// What a part (or small file) is checked by: its MD5 (Content-MD5), or a
+/// CRC32C the server verifies (x-amz-checksum-crc32c), several times cheaper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PartSum {
+    Md5([u8; 16]),
+    Crc32c([u8; 4]),
+}
+
+impl PartSum {
+    /// As the history records it: MD5 hex, or `crc32c:<base64>`.
+    pub(super) fn record(&self) -> String {
+        match self {
+            PartSum::Md5(m) => hex(m),
+            PartSum::Crc32c(c) => format!("crc32c:{}", b64(c)),
+        }
+    }
+
+    pub(super) fn parse(text: &str) -> Option<PartSum> {
+        if let Some(b) = text.strip_prefix("crc32c:") {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b).ok()?;
+            return Some(PartSum::Crc32c(bytes.try_into().ok()?));
+        }
+        let bytes: Vec<u8> = (0..16).map(|i| u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<_>>()?;
+        Some(PartSum::Md5(bytes.try_into().ok()?))
+    }
+}
+
+pub(super) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
+    use tokio::io::AsyncSeekExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    file.seek(std::io::SeekFrom::Start(offset)).await?;
+    let mut left = len;
+    let mut md5 = Md5::new();
+    let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
+    let mut buf = vec![0u8; 256 * 1024];
+    while left > 0 {
+        let want = buf.len().min(left as usize);
+        let n = file.read(&mut buf[..want]).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
+        }
+        if crc {
+            crc32c.update(&buf[..n]);
+        } else {
+            md5.update(&buf[..n]);
+        }
+        left -= n as u64;
+    }
+    Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
+}
+
+pub(super) fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub(super) fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// The body of `len` bytes at `offset`, and its MD5.
+pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
+    match body_with(path, offset, len, false).await? {
+        (stream, PartSum::Md5(m)) => Ok((stream, m)),
+        (_, PartSum::Crc32c(_)) => unreachable!("asked for an MD5"),
+    }
+}
+
+/// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`).
+pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> Result<(ByteStream, PartSum), FileError> {
+    let io = |e: std::io::Error| {
+        err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
+    };
+    if len < SMALL_FILE && !crc {
+        use tokio::io::AsyncSeekExt;
+        let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+        file.seek(std::io::SeekFrom::Start(offset)).await.map_err(io)?;
+        let mut buf = vec![0u8; len as usize];
+        file.read_exact(&mut buf).await.map_err(io)?;
+        let md5: [u8; 16] = Md5::digest(&buf).into();
+        return Ok((ByteStream::from(buf), PartSum::Md5(md5)));
+    }
+    let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;
+    let stream =
+        ByteStream::read_from().path(path).offset(offset).length(Length::Exact(len)).buffer_size(256 * 1024).build().await.map_err(
+            |e| err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
+        )?;
+    Ok((stream, sum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_checksums_are_crc32c_and_round_trip() {
+        // The CRC-32C check value: crc32c("123456789") = 0xE3069283.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v");
+        std::fs::write(&p, b"123456789").unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let sum = rt.block_on(sum_of_range(&p, 0, 9, true)).unwrap();
+        assert_eq!(sum, PartSum::Crc32c(0xE306_9283u32.to_be_bytes()));
+        assert_eq!(PartSum::parse(&sum.record()), Some(sum));
+        let md5 = rt.block_on(sum_of_range(&p, 0, 9, false)).unwrap();
+        assert_eq!(md5.record(), "25f9e794323b453885f5181f1b624d0b");
+        assert_eq!(PartSum::parse(&md5.record()), Some(md5));
+        assert_eq!(PartSum::parse("nonsense"), None);
+    }
+}

@@ -1,0 +1,119 @@
+//! The transfer: every planned file to its key, streamed from disk, in
+//! parallel under the batch's request limit, with pause, cancel and
+//! progress at most every `progress_interval`. One failing file never stops
+//! the batch.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::Semaphore;
+
+use super::failure::Failures;
+use super::file::one_file;
+use super::shared::{Requests, Shared};
+use super::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, TransferOptions};
+use crate::destination::Settings;
+
+/// Deliver every file of `plan`. Returns when all have delivered, failed,
+/// been skipped or been cancelled.
+pub async fn deliver(
+    client: aws_sdk_s3::Client,
+    settings: &Settings,
+    plan: &Plan,
+    opts: &TransferOptions,
+    control: &Control,
+    on_event: &mut (dyn FnMut(DeliveryEvent) + Send),
+) -> BatchSummary {
+    let started = Instant::now();
+    let shared = Arc::new(Shared {
+        client,
+        settings: Settings { overwrite: opts.overwrite.unwrap_or(settings.overwrite), ..settings.clone() },
+        opts: opts.clone(),
+        requests: Arc::new(Semaphore::new(opts.concurrency.max(1))),
+        control: control.clone(),
+        bytes_sent: Arc::new(AtomicU64::new(0)),
+        files_done: AtomicU64::new(0),
+        conditional_put: settings.preset().conditional_put,
+        counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
+        failures: Failures::new(settings, opts.anonymous),
+    });
+    let total_bytes = plan.total_bytes;
+    let total_files = plan.files.len();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FileResult>();
+    // Files are started as request slots free up, so 100,000 queued files cost
+    // one small task each at a time, not 100,000 at once.
+    let files = Arc::new(plan.files.clone());
+    let starter = {
+        let shared = shared.clone();
+        let files = files.clone();
+        tokio::spawn(async move {
+            let file_slots = Arc::new(Semaphore::new(shared.opts.concurrency.max(1)));
+            let mut set = tokio::task::JoinSet::new();
+            for index in 0..files.len() {
+                let permit = file_slots.clone().acquire_owned().await.expect("semaphore open");
+                let (shared, files, tx) = (shared.clone(), files.clone(), tx.clone());
+                set.spawn(async move {
+                    let r = one_file(&shared, index, &files[index]).await;
+                    shared.files_done.fetch_add(1, Ordering::Relaxed);
+                    let _ = tx.send(r);
+                    drop(permit);
+                });
+                while set.try_join_next().is_some() {}
+            }
+            while set.join_next().await.is_some() {}
+        })
+    };
+    let mut results: Vec<Option<FileResult>> = vec![None; total_files];
+    let mut last = Instant::now() - opts.progress_interval;
+    let mut tick = tokio::time::interval(opts.progress_interval);
+    let batch_event = |shared: &Shared| {
+        let sent = shared.bytes_sent.load(Ordering::Relaxed);
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        let rate = (sent as f64 / secs) as u64;
+        DeliveryEvent::Batch {
+            bytes_sent: sent,
+            bytes_total: total_bytes,
+            files_done: shared.files_done.load(Ordering::Relaxed) as usize,
+            files_total: total_files,
+            rate,
+            eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
+            paused: *shared.control.pause.borrow(),
+        }
+    };
+    loop {
+        tokio::select! {
+            r = rx.recv() => match r {
+                Some(r) => {
+                    if let Some(j) = &opts.journal {
+                        j.0.file_finished(&r);
+                    }
+                    let i = r.index;
+                    on_event(DeliveryEvent::File(Box::new(r.clone())));
+                    results[i] = Some(r);
+                }
+                None => break,
+            },
+            _ = tick.tick() => {
+                if last.elapsed() >= opts.progress_interval {
+                    on_event(batch_event(&shared));
+                    last = Instant::now();
+                }
+            }
+        }
+    }
+    let _ = starter.await;
+    on_event(batch_event(&shared));
+    let files: Vec<FileResult> = results.into_iter().flatten().collect();
+    let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
+    BatchSummary {
+        batch_id: None,
+        delivered: count(FileStatus::Delivered),
+        skipped: count(FileStatus::Skipped),
+        failed: count(FileStatus::Failed),
+        cancelled: count(FileStatus::Cancelled),
+        bytes_sent: shared.bytes_sent.load(Ordering::Relaxed),
+        duration_ms: started.elapsed().as_millis() as u64,
+        files,
+    }
+}

@@ -1,0 +1,85 @@
+//! What a delivery reports: each file's status and error, its result, the
+//! batch's summary, and the events a front end receives while it runs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Code;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Delivered,
+    /// Not sent: an object already exists and the policy said skip.
+    Skipped,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileError {
+    pub code: Code,
+    pub message: String,
+    pub fix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s3_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileResult {
+    pub index: usize,
+    pub key: String,
+    pub status: FileStatus,
+    pub bytes: u64,
+    pub attempts: u32,
+    /// HTTP requests sent for this file, retries included.
+    #[serde(default)]
+    pub requests: u32,
+    pub multipart: bool,
+    pub etag: Option<String>,
+    pub version_id: Option<String>,
+    /// MD5 of the bytes sent, hex.
+    pub md5: Option<String>,
+    pub duration_ms: u64,
+    pub error: Option<FileError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BatchSummary {
+    /// The history's id for this batch, when it was recorded.
+    #[serde(default)]
+    pub batch_id: Option<String>,
+    pub files: Vec<FileResult>,
+    pub delivered: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub bytes_sent: u64,
+    pub duration_ms: u64,
+}
+
+/// Progress, throttled to `progress_interval`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum DeliveryEvent {
+    Batch {
+        bytes_sent: u64,
+        bytes_total: u64,
+        files_done: usize,
+        files_total: usize,
+        /// Bytes per second over the batch so far.
+        rate: u64,
+        eta_secs: Option<u64>,
+        paused: bool,
+    },
+    File(Box<FileResult>),
+}
+
+pub(super) fn err(code: Code, message: impl Into<String>, fix: impl Into<String>) -> FileError {
+    FileError { code, message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
+}
+
+pub(super) fn is_corruption(e: &FileError) -> bool {
+    matches!(e.code, Code::CorruptedInTransit | Code::EtagMismatch | Code::ChecksumMismatch)
+}

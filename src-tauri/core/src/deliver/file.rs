@@ -1,0 +1,224 @@
+//! One file: checked against the plan, the overwrite policy applied, sent
+//! in one PUT or multipart, retried when the bytes arrive damaged, and its
+//! result (delivered, skipped, failed or cancelled) with its error.
+
+use std::time::Instant;
+
+use std::sync::atomic::Ordering;
+
+use super::body::{b64, body, hex, sum_of_range, unchanged, PartSum};
+use super::events::{err, is_corruption};
+use super::object::{etag_matches, is_precondition, own_object, remove_written, with_object_attributes, Sent};
+use super::shared::Shared;
+use super::{FileError, FileResult, FileStatus, PlannedFile};
+use crate::destination::Overwrite;
+use crate::report::Code;
+
+fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
+    FileResult {
+        index,
+        key: f.key.clone(),
+        status,
+        bytes: 0,
+        attempts: 0,
+        requests: 0,
+        multipart: false,
+        etag: None,
+        version_id: None,
+        md5: None,
+        duration_ms: started.elapsed().as_millis() as u64,
+        error: None,
+    }
+}
+
+pub(super) async fn one_file(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
+    let mut r = one_file_inner(sh, index, f).await;
+    r.requests = sh.counter(index).count();
+    r
+}
+
+async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResult {
+    let started = Instant::now();
+    let mut r = result(index, f, FileStatus::Failed, started);
+    if !sh.control.gate().await || sh.control.file_cancelled(index) {
+        r.status = FileStatus::Cancelled;
+        return r;
+    }
+    if let Err(e) = unchanged(f) {
+        r.error = Some(e);
+        return r;
+    }
+    // A resumed upload may have completed just before the crash: then the
+    // object is there at the planned size and the file is delivered.
+    if sh.opts.resume.contains_key(&index) {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        if let Ok(head) =
+            sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await
+        {
+            if head.content_length() == Some(f.size as i64) {
+                return already_there(r, f, &head, started);
+            }
+        }
+    }
+    // Overwrite policy, part 1: look first where the server cannot refuse atomically.
+    let policy = sh.settings.overwrite;
+    let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && !sh.conditional_put);
+    if look_first {
+        let _slot = sh.requests.acquire().await.expect("semaphore open");
+        match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
+            // Resuming: the object may be this very file, sent before the crash.
+            Ok(head) if sh.opts.resuming && f.size < sh.opts.multipart_threshold => {
+                let mine = match sum_of_range(&f.source, 0, f.size, false).await {
+                    Ok(PartSum::Md5(m)) => head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m))),
+                    _ => false,
+                };
+                if !mine {
+                    return exists(r, policy, f, started);
+                }
+                return already_there(r, f, &head, started);
+            }
+            Ok(_) => return exists(r, policy, f, started),
+            Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
+            Err(e) => {
+                r.error = Some(sh.failures.of(&format!("Checking for an existing object at `{}`", f.key), &e));
+                return r;
+            }
+        }
+    }
+    let multipart = f.size >= sh.opts.multipart_threshold;
+    r.multipart = multipart;
+    if let Some(j) = &sh.opts.journal {
+        j.0.file_started(index);
+    }
+    let mut attempts = 0;
+    let mut fresh = false;
+    loop {
+        attempts += 1;
+        r.attempts = attempts;
+        let outcome = if multipart { super::multipart::upload(sh, index, f, fresh).await } else { single_put(sh, index, f).await };
+        match outcome {
+            Ok(Sent::Done { etag, version_id, md5 }) => {
+                sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
+                r.status = FileStatus::Delivered;
+                r.bytes = f.size;
+                r.etag = etag;
+                r.version_id = version_id;
+                r.md5 = md5;
+                r.error = None;
+                break;
+            }
+            Ok(Sent::Exists) => return exists(r, policy, f, started),
+            Ok(Sent::Cancelled) => {
+                r.status = FileStatus::Cancelled;
+                r.error = None;
+                break;
+            }
+            Err(e) if is_corruption(&e) && attempts < sh.opts.integrity_attempts => continue,
+            // Continuing an interrupted upload failed (the server lost it, or
+            // will not take its parts again): it was aborted; start afresh once.
+            Err(_) if multipart && !fresh && sh.opts.resume.contains_key(&index) && !sh.control.file_cancelled(index) => {
+                fresh = true;
+                continue;
+            }
+            Err(e) => {
+                r.error = Some(e);
+                break;
+            }
+        }
+    }
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    r
+}
+
+/// Delivered without sending: the object at the key is this file, stored
+/// before an interruption.
+fn already_there(
+    mut r: FileResult,
+    f: &PlannedFile,
+    head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    started: Instant,
+) -> FileResult {
+    r.status = FileStatus::Delivered;
+    r.bytes = f.size;
+    r.etag = head.e_tag().map(str::to_string);
+    r.version_id = head.version_id().map(str::to_string);
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    r
+}
+
+fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instant) -> FileResult {
+    r.duration_ms = started.elapsed().as_millis() as u64;
+    if policy == Overwrite::Skip {
+        r.status = FileStatus::Skipped;
+    } else {
+        r.status = FileStatus::Failed;
+        r.error = Some(err(
+            Code::AlreadyExists,
+            format!("An object already exists at `{}`; it was left untouched.", f.key),
+            "Change the key template or prefix, or set this destination to overwrite (or skip) existing objects.",
+        ));
+    }
+    r
+}
+
+async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
+    let (stream, md5) = body(&f.source, 0, f.size).await?;
+    unchanged(f)?;
+    let _slot = sh.requests.acquire().await.expect("semaphore open");
+    let mut req = sh
+        .client
+        .put_object()
+        .bucket(&sh.settings.bucket)
+        .key(&f.key)
+        .content_type(&f.content_type)
+        .content_length(f.size as i64)
+        .content_md5(b64(&md5))
+        .body(stream);
+    req = with_object_attributes!(req, &sh.settings);
+    if sh.settings.overwrite == Overwrite::Never && sh.conditional_put {
+        req = req.if_none_match("*");
+    }
+    // A cancel cuts the PUT short: S3 never stores a partial PUT.
+    let mut cancels = sh.control.cancels.subscribe();
+    let counter = sh.counter(index);
+    let before = counter.count();
+    let send = req.customize().interceptor(counter.clone()).send();
+    tokio::pin!(send);
+    let sent = loop {
+        tokio::select! {
+            r = &mut send => break r,
+            changed = cancels.changed() => {
+                if changed.is_err() || sh.control.file_cancelled(index) {
+                    return Ok(Sent::Cancelled);
+                }
+            }
+        }
+    };
+    let md5_hex = hex(&md5);
+    match sent {
+        Ok(out) => {
+            if !etag_matches(out.e_tag(), &md5_hex) {
+                // What the server stored is not what was read from disk: take it
+                // away (it was written by this PUT) before a retry or the failure.
+                remove_written(sh, index, &f.key, out.version_id()).await;
+                return Err(err(
+                    Code::EtagMismatch,
+                    format!("The server stored different bytes than were sent (ETag {} ≠ MD5 {md5_hex}).", out.e_tag().unwrap_or("")),
+                    "Retry; check proxies in between.",
+                ));
+            }
+            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: Some(md5_hex) })
+        }
+        // Refused as existing after the client retried: the first attempt may
+        // have landed with its answer lost. The object is ours if it holds
+        // exactly these bytes.
+        Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => {
+            match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
+                Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
+                None => Ok(Sent::Exists),
+            }
+        }
+        Err(e) if is_precondition(&e) => Ok(Sent::Exists),
+        Err(e) => Err(sh.failures.of(&format!("Uploading `{}`", f.key), &e)),
+    }
+}

@@ -1,0 +1,82 @@
+//! How a batch is run: concurrency, multipart sizes, integrity attempts,
+//! progress pace, the history journal told of every step, uploads to
+//! continue when resuming, and a per-run overwrite policy.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{FileResult, MIB};
+
+#[derive(Debug, Clone)]
+pub struct TransferOptions {
+    /// Requests in flight at once, across files and parts.
+    pub concurrency: usize,
+    /// Files at or above this size go multipart.
+    pub multipart_threshold: u64,
+    /// Smallest part size Chute uses (the provider's minimum still applies).
+    pub min_part_size: u64,
+    /// Attempts per file or part for corruption (BadDigest) and integrity mismatches;
+    /// transient network and 5xx errors are retried by the client itself.
+    pub integrity_attempts: u32,
+    /// Minimum time between progress events.
+    pub progress_interval: Duration,
+    /// Told of every step that matters after a crash (the history store).
+    pub journal: Option<JournalRef>,
+    /// Multipart uploads to continue, by plan index (resuming a batch).
+    pub resume: std::collections::HashMap<usize, ResumeUpload>,
+    /// Resuming an interrupted batch: a file refused as existing may have
+    /// landed before the crash, unrecorded; if the object is this file, it
+    /// is delivered.
+    pub resuming: bool,
+    /// For this batch only, instead of the destination's overwrite policy
+    /// (`Chute::deliver` records the policy used in the batch's snapshot).
+    pub overwrite: Option<crate::destination::Overwrite>,
+    /// Requests go without credentials (refusals are explained as such).
+    pub anonymous: bool,
+}
+
+/// A multipart upload left open by an interrupted batch, and the parts the
+/// history recorded as completed.
+#[derive(Debug, Clone)]
+pub struct ResumeUpload {
+    pub upload_id: String,
+    pub part_size: u64,
+    /// (part number, ETag, checksum: MD5 hex or `crc32c:<base64>`) as recorded when each part completed.
+    pub parts: Vec<(i32, String, String)>,
+}
+
+/// What the engine reports as it goes, for the history and crash recovery.
+/// Calls must be cheap: implementations queue, they do not write in place.
+pub trait Journal: Send + Sync {
+    fn file_started(&self, _index: usize) {}
+    fn upload_created(&self, _index: usize, _upload_id: &str, _part_size: u64) {}
+    /// `checksum` is the part's MD5 in hex, or `crc32c:<base64>`.
+    fn part_done(&self, _index: usize, _number: i32, _etag: &str, _checksum: &str, _size: u64) {}
+    fn file_finished(&self, _result: &FileResult) {}
+}
+
+#[derive(Clone)]
+pub struct JournalRef(pub Arc<dyn Journal>);
+
+impl std::fmt::Debug for JournalRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Journal")
+    }
+}
+
+impl Default for TransferOptions {
+    fn default() -> Self {
+        TransferOptions {
+            concurrency: 16,
+            multipart_threshold: 16 * MIB,
+            min_part_size: 8 * MIB,
+            integrity_attempts: 3,
+            progress_interval: Duration::from_millis(100),
+            journal: None,
+            resume: Default::default(),
+            resuming: false,
+            overwrite: None,
+            anonymous: false,
+        }
+    }
+}

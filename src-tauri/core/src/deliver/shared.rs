@@ -1,0 +1,62 @@
+//! The state a batch's tasks share: the client, the settings as this run
+//! applies them, the request limit, control, counters of bytes and of each
+//! file's HTTP requests, and the words for failed requests.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use super::failure::Failures;
+use super::{Control, TransferOptions};
+use crate::destination::Settings;
+
+/// Counts the HTTP requests sent for one file, the client's own retries
+/// included (an interceptor on each of the file's operations), so the
+/// history shows what really crossed the network.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Requests(Arc<std::sync::atomic::AtomicU32>);
+
+impl Requests {
+    pub(super) fn count(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Requests {
+    fn name(&self) -> &'static str {
+        "ChuteRequestCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+pub(super) struct Shared {
+    pub(super) client: aws_sdk_s3::Client,
+    pub(super) settings: Settings,
+    pub(super) opts: TransferOptions,
+    pub(super) requests: Arc<Semaphore>,
+    pub(super) control: Control,
+    pub(super) bytes_sent: Arc<AtomicU64>,
+    pub(super) files_done: AtomicU64,
+    pub(super) conditional_put: bool,
+    /// One request counter per planned file.
+    pub(super) counters: Vec<Requests>,
+    /// Puts failed requests in the catalogue's words.
+    pub(super) failures: Failures,
+}
+
+impl Shared {
+    /// The request counter of file `index`, to attach to its operations.
+    pub(super) fn counter(&self, index: usize) -> Requests {
+        self.counters.get(index).cloned().unwrap_or_default()
+    }
+}
