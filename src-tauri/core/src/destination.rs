@@ -11,6 +11,9 @@ use crate::provider::{self, EndpointRule, ProviderKind, RegionRule};
 use crate::report::Code;
 use crate::secret::Sensitive;
 
+/// Names never delivered unless the destination's list says otherwise.
+pub const DEFAULT_IGNORES: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini", ".git/", "._*", "~$*"];
+
 /// Everything about a destination except its secret. This is what the
 /// database stores (as JSON) and what the UI edits.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -73,7 +76,7 @@ impl Default for Settings {
             tags: BTreeMap::new(),
             active: true,
             overwrite: Overwrite::Never,
-            ignore: crate::deliver::plan::DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect(),
+            ignore: DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect(),
             confirm_delivery: true,
         }
     }

@@ -861,6 +861,6 @@ pub fn catalog() -> Catalog {
         key_presets: keys::PRESETS.iter().map(|&(id, label, template)| KeyPreset { id, label, template }).collect(),
         tokens: keys::TOKENS.iter().map(|&(t, help)| TokenHelp { token: format!("{{{t}}}"), help }).collect(),
         acls: destination::ACLS,
-        default_ignores: deliver::plan::DEFAULT_IGNORES,
+        default_ignores: destination::DEFAULT_IGNORES,
     }
 }

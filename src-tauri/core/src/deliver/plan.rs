@@ -10,9 +10,6 @@ use crate::destination::Settings;
 use crate::keys::{self, KeyContext};
 use crate::report::Code;
 
-/// Names never delivered unless the destination's list says otherwise.
-pub const DEFAULT_IGNORES: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini", ".git/", "._*", "~$*"];
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanOptions {
     /// Follow symbolic links (loops are detected and never followed).
@@ -23,7 +20,7 @@ pub struct PlanOptions {
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { follow_symlinks: false, ignore: DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect() }
+        PlanOptions { follow_symlinks: false, ignore: crate::destination::DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect() }
     }
 }
 

@@ -15,28 +15,6 @@ use super::{now_ms, FileRow, Filter};
 use crate::deliver::Plan;
 use crate::store::StoreError;
 
-/// Schema 6: a batch's sources and left-out paths, and their counts.
-pub(crate) const INPUTS_MIGRATION: &str = "
-CREATE TABLE batch_sources (
-    batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
-    idx      INTEGER NOT NULL,
-    path     TEXT NOT NULL,
-    kind     TEXT NOT NULL,      -- folder | file | missing
-    files    INTEGER NOT NULL,   -- planned files under it
-    PRIMARY KEY (batch_id, idx)
-);
-CREATE TABLE batch_excluded (
-    batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
-    idx      INTEGER NOT NULL,
-    path     TEXT NOT NULL,
-    reason   TEXT NOT NULL,
-    PRIMARY KEY (batch_id, idx)
-);
-ALTER TABLE batches ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE batches ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE batches ADD COLUMN inputs_recorded INTEGER NOT NULL DEFAULT 0;
-";
-
 /// The status of a file refused before sending.
 pub const REFUSED: &str = "refused";
 

@@ -48,68 +48,6 @@ impl Origin {
     }
 }
 
-pub(crate) const MIGRATION: &str = "
-CREATE TABLE batches (
-    id               TEXT PRIMARY KEY,
-    destination_id   TEXT NOT NULL,
-    destination_name TEXT NOT NULL,
-    settings         TEXT NOT NULL,   -- JSON snapshot of the non-secret settings
-    origin           TEXT NOT NULL,
-    started_at       INTEGER NOT NULL,
-    finished_at      INTEGER,
-    state            TEXT NOT NULL,   -- running | finished | interrupted | discarded
-    owner_pid        INTEGER NOT NULL, -- the process delivering it while running
-    outcome          TEXT,            -- delivered | partial | failed | cancelled
-    files_total      INTEGER NOT NULL,
-    bytes_total      INTEGER NOT NULL,
-    delivered        INTEGER NOT NULL DEFAULT 0,
-    skipped          INTEGER NOT NULL DEFAULT 0,
-    failed           INTEGER NOT NULL DEFAULT 0,
-    cancelled        INTEGER NOT NULL DEFAULT 0,
-    bytes_sent       INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX batches_started ON batches(started_at DESC);
-CREATE INDEX batches_destination ON batches(destination_id, started_at DESC);
-CREATE INDEX batches_state ON batches(state);
-CREATE TABLE batch_files (
-    id            INTEGER PRIMARY KEY,
-    batch_id      TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
-    idx           INTEGER NOT NULL,
-    source        TEXT NOT NULL,
-    relpath       TEXT NOT NULL,
-    key           TEXT NOT NULL,
-    size          INTEGER NOT NULL,
-    mtime_ms      INTEGER NOT NULL,
-    content_type  TEXT NOT NULL,
-    status        TEXT NOT NULL,      -- pending | uploading | delivered | skipped | failed | cancelled
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    bytes_sent    INTEGER NOT NULL DEFAULT 0,
-    multipart     INTEGER NOT NULL DEFAULT 0,
-    etag          TEXT,
-    md5           TEXT,
-    version_id    TEXT,
-    duration_ms   INTEGER,
-    error_code    TEXT,
-    error_message TEXT,
-    error_fix     TEXT,
-    s3_code       TEXT,
-    request_id    TEXT,
-    upload_id     TEXT,
-    part_size     INTEGER,
-    finished_at   INTEGER,
-    UNIQUE (batch_id, idx)
-);
-CREATE INDEX batch_files_status ON batch_files(status, finished_at DESC);
-CREATE TABLE batch_parts (
-    file_id INTEGER NOT NULL REFERENCES batch_files(id) ON DELETE CASCADE,
-    number  INTEGER NOT NULL,
-    etag    TEXT NOT NULL,
-    md5     TEXT NOT NULL,
-    size    INTEGER NOT NULL,
-    PRIMARY KEY (file_id, number)
-);
-";
-
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

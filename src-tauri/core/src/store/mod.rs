@@ -1,0 +1,132 @@
+//! The local database: SQLite (bundled) in WAL mode, versioned with
+//! `PRAGMA user_version`. A database written by a newer Chute is refused,
+//! never modified. No table holds a secret.
+
+mod destinations;
+mod probes;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::report::{Code, ErrorInfo, UserError};
+
+pub use probes::{LastTest, StoredProbe};
+use schema::MIGRATIONS;
+pub use schema::SCHEMA_VERSION;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} was written by a newer Chute (schema {found}, this one knows {known})")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("cannot open database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("database {path} is not a Chute database or is damaged: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("database {path} is read-only")]
+    ReadOnly { path: PathBuf },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored data could not be read: {0}")]
+    Decode(#[from] serde_json::Error),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+}
+
+impl UserError for StoreError {
+    fn info(&self) -> ErrorInfo {
+        let (code, fix) = match self {
+            StoreError::TooNew { .. } => (
+                Code::DatabaseTooNew,
+                "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched."
+                    .to_string(),
+            ),
+            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => {
+                (Code::DatabaseOpenFailed, format!("Check that {} exists and that you can write to it.", path.display()))
+            }
+            StoreError::Corrupt { path, .. } => (
+                Code::DatabaseCorrupt,
+                format!("Move {} aside (Chute will start a new one) and restore it from a backup if you have one.", path.display()),
+            ),
+            StoreError::ReadOnly { path } => {
+                (Code::DatabaseReadOnly, format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()))
+            }
+            StoreError::Sql(_) | StoreError::Decode(_) => {
+                (Code::DatabaseError, "Try again; if it keeps failing, report it with the message above.".to_string())
+            }
+        };
+        ErrorInfo { code, message: format!("{self}."), fix, field: None }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => StoreError::Corrupt { path: path.into(), detail: e.to_string() },
+        Some(C::ReadOnly) => StoreError::ReadOnly { path: path.into() },
+        Some(C::CannotOpen) | Some(C::PermissionDenied) => StoreError::Open { path: path.into(), source: e },
+        _ => StoreError::Sql(e),
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) and migrate the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.into(), source })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.into(), source })?;
+        let mut store = Store { conn, path: path.into() };
+        store.prepare().map_err(|e| match e {
+            StoreError::Sql(e) => classify_open(path, e),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read the version before changing anything, so a newer file stays untouched.
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { path: self.path.clone(), found, known: SCHEMA_VERSION });
+        }
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let tx = self.conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
