@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::destination::Problem;
 
 use crate::report::Code;
-pub use crate::report::{error_chain, ErrorInfo, UserError};
+use crate::report::{ErrorInfo, UserError};
 
 /// The core's error type.
 #[derive(Debug, thiserror::Error)]

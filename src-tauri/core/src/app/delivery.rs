@@ -1,0 +1,195 @@
+//! Delivery: plan, re-plan and re-key, which keys exist, deliver with the
+//! history journal, resume or discard an interrupted batch.
+
+use std::path::PathBuf;
+
+use super::{new_id, Chute, Error, Result, DB_FILE};
+use crate::destination::{self, Context, Destination, Problem, Settings};
+use crate::{deliver, history, s3};
+
+impl Chute {
+    /// Work out what delivering `paths` to a destination would do. Nothing is sent.
+    pub fn plan_delivery(&self, destination_id: &str, paths: &[PathBuf]) -> Result<deliver::Plan> {
+        let d = self.get(destination_id)?;
+        let opts = deliver::PlanOptions { follow_symlinks: false, ignore: d.settings.ignore.clone() };
+        Ok(deliver::plan(&d.settings, paths, &opts, time::OffsetDateTime::now_utc()))
+    }
+
+    /// A new plan for some files of an earlier one, under the same keys,
+    /// with sizes and times read afresh.
+    pub fn replan(&self, plan: &deliver::Plan, indexes: &[usize]) -> deliver::Plan {
+        deliver::plan::again(plan, indexes)
+    }
+
+    /// Files of an earlier plan under new keys, from another prefix and/or
+    /// key template chosen for this delivery only (the destination keeps its
+    /// settings); see `deliver::plan::rekey` for `keep_others`. Refused with the field's problems when the
+    /// prefix or template is not valid.
+    pub fn rekey_plan(
+        &self,
+        destination_id: &str,
+        plan: &deliver::Plan,
+        indexes: &[usize],
+        keep_others: bool,
+        prefix: &str,
+        key_template: &str,
+    ) -> Result<deliver::Plan> {
+        let d = self.get(destination_id)?;
+        let settings = Settings { prefix: prefix.to_string(), key_template: key_template.to_string(), ..d.settings };
+        let problems: Vec<Problem> = destination::validate(&settings, &Context::default())
+            .into_iter()
+            .filter(|p| p.is_error() && matches!(p.field.as_str(), "prefix" | "key_template"))
+            .collect();
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        Ok(deliver::plan::rekey(&settings, plan, indexes, keep_others, time::OffsetDateTime::now_utc()))
+    }
+
+    /// Which of a plan's keys already hold an object (HeadObject per key,
+    /// at most `deliver::existing::CHECK_LIMIT`). Blocking.
+    pub fn existing_objects(&self, destination_id: &str, plan: &deliver::Plan) -> Result<deliver::existing::ExistingCheck> {
+        let d = self.get(destination_id)?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        Ok(self.runtime.block_on(async {
+            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            deliver::existing::check(&client, &d.settings.bucket, plan).await
+        }))
+    }
+
+    /// Deliver a plan to its destination, recording the batch in the
+    /// history as it goes. Blocking: call it from a worker thread.
+    pub fn deliver(
+        &self,
+        destination_id: &str,
+        plan: &deliver::Plan,
+        opts: &deliver::TransferOptions,
+        control: &deliver::Control,
+        origin: history::Origin,
+        on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+    ) -> Result<deliver::BatchSummary> {
+        let mut d = self.get(destination_id)?;
+        if let Some(policy) = opts.overwrite {
+            d.settings.overwrite = policy;
+        }
+        if !d.settings.active {
+            return Err(Error::Delivery(format!("\"{}\" is paused; resume it to deliver", d.settings.name)));
+        }
+        if !plan.collisions.is_empty() {
+            return Err(Error::Delivery(format!(
+                "{} keys would be written by more than one file (first: `{}`)",
+                plan.collisions.len(),
+                plan.collisions[0].key
+            )));
+        }
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        let batch_id = new_id();
+        history::begin_batch(self.store().conn_mut(), &batch_id, &d, plan, origin)?;
+        let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
+        let mut summary = transfer_journaled(&self.runtime, &d, &auth, plan, opts.clone(), journal, control, on_event);
+        history::finish_batch(self.store().conn(), &batch_id, &summary)?;
+        // Retention is applied as batches end; a failure here loses nothing.
+        if let Err(e) = history::apply_retention(self.store().conn()) {
+            eprintln!("chute: could not apply the history retention: {e}");
+        }
+        summary.batch_id = Some(batch_id);
+        Ok(summary)
+    }
+
+    /// Continue an interrupted batch: only files not delivered yet, each
+    /// re-checked against its recorded size and mtime, multipart uploads
+    /// continued from the parts the server confirms. Blocking.
+    pub fn resume_batch(
+        &self,
+        batch_id: &str,
+        control: &deliver::Control,
+        on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+    ) -> Result<deliver::BatchSummary> {
+        let row = self.require_batch(batch_id)?;
+        if row.state != "interrupted" {
+            return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
+        }
+        let u = history::unfinished(self.store().conn(), batch_id)?;
+        let d = self.get(&u.destination_id)?;
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        if !history::reopen_batch(self.store().conn(), batch_id)? {
+            return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
+        }
+        let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
+        let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
+        let mut summary = transfer_journaled(&self.runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
+        history::finish_batch_from_rows(self.store().conn(), batch_id, "finished")?;
+        summary.batch_id = Some(batch_id.to_string());
+        Ok(summary)
+    }
+
+    /// Give up an interrupted batch: abort its open multipart uploads (so no
+    /// parts stay billed) and mark its unfinished files cancelled. Blocking.
+    pub fn discard_batch(&self, batch_id: &str) -> Result<usize> {
+        let row = self.require_batch(batch_id)?;
+        if row.state != "interrupted" {
+            return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
+        }
+        let d = self.get(&row.destination_id)?;
+        let uploads = history::open_uploads(self.store().conn(), batch_id)?;
+        let mut aborted = 0;
+        if !uploads.is_empty() {
+            let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+            aborted = self.runtime.block_on(async {
+                let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+                let mut n = 0;
+                for (_, key, upload_id) in &uploads {
+                    let r = client.abort_multipart_upload().bucket(&d.settings.bucket).key(key).upload_id(upload_id).send().await;
+                    // An upload already gone (completed or aborted) is as good as aborted:
+                    // a 404, or (servers that answer otherwise for a finished upload) the
+                    // object is there because it completed before the crash.
+                    let gone = match &r {
+                        Ok(_) => true,
+                        Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => true,
+                        Err(_) => client.head_object().bucket(&d.settings.bucket).key(key).send().await.is_ok(),
+                    };
+                    if gone {
+                        n += 1;
+                    }
+                }
+                n
+            });
+            if aborted < uploads.len() {
+                return Err(Error::Delivery(format!(
+                    "{} of {} open uploads could not be aborted; try again",
+                    uploads.len() - aborted,
+                    uploads.len()
+                )));
+            }
+        }
+        history::mark_cancelled(self.store().conn(), batch_id)?;
+        history::finish_batch_from_rows(self.store().conn(), batch_id, "discarded")?;
+        Ok(aborted)
+    }
+}
+
+/// Run a transfer with its history journal, and return once everything the
+/// engine reported is committed (the writer thread ends by itself when the
+/// last journal handle drops).
+#[allow(clippy::too_many_arguments)]
+fn transfer_journaled(
+    runtime: &tokio::runtime::Runtime,
+    d: &Destination,
+    auth: &s3::Auth,
+    plan: &deliver::Plan,
+    opts: deliver::TransferOptions,
+    (journal, writer): (history::HistoryJournal, std::thread::JoinHandle<()>),
+    control: &deliver::Control,
+    on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+) -> deliver::BatchSummary {
+    let journal = std::sync::Arc::new(journal);
+    let anonymous = matches!(auth, s3::Auth::Anonymous);
+    let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };
+    let summary = runtime.block_on(async {
+        let client = s3::client(&d.settings, auth, &s3::ClientOptions::delivery()).await;
+        deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
+    });
+    journal.flush();
+    drop(writer);
+    summary
+}

@@ -1,0 +1,251 @@
+//! Destinations: list, find, validate as typed, save (the secret to the
+//! keychain first), delete, duplicate, pause, import.
+
+use super::views::{DestinationView, Saved};
+use super::{new_id, now_ms, Chute, Error, Result};
+use crate::destination::{
+    self, Context, CredentialCheck, CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity,
+};
+use crate::report::Code;
+use crate::secret::{Credentials, Sensitive};
+use crate::{import, store};
+
+impl Chute {
+    pub fn list(&self) -> Result<Vec<Destination>> {
+        Ok(self.store().list_destinations()?)
+    }
+
+    pub fn list_views(&self) -> Result<Vec<DestinationView>> {
+        let all = self.list()?;
+        let mut tests = self.store().last_tests()?;
+        Ok(all.iter().map(|d| self.view_among(d, &all, tests.remove(&d.id))).collect())
+    }
+
+    pub fn get(&self, id: &str) -> Result<Destination> {
+        self.store().get_destination(id)?.ok_or_else(|| Error::NotFound(id.to_string()))
+    }
+
+    /// Find by id, or by name ignoring case.
+    pub fn find(&self, name_or_id: &str) -> Result<Destination> {
+        if let Some(d) = self.store().get_destination(name_or_id)? {
+            return Ok(d);
+        }
+        let key = name_or_id.trim();
+        self.list()?
+            .into_iter()
+            .find(|d| d.settings.name.trim().eq_ignore_ascii_case(key))
+            .ok_or_else(|| Error::NotFound(name_or_id.to_string()))
+    }
+
+    pub fn view(&self, d: &Destination) -> Result<DestinationView> {
+        let last_test = self.store().last_tests()?.remove(&d.id);
+        Ok(self.view_among(d, &self.list()?, last_test))
+    }
+
+    fn view_among(&self, d: &Destination, all: &[Destination], last_test: Option<store::LastTest>) -> DestinationView {
+        let others: Vec<&str> = all.iter().filter(|o| o.id != d.id).map(|o| o.settings.name.as_str()).collect();
+        let ctx = Context { other_names: others, credentials: Some(stored_check(&d.credentials)) };
+        let warnings = destination::validate(&d.settings, &ctx).into_iter().filter(|p| !p.is_error()).collect();
+        DestinationView {
+            provider_label: d.settings.preset().label,
+            effective_endpoint: d.settings.effective_endpoint().unwrap_or_default(),
+            effective_region: d.settings.effective_region(),
+            destination: d.clone(),
+            warnings,
+            last_test,
+        }
+    }
+
+    /// Validate settings as they would be saved. `editing` is the id of the
+    /// destination being edited, if any.
+    pub fn validate(&self, settings: &Settings, credentials: &CredentialInput, editing: Option<&str>) -> Result<Vec<Problem>> {
+        self.validate_draft(settings, &credentials.draft(), editing)
+    }
+
+    /// Validation for a form being typed: credentials say whether a secret
+    /// is there, not what it is.
+    pub fn validate_draft(&self, settings: &Settings, credentials: &CredentialDraft, editing: Option<&str>) -> Result<Vec<Problem>> {
+        let all = self.list()?;
+        let existing = editing.and_then(|id| all.iter().find(|d| d.id == id));
+        let others: Vec<&str> = all.iter().filter(|d| Some(d.id.as_str()) != editing).map(|d| d.settings.name.as_str()).collect();
+        let known_profiles = import::aws_profile_names(&import::default_aws_config(), &import::default_aws_credentials());
+        let check = match credentials {
+            CredentialDraft::Keep => match existing {
+                Some(d) => stored_check(&d.credentials),
+                None => CredentialCheck::Keys { access_key_id: "", secret_present: false },
+            },
+            CredentialDraft::Keys { access_key_id, secret_present } => {
+                CredentialCheck::Keys { access_key_id, secret_present: *secret_present }
+            }
+            CredentialDraft::Profile { profile } => CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) },
+            CredentialDraft::None => CredentialCheck::None,
+        };
+        let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check) });
+        if matches!(credentials, CredentialDraft::Keep) && existing.is_none() {
+            // "Keep" on a new destination: there is nothing to keep.
+            problems.retain(|p| p.field != "access_key_id" && p.field != "secret_access_key");
+            problems.push(Problem {
+                field: "credentials".into(),
+                severity: Severity::Error,
+                code: Code::CredentialsMissing,
+                message: "No credentials were given for the new destination.".into(),
+                fix: "Enter an access key and secret, choose an AWS profile, or choose \"no credentials\".".into(),
+                fix_value: None,
+                fix_field: None,
+            });
+        }
+        Ok(problems)
+    }
+
+    pub fn create(&self, settings: Settings, credentials: CredentialInput) -> Result<Saved> {
+        self.save(None, settings, credentials)
+    }
+
+    pub fn update(&self, id: &str, settings: Settings, credentials: CredentialInput) -> Result<Saved> {
+        self.save(Some(id), settings, credentials)
+    }
+
+    fn save(&self, editing: Option<&str>, settings: Settings, credentials: CredentialInput) -> Result<Saved> {
+        let settings = settings.normalized();
+        let existing = editing.map(|id| self.get(id)).transpose()?;
+        let problems = self.validate(&settings, &credentials, editing)?;
+        if problems.iter().any(Problem::is_error) {
+            return Err(Error::Invalid(problems));
+        }
+        let now = now_ms();
+        let id = existing.as_ref().map(|d| d.id.clone()).unwrap_or_else(new_id);
+        let previous = existing.as_ref().map(|d| d.credentials.clone());
+        // The keychain goes first: if it fails, nothing is written.
+        let source = match credentials {
+            // validate() refused "keep" on a new destination, so `previous` is set here.
+            CredentialInput::Keep => previous.clone().ok_or_else(|| Error::NotFound(id.clone()))?,
+            CredentialInput::Keys { access_key_id, secret_access_key, session_token } => {
+                let creds = Credentials {
+                    access_key_id: access_key_id.trim().to_string(),
+                    secret_access_key: Sensitive::new(secret_access_key.expose().trim().to_string()),
+                    session_token,
+                };
+                self.secrets.save(&id, &settings.name, &creds)?;
+                CredentialSource::Keychain { key_id_hint: creds.masked_key_id() }
+            }
+            CredentialInput::Profile { profile } => CredentialSource::Profile { profile: profile.trim().to_string() },
+            CredentialInput::None => CredentialSource::None,
+        };
+        self.clients.forget(&id);
+        let d = Destination {
+            id: id.clone(),
+            settings,
+            credentials: source.clone(),
+            created_at: existing.as_ref().map(|d| d.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        if let Err(e) = self.store().put_destination(&d) {
+            if existing.is_none() && matches!(source, CredentialSource::Keychain { .. }) {
+                let _ = self.secrets.delete(&id);
+            }
+            return Err(e.into());
+        }
+        // Keys replaced by a profile or nothing: remove the old keychain item.
+        if matches!(previous, Some(CredentialSource::Keychain { .. })) && !matches!(source, CredentialSource::Keychain { .. }) {
+            self.secrets.delete(&id)?;
+        }
+        let view = self.view(&d)?;
+        Ok(Saved { warnings: view.warnings.clone(), destination: view })
+    }
+
+    /// Delete a destination and its keychain item. The keychain goes first,
+    /// so a failure there leaves the destination in place, not an orphan secret.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let d = self.get(id)?;
+        if matches!(d.credentials, CredentialSource::Keychain { .. }) {
+            self.secrets.delete(&d.id)?;
+        }
+        self.store().delete_destination(&d.id)?;
+        Ok(())
+    }
+
+    /// A copy named "<name> copy" (or "copy 2", …) with its own keychain item.
+    pub fn duplicate(&self, id: &str) -> Result<Saved> {
+        let d = self.get(id)?;
+        let names: Vec<String> = self.list()?.into_iter().map(|d| d.settings.name.to_lowercase()).collect();
+        let base = format!("{} copy", d.settings.name);
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base} {n}")))
+            .find(|n| !names.contains(&n.to_lowercase()))
+            .expect("an unused name exists");
+        let credentials = match &d.credentials {
+            CredentialSource::Keychain { .. } => {
+                let c = self.secrets.load(&d.id)?;
+                CredentialInput::Keys {
+                    access_key_id: c.access_key_id,
+                    secret_access_key: c.secret_access_key,
+                    session_token: c.session_token,
+                }
+            }
+            CredentialSource::Profile { profile } => CredentialInput::Profile { profile: profile.clone() },
+            CredentialSource::None => CredentialInput::None,
+        };
+        let settings = Settings { name, ..d.settings };
+        self.create(settings, credentials)
+    }
+
+    pub fn set_active(&self, id: &str, active: bool) -> Result<DestinationView> {
+        let mut d = self.get(id)?;
+        d.settings.active = active;
+        d.updated_at = now_ms();
+        self.store().put_destination(&d)?;
+        self.view(&d)
+    }
+
+    /// The full access key id stored in the keychain for a destination (never
+    /// the secret), for "Replace key": the same id with a new secret is the
+    /// usual fix. `None` when it uses no stored key.
+    pub fn stored_key_id(&self, id: &str) -> Result<Option<String>> {
+        let d = self.get(id)?;
+        Ok(self.credentials(&d)?.map(|c| c.access_key_id))
+    }
+
+    /// The stored static credentials of a destination, if it uses the keychain.
+    pub fn credentials(&self, d: &Destination) -> Result<Option<Credentials>> {
+        match d.credentials {
+            CredentialSource::Keychain { .. } => Ok(Some(self.secrets.load(&d.id)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Create a destination from an import candidate, with the name, bucket
+    /// and prefix the user chose.
+    pub fn import(&self, candidate: import::Candidate, name: &str, bucket: &str, prefix: &str) -> Result<Saved> {
+        let settings = Settings {
+            name: name.to_string(),
+            provider: candidate.provider,
+            bucket: if bucket.is_empty() { candidate.bucket.clone() } else { bucket.to_string() },
+            region: candidate.region.clone(),
+            endpoint: candidate.endpoint.clone(),
+            account_id: candidate.account_id.clone(),
+            path_style: candidate.path_style,
+            prefix: prefix.to_string(),
+            storage_class: candidate.storage_class.clone(),
+            acl: candidate.acl.clone(),
+            ..Settings::default()
+        };
+        let credentials = match (candidate.auth, candidate.credentials) {
+            (import::ImportedAuth::Keys { .. }, Some(c)) => CredentialInput::Keys {
+                access_key_id: c.access_key_id,
+                secret_access_key: c.secret_access_key,
+                session_token: c.session_token,
+            },
+            (import::ImportedAuth::Profile { profile }, _) => CredentialInput::Profile { profile },
+            _ => CredentialInput::None,
+        };
+        self.create(settings, credentials)
+    }
+}
+
+fn stored_check(c: &CredentialSource) -> CredentialCheck<'_> {
+    match c {
+        CredentialSource::Keychain { key_id_hint } => CredentialCheck::Keys { access_key_id: key_id_hint, secret_present: true },
+        CredentialSource::Profile { profile } => CredentialCheck::Profile { profile, known_profiles: None },
+        CredentialSource::None => CredentialCheck::None,
+    }
+}

@@ -1,0 +1,54 @@
+//! Links to delivered objects: the plain URL, and presigned GET links
+//! signed by a client kept per destination (one keychain read, then local).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{Chute, Error, Result};
+use crate::s3;
+
+/// Clients by destination id, each with the `updated_at` it was built for.
+#[derive(Default)]
+pub(super) struct Clients(Mutex<HashMap<String, (i64, aws_sdk_s3::Client)>>);
+
+impl Clients {
+    fn get(&self, id: &str, updated_at: i64) -> Option<aws_sdk_s3::Client> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id).filter(|(at, _)| *at == updated_at).map(|(_, c)| c.clone())
+    }
+
+    fn put(&self, id: &str, updated_at: i64, client: aws_sdk_s3::Client) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(id.to_string(), (updated_at, client));
+    }
+
+    /// Forget a destination's client (it was changed or deleted).
+    pub(super) fn forget(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+}
+
+impl Chute {
+    /// The object's URL (not signed).
+    pub fn object_url(&self, destination_id: &str, key: &str) -> Result<String> {
+        Ok(s3::object_url(&self.get(destination_id)?.settings, key))
+    }
+
+    /// A presigned GET link to `key`, valid for `expires`. Blocking.
+    pub fn presign(&self, destination_id: &str, key: &str, expires: std::time::Duration) -> Result<String> {
+        let d = self.get(destination_id)?;
+        let client = match self.clients.get(&d.id, d.updated_at) {
+            Some(c) => c,
+            None => {
+                let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+                let c = self.runtime.block_on(s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()));
+                self.clients.put(&d.id, d.updated_at, c.clone());
+                c
+            }
+        };
+        self.runtime.block_on(async {
+            s3::presign_get(&client, &d.settings.bucket, key, expires)
+                .await
+                .map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
+        })
+    }
+}

@@ -1,0 +1,89 @@
+//! The one service API every front end uses (the window, the CLI, later
+//! the watcher): destinations, the connection test, delivery, the history,
+//! links. One long-lived runtime drives all network work; every method is
+//! plain blocking Rust for the shells to call from worker threads.
+
+mod catalog;
+mod delivery;
+mod destinations;
+mod error;
+mod history;
+mod links;
+mod probe;
+mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use catalog::{catalog, Catalog, KeyPreset, TokenHelp};
+pub use error::{Error, ErrorReply, Result};
+pub use probe::ProbeTarget;
+pub use views::{DestinationView, Saved};
+
+use crate::history as batches;
+use crate::secret::SecretStore;
+use crate::store::Store;
+
+/// The folder that holds Chute's database: `$CHUTE_DATA_DIR`, else the
+/// platform's app-data folder (`~/.local/share/chute` on Linux).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("CHUTE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("chute")
+}
+
+pub const DB_FILE: &str = "chute.db";
+
+/// A new random id (UUID v4), as destinations and plans use.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub struct Chute {
+    store: Mutex<Store>,
+    secrets: SecretStore,
+    data_dir: PathBuf,
+    /// Drives every network call (tests, deliveries, presigning), for the
+    /// life of the `Chute`: two workers, like the machines Chute runs on.
+    runtime: tokio::runtime::Runtime,
+    /// S3 clients by destination, built once (one keychain read) and kept
+    /// while the destination is unchanged: presigning a link is then local.
+    clients: links::Clients,
+}
+
+impl Chute {
+    /// Open the database in `data_dir` and use the platform keychain.
+    pub fn open(data_dir: &Path) -> Result<Chute> {
+        Self::open_with(data_dir, SecretStore::platform())
+    }
+
+    pub fn open_with(data_dir: &Path, secrets: SecretStore) -> Result<Chute> {
+        let store = Store::open(&data_dir.join(DB_FILE))?;
+        // Batches whose process died mid-delivery are shown as interrupted.
+        batches::mark_interrupted(store.conn())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("chute-net")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
+        Ok(Chute { store: Mutex::new(store), secrets, data_dir: data_dir.to_path_buf(), runtime, clients: links::Clients::default() })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn secrets(&self) -> &SecretStore {
+        &self.secrets
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,85 @@
+//! The connection test of a saved destination or of the form as typed,
+//! and the identity a destination's requests use.
+
+use super::{Chute, Result};
+use crate::destination::{CredentialInput, CredentialSource, Settings};
+use crate::secret::{Credentials, Sensitive};
+use crate::{diagnose, probe, s3, store};
+
+/// What to test: a saved destination, or a form that may not be saved yet.
+/// Built once per test; its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum ProbeTarget {
+    Saved {
+        id: String,
+    },
+    /// `editing_id` lets "keep the stored key" work while editing.
+    Draft {
+        settings: Settings,
+        credentials: CredentialInput,
+        editing_id: Option<String>,
+    },
+}
+
+impl Chute {
+    /// The identity a destination's requests are signed with, or a
+    /// diagnosis of why it cannot be had (keychain missing, locked, …).
+    /// Called once per test, so the large error is no cost.
+    #[allow(clippy::result_large_err)]
+    pub fn auth_for(&self, source: &CredentialSource, destination_id: Option<&str>) -> std::result::Result<s3::Auth, diagnose::Diagnosis> {
+        match source {
+            CredentialSource::Keychain { .. } => {
+                let id = destination_id.unwrap_or_default();
+                self.secrets.load(id).map(s3::Auth::Static).map_err(|e| diagnose::keychain::keychain(&e))
+            }
+            CredentialSource::Profile { profile } => Ok(s3::Auth::Profile(profile.clone())),
+            CredentialSource::None => Ok(s3::Auth::Anonymous),
+        }
+    }
+
+    /// Run the connection test, reporting each step and finding through
+    /// `on_event` as it happens, and store the report (it holds no secret).
+    /// Blocking: call it from a worker thread.
+    pub fn test_connection(
+        &self,
+        target: ProbeTarget,
+        opts: &probe::ProbeOptions,
+        on_event: &mut (dyn FnMut(probe::ProbeEvent) + Send),
+    ) -> Result<probe::ProbeReport> {
+        let (settings, auth, destination_id) = match target {
+            ProbeTarget::Saved { id } => {
+                let d = self.get(&id)?;
+                let auth = self.auth_for(&d.credentials, Some(&d.id));
+                (d.settings, auth, Some(d.id))
+            }
+            ProbeTarget::Draft { settings, credentials, editing_id } => {
+                let auth = match credentials {
+                    CredentialInput::Keep => match &editing_id {
+                        Some(id) => {
+                            let d = self.get(id)?;
+                            self.auth_for(&d.credentials, Some(id))
+                        }
+                        None => Ok(s3::Auth::Anonymous),
+                    },
+                    CredentialInput::Keys { access_key_id, secret_access_key, session_token } => Ok(s3::Auth::Static(Credentials {
+                        access_key_id: access_key_id.trim().to_string(),
+                        secret_access_key: Sensitive::new(secret_access_key.expose().trim().to_string()),
+                        session_token,
+                    })),
+                    CredentialInput::Profile { profile } => Ok(s3::Auth::Profile(profile)),
+                    CredentialInput::None => Ok(s3::Auth::Anonymous),
+                };
+                (settings.normalized(), auth, editing_id)
+            }
+        };
+        let report = self.runtime.block_on(probe::run(&settings, auth, opts, on_event));
+        self.store().add_probe(destination_id.as_deref(), &report)?;
+        Ok(report)
+    }
+
+    /// The newest connection tests of a destination, newest first.
+    pub fn probes(&self, destination_id: &str, limit: usize) -> Result<Vec<store::StoredProbe>> {
+        Ok(self.store().probes(destination_id, limit)?)
+    }
+}
