@@ -2,9 +2,9 @@
 // wires the header, shortcuts and dialogs, and marks <body data-ready="true">
 // once the catalog and the list are on screen.
 
-import { api, ApiError } from './api.js';
-import { $, $all, h, isMac, plural } from './dom.js';
-import { icons, providerMark } from './icons.js';
+import { api, ApiError } from './lib/api.js';
+import { $, $all, h, isMac, plural } from './lib/dom.js';
+import { icons, providerMark } from './lib/icons.js';
 import { setupDialog, anyModalOpen } from './dialogs.js';
 import { toast, errorToast, initToasts } from './toast.js';
 import { initTooltips } from './tooltip.js';

@@ -4,15 +4,15 @@
 // new keys or overwriting for files that met existing objects, and a
 // resume for a paused destination.
 
-import { api } from './api.js';
-import { $, h, plural } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { whenNoModal, confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
-import { PlanRows } from './vlist.js';
+import { PlanRows } from './lib/vlist.js';
 import { showPreview } from './preview.js';
 import { chooseNewKeys, confirmOverwrite } from './existing.js';
-import { formatCount, baseName } from './format.js';
+import { formatCount, baseName } from './lib/format.js';
 import { initPanel, startBatch, refreshOutcome } from './deliverypanel.js';
 
 export { hasRunningDelivery } from './deliverypanel.js';

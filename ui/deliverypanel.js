@@ -9,11 +9,11 @@
 // once per animation frame, and the file list is virtualised, so a batch of
 // 100,000 files costs the same to show as one of ten.
 
-import { api } from './api.js';
-import { $, h, plural, destPath } from './dom.js';
-import { icon, providerMark } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural, destPath } from './lib/dom.js';
+import { icon, providerMark } from './lib/icons.js';
 import { toast, errorToast } from './toast.js';
-import { formatBytes, formatDuration, formatCount } from './format.js';
+import { formatBytes, formatDuration, formatCount } from './lib/format.js';
 import { createFileList, itemCount } from './deliveryfiles.js';
 import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './deliverysummary.js';
 

@@ -3,12 +3,12 @@
 // and the errors grouped by kind (#delivery-notes), one card per code with
 // its fix.
 
-import { $, h, plural, richText } from './dom.js';
-import { icon } from './icons.js';
+import { $, h, plural, richText } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { toast } from './toast.js';
 import { planNotices } from './preview.js';
 import { copyText } from './diagnosis.js';
-import { formatBytes, formatRate, formatEta, formatDuration, formatCount } from './format.js';
+import { formatBytes, formatRate, formatEta, formatDuration, formatCount } from './lib/format.js';
 
 let lastErrorsKey = '';
 

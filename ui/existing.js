@@ -9,12 +9,12 @@
 // Hooks: .notice[data-notice="existing"][data-state="checking|found|none|unknown"],
 // [data-existing-act="rekey|overwrite|skip|undo"], #rekey-dialog.
 
-import { api } from './api.js';
-import { $, h, plural, richText } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural, richText } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { openModal, confirmAction } from './dialogs.js';
 import { renderProblems } from './problems.js';
-import { formatCount } from './format.js';
+import { formatCount } from './lib/format.js';
 
 const NAMED = 10; // keys named in a confirmation; the rest are counted
 

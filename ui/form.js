@@ -3,9 +3,9 @@
 // one-click fixes, credentials, testing the connection as typed, saving,
 // and asking before closing throws typed changes away.
 
-import { api } from './api.js';
-import { $, $all, h, richText, debounce, plural, credentialSummary } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, $all, h, richText, debounce, plural, credentialSummary } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { openModal, guardClose, requestClose } from './dialogs.js';
 import { renderProblems } from './problems.js';
 import { testForm } from './probe.js';

@@ -11,15 +11,15 @@
 // #history-file-detail[data-file-id], [data-act=copy-key|copy-url|presign|
 // reveal], .hf-reveal-note[data-code], #hf-copy-path, #history-file-announce.
 
-import { api } from './api.js';
-import { $, h, plural, richText } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural, richText } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { errorToast } from './toast.js';
-import { PagedRows, VirtualList } from './vlist.js';
+import { PagedRows, VirtualList } from './lib/vlist.js';
 import { openPresign } from './presign.js';
 import { copyText } from './diagnosis.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
-import { timeElement } from './reltime.js';
+import { formatBytes, formatCount, formatDuration } from './lib/format.js';
+import { timeElement } from './lib/reltime.js';
 import { visibleName } from './history-inputs.js';
 
 const ROW_HEIGHT = 56;

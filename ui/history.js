@@ -14,14 +14,14 @@
 // #history-retry, #history-redeliver, #history-export-batch, #history-delete,
 // #history-export, #history-retention.
 
-import { api } from './api.js';
-import { $, h, plural, richText, debounce } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural, richText, debounce } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
-import { VirtualList } from './vlist.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
-import { RelativeTimes, timeElement } from './reltime.js';
+import { VirtualList } from './lib/vlist.js';
+import { formatBytes, formatCount, formatDuration } from './lib/format.js';
+import { RelativeTimes, timeElement } from './lib/reltime.js';
 import { renderInputs } from './history-inputs.js';
 import { clearBatchFiles, initBatchFiles, showBatchFiles } from './history-files.js';
 

@@ -3,9 +3,9 @@
 // (import_destination). Secrets never pass through this page: the backend
 // copies them from the source straight into the keychain.
 
-import { api } from './api.js';
-import { $, h, richText, debounce } from './dom.js';
-import { icon, providerMark } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, richText, debounce } from './lib/dom.js';
+import { icon, providerMark } from './lib/icons.js';
 import { openModal, guardClose } from './dialogs.js';
 import { renderProblems } from './problems.js';
 

@@ -2,9 +2,9 @@
 // (#empty-state), with the row actions: details (the name), test, edit,
 // duplicate, pause/resume and delete (after an in-app confirmation).
 
-import { api } from './api.js';
-import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from './dom.js';
-import { icon, providerMark } from './icons.js';
+import { api } from './lib/api.js';
+import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from './lib/dom.js';
+import { icon, providerMark } from './lib/icons.js';
 import { confirmAction } from './dialogs.js';
 import { toast, errorToast } from './toast.js';
 

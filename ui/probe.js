@@ -4,9 +4,9 @@
 // (#probe-outcome[data-outcome]) and one diagnosis card per finding
 // (see diagnosis.js). It can also show a stored report again.
 
-import { api } from './api.js';
-import { $, $all, h, richText, plural, destPath } from './dom.js';
-import { icon } from './icons.js';
+import { api } from './lib/api.js';
+import { $, $all, h, richText, plural, destPath } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { openModal } from './dialogs.js';
 import { toast } from './toast.js';
 import { diagnosisCard, formatMs, stepLabel, STEP_ORDER } from './diagnosis.js';

@@ -15,8 +15,8 @@
 //   info); a warning or failure waits, hidden and its timer held, until
 //   the dialog closes (failures are in the recent problems meanwhile).
 
-import { h, richText } from './dom.js';
-import { icon } from './icons.js';
+import { h, richText } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { anyModalOpen, topDialog } from './dialogs.js';
 import { recordFailure } from './failures.js';
 import { initToastDock, dockToasts } from './toastdock.js';
