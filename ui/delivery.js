@@ -7,8 +7,8 @@
 import { api } from './lib/api.js';
 import { $, h, plural } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { whenNoModal, confirmAction } from './dialogs.js';
-import { toast, errorToast } from './toast.js';
+import { whenNoModal, confirmAction } from './components/dialogs.js';
+import { toast, errorToast } from './components/toast.js';
 import { PlanRows } from './lib/vlist.js';
 import { showPreview } from './preview.js';
 import { chooseNewKeys, confirmOverwrite } from './existing.js';

@@ -6,8 +6,8 @@
 import { h, richText } from './lib/dom.js';
 import { icon } from './lib/icons.js';
 import { VirtualList, scrollWithKeys } from './lib/vlist.js';
-import { openPresign } from './presign.js';
-import { copyText } from './diagnosis.js';
+import { openPresign } from './components/presigned-link.js';
+import { copyText } from './components/diagnosis-card.js';
 import { formatBytes, formatCount } from './lib/format.js';
 import { statusLabel } from './lib/status.js';
 

@@ -12,7 +12,7 @@
 import { api } from './lib/api.js';
 import { $, h, plural, destPath } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { toast, errorToast } from './toast.js';
+import { toast, errorToast } from './components/toast.js';
 import { formatBytes, formatDuration, formatCount } from './lib/format.js';
 import { createFileList, itemCount } from './deliveryfiles.js';
 import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './deliverysummary.js';

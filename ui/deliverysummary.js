@@ -5,9 +5,9 @@
 
 import { $, h, plural, richText } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { toast } from './toast.js';
+import { toast } from './components/toast.js';
 import { planNotices } from './preview.js';
-import { copyText } from './diagnosis.js';
+import { copyText } from './components/diagnosis-card.js';
 import { formatBytes, formatRate, formatEta, formatDuration, formatCount } from './lib/format.js';
 
 let lastErrorsKey = '';

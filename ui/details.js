@@ -8,9 +8,9 @@
 import { api } from './lib/api.js';
 import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { openModal, closeModal } from './dialogs.js';
-import { formatMs, copyText } from './diagnosis.js';
-import { toast, errorToast } from './toast.js';
+import { openModal, closeModal } from './components/dialogs.js';
+import { formatMs, copyText } from './components/diagnosis-card.js';
+import { toast, errorToast } from './components/toast.js';
 import { formatCount } from './lib/format.js';
 
 const OUTCOME = {

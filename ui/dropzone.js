@@ -7,8 +7,8 @@
 import { api } from './lib/api.js';
 import { $, $all, h, plural, destPath } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { openModal, anyModalOpen } from './dialogs.js';
-import { toast, errorToast } from './toast.js';
+import { openModal, anyModalOpen } from './components/dialogs.js';
+import { toast, errorToast } from './components/toast.js';
 import { baseName } from './lib/format.js';
 
 let hooks = {

@@ -6,8 +6,8 @@
 import { api } from './lib/api.js';
 import { $, $all, h, richText, debounce, plural, credentialSummary } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { openModal, guardClose, requestClose } from './dialogs.js';
-import { renderProblems } from './problems.js';
+import { openModal, guardClose, requestClose } from './components/dialogs.js';
+import { renderProblems } from './components/field-problems.js';
 import { testForm } from './probe.js';
 import {
   setupCredentials, collectCredentials, credentialsDraft, credentialsState, clearSecret,

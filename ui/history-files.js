@@ -14,10 +14,10 @@
 import { api } from './lib/api.js';
 import { $, h, plural, richText } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { errorToast } from './toast.js';
+import { errorToast } from './components/toast.js';
 import { PagedRows, VirtualList } from './lib/vlist.js';
-import { openPresign } from './presign.js';
-import { copyText } from './diagnosis.js';
+import { openPresign } from './components/presigned-link.js';
+import { copyText } from './components/diagnosis-card.js';
 import { formatBytes, formatCount, formatDuration } from './lib/format.js';
 import { timeElement } from './lib/reltime.js';
 import { visibleName } from './history-inputs.js';

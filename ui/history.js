@@ -17,8 +17,8 @@
 import { api } from './lib/api.js';
 import { $, h, plural, richText, debounce } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { confirmAction } from './dialogs.js';
-import { toast, errorToast } from './toast.js';
+import { confirmAction } from './components/dialogs.js';
+import { toast, errorToast } from './components/toast.js';
 import { VirtualList } from './lib/vlist.js';
 import { formatBytes, formatCount, formatDuration } from './lib/format.js';
 import { RelativeTimes, timeElement } from './lib/reltime.js';

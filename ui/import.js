@@ -6,8 +6,8 @@
 import { api } from './lib/api.js';
 import { $, h, richText, debounce } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { openModal, guardClose } from './dialogs.js';
-import { renderProblems } from './problems.js';
+import { openModal, guardClose } from './components/dialogs.js';
+import { renderProblems } from './components/field-problems.js';
 
 const SOURCE_HINT = {
   aws: 'Profiles from `~/.aws/config` and `~/.aws/credentials`. SSO and role profiles keep working through the AWS profile.',

@@ -5,8 +5,8 @@
 import { api } from './lib/api.js';
 import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { confirmAction } from './dialogs.js';
-import { toast, errorToast } from './toast.js';
+import { confirmAction } from './components/dialogs.js';
+import { toast, errorToast } from './components/toast.js';
 
 let listEl;
 let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };

@@ -6,7 +6,7 @@
 
 import { $, h, plural, richText, destPath } from './lib/dom.js';
 import { icon, providerMark } from './lib/icons.js';
-import { openModal } from './dialogs.js';
+import { openModal } from './components/dialogs.js';
 import { VirtualList, scrollWithKeys } from './lib/vlist.js';
 import { formatBytes, formatCount } from './lib/format.js';
 import { existingNotice, checkExisting, confirmOverwrite, chooseNewKeys } from './existing.js';

@@ -2,14 +2,14 @@
 // saved destination or for the form as typed, shows each step as it
 // happens (.probe-step[data-step][data-status]), the outcome
 // (#probe-outcome[data-outcome]) and one diagnosis card per finding
-// (see diagnosis.js). It can also show a stored report again.
+// (see components/diagnosis-card.js). It can also show a stored report again.
 
 import { api } from './lib/api.js';
 import { $, $all, h, richText, plural, destPath } from './lib/dom.js';
 import { icon } from './lib/icons.js';
-import { openModal } from './dialogs.js';
-import { toast } from './toast.js';
-import { diagnosisCard, formatMs, stepLabel, STEP_ORDER } from './diagnosis.js';
+import { openModal } from './components/dialogs.js';
+import { toast } from './components/toast.js';
+import { diagnosisCard, formatMs, stepLabel, STEP_ORDER } from './components/diagnosis-card.js';
 
 const SETTINGS_KEYS = [
   'name', 'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix', 'key_template',

@@ -10,7 +10,7 @@
 // dialog opens or the element goes away. It is a popover, so it is drawn
 // above modal dialogs too.
 
-import { h } from './lib/dom.js';
+import { h } from '../lib/dom.js';
 
 const SHOW_DELAY_MS = 550;
 const GAP = 6; // between the element and the tooltip

@@ -5,8 +5,8 @@
 // minimal IAM policy when permissions are the problem; and the raw
 // evidence (S3 code, request id …) folded away under "Details".
 
-import { h, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { h, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 
 export const STEP_ORDER = ['credentials', 'resolve', 'connect', 'tls', 'reach', 'head_bucket', 'put_object', 'read_back', 'delete_object'];
 

@@ -4,8 +4,8 @@
 // with its message, its fix and, when the problem carries fix_value, a
 // button [data-fix="{code}"] that applies the value.
 
-import { h, richText, $all } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { h, richText, $all } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 
 /** Where a problem about `field` is shown when the field has no box of its own. */
 function containerFor(root, field) {

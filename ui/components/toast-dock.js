@@ -8,7 +8,7 @@
 // owner is told how many dialogs are open whenever that may have changed,
 // to keep each toast with the layer it is about.
 
-import { $all } from './lib/dom.js';
+import { $all } from '../lib/dom.js';
 import { topDialog } from './dialogs.js';
 
 const GAP = 12; // between the stack and what it stays above

@@ -2,11 +2,11 @@
 // one delivered object, signed locally with the destination's credentials
 // (presign_link sends nothing). Choosing another expiry signs a new link.
 
-import { api } from './lib/api.js';
-import { $, h, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { api } from '../lib/api.js';
+import { $, h, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 import { openModal } from './dialogs.js';
-import { copyText } from './diagnosis.js';
+import { copyText } from './diagnosis-card.js';
 
 let dialog;
 let current = null; // {dest, key, seq}

@@ -3,8 +3,8 @@
 // focus restore, a close callback, opening scrolled to the top, asking
 // before unsaved work is thrown away, and the confirm dialog.
 
-import { $, h, richText, focusSoon } from './lib/dom.js';
-import { icon as iconEl } from './lib/icons.js';
+import { $, h, richText, focusSoon } from '../lib/dom.js';
+import { icon as iconEl } from '../lib/icons.js';
 import { hideTooltip } from './tooltip.js';
 
 const openers = new WeakMap();

@@ -5,8 +5,8 @@
 // repeat counted on its entry. Kept for this session until the user
 // clears the list; never written to disk.
 
-import { $, h, richText, plural, relativeTime } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { $, h, richText, plural, relativeTime } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 import { openModal } from './dialogs.js';
 
 const MAX_KEPT = 50;

@@ -1,12 +1,12 @@
 // Toasts: short confirmations and failures, stacked in the bottom-left
-// corner (toastdock.js keeps them above what is docked there) and
+// corner (toast-dock.js keeps them above what is docked there) and
 // announced through the aria-live region #toasts.
 //
 // - A repeat of a toast still shown (same kind, same message) is merged
 //   into it: a ×N count, its timer restarted, moved to the newest place.
 // - Successes and info dismiss themselves after 5 s, warnings after 8 s,
 //   failures after 15 s; hovering or focusing a toast holds it. Every
-//   failure is also kept in the header's recent problems (failures.js).
+//   failure is also kept in the header's recent problems (recent-problems.js).
 // - Escape closes the toast that has the keyboard focus (and only it: not
 //   the dialog underneath). With the focus elsewhere and no dialog open,
 //   Escape closes the newest toast.
@@ -15,11 +15,11 @@
 //   info); a warning or failure waits, hidden and its timer held, until
 //   the dialog closes (failures are in the recent problems meanwhile).
 
-import { h, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { h, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 import { anyModalOpen, topDialog } from './dialogs.js';
-import { recordFailure } from './failures.js';
-import { initToastDock, dockToasts } from './toastdock.js';
+import { recordFailure } from './recent-problems.js';
+import { initToastDock, dockToasts } from './toast-dock.js';
 
 const ICON = { success: 'check', error: 'error', warning: 'warning', info: 'info' };
 const TIMEOUT_MS = { success: 5000, info: 5000, warning: 8000, error: 15000 };
