@@ -2,11 +2,11 @@
 // (#empty-state), with the row actions: details (the name), test, edit,
 // duplicate, pause/resume and delete (after an in-app confirmation).
 
-import { api } from './lib/api.js';
-import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
-import { confirmAction } from './components/dialogs.js';
-import { toast, errorToast } from './components/toast.js';
+import { api } from '../lib/api.js';
+import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
+import { confirmAction } from '../components/dialogs.js';
+import { toast, errorToast } from '../components/toast.js';
 
 let listEl;
 let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };

@@ -4,9 +4,9 @@
 // saving or on a test the user asked for; validation only learns whether
 // one was typed.
 
-import { api } from './lib/api.js';
-import { $, h, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
+import { api } from '../lib/api.js';
+import { $, h, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
 
 let form;
 let keychain = 'the system keychain';

@@ -3,21 +3,21 @@
 // one-click fixes, credentials, testing the connection as typed, saving,
 // and asking before closing throws typed changes away.
 
-import { api } from './lib/api.js';
-import { $, $all, h, richText, debounce, plural, credentialSummary } from './lib/dom.js';
-import { icon } from './lib/icons.js';
-import { openModal, guardClose, requestClose } from './components/dialogs.js';
-import { renderProblems } from './components/field-problems.js';
+import { api } from '../lib/api.js';
+import { $, $all, h, richText, debounce, plural, credentialSummary } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
+import { openModal, guardClose, requestClose } from '../components/dialogs.js';
+import { renderProblems } from '../components/field-problems.js';
 import { testForm } from './probe.js';
 import {
   setupCredentials, collectCredentials, credentialsDraft, credentialsState, clearSecret,
   showCredPanels, resetCredentials, editCredentials, replaceKey,
-} from './formcreds.js';
+} from './form-credentials.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
   updateOverwriteHint, defaultIgnores,
-} from './formfields.js';
+} from './form-fields.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
 const LABELS = {

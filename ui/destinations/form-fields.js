@@ -2,9 +2,9 @@
 // picker and its defaults, region list, endpoint hint, storage classes,
 // ACLs, key template presets and preview, and the key/value editors.
 
-import { api } from './lib/api.js';
-import { $, $all, h, richText } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
+import { api } from '../lib/api.js';
+import { $, $all, h, richText } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
 
 
 const OVERWRITE_HINTS = {

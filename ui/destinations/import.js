@@ -3,11 +3,11 @@
 // (import_destination). Secrets never pass through this page: the backend
 // copies them from the source straight into the keychain.
 
-import { api } from './lib/api.js';
-import { $, h, richText, debounce } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
-import { openModal, guardClose } from './components/dialogs.js';
-import { renderProblems } from './components/field-problems.js';
+import { api } from '../lib/api.js';
+import { $, h, richText, debounce } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
+import { openModal, guardClose } from '../components/dialogs.js';
+import { renderProblems } from '../components/field-problems.js';
 
 const SOURCE_HINT = {
   aws: 'Profiles from `~/.aws/config` and `~/.aws/credentials`. SSO and role profiles keep working through the AWS profile.',

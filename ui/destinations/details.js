@@ -5,13 +5,13 @@
 // connection tests (#probe-history, one .probe-history-item[data-probe-id]
 // [data-outcome] per test, newest first), each openable in the probe panel.
 
-import { api } from './lib/api.js';
-import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
-import { openModal, closeModal } from './components/dialogs.js';
-import { formatMs, copyText } from './components/diagnosis-card.js';
-import { toast, errorToast } from './components/toast.js';
-import { formatCount } from './lib/format.js';
+import { api } from '../lib/api.js';
+import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
+import { openModal, closeModal } from '../components/dialogs.js';
+import { formatMs, copyText } from '../components/diagnosis-card.js';
+import { toast, errorToast } from '../components/toast.js';
+import { formatCount } from '../lib/format.js';
 
 const OUTCOME = {
   passed: { icon: 'check', text: 'Passed' },
