@@ -9,13 +9,13 @@
 // once per animation frame, and the file list is virtualised, so a batch of
 // 100,000 files costs the same to show as one of ten.
 
-import { api } from './lib/api.js';
-import { $, h, plural, destPath } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
-import { toast, errorToast } from './components/toast.js';
-import { formatBytes, formatDuration, formatCount } from './lib/format.js';
-import { createFileList, itemCount } from './deliveryfiles.js';
-import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './deliverysummary.js';
+import { api } from '../lib/api.js';
+import { $, h, plural, destPath } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
+import { toast, errorToast } from '../components/toast.js';
+import { formatBytes, formatDuration, formatCount } from '../lib/format.js';
+import { createFileList, itemCount } from './files.js';
+import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './summary.js';
 
 const STATUSES = ['delivered', 'failed', 'skipped', 'cancelled'];
 const FILTER_LABEL = { all: 'All', delivered: 'Delivered', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };

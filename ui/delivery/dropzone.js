@@ -4,12 +4,12 @@
 // (#deliver-menu) with the native file and folder dialogs, which always
 // work, whatever the desktop's drag and drop does.
 
-import { api } from './lib/api.js';
-import { $, $all, h, plural, destPath } from './lib/dom.js';
-import { icon, providerMark } from './lib/icons.js';
-import { openModal, anyModalOpen } from './components/dialogs.js';
-import { toast, errorToast } from './components/toast.js';
-import { baseName } from './lib/format.js';
+import { api } from '../lib/api.js';
+import { $, $all, h, plural, destPath } from '../lib/dom.js';
+import { icon, providerMark } from '../lib/icons.js';
+import { openModal, anyModalOpen } from '../components/dialogs.js';
+import { toast, errorToast } from '../components/toast.js';
+import { baseName } from '../lib/format.js';
 
 let hooks = {
   destinations: () => [], // sorted as listed

@@ -1,21 +1,21 @@
 // Delivery: paths -> plan (planning never blocks the window) -> preview
 // (unless the destination skips it) -> transfer, shown in the docked panel
-// (deliverypanel.js) -> what the outcome offers: retry what may succeed,
+// (panel.js) -> what the outcome offers: retry what may succeed,
 // new keys or overwriting for files that met existing objects, and a
 // resume for a paused destination.
 
-import { api } from './lib/api.js';
-import { $, h, plural } from './lib/dom.js';
-import { icon } from './lib/icons.js';
-import { whenNoModal, confirmAction } from './components/dialogs.js';
-import { toast, errorToast } from './components/toast.js';
-import { PlanRows } from './lib/vlist.js';
+import { api } from '../lib/api.js';
+import { $, h, plural } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
+import { whenNoModal, confirmAction } from '../components/dialogs.js';
+import { toast, errorToast } from '../components/toast.js';
+import { PlanRows } from '../lib/vlist.js';
 import { showPreview } from './preview.js';
-import { chooseNewKeys, confirmOverwrite } from './existing.js';
-import { formatCount, baseName } from './lib/format.js';
-import { initPanel, startBatch, refreshOutcome } from './deliverypanel.js';
+import { chooseNewKeys, confirmOverwrite } from './existing-objects.js';
+import { formatCount, baseName } from '../lib/format.js';
+import { initPanel, startBatch, refreshOutcome } from './panel.js';
 
-export { hasRunningDelivery } from './deliverypanel.js';
+export { hasRunningDelivery } from './panel.js';
 
 /** Plans up to this many files are loaded whole before sending (so every result has its source). */
 const PRELOAD_LIMIT = 20_000;

@@ -3,13 +3,13 @@
 // link, its error, and per-file actions: copy the link, a presigned link,
 // cancel a file still waiting ([data-act="copy" | "presign" | "cancel-file"]).
 
-import { h, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
-import { VirtualList, scrollWithKeys } from './lib/vlist.js';
-import { openPresign } from './components/presigned-link.js';
-import { copyText } from './components/diagnosis-card.js';
-import { formatBytes, formatCount } from './lib/format.js';
-import { statusLabel } from './lib/status.js';
+import { h, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
+import { VirtualList, scrollWithKeys } from '../lib/vlist.js';
+import { openPresign } from '../components/presigned-link.js';
+import { copyText } from '../components/diagnosis-card.js';
+import { formatBytes, formatCount } from '../lib/format.js';
+import { statusLabel } from '../lib/status.js';
 
 export const ROW_HEIGHT = 54;
 const STATUS_ICON = { delivered: 'check', failed: 'error', skipped: 'skip', cancelled: 'dash', pending: null };
