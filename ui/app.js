@@ -19,7 +19,7 @@ import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
-import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 

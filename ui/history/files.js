@@ -11,16 +11,16 @@
 // #history-file-detail[data-file-id], [data-act=copy-key|copy-url|presign|
 // reveal], .hf-reveal-note[data-code], #hf-copy-path, #history-file-announce.
 
-import { api } from './lib/api.js';
-import { $, h, plural, richText } from './lib/dom.js';
-import { icon } from './lib/icons.js';
-import { errorToast } from './components/toast.js';
-import { PagedRows, VirtualList } from './lib/vlist.js';
-import { openPresign } from './components/presigned-link.js';
-import { copyText } from './components/diagnosis-card.js';
-import { formatBytes, formatCount, formatDuration } from './lib/format.js';
-import { timeElement } from './lib/reltime.js';
-import { visibleName } from './history-inputs.js';
+import { api } from '../lib/api.js';
+import { $, h, plural, richText } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
+import { errorToast } from '../components/toast.js';
+import { PagedRows, VirtualList } from '../lib/vlist.js';
+import { openPresign } from '../components/presigned-link.js';
+import { copyText } from '../components/diagnosis-card.js';
+import { formatBytes, formatCount, formatDuration } from '../lib/format.js';
+import { timeElement } from '../lib/reltime.js';
+import { visibleName } from './inputs.js';
 
 const ROW_HEIGHT = 56;
 const STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted', refused: 'Refused' };

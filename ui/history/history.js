@@ -2,7 +2,7 @@
 // (100 batches at a time, loaded as the list scrolls — never all at once),
 // with exact counts ("2 of 4 shown"), a details pane that follows the
 // filters (a selection they hide is cleared) showing what the delivery was
-// given and left out and its files (history-inputs.js, history-files.js),
+// given and left out and its files (inputs.js, files.js),
 // relative times that stay true while shown, and the banner offering to
 // resume or discard batches cut short.
 //
@@ -14,16 +14,16 @@
 // #history-retry, #history-redeliver, #history-export-batch, #history-delete,
 // #history-export, #history-retention.
 
-import { api } from './lib/api.js';
-import { $, h, plural, richText, debounce } from './lib/dom.js';
-import { icon } from './lib/icons.js';
-import { confirmAction } from './components/dialogs.js';
-import { toast, errorToast } from './components/toast.js';
-import { VirtualList } from './lib/vlist.js';
-import { formatBytes, formatCount, formatDuration } from './lib/format.js';
-import { RelativeTimes, timeElement } from './lib/reltime.js';
-import { renderInputs } from './history-inputs.js';
-import { clearBatchFiles, initBatchFiles, showBatchFiles } from './history-files.js';
+import { api } from '../lib/api.js';
+import { $, h, plural, richText, debounce } from '../lib/dom.js';
+import { icon } from '../lib/icons.js';
+import { confirmAction } from '../components/dialogs.js';
+import { toast, errorToast } from '../components/toast.js';
+import { VirtualList } from '../lib/vlist.js';
+import { formatBytes, formatCount, formatDuration } from '../lib/format.js';
+import { RelativeTimes, timeElement } from '../lib/reltime.js';
+import { renderInputs } from './inputs.js';
+import { clearBatchFiles, initBatchFiles, showBatchFiles } from './files.js';
 
 const PAGE = 100;
 const ROW_HEIGHT = 64;
