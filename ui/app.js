@@ -3,7 +3,7 @@
 // once the catalog and the list are on screen.
 
 import { api, ApiError } from './lib/api.js';
-import { $, $all, h, isMac, plural } from './lib/dom.js';
+import { $, $all, h, isMac } from './lib/dom.js';
 import { icons, providerMark } from './lib/icons.js';
 import { setupDialog, anyModalOpen } from './components/dialogs.js';
 import { toast, errorToast, initToasts } from './components/toast.js';
@@ -20,6 +20,7 @@ import { initPresign } from './components/presigned-link.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
+import { plural } from './lib/format.js';
 
 const state = { info: null, catalog: null, destinations: [], initialised: false };
 

@@ -5,9 +5,11 @@
 // repeat counted on its entry. Kept for this session until the user
 // clears the list; never written to disk.
 
-import { $, h, richText, plural, relativeTime } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { openModal } from './dialogs.js';
+import { plural } from '../lib/format.js';
+import { shortRelativeTime } from '../lib/reltime.js';
 
 const MAX_KEPT = 50;
 const entries = []; // newest first: {message, detail, fix, at, count}
@@ -36,7 +38,7 @@ function entryEl(e) {
       e.detail ? h('p', { class: 'failure-detail' }, richText(e.detail)) : null,
       e.fix ? h('p', { class: 'failure-fix' }, h('strong', { text: 'Fix: ' }), richText(e.fix)) : null,
     ),
-    h('time', { class: 'failure-time', datetime: when.toISOString(), title: when.toLocaleString(), text: relativeTime(e.at) }),
+    h('time', { class: 'failure-time', datetime: when.toISOString(), title: when.toLocaleString(), text: shortRelativeTime(e.at) }),
   );
 }
 

@@ -5,11 +5,12 @@
 // work, whatever the desktop's drag and drop does.
 
 import { api } from '../lib/api.js';
-import { $, $all, h, plural, destPath } from '../lib/dom.js';
+import { $, $all, h } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal, anyModalOpen } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
-import { baseName } from '../lib/format.js';
+import { baseName, plural } from '../lib/format.js';
+import { destPath } from '../lib/destination-text.js';
 
 let hooks = {
   destinations: () => [], // sorted as listed

@@ -10,11 +10,11 @@
 // [data-existing-act="rekey|overwrite|skip|undo"], #rekey-dialog.
 
 import { api } from '../lib/api.js';
-import { $, h, plural, richText } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { openModal, confirmAction } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, plural } from '../lib/format.js';
 
 const NAMED = 10; // keys named in a confirmation; the rest are counted
 

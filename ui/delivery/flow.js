@@ -5,14 +5,14 @@
 // resume for a paused destination.
 
 import { api } from '../lib/api.js';
-import { $, h, plural } from '../lib/dom.js';
+import { $, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { whenNoModal, confirmAction } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { PlanRows } from '../lib/vlist.js';
 import { showPreview } from './preview.js';
 import { chooseNewKeys, confirmOverwrite } from './existing-objects.js';
-import { formatCount, baseName } from '../lib/format.js';
+import { formatCount, baseName, plural } from '../lib/format.js';
 import { initPanel, startBatch, refreshOutcome } from './panel.js';
 
 export { hasRunningDelivery } from './panel.js';

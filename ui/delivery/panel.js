@@ -10,12 +10,13 @@
 // 100,000 files costs the same to show as one of ten.
 
 import { api } from '../lib/api.js';
-import { $, h, plural, destPath } from '../lib/dom.js';
+import { $, h } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { toast, errorToast } from '../components/toast.js';
-import { formatBytes, formatDuration, formatCount } from '../lib/format.js';
+import { formatBytes, formatDuration, formatCount, plural } from '../lib/format.js';
 import { createFileList, itemCount } from './files.js';
 import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './summary.js';
+import { destPath } from '../lib/destination-text.js';
 
 const STATUSES = ['delivered', 'failed', 'skipped', 'cancelled'];
 const FILTER_LABEL = { all: 'All', delivered: 'Delivered', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };

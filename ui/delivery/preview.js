@@ -4,13 +4,14 @@
 // virtualised table (.plan-row), loaded page by page. Nothing is sent
 // until #delivery-confirm.
 
-import { $, h, plural, richText, destPath } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal } from '../components/dialogs.js';
 import { VirtualList, scrollWithKeys } from '../lib/vlist.js';
-import { formatBytes, formatCount } from '../lib/format.js';
+import { formatBytes, formatCount, plural } from '../lib/format.js';
 import { existingNotice, checkExisting, confirmOverwrite, chooseNewKeys } from './existing-objects.js';
 import { api } from '../lib/api.js';
+import { destPath } from '../lib/destination-text.js';
 
 export const OVERWRITE = {
   never: { label: 'Existing objects are kept', detail: 'A file whose key already exists is reported as not delivered; the object in the bucket is left untouched.' },

@@ -3,12 +3,12 @@
 // and the errors grouped by kind (#delivery-notes), one card per code with
 // its fix.
 
-import { $, h, plural, richText } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { toast } from '../components/toast.js';
 import { planNotices } from './preview.js';
 import { copyText } from '../components/diagnosis-card.js';
-import { formatBytes, formatRate, formatEta, formatDuration, formatCount } from '../lib/format.js';
+import { formatBytes, formatRate, formatEta, formatDuration, formatCount, plural } from '../lib/format.js';
 
 let lastErrorsKey = '';
 

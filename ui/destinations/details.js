@@ -6,12 +6,14 @@
 // [data-outcome] per test, newest first), each openable in the probe panel.
 
 import { api } from '../lib/api.js';
-import { $, h, richText, plural, credentialSummary, credentialIcon, destPath, relativeTime } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal, closeModal } from '../components/dialogs.js';
 import { formatMs, copyText } from '../components/diagnosis-card.js';
 import { toast, errorToast } from '../components/toast.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, plural } from '../lib/format.js';
+import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
+import { shortRelativeTime } from '../lib/reltime.js';
 
 const OUTCOME = {
   passed: { icon: 'check', text: 'Passed' },
@@ -56,7 +58,7 @@ function deliveryItem(b, newest) {
         'span',
         { class: 'recent-delivery-line' },
         h('span', { text: o.text(b) }),
-        h('time', { class: 'recent-delivery-meta', datetime: new Date(b.started_at).toISOString(), title: new Date(b.started_at).toLocaleString(), text: relativeTime(b.started_at) }),
+        h('time', { class: 'recent-delivery-meta', datetime: new Date(b.started_at).toISOString(), title: new Date(b.started_at).toLocaleString(), text: shortRelativeTime(b.started_at) }),
       ),
       newest ? h('code', { class: 'recent-delivery-key', title: newest.url || newest.key, text: newest.key }) : null,
     ),
@@ -134,7 +136,7 @@ function renderHeader(d) {
   $('#details-title').textContent = d.name;
   $('#details-subtitle').replaceChildren(
     h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: d.active ? 'Active' : 'Paused' }),
-    d.updated_at ? h('span', { class: 'muted', text: `Edited ${relativeTime(d.updated_at)}` }) : '',
+    d.updated_at ? h('span', { class: 'muted', text: `Edited ${shortRelativeTime(d.updated_at)}` }) : '',
   );
 }
 
@@ -171,7 +173,7 @@ function historyItem(p) {
           'span',
           { class: 'probe-history-meta' },
           h('time', { datetime: new Date(r.started_at).toISOString(), title: new Date(r.started_at).toLocaleString(), text: clockText(r.started_at) }),
-          h('span', { text: relativeTime(r.started_at) }),
+          h('span', { text: shortRelativeTime(r.started_at) }),
           h('span', { text: `took ${formatMs(r.duration_ms)}` }),
         ),
       ),

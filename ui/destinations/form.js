@@ -4,7 +4,7 @@
 // and asking before closing throws typed changes away.
 
 import { api } from '../lib/api.js';
-import { $, $all, h, richText, debounce, plural, credentialSummary } from '../lib/dom.js';
+import { $, $all, h, richText, debounce } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
@@ -18,6 +18,8 @@ import {
   setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
   updateOverwriteHint, defaultIgnores,
 } from './form-fields.js';
+import { plural } from '../lib/format.js';
+import { credentialSummary } from '../lib/destination-text.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
 const LABELS = {

@@ -3,10 +3,13 @@
 // duplicate, pause/resume and delete (after an in-app confirmation).
 
 import { api } from '../lib/api.js';
-import { $, h, plural, richText, credentialSummary, credentialIcon, destPath, relativeTime } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { confirmAction } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
+import { plural } from '../lib/format.js';
+import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
+import { shortRelativeTime } from '../lib/reltime.js';
 
 let listEl;
 let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };
@@ -46,7 +49,7 @@ function actionButton(action, label, iconName, destName, extra = {}) {
 function rowEl(d) {
   const warnings = Array.isArray(d.warnings) ? d.warnings : [];
   const where = whereText(d);
-  const updated = relativeTime(d.updated_at);
+  const updated = shortRelativeTime(d.updated_at);
   const st = rowStates.get(d.id) || {};
   const li = h(
     'li',
@@ -128,11 +131,11 @@ function lastTestAlert(d) {
       type: 'button',
       class: 'dest-alert',
       dataset: { action: 'last-test', probeId: String(t.probe_id) },
-      'aria-label': `Last connection test failed ${relativeTime(t.at)}${t.title ? `: ${t.title}` : ''}. Open it.`,
+      'aria-label': `Last connection test failed ${shortRelativeTime(t.at)}${t.title ? `: ${t.title}` : ''}. Open it.`,
     },
     icon('error'),
     h('span', { class: 'dest-alert-text' }, richText(`Last test failed${t.title ? `: ${t.title}` : ''}`)),
-    h('span', { class: 'dest-alert-when', text: `${relativeTime(t.at)}${edited ? ' · edited since, test again' : ''}` }),
+    h('span', { class: 'dest-alert-when', text: `${shortRelativeTime(t.at)}${edited ? ' · edited since, test again' : ''}` }),
   );
 }
 

@@ -5,11 +5,13 @@
 // (see components/diagnosis-card.js). It can also show a stored report again.
 
 import { api } from '../lib/api.js';
-import { $, $all, h, richText, plural, destPath } from '../lib/dom.js';
+import { $, $all, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { openModal } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
 import { diagnosisCard, formatMs, stepLabel, STEP_ORDER } from '../components/diagnosis-card.js';
+import { plural } from '../lib/format.js';
+import { destPath } from '../lib/destination-text.js';
 
 const SETTINGS_KEYS = [
   'name', 'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix', 'key_template',

@@ -12,13 +12,13 @@
 // reveal], .hf-reveal-note[data-code], #hf-copy-path, #history-file-announce.
 
 import { api } from '../lib/api.js';
-import { $, h, plural, richText } from '../lib/dom.js';
+import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { errorToast } from '../components/toast.js';
 import { PagedRows, VirtualList } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
 import { copyText } from '../components/diagnosis-card.js';
-import { formatBytes, formatCount, formatDuration } from '../lib/format.js';
+import { formatBytes, formatCount, formatDuration, plural } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
 import { visibleName } from './inputs.js';
 

@@ -15,12 +15,12 @@
 // #history-export, #history-retention.
 
 import { api } from '../lib/api.js';
-import { $, h, plural, richText, debounce } from '../lib/dom.js';
+import { $, h, richText, debounce } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { confirmAction } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { VirtualList } from '../lib/vlist.js';
-import { formatBytes, formatCount, formatDuration } from '../lib/format.js';
+import { formatBytes, formatCount, formatDuration, plural } from '../lib/format.js';
 import { RelativeTimes, timeElement } from '../lib/reltime.js';
 import { renderInputs } from './inputs.js';
 import { clearBatchFiles, initBatchFiles, showBatchFiles } from './files.js';

@@ -7,9 +7,9 @@
 // .hd-left[data-kind="excluded"|"refused"][data-code].
 
 import { api } from '../lib/api.js';
-import { h, plural, richText } from '../lib/dom.js';
+import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { baseName, formatCount } from '../lib/format.js';
+import { baseName, formatCount, plural } from '../lib/format.js';
 
 /** Left-out paths listed; the rest are counted. */
 const SHOWN = 50;

@@ -1,8 +1,6 @@
 // Small DOM helpers. Text from the backend is always inserted as text,
 // never as markup; only icons.js constants go through innerHTML.
 
-import { formatCount } from './format.js';
-
 /**
  * Create an element. attrs: class, text, dataset {..}, on {event: fn},
  * boolean attributes as true/false, anything else as an attribute.
@@ -64,51 +62,6 @@ export function debounce(fn, ms) {
 }
 
 export const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-
-export function plural(n, one, many = one + 's') {
-  return `${typeof n === 'number' ? formatCount(n) : n} ${n === 1 ? one : many}`;
-}
-
-/** "Key AKIA…MPLE in keychain", "AWS profile dev", "No credentials". */
-export function credentialSummary(c) {
-  switch (c && c.kind) {
-    case 'keychain':
-    case 'keys':
-      return c.key_id_hint ? `Key ${c.key_id_hint} in keychain` : 'Key in keychain';
-    case 'profile':
-      return `AWS profile ${c.profile}`;
-    default:
-      return 'No credentials';
-  }
-}
-
-export function credentialIcon(c) {
-  switch (c && c.kind) {
-    case 'keychain':
-    case 'keys':
-      return 'key';
-    case 'profile':
-      return 'user';
-    default:
-      return 'unlock';
-  }
-}
-
-/** bucket/prefix as shown in the list. */
-export function destPath(d) {
-  return `${d.bucket}/${d.prefix || ''}`;
-}
-
-export function relativeTime(ms) {
-  if (!ms) return '';
-  const diff = Date.now() - ms;
-  const min = 60_000, hour = 60 * min, day = 24 * hour;
-  if (diff < min) return 'just now';
-  if (diff < hour) return `${Math.round(diff / min)} min ago`;
-  if (diff < day) return `${Math.round(diff / hour)} h ago`;
-  if (diff < 30 * day) return plural(Math.round(diff / day), 'day') + ' ago';
-  return new Date(ms).toLocaleDateString();
-}
 
 /** Move focus to el on the next frame (after it becomes visible). */
 export function focusSoon(el) {

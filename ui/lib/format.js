@@ -60,6 +60,11 @@ export function formatCount(n) {
   return COUNTS.format(Number(n || 0));
 }
 
+/** "1 file", "2,048 files": a count and the word that goes with it. */
+export function plural(n, one, many = one + 's') {
+  return `${typeof n === 'number' ? formatCount(n) : n} ${n === 1 ? one : many}`;
+}
+
 /** The last segment of a path (either separator). */
 export function baseName(path) {
   const s = String(path || '').replace(/[\\/]+$/, '');

@@ -2,7 +2,10 @@
 // stay true while they are on screen: every <time data-rel-time> under a
 // watched element is rewritten when its text would change (the next
 // minute, hour or midnight), not on a fixed tick; times added later (new
-// rows) are picked up as they appear.
+// rows) are picked up as they appear. Cards redrawn anyway use the
+// compact, fixed shortRelativeTime ("5 min ago").
+
+import { plural } from './format.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -94,4 +97,19 @@ export class RelativeTimes {
     // A little after the change, never sooner than a second from now.
     this.timer = setTimeout(() => this.refresh(), Math.max(1000, soonest - now + 250));
   }
+}
+
+/**
+ * A compact relative time ("just now", "5 min ago", "3 days ago"), fixed
+ * when drawn: for cards and lists that are redrawn anyway.
+ */
+export function shortRelativeTime(ms) {
+  if (!ms) return '';
+  const diff = Date.now() - ms;
+  const min = 60_000, hour = 60 * min, day = 24 * hour;
+  if (diff < min) return 'just now';
+  if (diff < hour) return `${Math.round(diff / min)} min ago`;
+  if (diff < day) return `${Math.round(diff / hour)} h ago`;
+  if (diff < 30 * day) return plural(Math.round(diff / day), 'day') + ' ago';
+  return new Date(ms).toLocaleDateString();
 }
