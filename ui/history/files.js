@@ -18,9 +18,8 @@ import { errorToast } from '../components/toast.js';
 import { PagedRows, VirtualList } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
 import { copyText } from '../components/diagnosis-card.js';
-import { formatBytes, formatCount, formatDuration, plural } from '../lib/format.js';
+import { formatBytes, formatCount, formatDuration, plural, visibleName } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
-import { visibleName } from './inputs.js';
 
 const ROW_HEIGHT = 56;
 const STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted', refused: 'Refused' };

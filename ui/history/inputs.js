@@ -9,7 +9,7 @@
 import { api } from '../lib/api.js';
 import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { baseName, formatCount, plural } from '../lib/format.js';
+import { baseName, formatCount, plural, visibleName } from '../lib/format.js';
 
 /** Left-out paths listed; the rest are counted. */
 const SHOWN = 50;
@@ -18,11 +18,6 @@ const OPEN_UP_TO = 6;
 
 const GIVEN_TITLE = { drop: 'Dropped', dialog: 'Chosen', cli: 'Named on the command line', retry: 'Retried from', redeliver: 'Re-delivered from', resume: 'Dropped' };
 const SOURCE_ICON = { folder: 'folder', file: 'file', missing: 'warning' };
-
-/** Control characters (a refused name may hold one) as their visible symbols (U+2400…). */
-export function visibleName(s) {
-  return String(s ?? '').replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
-}
 
 /** A path as shown under the source it came from (`.git` rather than /home/…/photos/.git). */
 function insideSource(path, sources) {

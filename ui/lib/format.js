@@ -1,4 +1,5 @@
-// Numbers as people read them: sizes, rates, time left, durations.
+// Numbers and names as people read them: sizes, rates, time left,
+// durations, counts with their word, paths with control characters shown.
 
 const UNITS = ['KB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -70,4 +71,9 @@ export function baseName(path) {
   const s = String(path || '').replace(/[\\/]+$/, '');
   const i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
   return i >= 0 ? s.slice(i + 1) : s;
+}
+
+/** Control characters (a refused name may hold one) as their visible symbols (U+2400…). */
+export function visibleName(s) {
+  return String(s ?? '').replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }
