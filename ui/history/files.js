@@ -1,8 +1,9 @@
 // The files of the delivery selected in History: a virtualised list of
 // exactly as many rows as files match (loaded a page at a time as rows
-// come into view), which can jump to any row ("Go to file", Home/End,
-// Page Up/Down, the first failed file), and below it the selected file in
-// full: its error and fix, its source, and what can be done with it.
+// come into view, each drawn by file-row.js), which can jump to any row
+// ("Go to file", Home/End, Page Up/Down, the first failed file), and below
+// it the selected file in full (file-detail.js) with what can be done
+// with it.
 //
 // Hooks: #history-files, .history-file[data-status][data-index]
 // [aria-current], .hf-error[data-code], .hf-error-fix, #history-failed-only,
@@ -13,18 +14,15 @@
 
 import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
-import { icon } from '../lib/icons.js';
 import { errorToast } from '../components/toast.js';
 import { PagedRows, VirtualList } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
 import { copyText } from '../components/diagnosis-card.js';
-import { formatBytes, formatCount, formatDuration, plural, visibleName } from '../lib/format.js';
-import { timeElement } from '../lib/reltime.js';
+import { formatCount, plural } from '../lib/format.js';
+import { fileName, fileRow, fileStatusText } from './file-row.js';
+import { renderFileDetail } from './file-detail.js';
 
 const ROW_HEIGHT = 56;
-const STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted', refused: 'Refused' };
-const STATUS_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock', refused: 'error' };
-const WITH_ERROR = new Set(['failed', 'refused']);
 
 let hooks = { find: () => null };
 let vlist;
@@ -47,9 +45,9 @@ function fileFilter() {
   return f;
 }
 
-/** A file as its row names it: its key, or (refused before sending: no key) its path in what was given. */
-function fileName(f) {
-  return f.status === 'refused' ? visibleName(f.relpath) : f.key;
+/** The destination of the batch shown, if it still exists. */
+function shownDestination() {
+  return state.batch && hooks.find(state.batch.destination_id);
 }
 
 /* ---------- showing a batch ---------- */
@@ -153,54 +151,8 @@ function renderFoot() {
 
 /* ---------- rows ---------- */
 
-function rowAction(name, iconName, label) {
-  // Pointer shortcuts; the keyboard reaches the same actions below the list.
-  return h('button', { type: 'button', class: 'icon-button', tabindex: '-1', dataset: { act: name }, 'aria-label': label, title: label }, icon(iconName));
-}
-
-function rowActions(f) {
-  const dest = state.batch && hooks.find(state.batch.destination_id);
-  const actions = [];
-  if (f.key) actions.push(rowAction('copy-key', 'copy', `Copy the key ${f.key}`));
-  if (f.status === 'delivered' && f.url) actions.push(rowAction('copy-url', 'globe', `Copy the URL of ${f.key}`));
-  if (f.status === 'delivered' && dest) actions.push(rowAction('presign', 'link', `Presigned link for ${f.key}…`));
-  actions.push(rowAction('reveal', 'folder', `Show ${f.source} in its folder`));
-  return actions;
-}
-
-function errorLine(f, tag = 'span') {
-  return h(
-    tag === 'span' ? 'span' : 'div',
-    { class: 'hf-error', dataset: { code: f.error_code || 'error' } },
-    h(tag, { class: 'hf-error-message' }, richText(visibleName(f.error_message || (f.status === 'refused' ? 'Refused before sending.' : 'Failed.')))),
-    f.error_fix ? h(tag, { class: 'hf-error-fix' }, richText(f.error_fix)) : null,
-  );
-}
-
-function fileMeta(f) {
-  const meta = [h('span', { class: 'hf-size', text: formatBytes(f.size) })];
-  if (f.attempts > 1) meta.push(h('span', { text: `${formatCount(f.attempts)} attempts` }));
-  if (f.duration_ms) meta.push(h('span', { text: formatDuration(f.duration_ms) }));
-  return h('span', { class: 'hf-meta' }, meta);
-}
-
-function fileRow(i) {
-  const f = state.rows && state.rows.get(i);
-  const common = { role: 'listitem', id: `hf-row-${i}`, 'aria-posinset': String(i + 1), 'aria-setsize': String(state.counts ? state.counts.matching : 0) };
-  if (!f) return h('div', { class: 'history-file history-file--loading', ...common, dataset: { index: String(i) } }, h('span', { class: 'hf-loading muted', text: `File ${formatCount(i + 1)}…` }));
-  const selected = i === state.selected;
-  return h(
-    'div',
-    { class: 'history-file', ...common, 'aria-current': selected ? 'true' : null, dataset: { status: f.status, key: f.key, fileId: String(f.id), index: String(i) } },
-    h('span', { class: 'hf-icon', title: STATUS_TEXT[f.status] || f.status }, icon(STATUS_ICON[f.status] || 'dash')),
-    h(
-      'span',
-      { class: 'hf-main' },
-      h('span', { class: 'hf-line' }, h('span', { class: `hf-key mono${f.key ? '' : ' hf-key--none'}`, title: f.source, text: fileName(f) }), h('span', { class: 'hf-status', text: STATUS_TEXT[f.status] || f.status })),
-      WITH_ERROR.has(f.status) ? errorLine(f) : fileMeta(f),
-    ),
-    h('span', { class: 'hf-actions' }, rowActions(f)),
-  );
+function renderRow(i) {
+  return fileRow(state.rows && state.rows.get(i), i, { setSize: state.counts ? state.counts.matching : 0, selected: i === state.selected, dest: shownDestination() });
 }
 
 function rowSignature(i) {
@@ -267,73 +219,18 @@ function onListKey(e) {
 function announce() {
   const f = state.rows && state.rows.get(state.selected);
   if (!f) return;
-  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${STATUS_TEXT[f.status] || f.status}`;
-}
-
-function fact(label, value) {
-  return value === null || value === undefined || value === '' ? null : h('div', { class: 'hf-fact' }, h('dt', { text: label }), h('dd', {}, value));
-}
-
-function revealNote(f) {
-  const r = state.reveal;
-  if (!r || r.fileId !== f.id || !r.error) return null;
-  return h(
-    'div',
-    { class: 'hf-reveal-note', role: 'status', dataset: { code: r.error.code } },
-    icon('info', 'hf-reveal-icon'),
-    h('div', { class: 'hf-reveal-text' }, h('p', {}, richText(r.error.message)), r.error.fix ? h('p', { class: 'muted' }, richText(r.error.fix)) : null),
-    h('button', { type: 'button', id: 'hf-copy-path', class: 'button button--secondary button--small', dataset: { act: 'copy-path' } }, icon('copy'), h('span', { text: 'Copy path' })),
-  );
-}
-
-function detailActions(f) {
-  const dest = state.batch && hooks.find(state.batch.destination_id);
-  const button = (act, iconName, text, primary = false) =>
-    h('button', { type: 'button', class: `button button--${primary ? 'secondary' : 'ghost'} button--small`, dataset: { act } }, icon(iconName), h('span', { text }));
-  return [
-    f.key ? button('copy-key', 'copy', 'Copy key') : null,
-    f.status === 'delivered' && f.url ? button('copy-url', 'globe', 'Copy URL') : null,
-    f.status === 'delivered' && dest ? button('presign', 'link', 'Presigned link…') : null,
-    button('reveal', 'folder', 'Show in folder', true),
-  ];
+  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${fileStatusText(f)}`;
 }
 
 function renderDetail() {
-  const box = $('#history-file-detail');
   const f = state.selected >= 0 && state.rows ? state.rows.get(state.selected) : null;
-  if (!f) {
-    box.hidden = true;
-    box.removeAttribute('data-file-id');
-    box.replaceChildren();
-    return;
-  }
-  box.hidden = false;
-  box.dataset.fileId = String(f.id);
-  box.dataset.status = f.status;
-  const parts = [
-    h(
-      'div',
-      { class: 'hf-detail-head' },
-      h('h4', { id: 'hf-detail-title', class: 'hf-detail-title mono', text: fileName(f) }),
-      h('span', { class: 'hf-detail-status', text: `${STATUS_TEXT[f.status] || f.status} · file ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}` }),
-    ),
-    WITH_ERROR.has(f.status) ? errorLine(f, 'p') : null,
-    h(
-      'dl',
-      { class: 'hf-facts' },
-      fact('From', h('span', { class: 'mono', text: visibleName(f.source) })),
-      f.status === 'refused' ? null : fact('Size', formatBytes(f.size)),
-      f.attempts ? fact('Attempts', `${formatCount(f.attempts)} (${plural(f.requests, 'request')})`) : null,
-      f.duration_ms ? fact('Took', formatDuration(f.duration_ms)) : null,
-      f.finished_at ? fact('Finished', timeElement(f.finished_at)) : null,
-      fact('S3 code', f.s3_code ? h('code', { text: f.s3_code }) : null),
-      fact('Request id', f.request_id ? h('code', { text: f.request_id }) : null),
-      fact('Version', f.version_id ? h('code', { text: f.version_id }) : null),
-    ),
-    h('div', { class: 'hf-detail-actions' }, detailActions(f)),
-    revealNote(f),
-  ];
-  box.replaceChildren(...parts.filter(Boolean));
+  const r = state.reveal;
+  renderFileDetail($('#history-file-detail'), f, {
+    position: state.selected,
+    matching: state.counts ? state.counts.matching : 0,
+    dest: shownDestination(),
+    revealError: f && r && r.fileId === f.id ? r.error || null : null,
+  });
 }
 
 /* ---------- actions ---------- */
@@ -372,7 +269,7 @@ async function act(name, f, btn) {
   } else if (name === 'reveal') {
     await reveal(f);
   } else if (name === 'presign') {
-    const dest = hooks.find(state.batch.destination_id);
+    const dest = shownDestination();
     if (dest) openPresign({ dest, key: f.key, returnFocus: btn });
   }
 }
@@ -400,7 +297,7 @@ export function initBatchFiles(opts) {
   const list = $('#history-files');
   vlist = new VirtualList(list, {
     rowHeight: ROW_HEIGHT,
-    render: fileRow,
+    render: renderRow,
     signature: rowSignature,
     onRange: (first, last) => state.rows && state.rows.ensure(first, last),
   });
