@@ -3,6 +3,7 @@
 // once the catalog and the list are on screen.
 
 import { api, ApiError } from './lib/api.js';
+import { setCatalog } from './lib/catalog.js';
 import { $, $all, h, isMac } from './lib/dom.js';
 import { icons, providerMark } from './lib/icons.js';
 import { setupDialog, anyModalOpen } from './components/dialogs.js';
@@ -22,7 +23,7 @@ import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
 import { plural } from './lib/format.js';
 
-const state = { info: null, catalog: null, destinations: [], initialised: false };
+const state = { info: null, destinations: [], initialised: false };
 
 function hydrateStatic() {
   for (const el of $all('[data-icon]')) {
@@ -104,14 +105,14 @@ async function load() {
     }
     const [catalog, list] = await Promise.all([api.catalog(), api.listDestinations()]);
     state.info = info || null;
-    state.catalog = catalog;
     showStatus(info, error);
     const keychain = info ? info.keychain : 'the system keychain';
     setKeychainName(keychain);
     if (!state.initialised) {
-      initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
-      initExisting({ catalog });
-      initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
+      setCatalog(catalog);
+      initForm({ info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
+      initExisting();
+      initImport({ onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
       $('#empty-marks').replaceChildren(...catalog.providers.map(providerChip));
       state.initialised = true;
     }

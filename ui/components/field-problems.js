@@ -6,6 +6,7 @@
 
 import { h, richText, $all } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
+import { providerLabel } from '../lib/catalog.js';
 
 /** Where a problem about `field` is shown when the field has no box of its own. */
 function containerFor(root, field) {
@@ -21,21 +22,20 @@ function containerFor(root, field) {
   return root.querySelector('[data-problems="general"]');
 }
 
-function fixLabel(problem, providers) {
+function fixLabel(problem) {
   const target = problem.fix_field || problem.field;
   const value = problem.fix_value;
   if (target === 'path_style') return value === 'false' ? ['Fix: turn off path-style'] : ['Fix: turn on path-style'];
   if (target === 'active') return [value === 'false' ? 'Fix: pause it' : 'Fix: make it active'];
   if (target === 'provider') {
-    const p = providers && providers.find((x) => x.id === value);
-    return [`Fix: switch to ${p ? p.label : value}`];
+    return [`Fix: switch to ${providerLabel(value)}`];
   }
   if (value === '') return ['Fix: clear it'];
   const shown = value.length > 48 ? value.slice(0, 46) + '…' : value;
   return ['Fix: use ', h('code', { text: shown })];
 }
 
-function problemEl(problem, index, onFix, providers) {
+function problemEl(problem, index, onFix) {
   const sev = problem.severity === 'error' ? 'error' : 'warning';
   const hasFix = typeof problem.fix_value === 'string';
   return h(
@@ -62,7 +62,7 @@ function problemEl(problem, index, onFix, providers) {
             on: { click: () => onFix(problem) },
           },
           icon('wand'),
-          h('span', {}, fixLabel(problem, providers)),
+          h('span', {}, fixLabel(problem)),
         )
       : null,
   );
@@ -70,7 +70,7 @@ function problemEl(problem, index, onFix, providers) {
 
 /**
  * Show `problems` inside `root`. Returns {errors, warnings}.
- * opts.onFix(problem) applies a fix; opts.providers labels provider fixes.
+ * opts.onFix(problem) applies a fix.
  */
 export function renderProblems(root, problems, opts = {}) {
   for (const box of $all('[data-problems]', root)) box.replaceChildren();
@@ -91,7 +91,7 @@ export function renderProblems(root, problems, opts = {}) {
     else warnings++;
     const box = containerFor(root, p.field);
     if (!box) return;
-    const el = problemEl(p, `${root.id || 'x'}-${i}`, opts.onFix || (() => {}), opts.providers);
+    const el = problemEl(p, `${root.id || 'x'}-${i}`, opts.onFix || (() => {}));
     if (p.severity === 'error') box.prepend(el);
     else box.append(el);
 

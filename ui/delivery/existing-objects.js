@@ -15,14 +15,12 @@ import { icon } from '../lib/icons.js';
 import { openModal, confirmAction } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { formatCount, plural } from '../lib/format.js';
+import { keyPresets } from '../lib/catalog.js';
 
 const NAMED = 10; // keys named in a confirmation; the rest are counted
 
-let presets = [];
-
-/** Call once with the catalog (key template presets). */
-export function initExisting({ catalog }) {
-  presets = (catalog && catalog.key_presets) || [];
+/** Call once the catalog is loaded (the key template presets). */
+export function initExisting() {
   wireRekeyDialog();
 }
 
@@ -114,7 +112,7 @@ function wireRekeyDialog() {
   const dialog = $('#rekey-dialog');
   const form = $('#rekey-form');
   const select = $('#rekey-preset');
-  select.replaceChildren(...presets.map((p) => h('option', { value: p.template, text: `${p.label}: ${p.template}` })), h('option', { value: '', text: 'Custom…' }));
+  select.replaceChildren(...keyPresets().map((p) => h('option', { value: p.template, text: `${p.label}: ${p.template}` })), h('option', { value: '', text: 'Custom…' }));
   select.addEventListener('change', () => {
     if (select.value) form.elements.key_template.value = select.value;
     else form.elements.key_template.focus();
@@ -154,7 +152,7 @@ function wireRekeyDialog() {
 function syncPreset() {
   const select = $('#rekey-preset');
   const t = $('#rekey-form').elements.key_template.value;
-  select.value = presets.some((p) => p.template === t) ? t : '';
+  select.value = keyPresets().some((p) => p.template === t) ? t : '';
 }
 
 function updateApply() {

@@ -5,6 +5,7 @@
 import { api } from '../lib/api.js';
 import { $, $all, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
+import { acls, findProvider, keyPresets, keyTokens, providers } from '../lib/catalog.js';
 
 
 const OVERWRITE_HINTS = {
@@ -13,34 +14,22 @@ const OVERWRITE_HINTS = {
   overwrite: 'The new file replaces the object. With bucket versioning on, the old version is kept.',
 };
 
-let catalog = { providers: [], key_presets: [], tokens: [], acls: [], default_ignores: [] };
-
-/** What a new destination never delivers, as the core says. */
-export function defaultIgnores() {
-  return catalog.default_ignores;
-}
-
+/** The provider with this id; an unknown one reads as the first provider. */
 export function providerById(id) {
-  return catalog.providers.find((p) => p.id === id) || catalog.providers[0];
-}
-
-export function providers() {
-  return catalog.providers;
+  return findProvider(id) || providers()[0];
 }
 
 /** Fill the selects, chips and token list from the catalog (once). */
-export function setupCatalog(form, cat) {
-  catalog = cat;
+export function setupCatalog(form) {
   const select = form.elements.provider;
-  select.replaceChildren(...cat.providers.map((p) => h('option', { value: p.id, text: p.label })));
+  select.replaceChildren(...providers().map((p) => h('option', { value: p.id, text: p.label })));
 
   const acl = form.elements.acl;
-  const acls = cat.acls || [];
-  acl.replaceChildren(h('option', { value: '', text: 'Default (bucket setting)' }), ...acls.map((a) => h('option', { value: a, text: a })));
+  acl.replaceChildren(h('option', { value: '', text: 'Default (bucket setting)' }), ...acls().map((a) => h('option', { value: a, text: a })));
 
   const chips = $('#key-presets', form);
   chips.replaceChildren(
-    ...cat.key_presets.map((p) =>
+    ...keyPresets().map((p) =>
       h('button', { type: 'button', class: 'chip', title: p.template, 'aria-pressed': 'false', dataset: { template: p.template, preset: p.id } }, p.label),
     ),
   );
@@ -53,7 +42,7 @@ export function setupCatalog(form, cat) {
   });
 
   $('#token-list', form).replaceChildren(
-    ...cat.tokens.flatMap((t) => {
+    ...keyTokens().flatMap((t) => {
       const name = String(t.token).replace(/^\{|\}$/g, '');
       return [h('dt', {}, h('code', { text: `{${name}}` })), h('dd', { text: t.help })];
     }),

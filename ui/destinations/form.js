@@ -15,10 +15,11 @@ import {
 } from './form-credentials.js';
 import {
   setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
-  setupKv, setKv, getKv, updateHeadersMeta, providerById, providers,
-  updateOverwriteHint, defaultIgnores,
+  setupKv, setKv, getKv, updateHeadersMeta, providerById,
+  updateOverwriteHint,
 } from './form-fields.js';
 import { plural } from '../lib/format.js';
+import { defaultIgnores, providers } from '../lib/catalog.js';
 import { credentialSummary } from '../lib/destination-text.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
@@ -187,7 +188,7 @@ async function validateNow() {
 
 function render() {
   const shown = visibleProblems();
-  renderProblems(form, shown, { onFix: applyFix, providers: providers() });
+  renderProblems(form, shown, { onFix: applyFix });
   revealTypingProblems();
   renderFooter();
 }
@@ -496,7 +497,7 @@ export function initForm(opts) {
   form = $('#destination-form');
   dialog = $('#form-dialog');
   onSaved = opts.onSaved;
-  setupCatalog(form, opts.catalog);
+  setupCatalog(form);
   setupKv(form);
   setupCredentials(form, { keychain: opts.info && opts.info.keychain, onModeChange: scheduleValidate });
 

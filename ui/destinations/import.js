@@ -8,6 +8,7 @@ import { $, h, richText, debounce } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal, guardClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
+import { providerLabel } from '../lib/catalog.js';
 
 const SOURCE_HINT = {
   aws: 'Profiles from `~/.aws/config` and `~/.aws/credentials`. SSO and role profiles keep working through the AWS profile.',
@@ -20,14 +21,8 @@ const EMPTY = {
 
 let dialog;
 let form;
-let catalog = { providers: [] };
 let hooks = { onImported: () => {}, onAddManually: () => {} };
 const state = { kind: 'aws', file: null, candidates: [], selected: null, seq: 0, vseq: 0, touched: new Set(), busy: false, problems: [] };
-
-function providerLabel(id) {
-  const p = catalog.providers.find((x) => x.id === id);
-  return p ? p.label : id;
-}
 
 function authSummary(a) {
   switch (a && a.kind) {
@@ -294,7 +289,6 @@ function typedWork() {
 export function initImport(opts) {
   dialog = $('#import-dialog');
   form = $('#import-form');
-  catalog = opts.catalog;
   hooks = { ...hooks, ...opts };
   guardClose(dialog, typedWork);
 
