@@ -3,110 +3,38 @@
 // one-click fixes, credentials, testing the connection as typed, saving,
 // and asking before closing throws typed changes away.
 
+//
+// Its parts: reading and writing the fields (form-values.js), the checks
+// as you type and the footer (form-check.js), the provider
+// (form-provider.js), the key template (form-key-template.js), metadata
+// and tags (form-key-values.js) and the credentials (form-credentials.js).
+
 import { api } from '../lib/api.js';
-import { $, $all, h, richText, debounce } from '../lib/dom.js';
+import { $, $all, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
+import { defaultIgnores, providers } from '../lib/catalog.js';
+import { credentialSummary } from '../lib/destination-text.js';
 import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { testForm } from './probe.js';
+import { state } from './form-state.js';
+import { collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateOverwriteHint } from './form-values.js';
+import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow } from './form-check.js';
+import { applyProvider, providerById, setupProviders, updateEndpointHint } from './form-provider.js';
+import { setupKeyTemplate, updateKeyPreview } from './form-key-template.js';
+import { setupKv, setKv, updateHeadersMeta } from './form-key-values.js';
 import {
-  setupCredentials, collectCredentials, credentialsDraft, credentialsState, clearSecret,
+  setupCredentials, collectCredentials, credentialsState, clearSecret,
   showCredPanels, resetCredentials, editCredentials, replaceKey,
 } from './form-credentials.js';
-import {
-  setupCatalog, applyProvider, updateEndpointHint, updateKeyPreview,
-  setupKv, setKv, getKv, updateHeadersMeta, providerById,
-  updateOverwriteHint,
-} from './form-fields.js';
-import { plural } from '../lib/format.js';
-import { defaultIgnores, providers } from '../lib/catalog.js';
-import { credentialSummary } from '../lib/destination-text.js';
-
-const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
-const LABELS = {
-  name: 'Name', provider: 'Provider', bucket: 'Bucket', endpoint: 'Endpoint', account_id: 'Account id', region: 'Region',
-  access_key_id: 'Access key id', secret_access_key: 'Secret access key', profile: 'Profile', prefix: 'Path prefix',
-  path_style: 'Path-style addressing', key_template: 'Key template', storage_class: 'Storage class', acl: 'Object ACL',
-  headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
-  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', credentials: 'Credentials',
-};
 
 let form;
 let dialog;
 let onSaved = () => {};
 
-const state = {
-  editing: null, // DestinationView being edited, or null when adding
-  provider: null, // provider id currently applied
-  touched: new Set(),
-  submitted: false,
-  problems: [],
-  validated: false,
-  checkFailed: null,
-  seq: 0,
-  saving: false,
-  opened: null, // the form as it was opened, to tell what changed since
-};
-
-const scheduleValidate = debounce(() => validateNow(), 150);
-
-/** A problem that only says a required value is still missing. */
-function isMissing(p) {
-  return /(_empty|_required)$/.test(p.code);
-}
-
-/** Until a save is tried, a value still missing is not an error in a field not typed in yet. */
-function visibleProblems() {
-  if (state.submitted) return state.problems;
-  return state.problems.filter((p) => !isMissing(p) || state.touched.has(p.field));
-}
-
-/* ---------- reading and writing the form ---------- */
-
-function collectSettings() {
-  const e = form.elements;
-  const provider = providerById(e.provider.value);
-  const headers = {};
-  for (const f of HEADER_FIELDS) headers[f] = e[`headers.${f}`].value;
-  return {
-    name: e.name.value,
-    provider: e.provider.value,
-    bucket: e.bucket.value,
-    region: e.region.value,
-    endpoint: e.endpoint.value,
-    account_id: provider && provider.endpoint.kind === 'from_account' ? e.account_id.value : '',
-    path_style: e.path_style.checked,
-    prefix: e.prefix.value,
-    key_template: e.key_template.value,
-    storage_class: e.storage_class.value,
-    acl: e.acl.value,
-    headers,
-    metadata: getKv(form, 'metadata'),
-    tags: getKv(form, 'tags'),
-    active: e.active.checked,
-    overwrite: e.overwrite.value || 'never',
-    ignore: ignoreList(e.ignore.value),
-    confirm_delivery: e.confirm_delivery.checked,
-  };
-}
-
-/** The "Never deliver" textarea: one pattern per line, blank lines dropped. */
-function ignoreList(text) {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-}
-
-function setDeliveryFields(d) {
-  const e = form.elements;
-  const overwrite = ['never', 'skip', 'overwrite'].includes(d.overwrite) ? d.overwrite : 'never';
-  for (const r of e.overwrite) r.checked = r.value === overwrite;
-  e.ignore.value = (Array.isArray(d.ignore) ? d.ignore : defaultIgnores()).join('\n');
-  e.confirm_delivery.checked = d.confirm_delivery !== false;
-  updateOverwriteHint(form);
-}
-
 /** Everything the form would save, field by field. */
 function formState() {
-  return { ...collectSettings(), credentials: credentialsState() };
+  return { ...collectSettings(form), credentials: credentialsState() };
 }
 
 /** The labels of the fields changed since the form was opened. */
@@ -115,7 +43,7 @@ function changedFields() {
   const now = formState();
   return Object.keys(now)
     .filter((k) => JSON.stringify(now[k]) !== JSON.stringify(state.opened[k]))
-    .map((k) => LABELS[k] || k);
+    .map(fieldLabel);
 }
 
 /** What closing now would throw away (for the "discard?" question), or null. */
@@ -137,140 +65,6 @@ function unsavedWork() {
     details: [`Changed: ${changed.join(', ')}`],
     confirmLabel: 'Discard changes',
   };
-}
-
-function fill(d) {
-  const e = form.elements;
-  e.name.value = d.name || '';
-  e.provider.value = d.provider;
-  state.provider = e.provider.value;
-  applyProvider(form, state.provider);
-  e.bucket.value = d.bucket || '';
-  e.region.value = d.region || '';
-  e.endpoint.value = d.endpoint || '';
-  e.account_id.value = d.account_id || '';
-  e.path_style.checked = Boolean(d.path_style);
-  e.prefix.value = d.prefix || '';
-  e.key_template.value = d.key_template || '';
-  ensureOption(e.storage_class, d.storage_class);
-  ensureOption(e.acl, d.acl);
-  for (const f of HEADER_FIELDS) e[`headers.${f}`].value = (d.headers && d.headers[f]) || '';
-  setKv(form, 'metadata', d.metadata);
-  setKv(form, 'tags', d.tags);
-  e.active.checked = d.active !== false;
-  setDeliveryFields(d);
-}
-
-function ensureOption(select, value) {
-  value = value || '';
-  if (value && ![...select.options].some((o) => o.value === value)) select.append(h('option', { value, text: value }));
-  select.value = value;
-}
-
-/* ---------- validation ---------- */
-
-async function validateNow() {
-  scheduleValidate.cancel();
-  const seq = ++state.seq;
-  try {
-    const problems = await api.validateDestination(collectSettings(), credentialsDraft(), state.editing ? state.editing.id : null);
-    if (seq !== state.seq || !dialog.open) return;
-    state.problems = Array.isArray(problems) ? problems : [];
-    state.checkFailed = null;
-  } catch (err) {
-    if (seq !== state.seq || !dialog.open) return;
-    state.problems = err.problems || [];
-    state.checkFailed = err;
-  }
-  state.validated = true;
-  render();
-}
-
-function render() {
-  const shown = visibleProblems();
-  renderProblems(form, shown, { onFix: applyFix });
-  revealTypingProblems();
-  renderFooter();
-}
-
-/** The problems of the field being typed in come into view with their fix, not below the fold. */
-function revealTypingProblems() {
-  const field = document.activeElement;
-  const box = field && field.name && form.contains(field) ? form.querySelector(`[data-problems="${CSS.escape(field.name)}"]`) : null;
-  if (box && box.childElementCount) box.scrollIntoView({ block: 'nearest' });
-}
-
-function errorsOf(list) {
-  return list.filter((p) => p.severity === 'error');
-}
-
-function renderFooter() {
-  const status = $('#form-status', form);
-  const save = $('#save-destination', form);
-  const allErrors = errorsOf(state.problems);
-  const shown = visibleProblems();
-  const shownErrors = errorsOf(shown);
-  const warnings = shown.length - shownErrors.length;
-  save.disabled = state.saving || !state.validated || allErrors.length > 0;
-  save.classList.toggle('is-busy', state.saving);
-  status.dataset.tone = '';
-
-  if (state.saving) {
-    status.replaceChildren('Saving…');
-  } else if (state.checkFailed) {
-    status.dataset.tone = 'warning';
-    status.replaceChildren(icon('warning'), h('span', {}, 'Could not check the settings: ', richText(state.checkFailed.message)));
-  } else if (shownErrors.length) {
-    status.dataset.tone = 'error';
-    const first = h('button', { type: 'button', class: 'link-button', on: { click: () => focusProblem(shownErrors[0]) } }, 'Show first');
-    status.replaceChildren(icon('error'), h('span', { text: `${plural(shownErrors.length, 'problem')} to fix before saving.` }), ' ', first);
-  } else if (allErrors.length) {
-    const missing = [...new Set(allErrors.map((p) => p.field))];
-    status.replaceChildren(
-      h('span', { class: 'muted', text: 'Still needed: ' }),
-      ...missing.map((f, i) =>
-        h(
-          'span',
-          { class: 'needed' },
-          h('button', { type: 'button', class: 'link-button', on: { click: () => focusField(f) } }, LABELS[f] || f),
-          i < missing.length - 1 ? h('span', { class: 'muted', text: ',' }) : null,
-        ),
-      ),
-    );
-  } else if (warnings) {
-    status.dataset.tone = 'warning';
-    status.replaceChildren(icon('warning'), h('span', { text: `${plural(warnings, 'warning')} — you can still save.` }));
-  } else if (state.validated) {
-    status.dataset.tone = 'ok';
-    status.replaceChildren(icon('check'), h('span', { text: 'Ready to save.' }));
-  } else {
-    status.replaceChildren();
-  }
-}
-
-function fieldElement(field) {
-  const el = form.querySelector(`[name="${CSS.escape(field)}"]`);
-  if (el) return el;
-  const box = form.querySelector(`[data-problems="${CSS.escape(field.split('.')[0])}"]`);
-  return box ? box.closest('details, section') : null;
-}
-
-function focusField(field) {
-  const el = fieldElement(field);
-  if (!el) return;
-  const details = el.closest('details');
-  if (details) details.open = true;
-  el.scrollIntoView({ block: 'center', behavior: 'smooth' });
-  if (el.matches('input, select, button')) el.focus({ preventScroll: true });
-}
-
-function focusProblem(p) {
-  const el = form.elements[p.field];
-  if (el && el.focus) focusField(p.field);
-  else {
-    const node = form.querySelector(`[data-problem-for="${CSS.escape(p.field)}"]`);
-    if (node) node.scrollIntoView({ block: 'center', behavior: 'smooth' });
-  }
 }
 
 /** Apply a problem's fix_value to fix_field (or field), then re-check. */
@@ -316,7 +110,7 @@ async function testConnection(e) {
     render();
     const status = $('#form-status', form);
     status.dataset.tone = 'error';
-    status.replaceChildren(icon('error'), h('span', { text: `Fix ${blocking.length === 1 ? 'this' : 'these'} before testing: ${[...new Set(blocking.map((p) => LABELS[p.field] || p.field))].join(', ')}.` }));
+    status.replaceChildren(icon('error'), h('span', { text: `Fix ${blocking.length === 1 ? 'this' : 'these'} before testing: ${[...new Set(blocking.map((p) => fieldLabel(p.field)))].join(', ')}.` }));
     focusProblem(blocking[0]);
     return;
   }
@@ -325,7 +119,7 @@ async function testConnection(e) {
     {
       editingId,
       // The typed secret leaves the page only here, when a test was asked for.
-      target: () => ({ settings: collectSettings(), credentials: collectCredentials(), editingId }),
+      target: () => ({ settings: collectSettings(form), credentials: collectCredentials(), editingId }),
       apply: async (field, value) => {
         setField(field, value);
         await validateNow();
@@ -395,7 +189,7 @@ async function save() {
   const editingId = state.editing ? state.editing.id : null;
   let result = null;
   try {
-    result = await api.saveDestination(collectSettings(), collectCredentials(), editingId);
+    result = await api.saveDestination(collectSettings(form), collectCredentials(), editingId);
   } catch (err) {
     state.submitted = true;
     if (err.problems.length) state.problems = err.problems;
@@ -439,7 +233,7 @@ export function openAddForm(opener, opts = {}) {
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
-  setDeliveryFields({ overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true });
+  setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true });
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
   $('#save-destination .button-label', form).textContent = 'Add destination';
@@ -451,7 +245,8 @@ export function openEditForm(dest, opener, opts = {}) {
   if (dialog.open) return;
   reset();
   state.editing = dest;
-  fill(dest);
+  fill(form, dest);
+  state.provider = form.elements.provider.value;
   const c = dest.credentials || { kind: 'none' };
   editCredentials(c, dest.id);
   $('#form-title', form).textContent = `Edit “${dest.name}”`;
@@ -497,7 +292,9 @@ export function initForm(opts) {
   form = $('#destination-form');
   dialog = $('#form-dialog');
   onSaved = opts.onSaved;
-  setupCatalog(form);
+  setupProviders(form);
+  setupKeyTemplate(form);
+  setupFormCheck(form, dialog, { onFix: applyFix });
   setupKv(form);
   setupCredentials(form, { keychain: opts.info && opts.info.keychain, onModeChange: scheduleValidate });
 
