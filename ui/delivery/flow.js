@@ -14,6 +14,7 @@ import { showPreview } from './preview.js';
 import { chooseNewKeys, confirmOverwrite } from './existing-objects.js';
 import { formatCount, baseName, plural } from '../lib/format.js';
 import { initPanel, startBatch, refreshOutcome } from './panel.js';
+import { failedKinds } from './batch.js';
 
 export { hasRunningDelivery } from './panel.js';
 
@@ -196,13 +197,6 @@ async function preload(rows) {
 }
 
 /* ---------- what a finished batch offers ---------- */
-
-/** The failed files that met existing objects, and the rest that a retry may deliver. */
-function failedKinds(b) {
-  const existing = b.lists.failed.filter((i) => b.results[i] && b.results[i].error && b.results[i].error.code === 'already_exists');
-  const taken = new Set(existing);
-  return { existing, retryable: [...b.lists.failed.filter((i) => !taken.has(i)), ...b.lists.cancelled] };
-}
 
 function isPaused(b) {
   const d = hooks.find(b.dest.id);

@@ -12,13 +12,13 @@
 import { api } from '../lib/api.js';
 import { $, h } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
-import { toast, errorToast } from '../components/toast.js';
-import { formatBytes, formatDuration, formatCount, plural } from '../lib/format.js';
-import { createFileList, itemCount } from './files.js';
-import { headline, statsParts, renderOutcome, renderNotes, resetSummary } from './summary.js';
+import { formatBytes, formatCount, plural } from '../lib/format.js';
 import { destPath } from '../lib/destination-text.js';
+import { toast, errorToast } from '../components/toast.js';
+import { STATUSES, completeBatch, newBatch, percentOf, record } from './batch.js';
+import { createFileList, itemCount } from './files.js';
+import { announceOutcome, headline, statsParts, renderOutcome, renderNotes, resetSummary } from './summary.js';
 
-const STATUSES = ['delivered', 'failed', 'skipped', 'cancelled'];
 const FILTER_LABEL = { all: 'All', delivered: 'Delivered', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
 
 let hooks = {
@@ -30,35 +30,11 @@ let hooks = {
 
 const batches = []; // oldest first
 let selected = null;
-let seq = 0;
 let vlist;
 let frame = 0;
 let panel;
 
 /* ---------- running a batch ---------- */
-
-function newBatch(dest, plan, rows) {
-  return {
-    id: ++seq,
-    dest,
-    plan,
-    rows,
-    total: plan.files_total,
-    results: new Array(plan.files_total),
-    lists: { delivered: [], failed: [], skipped: [], cancelled: [] },
-    progress: { bytes_sent: 0, bytes_total: plan.total_bytes, files_done: 0, files_total: plan.files_total, rate: 0, eta_secs: null, paused: false },
-    errors: new Map(), // code -> {message, fix, count, s3_code, request_id}
-    errorsVersion: 0,
-    phase: 'running', // running | done | error
-    outcome: null,
-    startedAt: Date.now(),
-    cancelRequested: false,
-    cancelling: new Set(),
-    filter: 'all',
-    summary: null,
-    error: null,
-  };
-}
 
 /** Show a new batch in the panel and send it. */
 export function startBatch(dest, plan, rows, origin, overwrite = null) {
@@ -76,26 +52,6 @@ export function startBatch(dest, plan, rows, origin, overwrite = null) {
     .catch((err) => fail(batch, err));
 }
 
-function record(batch, f) {
-  const prev = batch.results[f.index];
-  if (prev) {
-    if (!prev.url && f.url) prev.url = f.url;
-    return;
-  }
-  batch.results[f.index] = f;
-  batch.cancelling.delete(f.index);
-  const list = batch.lists[f.status];
-  if (list) list.push(f.index);
-  if (f.status === 'failed' && f.error) {
-    const g = batch.errors.get(f.error.code) || { ...f.error, count: 0, first: f.index };
-    g.count++;
-    batch.errors.set(f.error.code, g);
-    batch.errorsVersion++;
-  }
-  // Keep the source of every failed file, to retry it.
-  if (f.status !== 'delivered' && !batch.rows.get(f.index)) batch.rows.ensure(f.index, f.index);
-}
-
 function onUpdate(batch, u) {
   if (batch.phase !== 'running') return;
   const { finished, ...numbers } = u;
@@ -106,37 +62,16 @@ function onUpdate(batch, u) {
   hooks.setRowState(batch.dest.id, { delivering: true, percent: percentOf(batch) });
 }
 
-function outcomeOf(batch) {
-  const s = batch.summary;
-  if (!s) return 'failed';
-  if (batch.cancelRequested) return 'cancelled';
-  if (s.failed === 0 && s.cancelled === 0) return 'delivered';
-  if (s.delivered + s.skipped > 0) return 'partial';
-  return s.failed > 0 ? 'failed' : 'cancelled';
+/** A batch is over: its row says whether another still delivers there, its start toast goes. */
+function ended(batch) {
+  hooks.setRowState(batch.dest.id, { delivering: batches.some((b) => b.phase === 'running' && b.dest.id === batch.dest.id) });
+  if (batch.startToast) batch.startToast.dismiss();
 }
 
 function finish(batch, res) {
-  const s = res.summary;
-  s.files.forEach((f, i) => record(batch, { ...f, url: res.urls ? res.urls[i] : '' }));
-  batch.summary = s;
-  batch.phase = 'done';
-  batch.progress = { ...batch.progress, files_done: s.files.length, bytes_sent: s.bytes_sent, rate: s.duration_ms ? Math.round((s.bytes_sent * 1000) / s.duration_ms) : 0, eta_secs: null, paused: false };
-  batch.outcome = outcomeOf(batch);
-  if (batch.lists.failed.length && batch.filter === 'all') batch.filter = 'failed';
-  hooks.setRowState(batch.dest.id, { delivering: batches.some((b) => b.phase === 'running' && b.dest.id === batch.dest.id) });
-  if (batch.startToast) batch.startToast.dismiss();
-  const name = batch.dest.name;
-  const skipped = s.skipped ? ` ${plural(s.skipped, 'file')} already there ${s.skipped === 1 ? 'was' : 'were'} skipped.` : '';
-  if (batch.outcome === 'delivered') {
-    toast(`Delivered ${plural(s.delivered, 'file')} to “${name}”`, { detail: `${formatBytes(s.bytes_sent)} in ${formatDuration(s.duration_ms)}.${skipped}` });
-  } else if (batch.outcome === 'partial') {
-    toast(`${formatCount(s.delivered)} of ${plural(batch.total, 'file')} delivered to “${name}”`, { kind: 'warning', detail: `${s.failed ? `${formatCount(s.failed)} failed. ` : ''}${s.cancelled ? `${formatCount(s.cancelled)} cancelled. ` : ''}${skipped}`.trim(), timeout: 10000 });
-  } else if (batch.outcome === 'cancelled') {
-    toast(`Delivery to “${name}” cancelled`, { kind: 'info', detail: `${plural(s.delivered, 'file')} had already been delivered.` });
-  } else {
-    const first = batch.errors.values().next().value;
-    toast(`Nothing was delivered to “${name}”`, { kind: 'error', detail: first ? first.message : '', fix: first ? first.fix : '' });
-  }
+  completeBatch(batch, res);
+  ended(batch);
+  announceOutcome(batch);
   if (batch === selected) scheduleRender();
   else renderBatchTabs();
   hooks.onBatchEnded();
@@ -146,19 +81,11 @@ function fail(batch, err) {
   batch.phase = 'error';
   batch.error = err;
   batch.outcome = 'failed';
-  hooks.setRowState(batch.dest.id, { delivering: batches.some((b) => b.phase === 'running' && b.dest.id === batch.dest.id) });
-  if (batch.startToast) batch.startToast.dismiss();
+  ended(batch);
   errorToast(err, `Delivery to “${batch.dest.name}” could not run`);
   hooks.onBatchEnded();
   if (batch === selected) scheduleRender();
   else renderBatchTabs();
-}
-
-function percentOf(batch) {
-  if (batch.phase === 'done' && batch.outcome !== 'cancelled') return 100;
-  const p = batch.progress;
-  const frac = p.bytes_total > 0 ? p.bytes_sent / p.bytes_total : p.files_total > 0 ? p.files_done / p.files_total : 0;
-  return Math.max(0, Math.min(100, Math.floor(frac * 100)));
 }
 
 /* ---------- controls ---------- */
@@ -200,7 +127,6 @@ async function cancelFile(b, index) {
   if (!(await control(b, 'cancel_file', index))) b.cancelling.delete(index);
   vlist.schedule();
 }
-
 
 /* ---------- panel ---------- */
 
@@ -322,10 +248,6 @@ function render() {
   $('#delivery-list-count').textContent = b.filter === 'all' ? `${formatCount(b.progress.files_done)} of ${formatCount(b.total)} done` : plural(count, 'file');
   vlist.schedule();
 }
-
-
-
-
 
 function renderFilters(b) {
   const counts = { all: b.total };

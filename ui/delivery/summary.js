@@ -1,7 +1,7 @@
 // What the delivery panel says about a batch: its headline, its numbers,
 // the outcome (#delivery-outcome[data-outcome]) with the actions offered,
-// and the errors grouped by kind (#delivery-notes), one card per code with
-// its fix.
+// the errors grouped by kind (#delivery-notes), one card per code with
+// its fix, and the toast saying how it ended.
 
 import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
@@ -128,4 +128,21 @@ export function renderNotes(b) {
   // When the preview was skipped, what the plan left behind is shown here.
   if (!b.plan.confirm) cards.push(...planNotices(b.plan, { includeCollisions: false }));
   box.replaceChildren(...cards);
+}
+
+/** The toast that says how a finished batch ended. */
+export function announceOutcome(batch) {
+  const s = batch.summary;
+  const name = batch.dest.name;
+  const skipped = s.skipped ? ` ${plural(s.skipped, 'file')} already there ${s.skipped === 1 ? 'was' : 'were'} skipped.` : '';
+  if (batch.outcome === 'delivered') {
+    toast(`Delivered ${plural(s.delivered, 'file')} to “${name}”`, { detail: `${formatBytes(s.bytes_sent)} in ${formatDuration(s.duration_ms)}.${skipped}` });
+  } else if (batch.outcome === 'partial') {
+    toast(`${formatCount(s.delivered)} of ${plural(batch.total, 'file')} delivered to “${name}”`, { kind: 'warning', detail: `${s.failed ? `${formatCount(s.failed)} failed. ` : ''}${s.cancelled ? `${formatCount(s.cancelled)} cancelled. ` : ''}${skipped}`.trim(), timeout: 10000 });
+  } else if (batch.outcome === 'cancelled') {
+    toast(`Delivery to “${name}” cancelled`, { kind: 'info', detail: `${plural(s.delivered, 'file')} had already been delivered.` });
+  } else {
+    const first = batch.errors.values().next().value;
+    toast(`Nothing was delivered to “${name}”`, { kind: 'error', detail: first ? first.message : '', fix: first ? first.fix : '' });
+  }
 }

@@ -8,6 +8,7 @@ import { $, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { formatBytes, formatCount, plural } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
+import { percentDone } from '../lib/progress.js';
 import { confirmAction } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { view } from './state.js';
@@ -87,8 +88,7 @@ async function resume(id, opener) {
   box.hidden = false;
   try {
     const s = await api.resumeBatch(id, (u) => {
-      const frac = u.bytes_total > 0 ? u.bytes_sent / u.bytes_total : u.files_total > 0 ? u.files_done / u.files_total : 0;
-      setBar(Math.floor(Math.max(0, Math.min(1, frac)) * 100));
+      setBar(percentDone(u));
       $('#resume-stats').textContent = `${formatBytes(u.bytes_sent)} of ${formatBytes(u.bytes_total)} · ${formatCount(u.files_done)} of ${plural(u.files_total, 'file')}`;
     });
     setBar(100);
