@@ -7,20 +7,8 @@
 
 import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-
-export const STEP_ORDER = ['credentials', 'resolve', 'connect', 'tls', 'reach', 'head_bucket', 'put_object', 'read_back', 'delete_object'];
-
-const STEP_LABELS = {
-  credentials: 'Credentials',
-  resolve: 'Resolve host',
-  connect: 'Connect',
-  tls: 'TLS handshake',
-  reach: 'Server answers',
-  head_bucket: 'Bucket (HeadBucket)',
-  put_object: 'Write probe object',
-  read_back: 'Read back',
-  delete_object: 'Delete probe object',
-};
+import { stepLabel } from '../lib/probe-steps.js';
+import { copyButton } from './copy-button.js';
 
 const LEVELS = {
   error: { icon: 'error', text: 'Problem' },
@@ -40,20 +28,6 @@ const EVIDENCE = [
   ['detail', 'Detail'],
 ];
 
-/** The label of a step id; evidence spells them without underscores. */
-export function stepLabel(id) {
-  const key = String(id ?? '');
-  const found = Object.keys(STEP_LABELS).find((k) => k === key || k.replace('_', '') === key);
-  return found ? STEP_LABELS[found] : key;
-}
-
-export function formatMs(ms) {
-  if (ms === null || ms === undefined || Number.isNaN(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 function evidenceRows(ev, { raw = false } = {}) {
   return EVIDENCE.filter(([k]) => ev && ev[k] !== undefined && ev[k] !== null && ev[k] !== '').map(([k, label]) => [
     k,
@@ -68,50 +42,6 @@ export function findingText(f) {
   for (const [, label, value] of evidenceRows(f.evidence, { raw: true })) lines.push(`${label}: ${value}`);
   lines.push('', JSON.stringify({ code: f.code, level: f.level, evidence: f.evidence }, null, 2));
   return lines.join('\n');
-}
-
-/** Copy text; true if it worked. Falls back to a hidden textarea. */
-export async function copyText(text) {
-  try {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // fall through to the textarea
-  }
-  const area = h('textarea', { class: 'sr-only', 'aria-hidden': 'true', readonly: true });
-  area.value = text;
-  const before = document.activeElement;
-  ((before && before.closest('dialog')) || document.body).append(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  if (before && before.focus) before.focus();
-  return ok;
-}
-
-/** A "Copy …" button that confirms in place for a moment. */
-export function copyButton(label, getText, extra = {}) {
-  const text = h('span', { text: label });
-  const btn = h('button', { type: 'button', class: 'button button--ghost button--small copy-button', ...extra }, icon('copy'), text);
-  let timer = null;
-  btn.addEventListener('click', async () => {
-    const ok = await copyText(getText());
-    clearTimeout(timer);
-    btn.dataset.copied = ok ? 'true' : 'false';
-    btn.replaceChildren(icon(ok ? 'check' : 'warning'), h('span', { text: ok ? 'Copied' : 'Copy failed: select and copy by hand' }));
-    timer = setTimeout(() => {
-      delete btn.dataset.copied;
-      btn.replaceChildren(icon('copy'), text);
-    }, 1800);
-  });
-  return btn;
 }
 
 function part(cls, label, text) {

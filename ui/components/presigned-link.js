@@ -3,10 +3,10 @@
 // (presign_link sends nothing). Choosing another expiry signs a new link.
 
 import { api } from '../lib/api.js';
-import { $, h, richText } from '../lib/dom.js';
-import { icon } from '../lib/icons.js';
+import { $, h } from '../lib/dom.js';
 import { openModal } from './dialogs.js';
-import { copyText } from './diagnosis-card.js';
+import { copyText, flashCopied } from '../lib/clipboard.js';
+import { showErrorBanner } from './error-banner.js';
 
 let dialog;
 let current = null; // {dest, key, seq}
@@ -39,8 +39,7 @@ async function sign() {
     if (mine !== seq) return;
     url.placeholder = 'No link';
     $('#presign-expires').textContent = '';
-    err.replaceChildren(icon('error', 'banner-icon'), h('div', {}, h('p', { class: 'banner-title' }, richText(e.message)), e.fix ? h('p', { class: 'banner-text' }, richText(e.fix)) : null));
-    err.hidden = false;
+    showErrorBanner(err, e);
   }
 }
 
@@ -62,12 +61,6 @@ export function initPresign() {
   $('#presign-url').addEventListener('focus', (e) => e.target.select());
   $('#presign-copy').addEventListener('click', async (e) => {
     const btn = e.currentTarget;
-    const ok = await copyText($('#presign-url').value);
-    btn.dataset.copied = String(ok);
-    btn.querySelector('.button-label').textContent = ok ? 'Copied' : 'Copy failed: select and copy by hand';
-    setTimeout(() => {
-      delete btn.dataset.copied;
-      btn.querySelector('.button-label').textContent = 'Copy link';
-    }, 1800);
+    flashCopied(btn, await copyText($('#presign-url').value), { failed: 'Copy failed: select and copy by hand', ms: 1800 });
   });
 }

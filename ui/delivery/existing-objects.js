@@ -16,6 +16,7 @@ import { openModal, confirmAction } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { formatCount, plural } from '../lib/format.js';
 import { keyPresets } from '../lib/catalog.js';
+import { showErrorBanner } from '../components/error-banner.js';
 
 const NAMED = 10; // keys named in a confirmation; the rest are counted
 
@@ -138,9 +139,7 @@ function wireRekeyDialog() {
     } catch (err) {
       renderProblems(form, err.problems || []);
       if (!(err.problems || []).length) {
-        const box = $('#rekey-error');
-        box.replaceChildren(icon('error', 'banner-icon'), h('div', {}, h('p', { class: 'banner-title' }, richText(err.message)), err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null));
-        box.hidden = false;
+        showErrorBanner($('#rekey-error'), err);
       }
     } finally {
       button.classList.remove('is-busy');

@@ -7,9 +7,9 @@ import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { VirtualList, scrollWithKeys } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
-import { copyText } from '../components/diagnosis-card.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { statusLabel } from '../lib/status.js';
+import { copyText, flashCopied } from '../lib/clipboard.js';
 
 export const ROW_HEIGHT = 54;
 const STATUS_ICON = { delivered: 'check', failed: 'error', skipped: 'skip', cancelled: 'dash', pending: null };
@@ -100,14 +100,7 @@ async function onListClick(e) {
   const r = b.results[index];
   if (btn.dataset.act === 'cancel-file') ctx.onCancelFile(b, index);
   else if (btn.dataset.act === 'copy' && r) {
-    const ok = await copyText(r.url);
-    const label = btn.querySelector('span:not(.icon-wrap)');
-    btn.dataset.copied = String(ok);
-    if (label) label.textContent = ok ? 'Copied' : 'Copy failed';
-    setTimeout(() => {
-      delete btn.dataset.copied;
-      if (label) label.textContent = 'Copy link';
-    }, 1600);
+    flashCopied(btn, await copyText(r.url));
   } else if (btn.dataset.act === 'presign' && r) {
     openPresign({ dest: b.dest, key: r.key, returnFocus: btn });
   }

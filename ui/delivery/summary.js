@@ -7,8 +7,8 @@ import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { toast } from '../components/toast.js';
 import { planNotices } from './preview.js';
-import { copyText } from '../components/diagnosis-card.js';
 import { formatBytes, formatRate, formatEta, formatDuration, formatCount, plural } from '../lib/format.js';
+import { copyText } from '../lib/clipboard.js';
 
 let lastErrorsKey = '';
 

@@ -9,11 +9,12 @@ import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal, closeModal } from '../components/dialogs.js';
-import { formatMs, copyText } from '../components/diagnosis-card.js';
 import { toast, errorToast } from '../components/toast.js';
-import { formatCount, plural } from '../lib/format.js';
+import { formatCount, plural, formatTestTime } from '../lib/format.js';
 import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
 import { shortRelativeTime } from '../lib/reltime.js';
+import { copyText, flashCopied } from '../lib/clipboard.js';
+import { showErrorBanner } from '../components/error-banner.js';
 
 const OUTCOME = {
   passed: { icon: 'check', text: 'Passed' },
@@ -79,12 +80,7 @@ async function openObject(file, button) {
 }
 
 async function copyObjectLink(file, button) {
-  const ok = await copyText(file.url || file.key);
-  const label = button.querySelector('span:not(.icon-wrap)');
-  if (label) label.textContent = ok ? 'Copied' : 'Copy failed';
-  setTimeout(() => {
-    if (label) label.textContent = 'Copy link';
-  }, 1600);
+  flashCopied(button, await copyText(file.url || file.key));
 }
 
 async function loadDeliveries() {
@@ -174,7 +170,7 @@ function historyItem(p) {
           { class: 'probe-history-meta' },
           h('time', { datetime: new Date(r.started_at).toISOString(), title: new Date(r.started_at).toLocaleString(), text: clockText(r.started_at) }),
           h('span', { text: shortRelativeTime(r.started_at) }),
-          h('span', { text: `took ${formatMs(r.duration_ms)}` }),
+          h('span', { text: `took ${formatTestTime(r.duration_ms)}` }),
         ),
       ),
       icon('chevron', 'probe-history-chevron'),
@@ -204,9 +200,7 @@ async function loadHistory() {
     renderHistory();
   } catch (err) {
     if (seq !== state.seq) return;
-    const box = $('#probe-history-error');
-    box.replaceChildren(icon('error', 'banner-icon'), h('div', {}, h('p', { class: 'banner-title' }, richText(err.message)), err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null));
-    box.hidden = false;
+    showErrorBanner($('#probe-history-error'), err);
   } finally {
     if (seq === state.seq) list.removeAttribute('aria-busy');
   }

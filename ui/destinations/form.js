@@ -10,7 +10,7 @@
 // and tags (form-key-values.js) and the credentials (form-credentials.js).
 
 import { api } from '../lib/api.js';
-import { $, $all, h, richText } from '../lib/dom.js';
+import { $, $all, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { defaultIgnores, providers } from '../lib/catalog.js';
 import { credentialSummary } from '../lib/destination-text.js';
@@ -27,6 +27,7 @@ import {
   setupCredentials, collectCredentials, credentialsState, clearSecret,
   showCredPanels, resetCredentials, editCredentials, replaceKey,
 } from './form-credentials.js';
+import { showErrorBanner } from '../components/error-banner.js';
 
 let form;
 let dialog;
@@ -165,11 +166,7 @@ function onEdit(e) {
 
 function showFormError(err) {
   const banner = $('#form-error', form);
-  banner.replaceChildren(
-    icon('error', 'banner-icon'),
-    h('div', {}, h('p', { class: 'banner-title' }, richText(err.message)), err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null),
-  );
-  banner.hidden = false;
+  showErrorBanner(banner, err);
   banner.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 

@@ -9,6 +9,7 @@ import { icon, providerMark } from '../lib/icons.js';
 import { openModal, guardClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { providerLabel } from '../lib/catalog.js';
+import { showErrorBanner } from '../components/error-banner.js';
 
 const SOURCE_HINT = {
   aws: 'Profiles from `~/.aws/config` and `~/.aws/credentials`. SSO and role profiles keep working through the AWS profile.',
@@ -67,17 +68,7 @@ function showError(err) {
     return;
   }
   const others = (err.problems || []).filter((p) => !['name', 'bucket', 'prefix'].includes(p.field));
-  box.replaceChildren(
-    icon('error', 'banner-icon'),
-    h(
-      'div',
-      {},
-      h('p', { class: 'banner-title' }, richText(err.message)),
-      err.fix ? h('p', { class: 'banner-text' }, richText(err.fix)) : null,
-      others.length ? h('ul', { class: 'banner-list' }, others.map((p) => h('li', {}, richText(`${p.message} ${p.fix}`)))) : null,
-    ),
-  );
-  box.hidden = false;
+  showErrorBanner(box, err, others.length ? h('ul', { class: 'banner-list' }, others.map((p) => h('li', {}, richText(`${p.message} ${p.fix}`)))) : null);
 }
 
 /** "Choose a file…": a native dialog; the chosen file replaces the usual one. */

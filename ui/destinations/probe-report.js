@@ -5,9 +5,8 @@
 
 import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { plural } from '../lib/format.js';
+import { plural, formatTestTime } from '../lib/format.js';
 import { destPath } from '../lib/destination-text.js';
-import { formatMs } from '../components/diagnosis-card.js';
 
 function setOutcome(outcome, iconName, title, ...lines) {
   const box = $('#probe-outcome');
@@ -33,7 +32,7 @@ function facts(report) {
     h('code', { text: report.endpoint }),
     h('span', { text: report.addressing }),
     clock ? h('span', { text: clock }) : null,
-    h('span', { text: `${formatMs(report.duration_ms)} in all` }),
+    h('span', { text: `${formatTestTime(report.duration_ms)} in all` }),
   );
 }
 

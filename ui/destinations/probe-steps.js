@@ -5,7 +5,8 @@
 
 import { $, $all, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { formatMs, stepLabel, STEP_ORDER } from '../components/diagnosis-card.js';
+import { formatTestTime } from '../lib/format.js';
+import { stepLabel, STEP_ORDER } from '../lib/probe-steps.js';
 
 const STATUS_ICON = { pending: null, running: null, passed: 'check', warning: 'warning', failed: 'close', skipped: 'dash' };
 const STATUS_TEXT = { pending: 'Waiting', running: 'Running', passed: 'Passed', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' };
@@ -36,7 +37,7 @@ function updateStep(li, step) {
     time.textContent = '';
   } else {
     delete li.dataset.startedAt;
-    time.textContent = status === 'skipped' || status === 'pending' ? '' : formatMs(step.duration_ms);
+    time.textContent = status === 'skipped' || status === 'pending' ? '' : formatTestTime(step.duration_ms);
   }
 }
 
@@ -72,6 +73,6 @@ export function skipUnfinishedSteps(root) {
 export function tickSteps(root) {
   for (const li of $all('.probe-step[data-started-at]', root)) {
     const ms = performance.now() - Number(li.dataset.startedAt);
-    if (ms > 300) $('.probe-step-time', li).textContent = formatMs(ms);
+    if (ms > 300) $('.probe-step-time', li).textContent = formatTestTime(ms);
   }
 }

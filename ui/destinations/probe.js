@@ -12,10 +12,11 @@ import { plural } from '../lib/format.js';
 import { destPath } from '../lib/destination-text.js';
 import { openModal } from '../components/dialogs.js';
 import { toast } from '../components/toast.js';
-import { diagnosisCard, stepLabel } from '../components/diagnosis-card.js';
+import { diagnosisCard } from '../components/diagnosis-card.js';
 import { resetSteps, showStep, skipUnfinishedSteps, tickSteps } from './probe-steps.js';
 import { showNotice, showOutcome, showProof, showRunError, showRunning } from './probe-report.js';
 import { changedSettings, describeChange } from './probe-fix.js';
+import { stepLabel } from '../lib/probe-steps.js';
 
 const LEVEL_ORDER = { error: 0, warning: 1, info: 2 };
 

@@ -17,10 +17,10 @@ import { $, h, richText } from '../lib/dom.js';
 import { errorToast } from '../components/toast.js';
 import { PagedRows, VirtualList } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
-import { copyText } from '../components/diagnosis-card.js';
 import { formatCount, plural } from '../lib/format.js';
 import { fileName, fileRow, fileStatusText } from './file-row.js';
 import { renderFileDetail } from './file-detail.js';
+import { copyText, flashCopied } from '../lib/clipboard.js';
 
 const ROW_HEIGHT = 56;
 
@@ -234,17 +234,6 @@ function renderDetail() {
 }
 
 /* ---------- actions ---------- */
-
-function flashCopied(btn, ok) {
-  const label = btn.querySelector('span:not(.icon-wrap)');
-  const before = label ? label.textContent : null;
-  btn.dataset.copied = String(ok);
-  if (label) label.textContent = ok ? 'Copied' : 'Copy failed';
-  setTimeout(() => {
-    delete btn.dataset.copied;
-    if (label && document.contains(label)) label.textContent = before;
-  }, 1600);
-}
 
 async function reveal(f) {
   state.reveal = { fileId: f.id };

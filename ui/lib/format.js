@@ -38,6 +38,14 @@ export function formatEta(secs) {
   return `about ${formatSecs(secs)} left`;
 }
 
+/** A connection test's (or one step's) time, to a tenth of a second: "340 ms", "2.4 s", "12 s", "1 min 5 s". */
+export function formatTestTime(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
 /** "340 ms", "2.4 s", "3 min". */
 export function formatDuration(ms) {
   ms = Number(ms) || 0;
