@@ -11,6 +11,7 @@ import { openModal, anyModalOpen } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { baseName, plural } from '../lib/format.js';
 import { destPath } from '../lib/destination-text.js';
+import { destinationStateLabel } from '../lib/status.js';
 
 let hooks = {
   destinations: () => [], // sorted as listed
@@ -142,7 +143,7 @@ function openPicker(paths) {
           },
           providerMark(d.provider, 'sm'),
           h('span', { class: 'picker-option-text' }, h('span', { class: 'picker-option-name', text: d.name }), h('code', { class: 'picker-option-path', text: destPath(d) })),
-          d.active ? icon('chevron', 'picker-option-go') : h('span', { class: 'badge badge--paused', id: `picker-paused-${d.id}`, text: 'Paused' }),
+          d.active ? icon('chevron', 'picker-option-go') : h('span', { class: 'badge badge--paused', id: `picker-paused-${d.id}`, text: destinationStateLabel(false) }),
         ),
       ),
     ),

@@ -8,11 +8,10 @@ import { icon } from '../lib/icons.js';
 import { VirtualList, scrollWithKeys } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
 import { formatBytes, formatCount } from '../lib/format.js';
-import { statusLabel } from '../lib/status.js';
+import { fileStatusIcon, statusLabel } from '../lib/status.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
 
 export const ROW_HEIGHT = 54;
-const STATUS_ICON = { delivered: 'check', failed: 'error', skipped: 'skip', cancelled: 'dash', pending: null };
 
 let ctx = {
   selected: () => null, // the batch shown
@@ -32,6 +31,13 @@ function fileStatus(b, index) {
   if (r) return r.status;
   if (b.cancelling.has(index)) return 'cancelling';
   return 'pending';
+}
+
+/** A live row's mark: its status icon once the file is done; a dot while it waits, a spinner while it is being cancelled. */
+function statusMark(status) {
+  if (status === 'pending') return h('span', { class: 'pending-dot' });
+  if (status === 'cancelling') return h('span', { class: 'spinner spinner--small' });
+  return icon(fileStatusIcon(status));
 }
 
 function fileRow(i) {
@@ -70,11 +76,10 @@ function fileRow(i) {
     actions.push(h('button', { type: 'button', class: 'icon-button', dataset: { act: 'cancel-file', focusKey: 'cancel' }, 'aria-label': `Cancel ${name}`, title: 'Cancel this file' }, icon('close')));
   }
 
-  const iconName = STATUS_ICON[status];
   return h(
     'div',
     { class: 'delivery-file', role: 'listitem', dataset: { status, index: String(index) }, 'aria-posinset': String(i + 1), 'aria-setsize': String(itemCount(b)) },
-    h('span', { class: 'delivery-file-icon', title: statusLabel(status) }, iconName ? icon(iconName) : h('span', { class: status === 'cancelling' ? 'spinner spinner--small' : 'pending-dot' }), h('span', { class: 'sr-only', text: `${statusLabel(status)}: ` })),
+    h('span', { class: 'delivery-file-icon', title: statusLabel(status) }, statusMark(status), h('span', { class: 'sr-only', text: `${statusLabel(status)}: ` })),
     h(
       'span',
       { class: 'delivery-file-main' },

@@ -18,8 +18,7 @@ import { toast, errorToast } from '../components/toast.js';
 import { STATUSES, completeBatch, newBatch, percentOf, record } from './batch.js';
 import { createFileList, itemCount } from './files.js';
 import { announceOutcome, headline, statsParts, renderOutcome, renderNotes, resetSummary } from './summary.js';
-
-const FILTER_LABEL = { all: 'All', delivered: 'Delivered', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
+import { batchIcon, statusLabel } from '../lib/status.js';
 
 let hooks = {
   setRowState: () => {},
@@ -202,7 +201,7 @@ function render() {
     where.replaceChildren(providerMark(b.dest.provider, 'sm'), h('code', { text: destPath(b.dest) }));
   }
   const stateIcon = $('#delivery-state-icon');
-  const wantIcon = running ? (b.progress.paused ? 'pause' : 'spinner') : { delivered: 'check', partial: 'warning', failed: 'error', cancelled: 'dash' }[b.outcome];
+  const wantIcon = running ? (b.progress.paused ? 'pause' : 'spinner') : batchIcon(b.outcome);
   if (stateIcon.dataset.shows !== wantIcon) {
     stateIcon.dataset.shows = wantIcon;
     stateIcon.replaceChildren(wantIcon === 'spinner' ? h('span', { class: 'spinner' }) : icon(wantIcon));
@@ -263,7 +262,7 @@ function renderFilters(b) {
       h(
         'button',
         { type: 'button', class: 'filter-chip', 'aria-pressed': String(b.filter === f), dataset: { filter: f, status: f } },
-        h('span', { text: FILTER_LABEL[f] }),
+        h('span', { text: f === 'all' ? 'All' : statusLabel(f) }),
         h('span', { class: 'filter-count', text: formatCount(counts[f]) }),
       ),
     ),
@@ -290,7 +289,7 @@ function renderBatchTabs() {
           class: 'batch-tab',
           'aria-pressed': String(b === selected),
           dataset: { batch: String(b.id), state: b.phase === 'running' ? 'running' : b.outcome },
-          title: `${b.dest.name}, ${plural(b.total, 'file')}, started ${new Date(b.startedAt).toLocaleTimeString()}: ${b.phase === 'running' ? `${percentOf(b)}%` : b.outcome}`,
+          title: `${b.dest.name}, ${plural(b.total, 'file')}, started ${new Date(b.startedAt).toLocaleTimeString()}: ${b.phase === 'running' ? `${percentOf(b)}%` : statusLabel(b.outcome)}`,
         },
         h('span', { class: 'batch-tab-dot', 'aria-hidden': 'true' }),
         h('span', { class: 'batch-tab-name', text: `${b.dest.name} · ${plural(b.total, 'file')}` }),

@@ -9,6 +9,7 @@ import { toast } from '../components/toast.js';
 import { planNotices } from './preview.js';
 import { formatBytes, formatRate, formatEta, formatDuration, formatCount, plural } from '../lib/format.js';
 import { copyText } from '../lib/clipboard.js';
+import { statusLabel } from '../lib/status.js';
 
 let lastErrorsKey = '';
 
@@ -44,7 +45,7 @@ export function statsParts(b) {
   const sep = () => h('span', { class: 'stat-sep', 'aria-hidden': 'true', text: '·' });
   const parts = [];
   if (b.phase === 'running') {
-    if (p.paused) parts.push(h('span', { class: 'stat stat--paused', text: 'Paused' }));
+    if (p.paused) parts.push(h('span', { class: 'stat stat--paused', text: statusLabel('paused') }));
     parts.push(h('span', { class: 'stat', dataset: { stat: 'bytes' } }, h('strong', { text: formatBytes(p.bytes_sent) }), ` of ${formatBytes(p.bytes_total)}`));
     parts.push(h('span', { class: 'stat', dataset: { stat: 'files' } }, h('strong', { text: formatCount(p.files_done) }), ` of ${plural(p.files_total, 'file')}`));
     if (!p.paused && p.rate > 0) parts.push(h('span', { class: 'stat', dataset: { stat: 'rate' }, text: formatRate(p.rate) }));

@@ -15,31 +15,27 @@ import { destPath, credentialSummary, credentialIcon } from '../lib/destination-
 import { shortRelativeTime } from '../lib/reltime.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
 import { showErrorBanner } from '../components/error-banner.js';
-
-const OUTCOME = {
-  passed: { icon: 'check', text: 'Passed' },
-  warnings: { icon: 'warning', text: 'Passed with warnings' },
-  failed: { icon: 'error', text: 'Failed' },
-};
+import { batchIcon, destinationStateLabel, statusLabel, testOutcomeIcon } from '../lib/status.js';
 
 let dialog;
 let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, find: () => null };
 const state = { dest: null, probes: [], seq: 0 };
 
 const RECENT = 5;
-const DELIVERY_OUTCOME = {
-  delivered: { icon: 'check', text: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered` },
-  partial: { icon: 'warning', text: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered, ${formatCount(b.failed)} failed` },
-  failed: { icon: 'error', text: (b) => `Nothing delivered of ${plural(b.files_total, 'file')}` },
-  cancelled: { icon: 'dash', text: (b) => `Cancelled after ${plural(b.delivered, 'file')}` },
+/** How a recent delivery went, in a sentence: its state while running or interrupted, else its outcome. */
+const DELIVERY_TEXT = {
+  running: (b) => `Delivering ${plural(b.files_total, 'file')}`,
+  interrupted: (b) => `${statusLabel('interrupted')}: ${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered`,
+  delivered: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered`,
+  partial: (b) => `${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered, ${formatCount(b.failed)} failed`,
+  failed: (b) => `Nothing delivered of ${plural(b.files_total, 'file')}`,
+  cancelled: (b) => `${statusLabel('cancelled')} after ${plural(b.delivered, 'file')}`,
 };
 
 /* ---------- recent deliveries ---------- */
 
 function deliveryItem(b, newest) {
-  const o = b.state === 'running' ? { icon: 'upload', text: () => `Delivering ${plural(b.files_total, 'file')}` }
-    : b.state === 'interrupted' ? { icon: 'warning', text: () => `Interrupted: ${formatCount(b.delivered)} of ${plural(b.files_total, 'file')} delivered` }
-      : DELIVERY_OUTCOME[b.outcome] || DELIVERY_OUTCOME.failed;
+  const how = b.state === 'running' || b.state === 'interrupted' ? b.state : b.outcome in DELIVERY_TEXT ? b.outcome : 'failed';
   const actions = [];
   if (newest) {
     actions.push(
@@ -51,14 +47,14 @@ function deliveryItem(b, newest) {
   return h(
     'li',
     { class: 'recent-delivery', dataset: { batchId: b.id, outcome: b.state === 'finished' ? b.outcome || 'failed' : b.state } },
-    icon(o.icon, 'recent-delivery-icon'),
+    icon(batchIcon(how), 'recent-delivery-icon'),
     h(
       'span',
       { class: 'recent-delivery-text' },
       h(
         'span',
         { class: 'recent-delivery-line' },
-        h('span', { text: o.text(b) }),
+        h('span', { text: DELIVERY_TEXT[how](b) }),
         h('time', { class: 'recent-delivery-meta', datetime: new Date(b.started_at).toISOString(), title: new Date(b.started_at).toLocaleString(), text: shortRelativeTime(b.started_at) }),
       ),
       newest ? h('code', { class: 'recent-delivery-key', title: newest.url || newest.key, text: newest.key }) : null,
@@ -131,7 +127,7 @@ function renderHeader(d) {
   $('#details-mark').replaceChildren(providerMark(d.provider));
   $('#details-title').textContent = d.name;
   $('#details-subtitle').replaceChildren(
-    h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: d.active ? 'Active' : 'Paused' }),
+    h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: destinationStateLabel(d.active) }),
     d.updated_at ? h('span', { class: 'muted', text: `Edited ${shortRelativeTime(d.updated_at)}` }) : '',
   );
 }
@@ -145,7 +141,7 @@ function clockText(ms) {
 
 function historyItem(p) {
   const r = p.report;
-  const o = OUTCOME[r.outcome] || OUTCOME.failed;
+  const outcome = statusLabel(r.outcome);
   const first = r.findings.find((f) => f.level === 'error') || r.findings[0];
   const summary = first ? first.title : r.outcome === 'passed' ? 'Every step passed' : '';
   return h(
@@ -157,14 +153,14 @@ function historyItem(p) {
         type: 'button',
         class: 'probe-history-item',
         dataset: { probeId: String(p.id), outcome: r.outcome },
-        'aria-label': `${o.text}, ${clockText(r.started_at)}${summary ? `: ${summary}` : ''}. Open this test.`,
+        'aria-label': `${outcome}, ${clockText(r.started_at)}${summary ? `: ${summary}` : ''}. Open this test.`,
         on: { click: (e) => hooks.onShowProbe(state.dest, p, e.currentTarget) },
       },
-      icon(o.icon, 'probe-history-icon'),
+      icon(testOutcomeIcon(r.outcome), 'probe-history-icon'),
       h(
         'span',
         { class: 'probe-history-text' },
-        h('span', { class: 'probe-history-line' }, h('span', { class: 'probe-history-outcome', text: o.text }), summary ? h('span', { class: 'probe-history-finding' }, richText(summary)) : null),
+        h('span', { class: 'probe-history-line' }, h('span', { class: 'probe-history-outcome', text: outcome }), summary ? h('span', { class: 'probe-history-finding' }, richText(summary)) : null),
         h(
           'span',
           { class: 'probe-history-meta' },

@@ -10,6 +10,7 @@ import { toast, errorToast } from '../components/toast.js';
 import { plural } from '../lib/format.js';
 import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
 import { shortRelativeTime } from '../lib/reltime.js';
+import { destinationStateLabel } from '../lib/status.js';
 
 let listEl;
 let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };
@@ -65,7 +66,7 @@ function rowEl(d) {
         'div',
         { class: 'dest-title' },
         h('button', { type: 'button', class: 'dest-name', dataset: { action: 'details' }, title: 'Details and recent tests', text: d.name }),
-        h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'} dest-state`, text: d.active ? 'Active' : 'Paused' }),
+        h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'} dest-state`, text: destinationStateLabel(d.active) }),
         warnings.length
           ? h(
               'button',

@@ -7,6 +7,7 @@ import { $, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { plural, formatTestTime } from '../lib/format.js';
 import { destPath } from '../lib/destination-text.js';
+import { testOutcomeIcon } from '../lib/status.js';
 
 function setOutcome(outcome, iconName, title, ...lines) {
   const box = $('#probe-outcome');
@@ -42,16 +43,16 @@ export function showOutcome(report, settings) {
   const failedStep = report.steps.find((s) => s.status === 'failed');
   const path = h('code', { text: (settings && destPath(settings)) || 'the bucket' });
   if (report.outcome === 'passed') {
-    setOutcome('passed', 'check', 'Connection works', h('p', { class: 'probe-outcome-line' }, 'Chute can write to ', path, ' and clean up after itself.'), facts(report));
+    setOutcome('passed', testOutcomeIcon('passed'), 'Connection works', h('p', { class: 'probe-outcome-line' }, 'Chute can write to ', path, ' and clean up after itself.'), facts(report));
   } else if (report.outcome === 'warnings') {
-    setOutcome('warnings', 'warning', 'Works, with warnings', h('p', { class: 'probe-outcome-line' }, 'Deliveries to ', path, ' should succeed. Review the notes below.'), facts(report));
+    setOutcome('warnings', testOutcomeIcon('warnings'), 'Works, with warnings', h('p', { class: 'probe-outcome-line' }, 'Deliveries to ', path, ' should succeed. Review the notes below.'), facts(report));
   } else {
     const count = errors.length || 1;
     const line = failedStep
       ? `${plural(count, 'problem')} to fix before Chute can deliver here.`
       : `Every step got through, but ${count === 1 ? 'a setting needs' : `${count} settings need`} fixing before deliveries are reliable.`;
     const title = failedStep ? `The test failed at “${failedStep.label}”` : `The test found ${plural(count, 'problem')}`;
-    setOutcome('failed', 'error', title, h('p', { class: 'probe-outcome-line', text: line }), facts(report));
+    setOutcome('failed', testOutcomeIcon('failed'), title, h('p', { class: 'probe-outcome-line', text: line }), facts(report));
   }
 }
 

@@ -7,9 +7,8 @@ import { $, $all, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { formatTestTime } from '../lib/format.js';
 import { stepLabel, STEP_ORDER } from '../lib/probe-steps.js';
+import { statusLabel, stepStatusIcon } from '../lib/status.js';
 
-const STATUS_ICON = { pending: null, running: null, passed: 'check', warning: 'warning', failed: 'close', skipped: 'dash' };
-const STATUS_TEXT = { pending: 'Waiting', running: 'Running', passed: 'Passed', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' };
 
 function stepEl(id, status = 'pending', label = stepLabel(id)) {
   return h(
@@ -26,11 +25,11 @@ function updateStep(li, step) {
   const status = step.status || 'pending';
   li.dataset.status = status;
   const iconBox = $('.probe-step-icon', li);
-  const name = STATUS_ICON[status];
+  const name = stepStatusIcon(status);
   iconBox.replaceChildren(name ? icon(name) : h('span', { class: status === 'running' ? 'spinner spinner--small' : 'probe-dot' }));
   if (step.label) $('.probe-step-label', li).textContent = step.label;
   $('.probe-step-detail', li).replaceChildren(richText(status === 'running' ? '' : step.detail || ''));
-  $('.probe-step-status', li).textContent = `: ${STATUS_TEXT[status] || status}`;
+  $('.probe-step-status', li).textContent = `: ${statusLabel(status)}`;
   const time = $('.probe-step-time', li);
   if (status === 'running') {
     li.dataset.startedAt = String(performance.now());

@@ -17,6 +17,7 @@ import { resetSteps, showStep, skipUnfinishedSteps, tickSteps } from './probe-st
 import { showNotice, showOutcome, showProof, showRunError, showRunning } from './probe-report.js';
 import { changedSettings, describeChange } from './probe-fix.js';
 import { stepLabel } from '../lib/probe-steps.js';
+import { statusLabel } from '../lib/status.js';
 
 const LEVEL_ORDER = { error: 0, warning: 1, info: 2 };
 
@@ -140,8 +141,7 @@ async function run() {
     // The panel was closed while the test ran: say how it ended.
     const name = source.kind === 'saved' ? source.dest.name : 'the form’s settings';
     const kind = report.outcome === 'passed' ? 'success' : report.outcome === 'warnings' ? 'warning' : 'error';
-    const verb = { passed: 'passed', warnings: 'passed with warnings', failed: 'failed' }[report.outcome] || 'ended';
-    toast(`Connection test of “${name}” ${verb}`, {
+    toast(`Connection test of “${name}” ${statusLabel(report.outcome).toLowerCase()}`, {
       kind,
       detail: report.findings[0] ? report.findings[0].title : '',
       timeout: 8000,

@@ -9,9 +9,10 @@ import { formatBytes, formatCount, formatDuration, plural } from '../lib/format.
 import { timeElement } from '../lib/reltime.js';
 import { view, hooks } from './state.js';
 import { currentSearch } from './filters.js';
-import { batchBadge, batchCountsText, notDelivered, originText } from './batch-summary.js';
+import { batchBadge, batchCountsText, notDelivered } from './batch-summary.js';
 import { renderInputs } from './inputs.js';
 import { clearBatchFiles, showBatchFiles } from './files.js';
+import { originLabel } from '../lib/status.js';
 
 /** Show the selected delivery (or the placeholder); `reloadFiles` lists its files afresh. */
 export function renderDetails(reloadFiles) {
@@ -38,7 +39,7 @@ export function renderDetails(reloadFiles) {
     ['Started', [timeElement(b.started_at), ` · ${new Date(b.started_at).toLocaleString()}`]],
     b.finished_at ? ['Took', formatDuration(b.finished_at - b.started_at)] : null,
     ['Sent', `${formatBytes(b.bytes_sent)} of ${formatBytes(b.bytes_total)}`],
-    ['How', originText(b.origin)],
+    ['How', originLabel(b.origin)],
     b.parent_id ? ['Repeats', parent ? `the delivery of ${new Date(parent.started_at).toLocaleString()}` : 'an earlier delivery'] : null,
   ].filter(Boolean);
 

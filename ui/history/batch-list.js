@@ -10,8 +10,9 @@ import { formatBytes, formatCount, plural } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
 import { view } from './state.js';
 import { currentFilter, currentSearch, filtersActive, validDates } from './filters.js';
-import { batchBadge, batchCountsText, originText } from './batch-summary.js';
+import { batchBadge, batchCountsText } from './batch-summary.js';
 import { renderDetails } from './batch-details.js';
+import { originLabel } from '../lib/status.js';
 
 const PAGE = 100;
 const ROW_HEIGHT = 64;
@@ -164,7 +165,7 @@ function batchRow(i) {
         { class: 'hb-line hb-line--meta' },
         h('span', { class: 'hb-counts', text: batchCountsText(row) }),
         h('span', { class: 'hb-bytes', text: formatBytes(row.bytes_total) }),
-        h('span', { class: 'hb-origin', text: originText(row.origin) }),
+        h('span', { class: 'hb-origin', text: originLabel(row.origin) }),
       ),
     ),
   );

@@ -9,7 +9,8 @@ import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { formatBytes, formatCount, formatDuration, plural, visibleName } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
-import { errorLine, fileName, fileStatusText, hasError } from './file-row.js';
+import { errorLine, fileName, hasError } from './file-row.js';
+import { statusLabel } from '../lib/status.js';
 
 function fact(label, value) {
   return value === null || value === undefined || value === '' ? null : h('div', { class: 'hf-fact' }, h('dt', { text: label }), h('dd', {}, value));
@@ -56,7 +57,7 @@ export function renderFileDetail(box, f, { position, matching, dest, revealError
       'div',
       { class: 'hf-detail-head' },
       h('h4', { id: 'hf-detail-title', class: 'hf-detail-title mono', text: fileName(f) }),
-      h('span', { class: 'hf-detail-status', text: `${fileStatusText(f)} · file ${formatCount(position + 1)} of ${formatCount(matching)}` }),
+      h('span', { class: 'hf-detail-status', text: `${statusLabel(f.status)} · file ${formatCount(position + 1)} of ${formatCount(matching)}` }),
     ),
     hasError(f) ? errorLine(f, 'p') : null,
     h(

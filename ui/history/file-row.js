@@ -6,15 +6,9 @@
 import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { formatBytes, formatCount, formatDuration, visibleName } from '../lib/format.js';
+import { fileStatusIcon, statusLabel } from '../lib/status.js';
 
-const STATUS_TEXT = { delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled', pending: 'Not sent', uploading: 'Interrupted', refused: 'Refused' };
-const STATUS_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock', refused: 'error' };
 const WITH_ERROR = new Set(['failed', 'refused']);
-
-/** What a file's status is called. */
-export function fileStatusText(f) {
-  return STATUS_TEXT[f.status] || f.status;
-}
 
 /** Whether the file carries an error to show (failed, or refused before sending). */
 export function hasError(f) {
@@ -68,11 +62,11 @@ export function fileRow(f, i, { setSize, selected, dest }) {
   return h(
     'div',
     { class: 'history-file', ...common, 'aria-current': selected ? 'true' : null, dataset: { status: f.status, key: f.key, fileId: String(f.id), index: String(i) } },
-    h('span', { class: 'hf-icon', title: fileStatusText(f) }, icon(STATUS_ICON[f.status] || 'dash')),
+    h('span', { class: 'hf-icon', title: statusLabel(f.status) }, icon(fileStatusIcon(f.status))),
     h(
       'span',
       { class: 'hf-main' },
-      h('span', { class: 'hf-line' }, h('span', { class: `hf-key mono${f.key ? '' : ' hf-key--none'}`, title: f.source, text: fileName(f) }), h('span', { class: 'hf-status', text: fileStatusText(f) })),
+      h('span', { class: 'hf-line' }, h('span', { class: `hf-key mono${f.key ? '' : ' hf-key--none'}`, title: f.source, text: fileName(f) }), h('span', { class: 'hf-status', text: statusLabel(f.status) })),
       hasError(f) ? errorLine(f) : fileMeta(f),
     ),
     h('span', { class: 'hf-actions' }, rowActions(f, dest)),

@@ -18,9 +18,10 @@ import { errorToast } from '../components/toast.js';
 import { PagedRows, VirtualList } from '../lib/vlist.js';
 import { openPresign } from '../components/presigned-link.js';
 import { formatCount, plural } from '../lib/format.js';
-import { fileName, fileRow, fileStatusText } from './file-row.js';
+import { fileName, fileRow } from './file-row.js';
 import { renderFileDetail } from './file-detail.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
+import { statusLabel } from '../lib/status.js';
 
 const ROW_HEIGHT = 56;
 
@@ -219,7 +220,7 @@ function onListKey(e) {
 function announce() {
   const f = state.rows && state.rows.get(state.selected);
   if (!f) return;
-  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${fileStatusText(f)}`;
+  $('#history-file-announce').textContent = `File ${formatCount(state.selected + 1)} of ${formatCount(state.counts.matching)}: ${fileName(f)}, ${statusLabel(f.status)}`;
 }
 
 function renderDetail() {

@@ -4,6 +4,7 @@
 
 import { $, h, debounce } from '../lib/dom.js';
 import { hooks } from './state.js';
+import { BATCH_FILTERS, statusLabel } from '../lib/status.js';
 
 const CONTROLS = ['#history-search', '#history-destination', '#history-status', '#history-from', '#history-to'];
 const lastValues = {}; // filter control -> value last applied
@@ -72,6 +73,7 @@ export function currentSearch() {
 
 /** Any change of a filter calls `onChange` (the search once typing pauses, or on Enter). */
 export function initFilters(onChange) {
+  $('#history-status').append(...BATCH_FILTERS.map((s) => h('option', { value: s, text: statusLabel(s) })));
   // The details follow: a selection the search hides is cleared, a shown one lists the matching files.
   const search = debounce(onChange, 300);
   $('#history-search').addEventListener('input', search);

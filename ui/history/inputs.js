@@ -10,13 +10,13 @@ import { api } from '../lib/api.js';
 import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { baseName, formatCount, plural, visibleName } from '../lib/format.js';
+import { originLabel } from '../lib/status.js';
 
 /** Left-out paths listed; the rest are counted. */
 const SHOWN = 50;
 /** Up to this many left-out paths, the list starts open. */
 const OPEN_UP_TO = 6;
 
-const GIVEN_TITLE = { drop: 'Dropped', dialog: 'Chosen', cli: 'Named on the command line', retry: 'Retried from', redeliver: 'Re-delivered from', resume: 'Dropped' };
 const SOURCE_ICON = { folder: 'folder', file: 'file', missing: 'warning' };
 
 /** A path as shown under the source it came from (`.git` rather than /home/…/photos/.git). */
@@ -32,7 +32,7 @@ function sourceNote(s) {
 }
 
 function sourcesBlock(batch, sources) {
-  const title = GIVEN_TITLE[batch.origin] || 'Given';
+  const title = originLabel(batch.origin);
   if (!sources.length) {
     return h('div', { class: 'hd-given' }, h('h4', { class: 'hd-section-title', text: title }), h('p', { class: 'hd-inputs-note muted', text: 'The files of an earlier delivery, listed below.' }));
   }
