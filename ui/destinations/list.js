@@ -11,6 +11,7 @@ import { plural } from '../lib/format.js';
 import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
 import { shortRelativeTime } from '../lib/reltime.js';
 import { destinationStateLabel } from '../lib/status.js';
+import { findProvider } from '../lib/catalog.js';
 
 let listEl;
 let hooks = { onEdit: () => {}, onTest: () => {}, onDetails: () => {}, onDeliver: () => {}, onLastTest: () => {}, onChanged: () => {}, reload: async () => {}, keychain: 'the system keychain' };
@@ -25,10 +26,11 @@ function hostOf(url) {
   }
 }
 
-/** Provider label plus the detail that tells two destinations apart. */
+/** What tells two destinations of a provider apart: their endpoint's host, or the region their endpoint is built from. */
 function whereText(d) {
   if (d.endpoint) return hostOf(d.endpoint);
-  if (d.provider === 'aws' || d.provider === 'b2') return d.effective_region || d.region;
+  const p = findProvider(d.provider);
+  if (p && (p.endpoint.kind === 'aws_regional' || p.endpoint.kind === 'from_region')) return d.effective_region || d.region;
   return '';
 }
 

@@ -2,6 +2,8 @@
 // settings with the one field set (as save_destination takes them), and
 // the sentence that says what changed.
 
+import { fieldLabel } from './form-values.js';
+
 const SETTINGS_KEYS = [
   'name', 'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix', 'key_template',
   'storage_class', 'acl', 'headers', 'metadata', 'tags', 'active', 'overwrite', 'ignore', 'confirm_delivery',
@@ -19,6 +21,5 @@ export function changedSettings(dest, field, value) {
 /** "region is now `eu-west-1`", "path-style addressing is on". */
 export function describeChange(field, value) {
   if (field === 'path_style') return value === 'true' ? 'path-style addressing is on' : 'path-style addressing is off';
-  const names = { region: 'region', endpoint: 'endpoint', prefix: 'path prefix', bucket: 'bucket', account_id: 'account id', provider: 'provider' };
-  return `${names[field] || field} is now \`${value}\``;
+  return `${fieldLabel(field).toLowerCase()} is now \`${value}\``;
 }
