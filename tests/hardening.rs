@@ -11,6 +11,32 @@ fn read(p: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
+/// Every JavaScript module under `ui/`, in every folder: (its path inside ui/, with `/`, and its text).
+fn ui_modules() -> Vec<(String, String)> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else if path.extension().is_some_and(|x| x == "js") {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+    let mut out = Vec::new();
+    walk(&base, &base, &mut out);
+    out.sort();
+    for entry in ["app.js", API] {
+        assert!(out.iter().any(|(name, _)| name == entry), "ui/{entry} not found: the scan would prove nothing");
+    }
+    out
+}
+
+/// The one module that talks to the Rust side.
+const API: &str = "lib/api.js";
+
 /// Words between quotes on the lines of `text` from `start` to the line holding `end`.
 fn quoted_between(text: &str, start: &str, end: &str) -> BTreeSet<String> {
     let from = text.find(start).unwrap_or_else(|| panic!("`{start}` not found"));
@@ -41,35 +67,33 @@ fn the_csp_allows_nothing_remote_and_no_inline_code() {
     // No inline script or handler in the page itself (the CSP would block it anyway).
     let html = read("ui/index.html");
     assert!(!html.contains("<script>") && !html.contains(" onclick=") && !html.contains("javascript:"), "inline code in index.html");
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".js") {
-            let js = std::fs::read_to_string(entry.path()).unwrap();
-            for bad in ["eval(", "new Function(", "innerHTML =", "insertAdjacentHTML", "document.write("] {
-                // icons.js sets trusted, constant SVG markup; nothing else may build HTML from strings.
-                if bad == "innerHTML =" && (name == "icons.js" || name == "app.js") {
-                    continue;
-                }
-                assert!(!js.contains(bad), "{name} uses {bad}");
+    for (name, js) in ui_modules() {
+        for bad in ["eval(", "new Function(", "innerHTML =", "insertAdjacentHTML", "document.write("] {
+            // lib/icons.js holds trusted, constant SVG markup, which app.js puts in place; nothing else may build HTML from strings.
+            if bad == "innerHTML =" && (name == "lib/icons.js" || name == "app.js") {
+                continue;
             }
+            assert!(!js.contains(bad), "ui/{name} uses {bad}");
         }
     }
 }
 
 #[test]
 fn capabilities_grant_exactly_the_commands_the_ui_calls() {
-    // What the UI calls: every `call('name'` in ui/api.js (the only module that invokes).
-    let api = read("ui/api.js");
-    let called: BTreeSet<String> = api.split("call('").skip(1).map(|s| s.split('\'').next().unwrap().to_string()).collect();
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui")).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".js") && name != "api.js" {
-            let js = std::fs::read_to_string(entry.path()).unwrap();
-            assert!(!js.contains(".invoke(") && !js.contains("__TAURI_INTERNALS__"), "{name} invokes directly; go through api.js");
+    // What the UI calls: every `call('name'` in every module under ui/, all of
+    // them in ui/lib/api.js (the only module that invokes).
+    let mut called = BTreeSet::new();
+    for (name, js) in ui_modules() {
+        let calls: Vec<String> = js.split("call('").skip(1).map(|s| s.split('\'').next().unwrap().to_string()).collect();
+        if name == API {
+            called.extend(calls);
+        } else {
+            assert!(calls.is_empty(), "ui/{name} calls {calls:?}; go through ui/{API}");
+            assert!(!js.contains(".invoke(") && !js.contains("__TAURI_INTERNALS__"), "ui/{name} invokes directly; go through ui/{API}");
         }
     }
     let declared = quoted_between(&read("src-tauri/build.rs"), "const COMMANDS: &[&str] = &[", "];");
-    assert_eq!(called, declared, "src-tauri/build.rs COMMANDS must be exactly what ui/api.js calls");
+    assert_eq!(called, declared, "src-tauri/build.rs COMMANDS must be exactly what ui/{API} calls");
 
     let lib = read("src-tauri/lib.rs");
     let from = lib.find("generate_handler![").unwrap();

@@ -2,26 +2,28 @@
 // wires the header, shortcuts and dialogs, and marks <body data-ready="true">
 // once the catalog and the list are on screen.
 
-import { api, ApiError } from './api.js';
-import { $, $all, h, isMac, plural } from './dom.js';
-import { icons, providerMark } from './icons.js';
-import { setupDialog, anyModalOpen } from './dialogs.js';
-import { toast, errorToast, initToasts } from './toast.js';
-import { initTooltips } from './tooltip.js';
-import { initFailures } from './failures.js';
-import { initForm, openAddForm, openEditForm } from './form.js';
-import { initExisting } from './existing.js';
-import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './list.js';
-import { initImport, openImport } from './import.js';
-import { initProbe, testSaved, showStoredProbe } from './probe.js';
-import { initDetails, openDetails, refreshDetails } from './details.js';
-import { initPreview } from './preview.js';
-import { initPresign } from './presign.js';
-import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery.js';
-import { initDropzone, openDeliverMenu } from './dropzone.js';
-import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history.js';
+import { api, ApiError } from './lib/api.js';
+import { setCatalog } from './lib/catalog.js';
+import { $, $all, h, isMac } from './lib/dom.js';
+import { icons, providerMark } from './lib/icons.js';
+import { setupDialog, anyModalOpen } from './components/dialogs.js';
+import { toast, errorToast, initToasts } from './components/toast.js';
+import { initTooltips } from './components/tooltip.js';
+import { initFailures } from './components/recent-problems.js';
+import { initForm, openAddForm, openEditForm } from './destinations/form.js';
+import { initExisting } from './delivery/existing-objects.js';
+import { initList, renderList, setKeychainName, findDestination, listedDestinations, setRowState } from './destinations/list.js';
+import { initImport, openImport } from './destinations/import.js';
+import { initProbe, testSaved, showStoredProbe } from './destinations/probe.js';
+import { initDetails, openDetails, refreshDetails } from './destinations/details.js';
+import { initPreview } from './delivery/preview.js';
+import { initPresign } from './components/presigned-link.js';
+import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery/flow.js';
+import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
+import { plural } from './lib/format.js';
 
-const state = { info: null, catalog: null, destinations: [], initialised: false };
+const state = { info: null, destinations: [], initialised: false };
 
 function hydrateStatic() {
   for (const el of $all('[data-icon]')) {
@@ -103,14 +105,14 @@ async function load() {
     }
     const [catalog, list] = await Promise.all([api.catalog(), api.listDestinations()]);
     state.info = info || null;
-    state.catalog = catalog;
     showStatus(info, error);
     const keychain = info ? info.keychain : 'the system keychain';
     setKeychainName(keychain);
     if (!state.initialised) {
-      initForm({ catalog, info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
-      initExisting({ catalog });
-      initImport({ catalog, onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
+      setCatalog(catalog);
+      initForm({ info: { keychain }, onSaved: (res) => afterSave(res, 'Saved') });
+      initExisting();
+      initImport({ onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
       $('#empty-marks').replaceChildren(...catalog.providers.map(providerChip));
       state.initialised = true;
     }

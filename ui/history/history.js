@@ -1,0 +1,74 @@
+// History: every delivery Chute made, newest first (batch-list.js), with
+// its filters (filters.js), a details pane that follows them
+// (batch-details.js: what the delivery was given and left out, inputs.js,
+// and its files, files.js) and what can be done with a delivery
+// (batch-actions.js), relative times that stay true while shown, how long
+// the history is kept (retention.js), and the banner offering to resume or
+// discard batches cut short (interrupted.js). This module switches views
+// and wires the parts.
+//
+// Hooks: #nav-history, #nav-destinations, #history-view, #history-search,
+// #history-destination, #history-status, #history-from, #history-to,
+// #history-count, .history-batch[data-id][data-outcome][data-state],
+// .hb-time, #history-details[data-id], #hd-placeholder, #hd-title, .hd-facts,
+// #interrupted-banner, [data-resume], [data-discard], #resume-bar[data-percent],
+// #history-retry, #history-redeliver, #history-export-batch, #history-delete,
+// #history-export, #history-retention.
+
+import { $ } from '../lib/dom.js';
+import { RelativeTimes } from '../lib/reltime.js';
+import { view, hooks } from './state.js';
+import { fillDestinations, initFilters } from './filters.js';
+import { initBatchList, reloadHistory } from './batch-list.js';
+import { renderDetails } from './batch-details.js';
+import { initBatchActions } from './batch-actions.js';
+import { initBatchFiles } from './files.js';
+import { initInterrupted, refreshAll } from './interrupted.js';
+import { initRetention, loadRetention } from './retention.js';
+
+export { checkInterrupted } from './interrupted.js';
+
+/* ---------- view switching ---------- */
+
+export function showView(name, { focus = true } = {}) {
+  const history = name === 'history';
+  view.active = history;
+  document.body.dataset.view = name;
+  $('#history-view').hidden = !history;
+  $('#nav-history').setAttribute('aria-current', history ? 'page' : 'false');
+  $('#nav-destinations').setAttribute('aria-current', history ? 'false' : 'page');
+  $('#brand-section').textContent = history ? 'History' : 'Destinations';
+  if (history) {
+    fillDestinations();
+    loadRetention();
+    reloadHistory();
+    if (focus) requestAnimationFrame(() => $('#history-search').focus());
+  } else if (focus) {
+    requestAnimationFrame(() => $('#main').focus({ preventScroll: true }));
+  }
+}
+
+/** A destination was paused, resumed or renamed: redraw the shown delivery's actions. */
+export function historyDestinationsChanged() {
+  if (view.selected) renderDetails(false);
+}
+
+/** Called when a delivery ends anywhere: the history has a new batch. */
+export function historyChanged() {
+  if (view.active) reloadHistory();
+}
+
+export function initHistory(opts) {
+  Object.assign(hooks, opts);
+  initBatchList();
+  initFilters(reloadHistory);
+  initBatchActions();
+  initBatchFiles({ find: (id) => hooks.find(id) });
+  initRetention();
+  initInterrupted({ showAll: () => showView('history') });
+  $('#nav-history').addEventListener('click', () => showView('history'));
+  $('#nav-destinations').addEventListener('click', () => showView('destinations'));
+  $('#history-refresh').addEventListener('click', () => refreshAll());
+  // The History view's times and the banner's stay true as long as they are shown.
+  new RelativeTimes($('#main')).start();
+}
