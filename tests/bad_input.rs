@@ -19,8 +19,7 @@
 //! product's current answer; `known_bugs_strict` (ignored) asserts the
 //! correct behaviour, so it passes once the bugs are fixed.
 
-mod cli_support;
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::{OsStr, OsString};
@@ -32,31 +31,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cli_support::*;
-use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
-use common::{content, Keyring};
 use serde_json::Value;
+use support::content::{content, write, MIB};
+use support::keychain::Keyring;
+use support::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
+use support::world::*;
 
-const MIB: usize = 1024 * 1024;
-const NO_BUS: &str = "unix:path=/nonexistent/chute-test-bus";
 /// Drops root's power to ignore permission bits for the command it runs.
 const DROP_DAC: &str = "--bounding-set=-dac_override,-dac_read_search";
 
-fn world() -> World {
-    World::new(NO_BUS)
-}
-
 fn os(s: &str) -> OsString {
     OsString::from(s)
-}
-
-fn lines(r: &Run) -> Vec<Value> {
-    r.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
-        })
-        .collect()
 }
 
 /// The `{"error": …}` of a run: the whole stdout, or its last JSON line.
@@ -150,94 +135,39 @@ trait Bucket {
     fn objects(&self) -> BTreeMap<String, Vec<u8>>;
     /// Multipart uploads still open in the bucket.
     fn open_uploads(&self) -> usize;
-    /// Where an open multipart upload shows as a file, if anywhere.
-    fn uploads_dir(&self) -> Option<PathBuf> {
+    /// The files open multipart uploads show as, where a server shows them.
+    fn visible_uploads(&self) -> Option<Vec<String>> {
         None
     }
 }
 
 impl Bucket for S3sFs {
     fn add_flags(&self) -> Vec<String> {
-        ["--provider", "minio", "--bucket", "reports", "--endpoint", &self.endpoint(), "--profile", "s3s"].map(String::from).to_vec()
+        s3s_flags(self)
     }
     fn aws_files(&self) -> (String, String) {
-        (
-            "[profile s3s]\nregion = us-east-1\n".into(),
-            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
-        )
+        S3sFs::profile_files()
     }
     fn objects(&self) -> BTreeMap<String, Vec<u8>> {
-        let base = self.root.path().join("reports");
-        self.object_paths("reports").into_iter().map(|k| (k.clone(), std::fs::read(base.join(&k)).unwrap())).collect()
+        S3sFs::objects(self, "reports")
     }
     fn open_uploads(&self) -> usize {
-        upload_files(self.root.path()).len()
+        self.upload_files().len()
     }
-    fn uploads_dir(&self) -> Option<PathBuf> {
-        Some(self.root.path().to_path_buf())
+    fn visible_uploads(&self) -> Option<Vec<String>> {
+        Some(self.upload_files())
     }
-}
-
-/// Files s3s-fs keeps at its root for open multipart uploads.
-fn upload_files(root: &Path) -> Vec<String> {
-    std::fs::read_dir(root)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".upload"))
-        .collect()
 }
 
 impl Bucket for Moto {
     fn add_flags(&self) -> Vec<String> {
-        [
-            "--provider",
-            "aws",
-            "--bucket",
-            "reports",
-            "--endpoint",
-            &self.endpoint(),
-            "--path-style",
-            "--region",
-            "us-east-1",
-            "--profile",
-            "moto",
-        ]
-        .map(String::from)
-        .to_vec()
+        moto_flags(self)
     }
     fn aws_files(&self) -> (String, String) {
-        let k = self.user("admin");
-        (
-            "[profile moto]\nregion = us-east-1\n".into(),
-            format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
-        )
+        self.profile_files()
     }
     fn objects(&self) -> BTreeMap<String, Vec<u8>> {
-        let admin = self.user("admin");
-        let code = format!(
-            "import boto3, json\n\
-             s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n\
-             out = {{}}\n\
-             for page in s3.get_paginator('list_objects_v2').paginate(Bucket='reports'):\n\
-             \x20   for o in page.get('Contents', []):\n\
-             \x20       out[o['Key']] = s3.get_object(Bucket='reports', Key=o['Key'])['Body'].read().hex()\n\
-             print(json.dumps(out))",
-            self.endpoint(),
-            admin.access_key_id,
-            admin.secret_access_key
-        );
-        let out = Command::new("python3")
-            .args(["-c", &code])
-            .env_remove("AWS_CONFIG_FILE")
-            .env_remove("AWS_SHARED_CREDENTIALS_FILE")
-            .output()
-            .expect("python3");
-        assert!(out.status.success(), "listing moto failed: {}", String::from_utf8_lossy(&out.stderr));
-        let v: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).unwrap();
-        v.into_iter()
-            .map(|(k, hex)| (k, (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()))
-            .collect()
+        Moto::objects(self, "reports")
     }
     fn open_uploads(&self) -> usize {
         self.multipart_uploads("reports")
@@ -754,7 +684,7 @@ fn delivery_cases() -> Vec<DeliveryCase> {
         }),
         case("non_utf8_parent_folder", "a second dropped folder inside a folder named b\"odd\\xfe\"", "name_not_utf8", |root, _| {
             let odd = root.join(OsStr::from_bytes(b"odd\xfe")).join("more");
-            common::write(&odd, "b.txt", b"b");
+            write(&odd, "b.txt", b"b");
             Fixture {
                 paths: vec![drop_dir(root), odd.clone()],
                 fates: vec![
@@ -980,12 +910,12 @@ impl<'a> Deliveries<'a> {
                     out.read_to_string(&mut s).unwrap();
                     s
                 });
-                let dir = self.bucket.uploads_dir().expect("a server whose open uploads are visible");
+                assert!(self.bucket.visible_uploads().is_some(), "a server whose open uploads are visible");
                 let path = drop_dir(root).join(name);
                 let deadline = Instant::now() + Duration::from_secs(60);
                 let mut appended = 0;
                 while child.try_wait().unwrap().is_none() {
-                    if appended > 0 || !upload_files(&dir).is_empty() {
+                    if appended > 0 || !self.bucket.visible_uploads().unwrap_or_default().is_empty() {
                         let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
                         f.write_all(&[b'+'; 4096]).unwrap();
                         appended += 1;
@@ -1492,7 +1422,7 @@ fn state_cases() -> Vec<StateCase> {
                     "--secret-stdin",
                 ];
                 w.json(&add, Some(S3S_SECRET)).ok();
-                let f = common::write(src, "keychain-ok.txt", b"with the keychain up");
+                let f = write(src, "keychain-ok.txt", b"with the keychain up");
                 w.json(&["deliver", "Files", f.to_str().unwrap(), "--yes"], None).ok();
                 drop(k);
                 (w, vec![])
@@ -1516,10 +1446,10 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
     }
     let row_src = src.join(c.id);
     std::fs::create_dir_all(&row_src).unwrap();
-    let good = common::write(&row_src, "good.txt", b"good");
+    let good = write(&row_src, "good.txt", b"good");
     let (w, watch) = (c.prepare)(fs, &row_src);
     let before = snapshot(&watch);
-    let objects_before = fs.objects();
+    let objects_before = fs.objects("reports");
     let listing = |d: &Path| -> Vec<OsString> {
         let mut v: Vec<OsString> = std::fs::read_dir(d).map(|rd| rd.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
         v.sort();
@@ -1561,7 +1491,7 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
     if c.code.starts_with("database_corrupt") {
         assert_eq!(listing(&w.data), data_files_before, "nothing was added next to the damaged database");
     }
-    assert!(fs.objects() == objects_before, "nothing was sent");
+    assert!(fs.objects("reports") == objects_before, "nothing was sent");
     if c.code.starts_with("keychain") {
         assert_eq!(batches(&w), batches_before, "no batch was recorded");
         assert!(w.list().iter().all(|d| d["name"] != "Keyed"), "nothing was saved");

@@ -3,15 +3,16 @@
 //! folder, real AWS and rclone config files. No mocks. The connection test
 //! commands are in cli_probe.rs.
 
-mod cli_support;
-mod common;
+mod support;
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 
-use cli_support::*;
-use common::{bytes_found_under, Bus, Keyring};
 use serde_json::Value;
+use support::content::bytes_found_under;
+use support::keychain::{Bus, Keyring};
+#[cfg(unix)]
+use support::pty::on_terminal;
+use support::world::*;
 
 #[test]
 fn add_list_show_keep_the_secret_in_the_keychain_only() {
@@ -794,85 +795,6 @@ fn usage_errors_exit_2() {
     // Help and version are not errors.
     assert_eq!(w.run(&["--help"], None).code, 0);
     assert_eq!(w.run(&["--version"], None).code, 0);
-}
-
-/// The binary on a real terminal (a pty that is its controlling tty):
-/// `script` is a list of (text to wait for, reply to type once the
-/// terminal is ready for it). Returns the exit code and all it printed.
-#[cfg(unix)]
-fn on_terminal(w: &World, args: &[&str], script: &[(&str, &str, bool)]) -> (i32, String) {
-    use std::io::Read;
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    use std::os::unix::process::CommandExt;
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
-
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new descriptors; null name/termios/winsize are allowed.
-    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: both descriptors were just opened and are owned here.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut cmd = w.command(args);
-    cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(Stdio::from(slave.try_clone().unwrap()));
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().expect("run chute on a pty");
-    drop(cmd);
-    drop(slave);
-
-    let seen = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let mut reader = std::fs::File::from(master.try_clone().unwrap());
-    let sink = seen.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 1024];
-        // Ends with EIO once the child has exited and closed the terminal.
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut writer = std::fs::File::from(master.try_clone().unwrap());
-    for (expect, reply, hidden) in script {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !String::from_utf8_lossy(&seen.lock().unwrap()).contains(expect) {
-            assert!(Instant::now() < deadline, "never saw {expect:?}: {:?}", String::from_utf8_lossy(&seen.lock().unwrap()));
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Wait until the terminal's echo is as expected (off for a hidden prompt).
-        loop {
-            // SAFETY: tcgetattr fills a termios struct for a valid descriptor.
-            let echo = unsafe {
-                let mut t: libc::termios = std::mem::zeroed();
-                assert_eq!(libc::tcgetattr(master.as_raw_fd(), &mut t), 0);
-                t.c_lflag & libc::ECHO != 0
-            };
-            if echo != *hidden {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the terminal's echo never switched for {expect:?}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        writer.write_all(reply.as_bytes()).unwrap();
-    }
-    let status = child.wait().unwrap();
-    drop(writer);
-    drop(master);
-    reading.join().unwrap();
-    let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-    w.outputs.borrow_mut().push((format!("{args:?} (on a terminal)"), text.clone()));
-    (status.code().expect("exit code"), text)
 }
 
 #[cfg(unix)]

@@ -1,7 +1,7 @@
 //! The delivery history through the real facade: a real SQLite file, a real
 //! s3s-fs server, credentials from an AWS profile file (no keychain needed).
 
-mod common;
+mod support;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -11,7 +11,8 @@ use chute_core::history::{CsvRows, Filter, Origin, Which};
 use chute_core::provider::ProviderKind;
 use chute_core::Code;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
-use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
+use support::auth::s3s_auth;
+use support::servers::S3sFs;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -20,12 +21,9 @@ fn profile_files() -> &'static tempfile::TempDir {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("config"), "[profile s3s]\nregion = us-east-1\n").unwrap();
-        std::fs::write(
-            d.path().join("credentials"),
-            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
-        )
-        .unwrap();
+        let (config, credentials) = S3sFs::profile_files();
+        std::fs::write(d.path().join("config"), config).unwrap();
+        std::fs::write(d.path().join("credentials"), credentials).unwrap();
         std::env::set_var("AWS_CONFIG_FILE", d.path().join("config"));
         std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", d.path().join("credentials"));
         d
@@ -225,19 +223,11 @@ fn crash_midway(data: &Path, fs: &S3sFs, src: &Path) -> (String, String) {
     (id, batch_id)
 }
 
-fn s3s_auth() -> chute_core::s3::Auth {
-    chute_core::s3::Auth::Static(chute_core::Credentials {
-        access_key_id: S3S_KEY.into(),
-        secret_access_key: chute_core::Sensitive::new(S3S_SECRET.into()),
-        session_token: None,
-    })
-}
-
 /// Files s3s-fs keeps for an open upload (`.upload_id-<id>.part-N`,
 /// `.upload-<id>.json`): parts on the server, or none once it is closed.
 /// (Its ListParts answers an empty list for a closed upload, so it cannot tell.)
 fn upload_files(fs: &S3sFs, upload_id: &str) -> usize {
-    std::fs::read_dir(fs.root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(upload_id)).count()
+    fs.upload_files().iter().filter(|n| n.contains(upload_id)).count()
 }
 
 fn recorded_upload(data: &Path) -> (String, i64) {
