@@ -3,97 +3,19 @@
 //! uploads can be listed, so Ctrl-C must leave none). Credentials come from
 //! an AWS profile in each world's own files, so no keychain is involved.
 
-mod cli_support;
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use cli_support::*;
-use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
-use common::{content, write};
 use serde_json::Value;
-
-const MIB: usize = 1024 * 1024;
-
-fn world() -> World {
-    World::new("unix:path=/nonexistent/chute-test-bus")
-}
-
-/// A destination on s3s-fs through the AWS profile `s3s` (bucket `reports`).
-fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
-    w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
-    w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
-    w.json(
-        &[
-            "destination",
-            "add",
-            "--name",
-            name,
-            "--provider",
-            "minio",
-            "--bucket",
-            "reports",
-            "--endpoint",
-            &fs.endpoint(),
-            "--prefix",
-            "incoming/",
-            "--key-template",
-            template,
-            "--profile",
-            "s3s",
-        ],
-        None,
-    )
-    .ok();
-}
-
-/// A destination on moto's `reports` bucket as its admin user (profile `moto`).
-fn add_moto(w: &World, moto: &Moto, name: &str) {
-    let k = moto.user("admin");
-    w.write(&w.aws_config(), "[profile moto]\nregion = us-east-1\n");
-    w.write(
-        &w.aws_credentials(),
-        &format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
-    );
-    w.json(
-        &[
-            "destination",
-            "add",
-            "--name",
-            name,
-            "--provider",
-            "aws",
-            "--bucket",
-            "reports",
-            "--endpoint",
-            &moto.endpoint(),
-            "--path-style",
-            "--region",
-            "us-east-1",
-            "--prefix",
-            "incoming/",
-            "--key-template",
-            "{prefix}{relpath}",
-            "--profile",
-            "moto",
-        ],
-        None,
-    )
-    .ok();
-}
-
-/// Every stdout line of a `--json deliver` run, parsed (each must be one JSON document).
-fn lines(r: &Run) -> Vec<Value> {
-    r.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
-        })
-        .collect()
-}
+use support::content::{content, write, MIB};
+#[cfg(unix)]
+use support::pty::on_terminal;
+use support::servers::{Moto, S3sFs, S3S_SECRET};
+use support::world::*;
 
 fn events<'a>(ls: &'a [Value], kind: &str) -> Vec<&'a Value> {
     ls.iter().filter(|l| l["event"] == kind).collect()
@@ -107,11 +29,6 @@ fn summary(ls: &[Value]) -> &Value {
 
 fn file_event<'a>(ls: &'a [Value], key: &str) -> &'a Value {
     events(ls, "file").into_iter().find(|f| f["key"] == key).unwrap_or_else(|| panic!("no file event for {key}"))
-}
-
-/// Objects stored by s3s-fs under the bucket, with their bytes.
-fn stored(fs: &S3sFs) -> BTreeMap<String, Vec<u8>> {
-    fs.object_paths("reports").into_iter().map(|k| (k.clone(), std::fs::read(fs.root.path().join("reports").join(&k)).unwrap())).collect()
 }
 
 #[test]
@@ -184,7 +101,7 @@ fn a_tree_of_awkward_names_is_delivered_with_json_lines() {
     assert!(s["batch_id"].as_str().is_some_and(|b| !b.is_empty()), "recorded in the history: {s:#}");
 
     // Exactly these keys, with exactly these bytes.
-    let got = stored(&fs);
+    let got = fs.objects("reports");
     assert_eq!(got.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
     for (k, v) in &expected {
         assert!(got[k] == *v, "{k}: bytes differ");
@@ -356,14 +273,6 @@ fn a_file_that_vanishes_after_planning_fails_alone() {
     assert_eq!(keys, ["incoming/a-first.bin", "incoming/b-kept.txt"]);
 }
 
-fn read_all(pipe: Option<impl Read>) -> String {
-    let mut s = String::new();
-    if let Some(mut p) = pipe {
-        let _ = p.read_to_string(&mut s);
-    }
-    s
-}
-
 #[cfg(unix)]
 fn interrupt(child: &Child) {
     // SAFETY: kill sends a signal to a child this test started and has not reaped.
@@ -381,17 +290,7 @@ fn deliver_and_interrupt(w: &World, args: &[&str], presses: usize, sent: bool) -
     let err_reader = std::thread::spawn(move || read_all(stderr));
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut seen = String::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "ended before any part was sent:\n{seen}");
-        seen += &line;
-        let v: Value = serde_json::from_str(&line).unwrap();
-        if v["event"] == "progress" && (!sent || v["bytes_sent"].as_u64().unwrap() > 0) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no part was sent in time");
-    }
+    read_until_sending(&mut out, &mut seen, sent);
     let pressed = Instant::now();
     for _ in 0..presses {
         interrupt(&child);
@@ -547,64 +446,6 @@ fn confirmation_follows_the_terminal_and_the_flags() {
     assert_eq!(fs.object_paths("reports"), ["incoming/one.txt"]);
 }
 
-/// The binary on a real terminal (a pty that is its controlling tty): waits
-/// for `expect`, types `reply`, and returns the exit code and all it printed.
-#[cfg(unix)]
-fn on_terminal(w: &World, args: &[&str], expect: &str, reply: &str) -> (i32, String) {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    use std::os::unix::process::CommandExt;
-    use std::sync::{Arc, Mutex};
-
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new descriptors; null name/termios/winsize are allowed.
-    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: both descriptors were just opened and are owned here.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut cmd = w.command(args);
-    cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(Stdio::from(slave.try_clone().unwrap()));
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().expect("run chute on a pty");
-    drop(cmd);
-    drop(slave);
-    let seen = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let mut reader = std::fs::File::from(master.try_clone().unwrap());
-    let sink = seen.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !String::from_utf8_lossy(&seen.lock().unwrap()).contains(expect) {
-        assert!(Instant::now() < deadline, "never saw {expect:?}: {:?}", String::from_utf8_lossy(&seen.lock().unwrap()));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let mut writer = std::fs::File::from(master.try_clone().unwrap());
-    writer.write_all(reply.as_bytes()).unwrap();
-    let status = child.wait().unwrap();
-    drop(writer);
-    drop(master);
-    reading.join().unwrap();
-    let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-    w.outputs.borrow_mut().push((format!("{args:?} (on a terminal)"), text.clone()));
-    (status.code().expect("exit code"), text)
-}
-
 #[cfg(unix)]
 #[test]
 fn on_a_terminal_the_delivery_is_confirmed_and_progress_is_live() {
@@ -614,19 +455,20 @@ fn on_a_terminal_the_delivery_is_confirmed_and_progress_is_live() {
     let src = tempfile::tempdir().unwrap();
     let f = write(src.path(), "big.bin", &content(5, 24 * MIB));
     let path = f.to_str().unwrap();
-    let (code, text) = on_terminal(&w, &["deliver", "Files", path], "[y/N] ", "n\n");
+    let (code, text) = on_terminal(&w, &["deliver", "Files", path], &[("[y/N] ", "n\n", false)]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("Deliver 1 file (24.0 MiB) to Files? [y/N]"), "{text}");
     assert!(text.contains("Nothing was delivered"), "{text}");
     assert!(fs.object_paths("reports").is_empty());
-    let (code, text) = on_terminal(&w, &["deliver", "Files", path], "[y/N] ", "y\n");
+    let (code, text) = on_terminal(&w, &["deliver", "Files", path], &[("[y/N] ", "y\n", false)]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("\r\x1b[2K") && text.contains("1/1 files"), "a live progress line: {text:?}");
     assert!(text.contains("Done: 1 delivered, 0 failed"), "{text}");
     assert_eq!(fs.object_paths("reports"), ["incoming/big.bin"]);
     // --yes does not ask.
     write(src.path(), "next.txt", b"next");
-    let (code, text) = on_terminal(&w, &["deliver", "Files", src.path().join("next.txt").to_str().unwrap(), "--yes"], "Done", "");
+    let (code, text) =
+        on_terminal(&w, &["deliver", "Files", src.path().join("next.txt").to_str().unwrap(), "--yes"], &[("Done", "", false)]);
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("[y/N]"), "{text}");
 }

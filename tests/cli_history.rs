@@ -3,60 +3,17 @@
 //! behind is visible on disk). Credentials come from an AWS profile in each
 //! world's own files, so no keychain is involved.
 
-mod cli_support;
-mod common;
+mod support;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use cli_support::*;
-use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
-use common::{content, write};
 use serde_json::Value;
-
-const MIB: usize = 1024 * 1024;
-
-fn world() -> World {
-    World::new("unix:path=/nonexistent/chute-test-bus")
-}
-
-fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
-    w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
-    w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
-    w.json(
-        &[
-            "destination",
-            "add",
-            "--name",
-            name,
-            "--provider",
-            "minio",
-            "--bucket",
-            "reports",
-            "--endpoint",
-            &fs.endpoint(),
-            "--prefix",
-            "incoming/",
-            "--key-template",
-            template,
-            "--profile",
-            "s3s",
-        ],
-        None,
-    )
-    .ok();
-}
-
-fn lines(r: &Run) -> Vec<Value> {
-    r.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
-        })
-        .collect()
-}
+use support::content::{content, write, MIB};
+use support::servers::{S3sFs, S3S_SECRET};
+use support::world::*;
 
 /// A tiny RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -276,16 +233,6 @@ fn a_batch_shows_what_was_given_left_out_and_refused() {
     w.assert_nowhere(S3S_SECRET);
 }
 
-/// Files s3s-fs keeps at its root for open multipart uploads.
-fn upload_files(fs: &S3sFs) -> Vec<String> {
-    std::fs::read_dir(fs.root.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".upload"))
-        .collect()
-}
-
 /// (upload id recorded?, parts recorded) for the batch's only file, read from the database.
 fn journal(w: &World) -> (bool, i64) {
     let Ok(conn) = rusqlite::Connection::open(w.data.join("chute.db")) else { return (false, 0) };
@@ -325,17 +272,7 @@ fn deliver_and_kill(w: &World, file: &Path, at: KillAt) -> String {
     let mut seen = String::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     match at {
-        KillAt::BytesSent => loop {
-            let mut line = String::new();
-            assert!(out.read_line(&mut line).unwrap() > 0, "ended before any part was sent:\n{seen}");
-            seen += &line;
-            let v: Value = serde_json::from_str(&line).unwrap();
-            assert_ne!(v["event"], "summary", "finished before the kill:\n{seen}");
-            if v["event"] == "progress" && v["bytes_sent"].as_u64().unwrap() > 0 {
-                break;
-            }
-            assert!(Instant::now() < deadline, "no part was sent in time");
-        },
+        KillAt::BytesSent => read_until_sending(&mut out, &mut seen, true),
         KillAt::UploadCreated => {
             while !journal(w).0 {
                 assert!(Instant::now() < deadline, "no upload was recorded in time");
@@ -375,7 +312,7 @@ fn resume_and_check(w: &World, fs: &S3sFs, id: &str, bytes: &[u8]) {
     assert_eq!(s["batch"]["outcome"], "delivered");
     let stored = std::fs::read(fs.root.path().join("reports").join("incoming/big.bin")).unwrap();
     assert!(stored == bytes, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), bytes.len());
-    assert_eq!(upload_files(fs), Vec::<String>::new(), "no multipart upload is left open");
+    assert_eq!(fs.upload_files(), Vec::<String>::new(), "no multipart upload is left open");
     assert_eq!(w.json(&["history", "list", "--status", "interrupted"], None).ok().json().as_array().unwrap().len(), 0);
     let show = w.json(&["history", "show", id], None).ok().json();
     assert_eq!(show["files"][0]["status"], "delivered", "{show:#}");
@@ -396,7 +333,7 @@ fn sigkill_mid_multipart_then_resume_completes_the_same_object() {
     let big = write(src.path(), "big.bin", &bytes);
     let seen = deliver_and_kill(&w, &big, KillAt::BytesSent);
     assert!(seen.contains("\"progress\""));
-    assert!(!upload_files(&fs).is_empty(), "the kill left the multipart upload open (it was not completing yet)");
+    assert!(!fs.upload_files().is_empty(), "the kill left the multipart upload open (it was not completing yet)");
 
     let b = interrupted_batch(&w);
     assert_eq!(b["files_total"], 1);
@@ -431,13 +368,13 @@ fn sigkill_then_discard_aborts_the_open_upload() {
     let src = tempfile::tempdir().unwrap();
     let big = write(src.path(), "big.bin", &content(13, 160 * MIB));
     deliver_and_kill(&w, &big, KillAt::UploadCreated);
-    assert!(!upload_files(&fs).is_empty(), "the kill left an open upload on the server");
+    assert!(!fs.upload_files().is_empty(), "the kill left an open upload on the server");
     let id = interrupted_batch(&w)["id"].as_str().unwrap().to_string();
 
     let r = w.json(&["history", "discard", &id], None).ok().json();
     assert_eq!(r["discarded"]["batch_id"], id.as_str());
     assert_eq!(r["discarded"]["uploads_aborted"], 1, "{r:#}");
-    assert_eq!(upload_files(&fs), Vec::<String>::new(), "the open upload was aborted");
+    assert_eq!(fs.upload_files(), Vec::<String>::new(), "the open upload was aborted");
     assert!(!fs.root.path().join("reports/incoming/big.bin").exists());
     let b = w.json(&["history", "list", "--status", "discarded"], None).ok().json();
     assert_eq!(b.as_array().unwrap().len(), 1, "{b:#}");
@@ -517,8 +454,7 @@ fn retry_from_the_history_then_delete_entries_and_keep_n_days() {
 fn kills_at_many_points_then_resume_leave_no_corrupt_or_orphaned_object() {
     let fs = S3sFs::start();
     let w = world();
-    w.write(&w.aws_config(), "[profile s3s]\nregion = us-east-1\n");
-    w.write(&w.aws_credentials(), &format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"));
+    w.write_profile(S3sFs::profile_files());
     let src = tempfile::tempdir().unwrap();
     let files: Vec<(String, Vec<u8>)> =
         vec![("a.txt".into(), content(1, 1000)), ("b.bin".into(), content(2, 3 * MIB + 1)), ("big.bin".into(), content(3, 48 * MIB + 17))];
@@ -597,7 +533,7 @@ fn kills_at_many_points_then_resume_leave_no_corrupt_or_orphaned_object() {
             let mut st = db.prepare("SELECT upload_id FROM batch_files WHERE upload_id IS NOT NULL").unwrap();
             st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
         };
-        let open: Vec<String> = upload_files(&fs).into_iter().filter(|n| n.starts_with(".upload-")).collect();
+        let open: Vec<String> = fs.upload_files().into_iter().filter(|n| n.starts_with(".upload-")).collect();
         let known: Vec<&String> = open.iter().filter(|n| recorded.iter().any(|id| n.contains(id.as_str()))).collect();
         assert_eq!(known, Vec::<&String>::new(), "run {run} (kill at {delay} ms): an upload the history knows was left open");
         unrecorded += open.len();

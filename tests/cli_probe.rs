@@ -2,16 +2,14 @@
 //! s3s-fs, and private network namespaces for DNS failures (no query leaves
 //! them). No mocks.
 
-mod cli_support;
-mod common;
+mod support;
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use cli_support::*;
-use common::servers::{free_port, Moto, S3sFs, S3S_KEY, S3S_SECRET};
-use common::Keyring;
 use serde_json::Value;
+use support::keychain::Keyring;
+use support::servers::{cargo_bin, free_port, Moto, S3sFs, S3S_KEY, S3S_SECRET};
+use support::world::*;
 
 // ---------------------------------------------------------------------------
 // `chute destination test`: the connection test, against real servers.
@@ -28,10 +26,6 @@ fn namespaces_available(test: &str) -> bool {
             false
         }
     }
-}
-
-fn no_bus() -> World {
-    World::new("unix:path=/nonexistent/chute-test-bus")
 }
 
 fn step<'a>(r: &'a Value, id: &str) -> &'a Value {
@@ -290,7 +284,7 @@ fn test_finds_the_wrong_region_and_apply_fix_corrects_it() {
 #[test]
 fn test_write_denied_comes_with_the_policy_to_attach() {
     let moto = Moto::start();
-    let w = no_bus();
+    let w = world();
     let user = moto.user("other-prefix");
     let args = moto_draft(&moto, "reports", &user.access_key_id, &[]);
     let run = w.run(&strs(&args), Some(&user.secret_access_key));
@@ -318,7 +312,7 @@ fn test_write_denied_comes_with_the_policy_to_attach() {
 #[test]
 fn test_explains_keys_buckets_and_scoped_tokens_on_moto() {
     let moto = Moto::start();
-    let w = no_bus();
+    let w = world();
     let writer = moto.user("writer");
     let admin = moto.user("admin");
 
@@ -379,7 +373,7 @@ fn test_host_not_found_without_dns_leaving_the_machine() {
     if !namespaces_available("test_host_not_found_without_dns_leaving_the_machine") {
         return;
     }
-    let w = no_bus();
+    let w = world();
     let draft = [
         "destination",
         "test",
@@ -444,12 +438,7 @@ fn test_path_style_needed_is_found_and_fixed_in_a_private_network() {
     // s3s-fs inside the namespace, on its loopback.
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir(root.path().join("reports")).unwrap();
-    let s3s = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .map(|h| h.join(".cargo/bin/s3s-fs"))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "s3s-fs".into());
+    let s3s = cargo_bin("s3s-fs").display().to_string();
     let setup = format!(
         "{s3s} --host 127.0.0.1 --port {port} --access-key {key} --secret-key {secret} --domain localhost:{port} {root} >/dev/null 2>&1 &\n\
          S3S=$!\n\
@@ -549,7 +538,7 @@ fn test_without_a_keychain_runs_no_network_step() {
 
 #[test]
 fn test_refused_connections_and_bad_requests() {
-    let w = no_bus();
+    let w = world();
     let port = free_port();
     let endpoint = format!("http://127.0.0.1:{port}");
     let draft = ["destination", "test", "--provider", "minio", "--bucket", "reports", "--endpoint", &endpoint, "--no-credentials"];

@@ -2,7 +2,7 @@
 //! are files on disk, so bytes are compared directly) and moto (multipart
 //! uploads can be listed, so nothing may be left behind).
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -12,9 +12,10 @@ use chute_core::destination::Overwrite;
 use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
 use chute_core::Code;
-use chute_core::{Credentials, Sensitive, Settings};
-use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
-use common::{content, write};
+use chute_core::Settings;
+use support::auth::{moto_auth, s3s_auth};
+use support::content::{content, write};
+use support::servers::{Moto, S3sFs};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -30,10 +31,6 @@ fn s3s_settings(fs: &S3sFs, prefix: &str, template: &str) -> Settings {
         ..Settings::default()
     }
     .normalized()
-}
-
-fn s3s_auth() -> Auth {
-    Auth::Static(Credentials { access_key_id: S3S_KEY.into(), secret_access_key: Sensitive::new(S3S_SECRET.into()), session_token: None })
 }
 
 /// Small parts so "large" test files stay small.
@@ -302,15 +299,6 @@ fn moto_settings(moto: &Moto, prefix: &str) -> Settings {
         ..Settings::default()
     }
     .normalized()
-}
-
-fn moto_auth(moto: &Moto, user: &str) -> Auth {
-    let k = moto.user(user);
-    Auth::Static(Credentials {
-        access_key_id: k.access_key_id.clone(),
-        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
-        session_token: None,
-    })
 }
 
 #[test]

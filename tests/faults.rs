@@ -1,11 +1,11 @@
-//! Deliveries through a fault-injecting proxy (tests/common/faults.rs) to a
+//! Deliveries through a fault-injecting proxy (tests/support/faults.rs) to a
 //! real s3s-fs server on loopback: 500s, 503 SlowDown, connections reset
 //! mid-body, stalls past the read timeout, answers cut short, and flipped
 //! bytes. Every file must land byte-identical, no multipart upload may stay
 //! open, and the history must record what happened (every HTTP request the
 //! proxy saw for a file is counted in that file's row).
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,16 +16,11 @@ use chute_core::destination::Destination;
 use chute_core::history::{self, HistoryJournal, Origin};
 use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
-use chute_core::{Chute, CredentialInput, Credentials, SecretStore, Sensitive, Settings};
-use common::faults::{Fault, FaultProxy, Plan as FaultPlan, TRANSIENT};
-use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
-use common::{content, write};
-
-const MIB: usize = 1024 * 1024;
-
-fn auth() -> Auth {
-    Auth::Static(Credentials { access_key_id: S3S_KEY.into(), secret_access_key: Sensitive::new(S3S_SECRET.into()), session_token: None })
-}
+use chute_core::{Chute, CredentialInput, SecretStore, Settings};
+use support::auth::{moto_auth, s3s_auth};
+use support::content::{content, write, MIB};
+use support::faults::{Fault, FaultProxy, Plan as FaultPlan, TRANSIENT};
+use support::servers::{Moto, S3sFs};
 
 fn upstream(endpoint: &str) -> String {
     endpoint.trim_start_matches("http://").to_string()
@@ -58,7 +53,7 @@ fn destination(proxy: &FaultProxy, provider: ProviderKind, data: &Path) -> Desti
 /// Deliver `src` through the proxy, recording the history as the app does,
 /// with a read timeout short enough for stalls to cost seconds, not minutes.
 fn deliver_through(proxy: &FaultProxy, provider: ProviderKind, src: &Path, opts: TransferOptions) -> Run {
-    deliver_as(proxy, provider, auth(), src, opts)
+    deliver_as(proxy, provider, s3s_auth(), src, opts)
 }
 
 fn deliver_as(proxy: &FaultProxy, provider: ProviderKind, auth: Auth, src: &Path, opts: TransferOptions) -> Run {
@@ -83,15 +78,6 @@ fn deliver_as(proxy: &FaultProxy, provider: ProviderKind, auth: Auth, src: &Path
     writer.join().unwrap();
     history::finish_batch(&conn, &batch_id, &summary).unwrap();
     Run { plan, summary, batch_id, data }
-}
-
-fn open_uploads(fs: &S3sFs) -> Vec<String> {
-    std::fs::read_dir(fs.root.path())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".upload"))
-        .collect()
 }
 
 /// Every planned file is in the bucket with exactly its source's bytes.
@@ -160,7 +146,7 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
         s.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
     assert_eq!((s.delivered, s.failed, s.cancelled), (run.plan.files.len(), 0, 0), "{failures:#?}");
     let bytes = verify_objects(&fs, &run.plan);
-    assert_eq!(open_uploads(&fs), Vec::<String>::new(), "no multipart upload is left open");
+    assert_eq!(fs.upload_files(), Vec::<String>::new(), "no multipart upload is left open");
     assert_eq!(fs.object_paths("reports").len(), run.plan.files.len(), "nothing extra in the bucket");
 
     // The history: every file delivered, every request the proxy saw for it
@@ -249,7 +235,7 @@ fn an_answer_lost_after_the_server_stored_the_object_is_not_a_conflict() {
         .filter(|x| x.key.ends_with("big.bin") || x.target.contains("uploads"))
         .map(|x| format!("{} {} {:?}", x.method, x.target, x.fault))
         .collect();
-    assert_eq!(open_uploads(&fs), Vec::<String>::new(), "{trace:#?}");
+    assert_eq!(fs.upload_files(), Vec::<String>::new(), "{trace:#?}");
     let cut_puts = log.iter().filter(|x| x.fault == Some(Fault::Truncate) && x.method == "PUT" && !x.target.contains("uploadId")).count();
     let cut_completes =
         log.iter().filter(|x| x.fault == Some(Fault::Truncate) && x.method == "POST" && x.target.contains("uploadId")).count();
@@ -266,7 +252,7 @@ fn an_upload_opened_by_a_lost_answer_is_aborted() {
     // CreateMultipartUpload answers cut short: the server opened an upload
     // the client never heard of, then the retry opened another. Chute finds
     // the stray (ListMultipartUploads, on moto) and aborts it.
-    let moto = common::servers::Moto::start();
+    let moto = Moto::start();
     let proxy = FaultProxy::start(
         &upstream(&moto.endpoint()),
         FaultPlan {
@@ -282,12 +268,7 @@ fn an_upload_opened_by_a_lost_answer_is_aborted() {
     let src = tempfile::tempdir().unwrap();
     let bytes = content(3, 11 * MIB);
     write(src.path(), "big.bin", &bytes);
-    let k = moto.user("admin");
-    let admin = Auth::Static(Credentials {
-        access_key_id: k.access_key_id.clone(),
-        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
-        session_token: None,
-    });
+    let admin = moto_auth(&moto, "admin");
     let opts = TransferOptions { multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
     let run = deliver_as(&proxy, ProviderKind::Minio, admin, src.path(), opts);
     assert_eq!((run.summary.delivered, run.summary.failed), (1, 0), "{:?}", run.summary.files[0].error);
@@ -354,7 +335,7 @@ fn flipped_bytes_never_land() {
         assert_eq!(run.summary.delivered, files);
         assert!(flipped >= 5, "{provider:?}: only {flipped} bodies were flipped");
         let bytes = verify_objects(&fs, &run.plan);
-        assert_eq!(open_uploads(&fs), Vec::<String>::new());
+        assert_eq!(fs.upload_files(), Vec::<String>::new());
         eprintln!("{provider:?}: {flipped} upload bodies flipped; {files} files delivered, {bytes} bytes verified");
     }
 }

@@ -1,13 +1,14 @@
 //! The core against a real Secret Service (gnome-keyring on a private
 //! D-Bus session). Secrets must land in the keychain and nowhere else.
 
-mod common;
+mod support;
 
 use std::sync::OnceLock;
 
 use chute_core::Code;
 use chute_core::{Chute, CredentialInput, CredentialSource, SecretStore, Sensitive, Settings};
-use common::{bytes_found_under, Keyring};
+use support::content::bytes_found_under;
+use support::keychain::Keyring;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzTEST0SECRET";
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";

@@ -2,18 +2,15 @@
 //! s3s-fs) and real sockets. Each diagnosis the probe can give is provoked
 //! for real here, except where noted.
 
-mod common;
+mod support;
 
 use chute_core::diagnose::Level;
 use chute_core::probe::{self, Outcome, ProbeOptions, ProbeReport, StepId, StepStatus};
 use chute_core::provider::ProviderKind;
 use chute_core::s3::Auth;
-use chute_core::{Credentials, Sensitive, Settings};
-use common::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
-
-fn key(ak: &str, sk: &str) -> Auth {
-    Auth::Static(Credentials { access_key_id: ak.into(), secret_access_key: Sensitive::new(sk.into()), session_token: None })
-}
+use chute_core::Settings;
+use support::auth::{key, moto_auth};
+use support::servers::{Moto, S3sFs, TlsServer, WebServer, S3S_KEY, S3S_SECRET};
 
 fn settings(provider: ProviderKind, endpoint: &str, bucket: &str, prefix: &str) -> Settings {
     Settings {
@@ -74,15 +71,6 @@ fn passes_on_s3s_fs() {
     assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
 }
 
-fn moto_key(moto: &Moto, user: &str) -> Auth {
-    let k = moto.user(user);
-    Auth::Static(Credentials {
-        access_key_id: k.access_key_id.clone(),
-        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
-        session_token: k.session_token.clone().map(Sensitive::new),
-    })
-}
-
 fn fast() -> ProbeOptions {
     let mut o = ProbeOptions::default();
     o.client.connect_timeout = std::time::Duration::from_secs(2);
@@ -125,7 +113,7 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     assert_eq!((edit.field.as_str(), edit.label.as_str()), ("credentials", "Replace the key"));
 
     // Missing bucket: HEAD 404, no body, still named.
-    let r = run(&settings(ProviderKind::Aws, &ep, "no-such-bucket-here", "incoming/"), moto_key(&moto, "admin"));
+    let r = run(&settings(ProviderKind::Aws, &ep, "no-such-bucket-here", "incoming/"), moto_auth(&moto, "admin"));
     failed_at(&r, StepId::HeadBucket);
     let d = finding(&r, "bucket_not_found");
     assert_eq!(d.evidence.http_status, Some(404));
@@ -133,7 +121,7 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     assert_eq!(d.edit.as_ref().map(|e| e.field.as_str()), Some("bucket"));
 
     // Write denied on the prefix: the minimal policy is offered.
-    let r = run(&reports, moto_key(&moto, "other-prefix"));
+    let r = run(&reports, moto_auth(&moto, "other-prefix"));
     failed_at(&r, StepId::PutObject);
     let d = finding(&r, "write_denied");
     assert_eq!(d.evidence.s3_code.as_deref(), Some("AccessDenied"));
@@ -142,7 +130,7 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     assert!(policy["Statement"][0]["Action"].as_array().unwrap().iter().any(|a| a == "s3:PutObject"));
 
     // Object-scoped credentials: HeadBucket denied, writing allowed -> a pass with a note.
-    let r = run(&reports, moto_key(&moto, "object-only"));
+    let r = run(&reports, moto_auth(&moto, "object-only"));
     assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
     assert_eq!(step(&r, StepId::HeadBucket), StepStatus::Warning);
     assert_eq!(step(&r, StepId::PutObject), StepStatus::Passed);
@@ -150,7 +138,7 @@ fn moto_diagnoses_credentials_buckets_and_policies() {
     assert_eq!(finding(&r, "head_bucket_denied").level, Level::Info);
 
     // Delete denied: a warning naming the object left behind, which is really there.
-    let r = run(&reports, moto_key(&moto, "no-delete"));
+    let r = run(&reports, moto_auth(&moto, "no-delete"));
     assert_eq!(r.outcome, Outcome::Warnings, "{r:#?}");
     let d = finding(&r, "probe_left_behind");
     assert!(d.what_happened.contains(&r.probe_key), "{}", d.what_happened);
@@ -164,7 +152,7 @@ fn moto_wrong_region_is_flagged_with_a_fix() {
     let moto = Moto::start();
     let mut s = settings(ProviderKind::Aws, &moto.endpoint(), "eu-reports", "incoming/");
     s.region = "us-east-1".into();
-    let r = run(&s, moto_key(&moto, "writer"));
+    let r = run(&s, moto_auth(&moto, "writer"));
     assert_eq!(r.outcome, Outcome::Failed, "{r:#?}");
     let d = finding(&r, "wrong_region");
     assert_eq!(d.evidence.bucket_region.as_deref(), Some("eu-west-1"));
@@ -172,7 +160,7 @@ fn moto_wrong_region_is_flagged_with_a_fix() {
     let fix = d.apply.as_ref().expect("one-click fix");
     assert_eq!((fix.field.as_str(), fix.value.as_str()), ("region", "eu-west-1"));
     s.region = fix.value.clone();
-    assert_eq!(run(&s, moto_key(&moto, "writer")).outcome, Outcome::Passed);
+    assert_eq!(run(&s, moto_auth(&moto, "writer")).outcome, Outcome::Passed);
 }
 
 // ---------- s3s-fs: clock, settings findings, anonymous ----------
@@ -240,7 +228,7 @@ fn anonymous_upload_refused_is_explained() {
 
 /// A loopback port with nothing listening.
 fn closed_port() -> u16 {
-    common::servers::free_port()
+    support::servers::free_port()
 }
 
 #[test]
@@ -269,40 +257,6 @@ fn a_server_that_accepts_but_never_answers_does_not_hang_the_probe() {
     held.join().unwrap();
 }
 
-/// A real web server that is not S3: Python's http.server on an empty folder.
-struct WebServer {
-    child: std::process::Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl WebServer {
-    fn start() -> WebServer {
-        let dir = tempfile::tempdir().unwrap();
-        let port = common::servers::free_port();
-        let mut child = std::process::Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
-            .current_dir(dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline, "http.server did not start");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        WebServer { child, port, _dir: dir }
-    }
-}
-
-impl Drop for WebServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn a_web_server_that_is_not_s3() {
     let web = WebServer::start();
@@ -322,54 +276,6 @@ fn https_to_a_plain_http_port() {
     // The server is this machine: plain http:// is offered in one click.
     let fix = finding(&r, "https_to_http_port").apply.clone().expect("a one-click fix");
     assert_eq!((fix.field.as_str(), fix.value.as_str()), ("endpoint", format!("http://127.0.0.1:{}", web.port).as_str()));
-}
-
-/// A real TLS server with a self-signed certificate: `openssl s_server`.
-struct TlsServer {
-    child: std::process::Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl TlsServer {
-    fn start() -> TlsServer {
-        let dir = tempfile::tempdir().unwrap();
-        let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
-        let ok = std::process::Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
-            .arg(&key)
-            .arg("-out")
-            .arg(&cert)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("openssl");
-        assert!(ok.success());
-        let port = common::servers::free_port();
-        let mut child = std::process::Command::new("openssl")
-            .args(["s_server", "-quiet", "-www", "-accept", &port.to_string(), "-cert"])
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline, "s_server did not start");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        TlsServer { child, port, _dir: dir }
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]

@@ -3,12 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common;
 use crate::harness::*;
+use crate::support;
+use crate::support::content::{content, write, MIB};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_dropped_on_a_destination_is_previewed_delivered_and_linked() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("deliver-drop");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -23,12 +24,12 @@ async fn a_folder_dropped_on_a_destination_is_previewed_delivered_and_linked() {
         ("with spaces.txt", b"a name with spaces\n".to_vec()),
         ("sub/data.csv", b"a,b\n1,2\n".to_vec()),
         ("sub/notes.txt", b"other notes\n".to_vec()),
-        ("big.bin", pseudo_random(7, 7 * MIB)),
+        ("big.bin", content(7, 7 * MIB)),
     ];
     for (rel, bytes) in &files {
-        write_file(&folder, rel, bytes);
+        write(&folder, rel, bytes);
     }
-    write_file(&folder, ".DS_Store", b"finder junk");
+    write(&folder, ".DS_Store", b"finder junk");
 
     // Dragged over the row, it is highlighted and the hint names it.
     drag_event(&c, "tauri://drag-enter", ".destination-row", &[&folder]).await;
@@ -113,11 +114,7 @@ async fn a_folder_dropped_on_a_destination_is_previewed_delivered_and_linked() {
     wait_shown(&c, "#f-ignore", 5).await;
     c.execute("document.querySelector('#sec-delivery').scrollIntoView({ block: 'start' });", vec![]).await.unwrap();
     env.screenshot("04-on-delivery-settings");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while attr_in_page(&c, "#save-destination", "disabled").await.is_some() {
-        assert!(Instant::now() < deadline, "Save never became enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_save_enabled(&c).await;
     click(&c, "#save-destination").await;
     wait_gone(&c, "#destination-form").await;
 
@@ -139,7 +136,7 @@ async fn a_folder_dropped_on_a_destination_is_previewed_delivered_and_linked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn existing_objects_are_warned_about_and_resolved_through_the_offered_actions() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("deliver-retry-dark");
     let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
     let c = driver.session().await;
@@ -176,8 +173,8 @@ async fn existing_objects_are_warned_about_and_resolved_through_the_offered_acti
     std::fs::create_dir_all(&existing).unwrap();
     std::fs::write(existing.join("report.csv"), b"original").unwrap();
     let src = tempfile::tempdir().unwrap();
-    let report = write_file(src.path(), "report.csv", b"id,total\n1,10\n");
-    let notes = write_file(src.path(), "notes.txt", b"notes\n");
+    let report = write(src.path(), "report.csv", b"id,total\n1,10\n");
+    let notes = write(src.path(), "notes.txt", b"notes\n");
 
     // Dropped outside the list: choose the destination. The preview asks the
     // server first and warns that one file would meet an existing object.
@@ -235,11 +232,7 @@ async fn existing_objects_are_warned_about_and_resolved_through_the_offered_acti
     click(&c, "label[for=\"f-confirm_delivery\"]").await;
     assert!(attr_in_page(&c, "#f-confirm_delivery:checked", "id").await.is_none(), "preview turned off");
     env.screenshot("07-on-delivery-settings");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while attr_in_page(&c, "#save-destination", "disabled").await.is_some() {
-        assert!(Instant::now() < deadline, "Save never became enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_save_enabled(&c).await;
     click(&c, "#save-destination").await;
     wait_gone(&c, "#destination-form").await;
     std::fs::write(&report, b"id,total\n1,11\n").unwrap();
@@ -275,7 +268,7 @@ async fn existing_objects_are_warned_about_and_resolved_through_the_offered_acti
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_batch_stays_light_and_can_be_paused_and_resumed() {
     const N: usize = 3000;
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("deliver-large");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -285,7 +278,7 @@ async fn a_large_batch_stays_light_and_can_be_paused_and_resumed() {
     let src = tempfile::tempdir().unwrap();
     let folder = src.path().join("bulk");
     for i in 0..N {
-        write_file(&folder, &format!("d{:02}/f{i:05}.txt", i % 50), format!("file {i}\n").as_bytes());
+        write(&folder, &format!("d{:02}/f{i:05}.txt", i % 50), format!("file {i}\n").as_bytes());
     }
 
     // The preview shows all of them, but only the rows in view exist.

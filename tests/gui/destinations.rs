@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use crate::common;
 use crate::harness::*;
 use crate::interact::*;
+use crate::support;
+use crate::support::content::write;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn add_destination_through_the_form_and_it_survives_a_restart() {
@@ -60,8 +61,8 @@ async fn add_destination_through_the_form_and_it_survives_a_restart() {
     assert!(item.contains(SECRET));
     c.close().await.unwrap();
     drop(driver);
-    assert!(common::bytes_found_under(env.data.path(), SECRET.as_bytes()).is_empty());
-    assert!(common::bytes_found_under(env.home.path(), SECRET.as_bytes()).is_empty());
+    assert!(support::content::bytes_found_under(env.data.path(), SECRET.as_bytes()).is_empty());
+    assert!(support::content::bytes_found_under(env.home.path(), SECRET.as_bytes()).is_empty());
 
     // Restart the app: the destination is still there.
     let driver = Driver::start(&env);
@@ -93,7 +94,7 @@ async fn a_database_from_a_newer_version_is_explained_not_damaged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
-    let moto = common::servers::Moto::start();
+    let moto = support::servers::Moto::start();
     let env = Env::new("probe-wrong-region");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -155,7 +156,7 @@ async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_is_tested_before_saving_and_fixed_in_place() {
-    let moto = common::servers::Moto::start();
+    let moto = support::servers::Moto::start();
     let env = Env::new("probe-form-dark");
     let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
     let c = driver.session().await;
@@ -192,7 +193,7 @@ async fn the_form_is_tested_before_saving_and_fixed_in_place() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_write_comes_with_the_policy_to_attach() {
-    let moto = common::servers::Moto::start();
+    let moto = support::servers::Moto::start();
     let env = Env::new("probe-write-denied");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -349,7 +350,7 @@ fn minimum_window_size() -> (u32, u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("minimum-size-dark");
     // A data folder as deep as a real home's, for the status bar to show.
     let data = env.data.path().join("a-folder-with-a-rather-long-name/and-another-one-below-it/chute");
@@ -373,7 +374,7 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
 
     // A delivery: the panel's file list stays inside the panel, the status bar readable.
     let src = tempfile::tempdir().unwrap();
-    let report = write_file(src.path(), "report.csv", b"a,b\n");
+    let report = write(src.path(), "report.csv", b"a,b\n");
     drop_on(&c, ".destination-row", &[&report]).await;
     wait_shown(&c, "#delivery-preview", 20).await;
     click(&c, "#delivery-confirm").await;

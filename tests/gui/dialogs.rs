@@ -5,13 +5,14 @@
 
 use std::time::Duration;
 
-use crate::common;
 use crate::harness::*;
 use crate::native_dialog::{assert_responsive, NativeDialog};
+use crate::support;
+use crate::support::content::write;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_native_dialog_opens_answers_and_cancels_without_freezing_the_window() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("native-dialogs");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -47,9 +48,9 @@ async fn every_native_dialog_opens_answers_and_cancels_without_freezing_the_wind
     add_s3s_destination(&c, &fs, "Reports").await;
     let src = tempfile::tempdir().unwrap();
     let folder = src.path().join("Quarter 4");
-    write_file(&folder, "a.txt", b"alpha\n");
-    write_file(&folder, "sub/b.txt", b"beta\n");
-    let single = write_file(src.path(), "single file.csv", b"x,y\n");
+    write(&folder, "a.txt", b"alpha\n");
+    write(&folder, "sub/b.txt", b"beta\n");
+    let single = write(src.path(), "single file.csv", b"x,y\n");
 
     // Deliver folder…: cancelled, nothing happens; chosen, it is previewed.
     click(&c, ".destination-row [data-action=\"deliver\"]").await;

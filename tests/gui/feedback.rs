@@ -6,9 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common;
 use crate::harness::*;
 use crate::interact::*;
+use crate::support;
+use crate::support::content::write;
 
 const DUPLICATE_FAILED: &str = "Could not duplicate “Reports”";
 
@@ -48,7 +49,7 @@ async fn assert_in_the_corner(c: &fantoccini::Client, r: [f64; 4], what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toasts_keep_to_one_corner_merge_repeats_and_failures_stay_listed() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("toasts-dark");
     let driver = Driver::start_with(&env, &[("GTK_THEME", "Adwaita:dark")]);
     let c = driver.session().await;
@@ -62,7 +63,7 @@ async fn toasts_keep_to_one_corner_merge_repeats_and_failures_stay_listed() {
 
     // With the delivery panel docked, the same corner, above the panel.
     let src = tempfile::tempdir().unwrap();
-    let report = write_file(src.path(), "report.csv", b"a,b\n");
+    let report = write(src.path(), "report.csv", b"a,b\n");
     drop_on(&c, ".destination-row", &[&report]).await;
     wait_shown(&c, "#delivery-preview", 20).await;
     click(&c, "#delivery-confirm").await;

@@ -162,11 +162,7 @@ async fn replace_key_keeps_the_key_id_for_editing_and_starts_clean() {
     click(&c, "#replace-key").await;
     wait_focus_on(&c, "secret_access_key").await;
     type_into(&c, "secret_access_key", "a-new-secret-value").await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while attr_in_page(&c, "#save-destination", "disabled").await.is_some() {
-        assert!(Instant::now() < deadline, "Save never became enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_save_enabled(&c).await;
     click(&c, "#save-destination").await;
     wait_gone(&c, "#destination-form").await;
     let item = env

@@ -3,20 +3,19 @@
 //! page-side helpers that wait for what the user would see.
 #![allow(dead_code)]
 
-use crate::common;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+use crate::support::content::bytes_found_under;
+use crate::support::keychain::Keyring;
+use crate::support::servers::{cargo_bin, free_port, wait_for_port, Moto, S3sFs, S3S_KEY, S3S_SECRET};
+use crate::support::world::read_until_sending;
+
 pub(crate) const APP: &str = env!("CARGO_BIN_EXE_chute-app");
 pub(crate) const SECRET: &str = "gui-Secret/Value+0123456789abcdefXYZ";
-
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// A private X display.
 pub(crate) struct Xvfb {
@@ -52,7 +51,7 @@ impl Drop for Xvfb {
 /// Everything one app instance needs: display, keyring, data and home folders.
 pub(crate) struct Env {
     pub(crate) xvfb: Xvfb,
-    pub(crate) keyring: common::Keyring,
+    pub(crate) keyring: Keyring,
     pub(crate) data: tempfile::TempDir,
     pub(crate) home: tempfile::TempDir,
     pub(crate) artifacts: PathBuf,
@@ -64,7 +63,7 @@ impl Env {
         std::fs::create_dir_all(&artifacts).unwrap();
         Env {
             xvfb: Xvfb::start(),
-            keyring: common::Keyring::start(),
+            keyring: Keyring::start(),
             data: tempfile::tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
             artifacts,
@@ -103,7 +102,7 @@ impl Driver {
         let native = free_port();
         let home = env.home.path();
         let log = std::fs::OpenOptions::new().create(true).append(true).open(env.artifacts.join("app-output.log")).unwrap();
-        let child = Command::new(tauri_driver())
+        let mut child = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", &env.xvfb.display)
             .env_remove("WAYLAND_DISPLAY")
@@ -124,11 +123,7 @@ impl Driver {
             .stderr(log)
             .spawn()
             .expect("tauri-driver must be installed (scripts/test.sh installs it)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for_port(port, "tauri-driver", &mut child);
         Driver { child, port }
     }
 
@@ -157,19 +152,7 @@ impl Drop for Driver {
 }
 
 pub(crate) fn tauri_driver() -> PathBuf {
-    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
-        return p.into();
-    }
-    let cargo_bin = dirs_home().join(".cargo/bin/tauri-driver");
-    if cargo_bin.exists() {
-        cargo_bin
-    } else {
-        PathBuf::from("tauri-driver")
-    }
-}
-
-pub(crate) fn dirs_home() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default()
+    std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| cargo_bin("tauri-driver"))
 }
 
 pub(crate) async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
@@ -297,9 +280,18 @@ pub(crate) async fn click(c: &Client, css: &str) {
     e.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
 }
 
+/// Wait until the destination form's Save button is enabled (the form is valid).
+pub(crate) async fn wait_save_enabled(c: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while attr_in_page(c, "#save-destination", "disabled").await.is_some() {
+        assert!(Instant::now() < deadline, "Save never became enabled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Open the form and describe moto's eu-reports bucket (in eu-west-1) with
 /// the region deliberately wrong; waits until the form could be saved.
-pub(crate) async fn fill_eu_reports_with_the_wrong_region(c: &Client, moto: &common::servers::Moto) {
+pub(crate) async fn fill_eu_reports_with_the_wrong_region(c: &Client, moto: &Moto) {
     let writer = moto.user("writer");
     click(c, "#add-first").await;
     wait_for(c, "#destination-form").await;
@@ -315,38 +307,12 @@ pub(crate) async fn fill_eu_reports_with_the_wrong_region(c: &Client, moto: &com
         click(c, "#destination-form [name=\"path_style\"]").await;
     }
     assert!(attr_in_page(c, "#f-path_style:checked", "id").await.is_some(), "path-style is on");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while attr_in_page(c, "#save-destination", "disabled").await.is_some() {
-        assert!(Instant::now() < deadline, "Save never became enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-pub(crate) const MIB: usize = 1024 * 1024;
-
-/// Bytes that differ from file to file (a fixed seed, no randomness).
-pub(crate) fn pseudo_random(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-pub(crate) fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    p
+    wait_save_enabled(c).await;
 }
 
 /// Add a MinIO destination pointing at s3s-fs's `reports` bucket under `incoming/`.
-pub(crate) async fn add_s3s_destination(c: &Client, fs: &common::servers::S3sFs, name: &str) {
-    add_minio_destination(c, name, &fs.endpoint(), common::servers::S3S_KEY, common::servers::S3S_SECRET).await;
+pub(crate) async fn add_s3s_destination(c: &Client, fs: &S3sFs, name: &str) {
+    add_minio_destination(c, name, &fs.endpoint(), S3S_KEY, S3S_SECRET).await;
 }
 
 /// The access key id typed for destinations no server answers, and how Chute shows it.
@@ -375,11 +341,7 @@ pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str
     assert!(attr_in_page(c, "#f-overwrite-never:checked", "id").await.is_some(), "never overwrite by default");
     assert!(attr_in_page(c, "#f-confirm_delivery:checked", "id").await.is_some(), "preview by default");
     assert!(value_of(c, "#f-ignore").await.contains(".DS_Store"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while attr_in_page(c, "#save-destination", "disabled").await.is_some() {
-        assert!(Instant::now() < deadline, "Save never became enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_save_enabled(c).await;
     click(c, "#save-destination").await;
     wait_gone(c, "#destination-form").await;
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -471,8 +433,8 @@ pub(crate) async fn ipc_log(c: &Client) -> Vec<String> {
 /// WAL, config), not in what the app printed, not in any IPC reply, not in
 /// the window's text (what a screenshot or a screen reader shows).
 pub(crate) async fn leak_sweep(c: &Client, env: &Env, secret: &str, replies: &[String]) {
-    assert_eq!(common::bytes_found_under(env.data.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the data folder");
-    assert_eq!(common::bytes_found_under(env.home.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the home folder");
+    assert_eq!(bytes_found_under(env.data.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the data folder");
+    assert_eq!(bytes_found_under(env.home.path(), secret.as_bytes()), Vec::<PathBuf>::new(), "secret in the home folder");
     let output = std::fs::read_to_string(env.artifacts.join("app-output.log")).unwrap_or_default();
     assert!(!output.contains(secret), "secret in the app's output");
     let leaked: Vec<&String> = replies.iter().filter(|r| r.contains(secret)).collect();
@@ -535,7 +497,6 @@ pub(crate) fn cli(env: &Env) -> Command {
 /// once parts are being sent, as a crash would: the batch is left running
 /// with its multipart upload open.
 pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
-    use std::io::BufRead;
     let mut child = cli(env)
         .args(["--json", "deliver", "Reports"])
         .arg(file)
@@ -546,21 +507,7 @@ pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
         .spawn()
         .unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the CLI ended before sending a part");
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_ne!(v["event"], "summary", "finished before the kill");
-        if v["event"] == "progress" && v["bytes_sent"].as_u64().unwrap_or(0) > 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no part was sent in time");
-    }
+    read_until_sending(&mut out, &mut String::new(), true);
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().code(), None, "killed by a signal");
-}
-
-pub(crate) fn open_uploads(fs: &common::servers::S3sFs) -> usize {
-    std::fs::read_dir(fs.root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".upload")).count()
 }

@@ -4,12 +4,13 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use crate::common;
 use crate::harness::*;
+use crate::support;
+use crate::support::content::{content, write};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("history");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -24,9 +25,9 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     std::fs::write(existing.join("quarterly-report.csv"), b"original").unwrap();
     let src = tempfile::tempdir().unwrap();
     let folder = src.path().join("batch");
-    write_file(&folder, "quarterly-report.csv", b"id,total\n1,10\n");
-    write_file(&folder, "notes.txt", b"notes\n");
-    write_file(&folder, "sub/summary.txt", b"summary\n");
+    write(&folder, "quarterly-report.csv", b"id,total\n1,10\n");
+    write(&folder, "notes.txt", b"notes\n");
+    write(&folder, "sub/summary.txt", b"summary\n");
 
     drop_on(&c, ".destination-row", &[&folder]).await;
     wait_shown(&c, "#delivery-preview", 20).await;
@@ -163,7 +164,7 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
     let replies = ipc_log(&c).await;
     assert!(replies.len() > 20, "the IPC recorder saw the session's replies ({})", replies.len());
     assert!(replies.iter().any(|r| r.contains("\"Reports\"")), "the recorded replies hold their content");
-    leak_sweep(&c, &env, common::servers::S3S_SECRET, &replies).await;
+    leak_sweep(&c, &env, support::servers::S3S_SECRET, &replies).await;
     c.close().await.unwrap();
 }
 
@@ -174,11 +175,11 @@ async fn the_history_finds_a_partial_delivery_and_explains_its_failed_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("interrupted");
     let src = tempfile::tempdir().unwrap();
-    let big = pseudo_random(7, 320 * 1024 * 1024 + 77);
-    let file = write_file(src.path(), "big.bin", &big);
+    let big = content(7, 320 * 1024 * 1024 + 77);
+    let file = write(src.path(), "big.bin", &big);
     {
         let driver = Driver::start(&env);
         let c = driver.session().await;
@@ -189,7 +190,7 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
 
     // A crash mid-upload, then the app opens: the banner offers to resume.
     cli_deliver_and_kill(&env, &file);
-    assert!(open_uploads(&fs) > 0, "the kill left the multipart upload open");
+    assert!(!fs.upload_files().is_empty(), "the kill left the multipart upload open");
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
@@ -204,7 +205,7 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     wait_gone(&c, "#resume-progress").await;
     let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
     assert!(stored == big, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), big.len());
-    assert_eq!(open_uploads(&fs), 0, "no multipart upload is left open");
+    assert_eq!(fs.upload_files().len(), 0, "no multipart upload is left open");
     let db = rusqlite::Connection::open(env.data.path().join("chute.db")).unwrap();
     let (state, outcome): (String, String) =
         db.query_row("SELECT state, outcome FROM batches", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
@@ -215,7 +216,7 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     // Another crash; this time the user discards it from the History.
     std::fs::remove_file(fs.root.path().join("reports/incoming/big.bin")).unwrap();
     cli_deliver_and_kill(&env, &file);
-    assert!(open_uploads(&fs) > 0);
+    assert!(!fs.upload_files().is_empty());
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
@@ -232,7 +233,7 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     wait_gone(&c, "#confirm-dialog").await;
     wait_gone(&c, "#interrupted-banner").await;
     wait_shown(&c, ".history-batch[data-state=\"discarded\"]", 10).await;
-    assert_eq!(open_uploads(&fs), 0, "discarding aborted the open upload");
+    assert_eq!(fs.upload_files().len(), 0, "discarding aborted the open upload");
     assert!(!fs.root.path().join("reports/incoming/big.bin").exists(), "nothing half-written was left as an object");
     env.screenshot("02-discarded");
     c.close().await.unwrap();
@@ -251,7 +252,7 @@ async fn select_status(c: &fantoccini::Client, value: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_history_tells_the_truth_about_a_long_delivery() {
     use fantoccini::key::Key;
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("history-truth");
     let driver = Driver::start(&env);
     let c = driver.session().await;
@@ -263,19 +264,19 @@ async fn the_history_tells_the_truth_about_a_long_delivery() {
     let src = tempfile::tempdir().unwrap();
     let folder = src.path().join("photos");
     for i in 0..1200 {
-        write_file(&folder, &format!("f{i:04}.txt"), format!("{i}\n").as_bytes());
+        write(&folder, &format!("f{i:04}.txt"), format!("{i}\n").as_bytes());
     }
-    write_file(&folder, ".DS_Store", b"finder");
-    write_file(&folder, ".git/HEAD", b"ref: refs/heads/main\n");
-    write_file(&folder, "bell\u{7}.txt", b"no key carries this name");
+    write(&folder, ".DS_Store", b"finder");
+    write(&folder, ".git/HEAD", b"ref: refs/heads/main\n");
+    write(&folder, "bell\u{7}.txt", b"no key carries this name");
     let existing = fs.root.path().join("reports/incoming");
     for taken in ["f0700.txt", "f1100.txt"] {
-        write_file(&existing, taken, b"already there");
+        write(&existing, taken, b"already there");
     }
     let missing = src.path().join("gone.csv");
     assert_eq!(cli_deliver(&env, &[&folder, &missing]), 1, "two failed and two were refused");
-    let one = write_file(src.path(), "one.txt", b"1");
-    let two = write_file(src.path(), "two.txt", b"2");
+    let one = write(src.path(), "one.txt", b"1");
+    let two = write(src.path(), "two.txt", b"2");
     assert_eq!(cli_deliver(&env, &[&one]), 0);
     assert_eq!(cli_deliver(&env, &[&two]), 0);
 

@@ -6,11 +6,11 @@
 //! One test binary; the scenarios are grouped by feature, the harness and
 //! the native-dialog driver are shared.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod harness;
 mod interact;
 mod native_dialog;
+#[path = "../support/mod.rs"]
+mod support;
 
 mod delivery;
 mod destinations;

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use crate::common;
 use crate::harness::*;
 use crate::native_dialog::{assert_responsive, NativeDialog};
+use crate::support;
+use crate::support::content::{content, write};
 
 async fn wait_enabled(c: &fantoccini::Client, css: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -25,7 +26,7 @@ async fn wait_enabled(c: &fantoccini::Client, css: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newcomers_first_hour_without_a_drag() {
-    let fs = common::servers::S3sFs::start();
+    let fs = support::servers::S3sFs::start();
     let env = Env::new("newcomer");
     // No browser can run here: a recording `xdg-open` stands in for it, so
     // the test sees which URL the app (its Rust side) asked to open.
@@ -59,7 +60,7 @@ async fn a_newcomers_first_hour_without_a_drag() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     type_into(&c, "prefix", "incoming/").await;
-    type_into(&c, "access_key_id", common::servers::S3S_KEY).await;
+    type_into(&c, "access_key_id", support::servers::S3S_KEY).await;
     type_into(&c, "secret_access_key", "not-the-right-secret").await;
     wait_enabled(&c, "#save-destination").await;
     click(&c, "#save-destination").await;
@@ -85,9 +86,9 @@ async fn a_newcomers_first_hour_without_a_drag() {
     // The editor opened on the credentials, ready for the new secret.
     wait_shown(&c, "#cred-keys", 10).await;
     if value_of(&c, "#destination-form [name=\"access_key_id\"]").await.is_empty() {
-        type_into(&c, "access_key_id", common::servers::S3S_KEY).await;
+        type_into(&c, "access_key_id", support::servers::S3S_KEY).await;
     }
-    type_into(&c, "secret_access_key", common::servers::S3S_SECRET).await;
+    type_into(&c, "secret_access_key", support::servers::S3S_SECRET).await;
     env.screenshot("02-replacing-the-key");
     wait_enabled(&c, "#save-destination").await;
     click(&c, "#save-destination").await;
@@ -102,9 +103,9 @@ async fn a_newcomers_first_hour_without_a_drag() {
     // A folder through the native folder chooser (cancelled once first).
     let src = tempfile::tempdir().unwrap();
     let folder = src.path().join("exports");
-    let files: Vec<(&str, Vec<u8>)> = vec![("summary.csv", b"id,total\n1,10\n".to_vec()), ("detail/rows.csv", pseudo_random(3, 300_000))];
+    let files: Vec<(&str, Vec<u8>)> = vec![("summary.csv", b"id,total\n1,10\n".to_vec()), ("detail/rows.csv", content(3, 300_000))];
     for (rel, bytes) in &files {
-        write_file(&folder, rel, bytes);
+        write(&folder, rel, bytes);
     }
     click(&c, ".destination-row [data-action=\"deliver\"]").await;
     click(&c, "#deliver-menu [data-pick=\"folder\"]").await;

@@ -1,9 +1,9 @@
-//! Real S3-protocol servers on loopback for the tests: moto (IAM policies,
-//! SigV4, prefix-scoped AccessDenied) and s3s-fs (real SigV4, clock-skew
-//! checks, checksums). Each is started on a free port and stopped on drop.
-#![allow(dead_code)]
+//! Real servers on loopback for the tests: moto (IAM policies, SigV4,
+//! prefix-scoped AccessDenied) and s3s-fs (real SigV4, clock-skew checks,
+//! checksums), and two that are not S3 at all (Python's http.server and
+//! `openssl s_server`). Each is started on a free port and stopped on drop.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,7 +13,8 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+/// Wait until `child` listens on `port`; panics if it exits first or takes over 30 s.
+pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Ok(Some(status)) = child.try_wait() {
@@ -25,10 +26,19 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child) {
 }
 
 /// The repository root: the package dir (root, src-tauri/core or
-/// src-tauri/cli) or the nearest ancestor holding tests/servers.
+/// src-tauri/cli) or the nearest ancestor holding tests/support.
 fn repo_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors().find(|p| p.join("tests/servers/moto_setup.py").exists()).expect("repo root").to_path_buf()
+    here.ancestors().find(|p| p.join("tests/support/moto_setup.py").exists()).expect("repo root").to_path_buf()
+}
+
+/// A program `cargo install` put in ~/.cargo/bin, or else `name` on PATH.
+pub fn cargo_bin(name: &str) -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| h.join(".cargo/bin").join(name))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| name.into())
 }
 
 #[derive(Debug, Clone)]
@@ -38,7 +48,7 @@ pub struct Key {
     pub session_token: Option<String>,
 }
 
-/// moto's S3 + IAM server, set up by tests/servers/moto_setup.py, with auth
+/// moto's S3 + IAM server, set up by tests/support/moto_setup.py, with auth
 /// enforced. Buckets: `reports` (us-east-1), `eu-reports` (eu-west-1).
 /// Users: admin, writer (reports/incoming/*), other-prefix
 /// (reports/other/*), object-only (Put/Delete, no ListBucket), no-delete.
@@ -58,7 +68,7 @@ impl Moto {
             .spawn()
             .expect("moto_server must be installed (scripts/test.sh installs it with pip)");
         wait_for_port(port, "moto_server", &mut child);
-        let script = repo_root().join("tests/servers/moto_setup.py");
+        let script = repo_root().join("tests/support/moto_setup.py");
         let out = Command::new("python3").arg(&script).arg(format!("http://127.0.0.1:{port}")).output().expect("python3");
         assert!(out.status.success(), "moto set-up failed: {}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("moto set-up JSON");
@@ -88,25 +98,18 @@ impl Moto {
         &self.users[name]
     }
 
-    /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).
-    /// Filtered here, not with `Prefix=`: moto mis-verifies signatures of
-    /// list requests whose prefix contains `/`.
-    pub fn keys(&self, bucket: &str, prefix: &str) -> Vec<String> {
-        let admin = self.user("admin");
-        let code = format!(
-            "import boto3, json; s3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1'); \
-             print(json.dumps([o['Key'] for o in s3.list_objects_v2(Bucket='{bucket}').get('Contents', []) if o['Key'].startswith('{prefix}')]))",
-            self.endpoint(),
-            admin.access_key_id,
-            admin.secret_access_key
-        );
-        let out = Command::new("python3").args(["-c", &code]).output().expect("python3");
-        assert!(out.status.success(), "listing failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
+    /// AWS config and credentials files (their text) naming the profile
+    /// `moto`, with the admin user's keys.
+    pub fn profile_files(&self) -> (String, String) {
+        let k = self.user("admin");
+        (
+            "[profile moto]\nregion = us-east-1\n".into(),
+            format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
+        )
     }
-}
 
-impl Moto {
+    /// Runs `body` after `s3` is made a boto3 client of the admin user, and
+    /// returns the JSON it prints.
     fn admin_python(&self, body: &str) -> serde_json::Value {
         let admin = self.user("admin");
         let code = format!(
@@ -115,9 +118,39 @@ impl Moto {
             admin.access_key_id,
             admin.secret_access_key
         );
-        let out = Command::new("python3").args(["-c", &code]).output().expect("python3");
+        let out = Command::new("python3")
+            .args(["-c", &code])
+            .env_remove("AWS_CONFIG_FILE")
+            .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+            .output()
+            .expect("python3");
         assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).
+    /// Filtered here, not with `Prefix=`: moto mis-verifies signatures of
+    /// list requests whose prefix contains `/`.
+    pub fn keys(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        let keys = self.admin_python(&format!(
+            "print(json.dumps([o['Key'] for o in s3.list_objects_v2(Bucket='{bucket}').get('Contents', []) if o['Key'].startswith('{prefix}')]))"
+        ));
+        serde_json::from_value(keys).unwrap()
+    }
+
+    /// Every object in `bucket`, with its bytes.
+    pub fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
+        let hex = self.admin_python(&format!(
+            "out = {{}}\n\
+             for page in s3.get_paginator('list_objects_v2').paginate(Bucket='{bucket}'):\n\
+             \x20   for o in page.get('Contents', []):\n\
+             \x20       out[o['Key']] = s3.get_object(Bucket='{bucket}', Key=o['Key'])['Body'].read().hex()\n\
+             print(json.dumps(out))"
+        ));
+        let hex: BTreeMap<String, String> = serde_json::from_value(hex).unwrap();
+        hex.into_iter()
+            .map(|(k, hex)| (k, (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()))
+            .collect()
     }
 
     /// Multipart uploads still open in `bucket` (each one is billed storage).
@@ -169,12 +202,7 @@ impl S3sFs {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("reports")).unwrap();
         let port = free_port();
-        let bin = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .map(|h| h.join(".cargo/bin/s3s-fs"))
-            .filter(|p| p.exists())
-            .unwrap_or_else(|| "s3s-fs".into());
-        let mut child = Command::new(bin)
+        let mut child = Command::new(cargo_bin("s3s-fs"))
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", S3S_KEY, "--secret-key", S3S_SECRET])
             .args(["--domain", &format!("localhost:{port}")])
             .arg(root.path())
@@ -188,6 +216,15 @@ impl S3sFs {
 
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// AWS config and credentials files (their text) naming the profile
+    /// `s3s`, with s3s-fs's keys.
+    pub fn profile_files() -> (String, String) {
+        (
+            "[profile s3s]\nregion = us-east-1\n".into(),
+            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
+        )
     }
 
     /// Object files under the bucket (s3s-fs stores keys as paths).
@@ -207,9 +244,100 @@ impl S3sFs {
         }
         out
     }
+
+    /// Every object in `bucket`, with its bytes.
+    pub fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
+        let base = self.root.path().join(bucket);
+        self.object_paths(bucket).into_iter().map(|k| (k.clone(), std::fs::read(base.join(&k)).unwrap())).collect()
+    }
+
+    /// Files s3s-fs keeps at its root for open multipart uploads
+    /// (`.upload-<id>.json` and `.upload_id-<id>.part-N`).
+    pub fn upload_files(&self) -> Vec<String> {
+        std::fs::read_dir(self.root.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".upload"))
+            .collect()
+    }
 }
 
 impl Drop for S3sFs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real web server that is not S3: Python's http.server on an empty folder.
+pub struct WebServer {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl WebServer {
+    pub fn start() -> WebServer {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut child = Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for_port(port, "http.server", &mut child);
+        WebServer { child, port, _dir: dir }
+    }
+}
+
+impl Drop for WebServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A real TLS server with a self-signed certificate: `openssl s_server`.
+pub struct TlsServer {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl TlsServer {
+    pub fn start() -> TlsServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+        let ok = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(ok.success());
+        let port = free_port();
+        let mut child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept", &port.to_string(), "-cert"])
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for_port(port, "s_server", &mut child);
+        TlsServer { child, port, _dir: dir }
+    }
+}
+
+impl Drop for TlsServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,7 +1,13 @@
 //! The delivery history through the real facade: a real SQLite file, a real
 //! s3s-fs server, credentials from an AWS profile file (no keychain needed).
+//! Batches recorded, filtered, retried, kept or deleted and exported here;
+//! batches interrupted (a process that died, a crash mid-upload) resumed
+//! or discarded in `interrupted`.
 
-mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod interrupted;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -11,7 +17,7 @@ use chute_core::history::{CsvRows, Filter, Origin, Which};
 use chute_core::provider::ProviderKind;
 use chute_core::Code;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
-use common::servers::{S3sFs, S3S_KEY, S3S_SECRET};
+use support::servers::S3sFs;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -20,12 +26,9 @@ fn profile_files() -> &'static tempfile::TempDir {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("config"), "[profile s3s]\nregion = us-east-1\n").unwrap();
-        std::fs::write(
-            d.path().join("credentials"),
-            format!("[s3s]\naws_access_key_id = {S3S_KEY}\naws_secret_access_key = {S3S_SECRET}\n"),
-        )
-        .unwrap();
+        let (config, credentials) = S3sFs::profile_files();
+        std::fs::write(d.path().join("config"), config).unwrap();
+        std::fs::write(d.path().join("credentials"), credentials).unwrap();
         std::env::set_var("AWS_CONFIG_FILE", d.path().join("config"));
         std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", d.path().join("credentials"));
         d
@@ -107,232 +110,6 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
 }
 
 #[test]
-fn a_batch_whose_process_died_is_shown_as_interrupted() {
-    let fs = S3sFs::start();
-    let data = tempfile::tempdir().unwrap();
-    let (chute, id) = setup(&fs, data.path());
-    let src = tempfile::tempdir().unwrap();
-    std::fs::write(src.path().join("a.txt"), b"a").unwrap();
-    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
-    chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap();
-    drop(chute);
-    // A process that has exited leaves a batch "running", as a crash would.
-    let mut child = std::process::Command::new("true").spawn().unwrap();
-    let dead_pid = child.id();
-    child.wait().unwrap();
-    let db = rusqlite::Connection::open(data.path().join(chute_core::DB_FILE)).unwrap();
-    db.execute("UPDATE batches SET state = 'running', owner_pid = ?1", [dead_pid]).unwrap();
-    // And one owned by a process that is alive stays running.
-    let mut alive = std::process::Command::new("sleep").arg("30").spawn().unwrap();
-    db.execute(
-        "INSERT INTO batches (id, destination_id, destination_name, settings, origin, started_at, state, owner_pid, files_total, bytes_total)
-         VALUES ('alive', ?1, 'Local', '{}', 'cli', 0, 'running', ?2, 0, 0)",
-        rusqlite::params![id, alive.id()],
-    )
-    .unwrap();
-    drop(db);
-    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    let interrupted = chute.history_batches(&Filter { status: Some("interrupted".into()), limit: 10, ..Filter::default() }).unwrap();
-    assert_eq!(interrupted.len(), 1);
-    assert_eq!(chute.history_batch("alive").unwrap().unwrap().state, "running");
-    let _ = alive.kill();
-    let _ = alive.wait();
-}
-
-// ---------- interrupted batches: resume and discard ----------
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-
-use chute_core::deliver::{DeliveryEvent, FileResult, Journal, JournalRef};
-use chute_core::history::{self, HistoryJournal};
-
-/// Passes everything to the history journal and fires after `after` parts.
-struct Tripwire {
-    inner: Arc<HistoryJournal>,
-    parts: AtomicUsize,
-    after: usize,
-    fire: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
-}
-
-impl Journal for Tripwire {
-    fn file_started(&self, i: usize) {
-        self.inner.file_started(i)
-    }
-    fn upload_created(&self, i: usize, id: &str, ps: u64) {
-        self.inner.upload_created(i, id, ps)
-    }
-    fn part_done(&self, i: usize, n: i32, etag: &str, checksum: &str, size: u64) {
-        self.inner.part_done(i, n, etag, checksum, size);
-        if self.parts.fetch_add(1, Ordering::SeqCst) + 1 == self.after {
-            if let Some(tx) = self.fire.lock().unwrap().take() {
-                let _ = tx.send(());
-            }
-        }
-    }
-    fn file_finished(&self, r: &FileResult) {
-        self.inner.file_finished(r)
-    }
-}
-
-fn dead_pid() -> u32 {
-    let mut child = std::process::Command::new("true").spawn().unwrap();
-    let pid = child.id();
-    child.wait().unwrap();
-    pid
-}
-
-/// Start delivering `src` and stop dead after three parts, as a crash would:
-/// nothing aborted, nothing flushed beyond what the journal committed.
-/// (On s3s-fs: moto 5.2 answers CompleteMultipartUpload with a
-/// `CompleteMultipartUploadResponse` root, which strict clients such as the
-/// AWS SDK for Rust reject, so no multipart upload completes against it.)
-fn crash_midway(data: &Path, fs: &S3sFs, src: &Path) -> (String, String) {
-    let (chute, id) = setup(fs, data);
-    let mut d = chute.get(&id).unwrap();
-    d.settings.key_template = "{prefix}{name}".into();
-    chute.update(&id, d.settings.clone(), CredentialInput::Keep).unwrap();
-    let plan = chute.plan_delivery(&id, &[src.to_path_buf()]).unwrap();
-    let d = chute.get(&id).unwrap();
-    let batch_id = chute_core::new_id();
-    drop(chute);
-    let mut conn = rusqlite::Connection::open(data.join(chute_core::DB_FILE)).unwrap();
-    history::begin_batch(&mut conn, &batch_id, &d, &plan, Origin::Cli).unwrap();
-    let (journal, _writer) = HistoryJournal::start(&data.join(chute_core::DB_FILE), &batch_id).unwrap();
-    let journal = Arc::new(journal);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let trip = Tripwire { inner: journal.clone(), parts: AtomicUsize::new(0), after: 3, fire: Mutex::new(Some(tx)) };
-    let opts = TransferOptions {
-        concurrency: 2,
-        multipart_threshold: 6 * MIB,
-        min_part_size: 5 * MIB,
-        journal: Some(JournalRef(Arc::new(trip))),
-        ..TransferOptions::default()
-    };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    rt.block_on(async {
-        let client = chute_core::s3::client(&d.settings, &s3s_auth(), &chute_core::s3::ClientOptions::delivery()).await;
-        let control = Control::default();
-        let mut ignore = |_: DeliveryEvent| {};
-        tokio::select! {
-            _ = chute_core::deliver::deliver(client, &d.settings, &plan, &opts, &control, &mut ignore) => panic!("the delivery finished before the crash"),
-            _ = rx => {}
-        }
-    });
-    drop(rt);
-    journal.flush();
-    conn.execute("UPDATE batches SET owner_pid = ?1", [dead_pid()]).unwrap();
-    (id, batch_id)
-}
-
-fn s3s_auth() -> chute_core::s3::Auth {
-    chute_core::s3::Auth::Static(chute_core::Credentials {
-        access_key_id: S3S_KEY.into(),
-        secret_access_key: chute_core::Sensitive::new(S3S_SECRET.into()),
-        session_token: None,
-    })
-}
-
-/// Files s3s-fs keeps for an open upload (`.upload_id-<id>.part-N`,
-/// `.upload-<id>.json`): parts on the server, or none once it is closed.
-/// (Its ListParts answers an empty list for a closed upload, so it cannot tell.)
-fn upload_files(fs: &S3sFs, upload_id: &str) -> usize {
-    std::fs::read_dir(fs.root.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(upload_id)).count()
-}
-
-fn recorded_upload(data: &Path) -> (String, i64) {
-    let db = rusqlite::Connection::open(data.join(chute_core::DB_FILE)).unwrap();
-    let id: String = db.query_row("SELECT upload_id FROM batch_files WHERE upload_id IS NOT NULL", [], |r| r.get(0)).unwrap();
-    let parts: i64 = db.query_row("SELECT COUNT(*) FROM batch_parts", [], |r| r.get(0)).unwrap();
-    (id, parts)
-}
-
-fn big_source(dir: &Path) -> Vec<u8> {
-    let bytes: Vec<u8> = (0..(28 * MIB) as usize).map(|i| (i * 31 % 251) as u8).collect();
-    std::fs::write(dir.join("big.bin"), &bytes).unwrap();
-    std::fs::write(dir.join("small.txt"), b"small").unwrap();
-    bytes
-}
-
-#[test]
-fn an_interrupted_multipart_delivery_resumes_to_an_identical_object() {
-    let fs = S3sFs::start();
-    let data = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
-    let bytes = big_source(src.path());
-    let (_, batch_id) = crash_midway(data.path(), &fs, src.path());
-    let (upload_id, recorded) = recorded_upload(data.path());
-    assert!(recorded >= 3, "completed parts were persisted as they completed ({recorded})");
-    // Open: the server still has the upload's record. (Its part files were
-    // seen to lag behind the answers on a loaded machine, so they are not counted.)
-    assert!(fs.root.path().join(format!(".upload-{upload_id}.json")).exists(), "the crash left the upload open");
-
-    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, "interrupted");
-    let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
-    let b = chute.history_batch(&batch_id).unwrap().unwrap();
-    assert_eq!((b.state.as_str(), b.outcome.as_deref(), b.delivered), ("finished", Some("delivered"), 2));
-    let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
-    assert!(stored == bytes, "byte-identical after resume");
-    assert_eq!(upload_files(&fs, &upload_id), 0, "the upload was completed, not left open");
-}
-
-#[test]
-fn a_discarded_batch_leaves_no_parts_behind() {
-    let fs = S3sFs::start();
-    let data = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
-    big_source(src.path());
-    let (_, batch_id) = crash_midway(data.path(), &fs, src.path());
-    let (upload_id, _) = recorded_upload(data.path());
-    assert!(upload_files(&fs, &upload_id) > 0);
-    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    assert_eq!(chute.discard_batch(&batch_id).unwrap(), 1);
-    assert_eq!(upload_files(&fs, &upload_id), 0, "aborted: no parts left");
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, "discarded");
-    assert!(!fs.root.path().join("reports/incoming/big.bin").exists());
-}
-
-/// Counts the parts the engine uploads.
-#[derive(Default)]
-struct PartCounter(AtomicUsize);
-
-impl Journal for PartCounter {
-    fn part_done(&self, _: usize, _: i32, _: &str, _: &str, _: u64) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-#[test]
-fn resuming_sends_only_the_parts_the_server_lacks() {
-    let fs = S3sFs::start();
-    let data = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
-    big_source(src.path());
-    let (id, batch_id) = crash_midway(data.path(), &fs, src.path());
-    let conn = rusqlite::Connection::open(data.path().join(chute_core::DB_FILE)).unwrap();
-    let u = history::unfinished(&conn, &batch_id).unwrap();
-    let big = u.plan.files.iter().position(|f| f.key.ends_with("big.bin")).unwrap();
-    let r = &u.resume[&big];
-    let kept = r.parts.len();
-    let total = u.plan.files[big].size.div_ceil(r.part_size) as usize;
-    assert!(kept >= 3 && kept < total, "{kept} of {total} parts recorded before the crash");
-
-    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    let d = chute.get(&id).unwrap();
-    let counter = Arc::new(PartCounter::default());
-    let opts = TransferOptions { journal: Some(JournalRef(counter.clone())), resume: u.resume.clone(), ..TransferOptions::default() };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let summary = rt.block_on(async {
-        let client = chute_core::s3::client(&d.settings, &s3s_auth(), &chute_core::s3::ClientOptions::delivery()).await;
-        chute_core::deliver::deliver(client, &d.settings, &u.plan, &opts, &Control::default(), &mut |_| {}).await
-    });
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
-    assert_eq!(counter.0.load(Ordering::SeqCst), total - kept, "only the missing parts were sent");
-}
-
-#[test]
 fn a_retry_keeps_the_original_keys_and_a_paused_destination_refuses() {
     let fs = S3sFs::start();
     let data = tempfile::tempdir().unwrap();
@@ -355,28 +132,6 @@ fn a_retry_keeps_the_original_keys_and_a_paused_destination_refuses() {
     chute.set_active(&id, false).unwrap();
     let err = chute.deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |_| {}).unwrap_err();
     assert!(chute_core::UserError::info(&err).message.contains("paused"), "{err}");
-}
-
-#[test]
-fn a_crash_after_completion_is_recognised_on_resume() {
-    let fs = S3sFs::start();
-    let data = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
-    let bytes = big_source(src.path());
-    let (_, batch_id) = crash_midway(data.path(), &fs, src.path());
-    // The upload completed on the server before the process died (the
-    // history never heard): put the full object there and close the upload.
-    let (upload_id, _) = recorded_upload(data.path());
-    std::fs::write(fs.root.path().join("reports/incoming/big.bin"), &bytes).unwrap();
-    for e in std::fs::read_dir(fs.root.path()).unwrap().flatten() {
-        if e.file_name().to_string_lossy().contains(&upload_id) {
-            std::fs::remove_file(e.path()).unwrap();
-        }
-    }
-    let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome.as_deref(), Some("delivered"));
 }
 
 fn code(e: &chute_core::Error) -> &'static str {

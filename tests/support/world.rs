@@ -1,19 +1,30 @@
-//! The harness for the `chute` binary's tests (tests/cli.rs and
-//! tests/cli_probe.rs): an isolated world per test and helpers.
-#![allow(dead_code)]
+//! The `chute` binary's world: an isolated HOME, data folder, AWS and
+//! rclone config paths and session bus per test, every output remembered
+//! for the secret sweep; destinations on the test servers through AWS
+//! profiles; and the JSON lines a `--json` run prints.
 
 use std::cell::RefCell;
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{bytes_found_under, Keyring};
+use super::content::bytes_found_under;
+use super::keychain::Keyring;
+use super::servers::{Moto, S3sFs};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_chute");
+/// The `chute` binary, in the CLI package's tests (the only ones that run it
+/// in a world; elsewhere this is empty).
+pub const BIN: &str = match option_env!("CARGO_BIN_EXE_chute") {
+    Some(path) => path,
+    None => "",
+};
 pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzCLI0SECRET";
+/// A session bus address where nothing listens: no keychain at all.
+pub const NO_BUS: &str = "unix:path=/nonexistent/chute-test-bus";
 
 /// One isolated world for the binary: its own HOME, data dir, AWS and
 /// rclone config paths and session bus. Remembers every output it saw.
@@ -66,6 +77,12 @@ impl World {
 
     pub fn with_keyring(k: &Keyring) -> World {
         World::new(k.address())
+    }
+
+    /// AWS config and credentials files, e.g. `S3sFs::profile_files()`.
+    pub fn write_profile(&self, (config, credentials): (String, String)) {
+        self.write(&self.aws_config(), &config);
+        self.write(&self.aws_credentials(), &credentials);
     }
 
     pub fn aws_config(&self) -> PathBuf {
@@ -227,4 +244,88 @@ pub fn minio_add(name: &str) -> Vec<&str> {
 
 pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A world with no session bus: destinations get their keys from AWS profiles.
+pub fn world() -> World {
+    World::new(NO_BUS)
+}
+
+/// `destination add` flags for s3s-fs's bucket `reports` through the AWS profile `s3s`.
+pub fn s3s_flags(fs: &S3sFs) -> Vec<String> {
+    ["--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(), "--profile", "s3s"].map(String::from).to_vec()
+}
+
+/// `destination add` flags for moto's bucket `reports` through the AWS profile `moto` (its admin).
+pub fn moto_flags(moto: &Moto) -> Vec<String> {
+    [
+        "--provider",
+        "aws",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        &moto.endpoint(),
+        "--path-style",
+        "--region",
+        "us-east-1",
+        "--profile",
+        "moto",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// A destination on s3s-fs through the AWS profile `s3s` (bucket `reports`, prefix `incoming/`).
+pub fn add_s3s(w: &World, fs: &S3sFs, name: &str, template: &str) {
+    w.write_profile(S3sFs::profile_files());
+    let mut args: Vec<String> =
+        ["destination", "add", "--name", name, "--prefix", "incoming/", "--key-template", template].map(String::from).to_vec();
+    args.extend(s3s_flags(fs));
+    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+}
+
+/// A destination on moto's `reports` bucket as its admin user (profile `moto`, prefix `incoming/`).
+pub fn add_moto(w: &World, moto: &Moto, name: &str) {
+    w.write_profile(moto.profile_files());
+    let mut args: Vec<String> =
+        ["destination", "add", "--name", name, "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
+    args.extend(moto_flags(moto));
+    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+}
+
+/// Every stdout line of a `--json` run, parsed (each must be one JSON document).
+pub fn lines(r: &Run) -> Vec<Value> {
+    r.stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
+        })
+        .collect()
+}
+
+/// Read a running `--json deliver`'s lines from `out` into `seen` until a
+/// progress event reports bytes sent (with `bytes` false, until any progress
+/// event); panics if the delivery ends first or sends nothing for two minutes.
+pub fn read_until_sending(out: &mut impl BufRead, seen: &mut String, bytes: bool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "ended before any part was sent:\n{seen}");
+        seen.push_str(&line);
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(v["event"], "summary", "finished before any part was sent:\n{seen}");
+        if v["event"] == "progress" && (!bytes || v["bytes_sent"].as_u64().unwrap_or(0) > 0) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no part was sent in time");
+    }
+}
+
+/// All that is left in a child's pipe (empty if there is none).
+pub fn read_all(pipe: Option<impl Read>) -> String {
+    let mut s = String::new();
+    if let Some(mut p) = pipe {
+        let _ = p.read_to_string(&mut s);
+    }
+    s
 }

@@ -1,13 +1,9 @@
-//! Real parts for the tests: a private D-Bus session with a real
-//! gnome-keyring Secret Service, unlocked from a test password. Nothing
-//! here touches the user's own session or keychain.
-#![allow(dead_code)]
-
-pub mod faults;
-pub mod servers;
+//! A private D-Bus session with a real gnome-keyring Secret Service,
+//! unlocked from a test password. Nothing here touches the user's own
+//! session or keychain.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -147,7 +143,6 @@ impl Keyring {
 
     /// Whether any item under `service` holds a secret containing `needle`
     /// (other tests of the binary may add items meanwhile; this asks about one).
-    #[allow(dead_code)]
     pub fn holds_secret(&self, service: &str, needle: &str) -> bool {
         let out = self.secret_tool(&["search", "--all", "service", service]).expect("secret-tool");
         String::from_utf8_lossy(&out.stdout).lines().any(|l| l.starts_with("secret = ") && l.contains(needle))
@@ -178,46 +173,4 @@ impl Drop for Keyring {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// True if `needle` occurs anywhere in the bytes of the files under `dir`
-/// (the SQLite database, its WAL and SHM files, logs …).
-pub fn bytes_found_under(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    let mut hits = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(bytes) = std::fs::read(&p) {
-                if bytes.windows(needle.len()).any(|w| w == needle) {
-                    hits.push(p);
-                }
-            }
-        }
-    }
-    hits
-}
-
-/// Deterministic bytes, different for every seed.
-pub fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x & 0xff) as u8
-        })
-        .collect()
-}
-
-/// Write `bytes` at `root/rel`, creating folders; returns the path.
-pub fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(&p, bytes).unwrap();
-    p
 }

@@ -10,8 +10,6 @@
 //! A request already faulted `max_consecutive` times in a row is let
 //! through: the tests measure recovery, not luck.
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
