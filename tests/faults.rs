@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chute_core::deliver::{self, Control, DeliveryEvent, Plan, TransferOptions};
 use chute_core::destination::Destination;
-use chute_core::history::{self, HistoryJournal, Origin};
+use chute_core::history::{self, FileState, HistoryJournal, Origin};
 use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
@@ -155,7 +155,7 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
     assert_eq!(rows.len(), run.plan.files.len());
     let mut faulted_files = 0;
     for r in &rows {
-        assert_eq!(r.status, "delivered", "{r:?}");
+        assert_eq!(r.status, FileState::Delivered, "{r:?}");
         let (seen, faulted) = proxy.for_key(&r.key);
         assert_eq!(r.requests as usize, seen, "{}: the history counts {} requests, the proxy saw {seen}", r.key, r.requests);
         if faulted > 0 {

@@ -97,9 +97,9 @@ pub fn check_template(template: &str, contexts: &[KeyContext]) -> bool {
                 written.push_str(l);
             }
             Part::Token(t) => {
-                assert!(keys::TOKENS.iter().any(|(n, _)| n == t), "unknown token {t:?} parsed");
+                assert_eq!(keys::Token::parse(t.name()), Some(*t), "a token parsed that does not name itself");
                 written.push('{');
-                written.push_str(t);
+                written.push_str(t.name());
                 written.push('}');
             }
         }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chute_core::deliver::{Control, DeliveryEvent, FileResult, Journal, JournalRef, TransferOptions};
-use chute_core::history::{self, Filter, HistoryJournal, Origin};
+use chute_core::history::{self, BatchState, Filter, HistoryJournal, Origin, Outcome};
 use chute_core::{Chute, CredentialInput, SecretStore};
 
 use super::support::auth::s3s_auth;
@@ -43,7 +43,7 @@ fn a_batch_whose_process_died_is_shown_as_interrupted() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let interrupted = chute.history_batches(&Filter { status: Some("interrupted".into()), limit: 10, ..Filter::default() }).unwrap();
     assert_eq!(interrupted.len(), 1);
-    assert_eq!(chute.history_batch("alive").unwrap().unwrap().state, "running");
+    assert_eq!(chute.history_batch("alive").unwrap().unwrap().state, BatchState::Running);
     let _ = alive.kill();
     let _ = alive.wait();
 }
@@ -161,11 +161,11 @@ fn an_interrupted_multipart_delivery_resumes_to_an_identical_object() {
     assert!(fs.root.path().join(format!(".upload-{upload_id}.json")).exists(), "the crash left the upload open");
 
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, "interrupted");
+    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, BatchState::Interrupted);
     let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
     assert_eq!(summary.failed, 0, "{:#?}", summary.files);
     let b = chute.history_batch(&batch_id).unwrap().unwrap();
-    assert_eq!((b.state.as_str(), b.outcome.as_deref(), b.delivered), ("finished", Some("delivered"), 2));
+    assert_eq!((b.state, b.outcome, b.delivered), (BatchState::Finished, Some(Outcome::Delivered), 2));
     let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
     assert!(stored == bytes, "byte-identical after resume");
     assert_eq!(upload_files(&fs, &upload_id), 0, "the upload was completed, not left open");
@@ -183,7 +183,7 @@ fn a_discarded_batch_leaves_no_parts_behind() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     assert_eq!(chute.discard_batch(&batch_id).unwrap(), 1);
     assert_eq!(upload_files(&fs, &upload_id), 0, "aborted: no parts left");
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, "discarded");
+    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, BatchState::Discarded);
     assert!(!fs.root.path().join("reports/incoming/big.bin").exists());
 }
 
@@ -244,5 +244,5 @@ fn a_crash_after_completion_is_recognised_on_resume() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
     assert_eq!(summary.failed, 0, "{:#?}", summary.files);
-    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome.as_deref(), Some("delivered"));
+    assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome, Some(Outcome::Delivered));
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chute_core::deliver::{Control, FileStatus, TransferOptions};
-use chute_core::history::{CsvRows, Filter, Origin, Which};
+use chute_core::history::{CsvRows, FileState, Filter, Origin, Outcome, Which};
 use chute_core::provider::ProviderKind;
 use chute_core::Code;
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
@@ -73,7 +73,7 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
     assert_eq!(batches.len(), 1);
     let b = &batches[0];
     assert_eq!(
-        (b.id.as_str(), b.state.as_str(), b.outcome.as_deref(), b.origin.as_str()),
+        (b.id.as_str(), b.state.as_str(), b.outcome.map(|o| o.as_str()), b.origin.as_str()),
         (batch_id.as_str(), "finished", Some("partial"), "cli")
     );
     assert_eq!((b.files_total, b.delivered, b.failed), (3, 2, 1));
@@ -85,7 +85,7 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
     assert_eq!((gone.status.as_str(), gone.error_code.as_deref()), ("failed", Some("source_missing")));
     assert!(gone.error_fix.as_deref().unwrap_or("").contains("Drop the file again"));
     let big = files.iter().find(|f| f.relpath == "big.bin").unwrap();
-    assert_eq!(big.status, "delivered");
+    assert_eq!(big.status, FileState::Delivered);
     assert!(big.multipart && big.upload_id.is_some(), "the multipart upload id is kept");
     let parts: i64 = rusqlite::Connection::open(data.path().join(chute_core::DB_FILE))
         .unwrap()
@@ -332,7 +332,7 @@ fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
     // Refused files count: 3 delivered of 5, so the batch is partly delivered.
     let b = chute.history_batch(&batch_id).unwrap().unwrap();
     assert_eq!((b.files_total, b.delivered, b.failed, b.refused, b.excluded), (5, 3, 0, 2, 3), "{b:?}");
-    assert_eq!(b.outcome.as_deref(), Some("partial"), "a refused file was not delivered");
+    assert_eq!(b.outcome, Some(Outcome::Partial), "a refused file was not delivered");
     assert!(b.inputs_recorded);
 
     let inputs = chute.history_inputs(&batch_id, 100).unwrap();
@@ -350,7 +350,10 @@ fn what_a_batch_was_given_left_out_and_refused_is_recorded() {
     let bell = lossy(&folder.join("bell\u{7}.jpg"));
     let gone = lossy(&missing);
     assert_eq!(refused, [(bell.as_str(), "bell\u{7}.jpg", Some("key_control_chars")), (gone.as_str(), "gone.csv", Some("not_found"))]);
-    assert!(inputs.refused.iter().all(|f| f.status == "refused" && f.key.is_empty() && !f.error_fix.as_deref().unwrap_or("").is_empty()));
+    assert!(inputs
+        .refused
+        .iter()
+        .all(|f| f.status == FileState::Refused && f.key.is_empty() && !f.error_fix.as_deref().unwrap_or("").is_empty()));
     assert!(inputs.refused[0].error_message.as_deref().unwrap().contains("control character"), "{:?}", inputs.refused[0]);
 
     // Among the batch's files (after the planned ones), searchable, filterable, counted exactly.
@@ -467,7 +470,7 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     assert_eq!(version, chute_core::store::SCHEMA_VERSION);
     assert_eq!(version, 6);
     let b = chute.history_batch(&old).unwrap().unwrap();
-    assert_eq!((b.outcome.as_deref(), b.files_total, b.delivered, b.failed), (Some("partial"), 2, 1, 1));
+    assert_eq!((b.outcome, b.files_total, b.delivered, b.failed), (Some(Outcome::Partial), 2, 1, 1));
     assert_eq!((b.refused, b.excluded, b.inputs_recorded), (0, 0, false), "nothing is made up for an old batch");
     let inputs = chute.history_inputs(&old, 10).unwrap();
     assert!(inputs.sources.is_empty() && inputs.excluded.is_empty() && inputs.refused.is_empty());

@@ -310,7 +310,7 @@ fn batch(chute: &Chute, id: &str) -> Result<BatchRow, Failure> {
 }
 
 fn interrupted(b: &BatchRow) -> Result<(), Failure> {
-    if b.state == "interrupted" {
+    if b.state == chute_core::history::BatchState::Interrupted {
         return Ok(());
     }
     Err(Failure::cli(

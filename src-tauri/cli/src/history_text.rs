@@ -2,7 +2,7 @@
 //! batch with what was given, what was left out and each file's fate.
 //! Counts are exact and grouped (`3,000 files`).
 
-use chute_core::history::{BatchRow, ExcludedPath, FileRow, Source, REFUSED};
+use chute_core::history::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Source};
 
 use crate::render;
 
@@ -20,8 +20,8 @@ fn printable(s: &str) -> String {
 
 /// `partial`, `interrupted`…: the outcome of a finished batch, else its state.
 pub(crate) fn outcome(b: &BatchRow) -> String {
-    match (&b.state[..], &b.outcome) {
-        ("finished", Some(o)) => o.clone(),
+    match (b.state, b.outcome) {
+        (BatchState::Finished, Some(o)) => o.to_string(),
         (s, _) => s.to_string(),
     }
 }
@@ -36,7 +36,7 @@ pub(crate) fn list_text(rows: &[BatchRow]) -> String {
             vec![
                 render::timestamp(b.started_at),
                 b.destination_name.clone(),
-                b.origin.clone(),
+                b.origin.to_string(),
                 outcome(b),
                 // Refused files were not delivered either: they count as failed here.
                 format!(
@@ -107,8 +107,8 @@ fn excluded_text(b: &BatchRow, excluded: &[ExcludedPath]) -> String {
 /// A file as its row names it: its key, or for a file refused before
 /// sending (it has none) its path inside what was given.
 fn file_name(f: &FileRow) -> String {
-    if f.status == REFUSED {
-        format!("({}) {}", REFUSED, printable(&f.relpath))
+    if f.status == FileState::Refused {
+        format!("({}) {}", FileState::Refused, printable(&f.relpath))
     } else {
         f.key.clone()
     }
@@ -126,7 +126,7 @@ pub(crate) fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPa
     t += &format!("  Bytes:       {} of {}\n", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64));
     t += &sources_text(b, sources);
     t += &excluded_text(b, excluded);
-    if b.state == "interrupted" {
+    if b.state == BatchState::Interrupted {
         t += &format!("  Resume it with `chute history resume {0}`, or give it up with `chute history discard {0}`.\n", b.id);
     }
     if files.is_empty() {
@@ -135,14 +135,15 @@ pub(crate) fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPa
     let rows: Vec<Vec<String>> = files
         .iter()
         .map(|f| {
-            let size = if f.status == REFUSED { "-".to_string() } else { render::bytes(f.size.max(0) as u64) };
-            vec![format!("  {}", file_name(f)), f.status.clone(), size, f.attempts.to_string()]
+            let size = if f.status == FileState::Refused { "-".to_string() } else { render::bytes(f.size.max(0) as u64) };
+            vec![format!("  {}", file_name(f)), f.status.to_string(), size, f.attempts.to_string()]
         })
         .collect();
     t += "\n";
     t += &render::table(&["  KEY", "STATUS", "SIZE", "ATTEMPTS"], &rows);
     for f in files.iter().filter(|f| f.error_code.is_some()) {
-        let name = if f.status == REFUSED { format!("{} (refused before sending)", printable(&f.source)) } else { f.key.clone() };
+        let name =
+            if f.status == FileState::Refused { format!("{} (refused before sending)", printable(&f.source)) } else { f.key.clone() };
         t += &format!(
             "\n  ✗ {name}\n    {} [{}]\n    fix: {}\n",
             printable(f.error_message.as_deref().unwrap_or("")),

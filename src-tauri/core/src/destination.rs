@@ -816,7 +816,7 @@ fn validate_template(p: &mut Problems, s: &Settings) {
             "Use tokens like {prefix}, {relpath}, {name}, {date}; see the list under the field.",
         ),
         Ok(parts) => {
-            if !parts.iter().any(|x| matches!(x, keys::Part::Token(t) if t == "prefix")) && !s.prefix.is_empty() {
+            if !parts.iter().any(|x| matches!(x, keys::Part::Token(keys::Token::Prefix))) && !s.prefix.is_empty() {
                 p.warn_fix(
                     "key_template",
                     Code::TemplateNoPrefix,

@@ -4,23 +4,67 @@
 use crate::report::Code;
 use serde::Serialize;
 
-pub const TOKENS: &[(&str, &str)] = &[
-    ("prefix", "the destination's path prefix"),
-    ("name", "file name with extension"),
-    ("stem", "file name without extension"),
-    ("ext", "extension without the dot"),
-    ("relpath", "path inside the dropped folder (the file name for a single file)"),
-    ("dir", "folder part of relpath, with a trailing / when not empty"),
-    ("yyyy", "year"),
-    ("MM", "month, 01–12"),
-    ("dd", "day, 01–31"),
-    ("HH", "hour, 00–23"),
-    ("mm", "minute"),
-    ("ss", "second"),
-    ("date", "yyyy-MM-dd"),
-    ("uuid", "a random UUID"),
-    ("id", "a short unique id"),
+/// A key template's tokens: what each is replaced by, per file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "&'static str")]
+pub enum Token {
+    Prefix,
+    Name,
+    Stem,
+    Ext,
+    Relpath,
+    Dir,
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Date,
+    Uuid,
+    Id,
+}
+
+/// Every token as written in a template, with its help.
+pub const TOKENS: &[(Token, &str, &str)] = &[
+    (Token::Prefix, "prefix", "the destination's path prefix"),
+    (Token::Name, "name", "file name with extension"),
+    (Token::Stem, "stem", "file name without extension"),
+    (Token::Ext, "ext", "extension without the dot"),
+    (Token::Relpath, "relpath", "path inside the dropped folder (the file name for a single file)"),
+    (Token::Dir, "dir", "folder part of relpath, with a trailing / when not empty"),
+    (Token::Year, "yyyy", "year"),
+    (Token::Month, "MM", "month, 01–12"),
+    (Token::Day, "dd", "day, 01–31"),
+    (Token::Hour, "HH", "hour, 00–23"),
+    (Token::Minute, "mm", "minute"),
+    (Token::Second, "ss", "second"),
+    (Token::Date, "date", "yyyy-MM-dd"),
+    (Token::Uuid, "uuid", "a random UUID"),
+    (Token::Id, "id", "a short unique id"),
 ];
+
+impl Token {
+    /// The token's name inside `{…}`.
+    pub fn name(self) -> &'static str {
+        TOKENS.iter().find(|(t, _, _)| *t == self).map(|(_, n, _)| *n).expect("every token is listed")
+    }
+
+    pub fn parse(name: &str) -> Option<Token> {
+        TOKENS.iter().find(|(_, n, _)| *n == name).map(|(t, _, _)| *t)
+    }
+
+    /// Tokens that give every file of a batch its own key.
+    fn is_unique_per_file(self) -> bool {
+        matches!(self, Token::Name | Token::Stem | Token::Relpath | Token::Uuid | Token::Id)
+    }
+}
+
+impl From<Token> for &'static str {
+    fn from(t: Token) -> &'static str {
+        t.name()
+    }
+}
 
 /// Presets that reproduce the conventions of the services Chute replaces.
 pub const PRESETS: &[(&str, &str, &str)] = &[
@@ -36,7 +80,7 @@ pub const DEFAULT_TEMPLATE: &str = "{prefix}{relpath}";
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Part {
     Literal(String),
-    Token(String),
+    Token(Token),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -72,18 +116,18 @@ pub fn parse_template(t: &str) -> Result<Vec<Part>, TemplateError> {
                 if !closed {
                     return Err(TemplateError { position: i + 1, message: "a `{` opens a token that is never closed".into() });
                 }
-                if !TOKENS.iter().any(|(n, _)| *n == name) {
-                    let known: Vec<&str> = TOKENS.iter().map(|(n, _)| *n).collect();
+                let Some(token) = Token::parse(&name) else {
+                    let known: Vec<&str> = TOKENS.iter().map(|(_, n, _)| *n).collect();
                     return Err(TemplateError {
                         position: i + 1,
                         message: format!("unknown token `{{{name}}}`; known tokens: {}", known.join(", ")),
                     });
-                }
+                };
                 if !lit.is_empty() {
                     parts.push(Part::Literal(std::mem::take(&mut lit)));
                     starts.push(lit_start);
                 }
-                parts.push(Part::Token(name));
+                parts.push(Part::Token(token));
                 starts.push(i + 1);
             }
             '}' => {
@@ -129,9 +173,9 @@ fn check_dot_segments(parts: &[Part], starts: &[usize]) -> Result<(), TemplateEr
                             out.extend(l.chars().zip(start..));
                             continue;
                         }
-                        Part::Token(t) if t == "prefix" => prefix,
-                        Part::Token(t) if t == "dir" => dir,
-                        Part::Token(t) if t == "ext" => {
+                        Part::Token(Token::Prefix) => prefix,
+                        Part::Token(Token::Dir) => dir,
+                        Part::Token(Token::Ext) => {
                             if ext.is_empty() && out.last().is_some_and(|(c, _)| *c == '.') {
                                 out.pop();
                             }
@@ -235,28 +279,27 @@ pub fn render(parts: &[Part], ctx: &KeyContext) -> Result<String, KeyError> {
         match part {
             Part::Literal(l) => out.push_str(l),
             Part::Token(tok) => {
-                let v = match tok.as_str() {
-                    "prefix" => ctx.prefix.to_string(),
-                    "name" => name.to_string(),
-                    "stem" => stem.to_string(),
-                    "ext" => {
+                let v = match tok {
+                    Token::Prefix => ctx.prefix.to_string(),
+                    Token::Name => name.to_string(),
+                    Token::Stem => stem.to_string(),
+                    Token::Ext => {
                         if ext.is_empty() && out.ends_with('.') {
                             out.pop(); // `{stem}.{ext}` for a file without extension: no trailing dot
                         }
                         ext.to_string()
                     }
-                    "relpath" => ctx.relpath.to_string(),
-                    "dir" => dir.to_string(),
-                    "yyyy" => format!("{:04}", t.year()),
-                    "MM" => two(u8::from(t.month())),
-                    "dd" => two(t.day()),
-                    "HH" => two(t.hour()),
-                    "mm" => two(t.minute()),
-                    "ss" => two(t.second()),
-                    "date" => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
-                    "uuid" => ctx.uuid.to_string(),
-                    "id" => ctx.id.to_string(),
-                    other => unreachable!("parse_template admits only known tokens, not {other}"),
+                    Token::Relpath => ctx.relpath.to_string(),
+                    Token::Dir => dir.to_string(),
+                    Token::Year => format!("{:04}", t.year()),
+                    Token::Month => two(u8::from(t.month())),
+                    Token::Day => two(t.day()),
+                    Token::Hour => two(t.hour()),
+                    Token::Minute => two(t.minute()),
+                    Token::Second => two(t.second()),
+                    Token::Date => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
+                    Token::Uuid => ctx.uuid.to_string(),
+                    Token::Id => ctx.id.to_string(),
                 };
                 out.push_str(&v);
             }
@@ -318,7 +361,7 @@ pub fn normalize_key(raw: &str) -> Result<String, KeyError> {
 
 /// Whether a template yields a different key per file (it names the file or a unique id).
 pub fn template_is_unique_per_file(parts: &[Part]) -> bool {
-    parts.iter().any(|p| matches!(p, Part::Token(t) if ["name", "stem", "relpath", "uuid", "id"].contains(&t.as_str())))
+    parts.iter().any(|p| matches!(p, Part::Token(t) if t.is_unique_per_file()))
 }
 
 #[cfg(test)]

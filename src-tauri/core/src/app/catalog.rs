@@ -32,7 +32,7 @@ pub fn catalog() -> Catalog {
     Catalog {
         providers: provider::PROVIDERS,
         key_presets: keys::PRESETS.iter().map(|&(id, label, template)| KeyPreset { id, label, template }).collect(),
-        tokens: keys::TOKENS.iter().map(|&(t, help)| TokenHelp { token: format!("{{{t}}}"), help }).collect(),
+        tokens: keys::TOKENS.iter().map(|&(_, name, help)| TokenHelp { token: format!("{{{name}}}"), help }).collect(),
         acls: destination::ACLS,
         default_ignores: destination::DEFAULT_IGNORES,
     }

@@ -106,7 +106,7 @@ impl Chute {
         on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
     ) -> Result<deliver::BatchSummary> {
         let row = self.require_batch(batch_id)?;
-        if row.state != "interrupted" {
+        if row.state != history::BatchState::Interrupted {
             return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
         }
         let u = history::unfinished(self.store().conn(), batch_id)?;
@@ -118,7 +118,7 @@ impl Chute {
         let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
         let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
         let mut summary = transfer_journaled(&self.runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
-        history::finish_batch_from_rows(self.store().conn(), batch_id, "finished")?;
+        history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         summary.batch_id = Some(batch_id.to_string());
         Ok(summary)
     }
@@ -127,7 +127,7 @@ impl Chute {
     /// parts stay billed) and mark its unfinished files cancelled. Blocking.
     pub fn discard_batch(&self, batch_id: &str) -> Result<usize> {
         let row = self.require_batch(batch_id)?;
-        if row.state != "interrupted" {
+        if row.state != history::BatchState::Interrupted {
             return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
         }
         let d = self.get(&row.destination_id)?;
@@ -163,7 +163,7 @@ impl Chute {
             }
         }
         history::mark_cancelled(self.store().conn(), batch_id)?;
-        history::finish_batch_from_rows(self.store().conn(), batch_id, "discarded")?;
+        history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Discarded)?;
         Ok(aborted)
     }
 }

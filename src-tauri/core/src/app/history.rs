@@ -72,22 +72,22 @@ impl Chute {
     pub fn history_plan(&self, batch_id: &str, which: history::Which) -> Result<(String, deliver::Plan)> {
         let b = self.require_batch(batch_id)?;
         let refuse = |code: Code, message: String, fix: &str| Error::History(ErrorInfo { code, message, fix: fix.into(), field: None });
-        match b.state.as_str() {
-            "running" => {
+        match b.state {
+            history::BatchState::Running => {
                 return Err(refuse(
                     Code::BatchRunning,
                     "This delivery is still running.".into(),
                     "Wait for it to end, then retry what failed.",
                 ))
             }
-            "interrupted" => {
+            history::BatchState::Interrupted => {
                 return Err(refuse(
                     Code::BatchInterrupted,
                     "This delivery was interrupted and may have unfinished uploads.".into(),
                     "Resume it (it continues the uploads) or discard it first.",
                 ))
             }
-            _ => {}
+            history::BatchState::Finished | history::BatchState::Discarded => {}
         }
         self.get(&b.destination_id).map_err(|e| match e {
             Error::NotFound(_) => refuse(

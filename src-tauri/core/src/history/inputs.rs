@@ -13,10 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{now_ms, FileRow, Filter};
 use crate::deliver::Plan;
+use crate::report::FileState;
 use crate::store::StoreError;
-
-/// The status of a file refused before sending.
-pub const REFUSED: &str = "refused";
 
 /// A folder or file the user gave.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -88,7 +86,7 @@ pub(super) fn record(tx: &Transaction, batch_id: &str, plan: &Plan) -> Result<()
             idx,
             p.path.to_string_lossy(),
             relpath_in(&plan.sources, &p.path),
-            REFUSED,
+            FileState::Refused,
             p.code.as_str(),
             p.message,
             p.fix,
@@ -121,7 +119,7 @@ pub fn excluded(conn: &Connection, batch_id: &str, limit: Option<usize>) -> Resu
 pub fn inputs(conn: &Connection, batch_id: &str, limit: usize) -> Result<BatchInputs, StoreError> {
     let limit = limit.clamp(1, 1000);
     let excluded_total = conn.query_row("SELECT COUNT(*) FROM batch_excluded WHERE batch_id = ?1", [batch_id], |r| r.get(0))?;
-    let only_refused = Filter { status: Some(REFUSED.into()), limit, ..Filter::default() };
+    let only_refused = Filter { status: Some(FileState::Refused.to_string()), limit, ..Filter::default() };
     Ok(BatchInputs {
         sources: sources(conn, batch_id)?,
         excluded: excluded(conn, batch_id, Some(limit))?,

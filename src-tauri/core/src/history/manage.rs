@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::report::BatchState;
+
 use super::{batch, batches, files, now_ms, sources, BatchRow, FileRow, Filter, Source};
 use crate::deliver::PlannedFile;
 use crate::store::StoreError;
@@ -71,11 +73,11 @@ pub fn delete_batches(conn: &mut Connection, ids: &[String]) -> Result<Deleted, 
     let tx = conn.transaction()?;
     let mut out = Deleted::default();
     for id in ids {
-        let state: Option<String> = tx.query_row("SELECT state FROM batches WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        match state.as_deref() {
+        let state: Option<BatchState> = tx.query_row("SELECT state FROM batches WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        match state {
             None => out.kept.push(KeptBatch { id: id.clone(), reason: "not_found".into() }),
-            Some(s @ ("running" | "interrupted")) => out.kept.push(KeptBatch { id: id.clone(), reason: s.into() }),
-            Some(_) => out.deleted += tx.execute("DELETE FROM batches WHERE id = ?1", [id])?,
+            Some(s @ (BatchState::Running | BatchState::Interrupted)) => out.kept.push(KeptBatch { id: id.clone(), reason: s.to_string() }),
+            Some(BatchState::Finished | BatchState::Discarded) => out.deleted += tx.execute("DELETE FROM batches WHERE id = ?1", [id])?,
         }
     }
     tx.commit()?;
@@ -221,9 +223,9 @@ fn batch_record(b: &BatchRow, sources: &[Source]) -> Vec<String> {
         iso(Some(b.started_at)),
         iso(b.finished_at),
         b.destination_name.clone(),
-        b.origin.clone(),
-        b.state.clone(),
-        opt(&b.outcome),
+        b.origin.to_string(),
+        b.state.to_string(),
+        b.outcome.map(|o| o.to_string()).unwrap_or_default(),
         b.files_total.to_string(),
         b.delivered.to_string(),
         b.skipped.to_string(),
@@ -248,7 +250,7 @@ fn file_record(b: &BatchRow, f: &FileRow) -> Vec<String> {
         f.relpath.clone(),
         f.source.clone(),
         f.size.to_string(),
-        f.status.clone(),
+        f.status.to_string(),
         f.attempts.to_string(),
         f.requests.to_string(),
         f.bytes_sent.to_string(),

@@ -9,7 +9,6 @@ use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
 
 use crate::deliver::{FileResult, FileStatus, Journal, Plan};
 use crate::destination::Destination;
@@ -22,42 +21,18 @@ pub use inputs::*;
 pub use manage::*;
 pub use query::*;
 
-/// Who started a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    Drop,
-    Dialog,
-    Cli,
-    Retry,
-    Resume,
-    /// A whole batch sent again from the history.
-    Redeliver,
-}
-
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Drop => "drop",
-            Origin::Dialog => "dialog",
-            Origin::Cli => "cli",
-            Origin::Retry => "retry",
-            Origin::Resume => "resume",
-            Origin::Redeliver => "redeliver",
-        }
-    }
-}
+pub use crate::report::{BatchState, FileState, Origin, Outcome};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-fn status_str(s: FileStatus) -> &'static str {
+fn file_state(s: FileStatus) -> FileState {
     match s {
-        FileStatus::Delivered => "delivered",
-        FileStatus::Skipped => "skipped",
-        FileStatus::Failed => "failed",
-        FileStatus::Cancelled => "cancelled",
+        FileStatus::Delivered => FileState::Delivered,
+        FileStatus::Skipped => FileState::Skipped,
+        FileStatus::Failed => FileState::Failed,
+        FileStatus::Cancelled => FileState::Cancelled,
     }
 }
 
@@ -73,7 +48,7 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
             d.id,
             d.settings.name,
             serde_json::to_string(&d.settings)?,
-            origin.as_str(),
+            origin,
             now_ms(),
             plan.files.len() as i64,
             plan.total_bytes as i64,
@@ -180,7 +155,7 @@ pub fn reopen_batch(conn: &Connection, batch_id: &str) -> Result<bool, StoreErro
 
 /// Close a batch, counting its files' fates from the rows (a resumed batch's
 /// summary covers only what the resume did).
-pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: &str) -> Result<(), StoreError> {
+pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: BatchState) -> Result<(), StoreError> {
     let (delivered, skipped, failed, cancelled, sent): (i64, i64, i64, i64, i64) = conn.query_row(
         "SELECT COALESCE(SUM(status = 'delivered'), 0), COALESCE(SUM(status = 'skipped'), 0),
                 COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status IN ('cancelled', 'pending', 'uploading')), 0),
@@ -225,15 +200,7 @@ pub fn mark_cancelled(conn: &Connection, batch_id: &str) -> Result<(), StoreErro
 /// not delivered: a batch with one is at best partly delivered.
 pub fn finish_batch(conn: &Connection, batch_id: &str, s: &crate::deliver::BatchSummary) -> Result<(), StoreError> {
     let refused: i64 = conn.query_row("SELECT refused FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
-    let outcome = if s.failed == 0 && s.cancelled == 0 && refused == 0 {
-        "delivered"
-    } else if s.delivered + s.skipped == 0 && s.cancelled > 0 && s.failed == 0 {
-        "cancelled"
-    } else if s.delivered + s.skipped == 0 {
-        "failed"
-    } else {
-        "partial"
-    };
+    let outcome = Outcome::of(s.delivered as u64, s.skipped as u64, s.failed as u64, s.cancelled as u64, refused.max(0) as u64);
     conn.execute(
         "UPDATE batches SET state = 'finished', finished_at = ?2, outcome = ?3, delivered = ?4, skipped = ?5,
            failed = ?6, cancelled = ?7, bytes_sent = ?8 WHERE id = ?1",
@@ -416,7 +383,7 @@ fn writer(mut conn: Connection, batch: String, rx: mpsc::Receiver<Msg>) {
                             params![
                                 batch,
                                 r.index as i64,
-                                status_str(r.status),
+                                file_state(r.status),
                                 r.attempts,
                                 r.bytes as i64,
                                 r.multipart,

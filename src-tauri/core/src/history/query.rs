@@ -3,6 +3,8 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::report::{BatchState, FileState, Origin, Outcome};
+
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -25,11 +27,11 @@ pub struct BatchRow {
     pub id: String,
     pub destination_id: String,
     pub destination_name: String,
-    pub origin: String,
+    pub origin: Origin,
     pub started_at: i64,
     pub finished_at: Option<i64>,
-    pub state: String,
-    pub outcome: Option<String>,
+    pub state: BatchState,
+    pub outcome: Option<Outcome>,
     pub files_total: i64,
     pub bytes_total: i64,
     pub delivered: i64,
@@ -65,7 +67,7 @@ pub struct FileRow {
     pub relpath: String,
     pub key: String,
     pub size: i64,
-    pub status: String,
+    pub status: FileState,
     pub attempts: i64,
     /// HTTP requests sent for the file, the client's retries included.
     pub requests: i64,

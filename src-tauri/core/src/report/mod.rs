@@ -1,10 +1,13 @@
-//! The lowest layer of what reaches a person: the one enum of codes, and
-//! the `{code, message, fix}` every failure becomes, in the window, the CLI
-//! and `--json` alike. Everything above speaks through these.
+//! The lowest layer of what reaches a person: the one enum of codes, the
+//! typed states, and the `{code, message, fix}` every failure becomes, in
+//! the window, the CLI and `--json` alike. Everything above speaks through
+//! these.
 
 mod code;
+mod states;
 
 pub use code::Code;
+pub use states::{BatchState, FileState, Origin, Outcome};
 
 use serde::Serialize;
 

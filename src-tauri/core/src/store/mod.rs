@@ -5,6 +5,7 @@
 mod destinations;
 mod probes;
 mod schema;
+mod words;
 
 use std::path::{Path, PathBuf};
 
