@@ -191,13 +191,8 @@ pub fn discard_plan(plans: State<'_, Plans>, plan_id: String) -> Reply<()> {
 /// that finished since the last update, at most ten times a second.
 #[derive(Serialize, Clone)]
 pub struct Update {
-    pub(crate) bytes_sent: u64,
-    pub(crate) bytes_total: u64,
-    pub(crate) files_done: usize,
-    pub(crate) files_total: usize,
-    pub(crate) rate: u64,
-    pub(crate) eta_secs: Option<u64>,
-    pub(crate) paused: bool,
+    #[serde(flatten)]
+    pub(crate) progress: chute_core::deliver::Progress,
     pub(crate) finished: Vec<Finished>,
 }
 
@@ -241,17 +236,8 @@ pub async fn start_delivery(
                 let url = chute_core::s3::object_url(&settings, &r.key);
                 pending.push(Finished { result: *r, url });
             }
-            DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } => {
-                let _ = on_event.send(Update {
-                    bytes_sent,
-                    bytes_total,
-                    files_done,
-                    files_total,
-                    rate,
-                    eta_secs,
-                    paused,
-                    finished: std::mem::take(&mut pending),
-                });
+            DeliveryEvent::Progress(progress) => {
+                let _ = on_event.send(Update { progress, finished: std::mem::take(&mut pending) });
             }
         };
         // A per-run policy, chosen by the person after seeing which objects exist.

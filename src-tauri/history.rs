@@ -107,9 +107,8 @@ pub async fn resume_batch(state: State<'_, AppState>, batch_id: String, on_event
     on_core(state, move |c| {
         let control = Control::default();
         let mut on = |e: DeliveryEvent| {
-            if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = e {
-                let _ =
-                    on_event.send(Update { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused, finished: vec![] });
+            if let DeliveryEvent::Progress(p) = e {
+                let _ = on_event.send(Update { progress: p, finished: vec![] });
             }
         };
         c.resume_batch(&batch_id, &control, &mut on)

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::json;
 
 use chute_core::deliver::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, TransferOptions};
@@ -110,9 +109,7 @@ pub(crate) fn run_plan(chute: &Chute, d: Destination, plan: Plan, a: &DeliverArg
         });
         for e in rx {
             match e {
-                DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } => {
-                    progress.batch(Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused });
-                }
+                DeliveryEvent::Progress(p) => progress.batch(p),
                 DeliveryEvent::File(r) => {
                     let link = match (&mut presign, r.status) {
                         (Some(sign), FileStatus::Delivered) => Some(sign(&r.key)),
@@ -372,17 +369,6 @@ fn preview(d: &Destination, plan: &Plan, policy: Overwrite, opts: &TransferOptio
     t + "\n"
 }
 
-#[derive(Serialize)]
-struct Batch {
-    bytes_sent: u64,
-    bytes_total: u64,
-    files_done: usize,
-    files_total: usize,
-    rate: u64,
-    eta_secs: Option<u64>,
-    paused: bool,
-}
-
 /// Progress for people (a live line on a terminal, a plain line every few
 /// seconds otherwise, both on stderr) or as JSON lines on stdout.
 pub(crate) struct Progress<'a> {
@@ -398,7 +384,7 @@ impl<'a> Progress<'a> {
         Progress { out, live, started: Instant::now(), last_plain: Instant::now(), shown: false }
     }
 
-    fn line(b: &Batch) -> String {
+    fn line(b: &chute_core::deliver::Progress) -> String {
         let pct = (b.bytes_sent.saturating_mul(100))
             .checked_div(b.bytes_total)
             .or_else(|| ((b.files_done * 100).checked_div(b.files_total)).map(|p| p as u64))
@@ -422,14 +408,14 @@ impl<'a> Progress<'a> {
 
     /// A batch progress event from the engine (`history resume` shares this).
     pub(crate) fn progress(&mut self, e: &DeliveryEvent) {
-        if let DeliveryEvent::Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused } = *e {
-            self.batch(Batch { bytes_sent, bytes_total, files_done, files_total, rate, eta_secs, paused });
+        if let DeliveryEvent::Progress(p) = e {
+            self.batch(*p);
         }
     }
 
-    fn batch(&mut self, b: Batch) {
+    fn batch(&mut self, b: chute_core::deliver::Progress) {
         if self.out.json {
-            let mut v = serde_json::to_value(&b).unwrap_or_default();
+            let mut v = serde_json::to_value(b).unwrap_or_default();
             if let Some(m) = v.as_object_mut() {
                 let mut line = serde_json::Map::new();
                 line.insert("event".into(), json!("progress"));

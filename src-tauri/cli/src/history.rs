@@ -380,7 +380,7 @@ fn resume(chute: &Chute, id: &str, yes: bool, out: &Out) -> Result<ExitCode, Fai
         });
         for e in rx {
             match &e {
-                DeliveryEvent::Batch { .. } => progress.progress(&e),
+                DeliveryEvent::Progress(_) => progress.progress(&e),
                 DeliveryEvent::File(r) if out.json => {
                     let mut line = serde_json::Map::new();
                     line.insert("event".into(), json!("file"));

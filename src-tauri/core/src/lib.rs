@@ -24,8 +24,8 @@ pub mod secret;
 pub mod store;
 
 pub use app::{
-    catalog, default_data_dir, new_id, Catalog, Chute, DestinationView, Error, ErrorReply, KeyPreset, ProbeTarget, Result, Saved,
-    TokenHelp, DB_FILE,
+    catalog, default_data_dir, new_id, Catalog, Chute, Delivery, DestinationView, Error, ErrorReply, Job, KeyPreset, ProbeTarget, Result,
+    Saved, TokenHelp, DB_FILE,
 };
 pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity};
 pub use report::{Code, ErrorInfo, UserError};

@@ -96,6 +96,17 @@ impl Chute {
         Ok(summary)
     }
 
+    /// What resuming an interrupted batch would send: its destination and a
+    /// plan of the files not delivered yet (as a preview shows them).
+    pub fn resume_plan(&self, batch_id: &str) -> Result<(String, deliver::Plan)> {
+        let row = self.require_batch(batch_id)?;
+        if row.state != history::BatchState::Interrupted {
+            return Err(Error::Delivery(format!("batch {batch_id} is {}, not interrupted", row.state)));
+        }
+        let u = history::unfinished(self.store().conn(), batch_id)?;
+        Ok((u.destination_id, u.plan))
+    }
+
     /// Continue an interrupted batch: only files not delivered yet, each
     /// re-checked against its recorded size and mtime, multipart uploads
     /// continued from the parts the server confirms. Blocking.
@@ -119,6 +130,10 @@ impl Chute {
         let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
         let mut summary = transfer_journaled(&self.runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
+        // The batch's outcome counts its earlier files too (and any refused).
+        if let Some(outcome) = history::batch(self.store().conn(), batch_id)?.and_then(|b| b.outcome) {
+            summary.outcome = outcome;
+        }
         summary.batch_id = Some(batch_id.to_string());
         Ok(summary)
     }
@@ -192,4 +207,60 @@ fn transfer_journaled(
     journal.flush();
     drop(writer);
     summary
+}
+
+/// What to deliver: a plan (from a drop, a dialog, the command line, a
+/// retry or a re-delivery), or an interrupted batch to resume. Every front
+/// end runs every kind through [`Chute::start`] and gets the same handle
+/// and the same events.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Plan { destination_id: String, plan: std::sync::Arc<deliver::Plan>, origin: history::Origin, options: deliver::TransferOptions },
+    Resume { batch_id: String },
+}
+
+/// A delivery running on its own thread: pause, cancel or cancel a file
+/// through its control while it runs; `wait` for the summary.
+pub struct Delivery {
+    control: deliver::Control,
+    thread: std::thread::JoinHandle<Result<deliver::BatchSummary>>,
+}
+
+impl Delivery {
+    pub fn control(&self) -> &deliver::Control {
+        &self.control
+    }
+
+    /// Block until the delivery ends.
+    pub fn wait(self) -> Result<deliver::BatchSummary> {
+        self.thread.join().unwrap_or_else(|_| Err(Error::Delivery("the delivery stopped unexpectedly".into())))
+    }
+}
+
+impl Chute {
+    /// Run a job to its end on this thread, with `control` for pause and
+    /// cancel and `on_event` told of progress and of each file.
+    pub fn run(
+        &self,
+        job: &Job,
+        control: &deliver::Control,
+        on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
+    ) -> Result<deliver::BatchSummary> {
+        match job {
+            Job::Plan { destination_id, plan, origin, options } => self.deliver(destination_id, plan, options, control, *origin, on_event),
+            Job::Resume { batch_id } => self.resume_batch(batch_id, control, on_event),
+        }
+    }
+
+    /// Start a job on a thread of its own; the handle pauses, cancels and
+    /// waits for it. `on_event` runs on that thread.
+    pub fn start(self: &std::sync::Arc<Self>, job: Job, mut on_event: impl FnMut(deliver::DeliveryEvent) + Send + 'static) -> Delivery {
+        let control = deliver::Control::default();
+        let (chute, ctl) = (self.clone(), control.clone());
+        let thread = std::thread::Builder::new()
+            .name("chute-delivery".into())
+            .spawn(move || chute.run(&job, &ctl, &mut on_event))
+            .expect("a thread for the delivery");
+        Delivery { control, thread }
+    }
 }

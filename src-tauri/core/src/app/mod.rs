@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use catalog::{catalog, Catalog, KeyPreset, TokenHelp};
+pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
 pub use views::{DestinationView, Saved};

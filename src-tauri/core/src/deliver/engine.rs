@@ -12,8 +12,10 @@ use tokio::sync::Semaphore;
 use super::failure::Failures;
 use super::file::one_file;
 use super::shared::{Requests, Shared};
-use super::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, TransferOptions};
+use super::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress, TransferOptions};
 use crate::destination::Settings;
+use crate::report::Outcome;
+use crate::s3;
 
 /// Deliver every file of `plan`. Returns when all have delivered, failed,
 /// been skipped or been cancelled.
@@ -71,7 +73,7 @@ pub async fn deliver(
         let sent = shared.bytes_sent.load(Ordering::Relaxed);
         let secs = started.elapsed().as_secs_f64().max(0.001);
         let rate = (sent as f64 / secs) as u64;
-        DeliveryEvent::Batch {
+        DeliveryEvent::Progress(Progress {
             bytes_sent: sent,
             bytes_total: total_bytes,
             files_done: shared.files_done.load(Ordering::Relaxed) as usize,
@@ -79,12 +81,15 @@ pub async fn deliver(
             rate,
             eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
             paused: *shared.control.pause.borrow(),
-        }
+        })
     };
     loop {
         tokio::select! {
             r = rx.recv() => match r {
-                Some(r) => {
+                Some(mut r) => {
+                    if matches!(r.status, FileStatus::Delivered | FileStatus::Skipped) {
+                        r.url = Some(s3::object_url(&shared.settings, &r.key));
+                    }
                     if let Some(j) = &opts.journal {
                         j.0.file_finished(&r);
                     }
@@ -106,12 +111,15 @@ pub async fn deliver(
     on_event(batch_event(&shared));
     let files: Vec<FileResult> = results.into_iter().flatten().collect();
     let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
+    let (delivered, skipped, failed, cancelled) =
+        (count(FileStatus::Delivered), count(FileStatus::Skipped), count(FileStatus::Failed), count(FileStatus::Cancelled));
     BatchSummary {
         batch_id: None,
-        delivered: count(FileStatus::Delivered),
-        skipped: count(FileStatus::Skipped),
-        failed: count(FileStatus::Failed),
-        cancelled: count(FileStatus::Cancelled),
+        outcome: Outcome::of(delivered as u64, skipped as u64, failed as u64, cancelled as u64, plan.problems.len() as u64),
+        delivered,
+        skipped,
+        failed,
+        cancelled,
         bytes_sent: shared.bytes_sent.load(Ordering::Relaxed),
         duration_ms: started.elapsed().as_millis() as u64,
         files,

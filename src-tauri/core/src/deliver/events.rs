@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Code;
+use crate::report::{Code, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +43,9 @@ pub struct FileResult {
     pub md5: Option<String>,
     pub duration_ms: u64,
     pub error: Option<FileError>,
+    /// The object's URL (unsigned), for a file delivered or already there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +53,8 @@ pub struct BatchSummary {
     /// The history's id for this batch, when it was recorded.
     #[serde(default)]
     pub batch_id: Option<String>,
+    /// How it went, by the one rule (files refused before sending count).
+    pub outcome: Outcome,
     pub files: Vec<FileResult>,
     pub delivered: usize,
     pub skipped: usize,
@@ -59,20 +64,26 @@ pub struct BatchSummary {
     pub duration_ms: u64,
 }
 
-/// Progress, throttled to `progress_interval`.
+/// A batch's numbers while it runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub bytes_sent: u64,
+    pub bytes_total: u64,
+    pub files_done: usize,
+    pub files_total: usize,
+    /// Bytes per second over the batch so far.
+    pub rate: u64,
+    pub eta_secs: Option<u64>,
+    pub paused: bool,
+}
+
+/// What a running delivery tells its front end: its progress, at most
+/// every `progress_interval`, and each file as it ends. Every front end
+/// receives these as they are.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum DeliveryEvent {
-    Batch {
-        bytes_sent: u64,
-        bytes_total: u64,
-        files_done: usize,
-        files_total: usize,
-        /// Bytes per second over the batch so far.
-        rate: u64,
-        eta_secs: Option<u64>,
-        paused: bool,
-    },
+    Progress(Progress),
     File(Box<FileResult>),
 }
 

@@ -28,6 +28,7 @@ fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -
         md5: None,
         duration_ms: started.elapsed().as_millis() as u64,
         error: None,
+        url: None,
     }
 }
 

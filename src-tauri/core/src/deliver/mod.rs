@@ -21,6 +21,6 @@ const MIB: u64 = 1024 * 1024;
 
 pub use control::Control;
 pub use engine::deliver;
-pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus};
+pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus, Progress};
 pub use options::{Journal, JournalRef, ResumeUpload, TransferOptions};
 pub use plan::{plan, Plan, PlanOptions, PlannedFile};
