@@ -46,6 +46,12 @@ pub struct ErrorReply {
     pub problems: Vec<Problem>,
 }
 
+impl From<ErrorInfo> for ErrorReply {
+    fn from(info: ErrorInfo) -> ErrorReply {
+        ErrorReply { info, problems: vec![] }
+    }
+}
+
 impl Error {
     pub fn reply(&self) -> ErrorReply {
         match self {
@@ -61,7 +67,7 @@ impl Error {
                 };
                 ErrorReply { info: ErrorInfo { code: Code::InvalidDestination, message, fix, field }, problems: problems.clone() }
             }
-            other => ErrorReply { info: other.info(), problems: vec![] },
+            other => other.info().into(),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The history: batches and files, exact counts, what a batch was given,
 //! retry and re-deliver plans, deletion, retention and CSV export.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{now_ms, Chute, Error, Result};
+use crate::destination::Settings;
 use crate::report::{Code, ErrorInfo};
-use crate::{deliver, history};
+use crate::{deliver, history, s3};
 
 impl Chute {
     /// Batches, newest first, filtered.
@@ -13,18 +15,33 @@ impl Chute {
         Ok(history::batches(self.store().conn(), f)?)
     }
 
-    /// Files of one batch, or of all batches, filtered.
+    /// Files of one batch, or of all batches, filtered; each with its
+    /// object's URL while its destination exists.
     pub fn history_files(&self, batch_id: Option<&str>, f: &history::Filter) -> Result<Vec<history::FileRow>> {
-        Ok(history::files(self.store().conn(), batch_id, f)?)
+        let mut rows = history::files(self.store().conn(), batch_id, f)?;
+        // Each batch's destination, looked up once.
+        let mut settings: HashMap<String, Option<Settings>> = HashMap::new();
+        for row in &mut rows {
+            if !settings.contains_key(&row.batch_id) {
+                let found = self.history_batch(&row.batch_id)?.and_then(|b| self.get(&b.destination_id).ok()).map(|d| d.settings);
+                settings.insert(row.batch_id.clone(), found);
+            }
+            row.url = settings[&row.batch_id].as_ref().map(|s| s3::object_url(s, &row.key));
+        }
+        Ok(rows)
     }
 
     pub fn history_batch(&self, id: &str) -> Result<Option<history::BatchRow>> {
         Ok(history::batch(self.store().conn(), id)?)
     }
 
-    /// One file of the history by its row id.
+    /// One file of the history by its row id, with its object's URL while
+    /// its destination exists.
     pub fn history_file(&self, id: i64) -> Result<Option<history::FileRow>> {
-        Ok(history::file(self.store().conn(), id)?)
+        let Some(mut row) = history::file(self.store().conn(), id)? else { return Ok(None) };
+        let destination = self.history_batch(&row.batch_id)?.and_then(|b| self.get(&b.destination_id).ok());
+        row.url = destination.map(|d| s3::object_url(&d.settings, &row.key));
+        Ok(Some(row))
     }
 
     /// Exact counts of the batches a filter matches, and whether `selected` is among them.

@@ -84,6 +84,9 @@ pub struct FileRow {
     pub request_id: Option<String>,
     pub upload_id: Option<String>,
     pub finished_at: Option<i64>,
+    /// The object's URL (unsigned), while the batch's destination exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 fn like(term: &str) -> String {
@@ -301,6 +304,7 @@ fn file_row(r: &rusqlite::Row) -> rusqlite::Result<FileRow> {
         upload_id: r.get(20)?,
         finished_at: r.get(21)?,
         requests: r.get(22)?,
+        url: None,
     })
 }
 
