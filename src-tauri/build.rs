@@ -32,7 +32,7 @@ const COMMANDS: &[&str] = &[
     "history_counts",
     "history_file_counts",
     "history_inputs",
-    "resume_batch",
+    "resume_plan",
     "discard_batch",
     "history_plan",
     "delete_history",

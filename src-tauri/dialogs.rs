@@ -18,11 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use chute_core::Code;
-use chute_core::{ErrorInfo, ErrorReply};
 use rfd::AsyncFileDialog;
 use tauri::WebviewWindow;
 
-use crate::commands::Reply;
+use crate::ipc::{refusal, Reply};
 
 /// Whether a native dialog is open now, and the folder the last one chose in.
 #[derive(Default)]
@@ -44,15 +43,11 @@ impl Drop for Open<'_> {
 impl NativeDialogs {
     fn begin(&self) -> Reply<Open<'_>> {
         if self.open.swap(true, Ordering::AcqRel) {
-            return Err(ErrorReply {
-                info: ErrorInfo {
-                    code: Code::DialogAlreadyOpen,
-                    message: "A file chooser is already open.".into(),
-                    fix: "Finish with it (choose or cancel) first; it may be behind the Chute window.".into(),
-                    field: None,
-                },
-                problems: vec![],
-            });
+            return Err(refusal(
+                Code::DialogAlreadyOpen,
+                "A file chooser is already open.",
+                "Finish with it (choose or cancel) first; it may be behind the Chute window.",
+            ));
         }
         Ok(Open(&self.open))
     }

@@ -1,94 +1,58 @@
 //! The desktop shell: builds the Tauri app, holds the core in state and
 //! exposes thin commands. All product logic lives in `chute-core`.
+//!
+//! Layers, each using only those below it: `commands/*` (one file per
+//! concern) → `plans` (kept plans) and `dialogs` (native choosers) →
+//! `ipc` (replies, argument checks, running the core off the window's
+//! thread) → `state` (the core, or why it could not open).
 
 mod commands;
-mod delivery;
 mod dialogs;
-mod history;
+mod ipc;
+mod plans;
+mod state;
 
-use std::sync::Arc;
-
-use chute_core::Code;
-use chute_core::{Chute, ErrorInfo, ErrorReply, UserError};
-
-/// The core, or why it could not be opened (shown by the UI instead of
-/// crashing: e.g. a database written by a newer Chute).
-pub struct AppState {
-    core: Result<Arc<Chute>, ErrorReply>,
-}
-
-impl AppState {
-    pub fn open() -> AppState {
-        let dir = chute_core::default_data_dir();
-        let core = Chute::open(&dir).map(Arc::new).map_err(|e| ErrorReply { info: e.info(), problems: vec![] });
-        // The retention setting is applied at start, off the UI's path.
-        if let Ok(c) = &core {
-            let c = c.clone();
-            std::thread::spawn(move || {
-                if let Err(e) = c.apply_retention() {
-                    eprintln!("chute: could not apply the history retention: {e}");
-                }
-            });
-        }
-        AppState { core }
-    }
-
-    pub fn core(&self) -> Result<Arc<Chute>, ErrorReply> {
-        self.core.clone()
-    }
-}
-
-pub(crate) fn internal(message: impl std::fmt::Display) -> ErrorReply {
-    ErrorReply {
-        info: ErrorInfo {
-            code: Code::Internal,
-            message: format!("Chute hit an internal error: {message}."),
-            fix: "Try again; if it keeps happening, restart Chute and report the message.".into(),
-            field: None,
-        },
-        problems: vec![],
-    }
-}
+use commands::{app, delivery, destinations, history, links, probe};
 
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
-        .manage(AppState::open())
-        .manage(delivery::Plans::default())
+        .manage(state::AppState::open())
+        .manage(plans::Plans::default())
         .manage(dialogs::NativeDialogs::default())
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::catalog,
-            commands::key_example,
-            commands::list_destinations,
-            commands::validate_destination,
-            commands::save_destination,
-            commands::duplicate_destination,
-            commands::delete_destination,
-            commands::set_destination_active,
-            commands::stored_key_id,
-            commands::import_candidates,
-            commands::pick_import_file,
-            commands::import_destination,
-            commands::test_destination,
-            commands::list_probes,
+            app::app_info,
+            app::catalog,
+            app::key_example,
+            destinations::list_destinations,
+            destinations::validate_destination,
+            destinations::save_destination,
+            destinations::duplicate_destination,
+            destinations::delete_destination,
+            destinations::set_destination_active,
+            destinations::stored_key_id,
+            destinations::import_candidates,
+            destinations::pick_import_file,
+            destinations::import_destination,
+            probe::test_destination,
+            probe::list_probes,
             delivery::pick_paths,
             delivery::plan_delivery,
             delivery::plan_page,
             delivery::discard_plan,
             delivery::start_delivery,
             delivery::control_delivery,
-            delivery::presign_link,
-            delivery::open_object_url,
             delivery::retry_plan,
             delivery::check_existing,
             delivery::rekey_plan,
+            links::presign_link,
+            links::open_object_url,
             history::history_batches,
             history::history_files,
             history::history_counts,
             history::history_file_counts,
             history::history_inputs,
-            history::resume_batch,
+            history::resume_plan,
             history::discard_batch,
             history::history_plan,
             history::delete_history,

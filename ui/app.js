@@ -18,7 +18,7 @@ import { initProbe, testSaved, showStoredProbe } from './destinations/probe.js';
 import { initDetails, openDetails, refreshDetails } from './destinations/details.js';
 import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
-import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, offerResume, destinationsChanged } from './delivery/flow.js';
+import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
 import { plural } from './lib/format.js';
@@ -214,7 +214,7 @@ function wire() {
     offerResume,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
-  initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory, resolveExisting: resolveExistingFromHistory, resume: resumeDestination });
+  initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory, resolveExisting: resolveExistingFromHistory, resumeInterrupted, resume: resumeDestination });
   initProbe({
     reload: async (opts) => {
       await reload(opts);

@@ -201,8 +201,27 @@ async fn interrupted_deliveries_are_resumed_or_discarded_from_the_window() {
     );
     env.screenshot("01-banner");
     click(&c, "#interrupted-banner [data-resume]").await;
-    wait_gone_within(&c, "#interrupted-banner", 120).await;
-    wait_gone(&c, "#resume-progress").await;
+    // It goes on in the delivery panel like any delivery: paused, resumed, finished.
+    wait_gone(&c, "#interrupted-banner").await;
+    let title = wait_shown(&c, "#delivery-title", 20).await;
+    assert!(title.contains("Resuming the delivery to") && title.contains("Reports"), "{title}");
+    click(&c, "#delivery-pause").await;
+    wait_text_containing(&c, "#delivery-title", "Paused", 10).await;
+    // Paused means sending stops once the parts in flight have ended.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let sent = shown_text(&c, "#delivery-stats [data-stat=\"bytes\"]").await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        if shown_text(&c, "#delivery-stats [data-stat=\"bytes\"]").await == sent {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still sending a minute after the pause: {sent:?}");
+    }
+    env.screenshot("01b-resume-paused");
+    click(&c, "#delivery-pause").await;
+    wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 120).await;
+    let url = wait_shown(&c, ".delivery-url", 10).await;
+    assert!(url.ends_with("/reports/incoming/big.bin"), "the resumed file's link: {url}");
     let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
     assert!(stored == big, "the resumed object differs from the source ({} vs {} bytes)", stored.len(), big.len());
     assert_eq!(fs.upload_files().len(), 0, "no multipart upload is left open");

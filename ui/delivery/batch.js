@@ -9,13 +9,14 @@ export const STATUSES = ['delivered', 'failed', 'skipped', 'cancelled'];
 
 let seq = 0;
 
-/** A batch about to be sent. */
-export function newBatch(dest, plan, rows) {
+/** A batch about to be sent; `resumed`: the rest of an interrupted one. */
+export function newBatch(dest, plan, rows, resumed = false) {
   return {
     id: ++seq,
     dest,
     plan,
     rows,
+    resumed,
     total: plan.files_total,
     results: new Array(plan.files_total),
     lists: { delivered: [], failed: [], skipped: [], cancelled: [] },
@@ -54,24 +55,13 @@ export function record(batch, f) {
   if (f.status !== 'delivered' && !batch.rows.get(f.index)) batch.rows.ensure(f.index, f.index);
 }
 
-/** delivered, partial, failed or cancelled, from the summary (and whether a cancel was asked for). */
-function outcomeOf(batch) {
-  const s = batch.summary;
-  if (!s) return 'failed';
-  if (batch.cancelRequested) return 'cancelled';
-  if (s.failed === 0 && s.cancelled === 0) return 'delivered';
-  if (s.delivered + s.skipped > 0) return 'partial';
-  return s.failed > 0 ? 'failed' : 'cancelled';
-}
-
-/** The batch has ended: its summary (and object URLs) from the core. */
-export function completeBatch(batch, res) {
-  const s = res.summary;
-  s.files.forEach((f, i) => record(batch, { ...f, url: res.urls ? res.urls[i] : '' }));
+/** The batch has ended: its summary from the core, each file with its URL, and the outcome by the core's one rule (as the History shows it). */
+export function completeBatch(batch, s) {
+  s.files.forEach((f) => record(batch, f));
   batch.summary = s;
   batch.phase = 'done';
   batch.progress = { ...batch.progress, files_done: s.files.length, bytes_sent: s.bytes_sent, rate: s.duration_ms ? Math.round((s.bytes_sent * 1000) / s.duration_ms) : 0, eta_secs: null, paused: false };
-  batch.outcome = outcomeOf(batch);
+  batch.outcome = s.outcome;
   if (batch.lists.failed.length && batch.filter === 'all') batch.filter = 'failed';
 }
 

@@ -1,8 +1,8 @@
-// Delivery: paths -> plan (planning never blocks the window) -> preview
-// (unless the destination skips it) -> transfer, shown in the docked panel
-// (panel.js) -> what the outcome offers: retry what may succeed,
-// new keys or overwriting for files that met existing objects, and a
-// resume for a paused destination.
+// Delivery: paths (or the rest of an interrupted batch) -> plan (planning
+// never blocks the window) -> preview (unless the destination skips it) ->
+// transfer, shown in the docked panel (panel.js) -> what the outcome
+// offers: retry what may succeed, new keys or overwriting for files that
+// met existing objects, and a resume for a paused destination.
 
 import { api } from '../lib/api.js';
 import { $, h } from '../lib/dom.js';
@@ -64,6 +64,7 @@ export async function offerResume(dest) {
  * Plan `paths` for `dest`, preview them (unless the destination skips the
  * preview) and deliver. opts.returnFocus: where focus goes after the preview.
  * opts.origin: drop | dialog | retry, recorded in the history.
+ * Resolves once the batch has ended (or was not sent).
  */
 export async function deliverPaths(dest, paths, opts = {}) {
   if (!paths || !paths.length) return;
@@ -111,7 +112,17 @@ export async function resolveExistingFromHistory(dest, batchId, mode, opts = {})
   await deliverPlanned(dest, async () => planned, what, { ...opts, origin: 'retry', overwrite: 'overwrite', confirmed: true });
 }
 
-/** Plan with `makePlan` (paths, or a retry of an earlier plan), preview, deliver. */
+/**
+ * Resume a batch cut short (Chute quit or crashed), from the History: its
+ * files not delivered yet are sent in the delivery panel like any batch,
+ * with pause and cancel, and the batch goes on under its own id.
+ * Resolves once it has ended (or could not start).
+ */
+export async function resumeInterrupted(dest, batchId, opts = {}) {
+  return deliverPlanned(dest, () => api.resumePlan(batchId), 'the interrupted delivery', { ...opts, origin: 'resume', confirmed: true });
+}
+
+/** Plan with `makePlan` (paths, a retry of an earlier plan, or the rest of an interrupted batch), preview, deliver. */
 async function deliverPlanned(dest, makePlan, what, opts = {}) {
   if (!dest.active) {
     dest = await offerResume(dest);
@@ -177,7 +188,7 @@ async function deliverPlanned(dest, makePlan, what, opts = {}) {
     if (!hooks.find(dest.id)) toast(`“${dest.name}” no longer exists`, { kind: 'error', fix: 'Drop the files on another destination.' });
     return;
   }
-  startBatch(now, plan, rows, opts.origin || 'drop', overwrite);
+  return startBatch(now, plan, rows, opts.origin || 'drop', overwrite);
 }
 
 // Previews are shown one at a time, each once no other dialog is open.

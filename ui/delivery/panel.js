@@ -35,19 +35,24 @@ let panel;
 
 /* ---------- running a batch ---------- */
 
-/** Show a new batch in the panel and send it. */
+/**
+ * Show a new batch in the panel and send it: files, or the rest of an
+ * interrupted batch (origin 'resume'). Resolves once it has ended.
+ */
 export function startBatch(dest, plan, rows, origin, overwrite = null) {
-  const batch = newBatch(dest, plan, rows);
+  const batch = newBatch(dest, plan, rows, origin === 'resume');
   batches.push(batch);
   select(batch);
   showPanel();
   hooks.setRowState(dest.id, { delivering: true });
-  batch.startToast = toast(`Delivering ${plural(batch.total, 'file')} to “${dest.name}”`, { kind: 'info', detail: `${formatBytes(plan.total_bytes)} to \`${destPath(dest)}\``, timeout: 4000 });
+  const what = batch.resumed ? `Resuming the delivery to “${dest.name}”` : `Delivering ${plural(batch.total, 'file')} to “${dest.name}”`;
+  const detail = `${batch.resumed ? `${plural(batch.total, 'file')} not delivered yet, ` : ''}${formatBytes(plan.total_bytes)} to \`${destPath(dest)}\``;
+  batch.startToast = toast(what, { kind: 'info', detail, timeout: 4000 });
   if (!rows.complete) rows.loadAll(); // very large plans: load the rest while sending
   rows.onLoad(() => batch === selected && vlist.schedule());
-  api
+  return api
     .startDelivery(plan.plan_id, (u) => onUpdate(batch, u), origin, overwrite)
-    .then((res) => finish(batch, res))
+    .then((summary) => finish(batch, summary))
     .catch((err) => fail(batch, err));
 }
 
@@ -67,8 +72,8 @@ function ended(batch) {
   if (batch.startToast) batch.startToast.dismiss();
 }
 
-function finish(batch, res) {
-  completeBatch(batch, res);
+function finish(batch, summary) {
+  completeBatch(batch, summary);
   ended(batch);
   announceOutcome(batch);
   if (batch === selected) scheduleRender();
@@ -191,7 +196,9 @@ function render() {
       ? 'Cancelling…'
       : b.progress.paused
         ? `Paused: delivery to “${b.dest.name}”`
-        : `Delivering to “${b.dest.name}”`
+        : b.resumed
+          ? `Resuming the delivery to “${b.dest.name}”`
+          : `Delivering to “${b.dest.name}”`
     : headline(b);
   const titleEl = $('#delivery-title');
   if (titleEl.textContent !== title) titleEl.textContent = title;

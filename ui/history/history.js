@@ -11,7 +11,7 @@
 // #history-destination, #history-status, #history-from, #history-to,
 // #history-count, .history-batch[data-id][data-outcome][data-state],
 // .hb-time, #history-details[data-id], #hd-placeholder, #hd-title, .hd-facts,
-// #interrupted-banner, [data-resume], [data-discard], #resume-bar[data-percent],
+// #interrupted-banner, [data-resume], [data-discard],
 // #history-retry, #history-redeliver, #history-export-batch, #history-delete,
 // #history-export, #history-retention.
 

@@ -1,17 +1,16 @@
 // Deliveries cut short (Chute quit or crashed): the banner above the views
 // (#interrupted-banner) lists them, and from there or from the details
-// pane ([data-resume], [data-discard]) each is resumed, with its progress
-// (#resume-progress, #resume-bar[data-percent]), or discarded.
+// pane ([data-resume], [data-discard]) each is resumed (in the delivery
+// panel, like any delivery) or discarded.
 
 import { api } from '../lib/api.js';
 import { $, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { formatBytes, formatCount, plural } from '../lib/format.js';
+import { formatCount, plural } from '../lib/format.js';
 import { timeElement } from '../lib/reltime.js';
-import { percentDone } from '../lib/progress.js';
 import { confirmAction } from '../components/dialogs.js';
-import { toast, errorToast } from '../components/toast.js';
-import { view } from './state.js';
+import { toast } from '../components/toast.js';
+import { view, hooks } from './state.js';
 import { notDelivered } from './batch-summary.js';
 import { reloadHistory } from './batch-list.js';
 
@@ -29,7 +28,9 @@ export async function checkInterrupted() {
   } catch {
     return; // the history itself reports errors when opened
   }
-  renderBanner(rows, total);
+  // A batch being resumed shows in the delivery panel, not here.
+  const resuming = rows.some((r) => r.id === view.resuming);
+  renderBanner(rows.filter((r) => r.id !== view.resuming), resuming ? total - 1 : total);
 }
 
 function renderBanner(rows, total) {
@@ -62,6 +63,7 @@ function renderBanner(rows, total) {
   $('#interrupted-list').replaceChildren(...items);
   banner.hidden = false;
   banner._rows = rows;
+  banner._total = total;
 }
 
 function batchById(id) {
@@ -74,43 +76,34 @@ export async function refreshAll() {
   if (view.active) reloadHistory();
 }
 
+/** Resume in the delivery panel (progress, pause, cancel); the banner and the History update when it ends. */
 async function resume(id, opener) {
   if (view.resuming) return;
   const b = batchById(id);
-  const name = b ? b.destination_name : 'the destination';
+  const dest = b && hooks.find(b.destination_id);
+  if (!dest) {
+    toast('That destination no longer exists', { kind: 'error', fix: 'Discard the interrupted delivery instead.' });
+    return;
+  }
   view.resuming = id;
   setActionsDisabled(true);
-  const box = $('#resume-progress');
-  const bar = $('#resume-bar');
-  $('#resume-title').textContent = `Resuming the delivery to “${name}”`;
-  $('#resume-stats').textContent = '';
-  setBar(0);
-  box.hidden = false;
+  hideResumed();
   try {
-    const s = await api.resumeBatch(id, (u) => {
-      setBar(percentDone(u));
-      $('#resume-stats').textContent = `${formatBytes(u.bytes_sent)} of ${formatBytes(u.bytes_total)} · ${formatCount(u.files_done)} of ${plural(u.files_total, 'file')}`;
-    });
-    setBar(100);
-    const failed = s && s.failed ? ` ${formatCount(s.failed)} failed: see History for why.` : '';
-    toast(`Resumed the delivery to “${name}”`, { kind: s && s.failed ? 'warning' : 'success', detail: `${plural((s && s.delivered) || 0, 'file')} delivered.${failed}` });
-  } catch (err) {
-    errorToast(err, `Could not resume the delivery to “${name}”`);
+    await hooks.resumeInterrupted(dest, id, { returnFocus: opener });
   } finally {
     view.resuming = null;
-    box.hidden = true;
-    bar.dataset.percent = '0';
     setActionsDisabled(false);
     await refreshAll();
     if (opener && !document.contains(opener)) $('#main').focus({ preventScroll: true });
   }
 }
 
-function setBar(pct) {
-  const bar = $('#resume-bar');
-  bar.dataset.percent = String(pct);
-  bar.setAttribute('aria-valuenow', String(pct));
-  bar.style.setProperty('--percent', `${pct}%`);
+/** The batch being resumed leaves the banner at once (the panel shows it). */
+function hideResumed() {
+  const banner = $('#interrupted-banner');
+  const rows = banner._rows || [];
+  const kept = rows.filter((r) => r.id !== view.resuming);
+  renderBanner(kept, (banner._total || rows.length) - (rows.length - kept.length));
 }
 
 function setActionsDisabled(disabled) {

@@ -13,7 +13,7 @@ export const view = {
   counts: null, // {matching, total} of the current filters
   detailsId: null, // the batch whose given/left-out paths are shown
   detailsSearch: null, // the search its file list was loaded with
-  resuming: null, // batch id being resumed
+  resuming: null, // the interrupted batch being resumed (in the delivery panel)
 };
 
 /** Set once by initHistory: how the History reaches destinations and deliveries. */
@@ -22,5 +22,6 @@ export const hooks = {
   find: () => null,
   deliverFromHistory: async () => {},
   resolveExisting: async () => {},
-  resume: async (d) => d,
+  resume: async (d) => d, // resume a paused destination -> the fresh destination
+  resumeInterrupted: async () => {}, // (dest, batchId, opts) -> resolves once the resumed batch ends
 };

@@ -87,8 +87,8 @@ export const api = {
   planPage: (planId, offset, limit) => call('plan_page', { plan_id: planId, offset, limit }),
   discardPlan: (planId) => call('discard_plan', { plan_id: planId }),
   retryPlan: (planId, indexes) => call('retry_plan', { plan_id: planId, indexes }),
-  /** Deliver a plan; onEvent gets at most ten progress updates a second. */
-  /** origin: drop | dialog | retry, as the history records who started it. */
+  /** Deliver a plan → its BatchSummary (each file with its URL); onEvent gets at most ten progress updates a second. */
+  /** origin: drop | dialog | retry | redeliver, as the history records who started it; resume for a resumePlan. */
   /** overwrite: null (the destination's policy) or skip | overwrite for this batch only. */
   startDelivery: (planId, onEvent, origin = 'drop', overwrite = null) => {
     const core = window.__TAURI__ && window.__TAURI__.core;
@@ -117,13 +117,8 @@ export const api = {
   historyFileCounts: (batchId, filter) => call('history_file_counts', { batch_id: batchId, filter }),
   /** What a batch was given and left out → {sources, excluded, excluded_total, refused, refused_total}. */
   historyInputs: (batchId, limit) => call('history_inputs', { batch_id: batchId, limit }),
-  /** Resume an interrupted batch; onEvent gets progress updates as for a delivery. */
-  resumeBatch: (batchId, onEvent) => {
-    const core = window.__TAURI__ && window.__TAURI__.core;
-    const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
-    if (channel) channel.onmessage = (ev) => onEvent(ev);
-    return call('resume_batch', { batch_id: batchId, on_event: channel });
-  },
+  /** The rest of an interrupted batch as a plan (`resumes` set), sent with startDelivery like any other. */
+  resumePlan: (batchId) => call('resume_plan', { batch_id: batchId }),
   discardBatch: (batchId) => call('discard_batch', { batch_id: batchId }),
   /** A plan (previewed like a drop) sending a finished batch's files again; which: failed | all. */
   historyPlan: (batchId, which) => call('history_plan', { batch_id: batchId, which }),

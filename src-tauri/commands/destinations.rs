@@ -1,0 +1,132 @@
+//! Destinations: list, check a draft, save, duplicate, delete, pause and
+//! resume, the stored key's id, and import from AWS or rclone configs
+//! (a config chosen in a native dialog).
+
+use std::path::PathBuf;
+
+use chute_core::destination::Problem;
+use chute_core::import::{self, ImportKind};
+use chute_core::{CredentialDraft, CredentialInput, DestinationView, ErrorReply, Saved, Settings, UserError};
+use tauri::{State, WebviewWindow};
+
+use crate::dialogs::NativeDialogs;
+use crate::ipc::{bad_argument, blocking, check_id, check_text, on_core, Reply};
+use crate::state::AppState;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_destinations(state: State<'_, AppState>) -> Reply<Vec<DestinationView>> {
+    on_core(state, |c| c.list_views()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn validate_destination(
+    state: State<'_, AppState>,
+    settings: Settings,
+    credentials: CredentialDraft,
+    editing_id: Option<String>,
+) -> Reply<Vec<Problem>> {
+    if let Some(id) = &editing_id {
+        check_id(id)?;
+    }
+    on_core(state, move |c| c.validate_draft(&settings, &credentials, editing_id.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_destination(
+    state: State<'_, AppState>,
+    settings: Settings,
+    credentials: CredentialInput,
+    editing_id: Option<String>,
+) -> Reply<Saved> {
+    match editing_id {
+        Some(id) => {
+            check_id(&id)?;
+            on_core(state, move |c| c.update(&id, settings, credentials)).await
+        }
+        None => on_core(state, move |c| c.create(settings, credentials)).await,
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn duplicate_destination(state: State<'_, AppState>, id: String) -> Reply<Saved> {
+    check_id(&id)?;
+    on_core(state, move |c| c.duplicate(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_destination(state: State<'_, AppState>, id: String) -> Reply<()> {
+    check_id(&id)?;
+    on_core(state, move |c| c.delete(&id)).await
+}
+
+/// The full key id of a destination's stored key (never its secret), asked
+/// for when the person chooses to replace the key.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn stored_key_id(state: State<'_, AppState>, id: String) -> Reply<Option<String>> {
+    check_id(&id)?;
+    on_core(state, move |c| c.stored_key_id(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_destination_active(state: State<'_, AppState>, id: String, active: bool) -> Reply<DestinationView> {
+    check_id(&id)?;
+    on_core(state, move |c| c.set_active(&id, active)).await
+}
+
+fn import_file(file: Option<String>) -> Reply<Option<PathBuf>> {
+    match file {
+        None => Ok(None),
+        Some(f) => {
+            check_text("file", &f, 4096)?;
+            let p = PathBuf::from(f);
+            if !p.is_absolute() {
+                return Err(bad_argument("file", "not an absolute path"));
+            }
+            Ok(Some(p))
+        }
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<Vec<import::Candidate>> {
+    let file = import_file(file)?;
+    blocking(move || import::candidates(kind, file.as_deref()).map_err(|e| ErrorReply::from(e.info()))).await
+}
+
+/// A config file to import from, chosen in a native dialog that opens where
+/// the tool keeps it (`~/.aws`, rclone's config folder); `None` when cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn pick_import_file(window: WebviewWindow, dialogs: State<'_, NativeDialogs>, kind: ImportKind) -> Reply<Option<String>> {
+    let (title, usual) = match kind {
+        ImportKind::Aws => ("Choose an AWS config or credentials file", import::default_aws_config()),
+        ImportKind::Rclone => ("Choose an rclone.conf", import::default_rclone_config()),
+    };
+    let start = usual.parent().filter(|d| d.is_dir()).map(PathBuf::from);
+    let picked = dialogs.open_file(&window, title, start).await?;
+    Ok(picked.map(|p| p.to_string_lossy().into_owned()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn import_destination(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    file: Option<String>,
+    source: String,
+    name: String,
+    bucket: String,
+    prefix: String,
+) -> Reply<Saved> {
+    let file = import_file(file)?;
+    for (n, v) in [("source", &source), ("name", &name), ("bucket", &bucket), ("prefix", &prefix)] {
+        check_text(n, v, 1024)?;
+    }
+    on_core(state, move |c| {
+        let candidate = import::candidates(kind, file.as_deref())?
+            .into_iter()
+            .find(|x| x.source == source)
+            .ok_or_else(|| import::ImportError::NoSuchSource(source.clone()))?;
+        c.import(candidate, &name, &bucket, &prefix)
+    })
+    .await
+}

@@ -1,0 +1,116 @@
+//! Plans kept by id while the window previews, sends and retries them, so
+//! a 100,000-file preview is paged, never shipped whole. A kept plan is
+//! either files to send or the rest of an interrupted batch; either runs
+//! as one core job, with the control the window pauses and cancels it by.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chute_core::deliver::plan::{Collision, Excluded, PlanProblem};
+use chute_core::deliver::{Control, Plan, PlannedFile, TransferOptions};
+use chute_core::destination::Overwrite;
+use chute_core::history::Origin;
+use chute_core::{Code, Job, Settings};
+use serde::Serialize;
+
+use crate::ipc::{refusal, Reply};
+
+/// Rows a preview carries; the rest come through `plan_page`.
+const PREVIEW_ROWS: usize = 200;
+
+#[derive(Clone)]
+pub(crate) struct KeptPlan {
+    pub destination_id: String,
+    pub plan: Arc<Plan>,
+    /// The interrupted batch this plan continues, when it does.
+    pub resumes: Option<String>,
+    pub control: Control,
+}
+
+impl KeptPlan {
+    /// The core job sending this plan: a resume continues its batch (its
+    /// journal, its open multipart uploads); anything else is a new batch.
+    pub fn job(&self, origin: Origin, overwrite: Option<Overwrite>) -> Job {
+        match &self.resumes {
+            Some(batch_id) => Job::Resume { batch_id: batch_id.clone() },
+            None => Job::Plan {
+                destination_id: self.destination_id.clone(),
+                plan: self.plan.clone(),
+                origin,
+                options: TransferOptions { overwrite, ..TransferOptions::default() },
+            },
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Plans(Mutex<HashMap<String, KeptPlan>>);
+
+impl Plans {
+    pub(crate) fn get(&self, id: &str) -> Reply<KeptPlan> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(id).cloned().ok_or_else(|| {
+            refusal(Code::PlanNotFound, "This preview is no longer available.", "Drop the files again to make a new preview.")
+        })
+    }
+
+    /// Keep a plan by a new id and return its preview.
+    pub(crate) fn keep(&self, destination_id: String, plan: Plan, settings: &Settings, resumes: Option<String>) -> PlanPreview {
+        let plan_id = chute_core::new_id();
+        let preview = PlanPreview::of(&plan_id, &destination_id, &plan, settings, resumes.as_deref());
+        let kept = KeptPlan { destination_id, plan: Arc::new(plan), resumes, control: Control::default() };
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(plan_id, kept);
+        preview
+    }
+
+    /// A fresh control once a run ends: the plan stays (the window may
+    /// retry some of its files) until it is discarded.
+    pub(crate) fn ended(&self, id: &str) {
+        if let Some(k) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get_mut(id) {
+            k.control = Control::default();
+        }
+    }
+
+    pub(crate) fn discard(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+}
+
+/// A kept plan as the window previews it.
+#[derive(Serialize)]
+pub struct PlanPreview {
+    plan_id: String,
+    destination_id: String,
+    /// The interrupted batch this plan continues, when it does.
+    resumes: Option<String>,
+    files_total: usize,
+    total_bytes: u64,
+    /// The first rows; the rest through `plan_page`.
+    files: Vec<PlannedFile>,
+    excluded: Vec<Excluded>,
+    problems: Vec<PlanProblem>,
+    collisions: Vec<Collision>,
+    confirm: bool,
+    overwrite: Overwrite,
+    /// Files that go multipart with the default options.
+    multipart_files: usize,
+}
+
+impl PlanPreview {
+    fn of(plan_id: &str, destination_id: &str, plan: &Plan, settings: &Settings, resumes: Option<&str>) -> PlanPreview {
+        let threshold = TransferOptions::default().multipart_threshold;
+        PlanPreview {
+            plan_id: plan_id.to_string(),
+            destination_id: destination_id.to_string(),
+            resumes: resumes.map(str::to_string),
+            files_total: plan.files.len(),
+            total_bytes: plan.total_bytes,
+            files: plan.files.iter().take(PREVIEW_ROWS).cloned().collect(),
+            excluded: plan.excluded.clone(),
+            problems: plan.problems.clone(),
+            collisions: plan.collisions.clone(),
+            confirm: settings.confirm_delivery,
+            overwrite: settings.overwrite,
+            multipart_files: plan.files.iter().filter(|f| f.size >= threshold).count(),
+        }
+    }
+}
