@@ -10,6 +10,7 @@ use chute_core::provider::ProviderKind;
 use chute_core::s3::Auth;
 use chute_core::Settings;
 use support::auth::{key, moto_auth};
+use support::scripted::Scripted;
 use support::servers::{Moto, S3sFs, TlsServer, WebServer, S3S_KEY, S3S_SECRET};
 
 fn settings(provider: ProviderKind, endpoint: &str, bucket: &str, prefix: &str) -> Settings {
@@ -298,85 +299,7 @@ fn http_to_a_tls_port_offers_https() {
     assert_eq!(d.apply.as_ref().unwrap().value, format!("https://127.0.0.1:{}", tls.port));
 }
 
-// ---------- scripted S3 answers ----------
-//
-// A MOCK, on purpose and only here: no server that runs on this machine
-// produces these answers on demand (moto does not enforce session tokens,
-// none of them throttles, none rejects checksum headers the way B2 and R2
-// do). This small HTTP server answers with the status and S3 error XML those
-// services send, so the probe's classification of them is tested over a
-// real socket with the real SDK.
-
-#[derive(Debug)]
-struct Request {
-    method: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Request {
-    fn has_header_starting(&self, prefix: &str) -> bool {
-        self.headers.iter().any(|(k, _)| k.starts_with(prefix))
-    }
-}
-
-type Answer = (u16, &'static str);
-
-struct Scripted {
-    port: u16,
-}
-
-impl Scripted {
-    fn start(answer: fn(&Request) -> Answer) -> Scripted {
-        use std::io::{BufRead, BufReader, Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(conn.try_clone().unwrap());
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let method = line.split_whitespace().next().unwrap_or_default().to_string();
-                    let mut headers = Vec::new();
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-                        }
-                    }
-                    // Drain whatever body was sent, then answer.
-                    let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(150)));
-                    let mut sink = [0u8; 8192];
-                    while let Ok(n) = reader.read(&mut sink) {
-                        if n == 0 {
-                            break;
-                        }
-                    }
-                    let req = Request { method, headers };
-                    let (status, body) = answer(&req);
-                    let body = if req.method == "HEAD" { "" } else { body };
-                    let mut out = conn;
-                    let _ = write!(
-                        out,
-                        "HTTP/1.1 {status} Scripted\r\nx-amz-request-id: SCRIPTED-REQ-1\r\nDate: {}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        httpdate::fmt_http_date(std::time::SystemTime::now()),
-                        body.len()
-                    );
-                });
-            }
-        });
-        Scripted { port }
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
+// ---------- scripted S3 answers (support::scripted: the one mock) ----------
 
 #[test]
 fn scripted_expired_session_token() {

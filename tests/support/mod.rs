@@ -1,7 +1,7 @@
 //! What the test binaries share, one module for all of them: real servers
 //! on loopback, a real keychain on a private bus, the fault-injecting
-//! proxy, the `chute` binary's world and terminal, credentials for the
-//! engine, and content helpers. A binary includes it with `mod support;`
+//! proxy, the scripted S3 answerer (the one mock), the `chute` binary's
+//! world and terminal, credentials for the engine, and content helpers. A binary includes it with `mod support;`
 //! (`#[path = "../support/mod.rs"] mod support;` from a folder of its own)
 //! and uses what it needs.
 #![allow(dead_code)]
@@ -12,5 +12,6 @@ pub mod faults;
 pub mod keychain;
 #[cfg(unix)]
 pub mod pty;
+pub mod scripted;
 pub mod servers;
 pub mod world;
