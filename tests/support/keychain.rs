@@ -47,6 +47,7 @@ impl Bus {
             .stderr(Stdio::null())
             .spawn()
             .expect("dbus-daemon must be installed (scripts/test.sh installs it)");
+        gone_with_this_process(child.id());
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let address = line.trim().to_string();
@@ -60,6 +61,22 @@ impl Drop for Bus {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Stop a daemon when the test process ends, even when its handle is never
+/// dropped (a keyring kept in a `static` for the whole test binary): a
+/// watcher polls this process, then terminates the daemon if it is still
+/// the same process (same start time: its pid may have been reused).
+fn gone_with_this_process(daemon: u32) {
+    let started =
+        |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok().and_then(|s| s.split(' ').nth(21).map(str::to_string));
+    let Some(at) = started(daemon) else { return };
+    let watch = format!(
+        "while kill -0 {me} 2>/dev/null; do sleep 1; done; \
+         [ \"$(cut -d' ' -f22 /proc/{daemon}/stat 2>/dev/null)\" = {at} ] && kill {daemon}",
+        me = std::process::id()
+    );
+    let _ = Command::new("sh").args(["-c", &watch]).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
 }
 
 /// gnome-keyring's Secret Service on a private bus, with a fresh "login"
@@ -89,6 +106,7 @@ impl Keyring {
             .stderr(Stdio::null())
             .spawn()
             .expect("gnome-keyring-daemon must be installed (scripts/test.sh installs it)");
+        gone_with_this_process(child.id());
         {
             let mut stdin = child.stdin.take().unwrap();
             stdin.write_all(KEYRING_PASSWORD.as_bytes()).unwrap();
