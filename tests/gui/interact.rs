@@ -1,5 +1,5 @@
 //! Keys, the pointer, and where things are in the window: what the GUI
-//! scenarios need beyond clicking and typing (harness.rs).
+//! scenarios need beyond clicking and typing (harness/).
 
 use fantoccini::Client;
 

@@ -1,0 +1,51 @@
+//! The destination model and its validation. Validation returns
+//! field-level problems (errors block saving, warnings do not); the form
+//! shows them live and the CLI prints the same words.
+//!
+//! The model (model.rs) and the problems it can have (problems.rs) are at
+//! the bottom; one validator per group of fields sits above them (name,
+//! bucket, endpoint with where its host is, region, prefix, key template,
+//! object options, credentials); `validate` runs them all.
+
+mod bucket;
+mod credentials;
+mod endpoint;
+mod hosts;
+mod model;
+mod name;
+mod options;
+mod prefix;
+mod problems;
+mod region;
+mod template;
+
+pub(crate) use hosts::is_loopback_host;
+pub use model::{ContentHeaders, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Settings, DEFAULT_IGNORES};
+pub use options::ACLS;
+pub use prefix::clean_prefix;
+pub use problems::{Context, CredentialCheck, Problem, Severity};
+
+use bucket::validate_bucket;
+use credentials::validate_credentials;
+use endpoint::validate_endpoint;
+use name::validate_name;
+use options::validate_options;
+use prefix::validate_prefix;
+use problems::Problems;
+use region::validate_region;
+use template::validate_template;
+
+pub fn validate(s: &Settings, ctx: &Context) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    validate_name(&mut p, s, ctx);
+    validate_bucket(&mut p, s);
+    validate_endpoint(&mut p, s);
+    validate_region(&mut p, s);
+    validate_prefix(&mut p, s);
+    validate_template(&mut p, s);
+    validate_options(&mut p, s);
+    if let Some(c) = &ctx.credentials {
+        validate_credentials(&mut p, c);
+    }
+    p.0
+}

@@ -1,0 +1,45 @@
+//! The `chute` CLI run beside the app, on the same data folder and keychain.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::launch::Env;
+use crate::support::world::read_until_sending;
+
+/// The CLI built beside the app (`cargo build --workspace`, as scripts/test.sh does).
+pub(crate) fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let p = exe.parent().and_then(|d| d.parent()).unwrap().join("chute");
+    assert!(p.exists(), "{} is missing: build the workspace first (scripts/test.sh does)", p.display());
+    p
+}
+
+/// The CLI on the app's data folder and keychain, as its user would run it beside the app.
+pub(crate) fn cli(env: &Env) -> Command {
+    let mut cmd = Command::new(cli_binary());
+    cmd.env("CHUTE_DATA_DIR", env.data.path())
+        .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
+        .env("HOME", env.home.path())
+        .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// Deliver `file` with the CLI into the app's data folder and SIGKILL it
+/// once parts are being sent, as a crash would: the batch is left running
+/// with its multipart upload open.
+pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
+    let mut child = cli(env)
+        .args(["--json", "deliver", "Reports"])
+        .arg(file)
+        .args(["--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    read_until_sending(&mut out, &mut String::new(), true);
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().code(), None, "killed by a signal");
+}

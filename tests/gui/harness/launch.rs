@@ -1,0 +1,158 @@
+//! Starting the app under test: a private X display, a real keyring, its
+//! own data and home folders (`Env`), and tauri-driver launching the app
+//! (`Driver`); a database the app should refuse, prepared before it starts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+
+use crate::support::keychain::Keyring;
+use crate::support::servers::{cargo_bin, free_port, wait_for_port};
+
+pub(crate) const APP: &str = env!("CARGO_BIN_EXE_chute-app");
+
+/// A private X display.
+pub(crate) struct Xvfb {
+    child: Child,
+    pub(crate) display: String,
+}
+
+impl Xvfb {
+    /// Xvfb chooses a free display itself and prints its number on
+    /// `-displayfd` once it accepts connections, so parallel tests cannot race.
+    pub(crate) fn start() -> Xvfb {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (scripts/test.sh installs it)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let n: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb printed no display number: {line:?}"));
+        Xvfb { child, display: format!(":{n}") }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Everything one app instance needs: display, keyring, data and home folders.
+pub(crate) struct Env {
+    pub(crate) xvfb: Xvfb,
+    pub(crate) keyring: Keyring,
+    pub(crate) data: tempfile::TempDir,
+    pub(crate) home: tempfile::TempDir,
+    pub(crate) artifacts: PathBuf,
+}
+
+impl Env {
+    pub(crate) fn new(test: &str) -> Env {
+        let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../test-artifacts/gui").join(test);
+        std::fs::create_dir_all(&artifacts).unwrap();
+        Env {
+            xvfb: Xvfb::start(),
+            keyring: Keyring::start(),
+            data: tempfile::tempdir().unwrap(),
+            home: tempfile::tempdir().unwrap(),
+            artifacts,
+        }
+    }
+
+    pub(crate) fn screenshot(&self, name: &str) {
+        // Let open/close animations (0.2 s at most) finish first.
+        std::thread::sleep(Duration::from_millis(350));
+        // `import` on the X display; WebDriver screenshots were seen stale here.
+        let path = self.artifacts.join(format!("{name}.png"));
+        let ok = Command::new("import")
+            .args(["-window", "root", "-display", &self.xvfb.display])
+            .arg(&path)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "screenshot {name} failed");
+    }
+}
+
+/// tauri-driver on free ports, launching the app with the test environment.
+pub(crate) struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub(crate) fn start(env: &Env) -> Driver {
+        Driver::start_with(env, &[])
+    }
+
+    /// With extra environment for the app, e.g. `GTK_THEME` for dark mode.
+    pub(crate) fn start_with(env: &Env, extra: &[(&str, &str)]) -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let home = env.home.path();
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(env.artifacts.join("app-output.log")).unwrap();
+        let mut child = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", &env.xvfb.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
+            .env("CHUTE_DATA_DIR", env.data.path())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
+            .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .envs(extra.iter().copied())
+            // What the driver and the app print, kept for the secret sweep.
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("tauri-driver must be installed (scripts/test.sh installs it)");
+        wait_for_port(port, "tauri-driver", &mut child);
+        Driver { child, port }
+    }
+
+    pub(crate) async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await.expect("WebDriver session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver and the app; SIGKILL would orphan them.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn tauri_driver() -> PathBuf {
+    std::env::var_os("TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| cargo_bin("tauri-driver"))
+}
+
+/// A database stamped with a schema version from the future.
+pub(crate) fn stamp_future_database(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("CREATE TABLE from_the_future (x); PRAGMA user_version = 42;").unwrap();
+}

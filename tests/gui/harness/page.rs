@@ -1,0 +1,171 @@
+//! Page-side helpers: wait for what the user would see, read it as shown,
+//! click, and drop files as the user would.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+
+pub(crate) async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("element `{css}` did not appear: {e}"))
+}
+
+pub(crate) async fn wait_gone(c: &Client, css: &str) {
+    wait_gone_within(c, css, 10).await;
+}
+
+pub(crate) async fn wait_gone_within(c: &Client, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while shown_text(c, css).await.is_some() {
+        assert!(Instant::now() < deadline, "`{css}` is still shown");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The text of the first element matching `css` if it is rendered: a
+/// non-empty box, `visibility: visible`, not inside `hidden` or `inert`.
+/// (WebKitWebDriver's own displayedness check misjudged visible rows laid
+/// out with CSS grid here, so the page answers instead.)
+pub(crate) const SHOWN_TEXT: &str = "const e = document.querySelector(arguments[0]);
+  if (!e || e.getClientRects().length === 0) return null;
+  if (getComputedStyle(e).visibility !== 'visible' || e.closest('[hidden],[inert]')) return null;
+  return e.textContent;";
+
+pub(crate) async fn shown_text(c: &Client, css: &str) -> Option<String> {
+    let v = c.execute(SHOWN_TEXT, vec![serde_json::json!(css)]).await.ok()?;
+    v.as_str().map(str::to_string)
+}
+
+/// The text of `css` once it is shown and contains `expected`.
+pub(crate) async fn wait_text_containing(c: &Client, css: &str, expected: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let last = shown_text(c, css).await;
+        if let Some(t) = last.as_deref().filter(|t| t.contains(expected)) {
+            return t.to_string();
+        }
+        assert!(Instant::now() < deadline, "`{css}` never contained {expected:?} (last: {last:?})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until `css` is shown with `expected` as its text.
+pub(crate) async fn wait_for_text(c: &Client, css: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let last = shown_text(c, css).await;
+        if last.as_deref().map(str::trim) == Some(expected) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "`{css}` never showed {expected:?} (last: {last:?})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub(crate) async fn value_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Wait until `css` is shown (page-side visibility, see `shown_text`).
+pub(crate) async fn wait_shown(c: &Client, css: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(text) = shown_text(c, css).await {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "`{css}` was not shown within {secs} s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An attribute of the first element matching `css`, read in the page.
+pub(crate) async fn attr_in_page(c: &Client, css: &str, attr: &str) -> Option<String> {
+    let v = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+            vec![serde_json::json!(css), serde_json::json!(attr)],
+        )
+        .await
+        .unwrap();
+    v.as_str().map(str::to_string)
+}
+
+/// How many elements match `css` and are shown.
+pub(crate) async fn count_shown(c: &Client, css: &str) -> usize {
+    let v = c
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden],[inert]')).length;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    v.as_u64().unwrap_or(0) as usize
+}
+
+/// Click `css` as a person would: scrolled to the middle of its scrolling
+/// box first, so a sticky header or footer does not cover it.
+pub(crate) async fn click(c: &Client, css: &str) {
+    let e = wait_for(c, css).await;
+    let _ = c
+        .execute(
+            "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });",
+            vec![serde_json::json!(css)],
+        )
+        .await;
+    e.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
+}
+
+/// What Tauri sends when files are dragged: `event` (`tauri://drag-over`,
+/// `tauri://drag-drop`, …) at the centre of `css` (CSS px) in physical pixels.
+pub(crate) async fn drag_event(c: &Client, event: &str, css: &str, paths: &[&Path]) {
+    let paths: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    c.execute(
+        "const e = document.querySelector(arguments[1]);
+         const r = e.getBoundingClientRect();
+         const s = window.devicePixelRatio || 1;
+         const position = { x: (r.left + r.width / 2) * s, y: (r.top + r.height / 2) * s };
+         window.__TAURI__.event.emit(arguments[0], { paths: arguments[2], position });
+         return [position.x, position.y];",
+        vec![serde_json::json!(event), serde_json::json!(css), serde_json::json!(paths)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("could not send {event} on `{css}`: {e}"));
+}
+
+/// Files dropped on the centre of `css`.
+pub(crate) async fn drop_on(c: &Client, css: &str, paths: &[&Path]) {
+    drag_event(c, "tauri://drag-drop", css, paths).await;
+}
+
+/// The text of every element matching `css`, in document order.
+pub(crate) async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let v = c
+        .execute("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", vec![serde_json::json!(css)])
+        .await
+        .unwrap();
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap_or_default().to_string()).collect()
+}
+
+pub(crate) async fn wait_count(c: &Client, css: &str, n: usize, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let got = count_shown(c, css).await;
+        if got == n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "expected {n} of `{css}`, saw {got}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub(crate) async fn focused(c: &Client) -> String {
+    let v = c
+        .execute("const e = document.activeElement; return e ? (e.id || e.dataset.action || e.dataset.pick || e.tagName) : '';", vec![])
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
