@@ -14,7 +14,10 @@ unset DISPLAY WAYLAND_DISPLAY
 start=$(date +%s)
 # Style gates: one format (rustfmt.toml) and no clippy warning, anywhere.
 for tool in rustfmt cargo-clippy; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is missing: rustup component add ${tool#cargo-}" >&2; exit 1; }
+  if ! command -v "$tool" >/dev/null; then
+    command -v rustup >/dev/null || { echo "error: $tool is missing and there is no rustup to add it" >&2; exit 1; }
+    rustup component add "${tool#cargo-}"
+  fi
 done
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings

@@ -56,7 +56,7 @@ function fileRow(i) {
   } else if (status === 'failed') {
     // The fix is on the error's card above the list (one per kind of error).
     const e = r.error || { message: 'Failed.', fix: '' };
-    const plain = (t) => String(t || '').replace(/`/g, '');
+    const plain = (t) => String(t || '').replaceAll('\u0060', ''); // no backticks in a tooltip
     detail = h('span', { class: 'delivery-file-error', title: e.fix ? `${plain(e.message)}\n${plain(e.fix)}` : plain(e.message) }, richText(e.message));
   } else if (status === 'skipped') {
     detail = h('span', { class: 'delivery-file-note' }, 'Already in the bucket, left as it is: ', h('code', { text: key }));
