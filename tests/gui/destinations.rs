@@ -145,6 +145,14 @@ async fn a_wrong_region_is_diagnosed_fixed_in_one_click_and_retested() {
     assert_eq!(attr_in_page(&c, "#probe-history li:nth-child(2) .probe-history-item", "data-outcome").await.as_deref(), Some("failed"));
     let older = shown_text(&c, "#probe-history li:nth-child(2) .probe-history-item").await.unwrap();
     assert!(older.contains("eu-west-1"), "the failed test shows its first finding: {older}");
+    // Nothing delivered yet: said in its own section, over nothing else.
+    let empty = wait_shown(&c, "#recent-deliveries-empty", 5).await;
+    assert!(empty.contains("Nothing delivered here yet"), "{empty}");
+    let note = rect_of(&c, "#recent-deliveries-empty").await;
+    assert!(note[1] >= rect_of(&c, "#recent-deliveries-title").await[3], "the note sits under its heading: {note:?}");
+    for other in ["#details-facts", "#probe-history-title"] {
+        assert!(!overlap(note, rect_of(&c, other).await), "the note overlaps {other}");
+    }
     env.screenshot("03-details-history");
 
     click(&c, "#probe-history li:nth-child(2) .probe-history-item").await;
