@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "import_destination",
     "test_destination",
     "list_probes",
+    "apply_fix",
     "pick_paths",
     "plan_delivery",
     "plan_page",

@@ -36,6 +36,7 @@ pub fn run() {
             destinations::import_destination,
             probe::test_destination,
             probe::list_probes,
+            probe::apply_fix,
             delivery::pick_paths,
             delivery::plan_delivery,
             delivery::plan_page,

@@ -1,13 +1,14 @@
 //! The connection test: of a saved destination or of the form as typed,
-//! its steps streamed as they happen; and the tests stored for a card.
+//! its steps streamed as they happen; its one-click fixes applied to a
+//! saved destination; and the tests stored for a card.
 
 use chute_core::probe::{ProbeEvent, ProbeOptions, ProbeReport};
 use chute_core::store::StoredProbe;
-use chute_core::{CredentialInput, ProbeTarget, Settings};
+use chute_core::{CredentialInput, ProbeTarget, Saved, Settings};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::ipc::{bad_argument, check_id, on_core, Reply};
+use crate::ipc::{bad_argument, check_id, check_text, on_core, Reply};
 use crate::state::AppState;
 
 /// Test a saved destination (`id`) or the form as typed (`settings` +
@@ -48,4 +49,14 @@ pub async fn list_probes(state: State<'_, AppState>, id: String, limit: Option<u
     check_id(&id)?;
     let limit = limit.unwrap_or(20).min(200);
     on_core(state, move |c| c.probes(&id, limit)).await
+}
+
+/// A finding's one-click fix on a saved destination: `field` set to `value`
+/// and saved (validated like any edit, the key kept).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn apply_fix(state: State<'_, AppState>, id: String, field: String, value: String) -> Reply<Saved> {
+    check_id(&id)?;
+    check_text("field", &field, 64)?;
+    check_text("value", &value, 4096)?;
+    on_core(state, move |c| c.apply_fix(&id, &field, &value)).await
 }

@@ -15,7 +15,7 @@ import { icon } from '../lib/icons.js';
 import { openModal, confirmAction } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { formatCount, plural } from '../lib/format.js';
-import { keyPresets } from '../lib/catalog.js';
+import { defaultKeyTemplate, keyPresets } from '../lib/catalog.js';
 import { showErrorBanner } from '../components/error-banner.js';
 
 const NAMED = 10; // keys named in a confirmation; the rest are counted
@@ -174,7 +174,7 @@ export function chooseNewKeys({ dest, count, apply, returnFocus }) {
   $('#rekey-error').hidden = true;
   $('#rekey-lead').textContent = `${plural(count, 'file')} for “${dest.name}”. Choose another path prefix or key template for this delivery only; the destination keeps its settings, and the new keys are shown before anything is sent.`;
   form.elements.prefix.value = dest.prefix || '';
-  form.elements.key_template.value = dest.key_template || '{prefix}{relpath}';
+  form.elements.key_template.value = dest.key_template || defaultKeyTemplate();
   syncPreset();
   return new Promise((resolve) => {
     rekey = { apply, resolve, prefix: form.elements.prefix.value, template: form.elements.key_template.value };

@@ -12,7 +12,7 @@
 import { api } from '../lib/api.js';
 import { $, $all, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { defaultIgnores, providers } from '../lib/catalog.js';
+import { defaultIgnores, defaultKeyTemplate, providers } from '../lib/catalog.js';
 import { credentialSummary } from '../lib/destination-text.js';
 import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
@@ -226,7 +226,7 @@ export function openAddForm(opener, opts = {}) {
   form.elements.provider.value = chosen.id;
   state.provider = null;
   onProviderPicked();
-  form.elements.key_template.value = '{prefix}{relpath}';
+  form.elements.key_template.value = defaultKeyTemplate();
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;

@@ -8,7 +8,7 @@ import { $, h, richText, debounce } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { openModal, guardClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
-import { providerLabel } from '../lib/catalog.js';
+import { defaultKeyTemplate, providerLabel } from '../lib/catalog.js';
 import { showErrorBanner } from '../components/error-banner.js';
 
 const SOURCE_HINT = {
@@ -190,7 +190,7 @@ function settingsFor(c) {
   return {
     name: form.elements.name.value, provider: c.provider, bucket: form.elements.bucket.value,
     region: c.region || '', endpoint: c.endpoint || '', account_id: c.account_id || '', path_style: Boolean(c.path_style),
-    prefix: form.elements.prefix.value, key_template: '{prefix}{relpath}', storage_class: c.storage_class || '', acl: c.acl || '',
+    prefix: form.elements.prefix.value, key_template: defaultKeyTemplate(), storage_class: c.storage_class || '', acl: c.acl || '',
     headers: { cache_control: '', content_disposition: '', content_encoding: '', content_language: '', expires: '', content_type: '' },
     metadata: {}, tags: {}, active: true,
   };

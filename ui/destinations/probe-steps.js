@@ -6,7 +6,7 @@
 import { $, $all, h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { formatTestTime } from '../lib/format.js';
-import { stepLabel, STEP_ORDER } from '../lib/probe-steps.js';
+import { stepLabel, stepOrder } from '../lib/probe-steps.js';
 import { statusLabel, stepStatusIcon } from '../lib/status.js';
 
 
@@ -42,7 +42,7 @@ function updateStep(li, step) {
 
 /** List every step the test will run (read back only when asked for), none started. */
 export function resetSteps(readBack) {
-  const ids = STEP_ORDER.filter((id) => id !== 'read_back' || readBack);
+  const ids = stepOrder().filter((id) => id !== 'read_back' || readBack);
   $('#probe-steps').replaceChildren(...ids.map((id) => {
     const li = stepEl(id);
     updateStep(li, { status: 'pending' });

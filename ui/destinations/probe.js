@@ -2,8 +2,9 @@
 // saved destination or for the form as typed, shows each step as it
 // happens (probe-steps.js), the outcome and what it proves
 // (probe-report.js) and one diagnosis card per finding (see
-// components/diagnosis-card.js), whose one-click fixes it applies
-// (probe-fix.js) before testing again. It can also show a stored report
+// components/diagnosis-card.js), whose one-click fixes it applies (the
+// core sets the setting: apply_fix; probe-fix.js says what changed) before
+// testing again. It can also show a stored report
 // again.
 
 import { api } from '../lib/api.js';
@@ -15,7 +16,7 @@ import { toast } from '../components/toast.js';
 import { diagnosisCard } from '../components/diagnosis-card.js';
 import { resetSteps, showStep, skipUnfinishedSteps, tickSteps } from './probe-steps.js';
 import { showNotice, showOutcome, showProof, showRunError, showRunning } from './probe-report.js';
-import { changedSettings, describeChange } from './probe-fix.js';
+import { describeChange } from './probe-fix.js';
 import { stepLabel } from '../lib/probe-steps.js';
 import { statusLabel } from '../lib/status.js';
 
@@ -169,7 +170,7 @@ async function applyFix(finding, button, showError) {
   button.classList.add('is-busy');
   try {
     if (source.kind === 'saved') {
-      const res = await api.saveDestination(changedSettings(source.dest, field, value), { kind: 'keep' }, source.dest.id);
+      const res = await api.applyFix(source.dest.id, field, value);
       source.dest = res.destination;
       await hooks.reload({ highlight: source.dest.id }).catch(() => {});
       showNotice(`Saved “${source.dest.name}”: ${describeChange(field, value)}.`, { pending: true });

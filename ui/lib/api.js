@@ -78,6 +78,8 @@ export const api = {
     return call('test_destination', { ...args, read_back: readBack, on_event: channel });
   },
   listProbes: (id, limit = 20) => call('list_probes', { id, limit }),
+  /** A finding's one-click fix on a saved destination (one setting set, saved like an edit) → Saved. */
+  applyFix: (id, field, value) => call('apply_fix', { id, field, value }),
 
   /* ---- delivery ---- */
   /** Native file or folder dialog: absolute paths, [] when cancelled. */

@@ -1,9 +1,9 @@
 // The core's catalog, loaded once at start: the providers (and what each
-// implies), key template presets and tokens, canned ACLs and the names a
-// new destination never delivers. Everything here comes from the core;
-// the page only reads it.
+// implies), key template presets, tokens and the default template, canned
+// ACLs, the names a new destination never delivers, and the connection
+// test's steps. Everything here comes from the core; the page only reads it.
 
-let catalog = { providers: [], key_presets: [], tokens: [], acls: [], default_ignores: [] };
+let catalog = { providers: [], key_presets: [], tokens: [], default_key_template: '', acls: [], default_ignores: [], probe_steps: [] };
 
 /** Keep the catalog the core sent (app.js, once). */
 export function setCatalog(c) {
@@ -43,4 +43,14 @@ export function acls() {
 /** What a new destination never delivers, as the core says. */
 export function defaultIgnores() {
   return catalog.default_ignores;
+}
+
+/** The key template a new destination starts with. */
+export function defaultKeyTemplate() {
+  return catalog.default_key_template;
+}
+
+/** The connection test's steps in the order they run: [{id, label}]. */
+export function probeSteps() {
+  return catalog.probe_steps || [];
 }

@@ -29,6 +29,10 @@ pub enum Error {
     /// A request about the history that cannot be done as asked.
     #[error("{}", .0.message)]
     History(ErrorInfo),
+    /// A change asked for that cannot be made as asked (e.g. a fix of a
+    /// setting Chute does not change by itself).
+    #[error("{}", .0.message)]
+    NotApplicable(ErrorInfo),
     /// A failure already put in words by a diagnosis (e.g. the keychain, met
     /// while starting a delivery): its own code and fix, never reworded.
     #[error("{}", .0.what_happened)]
@@ -91,7 +95,7 @@ impl UserError for Error {
                 fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
                 field: None,
             },
-            Error::History(info) => info.clone(),
+            Error::History(info) | Error::NotApplicable(info) => info.clone(),
             Error::Diagnosed(d) => ErrorInfo::new(d.code, d.what_happened.clone(), d.fix.clone()),
             Error::Probe(detail) => ErrorInfo {
                 code: Code::ProbeFailedToStart,

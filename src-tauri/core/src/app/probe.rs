@@ -1,8 +1,10 @@
 //! The connection test of a saved destination or of the form as typed,
-//! and the identity a destination's requests use.
+//! its one-click fixes applied to a saved destination, and the identity a
+//! destination's requests use.
 
-use super::{Chute, Result};
+use super::{Chute, Error, Result, Saved};
 use crate::destination::{CredentialInput, CredentialSource, Settings};
+use crate::report::{Code, ErrorInfo};
 use crate::secret::{Credentials, Sensitive};
 use crate::{diagnose, probe, s3, store};
 
@@ -81,5 +83,20 @@ impl Chute {
     /// The newest connection tests of a destination, newest first.
     pub fn probes(&self, destination_id: &str, limit: usize) -> Result<Vec<store::StoredProbe>> {
         Ok(self.store().probes(destination_id, limit)?)
+    }
+
+    /// Apply a test's one-click fix to a saved destination: its setting
+    /// `field` set to `value`, saved like an edit (validated, the key kept).
+    pub fn apply_fix(&self, destination_id: &str, field: &str, value: &str) -> Result<Saved> {
+        let d = self.get(destination_id)?;
+        let mut settings = d.settings;
+        diagnose::actions::apply(&mut settings, field, value).map_err(|why| {
+            Error::NotApplicable(ErrorInfo::new(
+                Code::FixNotApplicable,
+                format!("The fix `{field} = {value}` cannot be applied: {why}."),
+                format!("Edit the destination's {field} by hand, then test it again."),
+            ))
+        })?;
+        self.update(destination_id, settings, CredentialInput::Keep)
     }
 }

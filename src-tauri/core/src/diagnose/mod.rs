@@ -5,7 +5,7 @@
 //! words whether the connection test or a delivery met it); `network`,
 //! `keychain` and `policy` hold the words for the rest.
 
-mod actions;
+pub mod actions;
 pub mod catalogue;
 pub mod keychain;
 pub mod network;

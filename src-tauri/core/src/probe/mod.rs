@@ -34,6 +34,19 @@ pub enum StepId {
 }
 
 impl StepId {
+    /// Every step, in the order the test runs them (`ReadBack` only when asked for).
+    pub const ALL: [StepId; 9] = [
+        StepId::Credentials,
+        StepId::Resolve,
+        StepId::Connect,
+        StepId::Tls,
+        StepId::Reach,
+        StepId::HeadBucket,
+        StepId::PutObject,
+        StepId::ReadBack,
+        StepId::DeleteObject,
+    ];
+
     /// The id as it is serialized (`head_bucket`), for evidence and logs.
     pub fn id(self) -> &'static str {
         match self {

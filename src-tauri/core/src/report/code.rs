@@ -200,6 +200,7 @@ codes! {
     DeliveryCannotStart = "delivery_cannot_start",
     DestinationNotFound = "destination_not_found",
     DialogAlreadyOpen = "dialog_already_open",
+    FixNotApplicable = "fix_not_applicable",
     Internal = "internal",
     InvalidDestination = "invalid_destination",
     PermissionDenied = "permission_denied",
