@@ -3,29 +3,13 @@
 
 mod support;
 
-use std::sync::OnceLock;
-
 use chute_core::Code;
 use chute_core::{Chute, CredentialInput, CredentialSource, SecretStore, Sensitive, Settings};
 use support::content::bytes_found_under;
-use support::keychain::Keyring;
+use support::keychain::process_keyring as keyring;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzTEST0SECRET";
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
-
-/// One keyring for the whole test binary: zbus reads the bus address from
-/// the environment, which is per process.
-fn keyring() -> &'static Keyring {
-    static K: OnceLock<Keyring> = OnceLock::new();
-    K.get_or_init(|| {
-        let k = Keyring::start();
-        // SAFETY-free on edition 2021: set before any test connects.
-        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", k.address());
-        std::env::set_var("AWS_CONFIG_FILE", k.home.join("no-aws-config"));
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", k.home.join("no-aws-credentials"));
-        k
-    })
-}
 
 fn settings(name: &str) -> Settings {
     Settings {

@@ -12,7 +12,7 @@
 mod support;
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chute_core::deliver::{Control, TransferOptions};
 use chute_core::diagnose::Level;
@@ -20,22 +20,9 @@ use chute_core::history::Origin;
 use chute_core::probe::ProbeOptions;
 use chute_core::provider::ProviderKind;
 use chute_core::{Chute, Code, CredentialInput, Job, ProbeTarget, SecretStore, Sensitive, Settings};
-use support::keychain::Keyring;
+use support::keychain::process_keyring as keyring;
 use support::scripted::Scripted;
 use support::servers::Moto;
-
-/// One keyring for the binary: the Secret Service's bus is read from the
-/// environment, which is per process.
-fn keyring() -> &'static Keyring {
-    static K: OnceLock<Keyring> = OnceLock::new();
-    K.get_or_init(|| {
-        let k = Keyring::start();
-        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", k.address());
-        std::env::set_var("AWS_CONFIG_FILE", k.home.join("no-aws-config"));
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", k.home.join("no-aws-credentials"));
-        k
-    })
-}
 
 /// How a failure was named: its code and its fix.
 #[derive(Debug, PartialEq, Eq)]

@@ -63,6 +63,21 @@ impl Drop for Bus {
     }
 }
 
+/// The keyring of this test process, started once: the Secret Service's
+/// bus is read from the environment, which is per process, so a binary
+/// whose tests call the core in-process shares one. Profiles resolve from
+/// files that do not exist.
+pub fn process_keyring() -> &'static Keyring {
+    static K: std::sync::OnceLock<Keyring> = std::sync::OnceLock::new();
+    K.get_or_init(|| {
+        let k = Keyring::start();
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", k.address());
+        std::env::set_var("AWS_CONFIG_FILE", k.home.join("no-aws-config"));
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", k.home.join("no-aws-credentials"));
+        k
+    })
+}
+
 /// Stop a daemon when the test process ends, even when its handle is never
 /// dropped (a keyring kept in a `static` for the whole test binary): a
 /// watcher polls this process, then terminates the daemon if it is still
