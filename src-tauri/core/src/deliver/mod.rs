@@ -15,6 +15,7 @@ mod multipart;
 mod object;
 mod options;
 pub mod plan;
+mod refusal;
 mod shared;
 
 const MIB: u64 = 1024 * 1024;
