@@ -27,6 +27,10 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("database {path} is read-only")]
     ReadOnly { path: PathBuf },
+    /// The database file itself (or its `-wal`/`-shm` companion) cannot be
+    /// written: found before SQLite opens it, so nothing is created beside it.
+    #[error("database file {path} is read-only")]
+    FileReadOnly { path: PathBuf },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("stored data could not be read: {0}")]
@@ -53,6 +57,10 @@ impl UserError for StoreError {
             StoreError::ReadOnly { path } => {
                 (Code::DatabaseReadOnly, format!("Make {} and its folder writable (e.g. `chmod u+w`), then try again.", path.display()))
             }
+            StoreError::FileReadOnly { path } => (
+                Code::DatabaseReadOnly,
+                format!("Make the file writable again (e.g. `chmod u+w {}`), then try again. Chute left it untouched.", path.display()),
+            ),
             StoreError::Sql(_) | StoreError::Decode(_) => {
                 (Code::DatabaseError, "Try again; if it keeps failing, report it with the message above.".to_string())
             }
@@ -82,12 +90,39 @@ fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// SQLite opens a database file it cannot write read-only without a word,
+/// creates its `-shm` beside it with the same mode, and only the first write
+/// fails; the `-shm` left behind then keeps every write failing after the
+/// file is made writable again. So a database file, or a `-wal`/`-shm`
+/// companion, that cannot be opened for writing is refused here, before
+/// SQLite touches anything.
+fn refuse_read_only_files(path: &Path) -> Result<(), StoreError> {
+    let mut companions = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        companions.push(p.into());
+    }
+    for p in companions {
+        // Opening for writing changes nothing (no create, no truncate).
+        match std::fs::OpenOptions::new().write(true).open(&p) {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
+                return Err(StoreError::FileReadOnly { path: p });
+            }
+            // Absent (a new database, no companion yet) or anything else: SQLite says what it is.
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Open (creating if needed) and migrate the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.into(), source })?;
         }
+        refuse_read_only_files(path)?;
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.into(), source })?;
         let mut store = Store { conn, path: path.into() };
         store.prepare().map_err(|e| match e {
