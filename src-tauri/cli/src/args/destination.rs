@@ -1,61 +1,17 @@
-//! The command line, as clap sees it.
+//! `chute destination …`: add, list, show, edit, remove, duplicate,
+//! import, deliver, test and probes, with the flags that describe a destination.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use std::time::Duration;
+use clap::{Args, Subcommand};
 
 use chute_core::destination::Overwrite;
 use chute_core::provider::ProviderKind;
 use chute_core::Settings;
-use clap::{Args, Parser, Subcommand};
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "chute",
-    version,
-    about = "Chute: deliver files to S3-compatible storage (headless command line).",
-    long_about = "Chute's command line. It uses the same core, the same validation and the same \
-                  keychain as the desktop app. Secrets are never taken from a command-line argument: \
-                  pipe them with --secret-stdin or type them at the hidden prompt."
-)]
-pub struct Cli {
-    /// Print exactly one JSON document on stdout (errors as {"error": …}); `deliver` prints JSON lines.
-    #[arg(long, global = true, display_order = 900)]
-    pub json: bool,
-
-    /// The folder holding Chute's database [default: $CHUTE_DATA_DIR, else the platform's app-data folder].
-    #[arg(long, global = true, value_name = "DIR", display_order = 901)]
-    pub data_dir: Option<PathBuf>,
-
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// Parsed once per run, so the size of the larger variant does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Add, list, show, edit, remove, duplicate, import and test destinations.
-    #[command(subcommand, visible_alias = "dest")]
-    Destination(DestinationCommand),
-    /// Deliver files and folders to a destination (preview first; `--dry-run` sends nothing).
-    #[command(long_about = DELIVER_ABOUT)]
-    Deliver(DeliverArgs),
-    /// Past deliveries: list, show and export batches; resume or discard an interrupted one.
-    #[command(subcommand)]
-    History(crate::history::HistoryCommand),
-}
-
-const DELIVER_ABOUT: &str = "Deliver files and folders to a destination. Chute plans first: every file, its key, \
-the total size, what is left out and why, and keys that two files would share (collisions refuse the delivery). \
-With --dry-run it stops there. On a terminal, a destination that asks for confirmation is confirmed first \
-(--yes skips the question; --confirm insists on it, and refuses without a terminal).\n\n\
-Ctrl-C cancels the delivery cleanly (unfinished multipart uploads are aborted); a second Ctrl-C quits at once.\n\n\
-With --json, stdout carries JSON lines: one {\"event\":\"plan\"}, {\"event\":\"progress\"} a few times a second, \
-one {\"event\":\"file\"} per finished file and a final {\"event\":\"summary\"}.\n\n\
-Exit codes: 0 every file delivered or skipped, 1 a file failed or was cancelled (or could not be planned), \
-2 invalid input (collisions, nothing to deliver, no terminal to confirm on), 130 cancelled with Ctrl-C.";
+use super::deliver::{DeliverArgs, DELIVER_ABOUT};
+use super::values::{parse_kv, parse_overwrite, parse_provider};
 
 #[derive(Debug, Subcommand)]
 pub enum DestinationCommand {
@@ -111,17 +67,6 @@ pub enum DestinationCommand {
         #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
     },
-}
-
-fn parse_provider(s: &str) -> Result<ProviderKind, String> {
-    ProviderKind::parse(s).ok_or_else(|| {
-        let ids: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.id()).collect();
-        format!("unknown provider; use one of: {}", ids.join(", "))
-    })
-}
-
-fn parse_kv(s: &str) -> Result<(String, String), String> {
-    s.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| "expected KEY=VALUE".to_string())
 }
 
 /// Where the credentials come from. At most one source.
@@ -204,23 +149,6 @@ pub struct OptionArgs {
     /// Ask before delivering (`--confirm-delivery` or `--confirm-delivery=false`).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub confirm_delivery: Option<bool>,
-}
-
-pub fn parse_overwrite(s: &str) -> Result<Overwrite, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "never" => Ok(Overwrite::Never),
-        "skip" => Ok(Overwrite::Skip),
-        "overwrite" | "always" => Ok(Overwrite::Overwrite),
-        _ => Err("use never, skip or overwrite".into()),
-    }
-}
-
-pub fn overwrite_word(o: Overwrite) -> &'static str {
-    match o {
-        Overwrite::Never => "never",
-        Overwrite::Skip => "skip",
-        Overwrite::Overwrite => "overwrite",
-    }
 }
 
 impl OptionArgs {
@@ -415,144 +343,4 @@ pub struct ImportArgs {
     /// Path prefix of the new destination.
     #[arg(long, value_name = "P", requires = "source")]
     pub prefix: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct DeliverArgs {
-    /// The destination's name (ignoring case) or id.
-    #[arg(value_name = "NAME-OR-ID")]
-    pub target: String,
-    /// Files and folders to deliver (a folder's files keep their paths inside it).
-    #[arg(value_name = "PATH", required = true, num_args = 1..)]
-    pub paths: Vec<PathBuf>,
-    /// Plan and print the preview only; send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Do not ask for confirmation, whatever the destination says.
-    #[arg(long, short = 'y', conflicts_with = "confirm")]
-    pub yes: bool,
-    /// Always ask for confirmation, and refuse when there is no terminal to ask on.
-    #[arg(long)]
-    pub confirm: bool,
-    /// For this run only: never (refuse existing objects), skip or overwrite [default: the destination's].
-    #[arg(long, value_name = "POLICY", value_parser = parse_overwrite)]
-    pub overwrite: Option<Overwrite>,
-    /// Requests in flight at once, across files and parts [default: 16].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: Option<u32>,
-    /// Add a presigned download link per delivered file, valid this long (e.g. 15m, 1h, 7d; at most 7d).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub presign: Option<Duration>,
-    /// How many planned keys the preview lists: a number, or `all`.
-    #[arg(long = "list", value_name = "N|all", value_parser = parse_list, default_value = "20")]
-    pub list: ListRows,
-    /// Files at or above this size go multipart (e.g. 16MiB) [default: 16MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, hide = true)]
-    pub multipart_threshold: Option<u64>,
-    /// Smallest part size (e.g. 8MiB; the provider's minimum still applies) [default: 8MiB].
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, hide = true)]
-    pub part_size: Option<u64>,
-}
-
-/// How many rows of a list to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListRows {
-    All,
-    First(usize),
-}
-
-impl ListRows {
-    pub fn limit(self) -> usize {
-        match self {
-            ListRows::All => usize::MAX,
-            ListRows::First(n) => n,
-        }
-    }
-}
-
-fn parse_list(s: &str) -> Result<ListRows, String> {
-    if s.eq_ignore_ascii_case("all") {
-        return Ok(ListRows::All);
-    }
-    s.parse::<usize>().map(ListRows::First).map_err(|_| "expected a number or `all`".into())
-}
-
-pub const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// `90s`, `15m`, `1h`, `7d`, `1h30m`; between one second and seven days.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || "expected a duration such as 90s, 15m, 1h or 7d".to_string();
-    let t = s.trim().to_ascii_lowercase();
-    if t.is_empty() {
-        return Err(bad());
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => return Err(bad()),
-        };
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total = total.saturating_add(n.saturating_mul(unit));
-        num.clear();
-    }
-    if !num.is_empty() {
-        return Err(bad());
-    }
-    if total == 0 {
-        return Err("a link must be valid for at least one second".into());
-    }
-    if total > MAX_PRESIGN.as_secs() {
-        return Err("presigned links are valid for at most 7 days (7d)".into());
-    }
-    Ok(Duration::from_secs(total))
-}
-
-/// `1048576`, `64KiB`, `8MiB`, `8M`, `1GiB` (K, M, G are binary here).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (n, unit) = t.split_at(split);
-    let n: u64 = n.parse().map_err(|_| "expected a size such as 8MiB".to_string())?;
-    let mult = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" | "kb" => 1 << 10,
-        "m" | "mib" | "mb" => 1 << 20,
-        "g" | "gib" | "gb" => 1 << 30,
-        _ => return Err("expected a size such as 8MiB".into()),
-    };
-    Ok(n * mult)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
-        assert!(parse_duration("8d").is_err());
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("10").is_err());
-        assert!(parse_duration("1x").is_err());
-    }
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
-        assert_eq!(parse_size("16M"), Ok(16 << 20));
-        assert_eq!(parse_size("4096"), Ok(4096));
-        assert!(parse_size("8XB").is_err());
-    }
 }

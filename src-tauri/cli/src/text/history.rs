@@ -4,66 +4,49 @@
 
 use chute_core::history::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Source};
 
-use crate::render;
-
-/// `1 file`, `3,000 files`.
-pub(crate) fn plural(n: impl TryInto<i64>, one: &str, many: &str) -> String {
-    let n = n.try_into().unwrap_or(i64::MAX);
-    format!("{} {}", render::count(n), if n == 1 { one } else { many })
-}
-
-/// A name as the terminal shows it: control characters (which a refused
-/// name may hold) escaped, never sent to the terminal as they are.
-fn printable(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
-}
+use super::format::{bytes, count, plural, printable, table, timestamp};
 
 /// `partial`, `interrupted`…: the outcome of a finished batch, else its state.
-pub(crate) fn outcome(b: &BatchRow) -> String {
+pub fn outcome(b: &BatchRow) -> String {
     match (b.state, b.outcome) {
         (BatchState::Finished, Some(o)) => o.to_string(),
         (s, _) => s.to_string(),
     }
 }
 
-pub(crate) fn list_text(rows: &[BatchRow]) -> String {
+pub fn list_text(rows: &[BatchRow]) -> String {
     if rows.is_empty() {
         return "No batches.\n".into();
     }
-    let table: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|b| {
             vec![
-                render::timestamp(b.started_at),
+                timestamp(b.started_at),
                 b.destination_name.clone(),
                 b.origin.to_string(),
                 outcome(b),
                 // Refused files were not delivered either: they count as failed here.
-                format!(
-                    "{}/{}/{}",
-                    render::count(b.delivered + b.skipped),
-                    render::count(b.failed + b.refused),
-                    render::count(b.files_total)
-                ),
-                format!("{} of {}", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64)),
+                format!("{}/{}/{}", count(b.delivered + b.skipped), count(b.failed + b.refused), count(b.files_total)),
+                format!("{} of {}", bytes(b.bytes_sent.max(0) as u64), bytes(b.bytes_total.max(0) as u64)),
                 b.id.clone(),
             ]
         })
         .collect();
-    render::table(&["STARTED", "DESTINATION", "ORIGIN", "STATUS", "OK/FAILED/TOTAL", "SENT", "ID"], &table)
+    table(&["STARTED", "DESTINATION", "ORIGIN", "STATUS", "OK/FAILED/TOTAL", "SENT", "ID"], &cells)
 }
 
 fn files_line(b: &BatchRow) -> String {
     let mut parts = vec![
-        format!("{} delivered", render::count(b.delivered)),
-        format!("{} skipped", render::count(b.skipped)),
-        format!("{} failed", render::count(b.failed)),
-        format!("{} cancelled", render::count(b.cancelled)),
+        format!("{} delivered", count(b.delivered)),
+        format!("{} skipped", count(b.skipped)),
+        format!("{} failed", count(b.failed)),
+        format!("{} cancelled", count(b.cancelled)),
     ];
     if b.refused > 0 {
-        parts.push(format!("{} refused before sending", render::count(b.refused)));
+        parts.push(format!("{} refused before sending", count(b.refused)));
     }
-    parts.push(format!("{} total", render::count(b.files_total)));
+    parts.push(format!("{} total", count(b.files_total)));
     parts.join(", ")
 }
 
@@ -114,16 +97,16 @@ fn file_name(f: &FileRow) -> String {
     }
 }
 
-pub(crate) fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], files: &[FileRow]) -> String {
+pub fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], files: &[FileRow]) -> String {
     let mut t = format!("Batch {}\n", b.id);
     t += &format!("  Destination: {}\n  Origin:      {}\n", b.destination_name, b.origin);
-    t += &format!("  Started:     {}\n", render::timestamp(b.started_at));
+    t += &format!("  Started:     {}\n", timestamp(b.started_at));
     if let Some(f) = b.finished_at {
-        t += &format!("  Finished:    {}\n", render::timestamp(f));
+        t += &format!("  Finished:    {}\n", timestamp(f));
     }
     t += &format!("  Status:      {}\n", outcome(b));
     t += &format!("  Files:       {}\n", files_line(b));
-    t += &format!("  Bytes:       {} of {}\n", render::bytes(b.bytes_sent.max(0) as u64), render::bytes(b.bytes_total.max(0) as u64));
+    t += &format!("  Bytes:       {} of {}\n", bytes(b.bytes_sent.max(0) as u64), bytes(b.bytes_total.max(0) as u64));
     t += &sources_text(b, sources);
     t += &excluded_text(b, excluded);
     if b.state == BatchState::Interrupted {
@@ -135,12 +118,12 @@ pub(crate) fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPa
     let rows: Vec<Vec<String>> = files
         .iter()
         .map(|f| {
-            let size = if f.status == FileState::Refused { "-".to_string() } else { render::bytes(f.size.max(0) as u64) };
+            let size = if f.status == FileState::Refused { "-".to_string() } else { bytes(f.size.max(0) as u64) };
             vec![format!("  {}", file_name(f)), f.status.to_string(), size, f.attempts.to_string()]
         })
         .collect();
     t += "\n";
-    t += &render::table(&["  KEY", "STATUS", "SIZE", "ATTEMPTS"], &rows);
+    t += &table(&["  KEY", "STATUS", "SIZE", "ATTEMPTS"], &rows);
     for f in files.iter().filter(|f| f.error_code.is_some()) {
         let name =
             if f.status == FileState::Refused { format!("{} (refused before sending)", printable(&f.source)) } else { f.key.clone() };

@@ -9,14 +9,12 @@ use serde::Serialize;
 
 use chute_core::diagnose::FixAction;
 use chute_core::probe::{Outcome, ProbeEvent, ProbeOptions, ProbeReport, StepStatus};
-use chute_core::Code;
-use chute_core::{Chute, CredentialInput, Destination, ProbeTarget, Problem, Settings};
+use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, Problem, Settings};
 
+use super::credentials::credential_input;
 use crate::args::TestArgs;
-use crate::render::FixHint;
-use chute_core::Error;
-
-use crate::{credential_input, render, Failure, Out, EXIT_FAILED, EXIT_INVALID};
+use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
+use crate::text::connection_test::{self as text, FixHint};
 
 /// A fix that was applied by `test --apply-fix`.
 #[derive(Debug, Serialize)]
@@ -53,7 +51,7 @@ fn exit_for(r: &ProbeReport) -> ExitCode {
     }
 }
 
-pub(crate) fn test_cmd(chute: &Chute, a: &TestArgs, out: &Out) -> Result<ExitCode, Failure> {
+pub fn test_cmd(chute: &Chute, a: &TestArgs, out: &Out) -> Result<ExitCode, Failure> {
     let opts = ProbeOptions { read_back: a.read_back, ..ProbeOptions::default() };
     let Some(target) = &a.target else {
         return test_draft(chute, a, &opts, out);
@@ -266,7 +264,7 @@ fn probe(chute: &Chute, target: ProbeTarget, opts: &ProbeOptions, out: &Out, hea
     let live = progress_enabled(out) && if out.json { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
     let mut on_event = |e: ProbeEvent| {
         let ProbeEvent::Step(step) = e else { return };
-        let line = render::step_line(&step);
+        let line = text::step_line(&step);
         if step.status == StepStatus::Running {
             // On a terminal, show the running step until it finishes.
             if live {
@@ -279,6 +277,6 @@ fn probe(chute: &Chute, target: ProbeTarget, opts: &ProbeOptions, out: &Out, hea
         }
     };
     let report = chute.test_connection(target, opts, &mut on_event)?;
-    progress_out(out, &render::report_tail(&report, hint));
+    progress_out(out, &text::report_tail(&report, hint));
     Ok(report)
 }

@@ -1,0 +1,153 @@
+//! `chute deliver` (and `chute destination deliver`): plan, preview, refuse
+//! what cannot be delivered as a whole, confirm, then run the delivery.
+//! `history retry` sends its plan the same way.
+//!
+//! With `--json`, stdout carries JSON lines: `{"event":"plan"}` once, then
+//! the runner's `progress`, `file` and `summary` lines (or `{"error"}` when
+//! the delivery cannot start).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use chute_core::deliver::{Plan, TransferOptions};
+use chute_core::destination::Overwrite;
+use chute_core::history::Origin;
+use chute_core::{Chute, Code, Destination, Job};
+
+use crate::args::DeliverArgs;
+use crate::delivery_runner::{self, DeliveryRun};
+use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
+use crate::text::delivery::{self as text, PreviewOf};
+
+/// Progress events from the engine: at most four a second.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// How a plan is previewed, confirmed and sent: what `deliver` and
+/// `history retry` share.
+pub struct Sending {
+    pub dry_run: bool,
+    /// Never ask.
+    pub yes: bool,
+    /// Always ask, and refuse without a terminal.
+    pub confirm: bool,
+    /// For this run only; the destination's policy otherwise.
+    pub overwrite: Option<Overwrite>,
+    pub presign: Option<Duration>,
+    /// How many keys the preview lists.
+    pub list: usize,
+    pub options: TransferOptions,
+    pub origin: Origin,
+}
+
+pub fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<ExitCode, Failure> {
+    let d = chute.find(&a.target)?;
+    if !d.settings.active {
+        return Err(Failure::cli(
+            EXIT_INVALID,
+            Code::DestinationPaused,
+            format!("\"{}\" is paused, so nothing is delivered to it.", d.settings.name),
+            format!("Resume it with `chute destination edit \"{}\" --active`, then deliver again.", d.settings.name),
+        ));
+    }
+    let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
+    let plan = chute.plan_delivery(&d.id, &paths)?;
+    let mut options = TransferOptions { overwrite: a.overwrite, ..TransferOptions::default() };
+    if let Some(n) = a.concurrency {
+        options.concurrency = n as usize;
+    }
+    if let Some(t) = a.multipart_threshold {
+        options.multipart_threshold = t;
+    }
+    if let Some(p) = a.part_size {
+        options.min_part_size = p;
+    }
+    let sending = Sending {
+        dry_run: a.dry_run,
+        yes: a.yes,
+        confirm: a.confirm,
+        overwrite: a.overwrite,
+        presign: a.presign,
+        list: a.list.limit(),
+        options,
+        origin: Origin::Cli,
+    };
+    send_plan(chute, &d, plan, sending, out)
+}
+
+/// Preview, refuse or confirm, and deliver a plan (new, or a retry from the history).
+pub fn send_plan(chute: &Chute, d: &Destination, plan: Plan, s: Sending, out: &Out) -> Result<ExitCode, Failure> {
+    let policy = s.overwrite.unwrap_or(d.settings.overwrite);
+    let options = TransferOptions { progress_interval: PROGRESS_EVERY, overwrite: s.overwrite, ..s.options.clone() };
+    let multipart = plan.files.iter().filter(|f| f.size >= options.multipart_threshold).count();
+
+    // The preview: nothing has been sent yet.
+    if out.json {
+        out.json(&plan_event(d, &plan, policy, multipart, s.dry_run));
+    } else {
+        let base_url = chute.object_url(&d.id, "")?;
+        out.stdout(&text::preview(&plan, &PreviewOf { settings: &d.settings, base_url: &base_url, policy, multipart, limit: s.list }));
+    }
+    if let Some(refusal) = plan.refusal() {
+        return Err(Failure::from_info(EXIT_INVALID, refusal));
+    }
+    if s.dry_run {
+        if !out.json {
+            out.stdout("Nothing was sent (dry run).\n");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    confirm(&s, d, &plan, out)?;
+    let plan = Arc::new(plan);
+    let job = Job::Plan { destination_id: d.id.clone(), plan: plan.clone(), origin: s.origin, options };
+    delivery_runner::run(chute, DeliveryRun { job, plan, destination: d, presign: s.presign }, out)
+}
+
+fn confirm(s: &Sending, d: &Destination, plan: &Plan, out: &Out) -> Result<(), Failure> {
+    let tty = std::io::stdin().is_terminal();
+    if s.yes || !(s.confirm || d.settings.confirm_delivery && tty) {
+        return Ok(());
+    }
+    let name = &d.settings.name;
+    if !tty {
+        return Err(Failure::cli(
+            EXIT_INVALID,
+            Code::ConfirmationRequired,
+            format!("--confirm asks before delivering to \"{name}\", and there is no terminal to ask on."),
+            "Run it on a terminal, or drop --confirm (add --yes to never ask).",
+        ));
+    }
+    if out.ask(&text::confirm_question(plan, name)) {
+        return Ok(());
+    }
+    Err(Failure::cli(
+        EXIT_FAILED,
+        Code::Cancelled,
+        format!("Nothing was delivered to \"{name}\"."),
+        "Answer `y` to deliver, or pass --yes.",
+    ))
+}
+
+fn plan_event(d: &Destination, plan: &Plan, policy: Overwrite, multipart: usize, dry_run: bool) -> serde_json::Value {
+    let s = &d.settings;
+    json!({
+        "event": "plan",
+        "destination": { "id": d.id, "name": s.name, "bucket": s.bucket, "prefix": s.prefix, "key_template": s.key_template },
+        "dry_run": dry_run,
+        "files_total": plan.files.len(),
+        "total_bytes": plan.total_bytes,
+        "multipart_files": multipart,
+        "overwrite": policy,
+        "confirm_delivery": s.confirm_delivery,
+        "deliverable": plan.is_deliverable(),
+        "created_at": plan.created_at,
+        "files": plan.files,
+        "excluded": plan.excluded,
+        "problems": plan.problems,
+        "collisions": plan.collisions,
+    })
+}
