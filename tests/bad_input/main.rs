@@ -14,16 +14,10 @@
 //! CAP_DAC_READ_SEARCH when the tests run as root; where that cannot be
 //! done the row is reported as skipped, with its reason, never passed.
 //!
-//! Rows that meet a known product bug (`KnownBug`) assert here what does
-//! hold (nothing sent, nothing changed, a message and a fix) and accept the
-//! product's current answer; `known_bugs_strict` (ignored) asserts the
-//! correct behaviour, so it passes once the bugs are fixed.
-//!
 //! One table per module: `settings` (destination settings, nothing sent),
 //! `deliveries` (files in a batch, on s3s-fs and moto) and `state` (the
 //! database and the keychain). What they share is here: running chute where
-//! permission bits bite, the servers behind one face, known bugs, and the
-//! row runner.
+//! permission bits bite, the servers behind one face, and the row runner.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -40,9 +34,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use deliveries::{delivery_cases, key_length_cases, run_delivery_table};
 use serde_json::Value;
-use state::{run_state_table, state_cases, StateCase};
 use support::servers::{Moto, S3sFs};
 use support::world::*;
 
@@ -184,26 +176,12 @@ impl Bucket for Moto {
 }
 
 // ---------------------------------------------------------------------------
-// Known product bugs. A row that meets one accepts the product's current
-// answer here; `known_bugs_strict` asserts the correct one.
-
-struct KnownBug {
-    /// What is wrong, for the report.
-    what: &'static str,
-    /// The code the product answers with today (the row's `code` is the correct one).
-    now_code: &'static str,
-    /// A fragment of today's message.
-    now_message: &'static str,
-}
-
-// ---------------------------------------------------------------------------
 // Running a table: each row on its own.
 
 /// What became of a row.
 enum RowEnd {
     Passed,
     Skipped(String),
-    KnownBug(&'static str),
 }
 
 struct Row<'a> {
@@ -217,17 +195,11 @@ fn run_rows(rows: Vec<Row<'_>>, table: &str) -> Vec<&'static str> {
     let started = Instant::now();
     let mut ids = std::collections::HashSet::new();
     assert!(rows.iter().all(|r| ids.insert(r.id)), "row ids are unique in {table}");
-    let (mut passed, mut skipped, mut bugs, mut failed) = (vec![], vec![], vec![], vec![]);
-    let mut whats = std::collections::BTreeSet::new();
+    let (mut passed, mut skipped, mut failed) = (vec![], vec![], vec![]);
     for Row { id, input, run } in rows {
         match std::panic::catch_unwind(AssertUnwindSafe(run)) {
             Ok(RowEnd::Passed) => passed.push(id),
             Ok(RowEnd::Skipped(why)) => skipped.push(format!("{id} ({why})")),
-            Ok(RowEnd::KnownBug(what)) => {
-                passed.push(id);
-                bugs.push(id);
-                whats.insert(what);
-            }
             Err(_) => {
                 eprintln!("bad_input: row `{id}` FAILED (input: {input}; see the panic above)");
                 failed.push(id);
@@ -235,40 +207,13 @@ fn run_rows(rows: Vec<Row<'_>>, table: &str) -> Vec<&'static str> {
         }
     }
     eprintln!(
-        "bad_input [{table}]: {} rows ran ({} passed, {} failed), {} skipped{}{}; {:.1} s",
+        "bad_input [{table}]: {} rows ran ({} passed, {} failed), {} skipped{}; {:.1} s",
         passed.len() + failed.len(),
         passed.len(),
         failed.len(),
         skipped.len(),
         if skipped.is_empty() { String::new() } else { format!(": {}", skipped.join("; ")) },
-        if bugs.is_empty() {
-            String::new()
-        } else {
-            format!("; {} met a known bug (accepted; see known_bugs_strict): {}", bugs.len(), bugs.join(", "))
-        },
         started.elapsed().as_secs_f64()
     );
-    for what in whats {
-        eprintln!("  known bug: {what}");
-    }
     failed
-}
-
-// ---------------------------------------------------------------------------
-// Every known bug, asserted strictly.
-
-/// The correct behaviour for every row that meets a known product bug.
-/// Fails until those bugs are fixed.
-#[test]
-#[ignore = "known product bugs: see KnownBug in this file"]
-fn known_bugs_strict() {
-    let fs = S3sFs::start();
-    let moto = Moto::start();
-    let states: Vec<StateCase> = state_cases().into_iter().filter(|c| c.bug.is_some()).collect();
-    let results = [
-        std::panic::catch_unwind(AssertUnwindSafe(|| run_delivery_table(&fs, delivery_cases(), "known bugs: deliveries", true))),
-        std::panic::catch_unwind(AssertUnwindSafe(|| run_delivery_table(&moto, key_length_cases(), "known bugs: key length", true))),
-        std::panic::catch_unwind(AssertUnwindSafe(|| run_state_table(states, "known bugs: state", true))),
-    ];
-    assert!(results.iter().all(Result::is_ok), "known bugs are still there (see above)");
 }

@@ -8,9 +8,9 @@ use super::support::content::{content, write};
 use super::support::keychain::Keyring;
 use super::support::servers::{S3sFs, S3S_KEY, S3S_SECRET};
 use super::support::world::*;
-use super::{args, dac, error_of, os, run, run_rows, text, Bucket, Dac, KnownBug, Row, RowEnd};
+use super::{args, dac, error_of, os, run, run_rows, text, Bucket, Dac, Row, RowEnd};
 
-pub(crate) struct StateCase {
+struct StateCase {
     id: &'static str,
     input: &'static str,
     code: &'static str,
@@ -18,12 +18,11 @@ pub(crate) struct StateCase {
     message: &'static str,
     fix: &'static str,
     needs_bits: bool,
-    pub(crate) bug: Option<KnownBug>,
     /// Break the state; returns the world (its data dir broken) and the files that must stay byte-identical.
     prepare: fn(&S3sFs, &Path) -> (World, Vec<PathBuf>),
     /// Commands that must each fail with the code; `{file}` is a good file to deliver. (args, stdin)
     commands: &'static [(&'static [&'static str], Option<&'static str>)],
-    /// Follow the fix the error gives; then a write must work (checked strictly for known bugs).
+    /// Follow the fix the error gives; then a write must work.
     follow_fix: Option<fn(&World)>,
 }
 
@@ -80,7 +79,7 @@ const ADD_WITH_KEYS: &[&str] = &[
     "--secret-stdin",
 ];
 
-pub(crate) fn state_cases() -> Vec<StateCase> {
+fn state_cases() -> Vec<StateCase> {
     vec![
         StateCase {
             id: "db_corrupt_garbage",
@@ -90,7 +89,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "is not a Chute database or is damaged: file is not a database",
             fix: "aside (Chute will start a new one)",
             needs_bits: false,
-            bug: None,
             prepare: |_, _| {
                 let w = world();
                 std::fs::create_dir_all(&w.data).unwrap();
@@ -109,7 +107,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "database disk image is malformed",
             fix: "restore it from a backup",
             needs_bits: false,
-            bug: None,
             prepare: |fs, _| {
                 let w = world_with_files(fs);
                 let mut bytes = std::fs::read(db(&w)).unwrap();
@@ -130,14 +127,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "is read-only",
             fix: "chmod u+w",
             needs_bits: true,
-            bug: Some(KnownBug {
-                what: "a read-only chute.db opens, then the first write fails as `database_error` \"attempt to write a readonly \
-                       database\" with the fix \"Try again; if it keeps failing, report it\" instead of `database_read_only` \
-                       (chmod u+w); and the chute.db-shm SQLite creates then is left mode 444, so even after `chmod u+w chute.db` \
-                       every write still fails",
-                now_code: "database_error",
-                now_message: "attempt to write a readonly database",
-            }),
             prepare: |fs, _| {
                 let w = world_with_files(fs);
                 set_mode(&db(&w), 0o444);
@@ -155,7 +144,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "is read-only",
             fix: "and its folder writable",
             needs_bits: true,
-            bug: None,
             prepare: |fs, _| {
                 let w = world_with_files(fs);
                 set_mode(&w.data, 0o555);
@@ -173,7 +161,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "cannot create the data folder",
             fix: "that you can write to it",
             needs_bits: false,
-            bug: None,
             prepare: |_, src| {
                 let mut w = world();
                 let file = src.join("not-a-folder");
@@ -192,7 +179,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "could not reach the system keychain",
             fix: "Install and start a Secret Service provider",
             needs_bits: false,
-            bug: None,
             prepare: |fs, _| {
                 let w = world_with_files(fs);
                 let watch = vec![];
@@ -209,14 +195,6 @@ pub(crate) fn state_cases() -> Vec<StateCase> {
             message: "could not reach the system keychain",
             fix: "Secret Service",
             needs_bits: false,
-            bug: Some(KnownBug {
-                what: "`chute deliver` to a keychain destination with no keychain answers `delivery_cannot_start` with the generic \
-                       fix \"Fix the cause above (Test connection helps with credentials)\": the keychain's own code \
-                       (keychain_unavailable) and fix (install/start a Secret Service provider) are dropped (lib.rs maps the \
-                       diagnosis to Error::Delivery(what_happened)); the message also ends in \"..\"",
-                now_code: "delivery_cannot_start",
-                now_message: "The delivery cannot start: Chute could not reach the system keychain",
-            }),
             prepare: |fs, src| {
                 // Saved with the keychain up; then the keychain (its daemon and bus) goes away.
                 let k = Keyring::start();
@@ -256,7 +234,7 @@ fn snapshot(paths: &[PathBuf]) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     paths.iter().map(|p| (p.clone(), std::fs::read(p).ok())).collect()
 }
 
-fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) -> RowEnd {
+fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac) -> RowEnd {
     if c.needs_bits {
         if let Dac::Unavailable(why) = bits {
             return RowEnd::Skipped(why.clone());
@@ -276,7 +254,6 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
     let data_files_before = listing(&w.data);
     let batches = |w: &World| w.json(&["history", "list"], None).ok().json().as_array().map(Vec::len);
     let batches_before = if c.code.starts_with("keychain") { batches(&w) } else { None };
-    let mut end = RowEnd::Passed;
     for (words, stdin) in c.commands {
         let words: Vec<String> = words.iter().map(|x| x.replace("{file}", good.to_str().unwrap())).collect();
         let mut a = vec![os("--json")];
@@ -287,14 +264,7 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
         let e = error_of(&r);
         assert!(!text(&e["message"]).is_empty() && !text(&e["fix"]).is_empty(), "{label}: {e:#}");
         let correct = e["code"] == c.code && text(&e["message"]).contains(c.message) && text(&e["fix"]).contains(c.fix);
-        match &c.bug {
-            Some(bug) if !strict && !correct => {
-                assert_eq!(e["code"], bug.now_code, "{label}: {e:#}");
-                assert!(text(&e["message"]).contains(bug.now_message), "{label}: {e:#}");
-                end = RowEnd::KnownBug(bug.what);
-            }
-            _ => assert!(correct, "{label}: expected {} / {:?} / fix {:?}: {e:#}", c.code, c.message, c.fix),
-        }
+        assert!(correct, "{label}: expected {} / {:?} / fix {:?}: {e:#}", c.code, c.message, c.fix);
         // For people: the same words, and the fix.
         let human = run(&w, &a[1..], *stdin, bits, c.needs_bits);
         assert_eq!(human.code, c.exit, "{label}");
@@ -337,29 +307,24 @@ fn state_row(fs: &S3sFs, src: &Path, c: &StateCase, bits: &Dac, strict: bool) ->
             bits,
             c.needs_bits,
         );
-        match &c.bug {
-            Some(_) if !strict && r.code != 0 => {}
-            _ => assert_eq!(r.code, 0, "following the fix did not make Chute work again:\n{}\n{}", r.stdout, r.stderr),
-        }
+        assert_eq!(r.code, 0, "following the fix did not make Chute work again:\n{}\n{}", r.stdout, r.stderr);
     }
     w.assert_nowhere(SECRET);
     w.assert_nowhere(S3S_SECRET);
-    end
+    RowEnd::Passed
 }
 
-pub(crate) fn run_state_table(cases: Vec<StateCase>, table: &str, strict: bool) {
+fn run_state_table(cases: Vec<StateCase>, table: &str) {
     let fs = S3sFs::start();
     let src = tempfile::tempdir().unwrap();
     let bits = dac();
-    let rows = cases
-        .iter()
-        .map(|c| Row { id: c.id, input: c.input.into(), run: Box::new(|| state_row(&fs, src.path(), c, &bits, strict)) })
-        .collect();
+    let rows =
+        cases.iter().map(|c| Row { id: c.id, input: c.input.into(), run: Box::new(|| state_row(&fs, src.path(), c, &bits)) }).collect();
     let failed = run_rows(rows, table);
     assert!(failed.is_empty(), "rows failed: {failed:?}");
 }
 
 #[test]
 fn state_rows() {
-    run_state_table(state_cases(), "state", false);
+    run_state_table(state_cases(), "state");
 }
