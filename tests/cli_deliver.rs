@@ -71,11 +71,12 @@ fn a_tree_of_awkward_names_is_delivered_with_json_lines() {
     assert_eq!(planned.len(), expected.len());
     assert_eq!(plan["excluded"][0]["reason"], "ignored by `.DS_Store`");
 
-    // One file event per file, each with its URL.
+    // One file event per file, each with its source and URL.
     let files = events(&ls, "file");
     assert_eq!(files.len(), expected.len());
     for f in &files {
         assert_eq!(f["status"], "delivered", "{f:#}");
+        assert!(f["source"].as_str().unwrap().starts_with(drop.to_str().unwrap()), "{f:#}");
         assert!(f["url"].as_str().unwrap().starts_with(&format!("{}/reports/incoming/", fs.endpoint())), "{f:#}");
     }
     assert_eq!(file_event(&ls, "incoming/big/over 16 MiB.bin")["multipart"], true);
