@@ -26,7 +26,7 @@ pub use values::{KeepDays, DAY_MS};
                   pipe them with --secret-stdin or type them at the hidden prompt."
 )]
 pub struct Cli {
-    /// Print exactly one JSON document on stdout (errors as {"error": …}); `deliver` prints JSON lines.
+    /// Print exactly one JSON document on stdout (errors as {"error": …}); `deliver`, `history retry` and `history resume` print JSON lines.
     #[arg(long, global = true, display_order = 900)]
     pub json: bool,
 
