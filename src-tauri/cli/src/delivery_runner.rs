@@ -154,13 +154,9 @@ fn file_line(f: &FileResult, plan: &Plan, link: Option<&Result<String, String>>)
     line
 }
 
-/// Why a link could not be made, in a line: the cause, without the
-/// "delivery cannot start" frame the core's error puts around it.
+/// Why a link could not be made, in a line.
 fn presign_error(e: &Error) -> String {
-    match e {
-        Error::Delivery(detail) => detail.clone(),
-        other => other.info().message,
-    }
+    e.info().message
 }
 
 fn rate_of(bytes: u64, ms: u64) -> u64 {

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use chute_core::diagnose::FixAction;
 use chute_core::probe::{Outcome, ProbeEvent, ProbeOptions, ProbeReport, StepStatus};
 use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, Problem, Settings};
 
@@ -91,11 +90,15 @@ fn apply_fixes(chute: &Chute, d: &Destination, before: ProbeReport, opts: &Probe
         if applied.iter().any(|x| x.field == fix.field) {
             continue;
         }
-        match apply_fix(&mut settings, fix) {
+        match fix.apply_to(&mut settings) {
             Ok(previous) => {
                 applied.push(Applied { field: fix.field.clone(), value: fix.value.clone(), previous, label: fix.label.clone() })
             }
-            Err(reason) => not_applied.push(NotApplied { field: fix.field.clone(), value: fix.value.clone(), reason }),
+            Err(reason) => not_applied.push(NotApplied {
+                field: fix.field.clone(),
+                value: fix.value.clone(),
+                reason: format!("{reason}; use `chute destination edit`"),
+            }),
         }
     }
     let emit = |text: &str| progress_out(out, text);
@@ -136,22 +139,6 @@ fn shown(v: &str) -> &str {
     } else {
         v
     }
-}
-
-/// Set the field a fix names; returns its previous value.
-fn apply_fix(s: &mut Settings, fix: &FixAction) -> Result<String, String> {
-    let text = |field: &mut String| std::mem::replace(field, fix.value.clone());
-    Ok(match fix.field.as_str() {
-        "region" => text(&mut s.region),
-        "endpoint" => text(&mut s.endpoint),
-        "prefix" => text(&mut s.prefix),
-        "account_id" => text(&mut s.account_id),
-        "path_style" => {
-            let v: bool = fix.value.parse().map_err(|_| format!("`{}` is not true or false", fix.value))?;
-            std::mem::replace(&mut s.path_style, v).to_string()
-        }
-        other => return Err(format!("Chute cannot change `{other}` by itself; use `chute destination edit`")),
-    })
 }
 
 /// `test NAME --region …`: the saved destination with changes, unsaved.

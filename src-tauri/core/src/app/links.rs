@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::{Chute, Error, Result};
+use crate::report::{Code, ErrorInfo};
 use crate::s3;
 
 /// Clients by destination id, each with the `updated_at` it was built for.
@@ -46,9 +47,13 @@ impl Chute {
             }
         };
         self.runtime.block_on(async {
-            s3::presign_get(&client, &d.settings.bucket, key, expires)
-                .await
-                .map_err(|e| Error::Delivery(format!("the link could not be signed: {e}")))
+            s3::presign_get(&client, &d.settings.bucket, key, expires).await.map_err(|e| {
+                Error::NotApplicable(ErrorInfo::new(
+                    Code::PresignFailed,
+                    format!("The link to `{key}` could not be signed: {e}."),
+                    "Check the destination's credentials (Test connection), then make the link again.",
+                ))
+            })
         })
     }
 }
