@@ -6,11 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chute_core::deliver::plan::{Collision, Excluded, PlanProblem};
-use chute_core::deliver::{Control, Plan, PlannedFile, TransferOptions};
-use chute_core::destination::Overwrite;
-use chute_core::history::Origin;
-use chute_core::{Code, Job, Settings};
+use chute_core::{Code, Collision, Control, Excluded, Job, Origin, Overwrite, Plan, PlanProblem, PlannedFile, Settings, TransferOptions};
 use serde::Serialize;
 
 use crate::ipc::{refusal, Reply};

@@ -1,8 +1,7 @@
 //! What the window asks at start: the app's facts and the catalogue, and
 //! the key template's live example.
 
-use chute_core::keys::KeyExample;
-use chute_core::{Catalog, ErrorReply};
+use chute_core::{Catalog, ErrorReply, KeyExample};
 use serde::Serialize;
 use tauri::State;
 
@@ -25,7 +24,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: chute_core::default_data_dir().display().to_string(),
         keychain: chute_core::SecretStore::backend_name(),
-        schema_version: chute_core::store::SCHEMA_VERSION,
+        schema_version: chute_core::SCHEMA_VERSION,
         startup_error: state.core().err(),
     }
 }
@@ -41,5 +40,5 @@ pub fn catalog() -> Catalog {
 pub fn key_example(template: String, prefix: String) -> Reply<KeyExample> {
     check_text("template", &template, 4096)?;
     check_text("prefix", &prefix, 4096)?;
-    Ok(chute_core::keys::example(&template, &prefix))
+    Ok(chute_core::key_example(&template, &prefix))
 }

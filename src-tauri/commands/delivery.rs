@@ -6,10 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use chute_core::deliver::existing::ExistingCheck;
-use chute_core::deliver::{BatchSummary, DeliveryEvent, FileResult, PlannedFile, Progress};
-use chute_core::destination::Overwrite;
-use chute_core::history::{Origin, Outcome};
+use chute_core::{BatchSummary, DeliveryEvent, ExistingCheck, FileResult, Origin, Outcome, Overwrite, PlannedFile, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State, WebviewWindow};

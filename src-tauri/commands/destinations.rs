@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use chute_core::destination::Problem;
-use chute_core::import::{self, ImportKind};
-use chute_core::{CredentialDraft, CredentialInput, DestinationView, ErrorReply, Saved, Settings, UserError};
+use chute_core::{
+    CredentialDraft, CredentialInput, DestinationView, ErrorReply, ImportCandidate, ImportError, ImportKind, Problem, Saved, Settings,
+    UserError,
+};
 use tauri::{State, WebviewWindow};
 
 use crate::dialogs::NativeDialogs;
@@ -88,9 +89,9 @@ fn import_file(file: Option<String>) -> Reply<Option<PathBuf>> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<Vec<import::Candidate>> {
+pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<Vec<ImportCandidate>> {
     let file = import_file(file)?;
-    blocking(move || import::candidates(kind, file.as_deref()).map_err(|e| ErrorReply::from(e.info()))).await
+    blocking(move || chute_core::import_candidates(kind, file.as_deref()).map_err(|e| ErrorReply::from(e.info()))).await
 }
 
 /// A config file to import from, chosen in a native dialog that opens where
@@ -98,8 +99,8 @@ pub async fn import_candidates(kind: ImportKind, file: Option<String>) -> Reply<
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_import_file(window: WebviewWindow, dialogs: State<'_, NativeDialogs>, kind: ImportKind) -> Reply<Option<String>> {
     let (title, usual) = match kind {
-        ImportKind::Aws => ("Choose an AWS config or credentials file", import::default_aws_config()),
-        ImportKind::Rclone => ("Choose an rclone.conf", import::default_rclone_config()),
+        ImportKind::Aws => ("Choose an AWS config or credentials file", chute_core::default_aws_config()),
+        ImportKind::Rclone => ("Choose an rclone.conf", chute_core::default_rclone_config()),
     };
     let start = usual.parent().filter(|d| d.is_dir()).map(PathBuf::from);
     let picked = dialogs.open_file(&window, title, start).await?;
@@ -122,10 +123,10 @@ pub async fn import_destination(
         check_text(n, v, 1024)?;
     }
     on_core(state, move |c| {
-        let candidate = import::candidates(kind, file.as_deref())?
+        let candidate = chute_core::import_candidates(kind, file.as_deref())?
             .into_iter()
             .find(|x| x.source == source)
-            .ok_or_else(|| import::ImportError::NoSuchSource(source.clone()))?;
+            .ok_or_else(|| ImportError::NoSuchSource(source.clone()))?;
         c.import(candidate, &name, &bucket, &prefix)
     })
     .await

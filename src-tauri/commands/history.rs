@@ -8,8 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chute_core::history::{BatchCounts, BatchInputs, BatchRow, CsvError, CsvRows, Deleted, FileCounts, FileRow, Filter, Which};
-use chute_core::{Code, ErrorReply};
+use chute_core::{BatchCounts, BatchInputs, BatchRow, Code, CsvError, CsvRows, Deleted, ErrorReply, FileCounts, FileRow, Filter, Which};
 use serde::Serialize;
 use tauri::{State, WebviewWindow};
 

@@ -2,9 +2,7 @@
 //! its steps streamed as they happen; its one-click fixes applied to a
 //! saved destination; and the tests stored for a card.
 
-use chute_core::probe::{ProbeEvent, ProbeOptions, ProbeReport};
-use chute_core::store::StoredProbe;
-use chute_core::{CredentialInput, ProbeTarget, Saved, Settings};
+use chute_core::{CredentialInput, ProbeEvent, ProbeOptions, ProbeReport, ProbeTarget, Saved, Settings, StoredProbe};
 use tauri::ipc::Channel;
 use tauri::State;
 

@@ -1,5 +1,6 @@
-//! The keychain and the database: no Secret Service, a locked keychain, a
-//! database from a newer Chute.
+//! The keychain and the database: no Secret Service, a keychain gone
+//! between saving and delivering, a locked keychain, a database from a
+//! newer Chute.
 
 use super::support::keychain::{Bus, Keyring};
 use super::support::world::*;
@@ -33,6 +34,33 @@ fn no_secret_service_is_explained() {
     // A bus without a Secret Service on it.
     let bus = Bus::start();
     assert_keychain_unavailable(&World::new(&bus.address));
+}
+
+/// One vocabulary across processes: with the keychain gone (its daemon and
+/// bus), `destination test` and `deliver` name the failure with one code and
+/// one fix (tests/one_vocabulary.rs holds the other failures to the same).
+#[test]
+fn a_vanished_keychain_reads_the_same_in_the_test_and_the_delivery() {
+    let k = Keyring::start();
+    let w = World::with_keyring(&k);
+    let mut args = minio_add("Reports");
+    args.extend(["--access-key-id", KEY_ID, "--secret-stdin"]);
+    w.json(&args, Some(SECRET)).ok();
+    drop(k);
+    let report = w.json(&["destination", "test", "Reports"], None).json();
+    let findings = report["findings"].as_array().unwrap_or_else(|| panic!("not a report: {report:#}"));
+    let tested = findings.iter().find(|f| f["code"] == "keychain_unavailable").unwrap_or_else(|| panic!("{report:#}"));
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("report.csv");
+    std::fs::write(&file, b"day,count\n").unwrap();
+    let run = w.json(&["deliver", "Reports", file.to_str().unwrap(), "--yes"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // JSON lines: the plan, then the refusal.
+    let last: serde_json::Value = serde_json::from_str(run.stdout.lines().last().unwrap_or_default()).unwrap();
+    let delivered = &last["error"];
+    assert_eq!(delivered["code"], "keychain_unavailable", "{last:#}");
+    assert_eq!(delivered["fix"], tested["fix"], "one fix for one failure");
+    assert!(delivered["fix"].as_str().unwrap().contains("Secret Service"), "{delivered:#}");
 }
 
 #[test]

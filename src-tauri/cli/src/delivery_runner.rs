@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
-use chute_core::deliver::{Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress};
 use chute_core::{Chute, Destination, Error, Job, UserError};
+use chute_core::{Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress};
 
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INTERRUPTED};
 use crate::text::delivery::{self as text, EndOf};

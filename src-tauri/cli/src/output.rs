@@ -49,8 +49,8 @@ impl From<Error> for Failure {
     }
 }
 
-impl From<chute_core::import::ImportError> for Failure {
-    fn from(e: chute_core::import::ImportError) -> Failure {
+impl From<chute_core::ImportError> for Failure {
+    fn from(e: chute_core::ImportError) -> Failure {
         Error::from(e).into()
     }
 }

@@ -8,6 +8,9 @@
 //! - L3 `probe` (the connection test), `deliver` (plan and transfer)
 //! - L4 `store` (SQLite, the whole schema), `history`
 //! - L5 `app`: the `Chute` service every front end calls
+//!
+//! Front ends import only what this file re-exports below (a test in
+//! tests/hardening.rs holds them to it).
 
 mod app;
 pub mod deliver;
@@ -23,11 +26,44 @@ pub mod s3;
 pub mod secret;
 pub mod store;
 
-pub use app::{
-    catalog, default_data_dir, new_id, Catalog, Chute, Delivery, DestinationView, Error, ErrorReply, Job, KeyPreset, ProbeTarget, Result,
-    Saved, TokenHelp, DB_FILE,
-};
-pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity};
+// ---------------------------------------------------------------------------
+// The public surface: what the front ends (the window's shell, the CLI, the
+// watcher to come) use, by concern. They import from here only; the modules
+// above stay public for the engine-level tests.
+
+// The service, its errors and the words of every failure.
+pub use app::{default_data_dir, new_id, Chute, Error, ErrorReply, Result, DB_FILE};
 pub use report::{Code, ErrorInfo, UserError};
-pub use secret::{Credentials, SecretStore, Sensitive};
+
+// Destinations: settings, credentials, validation, what the window shows.
+pub use app::{catalog, Catalog, DestinationView, KeyPreset, Saved, StepName, TokenHelp};
+pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Problem, Settings, Severity};
+pub use keys::{example as key_example, KeyExample};
+pub use provider::ProviderKind;
+pub use s3::request_base;
+pub use secret::{mask_key_id, Credentials, SecretStore, Sensitive};
+
+// Importing destinations from AWS profiles and rclone remotes.
+pub use import::{
+    candidates as import_candidates, default_aws_config, default_rclone_config, Candidate as ImportCandidate, ImportError, ImportKind,
+    ImportedAuth,
+};
+
+// The connection test and its diagnoses.
+pub use app::ProbeTarget;
+pub use diagnose::{Diagnosis, Evidence, FixAction, Level};
+pub use probe::{Outcome as ProbeOutcome, ProbeEvent, ProbeOptions, ProbeReport, StepResult, StepStatus};
+pub use store::{StoredProbe, SCHEMA_VERSION};
+
+// Delivery: plans, the one path (Job, run, start), its events and results.
+pub use app::{Delivery, Job};
+pub use deliver::existing::ExistingCheck;
+pub use deliver::plan::{Collision, Excluded, PlanProblem};
+pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
+
+// The history.
+pub use history::{
+    BatchCounts, BatchInputs, BatchRow, BatchState, CsvError, CsvRows, Deleted, ExcludedPath, FileCounts, FileRow, FileState, Filter,
+    Origin, Outcome, Source, Which, MAX_KEEP_DAYS,
+};
 pub use store::Store;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use chute_core::destination::Overwrite;
+use chute_core::Overwrite;
 
 use super::values::{parse_duration, parse_list, parse_overwrite, parse_size, ListRows};
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use chute_core::destination::Overwrite;
-use chute_core::provider::ProviderKind;
+use chute_core::Overwrite;
+use chute_core::ProviderKind;
 use chute_core::Settings;
 
 use super::deliver::{DeliverArgs, DELIVER_ABOUT};

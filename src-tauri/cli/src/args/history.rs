@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use chute_core::destination::Overwrite;
+use chute_core::Overwrite;
 
 use super::values::{parse_day, parse_duration, parse_keep_days, parse_overwrite, KeepDays};
 

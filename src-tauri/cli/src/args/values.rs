@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use chute_core::destination::Overwrite;
-use chute_core::provider::ProviderKind;
+use chute_core::Overwrite;
+use chute_core::ProviderKind;
 
 pub fn parse_provider(s: &str) -> Result<ProviderKind, String> {
     ProviderKind::parse(s).ok_or_else(|| {
@@ -117,8 +117,8 @@ pub fn parse_keep_days(s: &str) -> Result<KeepDays, String> {
         return Ok(KeepDays::Off);
     }
     match s.parse::<u32>() {
-        Ok(d) if (1..=chute_core::history::MAX_KEEP_DAYS).contains(&d) => Ok(KeepDays::Days(d)),
-        _ => Err(format!("expected a number of days from 1 to {}, or `off`", chute_core::history::MAX_KEEP_DAYS)),
+        Ok(d) if (1..=chute_core::MAX_KEEP_DAYS).contains(&d) => Ok(KeepDays::Days(d)),
+        _ => Err(format!("expected a number of days from 1 to {}, or `off`", chute_core::MAX_KEEP_DAYS)),
     }
 }
 

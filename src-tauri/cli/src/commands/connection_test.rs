@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use chute_core::probe::{Outcome, ProbeEvent, ProbeOptions, ProbeReport, StepStatus};
 use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, Problem, Settings};
+use chute_core::{ProbeEvent, ProbeOptions, ProbeOutcome, ProbeReport, StepStatus};
 
 use super::credentials::credential_input;
 use crate::args::TestArgs;
@@ -43,7 +43,7 @@ struct FixRun<'a> {
 }
 
 fn exit_for(r: &ProbeReport) -> ExitCode {
-    if r.outcome == Outcome::Failed {
+    if r.outcome == ProbeOutcome::Failed {
         ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS
@@ -224,7 +224,7 @@ fn draft_warnings(out: &Out, warnings: &[Problem], report: &ProbeReport) {
 
 /// `Testing "NAME": URL` (`what` is already quoted or described).
 fn heading(what: &str, s: &Settings) -> String {
-    let url = chute_core::s3::request_base(&s.clone().normalized());
+    let url = chute_core::request_base(&s.clone().normalized());
     format!("Testing {what}: {url}\n")
 }
 

@@ -54,7 +54,7 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
         return Ok(Sensitive::new(text));
     }
     if std::io::stdin().is_terminal() {
-        let prompt = format!("Secret access key for {}: ", chute_core::secret::mask_key_id(key_id));
+        let prompt = format!("Secret access key for {}: ", chute_core::mask_key_id(key_id));
         return rpassword::prompt_password(prompt).map(Sensitive::new).map_err(|e| {
             Failure::cli(
                 EXIT_FAILED,

@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use chute_core::deliver::{Plan, TransferOptions};
-use chute_core::destination::Overwrite;
-use chute_core::history::Origin;
+use chute_core::Origin;
+use chute_core::Overwrite;
 use chute_core::{Chute, Code, Destination, Job};
+use chute_core::{Plan, TransferOptions};
 
 use crate::args::DeliverArgs;
 use crate::delivery_runner::{self, DeliveryRun};

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use chute_core::import::{self, ImportError, ImportKind};
-use chute_core::probe::ProbeReport;
+use chute_core::ProbeReport;
+use chute_core::{import_candidates, ImportError, ImportKind};
 use chute_core::{Chute, Code, CredentialInput, CredentialSource, Problem, Saved, Settings};
 
 use super::connection_test::test_cmd;
@@ -174,7 +174,7 @@ fn remove(chute: &Chute, target: &str, yes: bool, out: &Out) -> Result<ExitCode,
 
 fn import_cmd(chute: &Chute, a: &ImportArgs, out: &Out) -> Result<ExitCode, Failure> {
     let kind = ImportKind::parse(&a.from).expect("clap only accepts aws or rclone");
-    let candidates = import::candidates(kind, a.file.as_deref())?;
+    let candidates = import_candidates(kind, a.file.as_deref())?;
     let Some(source) = &a.source else {
         out.result(&candidates, || text::candidates(&candidates));
         return Ok(ExitCode::SUCCESS);

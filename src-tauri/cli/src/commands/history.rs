@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use chute_core::deliver::TransferOptions;
-use chute_core::destination::Overwrite;
-use chute_core::history::{BatchRow, BatchState, CsvError, CsvRows, FileRow, Filter, Origin, Which};
+use chute_core::Overwrite;
+use chute_core::TransferOptions;
+use chute_core::{BatchRow, BatchState, CsvError, CsvRows, FileRow, Filter, Origin, Which};
 use chute_core::{Chute, Code, Job};
 
 use super::deliver::{send_plan, Sending};

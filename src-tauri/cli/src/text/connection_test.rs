@@ -1,8 +1,8 @@
 //! The connection test for people: one line per step as it finishes, then
 //! each finding with its cause, fix and evidence, and the outcome.
 
-use chute_core::diagnose::{Diagnosis, Evidence, Level};
-use chute_core::probe::{Outcome, ProbeReport, StepResult, StepStatus};
+use chute_core::{Diagnosis, Evidence, Level};
+use chute_core::{ProbeOutcome as Outcome, ProbeReport, StepResult, StepStatus};
 
 /// Width of the step-label column: the longest label, "Delete probe object".
 const STEP_LABEL: usize = 20;

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use chute_core::deliver::plan::PlanProblem;
-use chute_core::deliver::{BatchSummary, FileResult, FileStatus, Plan, Progress};
-use chute_core::destination::{Overwrite, Settings};
+use chute_core::PlanProblem;
+use chute_core::{BatchSummary, FileResult, FileStatus, Plan, Progress};
+use chute_core::{Overwrite, Settings};
 
 use super::format::{bytes, duration_ms, duration_words, files, overwrite_word, printable, rate, table};
 

@@ -1,10 +1,10 @@
 //! Destinations for people: the list, one destination, its stored
 //! connection tests, and what can be imported.
 
-use chute_core::import::{Candidate, ImportedAuth};
-use chute_core::probe::ProbeReport;
-use chute_core::store::StoredProbe;
+use chute_core::ProbeReport;
+use chute_core::StoredProbe;
 use chute_core::{CredentialSource, DestinationView};
+use chute_core::{ImportCandidate as Candidate, ImportedAuth};
 
 use super::connection_test::{main_finding, outcome_word};
 use super::format::{overwrite_word, table, timestamp, yes_no};

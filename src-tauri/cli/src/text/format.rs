@@ -1,7 +1,7 @@
 //! The shapes every text output shares: sizes, rates, durations, counts,
 //! dates, tables, and names made safe for a terminal. No words of their own.
 
-use chute_core::destination::Overwrite;
+use chute_core::Overwrite;
 
 pub fn yes_no(b: bool) -> &'static str {
     if b {

@@ -2,7 +2,7 @@
 //! batch with what was given, what was left out and each file's fate.
 //! Counts are exact and grouped (`3,000 files`).
 
-use chute_core::history::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Source};
+use chute_core::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Source};
 
 use super::format::{bytes, count, plural, printable, table, timestamp};
 

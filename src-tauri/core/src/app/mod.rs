@@ -15,7 +15,7 @@ mod views;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use catalog::{catalog, Catalog, KeyPreset, TokenHelp};
+pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
