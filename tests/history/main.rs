@@ -431,11 +431,12 @@ fn exact_counts_follow_the_filters_and_the_first_failed_file_is_found() {
 }
 
 /// The schema before sources and left-out paths were recorded (5), made
-/// from today's by removing exactly what migration 6 adds.
+/// from today's by removing exactly what migrations 6 and 7 (watches) add.
 fn downgrade_to_schema_5(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch(
-        "DROP TABLE batch_sources; DROP TABLE batch_excluded;
+        "DROP TABLE watch_files; DROP TABLE watches;
+         DROP TABLE batch_sources; DROP TABLE batch_excluded;
          ALTER TABLE batches DROP COLUMN refused; ALTER TABLE batches DROP COLUMN excluded; ALTER TABLE batches DROP COLUMN inputs_recorded;
          PRAGMA user_version = 5;",
     )
@@ -468,7 +469,7 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let version: i64 = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, chute_core::store::SCHEMA_VERSION);
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let b = chute.history_batch(&old).unwrap().unwrap();
     assert_eq!((b.outcome, b.files_total, b.delivered, b.failed), (Some(Outcome::Partial), 2, 1, 1));
     assert_eq!((b.refused, b.excluded, b.inputs_recorded), (0, 0, false), "nothing is made up for an old batch");
@@ -490,7 +491,8 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     drop(chute);
 
     // A database one schema newer is still refused, untouched.
-    rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA user_version = 7;").unwrap();
+    let newer = format!("PRAGMA user_version = {};", chute_core::store::SCHEMA_VERSION + 1);
+    rusqlite::Connection::open(&db).unwrap().execute_batch(&newer).unwrap();
     let before = std::fs::read(&db).unwrap();
     let err = Chute::open_with(data.path(), SecretStore::platform()).err().expect("a newer database is refused");
     assert_eq!(code(&err), "database_too_new");

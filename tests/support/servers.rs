@@ -202,16 +202,32 @@ impl S3sFs {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("reports")).unwrap();
         let port = free_port();
+        let child = Self::spawn(port, root.path());
+        S3sFs { child, port, root }
+    }
+
+    fn spawn(port: u16, root: &std::path::Path) -> Child {
         let mut child = Command::new(cargo_bin("s3s-fs"))
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", S3S_KEY, "--secret-key", S3S_SECRET])
             .args(["--domain", &format!("localhost:{port}")])
-            .arg(root.path())
+            .arg(root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("s3s-fs must be installed (scripts/test.sh installs it with cargo install)");
         wait_for_port(port, "s3s-fs", &mut child);
-        S3sFs { child, port, root }
+        child
+    }
+
+    /// Stop the server (connections are refused until `restart`).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Start it again on the same port and folder.
+    pub fn restart(&mut self) {
+        self.child = Self::spawn(self.port, self.root.path());
     }
 
     pub fn endpoint(&self) -> String {

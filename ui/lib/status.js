@@ -43,6 +43,7 @@ const ORIGIN = {
   retry: 'Retry',
   redeliver: 'Re-delivered',
   resume: 'Resumed',
+  watch: 'Watched folder',
 };
 
 const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', refused: 'error', cancelled: 'dash', pending: 'clock', uploading: 'clock' };

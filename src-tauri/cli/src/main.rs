@@ -22,8 +22,8 @@ use clap::Parser;
 
 use chute_core::{Chute, Code};
 
-use args::{Cli, Command, DestinationCommand, HistoryCommand};
-use commands::{deliver, destination, history};
+use args::{Cli, Command, DestinationCommand, HistoryCommand, WatchCommand};
+use commands::{deliver, destination, history, watch};
 use output::{Failure, Out, EXIT_INVALID};
 
 fn main() -> ExitCode {
@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Deliver(_)
             | Command::Destination(DestinationCommand::Deliver(_))
             | Command::History(HistoryCommand::Resume(_) | HistoryCommand::Retry(_))
+            | Command::Watch(WatchCommand::Run)
     );
     let out = Out { json: cli.json, lines };
     match run(&cli, &out) {
@@ -69,7 +70,7 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
         })
         .unwrap_or_else(|| "Run `chute --help` (or `chute destination <command> --help`) to see the accepted arguments.".into());
     // `deliver --json` prints JSON lines: one compact document per line.
-    let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume" || a == "retry");
+    let lines = raw.iter().skip(1).any(|a| a == "deliver" || a == "resume" || a == "retry" || a == "run");
     Out { json: true, lines }.error(&Failure::cli(EXIT_INVALID, Code::Usage, message, fix).reply);
     ExitCode::from(EXIT_INVALID)
 }
@@ -81,5 +82,6 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
         Command::Destination(cmd) => destination::destination_cmd(&chute, cmd, out),
         Command::Deliver(a) => deliver::deliver_cmd(&chute, a, out),
         Command::History(h) => history::history_cmd(&chute, h, out),
+        Command::Watch(w) => watch::watch_cmd(chute, w, out),
     }
 }

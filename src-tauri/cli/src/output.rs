@@ -44,7 +44,12 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
-        let exit = if matches!(e, Error::Invalid(_)) { EXIT_INVALID } else { EXIT_FAILED };
+        // A setting refused as given (named by its field) is invalid input.
+        let exit = match &e {
+            Error::Invalid(_) => EXIT_INVALID,
+            Error::Watch(info) if info.field.is_some() => EXIT_INVALID,
+            _ => EXIT_FAILED,
+        };
         Failure { reply: Box::new(e.reply()), exit }
     }
 }
@@ -104,6 +109,16 @@ impl Out {
         if !self.json {
             self.stderr(&problems::problems(ws));
         }
+    }
+
+    /// Go ahead when `yes` was passed, when there is no terminal to ask
+    /// on, or when the person answers yes; else nothing is done.
+    pub fn confirm(&self, yes: bool, question: &str) -> Result<(), Failure> {
+        use std::io::IsTerminal;
+        if yes || !std::io::stdin().is_terminal() || self.ask(question) {
+            return Ok(());
+        }
+        Err(Failure::cli(EXIT_FAILED, Code::Cancelled, "Nothing was done.", "Answer `y` to go ahead, or pass --yes."))
     }
 
     /// Ask `question [y/N]` on the terminal (stderr) and read the answer: true for `y` or `yes`.

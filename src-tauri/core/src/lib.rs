@@ -6,12 +6,16 @@
 //! - L2 `s3` (client, URLs, presign, the one failure classifier),
 //!   `diagnose` (the one catalogue of advice), `import`
 //! - L3 `probe` (the connection test), `deliver` (plan and transfer)
-//! - L4 `store` (SQLite, the whole schema), `history`
+//! - L4 `store` (SQLite, the whole schema), `history`, `watch` (watched
+//!   folders: settings, settling, the journal)
 //! - L5 `app`: the `Chute` service every front end calls
+//! - L6 `agent`: the runner of watches, over `Chute` (the window hosts it,
+//!   or `chute watch run`)
 //!
 //! Front ends import only what this file re-exports below (a test in
 //! tests/hardening.rs holds them to it).
 
+pub mod agent;
 mod app;
 pub mod deliver;
 pub mod destination;
@@ -25,6 +29,7 @@ pub mod report;
 pub mod s3;
 pub mod secret;
 pub mod store;
+pub mod watch;
 
 // ---------------------------------------------------------------------------
 // The public surface: what the front ends (the window's shell, the CLI, the
@@ -67,3 +72,8 @@ pub use history::{
     Origin, Outcome, Source, Which, MAX_KEEP_DAYS,
 };
 pub use store::Store;
+
+// Watched folders: their settings, what each is doing, and the runner.
+pub use agent::{run as run_watches, Stop as StopWatching, WatchEvent};
+pub use app::{WatchState, WatchView};
+pub use watch::{After, Existing, Watch, WatchSettings, DEFAULT_SETTLE_MS};

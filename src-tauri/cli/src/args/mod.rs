@@ -5,6 +5,7 @@ mod deliver;
 mod destination;
 mod history;
 mod values;
+mod watch;
 
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ use deliver::DELIVER_ABOUT;
 pub use destination::{AddArgs, CredentialArgs, DestinationCommand, EditArgs, ImportArgs, TestArgs};
 pub use history::{FilterArgs, HistoryCommand, ResumeArgs, RetryArgs};
 pub use values::{KeepDays, DAY_MS};
+pub use watch::{AfterChoice, ExistingChoice, WatchAddArgs, WatchCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,4 +53,7 @@ pub enum Command {
     /// Past deliveries: list, show and export batches; resume or discard an interrupted one.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Watched folders: add, list, show, pause, resume and remove them; `run` delivers from them headless.
+    #[command(subcommand)]
+    Watch(WatchCommand),
 }

@@ -147,6 +147,22 @@ pub fn parse_day(s: &str) -> Result<i64, String> {
     Ok((era * 146_097 + doe - 719_468) * DAY_MS)
 }
 
+/// A settle time: `500ms`, `2s`, `1m` (a bare number is seconds), in milliseconds.
+pub fn parse_millis(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: u64 = n.parse().map_err(|_| "expected a time such as 500ms, 2s or 1m".to_string())?;
+    let mult = match unit {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return Err("expected a time such as 500ms, 2s or 1m".into()),
+    };
+    Ok(n.saturating_mul(mult))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +194,14 @@ mod tests {
         assert!(parse_day("2001-02-29").is_err());
         assert!(parse_day("2026-1-2").is_err());
         assert!(parse_day("yesterday").is_err());
+    }
+
+    #[test]
+    fn settle_times() {
+        assert_eq!(parse_millis("500ms"), Ok(500));
+        assert_eq!(parse_millis("2s"), Ok(2_000));
+        assert_eq!(parse_millis("3"), Ok(3_000));
+        assert_eq!(parse_millis("1m"), Ok(60_000));
+        assert!(parse_millis("2 days").is_err());
     }
 }

@@ -6,7 +6,6 @@
 //! `retry` run through the delivery runner and print JSON lines as
 //! `deliver` does (`progress`, `file`, `summary`).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -68,7 +67,7 @@ pub fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Result<Exi
         HistoryCommand::Discard { batch_id, yes } => {
             let b = batch(chute, batch_id)?;
             interrupted(&b)?;
-            confirm(*yes, &format!("Discard batch {} to \"{}\" and abort its unfinished uploads?", b.id, b.destination_name), out)?;
+            out.confirm(*yes, &format!("Discard batch {} to \"{}\" and abort its unfinished uploads?", b.id, b.destination_name))?;
             let aborted = chute.discard_batch(&b.id)?;
             out.result(&json!({ "discarded": { "batch_id": b.id, "uploads_aborted": aborted } }), || {
                 format!("Discarded batch {}: {} aborted.\n", b.id, plural(aborted, "multipart upload", "multipart uploads"))
@@ -77,13 +76,12 @@ pub fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Result<Exi
         }
         HistoryCommand::Retry(a) => retry(chute, a, out),
         HistoryCommand::Delete { batch_ids, yes } => {
-            confirm(
+            out.confirm(
                 *yes,
                 &format!(
                     "Delete {} from the history? The delivered objects stay in their buckets.",
                     plural(batch_ids.len(), "batch", "batches")
                 ),
-                out,
             )?;
             let r = chute.delete_history(batch_ids)?;
             out.result(&json!({ "deleted": r.deleted, "kept": r.kept }), || {
@@ -184,19 +182,12 @@ fn all_files(chute: &Chute, batch_id: &str, mut f: Filter) -> Result<Vec<FileRow
 }
 
 /// Ask on a terminal unless `yes`; without a terminal, proceed (scripts).
-fn confirm(yes: bool, question: &str, out: &Out) -> Result<(), Failure> {
-    if yes || !std::io::stdin().is_terminal() || out.ask(question) {
-        return Ok(());
-    }
-    Err(Failure::cli(EXIT_FAILED, Code::Cancelled, "Nothing was done.", "Answer `y` to go ahead, or pass --yes."))
-}
-
 /// Continue an interrupted batch through the runner, as `deliver` sends a plan.
 fn resume(chute: &Chute, a: &ResumeArgs, out: &Out) -> Result<ExitCode, Failure> {
     let b = batch(chute, &a.batch_id)?;
     interrupted(&b)?;
     let left = b.files_total - b.delivered - b.skipped - b.refused;
-    confirm(a.yes, &format!("Resume batch {} to \"{}\"?", b.id, b.destination_name), out)?;
+    out.confirm(a.yes, &format!("Resume batch {} to \"{}\"?", b.id, b.destination_name))?;
     let (destination_id, plan) = chute.resume_plan(&b.id)?;
     let d = chute.get(&destination_id)?;
     if out.json {

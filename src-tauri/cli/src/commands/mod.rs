@@ -6,3 +6,4 @@ pub mod credentials;
 pub mod deliver;
 pub mod destination;
 pub mod history;
+pub mod watch;

@@ -7,3 +7,4 @@ pub mod destination;
 pub mod format;
 pub mod history;
 pub mod problems;
+pub mod watch;

@@ -33,6 +33,9 @@ pub enum Error {
     /// setting Chute does not change by itself).
     #[error("{}", .0.message)]
     NotApplicable(ErrorInfo),
+    /// A watch that cannot be set up, found or run as asked.
+    #[error("{}", .0.message)]
+    Watch(ErrorInfo),
     /// A failure already put in words by a diagnosis (e.g. the keychain, met
     /// while starting a delivery): its own code and fix, never reworded.
     #[error("{}", .0.what_happened)]
@@ -95,7 +98,7 @@ impl UserError for Error {
                 fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
                 field: None,
             },
-            Error::History(info) | Error::NotApplicable(info) => info.clone(),
+            Error::History(info) | Error::NotApplicable(info) | Error::Watch(info) => info.clone(),
             Error::Diagnosed(d) => ErrorInfo::new(d.code, d.what_happened.clone(), d.fix.clone()),
             Error::Probe(detail) => ErrorInfo {
                 code: Code::ProbeFailedToStart,

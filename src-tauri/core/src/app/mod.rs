@@ -11,6 +11,7 @@ mod history;
 mod links;
 mod probe;
 mod views;
+mod watches;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -20,6 +21,7 @@ pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
 pub use views::{DestinationView, Saved};
+pub use watches::{WatchState, WatchView};
 
 use crate::history as batches;
 use crate::secret::SecretStore;
@@ -82,6 +84,11 @@ impl Chute {
 
     pub fn secrets(&self) -> &SecretStore {
         &self.secrets
+    }
+
+    /// The database, for the watch runner's journal (one short call at a time).
+    pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&mut rusqlite::Connection) -> T) -> T {
+        f(self.store().conn_mut())
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {

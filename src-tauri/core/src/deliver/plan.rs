@@ -10,6 +10,8 @@ use crate::destination::Settings;
 use crate::keys::{self, KeyContext};
 use crate::report::Code;
 
+use super::ignore::ignored;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanOptions {
     /// Follow symbolic links (loops are detected and never followed).
@@ -94,40 +96,6 @@ fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S
     s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
 }
 
-/// `*` matches any run of characters, `?` one character.
-fn wildcard(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
-    while ni < n.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ni;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ni = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
-fn ignored(patterns: &[String], name: &str, is_dir: bool) -> Option<String> {
-    patterns.iter().find_map(|pat| {
-        let (pat, dir_only) = match pat.strip_suffix('/') {
-            Some(p) => (p, true),
-            None => (pat.as_str(), false),
-        };
-        (wildcard(pat, name) && (is_dir || !dir_only)).then(|| format!("ignored by `{}{}`", pat, if dir_only { "/" } else { "" }))
-    })
-}
-
 fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
     meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
@@ -169,8 +137,46 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
     plan
 }
 
+/// Plan chosen files of a folder (as a watch finds them), each keyed by its
+/// path under `base` as if the folder had been dropped. No walking: a file
+/// gone or not a regular file becomes a problem.
+pub fn plan_files(settings: &Settings, base: &Path, files: &[PathBuf], now: time::OffsetDateTime) -> Plan {
+    let mut plan = Plan {
+        files: Vec::new(),
+        excluded: Vec::new(),
+        problems: Vec::new(),
+        collisions: Vec::new(),
+        total_bytes: 0,
+        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
+        from_batch: None,
+        sources: vec![base.to_path_buf()],
+    };
+    let template = match keys::parse_template(&settings.key_template) {
+        Ok(t) => t,
+        Err(e) => {
+            plan.problems.extend(files.iter().map(|f| PlanProblem {
+                path: f.clone(),
+                code: Code::TemplateInvalid,
+                message: format!("The destination's key template is not valid: {e}."),
+                fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
+            }));
+            return plan;
+        }
+    };
+    for path in files {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_file() => add_file(settings, &template, base, path, Ok(m), now, &mut plan),
+            Ok(_) => plan.excluded.push(Excluded { path: path.clone(), reason: "not a regular file".into() }),
+            Err(e) => plan.problems.push(io_problem(path, &e)),
+        }
+    }
+    plan.collisions = collisions(&plan.files);
+    plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
+    plan
+}
+
 /// Keys that more than one planned file would be written to.
-fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
+pub fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
     let mut by_key: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         by_key.entry(f.key.as_str()).or_default().push(f.source.clone());
@@ -310,70 +316,83 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
             plan.excluded.push(Excluded { path: path.to_path_buf(), reason: "not a regular file (device, socket or pipe)".into() });
             continue;
         }
-        let rel = path.strip_prefix(&base).unwrap_or(path);
-        let mut segs = Vec::new();
-        let mut bad_name = false;
-        for c in rel.components() {
-            match c.as_os_str().to_str() {
-                Some(s) => segs.push(s.to_string()),
-                None => bad_name = true,
-            }
+        add_file(settings, template, &base, path, entry.metadata().map_err(|e| e.to_string()), now, plan);
+    }
+}
+
+/// Key one regular file by its path under `base`, or say why it cannot be delivered.
+fn add_file(
+    settings: &Settings,
+    template: &[keys::Part],
+    base: &Path,
+    path: &Path,
+    meta: Result<std::fs::Metadata, String>,
+    now: time::OffsetDateTime,
+    plan: &mut Plan,
+) {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let mut segs = Vec::new();
+    let mut bad_name = false;
+    for c in rel.components() {
+        match c.as_os_str().to_str() {
+            Some(s) => segs.push(s.to_string()),
+            None => bad_name = true,
         }
-        if bad_name {
+    }
+    if bad_name {
+        plan.problems.push(PlanProblem {
+            path: path.to_path_buf(),
+            code: Code::NameNotUtf8,
+            message: format!("The name of {} is not valid UTF-8, so it has no faithful object key.", path.to_string_lossy()),
+            fix: "Rename the file (or folder) to a name in UTF-8.".into(),
+        });
+        return;
+    }
+    if path.to_str().is_none() {
+        // The key is fine, but the path could not be shown, recorded in the history or retried.
+        plan.problems.push(PlanProblem {
+            path: path.to_path_buf(),
+            code: Code::NameNotUtf8,
+            message: format!(
+                "{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.",
+                path.to_string_lossy()
+            ),
+            fix: "Rename the folder to a name in UTF-8 (or move the files out of it), then deliver again.".into(),
+        });
+        return;
+    }
+    let relpath = segs.join("/");
+    let meta = match meta {
+        Ok(m) => m,
+        Err(e) => {
             plan.problems.push(PlanProblem {
                 path: path.to_path_buf(),
-                code: Code::NameNotUtf8,
-                message: format!("The name of {} is not valid UTF-8, so it has no faithful object key.", path.to_string_lossy()),
-                fix: "Rename the file (or folder) to a name in UTF-8.".into(),
+                code: Code::StatFailed,
+                message: e,
+                fix: "Check the file and try again.".into(),
             });
-            continue;
+            return;
         }
-        if path.to_str().is_none() {
-            // The key is fine, but the path could not be shown, recorded in the history or retried.
-            plan.problems.push(PlanProblem {
-                path: path.to_path_buf(),
-                code: Code::NameNotUtf8,
-                message: format!(
-                    "{} is in a folder whose name is not valid UTF-8, so Chute cannot record or retry it faithfully.",
-                    path.to_string_lossy()
-                ),
-                fix: "Rename the folder to a name in UTF-8 (or move the files out of it), then deliver again.".into(),
+    };
+    let (uuid, id) = (uuid::Uuid::new_v4().to_string(), short_id());
+    let ctx = KeyContext { prefix: &settings.prefix, relpath: &relpath, time: now, uuid: &uuid, id: &id };
+    match keys::render(template, &ctx) {
+        Ok(key) => {
+            let content_type = if settings.headers.content_type.trim().is_empty() {
+                mime_guess::from_path(&relpath).first_or_octet_stream().essence_str().to_string()
+            } else {
+                settings.headers.content_type.trim().to_string()
+            };
+            plan.files.push(PlannedFile {
+                source: path.to_path_buf(),
+                relpath,
+                key,
+                size: meta.len(),
+                mtime_ms: mtime_ms(&meta),
+                content_type,
             });
-            continue;
         }
-        let relpath = segs.join("/");
-        let meta = match entry.metadata() {
-            Ok(m) => m,
-            Err(e) => {
-                plan.problems.push(PlanProblem {
-                    path: path.to_path_buf(),
-                    code: Code::StatFailed,
-                    message: e.to_string(),
-                    fix: "Check the file and try again.".into(),
-                });
-                continue;
-            }
-        };
-        let (uuid, id) = (uuid::Uuid::new_v4().to_string(), short_id());
-        let ctx = KeyContext { prefix: &settings.prefix, relpath: &relpath, time: now, uuid: &uuid, id: &id };
-        match keys::render(template, &ctx) {
-            Ok(key) => {
-                let content_type = if settings.headers.content_type.trim().is_empty() {
-                    mime_guess::from_path(&relpath).first_or_octet_stream().essence_str().to_string()
-                } else {
-                    settings.headers.content_type.trim().to_string()
-                };
-                plan.files.push(PlannedFile {
-                    source: path.to_path_buf(),
-                    relpath,
-                    key,
-                    size: meta.len(),
-                    mtime_ms: mtime_ms(&meta),
-                    content_type,
-                });
-            }
-            Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),
-        }
+        Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),
     }
 }
 
@@ -391,17 +410,6 @@ fn io_problem(path: &Path, e: &std::io::Error) -> PlanProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard("*.tmp", "a.tmp"));
-        assert!(wildcard("._*", "._x"));
-        assert!(wildcard("?b*", "abc"));
-        assert!(!wildcard("*.tmp", "a.tmpx"));
-        assert!(wildcard(".DS_Store", ".DS_Store"));
-        assert_eq!(ignored(&[".git/".into()], ".git", false), None, "a folder pattern does not match a file");
-        assert!(ignored(&[".git/".into()], ".git", true).is_some());
-    }
 
     #[cfg(unix)]
     #[test]

@@ -194,6 +194,17 @@ codes! {
     OnlyExistingLeft = "only_existing_left",
     OnlyRefusedLeft = "only_refused_left",
     RevealFailed = "reveal_failed",
+    // Watched folders
+    WatchFolderGone = "watch_folder_gone",
+    WatchFolderMissing = "watch_folder_missing",
+    WatchFolderUnreadable = "watch_folder_unreadable",
+    WatchLimitReached = "watch_limit_reached",
+    WatchNameDuplicate = "watch_name_duplicate",
+    WatchNoDestination = "watch_no_destination",
+    WatchNotFound = "watch_not_found",
+    WatchRunnerBusy = "watch_runner_busy",
+    WatchSettleRange = "watch_settle_range",
+    WatchSetupFailed = "watch_setup_failed",
     // The app and its commands
     BadArgument = "bad_argument",
     BrowserUnavailable = "browser_unavailable",

@@ -7,7 +7,7 @@ mod code;
 mod states;
 
 pub use code::Code;
-pub use states::{BatchState, FileState, Origin, Outcome};
+pub use states::{BatchState, FileState, Origin, Outcome, WatchFileState};
 
 use serde::Serialize;
 

@@ -86,6 +86,23 @@ words! {
         Resume = "resume",
         /// A whole batch sent again from the history.
         Redeliver = "redeliver",
+        /// Files a watched folder delivered by itself.
+        Watch = "watch",
+    }
+}
+
+words! {
+    /// A watched file's state for one destination, in the watch journal.
+    WatchFileState {
+        /// Waiting to be sent (first time, or again after a failure).
+        Queued = "queued",
+        /// In a delivery now.
+        Sending = "sending",
+        Delivered = "delivered",
+        /// Will not be sent again unless the file changes.
+        Failed = "failed",
+        /// Already in the folder when an "only new files" watch began.
+        Baseline = "baseline",
     }
 }
 

@@ -35,6 +35,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE batch_files ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;",
     // 6: what each batch was given (sources) and left out (excluded paths, refused files)
     INPUTS,
+    // 7: watched folders and their journal (what each delivered, what waits)
+    WATCHES,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -123,4 +125,40 @@ CREATE TABLE batch_excluded (
 ALTER TABLE batches ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE batches ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE batches ADD COLUMN inputs_recorded INTEGER NOT NULL DEFAULT 0;
+";
+
+/// 7: watched folders and their journal: one row per file content and
+/// destination, from queued to delivered; the queue survives restarts.
+const WATCHES: &str = "
+CREATE TABLE watches (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    settings   TEXT NOT NULL,   -- JSON of WatchSettings; never a secret
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,         -- when its existing files were taken in
+    problem    TEXT             -- JSON {code, message, fix, at}: why the runner cannot watch it now
+);
+CREATE UNIQUE INDEX watches_name ON watches(name COLLATE NOCASE);
+CREATE TABLE watch_files (
+    id             INTEGER PRIMARY KEY,
+    watch_id       TEXT NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+    destination_id TEXT NOT NULL,
+    relpath        TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    mtime_ms       INTEGER NOT NULL,
+    checksum       TEXT NOT NULL,      -- crc64nvme hex of the content; empty for a baseline row
+    state          TEXT NOT NULL,      -- queued | sending | delivered | failed | baseline
+    key            TEXT,               -- fixed at the first attempt, kept across retries
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    next_try_at    INTEGER NOT NULL,
+    error_code     TEXT,
+    error_message  TEXT,
+    error_fix      TEXT,
+    batch_id       TEXT,
+    queued_at      INTEGER NOT NULL,
+    finished_at    INTEGER
+);
+CREATE INDEX watch_files_path ON watch_files(watch_id, relpath, destination_id);
+CREATE INDEX watch_files_due ON watch_files(state, next_try_at);
 ";

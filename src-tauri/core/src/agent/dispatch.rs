@@ -1,0 +1,336 @@
+//! Sending what the journal holds: the due files of one watch for one
+//! destination become one delivery (the same `Job` every front end runs,
+//! with origin "watch"), on a thread of its own so each destination runs
+//! and fails on its own; each file's result goes back into the journal,
+//! to be retried with a growing pause or given up with its diagnosis; a
+//! file landed everywhere is then kept, moved or deleted as chosen.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+use super::events::WatchEvent;
+use super::Msg;
+use crate::app::{Chute, Job};
+use crate::deliver::{self, Control, DeliveryEvent, FileResult, FileStatus};
+use crate::report::{Code, ErrorInfo, Origin, UserError};
+use crate::watch::journal::{self, Ended, Queued};
+use crate::watch::{After, Watch, DELIVERED_FOLDER};
+
+/// At most this many files in one delivery; the rest go in the next.
+const BATCH_LIMIT: usize = 1_000;
+
+/// One file of a watch's delivery has its result (sent as it comes, so
+/// the journal and the events follow file by file).
+pub struct FileDone {
+    pub watch_id: String,
+    pub destination_id: String,
+    row: Queued,
+    result: FileResult,
+}
+
+/// A delivery of one watch to one destination, finished: the files it
+/// never reached, and why.
+pub struct Finished {
+    pub watch_id: String,
+    pub destination_id: String,
+    /// Every journal row of the delivery, for its batch id.
+    ids: Vec<i64>,
+    /// The rows without a result.
+    left: Vec<Queued>,
+    run: Result<Option<String>, ErrorInfo>,
+}
+
+/// The pause before attempt `attempts + 1`: 2 s, doubling, at most 5 min.
+pub fn backoff_ms(attempts: u32) -> u64 {
+    (2_000u64 << attempts.saturating_sub(1).min(8)).min(300_000)
+}
+
+/// Failures that another attempt cannot change: the file or its key is
+/// the problem, or the object exists and the policy keeps it.
+fn gives_up(code: Code) -> bool {
+    matches!(
+        code,
+        Code::AlreadyExists
+            | Code::KeyCollision
+            | Code::NameNotUtf8
+            | Code::NotFound
+            | Code::SourceMissing
+            | Code::SourceChanged
+            | Code::TooLarge
+            | Code::TemplateInvalid
+            | Code::KeyControlChars
+            | Code::KeyDotSegment
+            | Code::KeyEmpty
+            | Code::KeyTooLong
+    )
+}
+
+/// Start delivering the due files of `w` to `destination_id`, if any;
+/// returns the delivery's control, or `None` when nothing was due.
+pub fn start(
+    chute: &Arc<Chute>,
+    w: &Watch,
+    destination_id: &str,
+    now: i64,
+    tx: &Sender<Msg>,
+    emit: &mut dyn FnMut(WatchEvent),
+) -> Option<Control> {
+    let due = chute.with_conn(|c| journal::due(c, &w.id, destination_id, now, BATCH_LIMIT)).ok()?;
+    if due.is_empty() {
+        return None;
+    }
+    let folder = &w.settings.folder;
+    let settings = match chute.get(destination_id) {
+        Ok(d) => d.settings,
+        Err(e) => {
+            // Deleted while files waited: they wait on (the destination may be restored), said once per attempt.
+            let info = e.info();
+            for q in &due {
+                retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
+            }
+            return None;
+        }
+    };
+    let paths: Vec<PathBuf> = due.iter().map(|q| folder.join(&q.relpath)).collect();
+    let mut plan = deliver::plan_files(&settings, folder, &paths, time::OffsetDateTime::now_utc());
+    let by_path: HashMap<PathBuf, &Queued> = paths.iter().cloned().zip(due.iter()).collect();
+    // Files gone or unreadable since they settled.
+    for p in &plan.problems {
+        if let Some(q) = by_path.get(&p.path) {
+            let info = ErrorInfo::new(p.code, p.message.clone(), p.fix.clone());
+            if gives_up(p.code) {
+                fail(chute, w, destination_id, q, info, now, emit);
+            } else {
+                retry_later(chute, w, destination_id, q, q.attempts + 1, info, now, emit);
+            }
+        }
+    }
+    // A retry keeps the key its first attempt had: a file that landed unrecorded is not written twice.
+    for f in &mut plan.files {
+        if let Some(key) = by_path.get(&f.source).and_then(|q| q.key.clone()) {
+            f.key = key;
+        }
+    }
+    plan.collisions = deliver::plan::collisions(&plan.files);
+    let colliding: std::collections::HashSet<String> = plan.collisions.iter().map(|c| c.key.clone()).collect();
+    let (files, clashing): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.files).into_iter().partition(|f| !colliding.contains(&f.key));
+    for f in clashing {
+        if let Some(q) = by_path.get(&f.source) {
+            let info = ErrorInfo::new(
+                Code::KeyCollision,
+                format!("Another file of this watch renders to the same key `{}`.", f.key),
+                "Edit the destination's key template so every file gets its own key (e.g. add {relpath} or {uuid}).",
+            );
+            fail(chute, w, destination_id, q, info, now, emit);
+        }
+    }
+    plan.files = files;
+    plan.collisions.clear();
+    plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
+    if plan.files.is_empty() {
+        return None;
+    }
+    let rows: Vec<Queued> = plan.files.iter().filter_map(|f| by_path.get(&f.source).map(|q| (*q).clone())).collect();
+    let sending: Vec<(i64, String)> = rows.iter().zip(&plan.files).map(|(q, f)| (q.id, f.key.clone())).collect();
+    if chute.with_conn(|c| journal::mark_sending(c, &sending)).is_err() {
+        return None;
+    }
+    // A file that landed before a crash, unrecorded, is found at its key and counted as delivered.
+    let options = deliver::TransferOptions { resuming: true, ..Default::default() };
+    let job = Job::Plan { destination_id: destination_id.to_string(), plan: Arc::new(plan), origin: Origin::Watch, options };
+    let control = Control::default();
+    let (chute, ctl, tx) = (chute.clone(), control.clone(), tx.clone());
+    let (watch_id, destination_id) = (w.id.clone(), destination_id.to_string());
+    std::thread::Builder::new()
+        .name("chute-watch-delivery".into())
+        .spawn(move || {
+            let mut reached = vec![false; rows.len()];
+            let run = chute.run(&job, &ctl, &mut |e| {
+                if let DeliveryEvent::File(f) = e {
+                    if let Some(row) = rows.get(f.index) {
+                        reached[f.index] = true;
+                        let done =
+                            FileDone { watch_id: watch_id.clone(), destination_id: destination_id.clone(), row: row.clone(), result: *f };
+                        let _ = tx.send(Msg::File(Box::new(done)));
+                    }
+                }
+            });
+            let ids = rows.iter().map(|q| q.id).collect();
+            let left = rows.into_iter().zip(reached).filter(|(_, r)| !r).map(|(q, _)| q).collect();
+            let run = run.map(|s| s.batch_id).map_err(|e| e.info());
+            let _ = tx.send(Msg::Finished(Finished { watch_id, destination_id, ids, left, run }));
+        })
+        .ok()?;
+    Some(control)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn retry_later(
+    chute: &Chute,
+    w: &Watch,
+    destination_id: &str,
+    q: &Queued,
+    attempt: u32,
+    error: ErrorInfo,
+    now: i64,
+    emit: &mut dyn FnMut(WatchEvent),
+) {
+    let wait = backoff_ms(attempt);
+    let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Retry { error: error.clone(), at: now + wait as i64 }, now));
+    emit(WatchEvent::Retrying {
+        watch: w.id.clone(),
+        destination: destination_id.to_string(),
+        path: q.relpath.clone(),
+        attempt,
+        retry_in_ms: wait,
+        error,
+    });
+}
+
+fn fail(chute: &Chute, w: &Watch, destination_id: &str, q: &Queued, error: ErrorInfo, now: i64, emit: &mut dyn FnMut(WatchEvent)) {
+    let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Failed { error: error.clone() }, now));
+    emit(WatchEvent::Failed { watch: w.id.clone(), destination: destination_id.to_string(), path: q.relpath.clone(), error });
+}
+
+/// Put one file's result into the journal; a file that landed everywhere
+/// is then kept, moved or deleted as chosen.
+pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, now: i64, emit: &mut dyn FnMut(WatchEvent)) {
+    let Some(w) = w else {
+        return; // removed meanwhile: its journal went with it
+    };
+    let (q, r) = (&f.row, &f.result);
+    match r.status {
+        FileStatus::Delivered => {
+            let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Delivered { batch_id: None }, now));
+            emit(WatchEvent::Delivered {
+                watch: w.id.clone(),
+                destination: f.destination_id.clone(),
+                path: q.relpath.clone(),
+                key: r.key.clone(),
+                url: r.url.clone(),
+            });
+            after_landing(chute, w, q, emit);
+        }
+        FileStatus::Skipped => {
+            let info = ErrorInfo::new(
+                Code::AlreadyExists,
+                format!("An object already exists at `{}`; the destination's policy keeps it, so this content was not sent.", r.key),
+                "Use a key template with {date}, {time} or {uuid} so each version gets its own key, or let the destination overwrite.",
+            );
+            fail(chute, w, &f.destination_id, q, info, now, emit);
+        }
+        FileStatus::Failed => {
+            let info = r
+                .error
+                .as_ref()
+                .map(|e| ErrorInfo::new(e.code, e.message.clone(), e.fix.clone()))
+                .unwrap_or_else(|| ErrorInfo::new(Code::UploadFailed, "The file was not delivered.", "It is tried again."));
+            if gives_up(info.code) {
+                fail(chute, w, &f.destination_id, q, info, now, emit);
+            } else {
+                retry_later(chute, w, &f.destination_id, q, q.attempts + 1, info, now, emit);
+            }
+        }
+        // Cancelled as the runner stops: it waits for the next run.
+        FileStatus::Cancelled if stopping => {
+            let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Stopped, now));
+        }
+        FileStatus::Cancelled => {
+            let info = ErrorInfo::new(Code::Cancelled, "The delivery of this file was cancelled.", "It is tried again.");
+            retry_later(chute, w, &f.destination_id, q, q.attempts + 1, info, now, emit);
+        }
+    }
+}
+
+/// A delivery ended: its rows get the batch's id, and the files it never
+/// reached wait again (for a retry, or for the next run when stopping).
+pub fn finished(chute: &Chute, w: Option<&Watch>, f: Finished, stopping: bool, now: i64, emit: &mut dyn FnMut(WatchEvent)) {
+    let Some(w) = w else { return };
+    if let Ok(Some(batch_id)) = &f.run {
+        let _ = chute.with_conn(|c| journal::set_batch(c, &f.ids, batch_id));
+    }
+    for q in &f.left {
+        if stopping {
+            let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Stopped, now));
+            continue;
+        }
+        let info = match &f.run {
+            Err(e) => e.clone(),
+            Ok(_) => ErrorInfo::new(Code::Cancelled, "The delivery stopped before this file.", "It is tried again."),
+        };
+        retry_later(chute, w, &f.destination_id, q, q.attempts + 1, info, now, emit);
+    }
+}
+
+/// Once a file's content is confirmed at every destination of its watch,
+/// move it into `delivered/` or delete it, as chosen, and only if it is
+/// still that content (same size and modification time).
+fn after_landing(chute: &Chute, w: &Watch, q: &Queued, emit: &mut dyn FnMut(WatchEvent)) {
+    if w.settings.after == After::Keep {
+        return;
+    }
+    let landed = chute.with_conn(|c| journal::landed_everywhere(c, &w.id, &q.relpath, &q.checksum, &w.settings.destinations));
+    if !matches!(landed, Ok(true)) {
+        return;
+    }
+    let path = w.settings.folder.join(&q.relpath);
+    let unchanged = std::fs::metadata(&path).ok().is_some_and(|m| m.len() == q.size && mtime_ms(&m) == q.mtime_ms);
+    if !unchanged {
+        return; // changed since: the new content is delivered on its own
+    }
+    let problem = |what: &str, e: std::io::Error| {
+        ErrorInfo::new(
+            Code::PermissionDenied,
+            format!("{} was delivered but could not be {what}: {e}.", path.display()),
+            "Give yourself write permission on the watched folder; the file stays where it is meanwhile.",
+        )
+    };
+    match w.settings.after {
+        After::Move => {
+            let to = w.settings.folder.join(DELIVERED_FOLDER).join(&q.relpath);
+            let moved = to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::rename(&path, &to));
+            match moved {
+                Ok(()) => emit(WatchEvent::Moved { watch: w.id.clone(), path: q.relpath.clone(), to: to.to_string_lossy().into() }),
+                Err(e) => emit(WatchEvent::Problem { watch: w.id.clone(), error: problem("moved", e) }),
+            }
+        }
+        After::Delete => match std::fs::remove_file(&path) {
+            Ok(()) => emit(WatchEvent::Deleted { watch: w.id.clone(), path: q.relpath.clone() }),
+            Err(e) => emit(WatchEvent::Problem { watch: w.id.clone(), error: problem("deleted", e) }),
+        },
+        After::Keep => {}
+    }
+}
+
+pub fn mtime_ms(m: &std::fs::Metadata) -> i64 {
+    m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Whether `path` is inside the folder a watch moves delivered files into.
+pub fn in_delivered_folder(w: &Watch, path: &Path) -> bool {
+    w.settings.after == After::Move && path.starts_with(w.settings.folder.join(DELIVERED_FOLDER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_five_minutes() {
+        let waits: Vec<u64> = (1..=12).map(backoff_ms).collect();
+        assert_eq!(&waits[..5], &[2_000, 4_000, 8_000, 16_000, 32_000]);
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(*waits.last().unwrap(), 300_000);
+    }
+
+    #[test]
+    fn only_file_and_key_problems_are_given_up() {
+        assert!(gives_up(Code::AlreadyExists));
+        assert!(gives_up(Code::NotFound));
+        for c in [Code::ConnectionRefused, Code::KeychainLocked, Code::ServerBusy, Code::WriteDenied, Code::SourceUnreadable] {
+            assert!(!gives_up(c), "{c} is worth another attempt");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Setting watches up from the command line: add (with its checks), list,
+//! show (with the command line that makes the same watch), pause, resume,
+//! remove; one runner per data folder.
+
+use std::time::Duration;
+
+use crate::agent::{add_watch, Agent};
+use crate::support::servers::S3sFs;
+use crate::support::world::{add_s3s, sh_quote, world, BIN};
+
+#[test]
+fn watches_are_added_checked_listed_paused_resumed_and_removed() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let folder = tempfile::tempdir().unwrap();
+    let f = folder.path().to_str().unwrap();
+
+    // Each bad choice is named, with its fix, and nothing is saved.
+    let e = w.json(&["watch", "add", "x", "/no/such/folder", "--to", "Files"], None).error(2, "watch_folder_missing");
+    assert_eq!(e["field"], "folder");
+    w.json(&["watch", "add", "x", f, "--to", "Nowhere"], None).error(1, "destination_not_found");
+    w.json(&["watch", "add", "x", f, "--to", "Files", "--settle", "100ms"], None).error(2, "watch_settle_range");
+    assert_eq!(w.json(&["watch", "list"], None).ok().json(), serde_json::json!([]));
+
+    let added = add_watch(&w, "Exports", folder.path(), &["Files"], &["--settle", "3s", "--after", "move", "--existing", "deliver"]);
+    assert_eq!(added["state"], "not_running", "{added:#}");
+    assert_eq!(added["settle_ms"], 3000);
+    assert_eq!(added["destination_names"], serde_json::json!(["Files"]));
+    w.json(&["watch", "add", "exports", f, "--to", "Files"], None).error(2, "watch_name_duplicate");
+
+    // The command line shown makes the same watch.
+    let line = added["command_line"].as_str().unwrap().to_string();
+    assert!(line.starts_with("chute watch add Exports "), "{line}");
+    w.json(&["watch", "remove", "Exports", "--yes"], None).ok();
+    let script =
+        format!("{} --data-dir {} --json {}", sh_quote(BIN), sh_quote(w.data.to_str().unwrap()), line.trim_start_matches("chute "));
+    let mut sh = w.program("sh");
+    sh.args(["-c", &script]);
+    let again = w.spawn(sh, "the command line shown".into(), None).ok().json();
+    for field in ["name", "folder", "recursive", "destinations", "settle_ms", "existing", "after", "paused", "command_line"] {
+        assert_eq!(again[field], added[field], "{field}");
+    }
+
+    let paused = w.json(&["watch", "pause", "exports"], None).ok().json();
+    assert_eq!((paused["paused"].clone(), paused["state"].clone()), (serde_json::json!(true), serde_json::json!("paused")));
+    let list = w.json(&["watch", "list"], None).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let text = w.run(&["watch", "show", "Exports"], None).ok().stdout;
+    assert!(text.contains("paused") && text.contains("chute watch add Exports"), "{text}");
+    assert_eq!(w.json(&["watch", "resume", "exports"], None).ok().json()["paused"], false);
+    w.json(&["watch", "remove", "exports", "--yes"], None).ok();
+    w.json(&["watch", "show", "exports"], None).error(1, "watch_not_found");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_runner_says_who_holds_the_watches_and_the_first_stops_cleanly() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let folder = tempfile::tempdir().unwrap();
+    add_watch(&w, "inbox", folder.path(), &["Files"], &[]);
+    let agent = Agent::start(&w, &[], 1);
+    let shown = w.json(&["watch", "show", "inbox"], None).ok().json();
+    assert_eq!(shown["state"], "watching", "{shown:#}");
+    assert_eq!(shown["runner"]["who"], "chute watch run");
+
+    let second = w.json(&["watch", "run"], None);
+    let e = second.error(1, "watch_runner_busy");
+    assert!(e["message"].as_str().unwrap().contains("chute watch run"), "{e:#}");
+    assert!(e["fix"].as_str().unwrap().contains("kill"), "{e:#}");
+
+    let (code, events) = agent.stop();
+    assert_eq!(code, 0);
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["watching", "existing", "stopping", "unwatched", "stopped"]);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(w.json(&["watch", "show", "inbox"], None).ok().json()["state"], "not_running");
+}
+
+#[test]
+fn a_watched_folder_removed_stops_the_watch_with_a_fix_and_it_resumes_when_it_is_back() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let parent = tempfile::tempdir().unwrap();
+    let folder = parent.path().join("drop");
+    std::fs::create_dir(&folder).unwrap();
+    add_watch(&w, "drop", &folder, &["Files"], &["--settle", "500ms"]);
+    let agent = Agent::start(&w, &[], 1);
+    std::fs::remove_dir(&folder).unwrap();
+    agent.wait_for(Duration::from_secs(30), "the problem", |es| {
+        crate::agent::of(es, "problem").iter().any(|e| e["code"] == "watch_folder_gone")
+    });
+    let shown = w.json(&["watch", "show", "drop"], None).ok().json();
+    assert_eq!(shown["state"], "stopped");
+    assert_eq!(shown["problem"]["code"], "watch_folder_gone");
+    std::fs::create_dir(&folder).unwrap();
+    agent.wait_for(Duration::from_secs(30), "watching again", |es| crate::agent::count(es, "watching") >= 2);
+    std::fs::write(folder.join("back.txt"), b"back").unwrap();
+    agent.wait_for(Duration::from_secs(30), "the delivery", |es| crate::agent::count(es, "delivered") >= 1);
+    assert_eq!(w.json(&["watch", "show", "drop"], None).ok().json()["problem"], serde_json::Value::Null);
+    agent.stop();
+}
