@@ -106,63 +106,20 @@ fn short_id() -> String {
 
 /// Walk `paths` and work out every file's key under `settings`.
 pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: time::OffsetDateTime) -> Plan {
-    let mut plan = Plan {
-        files: Vec::new(),
-        excluded: Vec::new(),
-        problems: Vec::new(),
-        collisions: Vec::new(),
-        total_bytes: 0,
-        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
-        from_batch: None,
-        sources: paths.to_vec(),
-    };
-    // Never a silent fallback to another template: files would land under keys nobody chose.
-    let template = match keys::parse_template(&settings.key_template) {
-        Ok(t) => t,
-        Err(e) => {
-            plan.problems.extend(paths.iter().map(|root| PlanProblem {
-                path: root.clone(),
-                code: Code::TemplateInvalid,
-                message: format!("The destination's key template is not valid: {e}."),
-                fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
-            }));
-            return plan;
-        }
-    };
+    let mut plan = empty(paths.to_vec(), now);
+    let Some(template) = template_or_refuse(settings, paths, &mut plan) else { return plan };
     for root in paths {
         walk_root(settings, &template, root, opts, now, &mut plan);
     }
-    plan.collisions = collisions(&plan.files);
-    plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
-    plan
+    totals(plan)
 }
 
 /// Plan chosen files of a folder (as a watch finds them), each keyed by its
 /// path under `base` as if the folder had been dropped. No walking: a file
 /// gone or not a regular file becomes a problem.
 pub fn plan_files(settings: &Settings, base: &Path, files: &[PathBuf], now: time::OffsetDateTime) -> Plan {
-    let mut plan = Plan {
-        files: Vec::new(),
-        excluded: Vec::new(),
-        problems: Vec::new(),
-        collisions: Vec::new(),
-        total_bytes: 0,
-        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
-        from_batch: None,
-        sources: vec![base.to_path_buf()],
-    };
-    let template = match keys::parse_template(&settings.key_template) {
-        Ok(t) => t,
-        Err(e) => {
-            plan.problems.extend(files.iter().map(|f| PlanProblem {
-                path: f.clone(),
-                code: Code::TemplateInvalid,
-                message: format!("The destination's key template is not valid: {e}."),
-                fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
-            }));
-            return plan;
-        }
-    };
+    let mut plan = empty(vec![base.to_path_buf()], now);
+    let Some(template) = template_or_refuse(settings, files, &mut plan) else { return plan };
     for path in files {
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_file() => add_file(settings, &template, base, path, Ok(m), now, &mut plan),
@@ -170,6 +127,40 @@ pub fn plan_files(settings: &Settings, base: &Path, files: &[PathBuf], now: time
             Err(e) => plan.problems.push(io_problem(path, &e)),
         }
     }
+    totals(plan)
+}
+
+fn empty(sources: Vec<PathBuf>, now: time::OffsetDateTime) -> Plan {
+    Plan {
+        files: Vec::new(),
+        excluded: Vec::new(),
+        problems: Vec::new(),
+        collisions: Vec::new(),
+        total_bytes: 0,
+        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
+        from_batch: None,
+        sources,
+    }
+}
+
+/// The destination's key template, or (never a silent fallback to another
+/// template: files would land under keys nobody chose) each path refused.
+fn template_or_refuse(settings: &Settings, paths: &[PathBuf], plan: &mut Plan) -> Option<Vec<keys::Part>> {
+    match keys::parse_template(&settings.key_template) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            plan.problems.extend(paths.iter().map(|path| PlanProblem {
+                path: path.clone(),
+                code: Code::TemplateInvalid,
+                message: format!("The destination's key template is not valid: {e}."),
+                fix: "Edit the destination and correct its key template (e.g. {prefix}{relpath}).".into(),
+            }));
+            None
+        }
+    }
+}
+
+fn totals(mut plan: Plan) -> Plan {
     plan.collisions = collisions(&plan.files);
     plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
     plan
