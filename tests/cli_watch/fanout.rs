@@ -24,8 +24,9 @@ fn two_destinations(w: &World, fs: &S3sFs, moto: &Moto) {
         ),
     );
     let add = |name: &str, flags: Vec<String>| {
-        let mut args: Vec<String> =
-            ["destination", "add", "--name", name, "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
+        let mut args: Vec<String> = ["destination", "add", "--name", name, "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"]
+            .map(String::from)
+            .to_vec();
         args.extend(flags);
         w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
     };

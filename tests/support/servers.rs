@@ -174,7 +174,7 @@ impl Moto {
     pub fn head(&self, bucket: &str, key: &str) -> serde_json::Value {
         self.admin_python(&format!(
             "h = s3.head_object(Bucket='{bucket}', Key='{key}')\nt = s3.get_object_tagging(Bucket='{bucket}', Key='{key}')['TagSet']\n\
-             print(json.dumps({{'ContentType': h.get('ContentType'), 'CacheControl': h.get('CacheControl'), 'ContentDisposition': h.get('ContentDisposition'), 'Expires': str(h.get('Expires') or h.get('ExpiresString') or ''), \
+             print(json.dumps({{'ContentType': h.get('ContentType'), 'ContentEncoding': h.get('ContentEncoding'), 'CacheControl': h.get('CacheControl'), 'ContentDisposition': h.get('ContentDisposition'), 'Expires': str(h.get('Expires') or h.get('ExpiresString') or ''), \
              'Metadata': h.get('Metadata'), 'StorageClass': h.get('StorageClass'), 'Tags': {{x['Key']: x['Value'] for x in t}}}}))"
         ))
     }

@@ -42,7 +42,9 @@ pub use report::{Code, ErrorInfo, UserError};
 
 // Destinations: settings, credentials, validation, what the window shows.
 pub use app::{catalog, Catalog, DestinationView, KeyPreset, Saved, StepName, TokenHelp};
-pub use destination::{CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Problem, Settings, Severity};
+pub use destination::{
+    Compression, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Problem, Settings, Severity,
+};
 pub use keys::{example as key_example, KeyExample};
 pub use provider::ProviderKind;
 pub use s3::request_base;
@@ -63,6 +65,7 @@ pub use store::{StoredProbe, SCHEMA_VERSION};
 // Delivery: plans, the one path (Job, run, start), its events and results.
 pub use app::{Delivery, Job};
 pub use deliver::existing::ExistingCheck;
+pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};
 pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
 

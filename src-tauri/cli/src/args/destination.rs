@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use chute_core::Overwrite;
 use chute_core::ProviderKind;
 use chute_core::Settings;
+use chute_core::{Compression, Overwrite};
 
 use super::deliver::{DeliverArgs, DELIVER_ABOUT};
-use super::values::{parse_kv, parse_overwrite, parse_provider};
+use super::values::{parse_compression, parse_kv, parse_overwrite, parse_provider};
 
 #[derive(Debug, Subcommand)]
 pub enum DestinationCommand {
@@ -149,6 +149,12 @@ pub struct OptionArgs {
     /// Ask before delivering (`--confirm-delivery` or `--confirm-delivery=false`).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub confirm_delivery: Option<bool>,
+    /// Compress on the way: off, gzip (a `.gz` object) or gzip-encoding (same name, `Content-Encoding: gzip`).
+    #[arg(long, value_name = "MODE", value_parser = parse_compression)]
+    pub compression: Option<Compression>,
+    /// After each batch, write a manifest of its objects, then a `_SUCCESS` marker if every file landed (`--manifest=false` to stop).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub manifest: Option<bool>,
 }
 
 impl OptionArgs {
@@ -177,6 +183,8 @@ impl OptionArgs {
             && self.overwrite.is_none()
             && self.ignore.is_empty()
             && self.confirm_delivery.is_none()
+            && self.compression.is_none()
+            && self.manifest.is_none()
     }
 
     /// Apply the options that were given to `s`.
@@ -216,6 +224,12 @@ impl OptionArgs {
         }
         if let Some(c) = self.confirm_delivery {
             s.confirm_delivery = c;
+        }
+        if let Some(c) = self.compression {
+            s.compression = c;
+        }
+        if let Some(m) = self.manifest {
+            s.manifest = m;
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use chute_core::Overwrite;
 use chute_core::ProviderKind;
+use chute_core::{Compression, Overwrite};
 
 pub fn parse_provider(s: &str) -> Result<ProviderKind, String> {
     ProviderKind::parse(s).ok_or_else(|| {
@@ -24,6 +24,15 @@ pub fn parse_overwrite(s: &str) -> Result<Overwrite, String> {
         "skip" => Ok(Overwrite::Skip),
         "overwrite" | "always" => Ok(Overwrite::Overwrite),
         _ => Err("use never, skip or overwrite".into()),
+    }
+}
+
+pub fn parse_compression(s: &str) -> Result<Compression, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "off" | "none" => Ok(Compression::Off),
+        "gzip" | "gz" => Ok(Compression::Gzip),
+        "gzip-encoding" | "content-encoding" => Ok(Compression::GzipEncoding),
+        _ => Err("use off, gzip (a .gz object) or gzip-encoding (same name, Content-Encoding: gzip)".into()),
     }
 }
 

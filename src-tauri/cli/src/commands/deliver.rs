@@ -136,7 +136,7 @@ fn plan_event(d: &Destination, plan: &Plan, policy: Overwrite, multipart: usize,
     let s = &d.settings;
     json!({
         "event": "plan",
-        "destination": { "id": d.id, "name": s.name, "bucket": s.bucket, "prefix": s.prefix, "key_template": s.key_template },
+        "destination": { "id": d.id, "name": s.name, "bucket": s.bucket, "prefix": s.prefix, "key_template": s.key_template, "compression": s.compression, "manifest": s.manifest },
         "dry_run": dry_run,
         "files_total": plan.files.len(),
         "total_bytes": plan.total_bytes,

@@ -164,6 +164,17 @@ pub fn summary(e: &EndOf) -> String {
         duration_ms(s.duration_ms),
         rate(e.rate)
     );
+    if let Some(m) = &s.manifest {
+        if let Some(k) = &m.manifest_key {
+            t += &format!("Manifest: {}\n", printable(k));
+        }
+        if let Some(k) = &m.marker_key {
+            t += &format!("Marker:   {} (written last: every file landed)\n", printable(k));
+        }
+        if let Some(note) = &m.note {
+            t += &format!("{note}\n");
+        }
+    }
     let failed: Vec<&FileResult> = s.files.iter().filter(|f| f.status == FileStatus::Failed).collect();
     if !failed.is_empty() {
         t += &format!("\nFailed ({}):\n", failed.len());

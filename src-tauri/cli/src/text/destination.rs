@@ -3,7 +3,7 @@
 
 use chute_core::ProbeReport;
 use chute_core::StoredProbe;
-use chute_core::{CredentialSource, DestinationView};
+use chute_core::{Compression, CredentialSource, DestinationView};
 use chute_core::{ImportCandidate as Candidate, ImportedAuth};
 
 use super::connection_test::{main_finding, outcome_word};
@@ -107,6 +107,16 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
     lines.push(("Overwrite", overwrite_word(s.overwrite).to_string()));
     lines.push(("Ignore", if s.ignore.is_empty() { "(nothing)".into() } else { s.ignore.join(", ") }));
     lines.push(("Confirm delivery", yes_no(s.confirm_delivery).to_string()));
+    lines.push((
+        "Compression",
+        match s.compression {
+            Compression::Off => "off",
+            Compression::Gzip => "gzip, as .gz objects",
+            Compression::GzipEncoding => "gzip, same names, Content-Encoding: gzip",
+        }
+        .to_string(),
+    ));
+    lines.push(("Manifest", if s.manifest { "after each batch, then _SUCCESS if all landed" } else { "no" }.to_string()));
     lines.push(("Credentials", credentials(&d.credentials)));
     lines.push(("Status", status(s.active).to_string()));
     lines.push(("Created", timestamp(d.created_at)));

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{new_id, Chute, Error, Result, DB_FILE};
-use crate::destination::{self, Context, Destination, Problem, Settings};
+use crate::destination::{self, Compression, Context, Destination, Problem, Settings};
 use crate::{deliver, history, s3};
 
 impl Chute {
@@ -83,10 +83,20 @@ impl Chute {
             )));
         }
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        // Compressed on the way: the staged copies are sent, the files given are recorded.
+        let staged = self.stage(&mut d, plan)?;
+        let (recorded, sent) = staged.as_ref().map_or((plan, plan), |s| (&s.recorded, &s.sent));
         let batch_id = new_id();
-        history::begin_batch(self.store().conn_mut(), &batch_id, &d, plan, origin)?;
+        history::begin_batch(self.store().conn_mut(), &batch_id, &d, recorded, origin)?;
         let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
-        let mut summary = transfer_journaled(&self.runtime, &d, &auth, plan, opts.clone(), journal, control, on_event);
+        let mut summary = transfer_journaled(&self.runtime, &d, &auth, sent, opts.clone(), journal, control, on_event);
+        if d.settings.manifest {
+            summary.manifest = Some(self.runtime.block_on(async {
+                let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+                let anonymous = matches!(auth, s3::Auth::Anonymous);
+                deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, sent, &summary, sent.problems.len()).await
+            }));
+        }
         history::finish_batch(self.store().conn(), &batch_id, &summary)?;
         // Retention is applied as batches end; a failure here loses nothing.
         if let Err(e) = history::apply_retention(self.store().conn()) {
@@ -123,12 +133,20 @@ impl Chute {
         let u = history::unfinished(self.store().conn(), batch_id)?;
         let d = self.get(&u.destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        let mut d = d;
+        let staged = self.stage(&mut d, &u.plan)?;
+        if staged.as_ref().is_some_and(|s| s.sent.files.len() != u.plan.files.len()) {
+            return Err(Error::Delivery(
+                "some of its files changed or cannot be read, so they cannot be compressed as before; deliver them anew".into(),
+            ));
+        }
         if !history::reopen_batch(self.store().conn(), batch_id)? {
             return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
         }
+        let plan = staged.as_ref().map_or(&u.plan, |s| &s.sent);
         let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
         let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
-        let mut summary = transfer_journaled(&self.runtime, &d, &auth, &u.plan, opts, journal, control, on_event);
+        let mut summary = transfer_journaled(&self.runtime, &d, &auth, plan, opts, journal, control, on_event);
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         // The batch's outcome counts its earlier files too (and any refused).
         if let Some(outcome) = history::batch(self.store().conn(), batch_id)?.and_then(|b| b.outcome) {
@@ -180,6 +198,23 @@ impl Chute {
         history::mark_cancelled(self.store().conn(), batch_id)?;
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Discarded)?;
         Ok(aborted)
+    }
+}
+
+impl Chute {
+    /// For a destination that compresses: gzip copies of the plan's files,
+    /// staged in the data folder (gone when the returned value drops), and
+    /// the settings to send them with (`Content-Encoding: gzip` where the
+    /// object keeps its name). `None` when nothing is compressed.
+    fn stage(&self, d: &mut Destination, plan: &deliver::Plan) -> Result<Option<deliver::compress::Staged>> {
+        match d.settings.compression {
+            Compression::Off => return Ok(None),
+            Compression::GzipEncoding => d.settings.headers.content_encoding = "gzip".into(),
+            Compression::Gzip => {}
+        }
+        deliver::compress::stage(plan, &self.data_dir.join("staging"))
+            .map(Some)
+            .map_err(|e| Error::Delivery(format!("no room to compress the files in {}: {e}", self.data_dir.display())))
     }
 }
 

@@ -123,5 +123,6 @@ pub async fn deliver(
         bytes_sent: shared.bytes_sent.load(Ordering::Relaxed),
         duration_ms: started.elapsed().as_millis() as u64,
         files,
+        manifest: None,
     }
 }

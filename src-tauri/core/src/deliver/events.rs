@@ -62,6 +62,9 @@ pub struct BatchSummary {
     pub cancelled: usize,
     pub bytes_sent: u64,
     pub duration_ms: u64,
+    /// The manifest and marker written after the batch, for destinations that ask for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<super::manifest::ManifestOutcome>,
 }
 
 /// A batch's numbers while it runs.

@@ -5,6 +5,7 @@
 //! the run's options and controls.
 
 mod body;
+pub mod compress;
 mod control;
 mod engine;
 mod events;
@@ -12,6 +13,7 @@ pub mod existing;
 mod failure;
 mod file;
 pub mod ignore;
+pub mod manifest;
 mod multipart;
 mod object;
 mod options;

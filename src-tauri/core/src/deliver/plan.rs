@@ -240,7 +240,7 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
         let (uuid, id) = (uuid::Uuid::new_v4().to_string(), short_id());
         let ctx = KeyContext { prefix: &settings.prefix, relpath: &f.relpath, time: now, uuid: &uuid, id: &id };
         match keys::render(&template, &ctx) {
-            Ok(key) => out.files.push(PlannedFile { key, ..f }),
+            Ok(key) => out.files.push(PlannedFile { key: compressed(settings, key, &f.relpath).0, ..f }),
             Err(e) => out.problems.push(PlanProblem { path: f.source, code: e.code, message: e.message, fix: e.fix }),
         }
     }
@@ -369,11 +369,7 @@ fn add_file(
     let ctx = KeyContext { prefix: &settings.prefix, relpath: &relpath, time: now, uuid: &uuid, id: &id };
     match keys::render(template, &ctx) {
         Ok(key) => {
-            let content_type = if settings.headers.content_type.trim().is_empty() {
-                mime_guess::from_path(&relpath).first_or_octet_stream().essence_str().to_string()
-            } else {
-                settings.headers.content_type.trim().to_string()
-            };
+            let (key, content_type) = compressed(settings, key, &relpath);
             plan.files.push(PlannedFile {
                 source: path.to_path_buf(),
                 relpath,
@@ -385,6 +381,21 @@ fn add_file(
         }
         Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),
     }
+}
+
+/// The key and content type a file is sent under: a destination that
+/// stores gzip objects adds `.gz` and sends `application/gzip`; else the
+/// type set on the destination, or guessed from the name.
+fn compressed(settings: &Settings, key: String, relpath: &str) -> (String, String) {
+    if settings.compression == crate::destination::Compression::Gzip {
+        return (format!("{key}.gz"), "application/gzip".into());
+    }
+    let content_type = if settings.headers.content_type.trim().is_empty() {
+        mime_guess::from_path(relpath).first_or_octet_stream().essence_str().to_string()
+    } else {
+        settings.headers.content_type.trim().to_string()
+    };
+    (key, content_type)
 }
 
 fn io_problem(path: &Path, e: &std::io::Error) -> PlanProblem {

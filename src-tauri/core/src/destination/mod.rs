@@ -20,7 +20,9 @@ mod region;
 mod template;
 
 pub(crate) use hosts::is_loopback_host;
-pub use model::{ContentHeaders, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Settings, DEFAULT_IGNORES};
+pub use model::{
+    Compression, ContentHeaders, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Settings, DEFAULT_IGNORES,
+};
 pub use options::ACLS;
 pub use prefix::clean_prefix;
 pub use problems::{Context, CredentialCheck, Problem, Severity};

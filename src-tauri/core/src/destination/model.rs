@@ -40,6 +40,25 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// Show the preview and wait for a confirmation before sending.
     pub confirm_delivery: bool,
+    /// Files compressed on the way (their keys show it in the preview).
+    pub compression: Compression,
+    /// After each batch: a manifest of its objects, then a `_SUCCESS` marker
+    /// (only when every file landed).
+    pub manifest: bool,
+}
+
+/// How a destination compresses what it delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    /// Sent as it is.
+    #[default]
+    Off,
+    /// gzip, stored as a `.gz` object (`application/gzip`).
+    Gzip,
+    /// gzip under the file's own name, with `Content-Encoding: gzip` (HTTP
+    /// clients and browsers decompress it as they download).
+    GzipEncoding,
 }
 
 /// What delivery does when an object already exists at a key.
@@ -76,6 +95,8 @@ impl Default for Settings {
             overwrite: Overwrite::Never,
             ignore: DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect(),
             confirm_delivery: true,
+            compression: Compression::Off,
+            manifest: false,
         }
     }
 }

@@ -175,6 +175,7 @@ pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: BatchSta
         cancelled: cancelled as usize,
         bytes_sent: sent as u64,
         duration_ms: 0,
+        manifest: None,
     };
     finish_batch(conn, batch_id, &summary)?;
     conn.execute("UPDATE batches SET state = ?2 WHERE id = ?1", params![batch_id, state])?;
