@@ -13,6 +13,7 @@
 mod support;
 
 mod agent;
+mod batching;
 mod commands;
 mod exactly_once;
 mod fanout;

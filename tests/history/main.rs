@@ -469,7 +469,7 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let version: i64 = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, chute_core::store::SCHEMA_VERSION);
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
     let b = chute.history_batch(&old).unwrap().unwrap();
     assert_eq!((b.outcome, b.files_total, b.delivered, b.failed), (Some(Outcome::Partial), 2, 1, 1));
     assert_eq!((b.refused, b.excluded, b.inputs_recorded), (0, 0, false), "nothing is made up for an old batch");

@@ -89,6 +89,15 @@ pub struct WatchAddArgs {
     /// What to do with a local file once it landed everywhere.
     #[arg(long, value_enum, default_value = "keep")]
     pub after: AfterChoice,
+    /// Combine the files that settle within this window into one gzip object (e.g. 60s), newline-joined, under {prefix}YYYY/MM/DD/HH/….gz.
+    #[arg(long, value_name = "WINDOW", value_parser = super::values::parse_millis)]
+    pub batch: Option<u64>,
+    /// With --batch: send sooner once this many files wait [default: 1000].
+    #[arg(long, value_name = "N", requires = "batch")]
+    pub batch_files: Option<u32>,
+    /// With --batch: send sooner once this many bytes wait (e.g. 64MiB) [default: 64MiB].
+    #[arg(long, value_name = "SIZE", requires = "batch", value_parser = super::values::parse_size)]
+    pub batch_bytes: Option<u64>,
     /// Create it paused.
     #[arg(long)]
     pub paused: bool,

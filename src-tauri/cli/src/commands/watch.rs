@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use chute_core::{After, Chute, Existing, StopWatching, WatchEvent, WatchSettings};
+use chute_core::{After, Batching, Chute, Existing, StopWatching, WatchEvent, WatchSettings};
 
 use crate::args::{AfterChoice, ExistingChoice, WatchAddArgs, WatchCommand};
 use crate::output::{Failure, Out};
@@ -68,6 +68,10 @@ fn add(chute: &Chute, a: &WatchAddArgs, out: &Out) -> Result<ExitCode, Failure> 
             AfterChoice::Delete => After::Delete,
         },
         paused: a.paused,
+        batch: a.batch.map(|window_ms| {
+            let d = Batching::default();
+            Batching { window_ms, max_files: a.batch_files.unwrap_or(d.max_files), max_bytes: a.batch_bytes.unwrap_or(d.max_bytes) }
+        }),
     };
     let v = chute.watch_view(chute.add_watch(settings)?)?;
     out.result(&v, || {

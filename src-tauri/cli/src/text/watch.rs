@@ -64,6 +64,14 @@ pub fn show_text(v: &WatchView) -> String {
             chute_core::After::Delete => "delete it once it landed everywhere",
         }
     );
+    if let Some(b) = &s.batch {
+        t += &format!(
+            "  Batching:     files that settle within {} combined into one .gz object (sooner at {} files or {})\n",
+            duration_ms(b.window_ms),
+            count(b.max_files),
+            bytes(b.max_bytes)
+        );
+    }
     let j = &v.journal;
     t +=
         &format!("  Journal:      {} delivered, {} waiting, {} failed\n", count(j.delivered), count(j.queued + j.sending), count(j.failed));

@@ -26,7 +26,9 @@ const BATCH_LIMIT: usize = 1_000;
 pub struct FileDone {
     pub watch_id: String,
     pub destination_id: String,
-    row: Queued,
+    /// The journal rows the file carried (several for a combined object).
+    rows: Vec<Queued>,
+    bundle: Option<String>,
     result: FileResult,
 }
 
@@ -49,7 +51,7 @@ pub fn backoff_ms(attempts: u32) -> u64 {
 
 /// Failures that another attempt cannot change: the file or its key is
 /// the problem, or the object exists and the policy keeps it.
-fn gives_up(code: Code) -> bool {
+pub(super) fn gives_up(code: Code) -> bool {
     matches!(
         code,
         Code::AlreadyExists
@@ -67,6 +69,16 @@ fn gives_up(code: Code) -> bool {
     )
 }
 
+/// What one delivery sends: a plan, and for each of its files the journal
+/// rows it carries (one file per row; a batched watch's one object carries
+/// every file combined into it).
+pub(super) struct Outgoing {
+    pub plan: deliver::Plan,
+    pub groups: Vec<Vec<Queued>>,
+    /// The bundle the rows go out in, if they were combined.
+    pub bundle: Option<String>,
+}
+
 /// Start delivering the due files of `w` to `destination_id`, if any;
 /// returns the delivery's control, or `None` when nothing was due.
 pub fn start(
@@ -81,7 +93,6 @@ pub fn start(
     if due.is_empty() {
         return None;
     }
-    let folder = &w.settings.folder;
     let settings = match chute.get(destination_id) {
         Ok(d) => d.settings,
         Err(e) => {
@@ -93,8 +104,26 @@ pub fn start(
             return None;
         }
     };
+    let outgoing = match &w.settings.batch {
+        Some(batching) => super::bundle::outgoing(chute, w, destination_id, &settings, batching, due, now, emit)?,
+        None => each_file(chute, w, destination_id, &settings, due, now, emit)?,
+    };
+    send(chute, w, destination_id, outgoing, tx)
+}
+
+/// Every due file as an object of its own, keyed by the destination's template.
+fn each_file(
+    chute: &Chute,
+    w: &Watch,
+    destination_id: &str,
+    settings: &crate::destination::Settings,
+    due: Vec<Queued>,
+    now: i64,
+    emit: &mut dyn FnMut(WatchEvent),
+) -> Option<Outgoing> {
+    let folder = &w.settings.folder;
     let paths: Vec<PathBuf> = due.iter().map(|q| folder.join(&q.relpath)).collect();
-    let mut plan = deliver::plan_files(&settings, folder, &paths, time::OffsetDateTime::now_utc());
+    let mut plan = deliver::plan_files(settings, folder, &paths, time::OffsetDateTime::now_utc());
     let by_path: HashMap<PathBuf, &Queued> = paths.iter().cloned().zip(due.iter()).collect();
     // Files gone or unreadable since they settled.
     for p in &plan.problems {
@@ -128,13 +157,21 @@ pub fn start(
     }
     plan.files = files;
     plan.collisions.clear();
+    plan.problems.clear();
     plan.total_bytes = plan.files.iter().map(|f| f.size).sum();
     if plan.files.is_empty() {
         return None;
     }
-    let rows: Vec<Queued> = plan.files.iter().filter_map(|f| by_path.get(&f.source).map(|q| (*q).clone())).collect();
-    let sending: Vec<(i64, String)> = rows.iter().zip(&plan.files).map(|(q, f)| (q.id, f.key.clone())).collect();
-    if chute.with_conn(|c| journal::mark_sending(c, &sending)).is_err() {
+    let groups: Vec<Vec<Queued>> = plan.files.iter().filter_map(|f| by_path.get(&f.source).map(|q| vec![(*q).clone()])).collect();
+    Some(Outgoing { plan, groups, bundle: None })
+}
+
+/// Mark the rows as going out under their keys, and run the delivery on a
+/// thread of its own, telling the runner of each file as it ends.
+fn send(chute: &Arc<Chute>, w: &Watch, destination_id: &str, out: Outgoing, tx: &Sender<Msg>) -> Option<Control> {
+    let Outgoing { plan, groups, bundle } = out;
+    let sending: Vec<(i64, String)> = groups.iter().zip(&plan.files).flat_map(|(g, f)| g.iter().map(|q| (q.id, f.key.clone()))).collect();
+    if chute.with_conn(|c| journal::mark_sending(c, &sending, bundle.as_deref())).is_err() {
         return None;
     }
     // A file that landed before a crash, unrecorded, is found at its key and counted as delivered.
@@ -146,19 +183,24 @@ pub fn start(
     std::thread::Builder::new()
         .name("chute-watch-delivery".into())
         .spawn(move || {
-            let mut reached = vec![false; rows.len()];
+            let mut reached = vec![false; groups.len()];
             let run = chute.run(&job, &ctl, &mut |e| {
                 if let DeliveryEvent::File(f) = e {
-                    if let Some(row) = rows.get(f.index) {
+                    if let Some(rows) = groups.get(f.index) {
                         reached[f.index] = true;
-                        let done =
-                            FileDone { watch_id: watch_id.clone(), destination_id: destination_id.clone(), row: row.clone(), result: *f };
+                        let done = FileDone {
+                            watch_id: watch_id.clone(),
+                            destination_id: destination_id.clone(),
+                            rows: rows.clone(),
+                            bundle: bundle.clone(),
+                            result: *f,
+                        };
                         let _ = tx.send(Msg::File(Box::new(done)));
                     }
                 }
             });
-            let ids = rows.iter().map(|q| q.id).collect();
-            let left = rows.into_iter().zip(reached).filter(|(_, r)| !r).map(|(q, _)| q).collect();
+            let ids = groups.iter().flatten().map(|q| q.id).collect();
+            let left = groups.into_iter().zip(reached).filter(|(_, r)| !r).flat_map(|(g, _)| g).collect();
             let run = run.map(|s| s.batch_id).map_err(|e| e.info());
             let _ = tx.send(Msg::Finished(Finished { watch_id, destination_id, ids, left, run }));
         })
@@ -167,7 +209,7 @@ pub fn start(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn retry_later(
+pub(super) fn retry_later(
     chute: &Chute,
     w: &Watch,
     destination_id: &str,
@@ -189,7 +231,15 @@ fn retry_later(
     });
 }
 
-fn fail(chute: &Chute, w: &Watch, destination_id: &str, q: &Queued, error: ErrorInfo, now: i64, emit: &mut dyn FnMut(WatchEvent)) {
+pub(super) fn fail(
+    chute: &Chute,
+    w: &Watch,
+    destination_id: &str,
+    q: &Queued,
+    error: ErrorInfo,
+    now: i64,
+    emit: &mut dyn FnMut(WatchEvent),
+) {
     let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Failed { error: error.clone() }, now));
     emit(WatchEvent::Failed { watch: w.id.clone(), destination: destination_id.to_string(), path: q.relpath.clone(), error });
 }
@@ -200,13 +250,36 @@ pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, 
     let Some(w) = w else {
         return; // removed meanwhile: its journal went with it
     };
-    let (q, r) = (&f.row, &f.result);
+    let r = &f.result;
+    if let Some(bundle) = &f.bundle {
+        if matches!(r.status, FileStatus::Delivered)
+            || (r.status == FileStatus::Failed && r.error.as_ref().is_some_and(|e| gives_up(e.code)))
+        {
+            super::bundle::forget(chute, bundle);
+        }
+    }
+    for q in &f.rows {
+        row_done(chute, w, &f.destination_id, q, r, stopping, now, emit);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row_done(
+    chute: &Chute,
+    w: &Watch,
+    destination_id: &str,
+    q: &Queued,
+    r: &FileResult,
+    stopping: bool,
+    now: i64,
+    emit: &mut dyn FnMut(WatchEvent),
+) {
     match r.status {
         FileStatus::Delivered => {
             let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Delivered { batch_id: None }, now));
             emit(WatchEvent::Delivered {
                 watch: w.id.clone(),
-                destination: f.destination_id.clone(),
+                destination: destination_id.to_string(),
                 path: q.relpath.clone(),
                 key: r.key.clone(),
                 url: r.url.clone(),
@@ -219,7 +292,7 @@ pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, 
                 format!("An object already exists at `{}`; the destination's policy keeps it, so this content was not sent.", r.key),
                 "Use a key template with {date}, {time} or {uuid} so each version gets its own key, or let the destination overwrite.",
             );
-            fail(chute, w, &f.destination_id, q, info, now, emit);
+            fail(chute, w, destination_id, q, info, now, emit);
         }
         FileStatus::Failed => {
             let info = r
@@ -228,9 +301,9 @@ pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, 
                 .map(|e| ErrorInfo::new(e.code, e.message.clone(), e.fix.clone()))
                 .unwrap_or_else(|| ErrorInfo::new(Code::UploadFailed, "The file was not delivered.", "It is tried again."));
             if gives_up(info.code) {
-                fail(chute, w, &f.destination_id, q, info, now, emit);
+                fail(chute, w, destination_id, q, info, now, emit);
             } else {
-                retry_later(chute, w, &f.destination_id, q, q.attempts + 1, info, now, emit);
+                retry_later(chute, w, destination_id, q, q.attempts + 1, info, now, emit);
             }
         }
         // Cancelled as the runner stops: it waits for the next run.
@@ -239,7 +312,7 @@ pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, 
         }
         FileStatus::Cancelled => {
             let info = ErrorInfo::new(Code::Cancelled, "The delivery of this file was cancelled.", "It is tried again.");
-            retry_later(chute, w, &f.destination_id, q, q.attempts + 1, info, now, emit);
+            retry_later(chute, w, destination_id, q, q.attempts + 1, info, now, emit);
         }
     }
 }

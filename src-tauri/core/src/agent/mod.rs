@@ -7,6 +7,7 @@
 //! memory: a file settles again after a restart, and the journal says what
 //! was delivered, so nothing is lost and nothing sent twice.
 
+mod bundle;
 mod dispatch;
 mod events;
 mod folders;

@@ -195,6 +195,7 @@ codes! {
     OnlyRefusedLeft = "only_refused_left",
     RevealFailed = "reveal_failed",
     // Watched folders
+    WatchBatchRange = "watch_batch_range",
     WatchFolderGone = "watch_folder_gone",
     WatchFolderMissing = "watch_folder_missing",
     WatchFolderUnreadable = "watch_folder_unreadable",

@@ -37,6 +37,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     INPUTS,
     // 7: watched folders and their journal (what each delivered, what waits)
     WATCHES,
+    // 8: the combined object a batching watch sent a file in
+    "ALTER TABLE watch_files ADD COLUMN bundle TEXT;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -33,6 +33,10 @@ pub struct Queued {
     /// The key an earlier attempt used; a retry keeps it.
     pub key: Option<String>,
     pub attempts: u32,
+    /// Unix ms when it settled (a batching watch's window starts with its oldest file).
+    pub queued_at: i64,
+    /// The combined object it went out in before (a batching watch): sent again as it was.
+    pub bundle: Option<String>,
 }
 
 struct Last {
@@ -113,7 +117,7 @@ pub fn note_settled(
                     // Changed before it was sent: send the newest content instead, under a key rendered afresh.
                     Some(p) if p.state == State::Queued => {
                         conn.execute(
-                            "UPDATE watch_files SET size = ?2, mtime_ms = ?3, checksum = ?4, key = NULL, next_try_at = ?5 WHERE id = ?1",
+                            "UPDATE watch_files SET size = ?2, mtime_ms = ?3, checksum = ?4, key = NULL, bundle = NULL, next_try_at = ?5 WHERE id = ?1",
                             params![p.id, look.0 as i64, look.1, c, now],
                         )?;
                         Noted::Queued
@@ -171,7 +175,7 @@ pub fn requeue_sending(conn: &Connection, now: i64) -> Result<usize, StoreError>
 /// Up to `limit` files due for a destination of a watch, oldest first.
 pub fn due(conn: &Connection, watch_id: &str, destination_id: &str, now: i64, limit: usize) -> Result<Vec<Queued>, StoreError> {
     let mut st = conn.prepare(
-        "SELECT id, relpath, size, mtime_ms, checksum, key, attempts FROM watch_files
+        "SELECT id, relpath, size, mtime_ms, checksum, key, attempts, queued_at, bundle FROM watch_files
          WHERE watch_id = ?1 AND destination_id = ?2 AND state = 'queued' AND next_try_at <= ?3 ORDER BY id LIMIT ?4",
     )?;
     let rows = st.query_map(params![watch_id, destination_id, now, limit as i64], |r| {
@@ -183,6 +187,8 @@ pub fn due(conn: &Connection, watch_id: &str, destination_id: &str, now: i64, li
             checksum: r.get(4)?,
             key: r.get(5)?,
             attempts: r.get::<_, i64>(6)? as u32,
+            queued_at: r.get(7)?,
+            bundle: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -193,13 +199,15 @@ pub fn next_due(conn: &Connection) -> Result<Option<i64>, StoreError> {
     Ok(conn.query_row("SELECT MIN(next_try_at) FROM watch_files WHERE state = 'queued'", [], |r| r.get(0))?)
 }
 
-/// Files going out now, each under the key it will have for good.
-pub fn mark_sending(conn: &mut Connection, files: &[(i64, String)]) -> Result<(), StoreError> {
+/// Files going out now, each under the key it will have for good (and in
+/// the combined object `bundle`, for a batching watch).
+pub fn mark_sending(conn: &mut Connection, files: &[(i64, String)], bundle: Option<&str>) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
-        let mut st = tx.prepare("UPDATE watch_files SET state = 'sending', key = ?2, attempts = attempts + 1 WHERE id = ?1")?;
+        let mut st =
+            tx.prepare("UPDATE watch_files SET state = 'sending', key = ?2, bundle = ?3, attempts = attempts + 1 WHERE id = ?1")?;
         for (id, key) in files {
-            st.execute(params![id, key])?;
+            st.execute(params![id, key, bundle])?;
         }
     }
     tx.commit()?;

@@ -12,7 +12,8 @@ pub mod settle;
 pub mod stored;
 
 pub use model::{
-    command_line, validate, After, Existing, Watch, WatchProblem, WatchSettings, DEFAULT_SETTLE_MS, DELIVERED_FOLDER, SETTLE_RANGE_MS,
+    command_line, validate, After, Batching, Existing, Watch, WatchProblem, WatchSettings, BATCH_TEMPLATE, DEFAULT_SETTLE_MS,
+    DELIVERED_FOLDER, SETTLE_RANGE_MS,
 };
 
 use std::io::Read;

@@ -84,7 +84,48 @@ pub struct WatchSettings {
     /// by the runner's state, not here).
     #[serde(default)]
     pub paused: bool,
+    /// Combine the files that settle within a window into one gzip object
+    /// (the per-minute convention of event pipelines); `None`: each file
+    /// is an object of its own.
+    #[serde(default)]
+    pub batch: Option<Batching>,
 }
+
+/// How a batching watch combines files: newline-joined in the order they
+/// settled (a CSV's repeated header line left out), gzip-compressed, under
+/// `{prefix}YYYY/MM/DD/HH/YYYY-MM-DD-HH-MM-SS-ID.gz`. An object is sent when
+/// the oldest file has waited `window_ms`, or sooner when the count or the
+/// size is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batching {
+    #[serde(default = "default_window")]
+    pub window_ms: u64,
+    #[serde(default = "default_max_files")]
+    pub max_files: u32,
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: u64,
+}
+
+impl Default for Batching {
+    fn default() -> Self {
+        Batching { window_ms: default_window(), max_files: default_max_files(), max_bytes: default_max_bytes() }
+    }
+}
+
+fn default_window() -> u64 {
+    60_000
+}
+
+fn default_max_files() -> u32 {
+    1_000
+}
+
+fn default_max_bytes() -> u64 {
+    64 * 1024 * 1024
+}
+
+/// The key template of a combined object (the hourly convention).
+pub const BATCH_TEMPLATE: &str = "{prefix}{yyyy}/{MM}/{dd}/{HH}/{yyyy}-{MM}-{dd}-{HH}-{mm}-{ss}-{id}.{ext}";
 
 fn yes() -> bool {
     true
@@ -182,6 +223,16 @@ pub fn validate(s: &WatchSettings) -> Vec<WatchProblem> {
             "Choose at least one destination.",
         ));
     }
+    if let Some(b) = &s.batch {
+        if !(1_000..=86_400_000).contains(&b.window_ms) || b.max_files == 0 || b.max_bytes < 1024 {
+            out.push(WatchProblem::new(
+                "batch",
+                Code::WatchBatchRange,
+                format!("A batch window of {} ms, at most {} files and {} bytes cannot be used.", b.window_ms, b.max_files, b.max_bytes),
+                "Use a window between 1 s and 24 h (60 s is the usual), at least one file and at least 1 KiB.",
+            ));
+        }
+    }
     if !SETTLE_RANGE_MS.contains(&s.settle_ms) {
         out.push(WatchProblem::new(
             "settle_ms",
@@ -213,6 +264,16 @@ pub fn command_line(s: &WatchSettings, destination_names: &[String]) -> String {
     }
     if s.after != After::Keep {
         args.push(format!("--after {}", s.after.as_str()));
+    }
+    if let Some(b) = &s.batch {
+        args.push(format!("--batch {}", seconds(b.window_ms)));
+        let d = Batching::default();
+        if b.max_files != d.max_files {
+            args.push(format!("--batch-files {}", b.max_files));
+        }
+        if b.max_bytes != d.max_bytes {
+            args.push(format!("--batch-bytes {}", b.max_bytes));
+        }
     }
     if s.paused {
         args.push("--paused".into());
@@ -252,6 +313,7 @@ mod tests {
             existing: Existing::NewOnly,
             after: After::Keep,
             paused: false,
+            batch: None,
         }
     }
 
