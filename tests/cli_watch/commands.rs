@@ -103,3 +103,30 @@ fn a_watched_folder_removed_stops_the_watch_with_a_fix_and_it_resumes_when_it_is
     assert_eq!(w.json(&["watch", "show", "drop"], None).ok().json()["problem"], serde_json::Value::Null);
     agent.stop();
 }
+
+#[test]
+fn outside_its_delivery_hours_a_watch_queues_files_and_sends_none() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let folder = tempfile::tempdir().unwrap();
+    // A window that opens two hours from now, local time (as `date` tells it).
+    let now = String::from_utf8(std::process::Command::new("date").arg("+%H").output().unwrap().stdout).unwrap();
+    let hour: u32 = now.trim().parse().unwrap();
+    let hours = format!("{:02}:00-{:02}:00", (hour + 2) % 24, (hour + 3) % 24);
+    let added = add_watch(&w, "nightly", folder.path(), &["Files"], &["--settle", "500ms", "--hours", &hours]);
+    assert!(added["command_line"].as_str().unwrap().contains(&format!("--hours {hours}")));
+    w.json(&["watch", "add", "bad", folder.path().to_str().unwrap(), "--to", "Files", "--hours", "10:00-10:00"], None).error(2, "usage");
+    let agent = Agent::start(&w, &[], 1);
+    std::fs::write(folder.path().join("report.csv"), b"a\n").unwrap();
+    agent.wait_for(Duration::from_secs(30), "the file queued", |es| crate::agent::count(es, "queued") >= 1);
+    std::thread::sleep(Duration::from_secs(2));
+    let shown = w.json(&["watch", "show", "nightly"], None).ok().json();
+    assert_eq!(shown["state"], "outside_hours", "{shown:#}");
+    assert_eq!(shown["journal"]["queued"], 1);
+    let (_, events) = agent.stop();
+    assert_eq!(crate::agent::count(&events, "delivered"), 0);
+    assert!(fs.objects("reports").is_empty());
+    let text = w.run(&["watch", "show", "nightly"], None).ok().stdout;
+    assert!(text.contains(&format!("delivers between {:02}:00 and {:02}:00", (hour + 2) % 24, (hour + 3) % 24)), "{text}");
+}

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use chute_core::DeliveryHours;
+
 #[derive(Debug, Subcommand)]
 pub enum WatchCommand {
     /// Watch a folder: every file that settles in it is delivered to the destinations given.
@@ -98,7 +100,14 @@ pub struct WatchAddArgs {
     /// With --batch: send sooner once this many bytes wait (e.g. 64MiB) [default: 64MiB].
     #[arg(long, value_name = "SIZE", requires = "batch", value_parser = super::values::parse_size)]
     pub batch_bytes: Option<u64>,
+    /// Deliver only within these daily hours, local time (e.g. 22:00-06:00); files wait outside them.
+    #[arg(long, value_name = "HH:MM-HH:MM", value_parser = parse_hours)]
+    pub hours: Option<DeliveryHours>,
     /// Create it paused.
     #[arg(long)]
     pub paused: bool,
+}
+
+fn parse_hours(s: &str) -> Result<DeliveryHours, String> {
+    DeliveryHours::parse(s).ok_or_else(|| "expected two different times of day, HH:MM-HH:MM, e.g. 22:00-06:00".into())
 }

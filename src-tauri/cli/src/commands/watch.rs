@@ -68,6 +68,7 @@ fn add(chute: &Chute, a: &WatchAddArgs, out: &Out) -> Result<ExitCode, Failure> 
             AfterChoice::Delete => After::Delete,
         },
         paused: a.paused,
+        hours: a.hours.clone(),
         batch: a.batch.map(|window_ms| {
             let d = Batching::default();
             Batching { window_ms, max_files: a.batch_files.unwrap_or(d.max_files), max_bytes: a.batch_bytes.unwrap_or(d.max_bytes) }

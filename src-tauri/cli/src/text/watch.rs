@@ -12,6 +12,9 @@ fn state_word(v: &WatchView) -> String {
         WatchState::Paused => "paused".into(),
         WatchState::NotRunning => "not running".into(),
         WatchState::Stopped => "stopped".into(),
+        WatchState::OutsideHours => {
+            format!("waiting for its hours ({})", v.watch.settings.hours.as_ref().map(|h| h.to_string()).unwrap_or_default())
+        }
         WatchState::Retrying => "retrying".into(),
         WatchState::Delivering => format!("delivering {}", count(v.journal.queued + v.journal.sending)),
         WatchState::Watching => "watching".into(),
@@ -64,6 +67,9 @@ pub fn show_text(v: &WatchView) -> String {
             chute_core::After::Delete => "delete it once it landed everywhere",
         }
     );
+    if let Some(h) = &s.hours {
+        t += &format!("  Hours:        delivers between {} and {} (local time); files wait outside them\n", h.from, h.to);
+    }
     if let Some(b) = &s.batch {
         t += &format!(
             "  Batching:     files that settle within {} combined into one .gz object (sooner at {} files or {})\n",

@@ -365,6 +365,10 @@ impl Runner {
         }
         let watches: Vec<Watch> = self.active.values().map(|a| a.watch.clone()).collect();
         for w in watches {
+            // Outside its delivery hours a watch's files wait in the journal.
+            if w.settings.hours.as_ref().is_some_and(|h| !h.open_now()) {
+                continue;
+            }
             for d in &w.settings.destinations {
                 let key = (w.id.clone(), d.clone());
                 if self.in_flight.contains_key(&key) {

@@ -18,6 +18,8 @@ pub enum WatchState {
     NotRunning,
     /// The runner cannot watch the folder now (gone, unreadable, limit): see `problem`.
     Stopped,
+    /// Outside its delivery hours: files wait until they open.
+    OutsideHours,
     /// Files fail and are tried again: see `journal.last_failure`.
     Retrying,
     /// Files are waiting or being sent.
@@ -148,6 +150,8 @@ impl Chute {
             WatchState::NotRunning
         } else if problem.is_some() {
             WatchState::Stopped
+        } else if w.settings.hours.as_ref().is_some_and(|h| !h.open_now()) {
+            WatchState::OutsideHours
         } else if journal.last_failure.as_ref().is_some_and(|f| f.retrying) {
             WatchState::Retrying
         } else if journal.queued + journal.sending > 0 {

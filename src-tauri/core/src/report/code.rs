@@ -199,6 +199,7 @@ codes! {
     WatchFolderGone = "watch_folder_gone",
     WatchFolderMissing = "watch_folder_missing",
     WatchFolderUnreadable = "watch_folder_unreadable",
+    WatchHoursInvalid = "watch_hours_invalid",
     WatchLimitReached = "watch_limit_reached",
     WatchNameDuplicate = "watch_name_duplicate",
     WatchNoDestination = "watch_no_destination",

@@ -4,6 +4,7 @@
 //! drives them (OS events, deliveries, retries) is `agent`, above the core
 //! service.
 
+mod hours;
 pub mod journal;
 pub mod lock;
 mod model;
@@ -11,6 +12,7 @@ pub mod names;
 pub mod settle;
 pub mod stored;
 
+pub use hours::Hours;
 pub use model::{
     command_line, validate, After, Batching, Existing, Watch, WatchProblem, WatchSettings, BATCH_TEMPLATE, DEFAULT_SETTLE_MS,
     DELIVERED_FOLDER, SETTLE_RANGE_MS,

@@ -89,6 +89,9 @@ pub struct WatchSettings {
     /// is an object of its own.
     #[serde(default)]
     pub batch: Option<Batching>,
+    /// Deliver only within these daily hours (local time); files wait outside them.
+    #[serde(default)]
+    pub hours: Option<super::Hours>,
 }
 
 /// How a batching watch combines files: newline-joined in the order they
@@ -233,6 +236,14 @@ pub fn validate(s: &WatchSettings) -> Vec<WatchProblem> {
             ));
         }
     }
+    if s.hours.as_ref().is_some_and(|h| !h.is_valid()) {
+        out.push(WatchProblem::new(
+            "hours",
+            Code::WatchHoursInvalid,
+            "The delivery hours are not two different times of day.".into(),
+            "Give them as HH:MM-HH:MM in local time, e.g. 22:00-06:00 (a window may wrap past midnight).",
+        ));
+    }
     if !SETTLE_RANGE_MS.contains(&s.settle_ms) {
         out.push(WatchProblem::new(
             "settle_ms",
@@ -275,6 +286,9 @@ pub fn command_line(s: &WatchSettings, destination_names: &[String]) -> String {
             args.push(format!("--batch-bytes {}", b.max_bytes));
         }
     }
+    if let Some(h) = &s.hours {
+        args.push(format!("--hours {h}"));
+    }
     if s.paused {
         args.push("--paused".into());
     }
@@ -314,6 +328,7 @@ mod tests {
             after: After::Keep,
             paused: false,
             batch: None,
+            hours: None,
         }
     }
 
