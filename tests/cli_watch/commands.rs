@@ -130,3 +130,23 @@ fn outside_its_delivery_hours_a_watch_queues_files_and_sends_none() {
     let text = w.run(&["watch", "show", "nightly"], None).ok().stdout;
     assert!(text.contains(&format!("delivers between {:02}:00 and {:02}:00", (hour + 2) % 24, (hour + 3) % 24)), "{text}");
 }
+
+#[test]
+fn a_paused_destination_holds_its_files_with_a_fix_and_resuming_it_sends_them() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    w.json(&["destination", "edit", "Files", "--paused"], None).ok();
+    let folder = tempfile::tempdir().unwrap();
+    add_watch(&w, "inbox", folder.path(), &["Files"], &["--settle", "500ms"]);
+    let agent = Agent::start(&w, &[], 1);
+    std::fs::write(folder.path().join("a.txt"), b"a").unwrap();
+    agent.wait_for(Duration::from_secs(30), "the refusal", |es| {
+        crate::agent::of(es, "retrying").iter().any(|e| e["code"] == "destination_paused" && e["fix"].as_str().unwrap().contains("--active"))
+    });
+    assert_eq!(w.json(&["watch", "show", "inbox"], None).ok().json()["journal"]["last_failure"]["code"], "destination_paused");
+    w.json(&["destination", "edit", "Files", "--active"], None).ok();
+    agent.wait_for(Duration::from_secs(30), "the delivery once resumed", |es| crate::agent::count(es, "delivered") >= 1);
+    agent.stop();
+    assert_eq!(fs.objects("reports")["incoming/a.txt"], b"a");
+}

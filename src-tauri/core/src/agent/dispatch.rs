@@ -93,14 +93,36 @@ pub fn start(
     if due.is_empty() {
         return None;
     }
+    let refused = |info: ErrorInfo, emit: &mut dyn FnMut(WatchEvent)| {
+        for q in &due {
+            retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
+        }
+    };
     let settings = match chute.get(destination_id) {
-        Ok(d) => d.settings,
+        Ok(d) if d.settings.active => d.settings,
+        Ok(d) => {
+            let info = ErrorInfo::new(
+                Code::DestinationPaused,
+                format!("\"{}\" is paused, so the files of \"{}\" for it wait.", d.settings.name, w.settings.name),
+                format!(
+                    "Resume \"{}\" (in the window, or `chute destination edit \"{}\" --active`); the files go within seconds.",
+                    d.settings.name, d.settings.name
+                ),
+            );
+            refused(info, emit);
+            return None;
+        }
+        Err(crate::app::Error::NotFound(_)) => {
+            let info = ErrorInfo::new(
+                Code::DestinationDeleted,
+                format!("A destination of \"{}\" was deleted, so its files for it wait.", w.settings.name),
+                "Edit the watch and choose another destination, or remove the deleted one from it.",
+            );
+            refused(info, emit);
+            return None;
+        }
         Err(e) => {
-            // Deleted while files waited: they wait on (the destination may be restored), said once per attempt.
-            let info = e.info();
-            for q in &due {
-                retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
-            }
+            refused(e.info(), emit);
             return None;
         }
     };
@@ -219,7 +241,8 @@ pub(super) fn retry_later(
     now: i64,
     emit: &mut dyn FnMut(WatchEvent),
 ) {
-    let wait = backoff_ms(attempt);
+    // A paused destination is checked again often: resuming it sends the files at once.
+    let wait = if error.code == Code::DestinationPaused { 10_000 } else { backoff_ms(attempt) };
     let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Retry { error: error.clone(), at: now + wait as i64 }, now));
     emit(WatchEvent::Retrying {
         watch: w.id.clone(),
