@@ -142,7 +142,9 @@ fn a_paused_destination_holds_its_files_with_a_fix_and_resuming_it_sends_them() 
     let agent = Agent::start(&w, &[], 1);
     std::fs::write(folder.path().join("a.txt"), b"a").unwrap();
     agent.wait_for(Duration::from_secs(30), "the refusal", |es| {
-        crate::agent::of(es, "retrying").iter().any(|e| e["code"] == "destination_paused" && e["fix"].as_str().unwrap().contains("--active"))
+        crate::agent::of(es, "retrying")
+            .iter()
+            .any(|e| e["code"] == "destination_paused" && e["fix"].as_str().unwrap().contains("--active"))
     });
     assert_eq!(w.json(&["watch", "show", "inbox"], None).ok().json()["journal"]["last_failure"]["code"], "destination_paused");
     w.json(&["destination", "edit", "Files", "--active"], None).ok();

@@ -95,3 +95,35 @@ fn after_landing_everywhere_a_file_is_moved_into_delivered_and_not_sent_again() 
     assert!(!folder.path().join("q4/sales.csv").exists());
     assert_eq!(fs.objects("reports").keys().cloned().collect::<Vec<_>>(), ["incoming/q4/sales.csv"]);
 }
+
+#[test]
+fn a_delivery_to_several_destinations_runs_each_on_its_own_and_the_history_groups_them() {
+    let (fs, moto) = (S3sFs::start(), Moto::start());
+    let w = world();
+    two_destinations(&w, &fs, &moto);
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("a.csv"), b"a\n").unwrap();
+    std::fs::write(src.path().join("b.csv"), b"b\n").unwrap();
+    // Archive first: its refusal must not hold back Files.
+    let r = w.json(&["deliver", "Archive", src.path().to_str().unwrap(), "--also", "Files", "--yes"], None);
+    assert_eq!(r.code, 1, "the worst of the two: {}\n{}", r.stdout, r.stderr);
+    let ls = crate::support::world::lines(&r);
+    let plans: Vec<&str> = of(&ls, "plan").iter().map(|p| p["destination"]["name"].as_str().unwrap()).collect();
+    assert_eq!(plans, ["Archive", "Files"]);
+    let summaries = of(&ls, "summary");
+    assert_eq!(summaries.len(), 2);
+    assert_eq!((summaries[0]["outcome"].clone(), summaries[1]["outcome"].clone()), (serde_json::json!("failed"), serde_json::json!("delivered")));
+    let failed = of(&ls, "file").into_iter().find(|f| f["status"] == "failed").unwrap().clone();
+    assert_eq!(failed["error"]["code"], "write_denied", "{failed:#}");
+    assert_eq!(fs.objects("reports").len(), 2, "Files got everything");
+
+    let batches = w.json(&["history", "list"], None).ok().json();
+    let batches = batches.as_array().unwrap();
+    assert_eq!(batches.len(), 2);
+    let group = batches[0]["group_id"].as_str().expect("grouped").to_string();
+    assert_eq!(batches[1]["group_id"], group.as_str(), "one group for the drop");
+    let grouped = w.json(&["history", "list", "--group", &group], None).ok().json();
+    assert_eq!(grouped.as_array().unwrap().len(), 2);
+    let text = w.run(&["history", "show", batches[0]["id"].as_str().unwrap()], None).ok().stdout;
+    assert!(text.contains(&format!("Group:       {group}")), "{text}");
+}

@@ -163,22 +163,32 @@ fn rate_of(bytes: u64, ms: u64) -> u64 {
     (bytes as f64 / (ms.max(1) as f64 / 1000.0)) as u64
 }
 
+/// The delivery Ctrl-C acts on now: its control, its count of presses, and
+/// whether a live line is drawn. One handler for the process (a fan-out
+/// runs several deliveries in turn), each run putting itself here.
+type Running = (Control, Arc<AtomicUsize>, bool);
+static RUNNING: std::sync::Mutex<Option<Running>> = std::sync::Mutex::new(None);
+
 /// Wire Ctrl-C to `control`: the first press cancels the batch cleanly
 /// (unfinished uploads are aborted), a second quits at once. Returns the
 /// count of presses.
 fn cancel_on_ctrl_c(control: &Control, live: bool) -> Arc<AtomicUsize> {
+    static HANDLER: std::sync::Once = std::sync::Once::new();
     let presses = Arc::new(AtomicUsize::new(0));
-    let (control, counter) = (control.clone(), presses.clone());
-    // Only fails if a handler is already set, which nothing else does.
-    let _ = ctrlc::set_handler(move || {
-        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
-            control.cancel();
-            let clear = if live { "\r\x1b[2K" } else { "" };
-            eprintln!("{clear}Cancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
-        } else {
-            eprint!("\nStopped at once; multipart uploads in progress may be left on the server.\n");
-            std::process::exit(EXIT_INTERRUPTED as i32);
-        }
+    *RUNNING.lock().unwrap_or_else(|p| p.into_inner()) = Some((control.clone(), presses.clone(), live));
+    HANDLER.call_once(|| {
+        // Only fails if a handler is already set, which nothing else does.
+        let _ = ctrlc::set_handler(|| {
+            let Some((control, counter, live)) = RUNNING.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return };
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                control.cancel();
+                let clear = if live { "\r\x1b[2K" } else { "" };
+                eprintln!("{clear}Cancelling: unfinished uploads are being aborted… (press Ctrl-C again to quit at once)");
+            } else {
+                eprint!("\nStopped at once; multipart uploads in progress may be left on the server.\n");
+                std::process::exit(EXIT_INTERRUPTED as i32);
+            }
+        });
     });
     presses
 }

@@ -16,6 +16,8 @@ With --dry-run it stops there. On a terminal, a destination that asks for confir
 Ctrl-C cancels the delivery cleanly (unfinished multipart uploads are aborted); a second Ctrl-C quits at once.\n\n\
 With --json, stdout carries JSON lines: one {\"event\":\"plan\"}, {\"event\":\"progress\"} a few times a second, \
 one {\"event\":\"file\"} per finished file and a final {\"event\":\"summary\"}.\n\n\
+With --also, the same paths go to several destinations, one after the other, each with its own plan, \
+lines and summary; the batches share a group id in the history. The exit code is the worst of them.\n\n\
 Exit codes: 0 every file delivered or skipped, 1 a file failed or was cancelled (or could not be planned), \
 2 invalid input (collisions, nothing to deliver, no terminal to confirm on), 130 cancelled with Ctrl-C.";
 
@@ -27,6 +29,9 @@ pub struct DeliverArgs {
     /// Files and folders to deliver (a folder's files keep their paths inside it).
     #[arg(value_name = "PATH", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
+    /// Deliver to this destination too (repeatable): each is planned, previewed and run on its own, and one failing holds back none; the history groups their batches.
+    #[arg(long, value_name = "NAME-OR-ID")]
+    pub also: Vec<String>,
     /// Plan and print the preview only; send nothing.
     #[arg(long)]
     pub dry_run: bool,

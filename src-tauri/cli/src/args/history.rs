@@ -118,6 +118,9 @@ pub struct FilterArgs {
     /// Only batches with a file whose key or path contains this text.
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Only the batches of one delivery sent to several destinations (its group id).
+    #[arg(long, value_name = "GROUP_ID")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ use chute_core::{Plan, TransferOptions};
 
 use crate::args::DeliverArgs;
 use crate::delivery_runner::{self, DeliveryRun};
-use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
+use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INVALID};
 use crate::text::delivery::{self as text, PreviewOf};
 
 /// Progress events from the engine: at most four a second.
@@ -45,7 +45,29 @@ pub struct Sending {
 }
 
 pub fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<ExitCode, Failure> {
-    let d = chute.find(&a.target)?;
+    if a.also.is_empty() {
+        return deliver_to(chute, a, &a.target, None, out);
+    }
+    // Fan-out: every destination on its own; one refusing holds back none.
+    let group = chute_core::new_id();
+    let mut worst = ExitCode::SUCCESS;
+    for target in std::iter::once(&a.target).chain(&a.also) {
+        let code = deliver_to(chute, a, target, Some(&group), out).unwrap_or_else(|f| {
+            out.error(&f.reply);
+            ExitCode::from(f.exit)
+        });
+        if code == ExitCode::from(EXIT_INTERRUPTED) {
+            return Ok(code); // Ctrl-C stops the fan-out, not just one of its deliveries
+        }
+        if code != ExitCode::SUCCESS {
+            worst = code;
+        }
+    }
+    Ok(worst)
+}
+
+fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&String>, out: &Out) -> Result<ExitCode, Failure> {
+    let d = chute.find(target)?;
     if !d.settings.active {
         return Err(Failure::cli(
             EXIT_INVALID,
@@ -56,7 +78,7 @@ pub fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<ExitCode
     }
     let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
     let plan = chute.plan_delivery(&d.id, &paths)?;
-    let mut options = TransferOptions { overwrite: a.overwrite, ..TransferOptions::default() };
+    let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), ..TransferOptions::default() };
     if let Some(n) = a.concurrency {
         options.concurrency = n as usize;
     }

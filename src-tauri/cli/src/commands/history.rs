@@ -40,6 +40,7 @@ fn filter(chute: &Chute, a: &FilterArgs) -> Result<Filter, Failure> {
         from: a.since,
         to: a.until.map(|t| t + DAY_MS - 1),
         search: a.search.clone(),
+        group_id: a.group.clone(),
         offset: 0,
         limit: PAGE,
     })

@@ -105,6 +105,9 @@ pub fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], fi
         t += &format!("  Finished:    {}\n", timestamp(f));
     }
     t += &format!("  Status:      {}\n", outcome(b));
+    if let Some(g) = &b.group_id {
+        t += &format!("  Group:       {g} (one delivery to several destinations: `chute history list --group {g}`)\n");
+    }
     t += &format!("  Files:       {}\n", files_line(b));
     t += &format!("  Bytes:       {} of {}\n", bytes(b.bytes_sent.max(0) as u64), bytes(b.bytes_total.max(0) as u64));
     t += &sources_text(b, sources);

@@ -88,6 +88,9 @@ impl Chute {
         let (recorded, sent) = staged.as_ref().map_or((plan, plan), |s| (&s.recorded, &s.sent));
         let batch_id = new_id();
         history::begin_batch(self.store().conn_mut(), &batch_id, &d, recorded, origin)?;
+        if let Some(group) = &opts.group {
+            history::set_group(self.store().conn(), &batch_id, group)?;
+        }
         let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
         let mut summary = transfer_journaled(&self.runtime, &d, &auth, sent, opts.clone(), journal, control, on_event);
         if d.settings.manifest {

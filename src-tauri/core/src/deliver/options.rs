@@ -33,6 +33,9 @@ pub struct TransferOptions {
     pub overwrite: Option<crate::destination::Overwrite>,
     /// Requests go without credentials (refusals are explained as such).
     pub anonymous: bool,
+    /// The drop this batch is one destination of, when it goes to several:
+    /// the history groups their batches by it.
+    pub group: Option<String>,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -77,6 +80,7 @@ impl Default for TransferOptions {
             resuming: false,
             overwrite: None,
             anonymous: false,
+            group: None,
         }
     }
 }

@@ -36,6 +36,12 @@ fn file_state(s: FileStatus) -> FileState {
     }
 }
 
+/// The batch is one destination of a drop sent to several (`group_id`).
+pub fn set_group(conn: &Connection, batch_id: &str, group_id: &str) -> Result<(), StoreError> {
+    conn.execute("UPDATE batches SET group_id = ?2 WHERE id = ?1", params![batch_id, group_id])?;
+    Ok(())
+}
+
 /// Record a new batch in one transaction: its planned files, all pending,
 /// then what it was given, left out and refused (see [`inputs`]).
 pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan: &Plan, origin: Origin) -> Result<(), StoreError> {

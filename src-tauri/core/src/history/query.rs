@@ -16,6 +16,8 @@ pub struct Filter {
     /// Unix ms, inclusive.
     pub from: Option<i64>,
     pub to: Option<i64>,
+    /// Only the batches of one drop sent to several destinations.
+    pub group_id: Option<String>,
     /// Matched against file names and keys.
     pub search: Option<String>,
     pub offset: usize,
@@ -56,6 +58,9 @@ pub struct BatchRow {
     /// retry cannot deliver them; new keys or an overwrite can.
     #[serde(default)]
     pub existing: i64,
+    /// The drop this batch was one destination of, when it went to several.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +122,9 @@ fn conditions(f: &Filter, status: &str, search: &str) -> (String, Args) {
     };
     if let Some(d) = &f.destination_id {
         add("b.destination_id = ?", d.clone().into());
+    }
+    if let Some(g) = &f.group_id {
+        add("b.group_id = ?", g.clone().into());
     }
     if let Some(s) = &f.status {
         add(status, s.clone().into());
@@ -209,7 +217,8 @@ pub fn batch_counts(conn: &Connection, f: &Filter, selected: Option<&str>) -> Re
 const BATCH_COLUMNS: &str =
     "b.id, b.destination_id, b.destination_name, b.origin, b.started_at, b.finished_at, b.state, b.outcome, b.files_total,
      b.bytes_total, b.delivered, b.skipped, b.failed, b.cancelled, b.bytes_sent, b.parent_id, b.refused, b.excluded, b.inputs_recorded,
-     (SELECT COUNT(*) FROM batch_files e WHERE e.batch_id = b.id AND e.status = 'failed' AND e.error_code = 'already_exists')";
+     (SELECT COUNT(*) FROM batch_files e WHERE e.batch_id = b.id AND e.status = 'failed' AND e.error_code = 'already_exists'),
+     b.group_id";
 
 fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
     Ok(BatchRow {
@@ -233,6 +242,7 @@ fn batch_row(r: &rusqlite::Row) -> rusqlite::Result<BatchRow> {
         excluded: r.get(17)?,
         inputs_recorded: r.get(18)?,
         existing: r.get(19)?,
+        group_id: r.get(20)?,
     })
 }
 

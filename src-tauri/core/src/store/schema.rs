@@ -39,6 +39,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     WATCHES,
     // 8: the combined object a batching watch sent a file in
     "ALTER TABLE watch_files ADD COLUMN bundle TEXT;",
+    // 9: the batches of one drop sent to several destinations share a group
+    "ALTER TABLE batches ADD COLUMN group_id TEXT;
+     CREATE INDEX batches_group ON batches(group_id) WHERE group_id IS NOT NULL;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
