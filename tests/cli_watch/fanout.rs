@@ -112,7 +112,10 @@ fn a_delivery_to_several_destinations_runs_each_on_its_own_and_the_history_group
     assert_eq!(plans, ["Archive", "Files"]);
     let summaries = of(&ls, "summary");
     assert_eq!(summaries.len(), 2);
-    assert_eq!((summaries[0]["outcome"].clone(), summaries[1]["outcome"].clone()), (serde_json::json!("failed"), serde_json::json!("delivered")));
+    assert_eq!(
+        (summaries[0]["outcome"].clone(), summaries[1]["outcome"].clone()),
+        (serde_json::json!("failed"), serde_json::json!("delivered"))
+    );
     let failed = of(&ls, "file").into_iter().find(|f| f["status"] == "failed").unwrap().clone();
     assert_eq!(failed["error"]["code"], "write_denied", "{failed:#}");
     assert_eq!(fs.objects("reports").len(), 2, "Files got everything");

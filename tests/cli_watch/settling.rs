@@ -92,3 +92,20 @@ fn only_new_files_leaves_the_existing_ones_alone_and_deliver_sends_them() {
     let existing = of(&events, "existing");
     assert_eq!(existing.len(), 2, "{existing:?}");
 }
+
+#[test]
+fn where_the_os_gives_no_events_the_folder_is_polled_and_the_agent_says_so() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let folder = tempfile::tempdir().unwrap();
+    add_watch(&w, "polled", folder.path(), &["Files"], &["--settle", "500ms"]);
+    // As on a network mount; forced here, since no network file system is mounted on this machine.
+    let agent = Agent::start(&w, &[("CHUTE_WATCH_POLL", "1")], 1);
+    let watching = of(&agent.events(), "watching")[0].clone();
+    assert!(watching["polling"].as_str().is_some_and(|p| p.contains("CHUTE_WATCH_POLL")), "{watching:#}");
+    std::fs::write(folder.path().join("polled.txt"), b"seen by polling").unwrap();
+    agent.wait_for(WAIT, "the delivery", |es| count(es, "delivered") >= 1);
+    agent.stop();
+    assert_eq!(fs.objects("reports")["incoming/polled.txt"], b"seen by polling");
+}

@@ -133,6 +133,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_os_watch_limit_and_a_missing_folder_are_said_with_their_fix() {
+        let folder = Path::new("/data/in");
+        let limit = setup_failed(folder, &notify::Error::new(notify::ErrorKind::MaxFilesWatch));
+        assert_eq!(limit.code, Code::WatchLimitReached);
+        assert!(limit.fix.contains("fs.inotify.max_user_watches"), "{}", limit.fix);
+        let enospc = setup_failed(folder, &notify::Error::io(std::io::Error::from_raw_os_error(28)));
+        assert_eq!(enospc.code, Code::WatchLimitReached, "inotify_add_watch's ENOSPC is the same limit");
+        assert_eq!(setup_failed(folder, &notify::Error::path_not_found()).code, Code::WatchFolderGone);
+        let denied = setup_failed(folder, &notify::Error::io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)));
+        assert_eq!(denied.code, Code::WatchFolderUnreadable);
+    }
+
+    #[test]
     fn the_mount_of_the_root_folder_has_a_type() {
         if cfg!(target_os = "linux") {
             assert!(fs_type(Path::new("/")).is_some());
