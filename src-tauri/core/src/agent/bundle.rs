@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 
-use super::dispatch::{fail, gives_up, Outgoing};
 use super::events::WatchEvent;
+use super::outcome::{fail, gives_up, mtime_ms, retry_later, Outgoing};
 use crate::app::Chute;
 use crate::deliver;
 use crate::destination::{Compression, Settings};
@@ -84,7 +84,7 @@ pub(super) fn outgoing(
                 "Make room in (or give write permission on) Chute's data folder; the files wait and are tried again.",
             );
             for q in &chosen {
-                super::dispatch::retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
+                retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
             }
             return None;
         }
@@ -118,7 +118,7 @@ fn plan_for(
             if gives_up(p.code) {
                 fail(chute, w, destination_id, q, info.clone(), now, emit);
             } else {
-                super::dispatch::retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
+                retry_later(chute, w, destination_id, q, q.attempts + 1, info.clone(), now, emit);
             }
         }
         forget(chute, &bundle);
@@ -141,7 +141,7 @@ pub fn combine(folder: &Path, members: &[Queued], dst: &Path) -> std::io::Result
     for q in members {
         let path = folder.join(&q.relpath);
         let Ok(meta) = std::fs::metadata(&path) else { continue };
-        if meta.len() != q.size || super::dispatch::mtime_ms(&meta) != q.mtime_ms {
+        if meta.len() != q.size || mtime_ms(&meta) != q.mtime_ms {
             continue;
         }
         let mut content = Vec::with_capacity(q.size as usize);
@@ -180,7 +180,7 @@ mod tests {
             id,
             relpath: rel.into(),
             size: m.len(),
-            mtime_ms: super::super::dispatch::mtime_ms(&m),
+            mtime_ms: super::super::outcome::mtime_ms(&m),
             checksum: String::new(),
             key: None,
             attempts: 0,

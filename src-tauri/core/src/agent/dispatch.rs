@@ -11,6 +11,7 @@ use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use super::events::WatchEvent;
+use super::outcome::{fail, gives_up, mtime_ms, retry_later, Outgoing};
 use super::Msg;
 use crate::app::{Chute, Job};
 use crate::deliver::{self, Control, DeliveryEvent, FileResult, FileStatus};
@@ -42,41 +43,6 @@ pub struct Finished {
     /// The rows without a result.
     left: Vec<Queued>,
     run: Result<Option<String>, ErrorInfo>,
-}
-
-/// The pause before attempt `attempts + 1`: 2 s, doubling, at most 5 min.
-pub fn backoff_ms(attempts: u32) -> u64 {
-    (2_000u64 << attempts.saturating_sub(1).min(8)).min(300_000)
-}
-
-/// Failures that another attempt cannot change: the file or its key is
-/// the problem, or the object exists and the policy keeps it.
-pub(super) fn gives_up(code: Code) -> bool {
-    matches!(
-        code,
-        Code::AlreadyExists
-            | Code::KeyCollision
-            | Code::NameNotUtf8
-            | Code::NotFound
-            | Code::SourceMissing
-            | Code::SourceChanged
-            | Code::TooLarge
-            | Code::TemplateInvalid
-            | Code::KeyControlChars
-            | Code::KeyDotSegment
-            | Code::KeyEmpty
-            | Code::KeyTooLong
-    )
-}
-
-/// What one delivery sends: a plan, and for each of its files the journal
-/// rows it carries (one file per row; a batched watch's one object carries
-/// every file combined into it).
-pub(super) struct Outgoing {
-    pub plan: deliver::Plan,
-    pub groups: Vec<Vec<Queued>>,
-    /// The bundle the rows go out in, if they were combined.
-    pub bundle: Option<String>,
 }
 
 /// Start delivering the due files of `w` to `destination_id`, if any;
@@ -230,43 +196,6 @@ fn send(chute: &Arc<Chute>, w: &Watch, destination_id: &str, out: Outgoing, tx: 
     Some(control)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn retry_later(
-    chute: &Chute,
-    w: &Watch,
-    destination_id: &str,
-    q: &Queued,
-    attempt: u32,
-    error: ErrorInfo,
-    now: i64,
-    emit: &mut dyn FnMut(WatchEvent),
-) {
-    // A paused destination is checked again often: resuming it sends the files at once.
-    let wait = if error.code == Code::DestinationPaused { 10_000 } else { backoff_ms(attempt) };
-    let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Retry { error: error.clone(), at: now + wait as i64 }, now));
-    emit(WatchEvent::Retrying {
-        watch: w.id.clone(),
-        destination: destination_id.to_string(),
-        path: q.relpath.clone(),
-        attempt,
-        retry_in_ms: wait,
-        error,
-    });
-}
-
-pub(super) fn fail(
-    chute: &Chute,
-    w: &Watch,
-    destination_id: &str,
-    q: &Queued,
-    error: ErrorInfo,
-    now: i64,
-    emit: &mut dyn FnMut(WatchEvent),
-) {
-    let _ = chute.with_conn(|c| journal::finish(c, q.id, &Ended::Failed { error: error.clone() }, now));
-    emit(WatchEvent::Failed { watch: w.id.clone(), destination: destination_id.to_string(), path: q.relpath.clone(), error });
-}
-
 /// Put one file's result into the journal; a file that landed everywhere
 /// is then kept, moved or deleted as chosen.
 pub fn file_done(chute: &Chute, w: Option<&Watch>, f: FileDone, stopping: bool, now: i64, emit: &mut dyn FnMut(WatchEvent)) {
@@ -400,33 +329,7 @@ fn after_landing(chute: &Chute, w: &Watch, q: &Queued, emit: &mut dyn FnMut(Watc
     }
 }
 
-pub fn mtime_ms(m: &std::fs::Metadata) -> i64 {
-    m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 /// Whether `path` is inside the folder a watch moves delivered files into.
 pub fn in_delivered_folder(w: &Watch, path: &Path) -> bool {
     w.settings.after == After::Move && path.starts_with(w.settings.folder.join(DELIVERED_FOLDER))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_wait_longer_each_time_up_to_five_minutes() {
-        let waits: Vec<u64> = (1..=12).map(backoff_ms).collect();
-        assert_eq!(&waits[..5], &[2_000, 4_000, 8_000, 16_000, 32_000]);
-        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
-        assert_eq!(*waits.last().unwrap(), 300_000);
-    }
-
-    #[test]
-    fn only_file_and_key_problems_are_given_up() {
-        assert!(gives_up(Code::AlreadyExists));
-        assert!(gives_up(Code::NotFound));
-        for c in [Code::ConnectionRefused, Code::KeychainLocked, Code::ServerBusy, Code::WriteDenied, Code::SourceUnreadable] {
-            assert!(!gives_up(c), "{c} is worth another attempt");
-        }
-    }
 }

@@ -11,9 +11,10 @@ mod bundle;
 mod dispatch;
 mod events;
 mod folders;
+mod outcome;
 
-pub use dispatch::backoff_ms;
 pub use events::WatchEvent;
+pub use outcome::backoff_ms;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -211,7 +212,7 @@ impl Runner {
                 let tx = c.transaction()?;
                 for p in &existing {
                     if let (Some(rel), Ok(m)) = (crate::watch::relpath(&folder, p), std::fs::metadata(p)) {
-                        journal::note_baseline(&tx, &w.id, &w.settings.destinations, &rel, (m.len(), dispatch::mtime_ms(&m)), at)?;
+                        journal::note_baseline(&tx, &w.id, &w.settings.destinations, &rel, (m.len(), outcome::mtime_ms(&m)), at)?;
                     }
                 }
                 tx.commit()?;
@@ -294,7 +295,7 @@ impl Runner {
     /// whose ignore list lets it through.
     fn settle_files(&mut self, emit: &mut dyn FnMut(WatchEvent)) {
         let now = Instant::now();
-        let look = |p: &Path| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| (m.len(), dispatch::mtime_ms(&m)));
+        let look = |p: &Path| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| (m.len(), outcome::mtime_ms(&m)));
         let ids: Vec<String> = self.active.keys().cloned().collect();
         for id in ids {
             let Some(a) = self.active.get_mut(&id) else { continue };
