@@ -9,7 +9,25 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::world::World;
+use crate::support::servers::S3sFs;
+use crate::support::world::{add_s3s, world, World};
+
+/// What most watch tests start from: s3s-fs, a world with one destination
+/// on it through an AWS profile (prefix `incoming/`), and an empty folder.
+pub struct Scene {
+    pub fs: S3sFs,
+    pub w: World,
+    pub folder: tempfile::TempDir,
+}
+
+impl Scene {
+    pub fn new(destination: &str, key_template: &str) -> Scene {
+        let fs = S3sFs::start();
+        let w = world();
+        add_s3s(&w, &fs, destination, key_template);
+        Scene { fs, w, folder: tempfile::tempdir().unwrap() }
+    }
+}
 
 pub struct Agent {
     child: Child,

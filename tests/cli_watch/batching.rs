@@ -6,9 +6,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::agent::{add_watch, count, of, Agent};
-use crate::support::servers::S3sFs;
-use crate::support::world::{add_s3s, world};
+use crate::agent::{add_watch, count, of, Agent, Scene};
 
 fn gunzip(bytes: &[u8]) -> String {
     let mut s = String::new();
@@ -18,10 +16,7 @@ fn gunzip(bytes: &[u8]) -> String {
 
 #[test]
 fn a_window_of_files_lands_as_one_gz_object_with_their_lines_even_after_the_server_was_down() {
-    let mut fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Events", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { mut fs, w, folder } = Scene::new("Events", "{prefix}{relpath}");
     add_watch(&w, "events", folder.path(), &["Events"], &["--settle", "500ms", "--batch", "4s"]);
     let agent = Agent::start(&w, &[], 1);
     let mut expected = String::new();

@@ -4,16 +4,12 @@
 
 use std::time::Duration;
 
-use crate::agent::{add_watch, Agent};
-use crate::support::servers::S3sFs;
-use crate::support::world::{add_s3s, sh_quote, world, BIN};
+use crate::agent::{add_watch, Agent, Scene};
+use crate::support::world::{sh_quote, BIN};
 
 #[test]
 fn watches_are_added_checked_listed_paused_resumed_and_removed() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs: _server, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     let f = folder.path().to_str().unwrap();
 
     // Each bad choice is named, with its fix, and nothing is saved.
@@ -56,10 +52,7 @@ fn watches_are_added_checked_listed_paused_resumed_and_removed() {
 #[cfg(unix)]
 #[test]
 fn a_second_runner_says_who_holds_the_watches_and_the_first_stops_cleanly() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs: _server, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     add_watch(&w, "inbox", folder.path(), &["Files"], &[]);
     let agent = Agent::start(&w, &[], 1);
     let shown = w.json(&["watch", "show", "inbox"], None).ok().json();
@@ -81,9 +74,7 @@ fn a_second_runner_says_who_holds_the_watches_and_the_first_stops_cleanly() {
 
 #[test]
 fn a_watched_folder_removed_stops_the_watch_with_a_fix_and_it_resumes_when_it_is_back() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let Scene { fs: _server, w, .. } = Scene::new("Files", "{prefix}{relpath}");
     let parent = tempfile::tempdir().unwrap();
     let folder = parent.path().join("drop");
     std::fs::create_dir(&folder).unwrap();
@@ -106,10 +97,7 @@ fn a_watched_folder_removed_stops_the_watch_with_a_fix_and_it_resumes_when_it_is
 
 #[test]
 fn outside_its_delivery_hours_a_watch_queues_files_and_sends_none() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     // A window that opens two hours from now, local time (as `date` tells it).
     let now = String::from_utf8(std::process::Command::new("date").arg("+%H").output().unwrap().stdout).unwrap();
     let hour: u32 = now.trim().parse().unwrap();
@@ -133,9 +121,7 @@ fn outside_its_delivery_hours_a_watch_queues_files_and_sends_none() {
 
 #[test]
 fn a_paused_destination_holds_its_files_with_a_fix_and_resuming_it_sends_them() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let Scene { fs, w, .. } = Scene::new("Files", "{prefix}{relpath}");
     w.json(&["destination", "edit", "Files", "--paused"], None).ok();
     let folder = tempfile::tempdir().unwrap();
     add_watch(&w, "inbox", folder.path(), &["Files"], &["--settle", "500ms"]);

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::agent::{add_watch, count, of, Agent};
+use crate::agent::{add_watch, count, of, Agent, Scene};
 use crate::support::servers::S3sFs;
-use crate::support::world::{add_s3s, world, World};
+use crate::support::world::World;
 
 const WAIT: Duration = Duration::from_secs(180);
 
@@ -49,10 +49,7 @@ fn journal(w: &World, watch: &str) -> serde_json::Value {
 
 #[test]
 fn a_burst_of_a_thousand_files_lands_exactly_once() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{uuid}-{name}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{uuid}-{name}");
     add_watch(&w, "burst", folder.path(), &["Files"], &["--settle", "1s"]);
     let agent = Agent::start(&w, &[], 1);
     let files = write_burst(folder.path(), 1_000);
@@ -67,10 +64,7 @@ fn a_burst_of_a_thousand_files_lands_exactly_once() {
 
 #[test]
 fn the_server_stopped_mid_burst_then_restarted_gets_every_file_once() {
-    let mut fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{uuid}-{name}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { mut fs, w, folder } = Scene::new("Files", "{prefix}{uuid}-{name}");
     add_watch(&w, "burst", folder.path(), &["Files"], &["--settle", "500ms"]);
     let agent = Agent::start(&w, &[], 1);
     let mut files = write_burst(folder.path(), 200);
@@ -102,10 +96,7 @@ fn the_server_stopped_mid_burst_then_restarted_gets_every_file_once() {
 #[cfg(unix)]
 #[test]
 fn the_agent_killed_mid_queue_then_restarted_delivers_every_file_once() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{uuid}-{name}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{uuid}-{name}");
     add_watch(&w, "burst", folder.path(), &["Files"], &["--settle", "500ms"]);
     let agent = Agent::start(&w, &[], 1);
     let files = write_burst(folder.path(), 600);
@@ -126,10 +117,7 @@ fn the_agent_killed_mid_queue_then_restarted_delivers_every_file_once() {
 
 #[test]
 fn a_restart_sends_what_changed_while_stopped_and_nothing_else() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{stem}-{uuid}.{ext}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{stem}-{uuid}.{ext}");
     add_watch(&w, "docs", folder.path(), &["Files"], &["--settle", "500ms"]);
     let agent = Agent::start(&w, &[], 1);
     std::fs::write(folder.path().join("a.txt"), b"one").unwrap();

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::agent::{add_watch, count, of, Agent};
+use crate::agent::{add_watch, count, of, Agent, Scene};
 use crate::support::servers::{Moto, S3sFs, S3S_KEY, S3S_SECRET};
 use crate::support::world::{moto_flags, s3s_flags, world, World};
 
@@ -79,10 +79,7 @@ fn one_destination_refusing_writes_does_not_hold_back_the_other_nor_lose_its_fil
 
 #[test]
 fn after_landing_everywhere_a_file_is_moved_into_delivered_and_not_sent_again() {
-    let fs = S3sFs::start();
-    let w = world();
-    crate::support::world::add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     add_watch(&w, "outbox", folder.path(), &["Files"], &["--settle", "500ms", "--after", "move"]);
     let agent = Agent::start(&w, &[], 1);
     std::fs::create_dir(folder.path().join("q4")).unwrap();

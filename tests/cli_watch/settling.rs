@@ -4,9 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::agent::{add_watch, count, of, Agent};
-use crate::support::servers::S3sFs;
-use crate::support::world::{add_s3s, world};
+use crate::agent::{add_watch, count, of, Agent, Scene};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -16,10 +14,7 @@ fn delivered_paths(events: &[serde_json::Value]) -> Vec<String> {
 
 #[test]
 fn a_growing_file_a_renamed_file_and_a_double_save_each_land_once_with_their_final_content() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     add_watch(&w, "inbox", folder.path(), &["Files"], &["--settle", "1s"]);
     let agent = Agent::start(&w, &[], 1);
 
@@ -73,9 +68,7 @@ fn a_growing_file_a_renamed_file_and_a_double_save_each_land_once_with_their_fin
 
 #[test]
 fn only_new_files_leaves_the_existing_ones_alone_and_deliver_sends_them() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let Scene { fs: _server, w, .. } = Scene::new("Files", "{prefix}{relpath}");
     let (old, all) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     std::fs::write(old.path().join("before.txt"), b"was there").unwrap();
     std::fs::write(all.path().join("earlier.txt"), b"also there").unwrap();
@@ -95,10 +88,7 @@ fn only_new_files_leaves_the_existing_ones_alone_and_deliver_sends_them() {
 
 #[test]
 fn where_the_os_gives_no_events_the_folder_is_polled_and_the_agent_says_so() {
-    let fs = S3sFs::start();
-    let w = world();
-    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
-    let folder = tempfile::tempdir().unwrap();
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{relpath}");
     add_watch(&w, "polled", folder.path(), &["Files"], &["--settle", "500ms"]);
     // As on a network mount; forced here, since no network file system is mounted on this machine.
     let agent = Agent::start(&w, &[("CHUTE_WATCH_POLL", "1")], 1);
