@@ -1,6 +1,7 @@
 // Entry module: loads app info, the provider catalog and the destinations,
-// wires the header, shortcuts and dialogs, and marks <body data-ready="true">
-// once the catalog and the list are on screen.
+// wires the header, the views (Destinations, History), shortcuts
+// and dialogs, and marks <body data-ready="true"> once the catalog and the
+// list are on screen.
 
 import { api, ApiError } from './lib/api.js';
 import { setCatalog } from './lib/catalog.js';
@@ -20,7 +21,9 @@ import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
-import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
+import { initViews, registerView, showView } from './components/views.js';
+import { RelativeTimes } from './lib/reltime.js';
 import { plural } from './lib/format.js';
 
 const state = { info: null, destinations: [], initialised: false };
@@ -237,6 +240,13 @@ function wire() {
     onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
     onShowHistory: () => showView('history'),
   });
+  registerView('destinations', {
+    title: 'Destinations',
+    onShow: (focus) => focus && requestAnimationFrame(() => $('#main').focus({ preventScroll: true })),
+  });
+  initViews();
+  // Relative times stay true in every view (the History, the banner).
+  new RelativeTimes($('#main')).start();
 
   document.addEventListener('keydown', (e) => {
     const mod = isMac ? e.metaKey : e.ctrlKey;
