@@ -12,7 +12,7 @@ import { openModal, closeModal } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { formatCount, plural, formatTestTime } from '../lib/format.js';
 import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
-import { shortRelativeTime } from '../lib/reltime.js';
+import { clockText, shortRelativeTime } from '../lib/reltime.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
 import { showErrorBanner } from '../components/error-banner.js';
 import { batchIcon, destinationStateLabel, statusLabel, testOutcomeIcon } from '../lib/status.js';
@@ -130,13 +130,6 @@ function renderHeader(d) {
     h('span', { class: `badge ${d.active ? 'badge--active' : 'badge--paused'}`, text: destinationStateLabel(d.active) }),
     d.updated_at ? h('span', { class: 'muted', text: `Edited ${shortRelativeTime(d.updated_at)}` }) : '',
   );
-}
-
-function clockText(ms) {
-  const d = new Date(ms);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  return sameDay ? d.toLocaleTimeString(undefined, { timeStyle: 'medium' }) : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 function historyItem(p) {
