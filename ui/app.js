@@ -1,5 +1,5 @@
 // Entry module: loads app info, the provider catalog and the destinations,
-// wires the header, the views (Destinations, History), shortcuts
+// wires the header, the views (Destinations, Watches, History), shortcuts
 // and dialogs, and marks <body data-ready="true"> once the catalog and the
 // list are on screen.
 
@@ -22,6 +22,7 @@ import { initPresign } from './components/presigned-link.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
+import { initWatches, watchAFolder } from './watches/watches.js';
 import { initViews, registerView, showView } from './components/views.js';
 import { RelativeTimes } from './lib/reltime.js';
 import { plural } from './lib/format.js';
@@ -239,13 +240,21 @@ function wire() {
     onShowProbe: (d, probe, opener) => showStoredProbe(findDestination(d.id) || d, probe, opener),
     onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
     onShowHistory: () => showView('history'),
+    onWatch: (d) => watchAFolder($(`.destination-row[data-id="${CSS.escape(d.id)}"] .dest-name`), d.id),
+  });
+  initWatches({
+    destinations: listedDestinations,
+    canAct,
+    // What the watches delivered shows in the History as it lands.
+    onDelivered: () => historyChanged(),
+    onAddDestination: () => canAct() && openAddForm($('#add-destination')),
   });
   registerView('destinations', {
     title: 'Destinations',
     onShow: (focus) => focus && requestAnimationFrame(() => $('#main').focus({ preventScroll: true })),
   });
   initViews();
-  // Relative times stay true in every view (the History, the banner).
+  // Relative times stay true in every view (the History, the banner, the watches).
   new RelativeTimes($('#main')).start();
 
   document.addEventListener('keydown', (e) => {

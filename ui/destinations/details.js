@@ -3,7 +3,8 @@
 // one .recent-delivery[data-batch-id][data-outcome] each, with its newest
 // delivered object to open in the browser or copy), and its recent
 // connection tests (#probe-history, one .probe-history-item[data-probe-id]
-// [data-outcome] per test, newest first), each openable in the probe panel.
+// [data-outcome] per test, newest first), each openable in the probe panel;
+// its footer edits it, tests it, or watches a folder for it (#details-watch).
 
 import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
@@ -18,7 +19,7 @@ import { showErrorBanner } from '../components/error-banner.js';
 import { batchIcon, destinationStateLabel, statusLabel, testOutcomeIcon } from '../lib/status.js';
 
 let dialog;
-let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, find: () => null };
+let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, onWatch: () => {}, find: () => null };
 const state = { dest: null, probes: [], seq: 0 };
 
 const RECENT = 5;
@@ -240,5 +241,12 @@ export function initDetails(opts) {
     if (!d) return;
     closeModal(dialog);
     hooks.onEdit(d);
+  });
+  // A folder whose files are delivered here: the watch form, this destination chosen.
+  $('#details-watch').addEventListener('click', () => {
+    const d = state.dest;
+    if (!d) return;
+    closeModal(dialog);
+    hooks.onWatch(d);
   });
 }
