@@ -378,6 +378,8 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
     // The header's parts side by side, none cut; the status bar one line across.
     let (brand, tabs, actions) = (rect_of(&c, ".brand").await, rect_of(&c, ".view-tabs").await, rect_of(&c, ".header-actions").await);
     assert!(brand[2] <= tabs[0] && tabs[2] <= actions[0] && actions[2] <= min_w as f64, "{brand:?} {tabs:?} {actions:?}");
+    let name = rect_of(&c, ".brand-name").await;
+    assert!(name[2] <= tabs[0], "the brand's name runs under the view tabs: {name:?} {tabs:?}");
     assert_status_bar_whole(&c, min_w as f64).await;
 
     // A delivery: the panel's file list stays inside the panel, the status bar readable.
