@@ -187,13 +187,14 @@ export function watchAFolder(opener, destinationId = null) {
 
 /* ---------- the view ---------- */
 
-function onShow(focus) {
-  reloadWatches();
+async function onShow(focus) {
   clearInterval(state.timer);
   state.timer = setInterval(() => {
     if (!document.hidden) reloadWatches();
   }, LOOK_AGAIN_EVERY);
-  if (focus) requestAnimationFrame(() => ($('#watch-add').offsetParent ? $('#watch-add') : $('#watch-add-first')).focus());
+  await reloadWatches();
+  // Once drawn: "Watch a folder…" of the list, or of the empty state.
+  if (focus && currentView() === 'watches') ($('#watches-heading').hidden ? $('#watch-add-first') : $('#watch-add')).focus();
 }
 
 const deliveredSoon = throttle(() => hooks.onDelivered(), 1000);
