@@ -40,6 +40,12 @@ const COMMANDS: &[&str] = &[
     "history_retention",
     "export_history",
     "reveal_source",
+    "list_watches",
+    "add_watch",
+    "update_watch",
+    "set_watch_paused",
+    "remove_watch",
+    "pick_watch_folder",
 ];
 
 fn main() {

@@ -79,6 +79,20 @@ impl NativeDialogs {
         Ok(paths)
     }
 
+    /// One folder (e.g. the folder a watch delivers from); `None` when cancelled.
+    pub async fn pick_folder(&self, window: &WebviewWindow, title: &str) -> Reply<Option<PathBuf>> {
+        let _open = self.begin()?;
+        let mut dialog = AsyncFileDialog::new().set_parent(window).set_title(title);
+        if let Some(dir) = self.start_folder() {
+            dialog = dialog.set_directory(dir);
+        }
+        let picked = dialog.pick_folder().await.map(|h| h.path().to_path_buf());
+        if let Some(p) = &picked {
+            self.remember(p);
+        }
+        Ok(picked)
+    }
+
     /// Where to save a file; `None` when cancelled.
     pub async fn save_path(&self, window: &WebviewWindow, title: &str, file_name: &str, filter: (&str, &[&str])) -> Reply<Option<PathBuf>> {
         let _open = self.begin()?;

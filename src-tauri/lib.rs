@@ -2,17 +2,20 @@
 //! exposes thin commands. All product logic lives in `chute-core`.
 //!
 //! Layers, each using only those below it: `commands/*` (one file per
-//! concern) → `plans` (kept plans) and `dialogs` (native choosers) →
-//! `ipc` (replies, argument checks, running the core off the window's
-//! thread) → `state` (the core, or why it could not open).
+//! concern) → `plans` (kept plans), `dialogs` (native choosers) and
+//! `watching` (the runner of watched folders the window hosts) → `ipc`
+//! (replies, argument checks, running the core off the window's thread)
+//! → `state` (the core, or why it could not open).
 
 mod commands;
 mod dialogs;
 mod ipc;
 mod plans;
 mod state;
+mod watching;
 
-use commands::{app, delivery, destinations, history, links, probe};
+use commands::{app, delivery, destinations, history, links, probe, watches};
+use tauri::Manager;
 
 pub fn run() {
     tauri::Builder::default()
@@ -60,7 +63,24 @@ pub fn run() {
             history::history_retention,
             history::export_history,
             history::reveal_source,
+            watches::list_watches,
+            watches::add_watch,
+            watches::update_watch,
+            watches::set_watch_paused,
+            watches::remove_watch,
+            watches::pick_watch_folder,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Chute");
+        .setup(|app| {
+            // The window runs the watched folders while it is open.
+            let core = app.state::<state::AppState>().core().ok();
+            app.manage(watching::Watching::start(app.handle().clone(), core));
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building Chute")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<watching::Watching>().stop_and_wait();
+            }
+        });
 }

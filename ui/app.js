@@ -1,6 +1,7 @@
 // Entry module: loads app info, the provider catalog and the destinations,
-// wires the header, shortcuts and dialogs, and marks <body data-ready="true">
-// once the catalog and the list are on screen.
+// wires the header, the views (Destinations, Watches, History), shortcuts
+// and dialogs, and marks <body data-ready="true"> once the catalog and the
+// list are on screen.
 
 import { api, ApiError } from './lib/api.js';
 import { setCatalog } from './lib/catalog.js';
@@ -20,7 +21,10 @@ import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
-import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, showView } from './history/history.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
+import { initWatches, watchAFolder } from './watches/watches.js';
+import { initViews, registerView, showView } from './components/views.js';
+import { RelativeTimes } from './lib/reltime.js';
 import { plural } from './lib/format.js';
 
 const state = { info: null, destinations: [], initialised: false };
@@ -236,7 +240,22 @@ function wire() {
     onShowProbe: (d, probe, opener) => showStoredProbe(findDestination(d.id) || d, probe, opener),
     onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
     onShowHistory: () => showView('history'),
+    onWatch: (d) => watchAFolder($(`.destination-row[data-id="${CSS.escape(d.id)}"] .dest-name`), d.id),
   });
+  initWatches({
+    destinations: listedDestinations,
+    canAct,
+    // What the watches delivered shows in the History as it lands.
+    onDelivered: () => historyChanged(),
+    onAddDestination: () => canAct() && openAddForm($('#add-destination')),
+  });
+  registerView('destinations', {
+    title: 'Destinations',
+    onShow: (focus) => focus && requestAnimationFrame(() => $('#main').focus({ preventScroll: true })),
+  });
+  initViews();
+  // Relative times stay true in every view (the History, the banner, the watches).
+  new RelativeTimes($('#main')).start();
 
   document.addEventListener('keydown', (e) => {
     const mod = isMac ? e.metaKey : e.ctrlKey;

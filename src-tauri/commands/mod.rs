@@ -8,3 +8,4 @@ pub mod destinations;
 pub mod history;
 pub mod links;
 pub mod probe;
+pub mod watches;

@@ -348,14 +348,6 @@ async fn assert_status_bar_whole(c: &fantoccini::Client, width: f64) {
     }
 }
 
-/// The window's minimum size, as tauri.conf.json sets it.
-fn minimum_window_size() -> (u32, u32) {
-    let conf: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
-    let w = &conf["app"]["windows"][0];
-    (w["minWidth"].as_u64().unwrap() as u32, w["minHeight"].as_u64().unwrap() as u32)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first() {
     let fs = support::servers::S3sFs::start();
@@ -367,17 +359,13 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
     add_s3s_destination(&c, &fs, "Reports").await;
-    let (min_w, min_h) = minimum_window_size();
-    c.set_window_size(min_w, min_h).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while viewport(&c).await != (min_w as f64, min_h as f64) {
-        assert!(Instant::now() < deadline, "the window is not {min_w}×{min_h}: {:?}", viewport(&c).await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (min_w, min_h) = to_minimum_size(&c).await;
 
     // The header's parts side by side, none cut; the status bar one line across.
     let (brand, tabs, actions) = (rect_of(&c, ".brand").await, rect_of(&c, ".view-tabs").await, rect_of(&c, ".header-actions").await);
     assert!(brand[2] <= tabs[0] && tabs[2] <= actions[0] && actions[2] <= min_w as f64, "{brand:?} {tabs:?} {actions:?}");
+    let name = rect_of(&c, ".brand-name").await;
+    assert!(name[2] <= tabs[0], "the brand's name runs under the view tabs: {name:?} {tabs:?}");
     assert_status_bar_whole(&c, min_w as f64).await;
 
     // A delivery: the panel's file list stays inside the panel, the status bar readable.

@@ -1,5 +1,5 @@
-//! Keys, the pointer, and where things are in the window: what the GUI
-//! scenarios need beyond clicking and typing (harness/).
+//! Keys, the pointer, the window's size and where things are in it: what
+//! the GUI scenarios need beyond clicking and typing (harness/).
 
 use fantoccini::Client;
 
@@ -45,4 +45,24 @@ pub(crate) async fn viewport(c: &Client) -> (f64, f64) {
 
 pub(crate) fn overlap(a: [f64; 4], b: [f64; 4]) -> bool {
     a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+/// The window's minimum size, as tauri.conf.json sets it.
+fn minimum_window_size() -> (u32, u32) {
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap()).unwrap();
+    let w = &conf["app"]["windows"][0];
+    (w["minWidth"].as_u64().unwrap() as u32, w["minHeight"].as_u64().unwrap() as u32)
+}
+
+/// The window made as small as it may be; returns that size.
+pub(crate) async fn to_minimum_size(c: &Client) -> (u32, u32) {
+    let (w, h) = minimum_window_size();
+    c.set_window_size(w, h).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while viewport(c).await != (w as f64, h as f64) {
+        assert!(std::time::Instant::now() < deadline, "the window is not {w}×{h}: {:?}", viewport(c).await);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    (w, h)
 }

@@ -19,3 +19,4 @@ mod feedback;
 mod forms;
 mod history;
 mod newcomer;
+mod watches;

@@ -3,7 +3,8 @@
 // one .recent-delivery[data-batch-id][data-outcome] each, with its newest
 // delivered object to open in the browser or copy), and its recent
 // connection tests (#probe-history, one .probe-history-item[data-probe-id]
-// [data-outcome] per test, newest first), each openable in the probe panel.
+// [data-outcome] per test, newest first), each openable in the probe panel;
+// its footer edits it, tests it, or watches a folder for it (#details-watch).
 
 import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
@@ -12,13 +13,13 @@ import { openModal, closeModal } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { formatCount, plural, formatTestTime } from '../lib/format.js';
 import { destPath, credentialSummary, credentialIcon } from '../lib/destination-text.js';
-import { shortRelativeTime } from '../lib/reltime.js';
+import { clockText, shortRelativeTime } from '../lib/reltime.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
 import { showErrorBanner } from '../components/error-banner.js';
 import { batchIcon, destinationStateLabel, statusLabel, testOutcomeIcon } from '../lib/status.js';
 
 let dialog;
-let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, find: () => null };
+let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, onWatch: () => {}, find: () => null };
 const state = { dest: null, probes: [], seq: 0 };
 
 const RECENT = 5;
@@ -132,13 +133,6 @@ function renderHeader(d) {
   );
 }
 
-function clockText(ms) {
-  const d = new Date(ms);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  return sameDay ? d.toLocaleTimeString(undefined, { timeStyle: 'medium' }) : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 function historyItem(p) {
   const r = p.report;
   const outcome = statusLabel(r.outcome);
@@ -247,5 +241,12 @@ export function initDetails(opts) {
     if (!d) return;
     closeModal(dialog);
     hooks.onEdit(d);
+  });
+  // A folder whose files are delivered here: the watch form, this destination chosen.
+  $('#details-watch').addEventListener('click', () => {
+    const d = state.dest;
+    if (!d) return;
+    closeModal(dialog);
+    hooks.onWatch(d);
   });
 }

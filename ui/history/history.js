@@ -4,10 +4,10 @@
 // and its files, files.js) and what can be done with a delivery
 // (batch-actions.js), relative times that stay true while shown, how long
 // the history is kept (retention.js), and the banner offering to resume or
-// discard batches cut short (interrupted.js). This module switches views
-// and wires the parts.
+// discard batches cut short (interrupted.js). This module registers the
+// view (components/views.js switches to it) and wires the parts.
 //
-// Hooks: #nav-history, #nav-destinations, #history-view, #history-search,
+// Hooks: #nav-history, #history-view, #history-search,
 // #history-destination, #history-status, #history-from, #history-to,
 // #history-count, .history-batch[data-id][data-outcome][data-state],
 // .hb-time, #history-details[data-id], #hd-placeholder, #hd-title, .hd-facts,
@@ -16,7 +16,7 @@
 // #history-export, #history-retention.
 
 import { $ } from '../lib/dom.js';
-import { RelativeTimes } from '../lib/reltime.js';
+import { registerView, showView } from '../components/views.js';
 import { view, hooks } from './state.js';
 import { fillDestinations, initFilters } from './filters.js';
 import { initBatchList, reloadHistory } from './batch-list.js';
@@ -28,24 +28,14 @@ import { initRetention, loadRetention } from './retention.js';
 
 export { checkInterrupted } from './interrupted.js';
 
-/* ---------- view switching ---------- */
+/* ---------- the view ---------- */
 
-export function showView(name, { focus = true } = {}) {
-  const history = name === 'history';
-  view.active = history;
-  document.body.dataset.view = name;
-  $('#history-view').hidden = !history;
-  $('#nav-history').setAttribute('aria-current', history ? 'page' : 'false');
-  $('#nav-destinations').setAttribute('aria-current', history ? 'false' : 'page');
-  $('#brand-section').textContent = history ? 'History' : 'Destinations';
-  if (history) {
-    fillDestinations();
-    loadRetention();
-    reloadHistory();
-    if (focus) requestAnimationFrame(() => $('#history-search').focus());
-  } else if (focus) {
-    requestAnimationFrame(() => $('#main').focus({ preventScroll: true }));
-  }
+function onShow(focus) {
+  view.active = true;
+  fillDestinations();
+  loadRetention();
+  reloadHistory();
+  if (focus) requestAnimationFrame(() => $('#history-search').focus());
 }
 
 /** A destination was paused, resumed or renamed: redraw the shown delivery's actions. */
@@ -66,9 +56,6 @@ export function initHistory(opts) {
   initBatchFiles({ find: (id) => hooks.find(id) });
   initRetention();
   initInterrupted({ showAll: () => showView('history') });
-  $('#nav-history').addEventListener('click', () => showView('history'));
-  $('#nav-destinations').addEventListener('click', () => showView('destinations'));
+  registerView('history', { title: 'History', section: $('#history-view'), onShow, onHide: () => (view.active = false) });
   $('#history-refresh').addEventListener('click', () => refreshAll());
-  // The History view's times and the banner's stay true as long as they are shown.
-  new RelativeTimes($('#main')).start();
 }

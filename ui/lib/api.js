@@ -133,4 +133,22 @@ export const api = {
   exportHistory: (filter, rows, batchId = null) => call('export_history', { filter, rows, batch_id: batchId }),
   /** Show a file's source in the file manager (the path comes from the history). */
   revealSource: (batchId, fileId) => call('reveal_source', { batch_id: batchId, file_id: fileId }),
+
+  /* ---- watched folders ---- */
+  /** → {watches: [WatchView], runs_here, runner_problem}: each watch with its state, journal, problem and runner. */
+  listWatches: () => call('list_watches'),
+  /** settings: {name, folder, recursive, destinations, settle_ms, existing, after, paused} → the new WatchView. */
+  addWatch: (settings) => call('add_watch', { settings }),
+  /** edit: {name, folder, recursive, destinations, settle_ms, after}; what a watch holds beyond it stays → WatchView. */
+  updateWatch: (id, edit) => call('update_watch', { id, edit }),
+  setWatchPaused: (id, paused) => call('set_watch_paused', { id, paused }),
+  /** The folder, its objects and the history stay. */
+  removeWatch: (id) => call('remove_watch', { id }),
+  /** Native folder dialog → the folder's path, or null if cancelled. */
+  pickWatchFolder: () => call('pick_watch_folder'),
+  /** fn(event) for each event of the runner the window hosts (the core's WatchEvent, tagged `event`). */
+  onWatchEvent: (fn) => {
+    const events = window.__TAURI__ && window.__TAURI__.event;
+    if (events && typeof events.listen === 'function') events.listen('watch-event', (e) => fn(e.payload));
+  },
 };

@@ -61,6 +61,26 @@ export function debounce(fn, ms) {
   return d;
 }
 
+/**
+ * `fn` at most once every `ms`: the first call runs at once, calls during
+ * the pause run once at its end (so the last change is never missed).
+ */
+export function throttle(fn, ms) {
+  let last = 0;
+  let t = null;
+  return () => {
+    if (t) return;
+    const wait = last + ms - Date.now();
+    const run = () => {
+      t = null;
+      last = Date.now();
+      fn();
+    };
+    if (wait <= 0) run();
+    else t = setTimeout(run, wait);
+  };
+}
+
 export const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
 /** Move focus to el on the next frame (after it becomes visible). */

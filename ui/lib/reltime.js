@@ -3,7 +3,8 @@
 // watched element is rewritten when its text would change (the next
 // minute, hour or midnight), not on a fixed tick; times added later (new
 // rows) are picked up as they appear. Cards redrawn anyway use the
-// compact, fixed shortRelativeTime ("5 min ago").
+// compact, fixed shortRelativeTime ("5 min ago"), and a moment to be
+// read as a clock, clockText ("14:05:09").
 
 import { plural } from './format.js';
 
@@ -97,6 +98,13 @@ export class RelativeTimes {
     // A little after the change, never sooner than a second from now.
     this.timer = setTimeout(() => this.refresh(), Math.max(1000, soonest - now + 250));
   }
+}
+
+/** A moment as a clock shows it: the time of day (with seconds) today, else the date and time. */
+export function clockText(ms) {
+  const d = new Date(ms);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay ? d.toLocaleTimeString(undefined, { timeStyle: 'medium' }) : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /**

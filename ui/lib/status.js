@@ -1,6 +1,6 @@
 // One vocabulary for the states a person sees, wherever they are shown
 // (the delivery panel, the History, the connection test, a destination's
-// details): what each state is called, and its icon. The core sends the
+// details, the watched folders): what each state is called, and its icon. The core sends the
 // states as ids (the snake_case strings of --json); their words live here
 // and nowhere else, one wording per id: "pending" reads the same for a
 // file waiting its turn, a file an interrupted delivery never started
@@ -33,6 +33,12 @@ const LABEL = {
   // may be paused too.
   active: 'Active',
   paused: 'Paused',
+  // A watched folder (paused reads as above): what its runner does with it.
+  not_running: 'Not running',
+  stopped: 'Stopped',
+  retrying: 'Retrying',
+  delivering: 'Delivering',
+  watching: 'Watching',
 };
 
 /** How a delivery was started. */
@@ -50,6 +56,7 @@ const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', refuse
 const BATCH_ICON = { delivered: 'check', partial: 'warning', failed: 'error', cancelled: 'dash', running: 'upload', interrupted: 'warning' };
 const STEP_ICON = { passed: 'check', warning: 'warning', failed: 'close', skipped: 'dash' };
 const TEST_ICON = { passed: 'check', warnings: 'warning', failed: 'error' };
+const WATCH_ICON = { watching: 'eye', delivering: 'upload', retrying: 'refresh', stopped: 'error', paused: 'pause', not_running: 'dash' };
 
 /** The batch states and outcomes the History filters on, in the order it offers them. */
 export const BATCH_FILTERS = ['delivered', 'partial', 'failed', 'cancelled', 'interrupted', 'running', 'discarded'];
@@ -92,4 +99,9 @@ export function stepStatusIcon(status) {
 /** The icon of a connection test's outcome. */
 export function testOutcomeIcon(outcome) {
   return TEST_ICON[outcome] || 'error';
+}
+
+/** The icon of a watched folder's state. */
+export function watchStateIcon(state) {
+  return WATCH_ICON[state] || 'dash';
 }

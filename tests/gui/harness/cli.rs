@@ -43,3 +43,59 @@ pub(crate) fn cli_deliver_and_kill(env: &Env, file: &Path) {
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().code(), None, "killed by a signal");
 }
+
+/// `chute watch run` beside the app: the headless runner of the watches,
+/// holding them until it is stopped.
+pub(crate) struct WatchAgent {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl WatchAgent {
+    /// Start it on the app's data folder; returns once it watches a folder
+    /// (its first `watching` event).
+    pub(crate) fn start(env: &Env) -> WatchAgent {
+        use std::io::BufRead;
+        let mut child = cli(env)
+            .args(["--json", "watch", "run"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chute watch run");
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        std::thread::spawn(move || out.lines().map_while(Result::ok).for_each(|l| sink.lock().unwrap().push(l)));
+        let agent = WatchAgent { child, lines };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !agent.printed("\"event\":\"watching\"") {
+            assert!(std::time::Instant::now() < deadline, "chute watch run did not start watching: {:?}", agent.lines.lock().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        agent
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether one of its JSON lines so far contains `text`.
+    pub(crate) fn printed(&self, text: &str) -> bool {
+        self.lines.lock().unwrap().iter().any(|l| l.contains(text))
+    }
+
+    /// SIGTERM (a graceful stop, as Ctrl-C), then its exit code.
+    #[cfg(unix)]
+    pub(crate) fn stop(mut self) -> Option<i32> {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        self.child.wait().unwrap().code()
+    }
+}
+
+impl Drop for WatchAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
