@@ -39,6 +39,7 @@ const LABEL = {
   retrying: 'Retrying',
   delivering: 'Delivering',
   watching: 'Watching',
+  outside_hours: 'Waiting for its hours',
 };
 
 /** How a delivery was started. */
@@ -56,7 +57,7 @@ const FILE_ICON = { delivered: 'check', skipped: 'skip', failed: 'error', refuse
 const BATCH_ICON = { delivered: 'check', partial: 'warning', failed: 'error', cancelled: 'dash', running: 'upload', interrupted: 'warning' };
 const STEP_ICON = { passed: 'check', warning: 'warning', failed: 'close', skipped: 'dash' };
 const TEST_ICON = { passed: 'check', warnings: 'warning', failed: 'error' };
-const WATCH_ICON = { watching: 'eye', delivering: 'upload', retrying: 'refresh', stopped: 'error', paused: 'pause', not_running: 'dash' };
+const WATCH_ICON = { watching: 'eye', delivering: 'upload', retrying: 'refresh', stopped: 'error', paused: 'pause', not_running: 'dash', outside_hours: 'clock' };
 
 /** The batch states and outcomes the History filters on, in the order it offers them. */
 export const BATCH_FILTERS = ['delivered', 'partial', 'failed', 'cancelled', 'interrupted', 'running', 'discarded'];

@@ -46,6 +46,8 @@ function stateSentence(w, list) {
       return `${statusLabel('stopped')}: ${(w.problem && STOPPED_BECAUSE[w.problem.code]) || 'the folder cannot be watched'}`;
     case 'paused':
       return `${statusLabel('paused')}: nothing is delivered until you resume it`;
+    case 'outside_hours':
+      return `${statusLabel('outside_hours')} (${w.hours.from}–${w.hours.to}): files wait until then`;
     case 'not_running':
       return list.runner_problem
         ? `${statusLabel('not_running')}: this window cannot run the watches`
