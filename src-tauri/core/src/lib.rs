@@ -78,5 +78,5 @@ pub use store::Store;
 
 // Watched folders: their settings, what each is doing, and the runner.
 pub use agent::{run as run_watches, Stop as StopWatching, WatchEvent};
-pub use app::{WatchState, WatchView};
+pub use app::{WatchNotifications, WatchState, WatchView};
 pub use watch::{After, Batching, Existing, Hours as DeliveryHours, Watch, WatchSettings, DEFAULT_SETTLE_MS};

@@ -21,7 +21,7 @@ pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
 pub use views::{DestinationView, Saved};
-pub use watches::{WatchState, WatchView};
+pub use watches::{WatchNotifications, WatchState, WatchView};
 
 use crate::history as batches;
 use crate::secret::SecretStore;

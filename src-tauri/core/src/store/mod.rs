@@ -5,6 +5,7 @@
 mod destinations;
 mod probes;
 mod schema;
+mod settings;
 mod words;
 
 use std::path::{Path, PathBuf};
