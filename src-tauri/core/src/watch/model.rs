@@ -185,7 +185,14 @@ pub fn validate(s: &WatchSettings) -> Vec<WatchProblem> {
             "Use letters, digits, spaces and punctuation only.",
         ));
     }
-    if !s.folder.is_absolute() {
+    if s.folder.as_os_str().is_empty() {
+        out.push(WatchProblem::new(
+            "folder",
+            Code::WatchFolderMissing,
+            "No folder is chosen.".into(),
+            "Choose the folder to watch (or type its full path).",
+        ));
+    } else if !s.folder.is_absolute() {
         out.push(WatchProblem::new(
             "folder",
             Code::WatchFolderMissing,
@@ -346,6 +353,7 @@ mod tests {
         let cases = [
             (WatchSettings { name: " ".into(), ..settings(dir.path().into()) }, "name", Code::NameEmpty),
             (settings("relative/dir".into()), "folder", Code::WatchFolderMissing),
+            (settings("".into()), "folder", Code::WatchFolderMissing),
             (settings(dir.path().join("gone")), "folder", Code::WatchFolderMissing),
             (settings(file), "folder", Code::WatchFolderMissing),
             (WatchSettings { destinations: vec![], ..settings(dir.path().into()) }, "destinations", Code::WatchNoDestination),
