@@ -12,6 +12,7 @@ mod native_dialog;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod compression;
 mod delivery;
 mod destinations;
 mod dialogs;

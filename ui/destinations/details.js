@@ -120,6 +120,8 @@ function renderFacts(d) {
     fact('Key template', d.key_template, { mono: true }),
     fact('Existing objects', { never: 'Kept: the file is reported', skip: 'Kept: the file is skipped', overwrite: 'Replaced' }[d.overwrite || 'never']),
     fact('Preview', d.confirm_delivery === false ? 'Off: dropped files are sent at once' : 'Before every delivery'),
+    fact('Compression', { off: 'Off', gzip: 'gzip, as .gz objects', gzip_encoding: 'gzip, same names (Content-Encoding: gzip)' }[d.compression || 'off']),
+    d.manifest && fact('Manifest', 'After each delivery, then _SUCCESS when every file landed'),
     fact('Never delivered', Array.isArray(d.ignore) ? (d.ignore.length ? d.ignore.join('  ') : 'Nothing left out') : '', { mono: true }),
   ].filter(Boolean));
 }

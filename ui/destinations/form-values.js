@@ -14,7 +14,7 @@ const LABELS = {
   access_key_id: 'Access key id', secret_access_key: 'Secret access key', profile: 'Profile', prefix: 'Path prefix',
   path_style: 'Path-style addressing', key_template: 'Key template', storage_class: 'Storage class', acl: 'Object ACL',
   headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
-  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', credentials: 'Credentials',
+  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest', credentials: 'Credentials',
 };
 
 const OVERWRITE_HINTS = {
@@ -53,6 +53,8 @@ export function collectSettings(form) {
     overwrite: e.overwrite.value || 'never',
     ignore: ignoreList(e.ignore.value),
     confirm_delivery: e.confirm_delivery.checked,
+    compression: e.compression.value || 'off',
+    manifest: e.manifest.checked,
   };
 }
 
@@ -68,7 +70,24 @@ export function setDeliveryFields(form, d) {
   for (const r of e.overwrite) r.checked = r.value === overwrite;
   e.ignore.value = (Array.isArray(d.ignore) ? d.ignore : defaultIgnores()).join('\n');
   e.confirm_delivery.checked = d.confirm_delivery !== false;
+  const compression = Object.hasOwn(COMPRESSION_HINTS, d.compression) ? d.compression : 'off';
+  for (const r of e.compression) r.checked = r.value === compression;
+  e.manifest.checked = d.manifest === true;
   updateOverwriteHint(form);
+  updateCompressionHint(form);
+}
+
+/** What each compression choice does, under the choices. */
+const COMPRESSION_HINTS = {
+  off: 'Files are sent as they are.',
+  gzip: 'Each file is gzipped and stored as a .gz object (application/gzip); the preview shows the .gz keys.',
+  gzip_encoding: 'Each file is gzipped and stored under its own name with Content-Encoding: gzip, so browsers and HTTP clients decompress it as they download.',
+};
+
+/** The hint under the compression choice. */
+export function updateCompressionHint(form) {
+  const v = form.elements.compression.value || 'off';
+  $('#compression-hint', form).textContent = COMPRESSION_HINTS[v] || '';
 }
 
 /** Put a destination's settings into the fields (the provider first: it decides what the rest offer). */

@@ -18,7 +18,7 @@ import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { testForm } from './probe.js';
 import { state } from './form-state.js';
-import { collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateOverwriteHint } from './form-values.js';
+import { collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateCompressionHint, updateOverwriteHint } from './form-values.js';
 import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow } from './form-check.js';
 import { applyProvider, providerById, setupProviders, updateEndpointHint } from './form-provider.js';
 import { setupKeyTemplate, updateKeyPreview } from './form-key-template.js';
@@ -150,6 +150,7 @@ function afterChange(name) {
   if (name === 'prefix' || name === 'key_template') updateKeyPreview(form);
   if (name && name.startsWith('headers.')) updateHeadersMeta(form);
   if (name === 'overwrite') updateOverwriteHint(form);
+  if (name === 'compression') updateCompressionHint(form);
   if (name === 'cred_kind') showCredPanels();
 }
 
@@ -230,7 +231,7 @@ export function openAddForm(opener, opts = {}) {
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
-  setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true });
+  setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true, compression: 'off', manifest: false });
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
   $('#save-destination .button-label', form).textContent = 'Add destination';
