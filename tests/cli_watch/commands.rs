@@ -138,3 +138,32 @@ fn a_paused_destination_holds_its_files_with_a_fix_and_resuming_it_sends_them() 
     agent.stop();
     assert_eq!(fs.objects("reports")["incoming/a.txt"], b"a");
 }
+
+#[test]
+fn a_locked_keychain_holds_the_files_in_the_queue_with_its_diagnosis() {
+    let fs = crate::support::servers::S3sFs::start();
+    let k = crate::support::keychain::Keyring::start();
+    let w = crate::support::world::World::with_keyring(&k);
+    let mut args: Vec<String> = ["destination", "add", "--name", "Files", "--prefix", "incoming/"].map(String::from).to_vec();
+    args.extend(["--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint()].map(String::from));
+    args.extend(["--access-key-id", crate::support::servers::S3S_KEY, "--secret-stdin"].map(String::from));
+    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), Some(crate::support::servers::S3S_SECRET)).ok();
+    let folder = tempfile::tempdir().unwrap();
+    add_watch(&w, "inbox", folder.path(), &["Files"], &["--settle", "500ms"]);
+    let agent = Agent::start(&w, &[], 1);
+    std::fs::write(folder.path().join("first.txt"), b"1").unwrap();
+    agent.wait_for(Duration::from_secs(30), "a delivery with the keychain open", |es| crate::agent::count(es, "delivered") >= 1);
+
+    k.lock(); // as a screen lock would
+    std::fs::write(folder.path().join("second.txt"), b"2").unwrap();
+    agent.wait_for(Duration::from_secs(30), "the refusal", |es| {
+        crate::agent::of(es, "retrying").iter().any(|e| e["code"] == "keychain_locked" && e["path"] == "second.txt")
+    });
+    let shown = w.json(&["watch", "show", "inbox"], None).ok().json();
+    assert_eq!(shown["state"], "retrying", "{shown:#}");
+    assert_eq!(shown["journal"]["queued"], 1, "the file waits in the journal");
+    assert_eq!(shown["journal"]["last_failure"]["code"], "keychain_locked");
+    assert!(shown["journal"]["last_failure"]["fix"].as_str().unwrap().contains("Unlock"), "{shown:#}");
+    agent.stop();
+    assert_eq!(fs.objects("reports").keys().cloned().collect::<Vec<_>>(), ["incoming/first.txt"]);
+}
