@@ -143,3 +143,20 @@ fn a_restart_sends_what_changed_while_stopped_and_nothing_else() {
     bodies.sort();
     assert_eq!(bodies, [b"one".to_vec(), b"one, edited".to_vec(), b"three".to_vec(), b"two".to_vec()], "a changed file gets a new key");
 }
+
+#[test]
+fn a_changed_file_under_the_same_key_is_refused_as_existing_and_the_object_kept() {
+    let Scene { fs, w, folder } = Scene::new("Files", "{prefix}{relpath}");
+    add_watch(&w, "docs", folder.path(), &["Files"], &["--settle", "500ms"]);
+    let agent = Agent::start(&w, &[], 1);
+    std::fs::write(folder.path().join("a.txt"), b"first").unwrap();
+    agent.wait_for(WAIT, "the first delivery", |es| count(es, "delivered") >= 1);
+    std::fs::write(folder.path().join("a.txt"), b"second version").unwrap();
+    agent.wait_for(WAIT, "the refusal", |es| count(es, "failed") >= 1);
+    let (_, events) = agent.stop();
+    let failed = of(&events, "failed")[0].clone();
+    assert_eq!((failed["code"].as_str(), failed["path"].as_str()), (Some("already_exists"), Some("a.txt")), "{failed:#}");
+    assert!(of(&events, "retrying").is_empty(), "not retried: another attempt cannot change it");
+    assert_eq!(fs.objects("reports")["incoming/a.txt"], b"first", "never overwrite keeps the object");
+    assert_eq!(journal(&w, "docs")["failed"], 1);
+}
