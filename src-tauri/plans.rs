@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chute_core::{Code, Collision, Control, Excluded, Job, Origin, Overwrite, Plan, PlanProblem, PlannedFile, Settings, TransferOptions};
 use serde::Serialize;
 
-use crate::ipc::{refusal, Reply};
+use crate::ipc::{bad_argument, refusal, Reply};
 
 /// Rows a preview carries; the rest come through `plan_page`.
 const PREVIEW_ROWS: usize = 200;
@@ -20,6 +20,8 @@ pub(crate) struct KeptPlan {
     pub plan: Arc<Plan>,
     /// The interrupted batch this plan continues, when it does.
     pub resumes: Option<String>,
+    /// The drop this plan is one destination of, when it goes to several.
+    pub group: Option<String>,
     pub control: Control,
 }
 
@@ -33,7 +35,7 @@ impl KeptPlan {
                 destination_id: self.destination_id.clone(),
                 plan: self.plan.clone(),
                 origin,
-                options: TransferOptions { overwrite, ..TransferOptions::default() },
+                options: TransferOptions { overwrite, group: self.group.clone(), ..TransferOptions::default() },
             },
         }
     }
@@ -53,9 +55,34 @@ impl Plans {
     pub(crate) fn keep(&self, destination_id: String, plan: Plan, settings: &Settings, resumes: Option<String>) -> PlanPreview {
         let plan_id = chute_core::new_id();
         let preview = PlanPreview::of(&plan_id, &destination_id, &plan, settings, resumes.as_deref());
-        let kept = KeptPlan { destination_id, plan: Arc::new(plan), resumes, control: Control::default() };
+        let kept = KeptPlan { destination_id, plan: Arc::new(plan), resumes, group: None, control: Control::default() };
         self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(plan_id, kept);
         preview
+    }
+
+    /// Make kept plans one drop sent to several destinations: a new group
+    /// id set on each, so their batches are one group in the history. Only
+    /// new deliveries to distinct destinations can be grouped, never a
+    /// resume, and never a plan grouped already.
+    pub(crate) fn group(&self, ids: &[String]) -> Reply<String> {
+        let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut destinations = Vec::new();
+        for id in ids {
+            let kept = all.get(id).ok_or_else(|| {
+                refusal(Code::PlanNotFound, "This preview is no longer available.", "Drop the files again to make a new preview.")
+            })?;
+            if kept.resumes.is_some() || kept.group.is_some() || destinations.contains(&&kept.destination_id) {
+                return Err(bad_argument("plan_ids", "only new deliveries to distinct destinations make one drop"));
+            }
+            destinations.push(&kept.destination_id);
+        }
+        let group = chute_core::new_id();
+        for id in ids {
+            if let Some(k) = all.get_mut(id) {
+                k.group = Some(group.clone());
+            }
+        }
+        Ok(group)
     }
 
     /// A fresh control once a run ends: the plan stays (the window may
