@@ -15,6 +15,7 @@ mod support;
 mod delivery;
 mod destinations;
 mod dialogs;
+mod fanout;
 mod feedback;
 mod forms;
 mod history;
