@@ -137,3 +137,60 @@ impl PlanPreview {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            files: Vec::new(),
+            excluded: Vec::new(),
+            problems: Vec::new(),
+            collisions: Vec::new(),
+            total_bytes: 0,
+            created_at: 0,
+            from_batch: None,
+            sources: Vec::new(),
+        }
+    }
+
+    fn keep(plans: &Plans, destination: &str, resumes: Option<&str>) -> String {
+        plans.keep(destination.into(), plan(), &Settings::default(), resumes.map(str::to_string)).plan_id
+    }
+
+    fn group_of(job: Job) -> Option<String> {
+        match job {
+            Job::Plan { options, .. } => options.group,
+            Job::Resume { .. } => None,
+        }
+    }
+
+    #[test]
+    fn plans_for_distinct_destinations_become_one_drop_whose_jobs_carry_its_group() {
+        let plans = Plans::default();
+        let (a, b) = (keep(&plans, "dest-a", None), keep(&plans, "dest-b", None));
+        let alone = keep(&plans, "dest-a", None);
+        let group = plans.group(&[a.clone(), b.clone()]).unwrap();
+        assert_eq!(group.len(), 36, "a new id: {group}");
+        for id in [&a, &b] {
+            assert_eq!(group_of(plans.get(id).unwrap().job(Origin::Drop, None)), Some(group.clone()));
+        }
+        assert_eq!(group_of(plans.get(&alone).unwrap().job(Origin::Drop, None)), None, "a plan of no drop has no group");
+    }
+
+    #[test]
+    fn a_drop_is_never_made_of_one_destination_twice_a_resume_a_grouped_plan_or_an_unknown_one() {
+        let plans = Plans::default();
+        let (a, a2) = (keep(&plans, "dest-a", None), keep(&plans, "dest-a", None));
+        let resume = keep(&plans, "dest-b", Some("batch"));
+        let (c, d) = (keep(&plans, "dest-c", None), keep(&plans, "dest-d", None));
+        plans.group(&[c.clone(), d]).unwrap();
+        let code = |ids: &[&String]| plans.group(&ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err().info.code;
+        assert_eq!(code(&[&a, &a2]), Code::BadArgument);
+        assert_eq!(code(&[&a, &resume]), Code::BadArgument);
+        assert_eq!(code(&[&a, &c]), Code::BadArgument);
+        assert_eq!(code(&[&a, &"00000000-0000-4000-8000-000000000000".to_string()]), Code::PlanNotFound);
+        assert_eq!(group_of(plans.get(&a).unwrap().job(Origin::Drop, None)), None, "a refused drop groups nothing");
+    }
+}
