@@ -73,6 +73,11 @@ async fn a_drop_also_sent_to_a_refusing_destination_lands_where_it_can_and_the_h
     wait_shown(&c, "#delivery-preview", 20).await;
     click(&c, "#delivery-confirm").await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    let where_ = shown_text(&c, "#delivery-where").await.unwrap();
+    assert!(
+        where_.trim_end().ends_with("reports/incoming/") && !where_.contains("drop"),
+        "a delivery to one destination names no drop: {where_}"
+    );
     click(&c, "#delivery-close").await;
     wait_gone(&c, "#delivery-progress").await;
 

@@ -207,7 +207,7 @@ function render() {
   const where = $('#delivery-where');
   if (where.dataset.batch !== String(b.id)) {
     where.dataset.batch = String(b.id);
-    where.replaceChildren(providerMark(b.dest.provider, 'sm'), h('code', { text: destPath(b.dest) }), b.drop ? h('span', { class: 'delivery-drop', text: dropText(b.drop) }) : null);
+    where.replaceChildren(providerMark(b.dest.provider, 'sm'), h('code', { text: destPath(b.dest) }), ...(b.drop ? [h('span', { class: 'delivery-drop', text: dropText(b.drop) })] : []));
   }
   const stateIcon = $('#delivery-state-icon');
   const wantIcon = running ? (b.progress.paused ? 'pause' : 'spinner') : batchIcon(b.outcome);
