@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "retry_plan",
     "check_existing",
     "rekey_plan",
+    "group_plans",
     "history_batches",
     "history_files",
     "history_counts",

@@ -49,6 +49,7 @@ pub fn run() {
             delivery::retry_plan,
             delivery::check_existing,
             delivery::rekey_plan,
+            delivery::group_plans,
             links::presign_link,
             links::open_object_url,
             history::history_batches,

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chute_core::{Code, Collision, Control, Excluded, Job, Origin, Overwrite, Plan, PlanProblem, PlannedFile, Settings, TransferOptions};
 use serde::Serialize;
 
-use crate::ipc::{refusal, Reply};
+use crate::ipc::{bad_argument, refusal, Reply};
 
 /// Rows a preview carries; the rest come through `plan_page`.
 const PREVIEW_ROWS: usize = 200;
@@ -20,6 +20,8 @@ pub(crate) struct KeptPlan {
     pub plan: Arc<Plan>,
     /// The interrupted batch this plan continues, when it does.
     pub resumes: Option<String>,
+    /// The drop this plan is one destination of, when it goes to several.
+    pub group: Option<String>,
     pub control: Control,
 }
 
@@ -33,7 +35,7 @@ impl KeptPlan {
                 destination_id: self.destination_id.clone(),
                 plan: self.plan.clone(),
                 origin,
-                options: TransferOptions { overwrite, ..TransferOptions::default() },
+                options: TransferOptions { overwrite, group: self.group.clone(), ..TransferOptions::default() },
             },
         }
     }
@@ -53,9 +55,34 @@ impl Plans {
     pub(crate) fn keep(&self, destination_id: String, plan: Plan, settings: &Settings, resumes: Option<String>) -> PlanPreview {
         let plan_id = chute_core::new_id();
         let preview = PlanPreview::of(&plan_id, &destination_id, &plan, settings, resumes.as_deref());
-        let kept = KeptPlan { destination_id, plan: Arc::new(plan), resumes, control: Control::default() };
+        let kept = KeptPlan { destination_id, plan: Arc::new(plan), resumes, group: None, control: Control::default() };
         self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(plan_id, kept);
         preview
+    }
+
+    /// Make kept plans one drop sent to several destinations: a new group
+    /// id set on each, so their batches are one group in the history. Only
+    /// new deliveries to distinct destinations can be grouped, never a
+    /// resume, and never a plan grouped already.
+    pub(crate) fn group(&self, ids: &[String]) -> Reply<String> {
+        let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut destinations = Vec::new();
+        for id in ids {
+            let kept = all.get(id).ok_or_else(|| {
+                refusal(Code::PlanNotFound, "This preview is no longer available.", "Drop the files again to make a new preview.")
+            })?;
+            if kept.resumes.is_some() || kept.group.is_some() || destinations.contains(&&kept.destination_id) {
+                return Err(bad_argument("plan_ids", "only new deliveries to distinct destinations make one drop"));
+            }
+            destinations.push(&kept.destination_id);
+        }
+        let group = chute_core::new_id();
+        for id in ids {
+            if let Some(k) = all.get_mut(id) {
+                k.group = Some(group.clone());
+            }
+        }
+        Ok(group)
     }
 
     /// A fresh control once a run ends: the plan stays (the window may
@@ -108,5 +135,62 @@ impl PlanPreview {
             overwrite: settings.overwrite,
             multipart_files: plan.files.iter().filter(|f| f.size >= threshold).count(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            files: Vec::new(),
+            excluded: Vec::new(),
+            problems: Vec::new(),
+            collisions: Vec::new(),
+            total_bytes: 0,
+            created_at: 0,
+            from_batch: None,
+            sources: Vec::new(),
+        }
+    }
+
+    fn keep(plans: &Plans, destination: &str, resumes: Option<&str>) -> String {
+        plans.keep(destination.into(), plan(), &Settings::default(), resumes.map(str::to_string)).plan_id
+    }
+
+    fn group_of(job: Job) -> Option<String> {
+        match job {
+            Job::Plan { options, .. } => options.group,
+            Job::Resume { .. } => None,
+        }
+    }
+
+    #[test]
+    fn plans_for_distinct_destinations_become_one_drop_whose_jobs_carry_its_group() {
+        let plans = Plans::default();
+        let (a, b) = (keep(&plans, "dest-a", None), keep(&plans, "dest-b", None));
+        let alone = keep(&plans, "dest-a", None);
+        let group = plans.group(&[a.clone(), b.clone()]).unwrap();
+        assert_eq!(group.len(), 36, "a new id: {group}");
+        for id in [&a, &b] {
+            assert_eq!(group_of(plans.get(id).unwrap().job(Origin::Drop, None)), Some(group.clone()));
+        }
+        assert_eq!(group_of(plans.get(&alone).unwrap().job(Origin::Drop, None)), None, "a plan of no drop has no group");
+    }
+
+    #[test]
+    fn a_drop_is_never_made_of_one_destination_twice_a_resume_a_grouped_plan_or_an_unknown_one() {
+        let plans = Plans::default();
+        let (a, a2) = (keep(&plans, "dest-a", None), keep(&plans, "dest-a", None));
+        let resume = keep(&plans, "dest-b", Some("batch"));
+        let (c, d) = (keep(&plans, "dest-c", None), keep(&plans, "dest-d", None));
+        plans.group(&[c.clone(), d]).unwrap();
+        let code = |ids: &[&String]| plans.group(&ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err().info.code;
+        assert_eq!(code(&[&a, &a2]), Code::BadArgument);
+        assert_eq!(code(&[&a, &resume]), Code::BadArgument);
+        assert_eq!(code(&[&a, &c]), Code::BadArgument);
+        assert_eq!(code(&[&a, &"00000000-0000-4000-8000-000000000000".to_string()]), Code::PlanNotFound);
+        assert_eq!(group_of(plans.get(&a).unwrap().job(Origin::Drop, None)), None, "a refused drop groups nothing");
     }
 }

@@ -197,6 +197,7 @@ function wire() {
   initPresign();
   initDelivery({
     find: findDestination,
+    destinations: listedDestinations,
     setRowState,
     onBatchEnded: () => historyChanged(),
     resume: resumeDestination,

@@ -2,6 +2,7 @@
 //! for a retry or under new keys, which keys exist, then send a kept plan
 //! (files, or the rest of an interrupted batch: one job either way) with
 //! its progress over one channel, and pause or cancel it while it runs.
+//! Plans for several destinations can be made one drop (`group_plans`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -97,6 +98,20 @@ pub async fn rekey_plan(
     })
     .await?;
     Ok(plans.keep(did, plan, &settings, None))
+}
+
+/// Make kept plans (each previewed, for distinct destinations) one drop
+/// sent to several destinations: each is then sent on its own, and their
+/// batches are one group in the history. Returns the group's id.
+#[tauri::command(rename_all = "snake_case")]
+pub fn group_plans(plans: State<'_, Plans>, plan_ids: Vec<String>) -> Reply<String> {
+    if plan_ids.len() < 2 || plan_ids.len() > 100 {
+        return Err(bad_argument("plan_ids", "give between 2 and 100 plans"));
+    }
+    for id in &plan_ids {
+        check_id(id)?;
+    }
+    plans.group(&plan_ids)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -21,6 +21,9 @@ fn check_filter(f: &Filter) -> Reply<()> {
     if let Some(d) = &f.destination_id {
         check_id(d)?;
     }
+    if let Some(g) = &f.group_id {
+        check_id(g)?;
+    }
     if f.search.as_deref().is_some_and(|s| s.len() > 512) {
         return Err(bad_argument("search", "longer than 512 bytes"));
     }

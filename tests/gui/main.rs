@@ -16,6 +16,7 @@ mod compression;
 mod delivery;
 mod destinations;
 mod dialogs;
+mod fanout;
 mod feedback;
 mod forms;
 mod history;

@@ -1,6 +1,8 @@
 // Delivery: paths (or the rest of an interrupted batch) -> plan (planning
 // never blocks the window) -> preview (unless the destination skips it) ->
-// transfer, shown in the docked panel (panel.js) -> what the outcome
+// transfer, shown in the docked panel (panel.js); a drop may also go to
+// other destinations chosen in its preview (also.js), each its own batch
+// of one group -> what the outcome
 // offers: retry what may succeed, new keys or overwriting for files that
 // met existing objects, and a resume for a paused destination.
 
@@ -15,6 +17,7 @@ import { chooseNewKeys, confirmOverwrite } from './existing-objects.js';
 import { formatCount, baseName, plural } from '../lib/format.js';
 import { initPanel, startBatch, refreshOutcome } from './panel.js';
 import { failedKinds } from './batch.js';
+import { AlsoTargets } from './also.js';
 
 export { hasRunningDelivery } from './panel.js';
 
@@ -23,6 +26,7 @@ const PRELOAD_LIMIT = 20_000;
 
 let hooks = {
   find: () => null, // id -> destination
+  destinations: () => [], // the saved destinations, as listed
   onEditDestination: () => {},
   setRowState: () => {},
   onBatchEnded: () => {}, // a batch finished or could not run (the history changed)
@@ -64,12 +68,13 @@ export async function offerResume(dest) {
  * Plan `paths` for `dest`, preview them (unless the destination skips the
  * preview) and deliver. opts.returnFocus: where focus goes after the preview.
  * opts.origin: drop | dialog | retry, recorded in the history.
- * Resolves once the batch has ended (or was not sent).
+ * The preview offers the other active destinations too ("Also deliver
+ * to…"). Resolves once every batch has ended (or none was sent).
  */
 export async function deliverPaths(dest, paths, opts = {}) {
   if (!paths || !paths.length) return;
   const what = paths.length === 1 ? `“${baseName(paths[0])}”` : plural(paths.length, 'item');
-  return deliverPlanned(dest, () => api.planDelivery(dest.id, paths), what, opts);
+  return deliverPlanned(dest, () => api.planDelivery(dest.id, paths), what, { ...opts, fanout: paths });
 }
 
 /**
@@ -153,14 +158,18 @@ async function deliverPlanned(dest, makePlan, what, opts = {}) {
   const retryProblems = opts.origin === 'retry' && plan.problems.length > 0;
   const asked = opts.confirmed && !retryProblems && plan.collisions.length === 0 && plan.files_total > 0;
   const mustPreview = !asked && (opts.forcePreview || retryProblems || plan.confirm || plan.collisions.length > 0 || plan.files_total === 0);
+  // A drop may also go to the other active destinations, chosen in the preview.
+  const others = opts.fanout && mustPreview ? hooks.destinations().filter((d) => d.id !== dest.id && d.active) : [];
+  const also = others.length ? new AlsoTargets(opts.fanout, others) : null;
   if (mustPreview) {
     for (;;) {
       const answer = await queuePreview({
         dest: fresh,
         plan,
         rows,
+        also,
         returnFocus: opts.returnFocus,
-        onConfirm: () => preload(rows),
+        onConfirm: () => Promise.all([preload(rows), ...(also ? also.sendable().map((e) => preload(e.rows)) : [])]),
         onEditDestination: () => hooks.onEditDestination(fresh),
       });
       if (answer && answer.replan) {
@@ -172,6 +181,7 @@ async function deliverPlanned(dest, makePlan, what, opts = {}) {
       }
       if (!answer) {
         api.discardPlan(plan.plan_id).catch(() => {});
+        if (also) also.discard();
         return;
       }
       overwrite = answer.overwrite || overwrite;
@@ -185,10 +195,47 @@ async function deliverPlanned(dest, makePlan, what, opts = {}) {
   if (now && !now.active) now = await offerResume(now);
   if (!now) {
     api.discardPlan(plan.plan_id).catch(() => {});
+    if (also) also.discard();
     if (!hooks.find(dest.id)) toast(`“${dest.name}” no longer exists`, { kind: 'error', fix: 'Drop the files on another destination.' });
     return;
   }
-  return startBatch(now, plan, rows, opts.origin || 'drop', overwrite);
+  const extra = also ? stillActive(also.sendable()) : [];
+  if (also) also.discard(extra.map((e) => e.plan.plan_id));
+  if (!extra.length) return startBatch(now, plan, rows, opts.origin || 'drop', overwrite);
+  return startDrop(now, plan, rows, opts.origin || 'drop', overwrite, extra);
+}
+
+/** The other destinations chosen for a drop that are still there and active (one paused meanwhile is left out, and said so). */
+function stillActive(chosen) {
+  return chosen
+    .map((e) => ({ ...e, dest: hooks.find(e.dest.id) }))
+    .filter((e, i) => {
+      if (e.dest && e.dest.active) return true;
+      toast(`Nothing was delivered to “${chosen[i].dest.name}”`, { kind: 'error', fix: e.dest ? 'It was paused meanwhile: resume it, then deliver again.' : 'It was deleted meanwhile.' });
+      api.discardPlan(e.plan.plan_id).catch(() => {});
+      return false;
+    });
+}
+
+/**
+ * One drop to several destinations: its plans made one group (the history
+ * keeps them together), then each sent as its own batch, side by side;
+ * one failing never stops the others. Resolves once all have ended.
+ */
+async function startDrop(dest, plan, rows, origin, overwrite, extra) {
+  try {
+    await api.groupPlans([plan.plan_id, ...extra.map((e) => e.plan.plan_id)]);
+  } catch (err) {
+    errorToast(err, 'Could not deliver to several destinations');
+    for (const p of [plan, ...extra.map((e) => e.plan)]) api.discardPlan(p.plan_id).catch(() => {});
+    return;
+  }
+  const names = [dest, ...extra.map((e) => e.dest)].map((d) => d.name);
+  const drop = (i) => ({ index: i, names });
+  await Promise.all([
+    startBatch(dest, plan, rows, origin, overwrite, drop(0)),
+    ...extra.map((e, i) => startBatch(e.dest, e.plan, e.rows, origin, null, drop(i + 1))),
+  ]);
 }
 
 // Previews are shown one at a time, each once no other dialog is open.

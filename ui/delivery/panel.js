@@ -37,10 +37,12 @@ let panel;
 
 /**
  * Show a new batch in the panel and send it: files, or the rest of an
- * interrupted batch (origin 'resume'). Resolves once it has ended.
+ * interrupted batch (origin 'resume'). drop: {index, names} when it is one
+ * destination of a drop sent to several. Resolves once it has ended.
  */
-export function startBatch(dest, plan, rows, origin, overwrite = null) {
+export function startBatch(dest, plan, rows, origin, overwrite = null, drop = null) {
   const batch = newBatch(dest, plan, rows, origin === 'resume');
+  batch.drop = drop;
   batches.push(batch);
   select(batch);
   showPanel();
@@ -205,7 +207,7 @@ function render() {
   const where = $('#delivery-where');
   if (where.dataset.batch !== String(b.id)) {
     where.dataset.batch = String(b.id);
-    where.replaceChildren(providerMark(b.dest.provider, 'sm'), h('code', { text: destPath(b.dest) }));
+    where.replaceChildren(providerMark(b.dest.provider, 'sm'), h('code', { text: destPath(b.dest) }), ...(b.drop ? [h('span', { class: 'delivery-drop', text: dropText(b.drop) })] : []));
   }
   const stateIcon = $('#delivery-state-icon');
   const wantIcon = running ? (b.progress.paused ? 'pause' : 'spinner') : batchIcon(b.outcome);
@@ -296,7 +298,7 @@ function renderBatchTabs() {
           class: 'batch-tab',
           'aria-pressed': String(b === selected),
           dataset: { batch: String(b.id), state: b.phase === 'running' ? 'running' : b.outcome },
-          title: `${b.dest.name}, ${plural(b.total, 'file')}, started ${new Date(b.startedAt).toLocaleTimeString()}: ${b.phase === 'running' ? `${percentOf(b)}%` : statusLabel(b.outcome)}`,
+          title: `${b.dest.name}, ${plural(b.total, 'file')}${b.drop ? ` (${dropText(b.drop)})` : ''}, started ${new Date(b.startedAt).toLocaleTimeString()}: ${b.phase === 'running' ? `${percentOf(b)}%` : statusLabel(b.outcome)}`,
         },
         h('span', { class: 'batch-tab-dot', 'aria-hidden': 'true' }),
         h('span', { class: 'batch-tab-name', text: `${b.dest.name} · ${plural(b.total, 'file')}` }),
@@ -305,6 +307,12 @@ function renderBatchTabs() {
     ),
   );
   if (focused) box.querySelector(`[data-batch="${focused}"]`)?.focus();
+}
+
+/** "1 of 2 destinations of one drop, with “Archive”". */
+function dropText(drop) {
+  const others = drop.names.filter((_, i) => i !== drop.index).map((n) => `“${n}”`);
+  return `${drop.index + 1} of ${drop.names.length} destinations of one drop, with ${others.join(', ')}`;
 }
 
 /* ---------- wiring ---------- */

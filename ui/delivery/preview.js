@@ -1,8 +1,9 @@
 // The delivery preview (#delivery-preview): where the files go, how many,
 // how big, what happens to existing objects, what was left out and why,
 // key collisions (which block the batch), and every file -> key in a
-// virtualised table (.plan-row), loaded page by page. Nothing is sent
-// until #delivery-confirm.
+// virtualised table (.plan-row), loaded page by page, and for a drop the
+// other destinations it may also go to (#preview-also, also.js). Nothing
+// is sent until #delivery-confirm.
 
 import { $, h, richText } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
@@ -141,15 +142,26 @@ function fact(iconName, label, value, extra = {}) {
 }
 
 function setBusy(busy) {
-  const confirm = $('#delivery-confirm');
   current.busy = busy;
-  confirm.classList.toggle('is-busy', busy);
-  confirm.disabled = busy || !deliverable(current.plan);
-  $('#preview-note').textContent = busy ? 'Getting the files ready…' : noteText(current.plan);
+  $('#delivery-confirm').classList.toggle('is-busy', busy);
+  updateConfirm();
 }
 
 function deliverable(plan) {
   return plan.files_total > 0 && plan.collisions.length === 0;
+}
+
+/** Deliver's label and whether it can be pressed (not while another destination's plan is being made), and the note beside it. */
+function updateConfirm() {
+  const c = current;
+  const confirm = $('#delivery-confirm');
+  const also = c.also;
+  const more = also ? also.sendable().length : 0;
+  const count = c.plan.files_total;
+  const label = count ? `Deliver ${plural(count, 'file')}${more ? ` to ${more + 1} destinations` : ''}` : 'Deliver';
+  $('.button-label', confirm).textContent = label;
+  confirm.disabled = c.busy || !deliverable(c.plan) || Boolean(also && also.pending());
+  $('#preview-note').textContent = c.busy ? 'Getting the files ready…' : noteText(c.plan);
 }
 
 function noteText(plan) {
@@ -160,7 +172,10 @@ function noteText(plan) {
   }
   if (!plan.files_total) return 'There is nothing to deliver.';
   const left = plan.problems.length ? ` ${plural(plan.problems.length, 'file')} with problems ${plan.problems.length === 1 ? 'stays' : 'stay'} behind.` : '';
-  return `Nothing is sent until you confirm.${left}`;
+  const also = current && current.also;
+  if (also && also.pending()) return 'Reading the files for the other destinations…';
+  const out = also ? also.refused().map((r) => ` “${r.dest.name}” is left out.`).join('') : '';
+  return `Nothing is sent until you confirm.${left}${out}`;
 }
 
 /* ---------- existing objects ---------- */
@@ -174,7 +189,7 @@ function renderExisting() {
   else if (old) old.remove();
   else if (el) box.prepend(el);
   dialog.dataset.existing = !ex ? 'off' : ex.check ? 'checked' : 'checking';
-  if (!current.busy) $('#preview-note').textContent = noteText(current.plan);
+  updateConfirm();
 }
 
 async function startExistingCheck() {
@@ -230,11 +245,12 @@ async function onExistingAction(e) {
 
 /**
  * Show a plan. onConfirm runs (with the button busy) before the dialog
- * closes. Resolves false when cancelled, {overwrite} when confirmed (the
+ * closes. also: the other destinations a drop may go to (an AlsoTargets),
+ * or null. Resolves false when cancelled, {overwrite} when confirmed (the
  * policy chosen for this batch, or null), or {replan} when the person
  * chose new keys (a new plan preview to show instead).
  */
-export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, extraNotice = null, returnFocus = null }) {
+export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, extraNotice = null, returnFocus = null, also = null }) {
   if (current) current.resolve(false);
   return new Promise((resolve) => {
     let settled = false;
@@ -243,7 +259,7 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
       settled = true;
       resolve(v);
     };
-    current = { plan, rows, resolve: finish, onConfirm, busy: false, dest, collisionKeys: new Set(plan.collisions.map((c) => c.key)), existing: null, replan: null };
+    current = { plan, rows, resolve: finish, onConfirm, busy: false, dest, collisionKeys: new Set(plan.collisions.map((c) => c.key)), existing: null, replan: null, also };
 
     $('#preview-title').textContent = `Deliver to “${dest.name}”`;
     $('#preview-where').replaceChildren(providerMark(dest.provider, 'sm'), h('code', { text: destPath(dest) }), h('span', { class: 'muted', text: dest.provider_label || '' }));
@@ -272,11 +288,18 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
     $('#plan-rows').hidden = plan.files_total === 0;
 
     const count = plan.files_total;
-    $('#delivery-confirm .button-label').textContent = count ? `Deliver ${plural(count, 'file')}` : 'Deliver';
     const confirm = $('#delivery-confirm');
     confirm.classList.remove('is-busy');
-    confirm.disabled = !deliverable(plan);
-    $('#preview-note').textContent = noteText(plan);
+    const alsoBox = $('#preview-also');
+    if (also) {
+      also.render(alsoBox);
+      const mine = current;
+      also.onChange = () => current === mine && updateConfirm();
+    } else {
+      alsoBox.hidden = true;
+      alsoBox.replaceChildren();
+    }
+    updateConfirm();
 
     const vp = $('#plan-rows');
     vp.scrollTop = 0;
@@ -300,7 +323,7 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
 }
 
 async function confirm() {
-  if (!current || current.busy || !deliverable(current.plan)) return;
+  if (!current || current.busy || !deliverable(current.plan) || (current.also && current.also.pending())) return;
   setBusy(true);
   try {
     if (current.onConfirm) await current.onConfirm();

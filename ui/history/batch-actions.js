@@ -1,6 +1,7 @@
 // What the History does with a delivery: send its files again (retry,
 // re-deliver, new keys or an overwrite for those that met existing
-// objects, after resuming a paused destination), export CSV, delete it.
+// objects, after resuming a paused destination), export CSV, delete it;
+// show the whole drop it was part of, or one of its siblings.
 
 import { api } from '../lib/api.js';
 import { $ } from '../lib/dom.js';
@@ -8,9 +9,9 @@ import { plural } from '../lib/format.js';
 import { confirmAction } from '../components/dialogs.js';
 import { toast, errorToast } from '../components/toast.js';
 import { view, hooks } from './state.js';
-import { currentFilter, currentSearch } from './filters.js';
+import { currentFilter, currentGroup, currentSearch, showGroup } from './filters.js';
 import { batchCountsText, notDelivered } from './batch-summary.js';
-import { clearSelection, reloadHistory } from './batch-list.js';
+import { clearSelection, reloadHistory, selectBatch } from './batch-list.js';
 
 async function sendAgain(which, opener) {
   const b = view.selected;
@@ -81,10 +82,31 @@ async function deleteBatch(opener) {
   requestAnimationFrame(() => $('#history-list').focus({ preventScroll: true }));
 }
 
+/** A sibling of the selected delivery in its drop: shown at once when listed, else the whole drop is listed and it is shown then. */
+function showSibling(id) {
+  const b = view.selected;
+  if (view.rows.some((r) => r.id === id)) {
+    selectBatch(id, { focusDetails: true });
+    return;
+  }
+  selectBatch(id);
+  if (b && b.group_id && currentGroup() !== b.group_id) showGroup(b.group_id);
+}
+
 /** The details pane's actions, and the list's "Export CSV…". */
 export function initBatchActions() {
   $('#history-export').addEventListener('click', (e) => exportCsv('batches', null, e.currentTarget));
   $('#hd-head').addEventListener('click', (e) => {
+    const sibling = e.target.closest('[data-sibling]');
+    if (sibling) {
+      showSibling(sibling.dataset.sibling);
+      return;
+    }
+    if (e.target.closest('#history-show-drop')) {
+      if (view.selected && view.selected.group_id) showGroup(view.selected.group_id);
+      $('#history-list').focus({ preventScroll: true });
+      return;
+    }
     const act = e.target.closest('#history-retry, #history-redeliver, #history-rekey, #history-overwrite, #history-resume-deliver, #history-export-batch, #history-delete');
     if (!act) return;
     if (act.id === 'history-retry') sendAgain('failed', act);

@@ -1,7 +1,8 @@
 // The selected delivery in the History's details pane (#history-details):
 // its heading, counts and facts, what can be done with it (resume or
-// discard, retry, new keys, overwrite, re-deliver, export, delete), what
-// it was given and left out (inputs.js) and its files (files.js).
+// discard, retry, new keys, overwrite, re-deliver, export, delete), the
+// drop it was one destination of (group.js), what it was given and left
+// out (inputs.js) and its files (files.js).
 
 import { $, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
@@ -12,6 +13,7 @@ import { currentSearch } from './filters.js';
 import { batchBadge, batchCountsText, notDelivered } from './batch-summary.js';
 import { renderInputs } from './inputs.js';
 import { clearBatchFiles, showBatchFiles } from './files.js';
+import { groupSection } from './group.js';
 import { originLabel } from '../lib/status.js';
 
 /** Show the selected delivery (or the placeholder); `reloadFiles` lists its files afresh. */
@@ -89,6 +91,7 @@ export function renderDetails(reloadFiles) {
       b.state === 'interrupted' ? h('p', { class: 'hd-note' }, 'This delivery was cut short when Chute stopped. Resume sends the files not yet delivered; discard aborts its unfinished uploads.') : null,
       b.refused && ended && again === 0 ? h('p', { class: 'hd-note' }, 'The files not delivered were refused before sending: fix what each one’s reason says, then deliver them again.') : null,
       !dest ? h('p', { class: 'hd-note muted', text: 'This destination has since been deleted.' }) : null,
+      groupSection(b),
       actions.length ? h('div', { class: 'hd-actions' }, actions) : null,
     ),
   );

@@ -12,6 +12,7 @@ import { view } from './state.js';
 import { currentFilter, currentSearch, filtersActive, validDates } from './filters.js';
 import { batchBadge, batchCountsText } from './batch-summary.js';
 import { renderDetails } from './batch-details.js';
+import { forgetGroups, groupSignature, groupTag } from './group.js';
 import { originLabel } from '../lib/status.js';
 
 const PAGE = 100;
@@ -27,6 +28,7 @@ export function reloadHistory() {
   view.done = false;
   view.loading = false;
   view.error = null;
+  forgetGroups();
   $('#history-list').scrollTop = 0;
   vlist.setCount(0, { reset: true });
   $('#history-clear').hidden = !filtersActive();
@@ -102,6 +104,14 @@ async function loadMore() {
   } else {
     $('#history-empty').hidden = true;
   }
+  // A sibling asked for from the details, now listed.
+  if (view.pendingId && view.rows.some((r) => r.id === view.pendingId)) {
+    const id = view.pendingId;
+    view.pendingId = null;
+    selectBatch(id, { focusDetails: true });
+    return;
+  }
+  if (view.done) view.pendingId = null;
   // The selected batch may have changed (e.g. after a resume).
   if (view.selectedId) {
     const fresh = view.rows.find((r) => r.id === view.selectedId);
@@ -167,6 +177,7 @@ function batchRow(i) {
         h('span', { class: 'hb-bytes', text: formatBytes(row.bytes_total) }),
         h('span', { class: 'hb-origin', text: originLabel(row.origin) }),
       ),
+      groupTag(row),
     ),
   );
 }
@@ -174,12 +185,21 @@ function batchRow(i) {
 function rowSignature(i) {
   const row = view.rows[i];
   if (!row) return `loading|${i}`;
-  return `${row.id}|${row.state}|${row.outcome}|${row.delivered}|${row.failed}|${row.skipped}|${row.cancelled}|${row.id === view.selectedId}`;
+  return `${row.id}|${row.state}|${row.outcome}|${row.delivered}|${row.failed}|${row.skipped}|${row.cancelled}|${row.id === view.selectedId}|${groupSignature(row)}`;
 }
 
-function selectBatch(id, { focusDetails = false } = {}) {
+/** Redraw the rows (what they say about their drop arrived). */
+export function redrawRows() {
+  if (vlist) vlist.schedule(true);
+}
+
+/** Show a delivery in the details; one the list does not show yet is selected once it does. */
+export function selectBatch(id, { focusDetails = false } = {}) {
   const row = view.rows.find((r) => r.id === id);
-  if (!row) return;
+  if (!row) {
+    view.pendingId = id;
+    return;
+  }
   view.selectedId = id;
   view.selected = row;
   vlist.schedule(true);

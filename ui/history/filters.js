@@ -1,6 +1,8 @@
 // The History's filters (#history-filters): search, destination, status and
-// dates, read as the filter the core queries with, checked (a "From" after
-// the "To" is no filter), and wired so any change reloads the list.
+// dates, and one drop's deliveries only ("Show the whole drop", undone by
+// #history-drop-clear), read as the filter the core queries with, checked
+// (a "From" after the "To" is no filter), and wired so any change reloads
+// the list.
 
 import { $, h, debounce } from '../lib/dom.js';
 import { hooks } from './state.js';
@@ -8,6 +10,8 @@ import { BATCH_FILTERS, statusLabel } from '../lib/status.js';
 
 const CONTROLS = ['#history-search', '#history-destination', '#history-status', '#history-from', '#history-to'];
 const lastValues = {}; // filter control -> value last applied
+let group = null; // "Show the whole drop": the group listed alone
+let changed = () => {};
 
 /** The destination filter lists the destinations as they are now. */
 export function fillDestinations() {
@@ -35,6 +39,7 @@ export function currentFilter() {
   const from = dayStart($('#history-from').value);
   const toDay = dayStart($('#history-to').value);
   if (dest) f.destination_id = dest;
+  if (group) f.group_id = group;
   if (status) f.status = status;
   if (search) f.search = search;
   if (from !== null) f.from = from;
@@ -66,13 +71,38 @@ export function validDates() {
   return ok;
 }
 
+/** The drop listed alone, or null. */
+export function currentGroup() {
+  return group;
+}
+
+/** List only the deliveries of one drop, all of them: the other filters are cleared (`null`: every delivery again). */
+export function showGroup(id) {
+  group = id || null;
+  if (group) clearControls();
+  $('#history-drop-filter').hidden = !group;
+  changed();
+}
+
 /** The search typed, as the file lists of the selected delivery use it. */
 export function currentSearch() {
   return $('#history-search').value.trim();
 }
 
+function clearControls() {
+  for (const id of CONTROLS) {
+    $(id).value = '';
+    lastValues[id] = '';
+  }
+}
+
 /** Any change of a filter calls `onChange` (the search once typing pauses, or on Enter). */
 export function initFilters(onChange) {
+  changed = onChange;
+  $('#history-drop-clear').addEventListener('click', () => {
+    showGroup(null);
+    $('#history-list').focus({ preventScroll: true });
+  });
   $('#history-status').append(...BATCH_FILTERS.map((s) => h('option', { value: s, text: statusLabel(s) })));
   // The details follow: a selection the search hides is cleared, a shown one lists the matching files.
   const search = debounce(onChange, 300);
@@ -95,10 +125,9 @@ export function initFilters(onChange) {
   }
   $('#history-filters').addEventListener('submit', (e) => e.preventDefault());
   $('#history-clear').addEventListener('click', () => {
-    for (const id of CONTROLS) {
-      $(id).value = '';
-      lastValues[id] = '';
-    }
+    clearControls();
+    group = null;
+    $('#history-drop-filter').hidden = true;
     onChange();
     $('#history-search').focus();
   });

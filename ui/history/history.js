@@ -19,12 +19,13 @@ import { $ } from '../lib/dom.js';
 import { registerView, showView } from '../components/views.js';
 import { view, hooks } from './state.js';
 import { fillDestinations, initFilters } from './filters.js';
-import { initBatchList, reloadHistory } from './batch-list.js';
+import { initBatchList, redrawRows, reloadHistory } from './batch-list.js';
 import { renderDetails } from './batch-details.js';
 import { initBatchActions } from './batch-actions.js';
 import { initBatchFiles } from './files.js';
 import { initInterrupted, refreshAll } from './interrupted.js';
 import { initRetention, loadRetention } from './retention.js';
+import { initGroups } from './group.js';
 
 export { checkInterrupted } from './interrupted.js';
 
@@ -51,6 +52,11 @@ export function historyChanged() {
 export function initHistory(opts) {
   Object.assign(hooks, opts);
   initBatchList();
+  // A drop's batches arrived: the rows and the details that name them redraw.
+  initGroups((groupId) => {
+    redrawRows();
+    if (view.selected && view.selected.group_id === groupId) renderDetails(false);
+  });
   initFilters(reloadHistory);
   initBatchActions();
   initBatchFiles({ find: (id) => hooks.find(id) });

@@ -14,6 +14,7 @@ export const view = {
   detailsId: null, // the batch whose given/left-out paths are shown
   detailsSearch: null, // the search its file list was loaded with
   resuming: null, // the interrupted batch being resumed (in the delivery panel)
+  pendingId: null, // a batch to select once the list shows it (a sibling in another drop's list)
 };
 
 /** Set once by initHistory: how the History reaches destinations and deliveries. */

@@ -103,6 +103,8 @@ export const api = {
   /** Files of a plan under another prefix / key template, for this delivery only → a new plan preview. */
   rekeyPlan: (planId, indexes, keepOthers, prefix, keyTemplate) =>
     call('rekey_plan', { plan_id: planId, indexes, keep_others: keepOthers, prefix, key_template: keyTemplate }),
+  /** Plans for several destinations made one drop (each still sent with startDelivery) → the group id the history records. */
+  groupPlans: (planIds) => call('group_plans', { plan_ids: planIds }),
   /** Open a delivered object in the browser (the URL is made on the Rust side) → the URL. */
   openObjectUrl: (id, key) => call('open_object_url', { id, key }),
   /** action: cancel | pause | resume | cancel_file (with index). */
@@ -110,7 +112,7 @@ export const api = {
   presignLink: (id, key, expiresSecs) => call('presign_link', { id, key, expires_secs: expiresSecs }),
 
   /* ---- history ---- */
-  /** filter: {destination_id?, status?, from?, to?, search?, offset, limit}. Newest first. */
+  /** filter: {destination_id?, group_id?, status?, from?, to?, search?, offset, limit}. Newest first. */
   historyBatches: (filter) => call('history_batches', { filter }),
   historyFiles: (batchId, filter) => call('history_files', { batch_id: batchId ?? null, filter }),
   /** Exact counts → {matching, total, selected_matches} (whether `selectedId` still matches). */

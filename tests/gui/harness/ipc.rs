@@ -52,6 +52,11 @@ pub(crate) async fn ipc_refusals(c: &Client) {
         code(&call("presign_link", serde_json::json!({ "id": uuid, "key": "k", "expires_secs": 30 * 24 * 3600 })).await),
         "bad_argument"
     );
+    // One drop is made of at least two kept plans, named by id; the history lists one drop by its id.
+    assert_eq!(code(&call("group_plans", serde_json::json!({ "plan_ids": [uuid] })).await), "bad_argument");
+    assert_eq!(code(&call("group_plans", serde_json::json!({ "plan_ids": [uuid, "../x"] })).await), "bad_argument");
+    assert_eq!(code(&call("group_plans", serde_json::json!({ "plan_ids": [uuid, uuid] })).await), "plan_not_found");
+    assert_eq!(code(&call("history_batches", serde_json::json!({ "filter": { "group_id": "' OR 1=1" } })).await), "bad_argument");
     // Commands of plugins (none granted), and names that are not commands at all.
     for forbidden in
         ["plugin:opener|open_url", "plugin:notification|notify", "plugin:shell|execute", "plugin:fs|read_file", "no_such_command"]
