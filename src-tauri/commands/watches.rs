@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use chute_core::{After, ErrorInfo, WatchSettings, WatchView};
+use chute_core::{After, Batching, DeliveryHours, ErrorInfo, WatchSettings, WatchView};
 use serde::{Deserialize, Serialize};
 use tauri::{State, WebviewWindow};
 
@@ -42,6 +42,10 @@ pub struct WatchEdit {
     destinations: Vec<String>,
     settle_ms: u64,
     after: After,
+    /// Combining files into one .gz object; `None`: each file its own object.
+    batch: Option<Batching>,
+    /// Daily delivery hours; `None`: any time.
+    hours: Option<DeliveryHours>,
 }
 
 impl WatchEdit {
@@ -55,13 +59,19 @@ impl WatchEdit {
             destinations: self.destinations,
             settle_ms: self.settle_ms,
             after: self.after,
+            batch: self.batch,
+            hours: self.hours,
             ..settings
         }
     }
 }
 
-fn check_form(name: &str, folder: &std::path::Path, destinations: &[String]) -> Reply<()> {
+fn check_form(name: &str, folder: &std::path::Path, destinations: &[String], hours: Option<&DeliveryHours>) -> Reply<()> {
     check_text("name", name, 1024)?;
+    if let Some(h) = hours {
+        check_text("hours", &h.from, 64)?;
+        check_text("hours", &h.to, 64)?;
+    }
     check_text("folder", &folder.to_string_lossy(), 4096)?;
     if destinations.len() > 1000 {
         return Err(bad_argument("destinations", "more than 1,000"));
@@ -72,7 +82,7 @@ fn check_form(name: &str, folder: &std::path::Path, destinations: &[String]) -> 
 /// A new watch; settings the form does not show take the core's defaults.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_watch(state: State<'_, AppState>, settings: WatchSettings) -> Reply<WatchView> {
-    check_form(&settings.name, &settings.folder, &settings.destinations)?;
+    check_form(&settings.name, &settings.folder, &settings.destinations, settings.hours.as_ref())?;
     on_core(state, move |c| {
         let w = c.add_watch(settings)?;
         c.watch_view(w)
@@ -84,7 +94,7 @@ pub async fn add_watch(state: State<'_, AppState>, settings: WatchSettings) -> R
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_watch(state: State<'_, AppState>, id: String, edit: WatchEdit) -> Reply<WatchView> {
     check_id(&id)?;
-    check_form(&edit.name, &edit.folder, &edit.destinations)?;
+    check_form(&edit.name, &edit.folder, &edit.destinations, edit.hours.as_ref())?;
     on_core(state, move |c| {
         let stored = c.get_watch(&id)?.settings;
         let w = c.update_watch(&id, edit.onto(stored))?;

@@ -137,9 +137,9 @@ export const api = {
   /* ---- watched folders ---- */
   /** → {watches: [WatchView], runs_here, runner_problem}: each watch with its state, journal, problem and runner. */
   listWatches: () => call('list_watches'),
-  /** settings: {name, folder, recursive, destinations, settle_ms, existing, after, paused} → the new WatchView. */
+  /** settings: {name, folder, recursive, destinations, settle_ms, existing, after, paused, batch, hours} → the new WatchView. */
   addWatch: (settings) => call('add_watch', { settings }),
-  /** edit: {name, folder, recursive, destinations, settle_ms, after}; what a watch holds beyond it stays → WatchView. */
+  /** edit: {name, folder, recursive, destinations, settle_ms, after, batch, hours}; what a watch holds beyond it stays → WatchView. */
   updateWatch: (id, edit) => call('update_watch', { id, edit }),
   setWatchPaused: (id, paused) => call('set_watch_paused', { id, paused }),
   /** The folder, its objects and the history stay. */
