@@ -147,8 +147,18 @@ export const api = {
   /** Native folder dialog → the folder's path, or null if cancelled. */
   pickWatchFolder: () => call('pick_watch_folder'),
   /** fn(event) for each event of the runner the window hosts (the core's WatchEvent, tagged `event`). */
-  onWatchEvent: (fn) => {
-    const events = window.__TAURI__ && window.__TAURI__.event;
-    if (events && typeof events.listen === 'function') events.listen('watch-event', (e) => fn(e.payload));
-  },
+  onWatchEvent: (fn) => listen('watch-event', fn),
+  /** Which watch events notify → off | errors | every. */
+  watchNotifications: () => call('watch_notifications'),
+  setWatchNotifications: (notify) => call('set_watch_notifications', { notify }),
+  /** fn(names) when the window is asked to close while it runs these active watches; answer with answerClose. */
+  onCloseAsked: (fn) => listen('close-asked', fn),
+  /** answer: keep_delivering (→ the agent's pid; the app then quits) | stop_watching. */
+  answerClose: (answer) => call('answer_close', { answer }),
 };
+
+/** fn(payload) for each Rust-side event `name`. */
+function listen(name, fn) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events && typeof events.listen === 'function') events.listen(name, (e) => fn(e.payload));
+}

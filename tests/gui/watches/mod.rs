@@ -6,7 +6,11 @@
 //! start the form with it chosen; and while `chute watch run` holds the
 //! watches the view says so, then the window takes them over when it stops.
 //! Delivery hours and combining files are set, shown and refused in the
-//! form.
+//! form; closing the window with active watches asks (`closing.rs`); watch
+//! events notify through a real notification daemon (`notifications.rs`).
+
+mod closing;
+mod notifications;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

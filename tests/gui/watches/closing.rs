@@ -1,0 +1,107 @@
+//! Closing the window while it runs an active watch asks first, through
+//! the real close request (the window manager's `WM_DELETE_WINDOW`, as the
+//! title bar's close button sends it): Cancel keeps the window open and
+//! watching; "Keep delivering in the background" hands the watches to a
+//! detached `chute watch run` on the same data folder and the app exits;
+//! the agent then delivers what lands in the folder.
+
+use std::time::{Duration, Instant};
+
+use super::{cli_setup, wait_object};
+use crate::harness::*;
+use crate::interact::press_escape;
+use crate::support::servers::S3sFs;
+use crate::window_close::request_close;
+
+/// The watch "Drop box" as `chute watch show --json` reports it.
+fn watch_show(env: &Env) -> serde_json::Value {
+    let out = cli(env).args(["--json", "watch", "show", "Drop box"]).output().unwrap();
+    assert!(out.status.success(), "chute watch show: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
+fn ended(pid: u64) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+fn wait_ended(pid: u64, what: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !ended(pid) {
+        assert!(Instant::now() < deadline, "{what} (pid {pid}) did not exit within {secs} s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The agent the app left running: stopped with SIGTERM however the test ends.
+struct Agent(u64);
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        if !ended(self.0) {
+            unsafe { libc::kill(self.0 as i32, libc::SIGTERM) };
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() {
+    let fs = S3sFs::start();
+    let env = Env::new("watch-close");
+    let src = tempfile::tempdir().unwrap();
+    let folder = src.path().join("drop box");
+    std::fs::create_dir_all(&folder).unwrap();
+    cli_setup(&env, &fs, &folder);
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    click(&c, "#nav-watches").await;
+    wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 20).await;
+    wait_shown(&c, ".watch-card[data-started=\"true\"]", 20).await;
+    let window = watch_show(&env)["runner"].clone();
+    assert_eq!(window["who"], "the Chute window", "{window}");
+    let app_pid = window["pid"].as_u64().unwrap();
+
+    // Asked to close: the question names the watch; Escape cancels it.
+    request_close(&env, "Chute");
+    let asked = wait_shown(&c, "#close-dialog", 10).await;
+    assert!(
+        asked.contains("“Drop box”") && asked.contains("Keep delivering in the background") && asked.contains("Stop watching"),
+        "{asked}"
+    );
+    assert_eq!(focused(&c).await, "close-keep", "the answer that loses nothing is offered first");
+    env.screenshot("00-asked");
+    press_escape(&c).await;
+    wait_gone(&c, "#close-dialog").await;
+    // Cancel from the keyboard (Enter on it) likewise.
+    request_close(&env, "Chute");
+    wait_shown(&c, "#close-dialog", 10).await;
+    wait_for(&c, "#close-cancel").await.send_keys("\u{E007}").await.unwrap();
+    wait_gone(&c, "#close-dialog").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!ended(app_pid), "the window stays open after Cancel");
+    wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 5).await;
+    assert_eq!(watch_show(&env)["runner"]["pid"].as_u64(), Some(app_pid), "and keeps running the watches");
+
+    // Keep delivering in the background: the app exits, the agent holds the watches.
+    request_close(&env, "Chute");
+    wait_shown(&c, "#close-dialog", 10).await;
+    click(&c, "#close-keep").await;
+    wait_ended(app_pid, "the app", 30);
+    let runner = watch_show(&env)["runner"].clone();
+    assert_eq!(runner["who"], "chute watch run", "{runner}");
+    let agent = Agent(runner["pid"].as_u64().unwrap());
+    assert_ne!(agent.0, app_pid);
+
+    // The agent delivers what lands in the folder, and stops gracefully.
+    std::fs::write(folder.join("after the window.txt"), b"agent\n").unwrap();
+    wait_object(&fs, "incoming/after the window.txt", b"agent\n", 30).await;
+    let log = std::fs::read_to_string(env.data.path().join("watch-agent.log")).unwrap();
+    assert!(log.contains("\"event\":\"delivered\""), "its events go to the log in the data folder: {log}");
+    unsafe { libc::kill(agent.0 as i32, libc::SIGTERM) };
+    wait_ended(agent.0, "chute watch run", 30);
+    assert!(watch_show(&env)["runner"].is_null(), "nothing runs the watches any more");
+}
