@@ -104,13 +104,18 @@ fn agent_program() -> PathBuf {
     beside.filter(|p| p.is_file()).unwrap_or_else(|| PathBuf::from(name))
 }
 
-fn cannot_start(why: String) -> chute_core::ErrorReply {
+/// Why the agent could not start, and what to do; the window goes on running the watches.
+fn cannot_start(why: String, fix: &str) -> chute_core::ErrorReply {
     refusal(
         Code::WatchSetupFailed,
         format!("The background agent (`chute watch run`) could not start: {why}"),
-        "Install the `chute` command next to the app or on your PATH, or choose Stop watching; the window keeps running the watches meanwhile.",
+        format!("{fix} Or choose Stop watching; this window runs the watches meanwhile."),
     )
 }
+
+const FIX_INSTALL: &str = "Install the `chute` command next to the app or on your PATH.";
+const FIX_DATA_FOLDER: &str = "Make Chute's data folder writable, then try again.";
+const FIX_SEE_LOG: &str = "Its log in Chute's data folder says more; fix what it names, then try again.";
 
 /// Start `chute watch run` detached, and wait until it holds the watches; its pid.
 fn start_agent(core: &Chute) -> Reply<u32> {
@@ -120,13 +125,13 @@ fn start_agent(core: &Chute) -> Reply<u32> {
         .create(true)
         .append(true)
         .open(&log_path)
-        .map_err(|e| cannot_start(format!("its log {} cannot be written ({e}).", log_path.display())))?;
-    let err = log.try_clone().map_err(|e| cannot_start(e.to_string()))?;
+        .map_err(|e| cannot_start(format!("its log {} cannot be written ({e}).", log_path.display()), FIX_DATA_FOLDER))?;
+    let err = log.try_clone().map_err(|e| cannot_start(e.to_string(), FIX_DATA_FOLDER))?;
     let mut cmd = Command::new(&program);
     cmd.arg("--data-dir").arg(core.data_dir()).args(["--json", "watch", "run"]);
     cmd.stdin(Stdio::null()).stdout(log).stderr(err);
     detach(&mut cmd);
-    let child = cmd.spawn().map_err(|e| cannot_start(format!("{} cannot be run ({e}).", program.display())))?;
+    let child = cmd.spawn().map_err(|e| cannot_start(format!("{} cannot be run ({e}).", program.display()), FIX_INSTALL))?;
     wait_until_it_runs(core, child, &log_path)
 }
 
@@ -153,7 +158,7 @@ fn wait_until_it_runs(core: &Chute, mut child: Child, log: &Path) -> Reply<u32> 
         if let Ok(Some(status)) = child.try_wait() {
             let said = std::fs::read_to_string(log).unwrap_or_default();
             let last = said.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("nothing").to_string();
-            return Err(cannot_start(format!("it stopped at once ({status}); it said: {last}")));
+            return Err(cannot_start(format!("it stopped at once ({status}); it said: {last}"), FIX_SEE_LOG));
         }
         let holds = core.watch_views().unwrap_or_default().iter().any(|v| v.runner.as_ref().is_some_and(|r| r.pid == pid));
         if holds {
@@ -162,7 +167,10 @@ fn wait_until_it_runs(core: &Chute, mut child: Child, log: &Path) -> Reply<u32> 
         if Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(cannot_start(format!("it did not take the watches within {} s (see {}).", AGENT_START.as_secs(), log.display())));
+            return Err(cannot_start(
+                format!("it did not take the watches within {} s (see {}).", AGENT_START.as_secs(), log.display()),
+                FIX_SEE_LOG,
+            ));
         }
         std::thread::sleep(Duration::from_millis(100));
     }

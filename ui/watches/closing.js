@@ -65,6 +65,7 @@ async function answer(choice, names) {
     if (!dialog.open) ask(names);
     showErrorBanner($('#close-error'), err);
     setBusy(null);
+    $('#close-keep').focus();
   } finally {
     answering = false;
   }

@@ -1,7 +1,8 @@
 //! Closing the window while it runs an active watch asks first, through
 //! the real close request (the window manager's `WM_DELETE_WINDOW`, as the
 //! title bar's close button sends it): Cancel keeps the window open and
-//! watching; "Keep delivering in the background" hands the watches to a
+//! watching; an agent that cannot start is explained and the window stays
+//! and watches; "Keep delivering in the background" hands the watches to a
 //! detached `chute watch run` on the same data folder and the app exits;
 //! the agent then delivers what lands in the folder.
 
@@ -86,9 +87,25 @@ async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() 
     wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 5).await;
     assert_eq!(watch_show(&env)["runner"]["pid"].as_u64(), Some(app_pid), "and keeps running the watches");
 
-    // Keep delivering in the background: the app exits, the agent holds the watches.
+    // The agent cannot start (its log cannot be written): the dialog says why, the window stays and watches again.
+    let log = env.data.path().join("watch-agent.log");
+    std::fs::create_dir(&log).unwrap();
     request_close(&env, "Chute");
     wait_shown(&c, "#close-dialog", 10).await;
+    click(&c, "#close-keep").await;
+    let why = wait_shown(&c, "#close-error", 30).await;
+    assert!(why.contains("could not start") && why.contains("watch-agent.log") && why.contains("data folder writable"), "{why}");
+    assert_eq!(focused(&c).await, "close-keep", "the focus stays on the answers");
+    env.screenshot("01-agent-cannot-start");
+    assert!(!ended(app_pid), "the window stays open");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while watch_show(&env)["runner"]["pid"].as_u64() != Some(app_pid) {
+        assert!(Instant::now() < deadline, "the window runs the watches again");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Keep delivering in the background: the app exits, the agent holds the watches.
+    std::fs::remove_dir(&log).unwrap();
     click(&c, "#close-keep").await;
     wait_ended(app_pid, "the app", 30);
     let runner = watch_show(&env)["runner"].clone();
@@ -99,8 +116,8 @@ async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() 
     // The agent delivers what lands in the folder, and stops gracefully.
     std::fs::write(folder.join("after the window.txt"), b"agent\n").unwrap();
     wait_object(&fs, "incoming/after the window.txt", b"agent\n", 30).await;
-    let log = std::fs::read_to_string(env.data.path().join("watch-agent.log")).unwrap();
-    assert!(log.contains("\"event\":\"delivered\""), "its events go to the log in the data folder: {log}");
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("\"event\":\"delivered\""), "its events go to the log in the data folder: {said}");
     unsafe { libc::kill(agent.0 as i32, libc::SIGTERM) };
     wait_ended(agent.0, "chute watch run", 30);
     assert!(watch_show(&env)["runner"].is_null(), "nothing runs the watches any more");
