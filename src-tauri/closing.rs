@@ -7,7 +7,10 @@
 //! once it holds the watches the app quits; if it cannot start, the
 //! window says why, runs the watches again and stays open. "Stop
 //! watching" closes as before. With no active watch (none, all paused,
-//! or another runner holds them) the window closes at once.
+//! or another runner holds them) the window closes at once; so it does
+//! before the page has said it listens for the question
+//! (`close-question-ready`): a page that failed to load never traps the
+//! window open.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chute_core::{Chute, Code};
-use tauri::{Emitter, Manager, Window};
+use tauri::{AppHandle, Emitter, Listener, Manager, Window};
 
 use crate::ipc::{refusal, Reply};
 use crate::state::AppState;
@@ -24,6 +27,8 @@ use crate::watching::Watching;
 
 /// The event asking the window what to do; its payload names the active watches.
 pub const CLOSE_ASKED: &str = "close-asked";
+/// The event the page sends once it listens for `CLOSE_ASKED`.
+pub const CLOSE_QUESTION_READY: &str = "close-question-ready";
 /// The agent's output, in the data folder.
 pub const AGENT_LOG: &str = "watch-agent.log";
 /// How long the agent may take to hold the watches.
@@ -33,11 +38,19 @@ const AGENT_START: Duration = Duration::from_secs(20);
 #[derive(Default)]
 pub struct Closing {
     answered: AtomicBool,
+    page_listens: AtomicBool,
+}
+
+/// Note when the page listens for the question.
+pub fn listen_for_the_page(app: &AppHandle) {
+    let handle = app.clone();
+    app.listen_any(CLOSE_QUESTION_READY, move |_| handle.state::<Closing>().page_listens.store(true, Ordering::SeqCst));
 }
 
 /// The window is asked to close (its close button, the window manager, Alt+F4).
 pub fn on_close_requested(window: &Window, api: &tauri::CloseRequestApi) {
-    if window.state::<Closing>().answered.load(Ordering::SeqCst) {
+    let closing = window.state::<Closing>();
+    if closing.answered.load(Ordering::SeqCst) || !closing.page_listens.load(Ordering::SeqCst) {
         return;
     }
     api.prevent_close();

@@ -83,6 +83,7 @@ pub fn run() {
             let core = app.state::<state::AppState>().core().ok();
             app.manage(std::sync::Arc::new(notify::Notifier::new(core.clone())));
             app.manage(watching::Watching::start(app.handle().clone(), core));
+            closing::listen_for_the_page(app.handle());
             Ok(())
         })
         .on_window_event(|window, event| {

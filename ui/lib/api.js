@@ -151,14 +151,21 @@ export const api = {
   /** Which watch events notify → off | errors | every. */
   watchNotifications: () => call('watch_notifications'),
   setWatchNotifications: (notify) => call('set_watch_notifications', { notify }),
-  /** fn(names) when the window is asked to close while it runs these active watches; answer with answerClose. */
-  onCloseAsked: (fn) => listen('close-asked', fn),
+  /**
+   * fn(names) when the window is asked to close while it runs these active watches; answer with answerClose.
+   * The shell asks only once told the window listens (until then a close closes as before).
+   */
+  onCloseAsked: async (fn) => {
+    await listen('close-asked', fn);
+    const events = window.__TAURI__ && window.__TAURI__.event;
+    if (events && typeof events.emit === 'function') await events.emit('close-question-ready');
+  },
   /** answer: keep_delivering (→ the agent's pid; the app then quits) | stop_watching. */
   answerClose: (answer) => call('answer_close', { answer }),
 };
 
-/** fn(payload) for each Rust-side event `name`. */
-function listen(name, fn) {
+/** fn(payload) for each Rust-side event `name`; resolves once listening. */
+async function listen(name, fn) {
   const events = window.__TAURI__ && window.__TAURI__.event;
-  if (events && typeof events.listen === 'function') events.listen(name, (e) => fn(e.payload));
+  if (events && typeof events.listen === 'function') await events.listen(name, (e) => fn(e.payload));
 }
