@@ -4,7 +4,9 @@
 //! watching; an agent that cannot start is explained and the window stays
 //! and watches; "Keep delivering in the background" hands the watches to a
 //! detached `chute watch run` on the same data folder and the app exits;
-//! the agent then delivers what lands in the folder.
+//! the agent then delivers what lands in the folder. "Don't ask again" is
+//! remembered by the next window, which hands over without asking, until
+//! "Ask again"; "Stop watching" closes with nothing left running.
 
 use std::time::{Duration, Instant};
 
@@ -48,6 +50,34 @@ impl Drop for Agent {
     }
 }
 
+/// A window of the app on the Watches view, running the watches; with its pid.
+async fn open_window(driver: &Driver, env: &Env) -> (fantoccini::Client, u64) {
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    click(&c, "#nav-watches").await;
+    wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 30).await;
+    wait_shown(&c, ".watch-card[data-started=\"true\"]", 20).await;
+    let window = watch_show(env)["runner"].clone();
+    assert_eq!(window["who"], "the Chute window", "{window}");
+    (c, window["pid"].as_u64().unwrap())
+}
+
+/// The app `app_pid` exits and `chute watch run` holds the watches: the agent.
+fn agent_took_over(env: &Env, app_pid: u64) -> Agent {
+    wait_ended(app_pid, "the app", 30);
+    let runner = watch_show(env)["runner"].clone();
+    assert_eq!(runner["who"], "chute watch run", "{runner}");
+    let agent = Agent(runner["pid"].as_u64().unwrap());
+    assert_ne!(agent.0, app_pid);
+    agent
+}
+
+fn stop_agent(env: &Env, agent: Agent) {
+    unsafe { libc::kill(agent.0 as i32, libc::SIGTERM) };
+    wait_ended(agent.0, "chute watch run", 30);
+    assert!(watch_show(env)["runner"].is_null(), "nothing runs the watches any more");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() {
     let fs = S3sFs::start();
@@ -57,14 +87,7 @@ async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() 
     std::fs::create_dir_all(&folder).unwrap();
     cli_setup(&env, &fs, &folder);
     let driver = Driver::start(&env);
-    let c = driver.session().await;
-    wait_for(&c, "body[data-ready=\"true\"]").await;
-    click(&c, "#nav-watches").await;
-    wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 20).await;
-    wait_shown(&c, ".watch-card[data-started=\"true\"]", 20).await;
-    let window = watch_show(&env)["runner"].clone();
-    assert_eq!(window["who"], "the Chute window", "{window}");
-    let app_pid = window["pid"].as_u64().unwrap();
+    let (c, app_pid) = open_window(&driver, &env).await;
 
     // Asked to close: the question names the watch; Escape cancels it.
     request_close(&env, "Chute");
@@ -104,21 +127,38 @@ async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() 
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    // Keep delivering in the background: the app exits, the agent holds the watches.
+    // Keep delivering in the background, not to be asked again: the app exits, the agent holds the watches.
     std::fs::remove_dir(&log).unwrap();
+    click(&c, "#close-remember").await;
     click(&c, "#close-keep").await;
-    wait_ended(app_pid, "the app", 30);
-    let runner = watch_show(&env)["runner"].clone();
-    assert_eq!(runner["who"], "chute watch run", "{runner}");
-    let agent = Agent(runner["pid"].as_u64().unwrap());
-    assert_ne!(agent.0, app_pid);
+    let agent = agent_took_over(&env, app_pid);
+    drop(c);
 
     // The agent delivers what lands in the folder, and stops gracefully.
     std::fs::write(folder.join("after the window.txt"), b"agent\n").unwrap();
     wait_object(&fs, "incoming/after the window.txt", b"agent\n", 30).await;
     let said = std::fs::read_to_string(&log).unwrap();
     assert!(said.contains("\"event\":\"delivered\""), "its events go to the log in the data folder: {said}");
-    unsafe { libc::kill(agent.0 as i32, libc::SIGTERM) };
-    wait_ended(agent.0, "chute watch run", 30);
-    assert!(watch_show(&env)["runner"].is_null(), "nothing runs the watches any more");
+    stop_agent(&env, agent);
+
+    // Opened again, the window says what closing does, and does it without asking.
+    let (c, app_pid) = open_window(&driver, &env).await;
+    let remembered = wait_shown(&c, "#watch-close-remembered", 10).await;
+    assert!(remembered.contains("keeps delivering in the background") && remembered.contains("Ask again"), "{remembered}");
+    request_close(&env, "Chute");
+    let agent = agent_took_over(&env, app_pid);
+    assert!(shown_text(&c, "#close-dialog").await.is_none(), "not asked");
+    drop(c);
+    stop_agent(&env, agent);
+
+    // "Ask again": the next close asks, and "Stop watching" closes with nothing left running.
+    let (c, app_pid) = open_window(&driver, &env).await;
+    click(&c, "#watch-close-ask-again").await;
+    wait_gone(&c, "#watch-close-remembered").await;
+    request_close(&env, "Chute");
+    wait_shown(&c, "#close-dialog", 10).await;
+    // The window closes while the click is answered: WebDriver may report the lost session.
+    let _ = wait_for(&c, "#close-stop").await.click().await;
+    wait_ended(app_pid, "the app", 30);
+    assert!(watch_show(&env)["runner"].is_null(), "Stop watching leaves nothing running the watches");
 }
