@@ -19,6 +19,9 @@ use tauri_plugin_notification::NotificationExt;
 /// At most one notification per watch and kind this often; what happens
 /// in between is summed up in the next one.
 const AT_MOST_EVERY: Duration = Duration::from_secs(5);
+/// The same problem of a watch (a file it cannot read, looked at again
+/// after each settle time) is said again only after this long.
+const SAME_PROBLEM_AGAIN: Duration = Duration::from_secs(600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -44,6 +47,8 @@ struct Pending {
 struct Slot {
     pending: Option<Pending>,
     last_sent: Option<Instant>,
+    /// The last problem noted, and when.
+    last_problem: Option<(String, Instant)>,
 }
 
 /// The notifications the window sends (state of the app).
@@ -107,8 +112,8 @@ impl Notifier {
         self.name_of(id, |c| c.get(id).ok().map(|d| d.settings.name))
     }
 
-    /// Note `event`; true when something waits to be sent.
-    fn note(&self, event: &WatchEvent) -> bool {
+    /// Note `event`, met at `now`; true when something waits to be sent.
+    fn note(&self, event: &WatchEvent, now: Instant) -> bool {
         let mode = self.mode();
         let (watch, kind, destination, file, error, retried) = match event {
             WatchEvent::Watching { watch, name, .. } => {
@@ -136,7 +141,15 @@ impl Notifier {
         }
         let destination = destination.map(|d| self.destination_name(d));
         let mut slots = lock(&self.slots);
-        let p = slots.entry((watch.clone(), kind)).or_default().pending.get_or_insert_with(Pending::default);
+        let slot = slots.entry((watch.clone(), kind)).or_default();
+        if let (Kind::Problem, Some(e)) = (kind, error) {
+            let again = slot.last_problem.as_ref().is_some_and(|(m, at)| *m == e.message && now.duration_since(*at) < SAME_PROBLEM_AGAIN);
+            slot.last_problem = Some((e.message.clone(), now));
+            if again {
+                return false;
+            }
+        }
+        let p = slot.pending.get_or_insert_with(Pending::default);
         if let Some(f) = file {
             p.files += 1;
             p.last_file = f.clone();
@@ -208,7 +221,7 @@ fn words(watch: &str, kind: Kind, p: &Pending) -> (String, String) {
 pub fn on_watch_event(app: &AppHandle, event: &WatchEvent) {
     let Some(notifier) = app.try_state::<Arc<Notifier>>() else { return };
     let notifier = notifier.inner().clone();
-    if !notifier.note(event) {
+    if !notifier.note(event, Instant::now()) {
         return;
     }
     notifier.send_due(app);
@@ -235,5 +248,80 @@ fn start_flusher(app: &AppHandle, notifier: &Arc<Notifier>) {
     });
     if spawned.is_err() {
         *started = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chute_core::{Code, ErrorInfo};
+
+    fn delivered(path: &str) -> WatchEvent {
+        WatchEvent::Delivered { watch: "w1".into(), destination: "d1".into(), path: path.into(), key: path.into(), url: None }
+    }
+
+    fn refused(attempt: u32) -> WatchEvent {
+        let error = ErrorInfo::new(Code::WatchSetupFailed, "It went wrong.", "Do this.");
+        WatchEvent::Retrying { watch: "w1".into(), destination: "d1".into(), path: "a.pdf".into(), attempt, retry_in_ms: 2000, error }
+    }
+
+    fn notifier(mode: WatchNotifications) -> Notifier {
+        let n = Notifier::new(None);
+        n.set_mode(mode);
+        n
+    }
+
+    #[test]
+    fn what_notifies_follows_the_setting() {
+        let t = Instant::now();
+        for (mode, delivery, refusal) in
+            [(WatchNotifications::Off, false, false), (WatchNotifications::Errors, false, true), (WatchNotifications::Every, true, true)]
+        {
+            assert_eq!(notifier(mode).note(&delivered("a.csv"), t), delivery, "{mode:?}: a delivery");
+            assert_eq!(notifier(mode).note(&refused(1), t), refusal, "{mode:?}: a refusal");
+        }
+        assert!(!notifier(WatchNotifications::Every).note(&refused(2), t), "a later retry of the same file is no news");
+    }
+
+    #[test]
+    fn a_burst_of_a_thousand_files_gives_two_notifications() {
+        let n = notifier(WatchNotifications::Every);
+        let t = Instant::now();
+        n.note(&delivered("file-0.csv"), t);
+        let first = n.take_due(t);
+        assert_eq!(first.len(), 1);
+        assert_eq!(words("Reports in", first[0].1, &first[0].2).0, "“file-0.csv” delivered to d1");
+        for i in 1..1000 {
+            n.note(&delivered(&format!("file-{i}.csv")), t);
+            assert!(n.take_due(t + Duration::from_millis(i)).is_empty(), "nothing more within 5 s");
+        }
+        let summed = n.take_due(t + AT_MOST_EVERY);
+        assert_eq!(summed.len(), 1);
+        let (title, body) = words("Reports in", summed[0].1, &summed[0].2);
+        assert_eq!(title, "999 files delivered to d1");
+        assert_eq!(body, "From “Reports in”; the last: “file-999.csv”.");
+        assert!(n.take_due(t + AT_MOST_EVERY * 3).is_empty(), "then nothing");
+    }
+
+    #[test]
+    fn a_refusal_says_the_message_the_fix_and_what_happens_next() {
+        let n = notifier(WatchNotifications::Errors);
+        let t = Instant::now();
+        n.note(&refused(1), t);
+        let due = n.take_due(t);
+        let (title, body) = words("Outbox", due[0].1, &due[0].2);
+        assert_eq!(title, "“Outbox”: “a.pdf” not delivered to d1");
+        assert_eq!(body, "It went wrong. Do this. Chute tries again with a growing pause.");
+    }
+
+    #[test]
+    fn the_same_problem_is_said_once() {
+        let n = notifier(WatchNotifications::Errors);
+        let t = Instant::now();
+        let problem =
+            || WatchEvent::Problem { watch: "w1".into(), error: ErrorInfo::new(Code::SourceUnreadable, "x cannot be read.", "Fix it.") };
+        assert!(n.note(&problem(), t));
+        assert!(!n.note(&problem(), t + Duration::from_secs(2)), "looked at again: not said again");
+        assert!(n.note(&problem(), t + SAME_PROBLEM_AGAIN + Duration::from_secs(3)), "said again after a long while");
     }
 }
