@@ -54,6 +54,15 @@ impl NotificationDaemon {
         NotificationDaemon { child, bus }
     }
 
+    /// Wait (at most `secs`) until a notification is on screen, left open (for a screenshot).
+    pub(crate) fn wait_on_screen(&self, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while dunstctl(&self.bus, &["count", "displayed"]).and_then(|n| n.trim().parse::<u32>().ok()).unwrap_or(0) == 0 {
+            assert!(Instant::now() < deadline, "no notification was shown within {secs} s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Every notification received so far, oldest first: the ones still
     /// shown are closed (as a person would), then the history is read.
     pub(crate) fn received(&self) -> Vec<Shown> {

@@ -51,6 +51,8 @@ async fn watch_events_notify_as_the_setting_says() {
     wait_for(&c, "#watch-notify").await.select_by_value("every").await.unwrap();
     wait_text_containing(&c, ".toast", "every delivery", 10).await;
     std::fs::write(good.join("tuesday.csv"), b"day,total\ntue,2\n").unwrap();
+    daemon.wait_on_screen(30);
+    env.screenshot("01-every-delivery-on-screen");
     let delivered = daemon.wait_for("delivered to Reports", 30);
     assert!(delivered.summary.contains("“tuesday.csv”") && delivered.body.contains("“Daily reports”"), "{delivered:?}");
     tokio::time::sleep(Duration::from_secs(6)).await;
