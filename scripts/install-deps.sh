@@ -14,11 +14,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev
       libayatana-appindicator3-dev librsvg2-dev)
 if [ "$want_test" = 1 ]; then
-  # A private X display (and xdotool to answer native dialogs on it),
+  # A private X display (and xdotool to answer native dialogs on it, dunst
+  # to show the desktop notifications sent on the test's own D-Bus),
   # WebDriver for WebKitGTK, a real Secret Service on a
   # private D-Bus, secret-tool to inspect it, and `import` for screenshots.
   pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools imagemagick
-         python3 python3-venv openssl iproute2 util-linux xdotool)
+         python3 python3-venv openssl iproute2 util-linux xdotool dunst)
 fi
 
 missing=()

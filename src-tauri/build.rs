@@ -47,6 +47,9 @@ const COMMANDS: &[&str] = &[
     "set_watch_paused",
     "remove_watch",
     "pick_watch_folder",
+    "watch_notifications",
+    "set_watch_notifications",
+    "answer_close",
 ];
 
 fn main() {

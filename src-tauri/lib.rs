@@ -3,13 +3,17 @@
 //!
 //! Layers, each using only those below it: `commands/*` (one file per
 //! concern) → `plans` (kept plans), `dialogs` (native choosers) and
-//! `watching` (the runner of watched folders the window hosts) → `ipc`
+//! `watching` (the runner of watched folders the window hosts, feeding
+//! `notify`, the desktop notifications), `closing` (asking before the
+//! window closes on active watches, handing them to the agent) → `ipc`
 //! (replies, argument checks, running the core off the window's thread)
 //! → `state` (the core, or why it could not open).
 
+mod closing;
 mod commands;
 mod dialogs;
 mod ipc;
+mod notify;
 mod plans;
 mod state;
 mod watching;
@@ -23,6 +27,7 @@ pub fn run() {
         .manage(state::AppState::open())
         .manage(plans::Plans::default())
         .manage(dialogs::NativeDialogs::default())
+        .manage(closing::Closing::default())
         .invoke_handler(tauri::generate_handler![
             app::app_info,
             app::catalog,
@@ -70,12 +75,22 @@ pub fn run() {
             watches::set_watch_paused,
             watches::remove_watch,
             watches::pick_watch_folder,
+            watches::watch_notifications,
+            watches::set_watch_notifications,
+            watches::answer_close,
         ])
         .setup(|app| {
             // The window runs the watched folders while it is open.
             let core = app.state::<state::AppState>().core().ok();
+            app.manage(std::sync::Arc::new(notify::Notifier::new(core.clone())));
             app.manage(watching::Watching::start(app.handle().clone(), core));
+            closing::listen_for_the_page(app.handle());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                closing::on_close_requested(window, api);
+            }
         })
         .build(tauri::generate_context!())
         .expect("error while building Chute")

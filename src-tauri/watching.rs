@@ -5,7 +5,10 @@
 //! who runs them, and this thread tries again every few seconds, so the
 //! window takes over once the other one stops. When the app exits, the
 //! runner is asked to stop: deliveries under way get a moment to finish,
-//! then are cancelled (their files wait in the journal for the next run).
+//! then are cancelled (their files wait in the journal for the next run);
+//! the same when the window hands the watches to the agent as it closes
+//! (`closing`), after which it can run them again if the agent could not
+//! start. Each event also goes to the desktop notifications (`notify`).
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -48,25 +51,43 @@ impl Shared {
 
 /// The runner hosted by the window (state of the app).
 pub struct Watching {
-    stop: StopWatching,
+    app: AppHandle,
+    core: Option<Arc<Chute>>,
     shared: Arc<Shared>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    running: Mutex<Option<Running>>,
+}
+
+/// The runner's thread, and how to ask it to stop.
+struct Running {
+    stop: StopWatching,
+    thread: JoinHandle<()>,
 }
 
 impl Watching {
     /// Start running the watches on a thread of their own; without a core
     /// (the database could not be opened) nothing runs.
     pub fn start(app: AppHandle, core: Option<Arc<Chute>>) -> Watching {
+        let watching = Watching { app, core, shared: Arc::new(Shared::default()), running: Mutex::new(None) };
+        watching.resume();
+        watching
+    }
+
+    /// Run the watches again after `stop_and_wait` (a hand-over to the
+    /// agent that did not happen); nothing when they run already.
+    pub fn resume(&self) {
+        let Some(core) = self.core.clone() else { return };
+        let mut running = lock(&self.running);
+        if running.is_some() {
+            return;
+        }
+        *lock(&self.shared.quitting) = false;
         let stop = StopWatching::default();
-        let shared = Arc::new(Shared::default());
-        let thread = core.map(|core| {
-            let (stop, shared) = (stop.clone(), shared.clone());
-            std::thread::Builder::new()
-                .name("watches".into())
-                .spawn(move || run(&app, core, &stop, &shared))
-                .expect("a thread for the watches")
-        });
-        Watching { stop, shared, thread: Mutex::new(thread) }
+        let (app, shared, asked) = (self.app.clone(), self.shared.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("watches".into())
+            .spawn(move || run(&app, core, &asked, &shared))
+            .expect("a thread for the watches");
+        *running = Some(Running { stop, thread });
     }
 
     /// Why the window cannot run the watches now (not counting another runner holding them).
@@ -74,20 +95,23 @@ impl Watching {
         lock(&self.shared.problem).clone()
     }
 
-    /// Stop the runner as the app exits: deliveries under way may finish
-    /// for a moment, then are cancelled; never waits longer than that.
-    pub fn stop_and_wait(&self) {
+    /// Stop the runner (as the app exits, or hands the watches to the
+    /// agent): deliveries under way may finish for a moment, then are
+    /// cancelled; never waits longer than that. True when it stopped.
+    pub fn stop_and_wait(&self) -> bool {
         *lock(&self.shared.quitting) = true;
         self.shared.wake.notify_all();
-        let Some(thread) = lock(&self.thread).take() else { return };
-        self.stop.request();
+        let Some(Running { stop, thread }) = lock(&self.running).take() else { return true };
+        stop.request();
         if !finished_within(&thread, FINISH_AT_EXIT) {
-            self.stop.request();
+            stop.request();
             finished_within(&thread, CANCEL_AT_EXIT);
         }
-        if thread.is_finished() {
+        let stopped = thread.is_finished();
+        if stopped {
             let _ = thread.join();
         }
+        stopped
     }
 }
 
@@ -105,6 +129,7 @@ fn finished_within(thread: &JoinHandle<()>, limit: Duration) -> bool {
 /// Run the watches until the app quits, taking them over whenever another runner lets go.
 fn run(app: &AppHandle, core: Arc<Chute>, stop: &StopWatching, shared: &Shared) {
     let mut forward = |event: WatchEvent| {
+        crate::notify::on_watch_event(app, &event);
         // A window not listening (yet) is no reason to stop watching.
         let _ = app.emit(WATCH_EVENT, &event);
     };

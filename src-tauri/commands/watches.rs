@@ -1,15 +1,20 @@
 //! Watched folders: what each is doing (and who runs them), add one, edit
-//! one, pause or resume it, remove it, and the folder chosen in the native
-//! folder dialog.
+//! one, pause or resume it, remove it, the folder chosen in the native
+//! folder dialog, which events notify, and the answer to closing the
+//! window while watches are active.
 
 use std::path::PathBuf;
 
-use chute_core::{After, ErrorInfo, WatchSettings, WatchView};
-use serde::{Deserialize, Serialize};
-use tauri::{State, WebviewWindow};
+use std::sync::Arc;
 
+use chute_core::{After, Batching, DeliveryHours, ErrorInfo, WatchNotifications, WatchSettings, WatchView};
+use serde::{Deserialize, Serialize};
+use tauri::{State, WebviewWindow, Window};
+
+use crate::closing;
 use crate::dialogs::NativeDialogs;
-use crate::ipc::{bad_argument, check_id, check_text, on_core, Reply};
+use crate::ipc::{bad_argument, blocking, check_id, check_text, on_core, Reply};
+use crate::notify::Notifier;
 use crate::state::AppState;
 use crate::watching::Watching;
 
@@ -42,6 +47,10 @@ pub struct WatchEdit {
     destinations: Vec<String>,
     settle_ms: u64,
     after: After,
+    /// Combining files into one .gz object; `None`: each file its own object.
+    batch: Option<Batching>,
+    /// Daily delivery hours; `None`: any time.
+    hours: Option<DeliveryHours>,
 }
 
 impl WatchEdit {
@@ -55,13 +64,19 @@ impl WatchEdit {
             destinations: self.destinations,
             settle_ms: self.settle_ms,
             after: self.after,
+            batch: self.batch,
+            hours: self.hours,
             ..settings
         }
     }
 }
 
-fn check_form(name: &str, folder: &std::path::Path, destinations: &[String]) -> Reply<()> {
+fn check_form(name: &str, folder: &std::path::Path, destinations: &[String], hours: Option<&DeliveryHours>) -> Reply<()> {
     check_text("name", name, 1024)?;
+    if let Some(h) = hours {
+        check_text("hours", &h.from, 64)?;
+        check_text("hours", &h.to, 64)?;
+    }
     check_text("folder", &folder.to_string_lossy(), 4096)?;
     if destinations.len() > 1000 {
         return Err(bad_argument("destinations", "more than 1,000"));
@@ -72,7 +87,7 @@ fn check_form(name: &str, folder: &std::path::Path, destinations: &[String]) -> 
 /// A new watch; settings the form does not show take the core's defaults.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_watch(state: State<'_, AppState>, settings: WatchSettings) -> Reply<WatchView> {
-    check_form(&settings.name, &settings.folder, &settings.destinations)?;
+    check_form(&settings.name, &settings.folder, &settings.destinations, settings.hours.as_ref())?;
     on_core(state, move |c| {
         let w = c.add_watch(settings)?;
         c.watch_view(w)
@@ -84,7 +99,7 @@ pub async fn add_watch(state: State<'_, AppState>, settings: WatchSettings) -> R
 #[tauri::command(rename_all = "snake_case")]
 pub async fn update_watch(state: State<'_, AppState>, id: String, edit: WatchEdit) -> Reply<WatchView> {
     check_id(&id)?;
-    check_form(&edit.name, &edit.folder, &edit.destinations)?;
+    check_form(&edit.name, &edit.folder, &edit.destinations, edit.hours.as_ref())?;
     on_core(state, move |c| {
         let stored = c.get_watch(&id)?.settings;
         let w = c.update_watch(&id, edit.onto(stored))?;
@@ -115,4 +130,47 @@ pub async fn remove_watch(state: State<'_, AppState>, id: String) -> Reply<()> {
 pub async fn pick_watch_folder(window: WebviewWindow, dialogs: State<'_, NativeDialogs>) -> Reply<Option<String>> {
     let picked = dialogs.pick_folder(&window, "Choose the folder to watch").await?;
     Ok(picked.map(|p| p.to_string_lossy().into_owned()))
+}
+
+/// Which watch events notify (the core keeps the setting).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_notifications(state: State<'_, AppState>) -> Reply<WatchNotifications> {
+    on_core(state, |c| c.watch_notifications()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_watch_notifications(
+    state: State<'_, AppState>,
+    notifier: State<'_, Arc<Notifier>>,
+    notify: WatchNotifications,
+) -> Reply<WatchNotifications> {
+    on_core(state, move |c| c.set_watch_notifications(notify)).await?;
+    notifier.set_mode(notify);
+    Ok(notify)
+}
+
+/// The person's answer to closing the window while watches are active.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseAnswer {
+    /// Hand the watches to `chute watch run`, then quit.
+    KeepDelivering,
+    /// Close; the watches wait for the next runner.
+    StopWatching,
+}
+
+/// Close as answered; "keep delivering" replies with the agent's pid, or
+/// why it could not start (the window then stays open and runs the watches).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn answer_close(window: Window, state: State<'_, AppState>, answer: CloseAnswer) -> Reply<Option<u32>> {
+    match answer {
+        CloseAnswer::StopWatching => {
+            closing::stop_watching(&window);
+            Ok(None)
+        }
+        CloseAnswer::KeepDelivering => {
+            let core = state.core()?;
+            blocking(move || closing::keep_delivering(&window, core).map(Some)).await
+        }
+    }
 }

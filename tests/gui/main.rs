@@ -11,6 +11,7 @@ mod interact;
 mod native_dialog;
 #[path = "../support/mod.rs"]
 mod support;
+mod window_close;
 
 mod compression;
 mod delivery;

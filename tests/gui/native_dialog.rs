@@ -29,7 +29,7 @@ fn xdotool(display: &str, args: &[&str]) -> (bool, String) {
 }
 
 /// The visible top-level windows titled exactly `title`.
-fn windows_titled(display: &str, title: &str) -> Vec<String> {
+pub(crate) fn windows_titled(display: &str, title: &str) -> Vec<String> {
     let pattern = format!("^{}$", regex_escape(title));
     let (_, out) = xdotool(display, &["search", "--onlyvisible", "--name", &pattern]);
     out.lines().map(str::to_string).filter(|l| !l.is_empty()).collect()

@@ -139,9 +139,9 @@ export const api = {
   /* ---- watched folders ---- */
   /** → {watches: [WatchView], runs_here, runner_problem}: each watch with its state, journal, problem and runner. */
   listWatches: () => call('list_watches'),
-  /** settings: {name, folder, recursive, destinations, settle_ms, existing, after, paused} → the new WatchView. */
+  /** settings: {name, folder, recursive, destinations, settle_ms, existing, after, paused, batch, hours} → the new WatchView. */
   addWatch: (settings) => call('add_watch', { settings }),
-  /** edit: {name, folder, recursive, destinations, settle_ms, after}; what a watch holds beyond it stays → WatchView. */
+  /** edit: {name, folder, recursive, destinations, settle_ms, after, batch, hours}; what a watch holds beyond it stays → WatchView. */
   updateWatch: (id, edit) => call('update_watch', { id, edit }),
   setWatchPaused: (id, paused) => call('set_watch_paused', { id, paused }),
   /** The folder, its objects and the history stay. */
@@ -149,8 +149,25 @@ export const api = {
   /** Native folder dialog → the folder's path, or null if cancelled. */
   pickWatchFolder: () => call('pick_watch_folder'),
   /** fn(event) for each event of the runner the window hosts (the core's WatchEvent, tagged `event`). */
-  onWatchEvent: (fn) => {
+  onWatchEvent: (fn) => listen('watch-event', fn),
+  /** Which watch events notify → off | errors | every. */
+  watchNotifications: () => call('watch_notifications'),
+  setWatchNotifications: (notify) => call('set_watch_notifications', { notify }),
+  /**
+   * fn(names) when the window is asked to close while it runs these active watches; answer with answerClose.
+   * The shell asks only once told the window listens (until then a close closes as before).
+   */
+  onCloseAsked: async (fn) => {
+    await listen('close-asked', fn);
     const events = window.__TAURI__ && window.__TAURI__.event;
-    if (events && typeof events.listen === 'function') events.listen('watch-event', (e) => fn(e.payload));
+    if (events && typeof events.emit === 'function') await events.emit('close-question-ready');
   },
+  /** answer: keep_delivering (→ the agent's pid; the app then quits) | stop_watching. */
+  answerClose: (answer) => call('answer_close', { answer }),
 };
+
+/** fn(payload) for each Rust-side event `name`; resolves once listening. */
+async function listen(name, fn) {
+  const events = window.__TAURI__ && window.__TAURI__.event;
+  if (events && typeof events.listen === 'function') await events.listen(name, (e) => fn(e.payload));
+}

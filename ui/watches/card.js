@@ -9,11 +9,12 @@
 
 import { h, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
-import { plural, formatCount, formatSecs } from '../lib/format.js';
+import { plural, formatCount } from '../lib/format.js';
 import { clockText, timeElement } from '../lib/reltime.js';
 import { statusLabel, watchStateIcon } from '../lib/status.js';
 import { copyButton } from '../components/copy-button.js';
 import { showErrorBanner, showWarningBanner } from '../components/error-banner.js';
+import { settleText, hoursText, batchText } from './timing.js';
 
 /** How the window names itself as the runner (src-tauri/watching.rs). */
 const THIS_APP = 'the Chute window';
@@ -60,13 +61,15 @@ function stateSentence(w, list) {
   }
 }
 
-/** "2 s", "0.5 s", "5 min". */
-export function settleText(ms) {
-  return ms < 60_000 ? `${ms / 1000} s` : formatSecs(ms / 1000);
-}
-
 function fact(cls, label, ...value) {
   return h('div', { class: `watch-fact ${cls}` }, h('dt', { text: label }), h('dd', {}, ...value));
+}
+
+/** Its delivery hours and batching in words ("Delivers 22:00–06:00 · One .gz object a minute"); null when neither is set. */
+function timingFact(w) {
+  const parts = [hoursText(w), batchText(w)].filter(Boolean);
+  if (!parts.length) return null;
+  return fact('watch-timing', 'When', ...parts.flatMap((t, i) => (i ? [h('span', { class: 'watch-sep', 'aria-hidden': 'true', text: '·' }), h('span', { text: t })] : [h('span', { text: t })])));
 }
 
 function journalFacts(w) {
@@ -138,6 +141,7 @@ export function watchCard(w, list) {
       fact('watch-folder', 'Folder', h('span', { class: 'mono', title: w.folder, text: w.folder }), w.recursive ? h('span', { class: 'muted', text: ' and its subfolders' }) : null),
       fact('watch-targets', 'Delivers to', w.destination_names.join(', ')),
       fact('watch-journal', 'Files', ...journalFacts(w)),
+      timingFact(w),
       fact('watch-after', 'After delivery', h('span', { dataset: { after: w.after }, text: AFTER_TEXT[w.after] || w.after }), h('span', { class: 'muted', text: ` · delivered once unchanged for ${settleText(w.settle_ms)}` })),
     ),
     diagnosis(w),

@@ -16,7 +16,7 @@ import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { showErrorBanner } from '../components/error-banner.js';
 import { errorToast } from '../components/toast.js';
-import { settleText } from './card.js';
+import { settleText, readTiming, fillTiming, showBatchOptions } from './timing.js';
 
 let form;
 let dialog;
@@ -24,8 +24,10 @@ let hooks = { destinations: () => [], onSaved: () => {}, onAddDestination: () =>
 const state = { editing: null, opened: null, saving: false, choosing: false };
 
 /** The core names a field by its setting; the form's field for it. */
-const FORM_FIELD = { name: 'name', folder: 'folder', destinations: 'destinations', settle_ms: 'settle' };
-const LABELS = { name: 'Name', folder: 'Folder', recursive: 'Include subfolders', destinations: 'Destinations', settle_ms: 'Settle time', existing: 'Files already there', after: 'After delivery', paused: 'Start paused' };
+const FORM_FIELD = { name: 'name', folder: 'folder', destinations: 'destinations', settle_ms: 'settle', hours: 'hours', batch: 'batch' };
+/** The input to fix for a field whose input is named otherwise. */
+const FIRST_INPUT = { hours: 'hours_from', batch: 'batch_window' };
+const LABELS = { name: 'Name', folder: 'Folder', recursive: 'Include subfolders', destinations: 'Destinations', settle_ms: 'Settle time', existing: 'Files already there', after: 'After delivery', paused: 'Start paused', hours: 'Delivery hours', batch: 'Combine files' };
 
 /** Seconds as typed ("2", "0,5") in ms; 0 when it is no number (the core then says what fits). */
 function settleMs(text) {
@@ -50,6 +52,7 @@ function read() {
     existing: checked('existing') || 'new_only',
     after: checked('after') || 'keep',
     paused: f.paused.checked,
+    ...readTiming(form),
   };
 }
 
@@ -126,10 +129,13 @@ function showRefusal(err) {
     return;
   }
   renderProblems(form, [{ field, severity: 'error', code: err.code, message: err.message, fix: err.fix }]);
-  const input = form.querySelector(`[name="${field}"]`);
+  const input = form.querySelector(`[name="${FIRST_INPUT[field] || field}"]`);
   const box = form.querySelector(`[data-problems="${field}"]`);
   if (box) box.scrollIntoView({ block: 'nearest' });
-  if (input) input.focus({ preventScroll: true });
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus({ preventScroll: true });
+  }
 }
 
 /* ---------- saving ---------- */
@@ -149,7 +155,7 @@ async function save() {
   const editing = state.editing;
   try {
     // An edit leaves what was chosen at creation (files already there) and the pause (the card's action) as stored.
-    const edit = { name: s.name, folder: s.folder, recursive: s.recursive, destinations: s.destinations, settle_ms: s.settle_ms, after: s.after };
+    const edit = { name: s.name, folder: s.folder, recursive: s.recursive, destinations: s.destinations, settle_ms: s.settle_ms, after: s.after, batch: s.batch, hours: s.hours };
     const saved = editing ? await api.updateWatch(editing.id, edit) : await api.addWatch(s);
     state.opened = null; // nothing left to lose
     dialog.close();
@@ -203,6 +209,7 @@ function fill(w) {
   setRadio('existing', w.existing);
   setRadio('after', w.after);
   f.paused.checked = w.paused;
+  fillTiming(form, w);
 }
 
 function finishOpen(opener, focus) {
@@ -217,6 +224,7 @@ function finishOpen(opener, focus) {
 export function openAddWatch(opener, opts = {}) {
   if (dialog.open) return;
   form.reset();
+  showBatchOptions(form);
   state.editing = null;
   const saved = hooks.destinations();
   const start = opts.destinationId ? [opts.destinationId] : saved.length === 1 ? [saved[0].id] : [];
@@ -257,6 +265,7 @@ export function initWatchForm(opts) {
   });
   form.addEventListener('change', (e) => {
     if (e.target.name === 'after') showAfterWarning();
+    if (e.target.name === 'batch') showBatchOptions(form);
   });
   // A field's refusal goes once the field is changed.
   const onEdit = (e) => {

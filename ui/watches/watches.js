@@ -3,7 +3,9 @@
 // `chute watch run` until it stops and this window takes over), the
 // empty state (#watches-empty) offering "Watch a folder…", and each
 // card's actions: pause or resume, edit (form.js), copy its command line,
-// remove (after a confirmation saying what stays).
+// remove (after a confirmation saying what stays); which events notify
+// (settings.js) and the question asked when the window closes on active
+// watches (closing.js).
 //
 // The cards follow the runner's events (`watch-event`, at most every
 // 500 ms) and, while the view is shown, are looked at again every two
@@ -24,6 +26,8 @@ import { toast, errorToast } from '../components/toast.js';
 import { showErrorBanner } from '../components/error-banner.js';
 import { watchCard, runnerText } from './card.js';
 import { initWatchForm, openAddWatch, openEditWatch } from './form.js';
+import { initClosing } from './closing.js';
+import { initWatchSettings, loadWatchSettings, renderRemembered } from './settings.js';
 
 const LOOK_AGAIN_EVERY = 2000;
 const REFRESH_AT_MOST_EVERY = 500;
@@ -84,6 +88,7 @@ function render() {
   $('#watches-heading').hidden = empty;
   $('#watch-list').hidden = empty;
   $('#watches-empty').hidden = !empty;
+  $('#watches-settings').hidden = empty;
   $('#watch-list').replaceChildren(...list.watches.map((w) => watchCard(w, list)));
   $('#watches-count').textContent = String(list.watches.length);
   const paused = list.watches.filter((w) => w.paused).length;
@@ -192,7 +197,7 @@ async function onShow(focus) {
   state.timer = setInterval(() => {
     if (!document.hidden) reloadWatches();
   }, LOOK_AGAIN_EVERY);
-  await reloadWatches();
+  await Promise.all([reloadWatches(), loadWatchSettings()]);
   // Once drawn: "Watch a folder…" of the list, or of the empty state.
   if (focus && currentView() === 'watches') ($('#watches-heading').hidden ? $('#watch-add-first') : $('#watch-add')).focus();
 }
@@ -212,4 +217,6 @@ export function initWatches(opts) {
   $('#watch-add').addEventListener('click', (e) => watchAFolder(e.currentTarget));
   $('#watch-add-first').addEventListener('click', (e) => watchAFolder(e.currentTarget));
   api.onWatchEvent(onEvent);
+  initWatchSettings();
+  initClosing({ onRememberedChange: renderRemembered });
 }

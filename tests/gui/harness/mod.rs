@@ -3,7 +3,8 @@
 //! (launch.rs), page-side helpers that wait for what the user would see
 //! (page.rs), the destination form filled as a user would
 //! (destination_form.rs), the IPC bridge (ipc.rs), the secret sweep
-//! (leaks.rs) and the CLI beside the app (cli.rs).
+//! (leaks.rs), the CLI beside the app (cli.rs) and a real notification
+//! daemon (notifications.rs).
 #![allow(dead_code)]
 
 mod cli;
@@ -11,6 +12,7 @@ mod destination_form;
 mod ipc;
 mod launch;
 mod leaks;
+mod notifications;
 mod page;
 
 pub(crate) use cli::*;
@@ -18,4 +20,5 @@ pub(crate) use destination_form::*;
 pub(crate) use ipc::*;
 pub(crate) use launch::*;
 pub(crate) use leaks::*;
+pub(crate) use notifications::*;
 pub(crate) use page::*;

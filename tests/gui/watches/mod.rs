@@ -5,6 +5,12 @@
 //! refused settings are explained at their field; a destination's details
 //! start the form with it chosen; and while `chute watch run` holds the
 //! watches the view says so, then the window takes them over when it stops.
+//! Delivery hours and combining files are set, shown and refused in the
+//! form; closing the window with active watches asks (`closing.rs`); watch
+//! events notify through a real notification daemon (`notifications.rs`).
+
+mod closing;
+mod notifications;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -43,7 +49,9 @@ async fn wait_delivered(c: &Client, n: usize, secs: u64) {
 async fn type_in(c: &Client, css: &str, text: &str) {
     let e = wait_for(c, css).await;
     e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
+    if !text.is_empty() {
+        e.send_keys(text).await.unwrap();
+    }
 }
 
 async fn is_checked(c: &Client, css: &str) -> bool {
@@ -246,6 +254,53 @@ async fn a_refused_watch_is_explained_at_its_field_and_a_destination_starts_one(
         copy.starts_with("chute watch add 'Exports (scans)'") && copy.contains("--to Archive") && copy.contains("--settle 1500ms"),
         "{copy}"
     );
+
+    // Delivery hours and combining files: refused at their field, then shown in words and kept by an edit.
+    click(&c, ".watch-card [data-action=\"edit\"]").await;
+    wait_shown(&c, "#watch-dialog", 10).await;
+    assert!(!is_checked(&c, "#w-batch").await && shown_text(&c, "#w-batch-options").await.is_none(), "no batching by default");
+    type_in(&c, "#w-hours-from", "25:00").await;
+    type_in(&c, "#w-hours-to", "06:00").await;
+    click(&c, "#watch-save").await;
+    let problem = wait_shown(&c, "#wp-hours .problem[data-code=\"watch_hours_invalid\"]", 10).await;
+    assert!(problem.contains("22:00-06:00"), "{problem}");
+    assert_eq!(focused(&c).await, "w-hours-from", "the focus goes to the hours");
+    type_in(&c, "#w-hours-from", "22:00").await;
+    click(&c, "#w-batch").await;
+    wait_shown(&c, "#w-batch-options", 5).await;
+    assert_eq!(value_of(&c, "#w-batch-window").await, "60", "a minute by default");
+    type_in(&c, "#w-batch-window", "0.5").await;
+    click(&c, "#watch-save").await;
+    wait_shown(&c, "#wp-batch .problem[data-code=\"watch_batch_range\"]", 10).await;
+    assert!(shown_text(&c, "#wp-hours .problem").await.is_none(), "the hours are fine now");
+    env.screenshot("02-batch-refused");
+    type_in(&c, "#w-batch-window", "60").await;
+    type_in(&c, "#w-batch-files", "500").await;
+    click(&c, "#watch-save").await;
+    wait_gone(&c, "#watch-dialog").await;
+    let when = wait_text_containing(&c, ".watch-card .watch-timing", "Delivers 22:00–06:00", 10).await;
+    assert!(when.contains("One .gz object a minute, or sooner at 500 files"), "{when}");
+    let copy = attr_in_page(&c, ".watch-card [data-action=\"copy-command\"]", "data-tooltip").await.unwrap_or_default();
+    assert!(
+        copy.contains("--batch 60s --batch-files 500") && copy.contains("--hours 22:00-06:00") && copy.contains("--settle 1500ms"),
+        "{copy}"
+    );
+    env.screenshot("03-hours-and-batch");
+    // Edited again: the form shows them; cleared, the card no longer says them and the rest stays.
+    click(&c, ".watch-card [data-action=\"edit\"]").await;
+    wait_shown(&c, "#watch-dialog", 10).await;
+    assert_eq!((value_of(&c, "#w-hours-from").await, value_of(&c, "#w-hours-to").await), ("22:00".into(), "06:00".into()));
+    assert!(
+        is_checked(&c, "#w-batch").await && value_of(&c, "#w-batch-files").await == "500" && value_of(&c, "#w-batch-mb").await.is_empty()
+    );
+    type_in(&c, "#w-hours-from", "").await;
+    type_in(&c, "#w-hours-to", "").await;
+    click(&c, "#w-batch").await;
+    wait_gone(&c, "#w-batch-options").await;
+    click(&c, "#watch-save").await;
+    wait_gone(&c, "#watch-dialog").await;
+    wait_gone(&c, ".watch-card .watch-timing").await;
+    assert!(wait_shown(&c, ".watch-card", 5).await.contains("1.5 s"), "the settle time stays");
     wait_shown(&c, "#watches-runner[data-runner=\"here\"]", 10).await;
     wait_shown(&c, ".watch-card[data-started=\"true\"]", 20).await;
 
@@ -257,7 +312,7 @@ async fn a_refused_watch_is_explained_at_its_field_and_a_destination_starts_one(
     let why = wait_shown(&c, ".watch-card .watch-diagnosis[data-kind=\"retrying\"]", 10).await;
     assert!(why.contains("scan 1.pdf") && why.contains("Archive") && why.contains("tried again"), "{why}");
     assert!(shown_text(&c, ".watch-card .watch-diagnosis .banner-text").await.is_some_and(|fix| !fix.trim().is_empty()), "with a fix");
-    env.screenshot("02-retrying-dark");
+    env.screenshot("04-retrying-dark");
 
     // The folder gone: the watch is stopped, and says so.
     std::fs::remove_dir_all(&folder).unwrap();
@@ -269,25 +324,36 @@ async fn a_refused_watch_is_explained_at_its_field_and_a_destination_starts_one(
     let (card, actions, remove) =
         (rect_of(&c, ".watch-card").await, rect_of(&c, ".watch-card .watch-actions").await, rect_of(&c, ".watch-card .watch-remove").await);
     assert!(card[2] <= min_w as f64 && actions[2] <= card[2] && remove[2] <= card[2], "{card:?} {actions:?} {remove:?}");
-    env.screenshot("03-stopped-at-minimum-size");
+    env.screenshot("05-stopped-at-minimum-size");
     c.close().await.unwrap();
 }
 
-/// The destination Reports (s3s-fs, through the keychain) and a watch of
-/// `folder`, set up with the CLI before the window opens.
-fn cli_setup(env: &Env, fs: &S3sFs, folder: &Path) {
+/// The destination `name` at `endpoint` (s3s-fs's bucket `reports`, its
+/// keys in the keychain), added with the CLI before the window opens.
+fn cli_destination(env: &Env, name: &str, endpoint: &str) {
     use std::io::Write;
     let mut add = cli(env)
-        .args(["destination", "add", "--name", "Reports", "--provider", "minio", "--bucket", "reports", "--prefix", "incoming/"])
-        .args(["--endpoint", &fs.endpoint(), "--access-key-id", support::servers::S3S_KEY, "--secret-stdin"])
+        .args(["destination", "add", "--name", name, "--provider", "minio", "--bucket", "reports", "--prefix", "incoming/"])
+        .args(["--endpoint", endpoint, "--access-key-id", support::servers::S3S_KEY, "--secret-stdin"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
     add.stdin.take().unwrap().write_all(support::servers::S3S_SECRET.as_bytes()).unwrap();
-    assert!(add.wait().unwrap().success(), "chute destination add");
-    let watch = cli(env).args(["watch", "add", "Drop box"]).arg(folder).args(["--to", "Reports", "--settle", "1s"]).output().unwrap();
+    assert!(add.wait().unwrap().success(), "chute destination add {name}");
+}
+
+/// A watch `name` of `folder` delivering to `to`, settling in 1 s, added with the CLI.
+fn cli_watch(env: &Env, name: &str, folder: &Path, to: &str) {
+    let watch = cli(env).args(["watch", "add", name]).arg(folder).args(["--to", to, "--settle", "1s"]).output().unwrap();
     assert!(watch.status.success(), "chute watch add: {}", String::from_utf8_lossy(&watch.stderr));
+}
+
+/// The destination Reports (s3s-fs, through the keychain) and a watch
+/// "Drop box" of `folder`, set up with the CLI before the window opens.
+fn cli_setup(env: &Env, fs: &S3sFs, folder: &Path) {
+    cli_destination(env, "Reports", &fs.endpoint());
+    cli_watch(env, "Drop box", folder, "Reports");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
