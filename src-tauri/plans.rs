@@ -143,16 +143,7 @@ mod tests {
     use super::*;
 
     fn plan() -> Plan {
-        Plan {
-            files: Vec::new(),
-            excluded: Vec::new(),
-            problems: Vec::new(),
-            collisions: Vec::new(),
-            total_bytes: 0,
-            created_at: 0,
-            from_batch: None,
-            sources: Vec::new(),
-        }
+        Plan::default()
     }
 
     fn keep(plans: &Plans, destination: &str, resumes: Option<&str>) -> String {

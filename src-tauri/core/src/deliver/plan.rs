@@ -62,7 +62,7 @@ pub struct Collision {
     pub sources: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
     pub excluded: Vec<Excluded>,
@@ -131,16 +131,7 @@ pub fn plan_files(settings: &Settings, base: &Path, files: &[PathBuf], now: time
 }
 
 fn empty(sources: Vec<PathBuf>, now: time::OffsetDateTime) -> Plan {
-    Plan {
-        files: Vec::new(),
-        excluded: Vec::new(),
-        problems: Vec::new(),
-        collisions: Vec::new(),
-        total_bytes: 0,
-        created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64,
-        from_batch: None,
-        sources,
-    }
+    Plan { created_at: (now.unix_timestamp_nanos() / 1_000_000) as i64, sources, ..Plan::default() }
 }
 
 /// The destination's key template, or (never a silent fallback to another
