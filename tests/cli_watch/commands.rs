@@ -17,6 +17,12 @@ fn watches_are_added_checked_listed_paused_resumed_and_removed() {
     assert_eq!(e["field"], "folder");
     w.json(&["watch", "add", "x", f, "--to", "Nowhere"], None).error(1, "destination_not_found");
     w.json(&["watch", "add", "x", f, "--to", "Files", "--settle", "100ms"], None).error(2, "watch_settle_range");
+    // Every problem at once, each with its field.
+    let several = w.json(&["watch", "add", " ", "/no/such/folder", "--to", "Files", "--settle", "100ms"], None);
+    let e = several.error(2, "name_empty");
+    assert!(e["message"].as_str().unwrap().contains("2 more problems"), "{e:#}");
+    let fields: Vec<&str> = e["problems"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "folder", "settle_ms"]);
     assert_eq!(w.json(&["watch", "list"], None).ok().json(), serde_json::json!([]));
 
     let added = add_watch(&w, "Exports", folder.path(), &["Files"], &["--settle", "3s", "--after", "move", "--existing", "deliver"]);

@@ -128,7 +128,10 @@ function showRefusal(err) {
     $('#watch-form-error').scrollIntoView({ block: 'nearest' });
     return;
   }
-  renderProblems(form, [{ field, severity: 'error', code: err.code, message: err.message, fix: err.fix }]);
+  // Every problem at its field (the core lists them all), the first one focused.
+  const all = (err.problems || []).filter((p) => FORM_FIELD[p.field]).map((p) => ({ ...p, field: FORM_FIELD[p.field] }));
+  renderProblems(form, all.length ? all : [{ field, severity: 'error', code: err.code, message: err.message, fix: err.fix }]);
+  for (const p of all.slice(1)) form.querySelector(`[name="${FIRST_INPUT[p.field] || p.field}"]`)?.setAttribute('aria-invalid', 'true');
   const input = form.querySelector(`[name="${FIRST_INPUT[field] || field}"]`);
   const box = form.querySelector(`[data-problems="${field}"]`);
   if (box) box.scrollIntoView({ block: 'nearest' });

@@ -46,7 +46,7 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         // A setting refused as given (named by its field) is invalid input.
         let exit = match &e {
-            Error::Invalid(_) => EXIT_INVALID,
+            Error::Invalid(_) | Error::WatchInvalid(_) => EXIT_INVALID,
             Error::Watch(info) if info.field.is_some() => EXIT_INVALID,
             _ => EXIT_FAILED,
         };

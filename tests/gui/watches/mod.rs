@@ -192,16 +192,23 @@ async fn a_refused_watch_is_explained_at_its_field_and_a_destination_starts_one(
     assert!(is_checked(&c, &format!(".watch-destination[data-id=\"{archive}\"] input")).await, "Archive is chosen");
     wait_count(&c, ".watch-destination input:checked", 1, 5).await;
 
-    // A folder that does not exist: said at the folder field.
+    // A folder that does not exist and a settle time out of range: both said at once, each at its field.
     type_in(&c, "#w-name", "Exports").await;
     type_in(&c, "#w-folder", &folder.join("not there").to_string_lossy()).await;
+    let settle_in_view = "document.querySelector('#w-settle').scrollIntoView({ block: 'center' });";
+    c.execute(settle_in_view, vec![]).await.unwrap();
+    type_in(&c, "#w-settle", "0.1").await;
     click(&c, "#watch-save").await;
     let problem = wait_shown(&c, "#wp-folder .problem[data-code=\"watch_folder_missing\"]", 10).await;
     assert!(problem.contains("does not exist") && problem.contains("Create the folder"), "{problem}");
     assert_eq!(attr_in_page(&c, "#w-folder", "aria-invalid").await.as_deref(), Some("true"));
-    assert_eq!(focused(&c).await, "w-folder", "the focus goes to the field to fix");
+    assert_eq!(focused(&c).await, "w-folder", "the focus goes to the first field to fix");
+    wait_shown(&c, "#wp-settle .problem[data-code=\"watch_settle_range\"]", 10).await;
+    assert_eq!(attr_in_page(&c, "#w-settle", "aria-invalid").await.as_deref(), Some("true"));
     assert!(shown_text(&c, "#watch-dialog").await.is_some(), "the form stays open");
     env.screenshot("00-folder-refused");
+    c.execute(settle_in_view, vec![]).await.unwrap();
+    type_in(&c, "#w-settle", "2").await;
 
     // No destination: said at the destinations.
     type_in(&c, "#w-folder", &folder.to_string_lossy()).await;

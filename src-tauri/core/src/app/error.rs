@@ -36,6 +36,9 @@ pub enum Error {
     /// A watch that cannot be set up, found or run as asked.
     #[error("{}", .0.message)]
     Watch(ErrorInfo),
+    /// A watch's settings with problems, every one of them (each names its field).
+    #[error("the watch's settings have problems")]
+    WatchInvalid(Vec<crate::watch::WatchProblem>),
     /// A failure already put in words by a diagnosis (e.g. the keychain, met
     /// while starting a delivery): its own code and fix, never reworded.
     #[error("{}", .0.what_happened)]
@@ -74,6 +77,21 @@ impl Error {
                 };
                 ErrorReply { info: ErrorInfo { code: Code::InvalidDestination, message, fix, field }, problems: problems.clone() }
             }
+            Error::WatchInvalid(problems) => {
+                let as_problems = problems
+                    .iter()
+                    .map(|p| Problem {
+                        field: p.field.to_string(),
+                        severity: crate::destination::Severity::Error,
+                        code: p.code,
+                        message: p.message.clone(),
+                        fix: p.fix.clone(),
+                        fix_value: None,
+                        fix_field: None,
+                    })
+                    .collect();
+                ErrorReply { info: self.info(), problems: as_problems }
+            }
             other => other.info().into(),
         }
     }
@@ -99,6 +117,19 @@ impl UserError for Error {
                 field: None,
             },
             Error::History(info) | Error::NotApplicable(info) | Error::Watch(info) => info.clone(),
+            Error::WatchInvalid(problems) => match problems.first() {
+                Some(p) => ErrorInfo {
+                    code: p.code,
+                    message: if problems.len() > 1 {
+                        format!("{} ({} more problems)", p.message, problems.len() - 1)
+                    } else {
+                        p.message.clone()
+                    },
+                    fix: p.fix.clone(),
+                    field: Some(p.field.to_string()),
+                },
+                None => ErrorInfo::new(Code::InvalidDestination, "The watch's settings are not valid.", "Correct them and save again."),
+            },
             Error::Diagnosed(d) => ErrorInfo::new(d.code, d.what_happened.clone(), d.fix.clone()),
             Error::Probe(detail) => ErrorInfo {
                 code: Code::ProbeFailedToStart,

@@ -87,14 +87,8 @@ impl Chute {
 
     fn check_watch(&self, s: &WatchSettings, id: Option<&str>) -> Result<()> {
         let problems = watch::validate(s);
-        if let Some(p) = problems.first() {
-            let more = if problems.len() > 1 { format!(" ({} more problems)", problems.len() - 1) } else { String::new() };
-            return Err(Error::Watch(ErrorInfo {
-                code: p.code,
-                message: format!("{}{more}", p.message),
-                fix: p.fix.clone(),
-                field: Some(p.field.to_string()),
-            }));
+        if !problems.is_empty() {
+            return Err(Error::WatchInvalid(problems));
         }
         for d in &s.destinations {
             self.get(d)?;
