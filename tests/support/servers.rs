@@ -160,6 +160,19 @@ impl Moto {
             .unwrap() as usize
     }
 
+    /// Start a multipart upload of `key` and send one part of `part_bytes`,
+    /// leaving it open (as a crashed tool would); returns its upload id.
+    pub fn open_upload(&self, bucket: &str, key: &str, part_bytes: usize) -> String {
+        self.admin_python(&format!(
+            "u = s3.create_multipart_upload(Bucket='{bucket}', Key='{key}')['UploadId']\n\
+             s3.upload_part(Bucket='{bucket}', Key='{key}', UploadId=u, PartNumber=1, Body=b'x' * {part_bytes})\n\
+             print(json.dumps(u))"
+        ))
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
     /// MD5 (hex) of an object's bytes as the server returns them.
     pub fn object_md5(&self, bucket: &str, key: &str) -> String {
         self.admin_python(&format!(

@@ -63,7 +63,7 @@ pub use probe::{Outcome as ProbeOutcome, ProbeEvent, ProbeOptions, ProbeReport, 
 pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.
-pub use app::{Delivery, Job};
+pub use app::{AbortReport, AbortWhich, Delivery, Job, OpenUpload};
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};

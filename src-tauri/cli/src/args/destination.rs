@@ -58,6 +58,30 @@ pub enum DestinationCommand {
                       settings to test (--name is optional then).\n\n\
                       Exit codes: 0 passed (or passed with warnings), 1 failed, 2 invalid input.")]
     Test(TestArgs),
+    /// The multipart uploads left open under a destination's prefix (by Chute or anyone), oldest first, with their age and size.
+    Uploads {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+    },
+    /// Abort open multipart uploads under a destination's prefix: one (--key and --upload-id), or all older than some hours.
+    AbortUploads {
+        /// The destination's name (ignoring case) or id.
+        #[arg(value_name = "NAME-OR-ID")]
+        target: String,
+        /// The object key of the upload to abort.
+        #[arg(long, value_name = "KEY", requires = "upload_id", conflicts_with = "older_than")]
+        key: Option<String>,
+        /// The upload's id, as `uploads` lists it.
+        #[arg(long, value_name = "ID", requires = "key")]
+        upload_id: Option<String>,
+        /// Every upload started more than this many hours ago (0: all).
+        #[arg(long, value_name = "HOURS", required_unless_present = "key")]
+        older_than: Option<u64>,
+        /// Do not ask for confirmation (without a terminal nothing is asked).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
     /// List a destination's stored connection tests, newest first.
     Probes {
         /// The destination's name (ignoring case) or id.

@@ -45,6 +45,10 @@ pub fn destination_cmd(chute: &Chute, cmd: &DestinationCommand, out: &Out) -> Re
         DestinationCommand::Import(a) => import_cmd(chute, a, out),
         DestinationCommand::Test(a) => test_cmd(chute, a, out),
         DestinationCommand::Deliver(a) => deliver_cmd(chute, a, out),
+        DestinationCommand::Uploads { target } => super::uploads::list(chute, target, out),
+        DestinationCommand::AbortUploads { target, key, upload_id, older_than, yes } => {
+            super::uploads::abort(chute, target, key.as_deref().zip(upload_id.as_deref()), *older_than, *yes, out)
+        }
         DestinationCommand::Probes { target, limit } => {
             let d = chute.find(target)?;
             let probes = chute.probes(&d.id, *limit as usize)?;

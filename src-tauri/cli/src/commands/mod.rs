@@ -6,4 +6,5 @@ pub mod credentials;
 pub mod deliver;
 pub mod destination;
 pub mod history;
+pub mod uploads;
 pub mod watch;

@@ -10,6 +10,7 @@ mod error;
 mod history;
 mod links;
 mod probe;
+mod uploads;
 mod views;
 mod watches;
 
@@ -20,6 +21,7 @@ pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
+pub use uploads::{AbortReport, AbortWhich, OpenUpload};
 pub use views::{DestinationView, Saved};
 pub use watches::{WatchNotifications, WatchState, WatchView};
 
