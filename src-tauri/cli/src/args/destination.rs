@@ -258,6 +258,20 @@ impl OptionArgs {
     }
 }
 
+/// A destination's name, provider and bucket given to `edit` or to
+/// `test NAME`: each one given replaces the saved value.
+pub fn apply_identity(s: &mut Settings, name: &Option<String>, provider: Option<ProviderKind>, bucket: &Option<String>) {
+    if let Some(n) = name {
+        s.name = n.clone();
+    }
+    if let Some(p) = provider {
+        s.provider = p;
+    }
+    if let Some(b) = bucket {
+        s.bucket = b.clone();
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// A name you will recognise, unique ignoring case.

@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 
 pub use deliver::DeliverArgs;
 use deliver::DELIVER_ABOUT;
-pub use destination::{AddArgs, CredentialArgs, DestinationCommand, EditArgs, ImportArgs, TestArgs};
+pub use destination::{apply_identity, AddArgs, CredentialArgs, DestinationCommand, EditArgs, ImportArgs, TestArgs};
 pub use history::{FilterArgs, HistoryCommand, ResumeArgs, RetryArgs};
 pub use values::{KeepDays, DAY_MS};
 pub use watch::{AfterChoice, ExistingChoice, WatchAddArgs, WatchCommand};

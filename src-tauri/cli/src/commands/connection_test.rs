@@ -11,7 +11,7 @@ use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, 
 use chute_core::{ProbeEvent, ProbeOptions, ProbeOutcome, ProbeReport, StepStatus};
 
 use super::credentials::credential_input;
-use crate::args::TestArgs;
+use crate::args::{apply_identity, TestArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
 use crate::text::connection_test::{self as text, FixHint};
 
@@ -144,15 +144,7 @@ fn shown(v: &str) -> &str {
 /// `test NAME --region …`: the saved destination with changes, unsaved.
 fn test_edited(chute: &Chute, a: &TestArgs, d: &Destination, opts: &ProbeOptions, out: &Out) -> Result<ExitCode, Failure> {
     let mut settings = d.settings.clone();
-    if let Some(n) = &a.name {
-        settings.name = n.clone();
-    }
-    if let Some(p) = a.provider {
-        settings.provider = p;
-    }
-    if let Some(b) = &a.bucket {
-        settings.bucket = b.clone();
-    }
+    apply_identity(&mut settings, &a.name, a.provider, &a.bucket);
     a.options.apply(&mut settings);
     let creds = credential_input(&a.credentials)?.unwrap_or(CredentialInput::Keep);
     let warnings = check_draft(chute, &settings, &creds, Some(&d.id))?;

@@ -14,7 +14,7 @@ use chute_core::{Chute, Code, CredentialInput, CredentialSource, Problem, Saved,
 use super::connection_test::test_cmd;
 use super::credentials::credential_input;
 use super::deliver::deliver_cmd;
-use crate::args::{AddArgs, DestinationCommand, EditArgs, ImportArgs};
+use crate::args::{apply_identity, AddArgs, DestinationCommand, EditArgs, ImportArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
 use crate::text::destination as text;
 use crate::text::problems;
@@ -115,15 +115,7 @@ fn add(chute: &Chute, a: &AddArgs, out: &Out) -> Result<ExitCode, Failure> {
 fn edit(chute: &Chute, a: &EditArgs, out: &Out) -> Result<ExitCode, Failure> {
     let existing = chute.find(&a.target)?;
     let mut settings = existing.settings.clone();
-    if let Some(n) = &a.name {
-        settings.name = n.clone();
-    }
-    if let Some(p) = a.provider {
-        settings.provider = p;
-    }
-    if let Some(b) = &a.bucket {
-        settings.bucket = b.clone();
-    }
+    apply_identity(&mut settings, &a.name, a.provider, &a.bucket);
     if a.clear_meta {
         settings.metadata.clear();
     }

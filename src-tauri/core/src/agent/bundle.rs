@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use flate2::write::GzEncoder;
 
 use super::events::WatchEvent;
-use super::outcome::{fail, gives_up, mtime_ms, retry_later, Outgoing};
+use super::outcome::{fail, gives_up, retry_later, Outgoing};
 use crate::app::Chute;
 use crate::deliver;
+use crate::deliver::plan::mtime_ms;
 use crate::destination::{Compression, Settings};
 use crate::report::ErrorInfo;
 use crate::watch::journal::Queued;
@@ -180,7 +181,7 @@ mod tests {
             id,
             relpath: rel.into(),
             size: m.len(),
-            mtime_ms: super::super::outcome::mtime_ms(&m),
+            mtime_ms: crate::deliver::plan::mtime_ms(&m),
             checksum: String::new(),
             key: None,
             attempts: 0,

@@ -11,9 +11,10 @@ use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use super::events::WatchEvent;
-use super::outcome::{fail, gives_up, mtime_ms, retry_later, Outgoing};
+use super::outcome::{fail, gives_up, retry_later, Outgoing};
 use super::Msg;
 use crate::app::{Chute, Job};
+use crate::deliver::plan::mtime_ms;
 use crate::deliver::{self, Control, DeliveryEvent, FileResult, FileStatus};
 use crate::report::{Code, ErrorInfo, Origin, UserError};
 use crate::watch::journal::{self, Ended, Queued};

@@ -23,7 +23,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::app::{Chute, Error, Result};
+use crate::app::{now_ms, Chute, Error, Result};
 use crate::deliver::Control;
 use crate::report::{Code, ErrorInfo};
 use crate::watch::{journal, lock, names, settle::Settle, stored, Existing, Watch};
@@ -56,10 +56,6 @@ struct Active {
     watch: Watch,
     _watcher: folders::FolderWatcher,
     settle: Settle,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Run every active watch until `stop` is requested. `who` names this
@@ -132,14 +128,7 @@ impl Runner {
     /// keys, and open uploads of interrupted watch deliveries are aborted.
     fn recover(&mut self) {
         let _ = self.chute.with_conn(|c| journal::requeue_sending(c, now_ms()));
-        let interrupted: Vec<String> = self
-            .chute
-            .with_conn(|c| {
-                let mut st = c.prepare("SELECT id FROM batches WHERE origin = 'watch' AND state = 'interrupted'")?;
-                let ids = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-                Ok::<_, rusqlite::Error>(ids)
-            })
-            .unwrap_or_default();
+        let interrupted = self.chute.with_conn(|c| crate::history::interrupted_ids(c, crate::report::Origin::Watch)).unwrap_or_default();
         for id in interrupted {
             // Offline now: the batch stays interrupted and is tried at the next start.
             let _ = self.chute.discard_batch(&id);
@@ -212,7 +201,14 @@ impl Runner {
                 let tx = c.transaction()?;
                 for p in &existing {
                     if let (Some(rel), Ok(m)) = (crate::watch::relpath(&folder, p), std::fs::metadata(p)) {
-                        journal::note_baseline(&tx, &w.id, &w.settings.destinations, &rel, (m.len(), outcome::mtime_ms(&m)), at)?;
+                        journal::note_baseline(
+                            &tx,
+                            &w.id,
+                            &w.settings.destinations,
+                            &rel,
+                            (m.len(), crate::deliver::plan::mtime_ms(&m)),
+                            at,
+                        )?;
                     }
                 }
                 tx.commit()?;
@@ -295,7 +291,7 @@ impl Runner {
     /// whose ignore list lets it through.
     fn settle_files(&mut self, emit: &mut dyn FnMut(WatchEvent)) {
         let now = Instant::now();
-        let look = |p: &Path| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| (m.len(), outcome::mtime_ms(&m)));
+        let look = |p: &Path| std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| (m.len(), crate::deliver::plan::mtime_ms(&m)));
         let ids: Vec<String> = self.active.keys().cloned().collect();
         for id in ids {
             let Some(a) = self.active.get_mut(&id) else { continue };

@@ -74,10 +74,6 @@ pub fn fail(chute: &Chute, w: &Watch, destination_id: &str, q: &Queued, error: E
     emit(WatchEvent::Failed { watch: w.id.clone(), destination: destination_id.to_string(), path: q.relpath.clone(), error });
 }
 
-pub fn mtime_ms(m: &std::fs::Metadata) -> i64 {
-    m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,16 +10,13 @@ use md5::{Digest, Md5};
 use tokio::io::AsyncReadExt;
 
 use super::events::err;
+use super::plan::mtime_ms;
 use super::MIB;
 use super::{FileError, PlannedFile};
 use crate::report::Code;
 
 /// Files below this are read once into memory; above, hashed then streamed.
 const SMALL_FILE: u64 = MIB;
-
-fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
-    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
 
 /// The file must still be what the plan saw.
 pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {

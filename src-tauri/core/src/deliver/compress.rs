@@ -41,8 +41,7 @@ pub fn gzip_file(src: &Path, dst: &Path) -> std::io::Result<()> {
 
 fn look(path: &Path) -> std::io::Result<(u64, i64)> {
     let m = std::fs::metadata(path)?;
-    let ms = m.modified()?.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-    Ok((m.len(), ms))
+    Ok((m.len(), super::plan::mtime_ms(&m)))
 }
 
 /// Stage a gzip copy of every file of `plan` in a new folder under `parent`.

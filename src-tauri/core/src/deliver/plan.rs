@@ -96,7 +96,8 @@ fn lossy_paths<S: serde::Serializer>(paths: &[PathBuf], s: S) -> Result<S::Ok, S
     s.collect_seq(paths.iter().map(|p| p.to_string_lossy()))
 }
 
-fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
+/// A file's modification time in Unix milliseconds (0 where the OS gives none).
+pub fn mtime_ms(meta: &std::fs::Metadata) -> i64 {
     meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 

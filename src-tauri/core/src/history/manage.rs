@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::report::BatchState;
@@ -20,19 +20,15 @@ pub const MAX_KEEP_DAYS: u32 = 10_000;
 
 /// How many days of history are kept; `None` keeps everything (the default).
 pub fn keep_days(conn: &Connection) -> Result<Option<u32>, StoreError> {
-    let v: Option<String> = conn.query_row("SELECT value FROM app_settings WHERE key = ?1", [KEEP_DAYS], |r| r.get(0)).optional()?;
+    let v = crate::store::app_setting(conn, KEEP_DAYS)?;
     Ok(v.and_then(|v| v.parse().ok()).filter(|d| *d > 0))
 }
 
 pub fn set_keep_days(conn: &Connection, days: Option<u32>) -> Result<(), StoreError> {
     match days {
-        Some(d) => conn.execute(
-            "INSERT INTO app_settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![KEEP_DAYS, d.to_string()],
-        )?,
-        None => conn.execute("DELETE FROM app_settings WHERE key = ?1", [KEEP_DAYS])?,
-    };
-    Ok(())
+        Some(d) => crate::store::set_app_setting(conn, KEEP_DAYS, &d.to_string()),
+        None => crate::store::clear_app_setting(conn, KEEP_DAYS),
+    }
 }
 
 /// Delete the batches (with their files and parts) that ended and started

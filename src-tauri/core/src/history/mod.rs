@@ -242,6 +242,14 @@ pub fn mark_interrupted(conn: &Connection) -> Result<usize, StoreError> {
     Ok(n)
 }
 
+/// The interrupted batches a kind of front end started (e.g. watches), to
+/// resume or discard.
+pub fn interrupted_ids(conn: &Connection, origin: Origin) -> Result<Vec<String>, StoreError> {
+    let mut st = conn.prepare("SELECT id FROM batches WHERE origin = ?1 AND state = 'interrupted'")?;
+    let ids = st.query_map([origin], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}
+
 /// Whether a process with this id runs. Where this cannot be told, assume
 /// it does (a batch is then left `running`, never wrongly resumed twice).
 fn process_alive(pid: i64) -> bool {

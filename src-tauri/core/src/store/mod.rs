@@ -17,6 +17,7 @@ use crate::report::{Code, ErrorInfo, UserError};
 pub use probes::{LastTest, StoredProbe};
 use schema::MIGRATIONS;
 pub use schema::SCHEMA_VERSION;
+pub use settings::{app_setting, clear_app_setting, set_app_setting};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
