@@ -119,6 +119,10 @@ async function load() {
       initImport({ onImported: (res) => afterSave(res, 'Imported'), onAddManually: () => openAddForm($('#add-destination')) });
       $('#empty-marks').replaceChildren(...catalog.providers.map(providerChip));
       state.initialised = true;
+      // Rights on the data folder tightened at start: said once.
+      if (info && info.notices && info.notices.length) {
+        toast('Your Chute data was open to other users', { kind: 'warning', detail: info.notices.join('\n') });
+      }
     }
     state.destinations = list;
     $('#loading').hidden = true;

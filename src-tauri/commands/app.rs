@@ -16,6 +16,8 @@ pub struct AppInfo {
     schema_version: i64,
     /// Set when the database could not be opened; the window shows it.
     startup_error: Option<ErrorReply>,
+    /// Rights on the data folder or database tightened at start, in words.
+    notices: Vec<String>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -26,6 +28,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         keychain: chute_core::SecretStore::backend_name(),
         schema_version: chute_core::SCHEMA_VERSION,
         startup_error: state.core().err(),
+        notices: state.core().map(|c| c.notices()).unwrap_or_default(),
     }
 }
 

@@ -118,3 +118,45 @@ fn a_database_from_a_newer_chute_is_refused_and_left_untouched() {
     assert_eq!(items(&k), 0);
     w.assert_nowhere(SECRET);
 }
+
+fn mode(p: &std::path::Path) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(p).unwrap().permissions()) & 0o777
+}
+
+/// The history names every delivered path and bucket: the data folder is
+/// the user's alone (0700), the database and its WAL 0600, an export too;
+/// a folder left open by an older Chute is tightened, and that is said.
+#[test]
+fn data_at_rest_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new("unix:path=/nonexistent");
+    let run = w.run(&["destination", "list"], None).ok();
+    assert!(!run.stderr.contains("note:"), "nothing to tighten on a new folder: {}", run.stderr);
+    let db = w.data.join("chute.db");
+    let wal = w.data.join("chute.db-wal");
+    assert_eq!(mode(&w.data), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+    let out = w.home.join("history.csv");
+    w.run(&["history", "export", "--output", out.to_str().unwrap()], None).ok();
+    assert_eq!(mode(&out), 0o600, "an export is private too");
+
+    // As an older Chute left them: world-readable. The next run tightens
+    // them, says so on stderr, and keeps the data.
+    let mut args = minio_add("Reports");
+    args.push("--no-credentials");
+    w.json(&args, None).ok();
+    std::fs::set_permissions(&w.data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = w.run(&["destination", "list"], None).ok();
+    assert!(run.stdout.contains("Reports"), "{}", run.stdout);
+    let notes: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 2, "{}", run.stderr);
+    assert!(notes[0].contains("(0755)") && notes[0].contains("made it 0700"), "{notes:?}");
+    assert!(notes[1].contains("chute.db") && notes[1].contains("(0644)") && notes[1].contains("made it 0600"), "{notes:?}");
+    assert_eq!((mode(&w.data), mode(&db)), (0o700, 0o600));
+    let again = w.run(&["destination", "list"], None).ok();
+    assert!(!again.stderr.contains("note:"), "said once: {}", again.stderr);
+}

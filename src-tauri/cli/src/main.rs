@@ -78,6 +78,9 @@ fn usage_error(e: clap::Error, raw: &[OsString]) -> ExitCode {
 fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
     let data_dir: PathBuf = cli.data_dir.clone().unwrap_or_else(chute_core::default_data_dir);
     let chute = Chute::open(&data_dir)?;
+    for notice in chute.notices() {
+        eprintln!("note: {notice}");
+    }
     match &cli.command {
         Command::Destination(cmd) => destination::destination_cmd(&chute, cmd, out),
         Command::Deliver(a) => deliver::deliver_cmd(&chute, a, out),

@@ -85,6 +85,12 @@ impl Chute {
         &self.data_dir
     }
 
+    /// What was said on opening: rights on the data folder or database that
+    /// were open to other users and were tightened (or could not be).
+    pub fn notices(&self) -> Vec<String> {
+        self.store().notices().to_vec()
+    }
+
     pub fn secrets(&self) -> &SecretStore {
         &self.secrets
     }

@@ -3,6 +3,7 @@
 //! never modified. No table holds a secret.
 
 mod destinations;
+mod private;
 mod probes;
 mod schema;
 mod settings;
@@ -39,6 +40,8 @@ pub enum StoreError {
     Decode(#[from] serde_json::Error),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot create the database file {path}: {source}")]
+    File { path: PathBuf, source: std::io::Error },
 }
 
 impl UserError for StoreError {
@@ -49,7 +52,7 @@ impl UserError for StoreError {
                 "Update Chute to the newest version, or point CHUTE_DATA_DIR at another folder. The database was left untouched."
                     .to_string(),
             ),
-            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } => {
+            StoreError::Open { path, .. } | StoreError::DataDir { path, .. } | StoreError::File { path, .. } => {
                 (Code::DatabaseOpenFailed, format!("Check that {} exists and that you can write to it.", path.display()))
             }
             StoreError::Corrupt { path, .. } => (
@@ -74,6 +77,8 @@ impl UserError for StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Rights tightened (or that could not be) when the store was opened.
+    notices: Vec<private::Notice>,
 }
 
 impl std::fmt::Debug for Store {
@@ -92,6 +97,17 @@ fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// The database file, then its `-wal` and `-shm` companions.
+fn companions(path: &Path) -> Vec<PathBuf> {
+    let mut all = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        all.push(p.into());
+    }
+    all
+}
+
 /// SQLite opens a database file it cannot write read-only without a word,
 /// creates its `-shm` beside it with the same mode, and only the first write
 /// fails; the `-shm` left behind then keeps every write failing after the
@@ -99,13 +115,7 @@ fn classify_open(path: &Path, e: rusqlite::Error) -> StoreError {
 /// companion, that cannot be opened for writing is refused here, before
 /// SQLite touches anything.
 fn refuse_read_only_files(path: &Path) -> Result<(), StoreError> {
-    let mut companions = vec![path.to_path_buf()];
-    for suffix in ["-wal", "-shm"] {
-        let mut p = path.as_os_str().to_os_string();
-        p.push(suffix);
-        companions.push(p.into());
-    }
-    for p in companions {
+    for p in companions(path) {
         // Opening for writing changes nothing (no create, no truncate).
         match std::fs::OpenOptions::new().write(true).open(&p) {
             Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => {
@@ -121,12 +131,20 @@ fn refuse_read_only_files(path: &Path) -> Result<(), StoreError> {
 impl Store {
     /// Open (creating if needed) and migrate the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.into(), source })?;
+        let mut notices = Vec::new();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            notices.extend(private::private_dir(dir).map_err(|source| StoreError::DataDir { path: dir.into(), source })?);
         }
         refuse_read_only_files(path)?;
+        notices.extend(private::private_file(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => StoreError::ReadOnly { path: path.into() },
+            _ => StoreError::File { path: path.into(), source },
+        })?);
+        for companion in companions(path).into_iter().skip(1) {
+            notices.extend(private::tighten_existing(&companion).map_err(|source| StoreError::File { path: companion, source })?);
+        }
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.into(), source })?;
-        let mut store = Store { conn, path: path.into() };
+        let mut store = Store { conn, path: path.into(), notices };
         store.prepare().map_err(|e| match e {
             StoreError::Sql(e) => classify_open(path, e),
             other => other,
@@ -155,6 +173,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Rights Chute tightened on the data folder or database at open, in
+    /// words (empty when they were already private).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {
