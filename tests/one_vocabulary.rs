@@ -130,6 +130,8 @@ fn the_connection_test_and_a_delivery_name_each_failure_alike() {
         match req.method.as_str() {
         "PUT" => (400, "<Error><Code>InvalidArgument</Code><Message>Unsupported header 'x-amz-checksum-crc32' received for this API call.</Message></Error>"),
         "DELETE" => (204, ""),
+        // No object at any key (the bucket itself answers HeadBucket).
+        "HEAD" if req.target.split('?').next().unwrap_or_default().trim_matches('/').contains('/') => (404, ""),
         _ => (200, ""),
     }
     });

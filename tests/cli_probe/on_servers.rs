@@ -27,7 +27,13 @@ fn test_passes_on_s3s_fs_and_is_remembered() {
     let r = w.json(&["destination", "test", "Files"], None).ok().json();
     assert_eq!(r["outcome"], "passed", "{r:#}");
     let ids: Vec<String> = statuses(&r).into_iter().map(|(id, _)| id).collect();
-    assert_eq!(ids, ["credentials", "resolve", "connect", "tls", "reach", "head_bucket", "put_object", "delete_object"]);
+    assert_eq!(ids, ["credentials", "resolve", "connect", "tls", "reach", "head_bucket", "put_object", "capabilities", "delete_object"]);
+    // What s3s-fs does, seen on the probe object: refuses a conditional
+    // create on a taken key, verifies every checksum, cannot list uploads.
+    let c = &r["capabilities"];
+    assert_eq!((c["conditional_create"].as_str(), c["lists_uploads"].as_bool()), (Some("honoured"), Some(false)), "{c:#}");
+    assert!(c["checksums"].as_array().unwrap().iter().all(|o| o["support"] == "verified"), "{c:#}");
+    assert_eq!(c["multipart_etag"], "md5_of_parts");
     for (id, status) in statuses(&r) {
         assert_eq!(status, if id == "tls" { "skipped" } else { "passed" }, "{id}: {r:#}");
     }
@@ -50,6 +56,7 @@ fn test_passes_on_s3s_fs_and_is_remembered() {
         "Bucket (HeadBucket)",
         "Write probe object",
         "Read back",
+        "What the server does",
         "Delete probe object",
     ] {
         assert!(lines.iter().any(|l| l.starts_with(&format!("  ✓ {label} ")) && l.contains(" ms")), "{label}:\n{}", human.stdout);
@@ -74,6 +81,15 @@ fn test_passes_on_s3s_fs_and_is_remembered() {
     assert_eq!(w.json(&["destination", "show", "Files"], None).ok().json()["last_probe"]["outcome"], "passed");
     let shown = w.run(&["destination", "show", "Files"], None).ok();
     assert!(shown.stdout.lines().any(|l| l.starts_with("Last test:") && l.contains(" passed, ")), "{}", shown.stdout);
+    // What was seen is kept with the destination and said in its details.
+    assert!(shown.stdout.lines().any(|l| l.starts_with("Overwrite:") && l.contains("never (atomic")), "{}", shown.stdout);
+    assert!(
+        shown.stdout.lines().any(|l| l.starts_with("Server seen:") && l.contains("conditional create honoured; verifies MD5, CRC32")),
+        "{}",
+        shown.stdout
+    );
+    let view = w.json(&["destination", "show", "Files"], None).ok().json();
+    assert_eq!((view["overwrite_guard"].as_str(), view["capabilities"]["conditional_create"].as_str()), (Some("atomic"), Some("honoured")));
 
     // The same settings tested before saving, with add's flags (the name may even be taken):
     // nothing saved, nothing attached to "Files".

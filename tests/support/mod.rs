@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod content;
 pub mod faults;
+pub mod garage;
 pub mod keychain;
 #[cfg(unix)]
 pub mod pty;

@@ -60,6 +60,7 @@ pub use import::{
 pub use app::ProbeTarget;
 pub use diagnose::{Diagnosis, Evidence, FixAction, Level};
 pub use probe::{Outcome as ProbeOutcome, ProbeEvent, ProbeOptions, ProbeReport, StepResult, StepStatus};
+pub use s3::capabilities::{Algorithm, Capabilities, ChecksumSupport, ConditionalCreate, MultipartEtag, OverwriteGuard};
 pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.

@@ -3,7 +3,7 @@
 
 use chute_core::ProbeReport;
 use chute_core::StoredProbe;
-use chute_core::{Compression, CredentialSource, DestinationView};
+use chute_core::{Compression, CredentialSource, DestinationView, Overwrite, OverwriteGuard};
 use chute_core::{ImportCandidate as Candidate, ImportedAuth};
 
 use super::connection_test::{main_finding, outcome_word};
@@ -104,7 +104,13 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
     };
     lines.push(("Metadata", kv(&s.metadata)));
     lines.push(("Tags", kv(&s.tags)));
-    lines.push(("Overwrite", overwrite_word(s.overwrite).to_string()));
+    let guard = match (s.overwrite, v.overwrite_guard) {
+        (Overwrite::Never, OverwriteGuard::Atomic) => " (atomic: the server refuses the write)",
+        (Overwrite::Never, OverwriteGuard::CheckFirst) => " (not atomic here: Chute looks before each write)",
+        (Overwrite::Never, OverwriteGuard::Unknown) => " (not measured yet: the next test or delivery measures it)",
+        _ => "",
+    };
+    lines.push(("Overwrite", format!("{}{guard}", overwrite_word(s.overwrite))));
     lines.push(("Ignore", if s.ignore.is_empty() { "(nothing)".into() } else { s.ignore.join(", ") }));
     lines.push(("Confirm delivery", yes_no(s.confirm_delivery).to_string()));
     lines.push((
@@ -122,6 +128,13 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
     lines.push(("Created", timestamp(d.created_at)));
     lines.push(("Updated", timestamp(d.updated_at)));
     lines.push(("Last test", last.map(last_probe).unwrap_or_else(|| "never".into())));
+    lines.push((
+        "Server seen",
+        match &v.capabilities {
+            Some(c) => format!("{} (measured {})", c.summary(), timestamp(c.measured_at)),
+            None => "not measured on this endpoint yet: run `chute destination test` to see what it does".into(),
+        },
+    ));
     let w = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0) + 1;
     let mut out: String = lines.iter().map(|(k, v)| format!("{:<w$} {v}\n", format!("{k}:"))).collect();
     out += &problems(&v.warnings);

@@ -92,12 +92,15 @@ impl Chute {
             history::set_group(self.store().conn(), &batch_id, group)?;
         }
         let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
-        let mut summary = transfer_journaled(&self.runtime, &d, &auth, sent, opts.clone(), journal, control, on_event);
+        let capabilities = self.capabilities_for_delivery(&d, &auth);
+        let conditional = capabilities.as_ref().is_some_and(|c| c.conditional_put());
+        let opts = deliver::TransferOptions { capabilities: capabilities.map(std::sync::Arc::new), ..opts.clone() };
+        let mut summary = transfer_journaled(&self.runtime, &d, &auth, sent, opts, journal, control, on_event);
         if d.settings.manifest {
             summary.manifest = Some(self.runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
                 let anonymous = matches!(auth, s3::Auth::Anonymous);
-                deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, sent, &summary, sent.problems.len()).await
+                deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, sent, &summary, sent.problems.len(), conditional).await
             }));
         }
         history::finish_batch(self.store().conn(), &batch_id, &summary)?;
@@ -148,7 +151,13 @@ impl Chute {
         }
         let plan = staged.as_ref().map_or(&u.plan, |s| &s.sent);
         let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
-        let opts = deliver::TransferOptions { resume: u.resume, resuming: true, ..Default::default() };
+        let capabilities = self.capabilities_for_delivery(&d, &auth);
+        let opts = deliver::TransferOptions {
+            resume: u.resume,
+            resuming: true,
+            capabilities: capabilities.map(std::sync::Arc::new),
+            ..Default::default()
+        };
         let mut summary = transfer_journaled(&self.runtime, &d, &auth, plan, opts, journal, control, on_event);
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         // The batch's outcome counts its earlier files too (and any refused).

@@ -7,6 +7,7 @@ use crate::destination::{
     self, Context, CredentialCheck, CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity,
 };
 use crate::report::Code;
+use crate::s3::capabilities::OverwriteGuard;
 use crate::secret::{Credentials, Sensitive};
 use crate::{import, store};
 
@@ -46,7 +47,10 @@ impl Chute {
         let others: Vec<&str> = all.iter().filter(|o| o.id != d.id).map(|o| o.settings.name.as_str()).collect();
         let ctx = Context { other_names: others, credentials: Some(stored_check(&d.credentials)) };
         let warnings = destination::validate(&d.settings, &ctx).into_iter().filter(|p| !p.is_error()).collect();
+        let capabilities = self.store().capabilities(&d.id).ok().flatten().and_then(|c| c.for_settings(&d.settings));
         DestinationView {
+            overwrite_guard: OverwriteGuard::of(capabilities.as_ref()),
+            capabilities,
             provider_label: d.settings.preset().label,
             effective_endpoint: d.settings.effective_endpoint().unwrap_or_default(),
             effective_region: d.settings.effective_region(),

@@ -3,6 +3,7 @@
 //! links. One long-lived runtime drives all network work; every method is
 //! plain blocking Rust for the shells to call from worker threads.
 
+mod capabilities;
 mod catalog;
 mod delivery;
 mod destinations;

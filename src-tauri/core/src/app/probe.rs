@@ -77,6 +77,14 @@ impl Chute {
         };
         let report = self.runtime.block_on(probe::run(&settings, auth, opts, on_event));
         self.store().add_probe(destination_id.as_deref(), &report)?;
+        // What the server was seen to do, kept for deliveries to a saved
+        // destination (measured on the settings tested: an unsaved edit to
+        // another endpoint does not match the saved one, and is not used).
+        if let (Some(id), Some(c)) = (&destination_id, &report.capabilities) {
+            if self.store().get_destination(id)?.is_some() {
+                self.store().put_capabilities(id, c)?;
+            }
+        }
         Ok(report)
     }
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::destination::{Destination, Problem};
+use crate::s3::capabilities::{Capabilities, OverwriteGuard};
 use crate::store;
 
 /// A destination as the UI and `--json` show it: the stored fields plus
@@ -20,6 +21,11 @@ pub struct DestinationView {
     pub warnings: Vec<Problem>,
     /// The newest connection test, if any (the card says when it failed).
     pub last_test: Option<store::LastTest>,
+    /// What its endpoint was seen to do, if measured on the current endpoint.
+    pub capabilities: Option<Capabilities>,
+    /// How "never overwrite" is kept there: atomic, a look before each
+    /// write, or not known until measured.
+    pub overwrite_guard: OverwriteGuard,
 }
 
 /// The result of a save: the destination and the warnings the user accepted.

@@ -36,7 +36,8 @@ pub async fn deliver(
         control: control.clone(),
         bytes_sent: Arc::new(AtomicU64::new(0)),
         files_done: AtomicU64::new(0),
-        conditional_put: settings.preset().conditional_put,
+        conditional_put: opts.capabilities.as_ref().is_some_and(|c| c.conditional_put()),
+        part_checksums: opts.capabilities.as_ref().map_or(settings.preset().part_checksums, |c| c.part_checksums(settings)),
         counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
         failures: Failures::new(settings, opts.anonymous),
     });

@@ -45,8 +45,13 @@ impl Failures {
         doing: &str,
         e: &SdkError<E, HttpResponse>,
     ) -> FileError {
-        let answer = Answer::of(e);
-        let failure = s3::classify(&answer, Speaks::Unknown);
+        self.of_answer(doing, &Answer::of(e))
+    }
+
+    /// The failure of `doing` from an answer already read (e.g. a HEAD's
+    /// status with the code a follow-up request learnt).
+    pub(super) fn of_answer(&self, doing: &str, answer: &Answer) -> FileError {
+        let failure = s3::classify(answer, Speaks::Unknown);
         let scene = Scene {
             settings: &self.0.settings,
             doing: doing.into(),
@@ -54,6 +59,6 @@ impl Failures {
             evidence: Evidence { endpoint: self.0.endpoint.clone(), ..Evidence::default() },
             clock_skew_secs: None,
         };
-        FileError::from_diagnosis(catalogue::diagnosis(&failure, &answer, &scene))
+        FileError::from_diagnosis(catalogue::diagnosis(&failure, answer, &scene))
     }
 }

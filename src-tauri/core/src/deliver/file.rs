@@ -8,11 +8,12 @@ use std::sync::atomic::Ordering;
 
 use super::body::{b64, body, hex, sum_of_range, unchanged, PartSum};
 use super::events::{err, is_corruption};
-use super::object::{etag_matches, is_precondition, own_object, remove_written, with_object_attributes, Sent};
+use super::object::{etag_matches, is_precondition, own_object, remove_written, with_code, with_object_attributes, Sent};
 use super::shared::Shared;
 use super::{FileError, FileResult, FileStatus, PlannedFile};
 use crate::destination::Overwrite;
 use crate::report::Code;
+use crate::s3::Answer;
 
 fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
     FileResult {
@@ -81,7 +82,8 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             Ok(_) => return exists(r, policy, f, started),
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
             Err(e) => {
-                r.error = Some(sh.failures.of(&format!("Checking for an existing object at `{}`", f.key), &e));
+                let answer = with_code(sh, &f.key, Answer::of(&e)).await;
+                r.error = Some(sh.failures.of_answer(&format!("Checking for an existing object at `{}`", f.key), &answer));
                 return r;
             }
         }

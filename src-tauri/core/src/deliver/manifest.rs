@@ -55,7 +55,9 @@ pub fn manifest_json(settings: &Settings, batch_id: &str, plan: &Plan, summary: 
 }
 
 /// Write the manifest, then (only if every file of the batch landed and
-/// none was refused) the marker.
+/// none was refused) the marker. `conditional`: the endpoint was seen to
+/// honour `If-None-Match: *`, so neither can replace an object by accident.
+#[allow(clippy::too_many_arguments)]
 pub async fn write(
     client: &aws_sdk_s3::Client,
     settings: &Settings,
@@ -64,6 +66,7 @@ pub async fn write(
     plan: &Plan,
     summary: &BatchSummary,
     refused: usize,
+    conditional: bool,
 ) -> ManifestOutcome {
     let (manifest_key, marker_key) = keys(settings, batch_id);
     let Some(body) = manifest_json(settings, batch_id, plan, summary) else {
@@ -74,7 +77,6 @@ pub async fn write(
         };
     };
     let failures = Failures::new(settings, anonymous);
-    let conditional = settings.preset().conditional_put;
     let put = |key: String, body: Vec<u8>, content_type: &'static str| {
         let mut req = client.put_object().bucket(&settings.bucket).key(key).content_type(content_type).body(ByteStream::from(body));
         if conditional {

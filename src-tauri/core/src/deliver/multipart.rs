@@ -23,7 +23,7 @@ async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, Fi
     let s = &sh.settings;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
     let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
-    if s.preset().part_checksums {
+    if sh.part_checksums {
         b = b.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C);
     }
     b = with_object_attributes!(b, s);
@@ -119,7 +119,7 @@ async fn reconcile(sh: &Shared, f: &PlannedFile, r: &ResumeUpload) -> Option<(St
             let (server_etag, size) = on_server.get(n)?;
             let sum = PartSum::parse(recorded)?;
             // Parts must all be checked the same way the upload was created for.
-            if matches!(sum, PartSum::Crc32c(_)) != sh.settings.preset().part_checksums {
+            if matches!(sum, PartSum::Crc32c(_)) != sh.part_checksums {
                 return None;
             }
             // Some servers (s3s-fs) list parts without an ETag; the size must still match,
@@ -203,7 +203,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let attempts = sh.opts.integrity_attempts;
         let sent = sh.bytes_sent.clone();
         let journal = sh.opts.journal.clone();
-        let crc = s.preset().part_checksums;
+        let crc = sh.part_checksums;
         let counter = sh.counter(index);
         let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
         set.spawn(async move {

@@ -7,6 +7,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use super::shared::Shared;
 use crate::destination::Settings;
+use crate::s3::Answer;
 
 pub(super) enum Sent {
     Done { etag: Option<String>, version_id: Option<String>, md5: Option<String> },
@@ -88,6 +89,29 @@ pub(super) async fn remove_written(sh: &Shared, index: usize, key: &str, version
         .interceptor(sh.counter(index))
         .send()
         .await;
+}
+
+/// A refused HEAD has no body, so no S3 code to tell a wrong key from a
+/// missing permission: ask again with a ranged GET of the first byte, whose
+/// refusal has one, keeping the HEAD's status and request id.
+pub(super) async fn with_code(sh: &Shared, key: &str, head: Answer) -> Answer {
+    let bodiless = head.code.as_deref().is_none_or(|c| matches!(c, "Forbidden" | "BadRequest" | "NotFound"));
+    if !bodiless || !matches!(head.status, Some(400 | 403)) {
+        return head;
+    }
+    match sh.client.get_object().bucket(&sh.settings.bucket).key(key).range("bytes=0-0").send().await {
+        Err(e) => {
+            let got = Answer::of(&e);
+            Answer {
+                code: got.code.or(head.code),
+                message: got.message.or(head.message),
+                request_id: head.request_id.or(got.request_id),
+                bucket_region: head.bucket_region.or(got.bucket_region),
+                ..head
+            }
+        }
+        Ok(_) => head,
+    }
 }
 
 #[cfg(test)]

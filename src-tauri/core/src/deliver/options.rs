@@ -36,6 +36,11 @@ pub struct TransferOptions {
     /// The drop this batch is one destination of, when it goes to several:
     /// the history groups their batches by it.
     pub group: Option<String>,
+    /// What the destination's endpoint was seen to do: "never overwrite"
+    /// is atomic only where a conditional create was seen honoured, and
+    /// parts carry CRC32C only where it was seen verified. `None`: not
+    /// measured, so Chute looks before each write.
+    pub capabilities: Option<Arc<crate::s3::capabilities::Capabilities>>,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -80,6 +85,7 @@ impl Default for TransferOptions {
             resuming: false,
             overwrite: None,
             anonymous: false,
+            capabilities: None,
             group: None,
         }
     }

@@ -47,7 +47,12 @@ pub(super) struct Shared {
     pub(super) control: Control,
     pub(super) bytes_sent: Arc<AtomicU64>,
     pub(super) files_done: AtomicU64,
+    /// "Never overwrite" sends `If-None-Match: *` (seen honoured here);
+    /// otherwise it looks before each write.
     pub(super) conditional_put: bool,
+    /// Parts carry CRC32C (seen verified here, or the preset's default when
+    /// not measured); otherwise Content-MD5.
+    pub(super) part_checksums: bool,
     /// One request counter per planned file.
     pub(super) counters: Vec<Requests>,
     /// Puts failed requests in the catalogue's words.

@@ -1,6 +1,6 @@
 //! The steps that talk S3: the credentials (a profile resolved now), then
 //! HeadBucket, PutObject of a probe object under the prefix, an optional
-//! read-back, and DeleteObject. A refused request is classified and put in
+//! read-back, what the server does (capabilities.rs), and DeleteObject. A refused request is classified and put in
 //! words by the one classifier and catalogue (see `Probe::s3_failure`).
 
 use std::time::SystemTime;
@@ -67,6 +67,9 @@ pub(super) async fn steps(p: &mut Probe<'_>, auth: &Auth, probe_key: &str) -> Re
     }
     if p.opts.read_back {
         read_back(p, &client, &bucket, probe_key, body.as_bytes()).await;
+    }
+    if p.opts.capabilities {
+        super::capabilities::step(p, &client, &bucket, probe_key).await;
     }
     delete_probe(p, &client, &bucket, probe_key).await;
     Ok(())

@@ -1,11 +1,14 @@
 //! The connection test. Steps run in order, each timed and reported as it
 //! runs: credentials, resolve, connect, TLS, reach (one raw HTTP exchange,
 //! which also reads the server's clock), HeadBucket, PutObject of a probe
-//! object under the prefix, optionally a read-back of it, and DeleteObject.
+//! object under the prefix, optionally a read-back of it, what the server
+//! does with conditional and checksummed writes (on that object), and
+//! DeleteObject.
 //! Every failure becomes a `Diagnosis`: S3 answers through the one
 //! classifier and catalogue a delivery uses too.
 
 mod bucket;
+mod capabilities;
 mod findings;
 mod network;
 mod recorder;
@@ -30,12 +33,13 @@ pub enum StepId {
     HeadBucket,
     PutObject,
     ReadBack,
+    Capabilities,
     DeleteObject,
 }
 
 impl StepId {
     /// Every step, in the order the test runs them (`ReadBack` only when asked for).
-    pub const ALL: [StepId; 9] = [
+    pub const ALL: [StepId; 10] = [
         StepId::Credentials,
         StepId::Resolve,
         StepId::Connect,
@@ -44,6 +48,7 @@ impl StepId {
         StepId::HeadBucket,
         StepId::PutObject,
         StepId::ReadBack,
+        StepId::Capabilities,
         StepId::DeleteObject,
     ];
 
@@ -58,6 +63,7 @@ impl StepId {
             StepId::HeadBucket => "head_bucket",
             StepId::PutObject => "put_object",
             StepId::ReadBack => "read_back",
+            StepId::Capabilities => "capabilities",
             StepId::DeleteObject => "delete_object",
         }
     }
@@ -72,6 +78,7 @@ impl StepId {
             StepId::HeadBucket => "Bucket (HeadBucket)",
             StepId::PutObject => "Write probe object",
             StepId::ReadBack => "Read back",
+            StepId::Capabilities => "What the server does",
             StepId::DeleteObject => "Delete probe object",
         }
     }
@@ -112,6 +119,10 @@ pub struct ProbeReport {
     pub endpoint: String,
     pub addressing: String,
     pub probe_key: String,
+    /// What the endpoint was seen to do (conditional create, checksums, …),
+    /// when the test got as far as writing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<s3::capabilities::Capabilities>,
     /// Server clock minus local clock, when the server sent a Date.
     pub clock_skew_secs: Option<i64>,
     pub started_at: i64,
@@ -129,12 +140,15 @@ pub enum ProbeEvent {
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
     pub read_back: bool,
+    /// Measure what the server does (conditional create, checksums, …) on
+    /// the probe object: about ten more small requests.
+    pub capabilities: bool,
     pub client: ClientOptions,
 }
 
 impl Default for ProbeOptions {
     fn default() -> Self {
-        ProbeOptions { read_back: false, client: ClientOptions::probe() }
+        ProbeOptions { read_back: false, capabilities: true, client: ClientOptions::probe() }
     }
 }
 
@@ -164,7 +178,7 @@ pub async fn run(
     } else {
         "virtual-hosted"
     };
-    let probe_key = format!("{}chute-probe-{}.txt", s.prefix, &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let probe_key = s3::capabilities::probe_key(s);
     let mut p =
         Probe::new(s, opts, on_event, Evidence { endpoint: target.to_string(), addressing: addressing.into(), ..Evidence::default() });
     findings::settings(&mut p);
@@ -173,9 +187,16 @@ pub async fn run(
         Err(Stop) => true,
     };
     if stopped {
-        for id in
-            [StepId::Resolve, StepId::Connect, StepId::Tls, StepId::Reach, StepId::HeadBucket, StepId::PutObject, StepId::DeleteObject]
-        {
+        for id in [
+            StepId::Resolve,
+            StepId::Connect,
+            StepId::Tls,
+            StepId::Reach,
+            StepId::HeadBucket,
+            StepId::PutObject,
+            StepId::Capabilities,
+            StepId::DeleteObject,
+        ] {
             if !p.steps.iter().any(|st| st.id == id) {
                 p.skip(id, "not run: an earlier step failed");
             }
@@ -195,6 +216,7 @@ pub async fn run(
         endpoint: target.to_string(),
         addressing: addressing.into(),
         probe_key,
+        capabilities: p.capabilities,
         clock_skew_secs: p.clock_skew,
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,

@@ -20,6 +20,8 @@ pub(super) struct Probe<'a> {
     /// The reach step saw headers only S3-like servers send.
     pub(super) looks_like_s3: Option<bool>,
     pub(super) clock_skew: Option<i64>,
+    /// What the capabilities step observed.
+    pub(super) capabilities: Option<s3::capabilities::Capabilities>,
 }
 
 /// A failed step stops the probe; the diagnosis says why.
@@ -32,7 +34,17 @@ impl<'a> Probe<'a> {
         on_event: &'a mut (dyn FnMut(ProbeEvent) + Send),
         base: Evidence,
     ) -> Probe<'a> {
-        Probe { s, opts, on_event, steps: Vec::new(), findings: Vec::new(), base, looks_like_s3: None, clock_skew: None }
+        Probe {
+            s,
+            opts,
+            on_event,
+            steps: Vec::new(),
+            findings: Vec::new(),
+            base,
+            looks_like_s3: None,
+            clock_skew: None,
+            capabilities: None,
+        }
     }
 
     /// An S3 answer at `step`, classified and put in words by the catalogue

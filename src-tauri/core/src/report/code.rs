@@ -53,6 +53,7 @@ codes! {
     NetworkUnreachable = "network_unreachable",
     NotHttp = "not_http",
     NotS3Server = "not_s3_server",
+    NotAtomicOverwriteGuard = "not_atomic_overwrite_guard",
     PathStyleNeeded = "path_style_needed",
     ProbeLeftBehind = "probe_left_behind",
     ProfileCredentialsFailed = "profile_credentials_failed",

@@ -2,6 +2,7 @@
 //! its requests and objects are, presigned links, and the one classifier
 //! that turns any S3 or network failure into a typed `Failure`.
 
+pub mod capabilities;
 mod client;
 mod failure;
 mod presign;

@@ -2,6 +2,7 @@
 //! `PRAGMA user_version`. A database written by a newer Chute is refused,
 //! never modified. No table holds a secret.
 
+mod capabilities;
 mod destinations;
 mod private;
 mod probes;

@@ -42,6 +42,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 9: the batches of one drop sent to several destinations share a group
     "ALTER TABLE batches ADD COLUMN group_id TEXT;
      CREATE INDEX batches_group ON batches(group_id) WHERE group_id IS NOT NULL;",
+    // 10: what each destination's endpoint was seen to do
+    "CREATE TABLE capabilities (
+        destination_id TEXT PRIMARY KEY REFERENCES destinations(id) ON DELETE CASCADE,
+        measured_at    INTEGER NOT NULL,
+        observed       TEXT NOT NULL   -- JSON: s3::capabilities::Capabilities
+     );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
