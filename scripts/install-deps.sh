@@ -57,4 +57,13 @@ if [ "$want_test" = 1 ]; then
     echo "==> installing s3s-fs (S3 server on a folder; takes a few minutes once)"
     cargo install s3s-fs --version 0.14.1 --features binary --locked
   fi
+  # Garage, the third server (real regions, per-key permissions, no
+  # conditional writes), into a folder of its own: SQLite metadata only and
+  # light optimisation keep its build to about 7 minutes on 2 cores.
+  garage_root="${XDG_CACHE_HOME:-$HOME/.cache}/chute/garage"
+  if [ ! -x "$garage_root/bin/garage" ]; then
+    echo "==> installing Garage 2.5.0 into $garage_root (an S3 server for the tests; about 7 minutes once)"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+      cargo install garage --version 2.5.0 --locked --no-default-features --features bundled-libs,sqlite --root "$garage_root"
+  fi
 fi

@@ -2,7 +2,7 @@
 
 Creates buckets and IAM users whose policies mirror real set-ups (a
 prefix-scoped writer, a user scoped to another prefix, an object-only token
-without ListBucket, a writer that cannot delete) and prints their keys as
+without ListBucket, a read-only user, a writer that cannot delete) and prints their keys as
 JSON. Usage: moto_setup.py http://127.0.0.1:PORT
 """
 import json
@@ -40,6 +40,10 @@ policies = {
     ],
     "object-only": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:DeleteObject"], "Resource": [arn("reports/incoming/*")]},
+    ],
+    "reader": [
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [arn("reports/*")]},
+        {"Effect": "Allow", "Action": LIST, "Resource": [arn("reports")]},
     ],
     "no-delete": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": [arn("reports/incoming/*")]},

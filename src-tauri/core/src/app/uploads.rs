@@ -78,6 +78,14 @@ impl Chute {
             Ok::<_, aws_sdk_s3::error::SdkError<_, _>>(out)
         });
         let mut uploads = listed.map_err(|e| {
+            let answer = s3::Answer::of(&e);
+            if answer.status == Some(501) || answer.code.as_deref() == Some("NotImplemented") {
+                return Error::NotApplicable(ErrorInfo::new(
+                    Code::UploadsNotListed,
+                    format!("The server of \"{}\" cannot list open multipart uploads ({}).", d.settings.name, answer.summary()),
+                    "Nothing to do here: Chute aborts the uploads it opens itself when a delivery fails or is discarded. Uploads left by other tools must be aborted with the server's own tools.",
+                ));
+            }
             Error::NotApplicable(ErrorInfo::new(
                 Code::RequestFailed,
                 format!("The open uploads of \"{}\" could not be listed: {}.", d.settings.name, crate::report::error_chain(&e)),

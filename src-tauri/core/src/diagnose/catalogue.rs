@@ -3,7 +3,7 @@
 //! same code, title, cause and fix whether the connection test, a delivery,
 //! a resume or a retry met it. Only "what happened" names the operation.
 
-use super::{minimal_policy, network, Diagnosis, Evidence, Level};
+use super::{minimal_policy, network, write_permission, Diagnosis, Evidence, Level};
 use crate::destination::Settings;
 use crate::report::Code;
 use crate::s3::{Answer, Failure};
@@ -84,12 +84,16 @@ pub fn diagnosis(failure: &Failure, answer: &Answer, scene: &Scene) -> Diagnosis
         }
         Failure::AccessDenied => {
             let under = if s.prefix.is_empty() { "the bucket root".to_string() } else { format!("`{}`", s.prefix) };
-            Diagnosis::new(Code::WriteDenied, Level::Error, format!("Writing under {under} is not allowed"))
+            let (fix, policy) = write_permission(s);
+            let d = Diagnosis::new(Code::WriteDenied, Level::Error, format!("Writing under {under} is not allowed"))
                 .happened(format!("{} was refused ({}).", scene.doing, if answer.code.is_some() { summary.clone() } else { format!("{summary} AccessDenied") }))
-                .cause("The credentials' policy does not allow s3:PutObject on this bucket and prefix; a policy scoped to `bucket/*` or to another prefix is the usual cause.")
-                .fix("Give these credentials s3:PutObject on this bucket and prefix (an IAM policy, or write access for the R2/B2 token): the policy below is the least Chute needs. Then try again.")
-                .evidence(ev)
-                .policy(minimal_policy(s))
+                .cause("These credentials are not allowed to write objects on this bucket and prefix: a permission scoped to another bucket or prefix, or read-only access, is the usual cause.")
+                .fix(fix)
+                .evidence(ev);
+            match policy {
+                Some(p) => d.policy(p),
+                None => d,
+            }
         }
         Failure::ChecksumRejected => Diagnosis::new(Code::ChecksumRejected, Level::Error, "The server rejects the checksum headers")
             .happened(format!("The server refused the upload's integrity headers ({summary}: {}).", answer.message.as_deref().unwrap_or("")))

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::Code;
 
 pub use actions::{edit_action, EditAction};
-pub use policy::minimal_policy;
+pub use policy::{minimal_policy, write_permission};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,6 +1,43 @@
-//! The least an IAM user or role needs for Chute.
+//! The least an IAM user or role needs for Chute, and how to grant write
+//! access in the terms of each kind of server (an IAM policy is AWS's and
+//! MinIO's word; R2, B2, Tigris and self-hosted servers grant it per key).
 
 use crate::destination::Settings;
+use crate::provider::ProviderKind;
+
+/// How to let these credentials write under the destination's prefix, said
+/// the way its kind of server grants it, and the IAM policy to attach where
+/// the server takes one.
+pub fn write_permission(s: &Settings) -> (String, Option<String>) {
+    let bucket = s.bucket.trim();
+    let under = format!("{bucket}/{}*", s.prefix.trim_start_matches('/'));
+    match s.provider {
+        ProviderKind::Aws => (
+            format!("Attach an IAM policy to these credentials' user or role that allows s3:PutObject on `arn:aws:s3:::{under}`: the policy below is the least Chute needs. Then try again."),
+            Some(minimal_policy(s)),
+        ),
+        ProviderKind::Minio => (
+            format!("Attach a policy that allows s3:PutObject on `{under}` to this key's user (e.g. `mc admin policy create ALIAS chute policy.json` with the policy below, then `mc admin policy attach ALIAS chute --user USER`). Then try again."),
+            Some(minimal_policy(s)),
+        ),
+        ProviderKind::R2 => (
+            format!("Edit this R2 API token in the Cloudflare dashboard (R2 → Manage API tokens) and give it Object Read & Write on the bucket `{bucket}`. Then try again."),
+            None,
+        ),
+        ProviderKind::B2 => (
+            format!("B2 application keys cannot gain rights: create a new application key with Read and Write access to the bucket `{bucket}` and enter it in this destination."),
+            None,
+        ),
+        ProviderKind::Tigris => (
+            format!("Give this access key the Editor role on the bucket `{bucket}` in the Tigris console (Access Keys). Then try again."),
+            None,
+        ),
+        ProviderKind::Custom => (
+            format!("Give this key write permission on the bucket `{bucket}` in the server's own admin tool (on Garage: `garage bucket allow --write {bucket} --key KEY`; on Ceph or SeaweedFS: the user's or bucket's policy). Then try again."),
+            None,
+        ),
+    }
+}
 
 /// The least an IAM user or role needs for Chute on this bucket and prefix:
 /// PutObject for delivery (plus multipart clean-up), Get/Delete for the

@@ -61,7 +61,13 @@ pub(super) async fn steps(p: &mut Probe<'_>, auth: &Auth, probe_key: &str) -> Re
     match put {
         Ok(_) => p.end(StepId::PutObject, t, StepStatus::Passed, format!("wrote {probe_key}")),
         Err(e) => {
-            let d = p.s3_failure(StepId::PutObject, &Answer::of(&e), anonymous);
+            let mut d = p.s3_failure(StepId::PutObject, &Answer::of(&e), anonymous);
+            let sees_bucket = p.steps.iter().any(|st| st.id == StepId::HeadBucket && st.status == StepStatus::Passed);
+            if d.code == Code::WriteDenied && sees_bucket {
+                // Read access, no write access: said exactly so.
+                d.title = format!("These credentials can read `{bucket}` but not write to it");
+                d.what_happened = format!("The bucket answered HeadBucket, then writing the probe object was refused. {}", d.what_happened);
+            }
             return Err(p.fail(StepId::PutObject, t, d));
         }
     }

@@ -68,6 +68,7 @@ codes! {
     TlsHandshakeFailed = "tls_handshake_failed",
     TlsUntrustedCertificate = "tls_untrusted_certificate",
     UnknownAccessKey = "unknown_access_key",
+    UploadsNotListed = "uploads_not_listed",
     WriteDenied = "write_denied",
     WrongRegion = "wrong_region",
     WrongSecret = "wrong_secret",

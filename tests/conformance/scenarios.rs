@@ -1,0 +1,246 @@
+//! The scenarios, each run on every server: capabilities measured, "never
+//! overwrite" kept whatever the server does, a flipped byte caught and
+//! resent, a read-only key told so, the region taken from the server's own
+//! refusal, and open uploads listed and aborted.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chute_core::deliver::{Control, TransferOptions};
+use chute_core::diagnose::Level;
+use chute_core::history::Origin;
+use chute_core::probe::ProbeOptions;
+use chute_core::s3::{self, ClientOptions};
+use chute_core::{AbortWhich, BatchSummary, Chute, Code, ConditionalCreate, Job, OverwriteGuard, ProbeReport, ProbeTarget, Settings};
+
+use crate::servers::{credentials, Server};
+use crate::support::faults::{Fault, FaultProxy, Plan as FaultPlan};
+
+type Outcome = Result<(), String>;
+type Scenario = fn(&Chute, &dyn Server, &Path) -> Outcome;
+
+/// Every scenario on `server`: its capability row, and what failed.
+pub fn run_all(chute: &Chute, server: &dyn Server) -> (String, Vec<String>) {
+    let src = tempfile::tempdir().unwrap();
+    let (row, mut failed) = match capabilities(chute, server) {
+        Ok(row) => (row, vec![]),
+        Err(e) => (format!("{:8} (not measured)", server.name()), vec![e]),
+    };
+    let scenarios: [(&str, Scenario); 5] = [
+        ("never overwrite", never_overwrite),
+        ("flipped byte", flipped_byte),
+        ("read-only key", read_only_key),
+        ("region from the refusal", region_from_refusal),
+        ("open uploads", open_uploads),
+    ];
+    for (name, scenario) in scenarios {
+        if let Err(e) = scenario(chute, server, src.path()) {
+            failed.push(format!("{} / {name}: {e}", server.name()));
+        }
+    }
+    (row, failed)
+}
+
+fn save(chute: &Chute, settings: Settings, keys: (String, String)) -> String {
+    chute.create(settings, credentials(keys)).expect("saved").destination.destination.id
+}
+
+fn test(chute: &Chute, id: &str) -> ProbeReport {
+    chute.test_connection(ProbeTarget::Saved { id: id.into() }, &ProbeOptions::default(), &mut |_| {}).expect("the test runs")
+}
+
+fn deliver(chute: &Chute, id: &str, files: &[&Path], options: TransferOptions) -> BatchSummary {
+    let plan = chute.plan_delivery(id, &files.iter().map(|p| p.to_path_buf()).collect::<Vec<_>>()).expect("plan");
+    let job = Job::Plan { destination_id: id.into(), plan: Arc::new(plan), origin: Origin::Cli, options };
+    chute.run(&job, &Control::default(), &mut |_| {}).expect("the delivery runs")
+}
+
+/// Files of 5 MiB parts from 6 MiB up, so a few MiB make a multipart upload.
+fn small_parts() -> TransferOptions {
+    TransferOptions { multipart_threshold: 6 << 20, min_part_size: 5 << 20, ..TransferOptions::default() }
+}
+
+fn object(server: &dyn Server, key: &str) -> Option<Vec<u8>> {
+    let s = server.settings("read", "");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let client = s3::client(&s, &server.auth(), &ClientOptions::delivery()).await;
+        let out = client.get_object().bucket("reports").key(key).send().await.ok()?;
+        Some(out.body.collect().await.ok()?.into_bytes().to_vec())
+    })
+}
+
+fn bytes(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+}
+
+fn write(dir: &Path, name: &str, body: &[u8]) -> std::path::PathBuf {
+    crate::support::content::write(dir, name, body)
+}
+
+/// The connection test measures what the server does and keeps it with the destination.
+fn capabilities(chute: &Chute, server: &dyn Server) -> Result<String, String> {
+    let id = save(chute, server.settings("caps", "caps/"), server.keys());
+    let report = test(chute, &id);
+    let measured = report.capabilities.clone().ok_or_else(|| format!("{}: no capabilities in {report:#?}", server.name()))?;
+    if measured.conditional_create != server.conditional_create() {
+        return Err(format!(
+            "{}: conditional create seen as {:?}, known to be {:?}",
+            server.name(),
+            measured.conditional_create,
+            server.conditional_create()
+        ));
+    }
+    let kept = chute.capabilities(&id).unwrap();
+    if kept.as_ref() != Some(&measured) {
+        return Err(format!("{}: kept {kept:?}, measured {measured:?}", server.name()));
+    }
+    Ok(format!("{:8} {}", server.name(), measured.summary()))
+}
+
+/// A changed file delivered again to the same key (a single PUT and a
+/// multipart upload) leaves the first bytes, whether the server refuses the
+/// write itself or Chute must look first; a destination never tested is
+/// measured by its first delivery.
+fn never_overwrite(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
+    let dir = dir.join("never");
+    let id = save(chute, server.settings("never", "never/"), server.keys());
+    let small = write(&dir, "note.txt", b"the first words");
+    let big = write(&dir, "big.bin", &bytes(7 << 20, 1));
+    let first = deliver(chute, &id, &[&small, &big], small_parts());
+    if first.delivered != 2 {
+        return Err(format!("first delivery: {first:#?}"));
+    }
+    let seen = chute.capabilities(&id).unwrap().ok_or("the first delivery did not measure the conditional create")?;
+    let guard = chute.view(&chute.get(&id).unwrap()).unwrap().overwrite_guard;
+    let want = if server.conditional_create() == ConditionalCreate::Honoured { OverwriteGuard::Atomic } else { OverwriteGuard::CheckFirst };
+    if seen.conditional_create != server.conditional_create() || guard != want {
+        return Err(format!("measured {:?}, guard {guard:?}", seen.conditional_create));
+    }
+    write(&dir, "note.txt", b"other words, longer than the first");
+    write(&dir, "big.bin", &bytes(8 << 20, 2));
+    let second = deliver(chute, &id, &[&small, &big], small_parts());
+    let refused = second.files.iter().filter(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)).count();
+    if refused != 2 {
+        return Err(format!("the second delivery was not refused for both: {:#?}", second.files));
+    }
+    if object(server, "never/note.txt").as_deref() != Some(b"the first words".as_slice()) {
+        return Err("never/note.txt was overwritten".into());
+    }
+    if object(server, "never/big.bin") != Some(bytes(7 << 20, 1)) {
+        return Err("never/big.bin was overwritten".into());
+    }
+    Ok(())
+}
+
+/// One byte flipped on the wire in a whole-file PUT and in each part of a
+/// multipart upload: refused by the server (it verifies the checksum) or
+/// caught by Chute (the ETag is not the sent MD5), and sent again.
+fn flipped_byte(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
+    let dir = dir.join("flip");
+    let proxy = FaultProxy::start(
+        &server.address(),
+        FaultPlan {
+            seed: 7,
+            percent: 100,
+            faults: vec![Fault::FlipByte],
+            methods: vec!["PUT"],
+            max_consecutive: 1,
+            only: Some(|_, target| target.contains("/flip/data")),
+            stall: std::time::Duration::ZERO,
+        },
+    );
+    let settings = Settings { endpoint: proxy.endpoint(), ..server.settings("flip", "flip/") };
+    let id = save(chute, settings, server.keys());
+    let small = write(&dir, "data-small.bin", &bytes(100_000, 3));
+    let big = write(&dir, "data-big.bin", &bytes(12 << 20, 4));
+    let run = deliver(chute, &id, &[&small, &big], small_parts());
+    let flipped = proxy.tally().get(&Fault::FlipByte).copied().unwrap_or(0);
+    if run.delivered != 2 || flipped < 4 {
+        return Err(format!("{flipped} bytes flipped; {:#?}", run.files));
+    }
+    if object(server, "flip/data-small.bin") != Some(bytes(100_000, 3)) || object(server, "flip/data-big.bin") != Some(bytes(12 << 20, 4)) {
+        return Err("an object differs from its file".into());
+    }
+    Ok(())
+}
+
+/// Keys that can read the bucket but not write: the test says exactly that,
+/// with the fix in this kind of server's terms; a delivery names it alike.
+fn read_only_key(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
+    let Some(keys) = server.read_only_keys() else { return Ok(()) };
+    let id = save(chute, server.settings("read only", "ro/"), keys);
+    let report = test(chute, &id);
+    let d = report.findings.iter().find(|f| f.code == Code::WriteDenied).ok_or_else(|| format!("{:#?}", report.findings))?;
+    if !d.title.contains("can read `reports` but not write") || !d.fix.contains("garage bucket allow --write reports") || d.policy.is_some()
+    {
+        return Err(format!("{d:#?}"));
+    }
+    let run = deliver(chute, &id, &[&write(dir, "ro.txt", b"x")], TransferOptions::default());
+    match run.files[0].error.as_ref() {
+        Some(e) if e.code == Code::WriteDenied && e.fix == d.fix => Ok(()),
+        other => Err(format!("the delivery said {other:#?}")),
+    }
+}
+
+/// Signed for the wrong region: the region the server expects is read from
+/// its refusal, offered as the one-click fix, and the fix makes it pass.
+fn region_from_refusal(chute: &Chute, server: &dyn Server, _: &Path) -> Outcome {
+    if !server.checks_region() {
+        return Ok(());
+    }
+    let settings = Settings { region: "eu-central-1".into(), ..server.settings("region", "region/") };
+    let id = save(chute, settings, server.keys());
+    let report = test(chute, &id);
+    let d = report.findings.iter().find(|f| f.code == Code::WrongRegion).ok_or_else(|| format!("{:#?}", report.findings))?;
+    let fix = d.apply.clone().ok_or_else(|| format!("no one-click fix: {d:#?}"))?;
+    if (fix.field.as_str(), fix.value.as_str()) != ("region", server.region()) {
+        return Err(format!("{fix:#?}"));
+    }
+    chute.apply_fix(&id, &fix.field, &fix.value).map_err(|e| e.to_string())?;
+    let again = test(chute, &id);
+    match again.findings.iter().find(|f| f.level == Level::Error) {
+        None => Ok(()),
+        Some(e) => Err(format!("after the fix: {e:#?}")),
+    }
+}
+
+/// Uploads left open under the prefix (by another tool here) are listed
+/// with their size and aborted; a server that cannot list them says so.
+fn open_uploads(chute: &Chute, server: &dyn Server, _: &Path) -> Outcome {
+    let id = save(chute, server.settings("orphans", "orphans/"), server.keys());
+    let lists = chute.measure_capabilities(&id).map_err(|e| e.to_string())?.lists_uploads;
+    let s = server.settings("admin", "");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let upload_id = rt.block_on(async {
+        let c = s3::client(&s, &server.auth(), &ClientOptions::delivery()).await;
+        let up = c.create_multipart_upload().bucket("reports").key("orphans/left.bin").send().await.unwrap();
+        let id = up.upload_id().unwrap().to_string();
+        c.upload_part()
+            .bucket("reports")
+            .key("orphans/left.bin")
+            .upload_id(&id)
+            .part_number(1)
+            .body(vec![7u8; 1000].into())
+            .send()
+            .await
+            .unwrap();
+        id
+    });
+    match (lists, chute.open_uploads(&id)) {
+        (Some(true), Ok(open)) => {
+            let left = open.iter().find(|u| u.upload_id == upload_id).ok_or_else(|| format!("not listed: {open:#?}"))?;
+            if left.key != "orphans/left.bin" || left.initiated_at.is_none() {
+                return Err(format!("{left:#?}"));
+            }
+            let report = chute.abort_uploads(&id, &AbortWhich::OlderThanHours(0)).map_err(|e| e.to_string())?;
+            let still = chute.open_uploads(&id).map_err(|e| e.to_string())?;
+            if report.aborted.len() != 1 || !still.is_empty() {
+                return Err(format!("aborted {:?}, still open {still:?}", report.aborted));
+            }
+            Ok(())
+        }
+        (Some(false), Err(e)) if e.reply().info.code == Code::UploadsNotListed => Ok(()),
+        (lists, r) => Err(format!("lists uploads {lists:?}, listing gave {r:?}")),
+    }
+}
