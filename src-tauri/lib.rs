@@ -18,7 +18,7 @@ mod plans;
 mod state;
 mod watching;
 
-use commands::{app, delivery, destinations, history, links, probe, watches};
+use commands::{app, delivery, destinations, history, links, probe, server, watches};
 use tauri::Manager;
 
 pub fn run() {
@@ -45,6 +45,9 @@ pub fn run() {
             probe::test_destination,
             probe::list_probes,
             probe::apply_fix,
+            server::measure_capabilities,
+            server::open_uploads,
+            server::abort_uploads,
             delivery::pick_paths,
             delivery::plan_delivery,
             delivery::plan_page,

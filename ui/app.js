@@ -246,6 +246,8 @@ function wire() {
     onEdit: (d) => openEditForm(findDestination(d.id) || d, $(`.destination-row[data-id="${CSS.escape(d.id)}"] .row-action--edit`)),
     onShowHistory: () => showView('history'),
     onWatch: (d) => watchAFolder($(`.destination-row[data-id="${CSS.escape(d.id)}"] .dest-name`), d.id),
+    // Measured again: the list holds the observations; the sheet shows them.
+    onMeasured: (id) => reload().then(() => refreshDetails(id), () => {}),
   });
   initWatches({
     destinations: listedDestinations,

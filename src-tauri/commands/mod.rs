@@ -8,4 +8,5 @@ pub mod destinations;
 pub mod history;
 pub mod links;
 pub mod probe;
+pub mod server;
 pub mod watches;

@@ -5,6 +5,8 @@
 // connection tests (#probe-history, one .probe-history-item[data-probe-id]
 // [data-outcome] per test, newest first), each openable in the probe panel;
 // its footer edits it, tests it, or watches a folder for it (#details-watch).
+// What its server does (details-server.js) and the uploads left open under
+// its prefix (open-uploads.js) have sections of their own.
 
 import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
@@ -17,9 +19,11 @@ import { clockText, shortRelativeTime } from '../lib/reltime.js';
 import { copyText, flashCopied } from '../lib/clipboard.js';
 import { showErrorBanner } from '../components/error-banner.js';
 import { batchIcon, destinationStateLabel, statusLabel, testOutcomeIcon } from '../lib/status.js';
+import { initServer, renderServer } from './details-server.js';
+import { initUploads, showUploads } from './open-uploads.js';
 
 let dialog;
-let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, onWatch: () => {}, find: () => null };
+let hooks = { onTest: () => {}, onEdit: () => {}, onShowProbe: () => {}, onShowHistory: () => {}, onWatch: () => {}, onMeasured: () => {}, find: () => null };
 const state = { dest: null, probes: [], seq: 0 };
 
 const RECENT = 5;
@@ -204,6 +208,8 @@ export function openDetails(dest, opener) {
   state.probes = [];
   renderHeader(dest);
   renderFacts(dest);
+  renderServer(dest);
+  showUploads(dest);
   renderHistory();
   $('#probe-history-empty').hidden = true;
   $('#recent-deliveries').replaceChildren();
@@ -229,6 +235,7 @@ export function refreshDetails(id) {
     state.dest = fresh;
     renderHeader(fresh);
     renderFacts(fresh);
+    renderServer(fresh);
   }
   loadHistory();
   loadDeliveries();
@@ -237,6 +244,8 @@ export function refreshDetails(id) {
 export function initDetails(opts) {
   hooks = { ...hooks, ...opts };
   dialog = $('#details-dialog');
+  initServer({ current: () => state.dest, onMeasured: (id) => hooks.onMeasured(id) });
+  initUploads();
   $('#details-test').addEventListener('click', (e) => state.dest && hooks.onTest(state.dest, e.currentTarget));
   $('#details-edit').addEventListener('click', () => {
     const d = state.dest;

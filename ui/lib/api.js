@@ -47,6 +47,14 @@ export const api = {
   /** The form's example key, rendered by the core → {file, key?, error?}. */
   keyExample: (template, prefix) => call('key_example', { template, prefix }),
   listDestinations: () => call('list_destinations'),
+  /** Measure again what the destination's server does → Capabilities. */
+  measureCapabilities: (id) => call('measure_capabilities', { id }),
+  /** Multipart uploads left open under the destination's prefix → [OpenUpload]. */
+  openUploads: (id) => call('open_uploads', { id }),
+  /** Abort one open upload → AbortReport. */
+  abortUpload: (id, key, uploadId) => call('abort_uploads', { id, key, upload_id: uploadId }),
+  /** Abort every open upload older than `hours` → AbortReport. */
+  abortUploadsOlderThan: (id, hours) => call('abort_uploads', { id, older_than_hours: hours }),
   validateDestination: (settings, credentials, editingId) =>
     call('validate_destination', { settings, credentials, editing_id: editingId ?? null }),
   saveDestination: (settings, credentials, editingId) =>

@@ -80,4 +80,22 @@ mod tests {
         assert!(text.find("\"Version\"").unwrap() < text.find("\"Statement\"").unwrap(), "IAM's usual order");
         assert!(text.find("\"Effect\"").unwrap() < text.find("\"Action\"").unwrap());
     }
+
+    #[test]
+    fn write_access_is_asked_for_in_each_server_s_own_terms() {
+        let s = |provider| Settings { provider, bucket: "acme".into(), prefix: "in/".into(), ..Settings::default() };
+        let (aws, policy) = write_permission(&s(ProviderKind::Aws));
+        assert!(aws.contains("IAM policy") && aws.contains("arn:aws:s3:::acme/in/*") && policy.is_some(), "{aws}");
+        let (minio, policy) = write_permission(&s(ProviderKind::Minio));
+        assert!(minio.contains("mc admin policy attach") && policy.is_some(), "{minio}");
+        for (kind, words) in [
+            (ProviderKind::R2, "R2 API token"),
+            (ProviderKind::B2, "application key"),
+            (ProviderKind::Tigris, "Editor role"),
+            (ProviderKind::Custom, "garage bucket allow --write acme"),
+        ] {
+            let (fix, policy) = write_permission(&s(kind));
+            assert!(fix.contains(words) && !fix.contains("IAM") && policy.is_none(), "{kind:?}: {fix}");
+        }
+    }
 }
