@@ -6,6 +6,8 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::*;
+use crate::support::content::write;
+use crate::support::garage::{Garage, GARAGE_ADMIN_KEY, GARAGE_ADMIN_SECRET};
 use crate::support::servers::Moto;
 
 /// Set the hours field as a person would type it.
@@ -86,5 +88,54 @@ async fn the_details_say_what_the_server_does_and_abort_the_uploads_left_open() 
     assert_eq!(count_shown(&c, "#open-uploads .open-upload").await, 0);
     assert_eq!(moto.multipart_uploads("reports"), 1, "the upload outside the prefix is left alone");
     env.screenshot("03-aborted");
+    c.close().await.unwrap();
+}
+
+/// Garage ignores `If-None-Match: *`: once tested, the destination's details
+/// and every preview say "never overwrite" is a look before each write there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_ignores_conditional_writes_is_said_in_the_details_and_the_preview() {
+    let garage = Garage::start();
+    let env = Env::new("not-atomic");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    click(&c, "#add-destination").await;
+    wait_for(&c, "#destination-form").await;
+    c.find(fantoccini::Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("custom").await.unwrap();
+    for (field, value) in [
+        ("name", "Self-hosted"),
+        ("bucket", "reports"),
+        ("endpoint", garage.endpoint().as_str()),
+        ("region", "garage"),
+        ("prefix", "incoming/"),
+        ("access_key_id", GARAGE_ADMIN_KEY),
+        ("secret_access_key", GARAGE_ADMIN_SECRET),
+    ] {
+        type_into(&c, field, value).await;
+    }
+    wait_save_enabled(&c).await;
+    click(&c, "#save-destination").await;
+    wait_gone(&c, "#destination-form").await;
+    wait_for_text(&c, ".destination-row .dest-name", "Self-hosted").await;
+
+    click(&c, ".destination-row [data-action=\"test\"]").await;
+    let said = wait_shown(&c, ".diagnosis[data-code=\"not_atomic_overwrite_guard\"]", 60).await;
+    assert!(said.contains("cannot be atomic"), "{said}");
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#probe-panel").await;
+    click(&c, ".destination-row .dest-name").await;
+    let seen = wait_shown(&c, "#details-server[data-guard=\"check_first\"]", 20).await;
+    assert!(seen.contains("Not atomic here") && seen.contains("Verifies MD5, CRC32"), "{seen}");
+    env.screenshot("01-details");
+    c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    wait_gone(&c, "#details-dialog").await;
+
+    let src = tempfile::tempdir().unwrap();
+    let file = write(src.path(), "report.csv", b"day,count\n");
+    drop_on(&c, ".destination-row", &[&file]).await;
+    let note = wait_shown(&c, "#preview-notices [data-notice=\"not_atomic\"]", 20).await;
+    assert!(note.contains("not atomic"), "{note}");
+    env.screenshot("02-preview");
     c.close().await.unwrap();
 }

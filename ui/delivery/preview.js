@@ -280,6 +280,13 @@ export function showPreview({ dest, plan, rows, onConfirm, onEditDestination, ex
         : null,
     });
     if (extraNotice) notices.unshift(notice('warning', extraNotice.title, { code: extraNotice.code || 'note', text: extraNotice.text }));
+    // Seen on this server: it ignores conditional writes, so "never" is a look, then a write.
+    if (plan.overwrite === 'never' && dest.overwrite_guard === 'check_first') {
+      notices.push(notice('info', 'On this server, “never overwrite” is not atomic', {
+        code: 'not_atomic',
+        text: 'It ignores conditional writes, so Chute looks for an existing object just before each write. Only another program writing the same key at that very moment could be overwritten.',
+      }));
+    }
     $('#preview-notices').replaceChildren(...notices);
 
     const empty = $('#plan-empty');
