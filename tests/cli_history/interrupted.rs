@@ -30,23 +30,16 @@ enum KillAt {
     BytesSent,
 }
 
+/// `deliver --json` of `file` to "Files" in 5 MiB parts, one at a time, so
+/// a kill lands while parts are uploading.
+pub(super) fn killable_delivery(file: &str) -> [&str; 11] {
+    ["--json", "deliver", "Files", file, "--yes", "--concurrency", "1", "--multipart-threshold", "5MiB", "--part-size", "5MiB"]
+}
+
 /// Deliver `file` with `--json`, SIGKILL the process at `at`; returns the output seen.
 #[cfg(unix)]
 fn deliver_and_kill(w: &World, file: &Path, at: KillAt) -> String {
-    let args = [
-        // One 5 MiB part at a time, so the kill lands while parts are uploading.
-        "--json",
-        "deliver",
-        "Files",
-        file.to_str().unwrap(),
-        "--yes",
-        "--concurrency",
-        "1",
-        "--multipart-threshold",
-        "5MiB",
-        "--part-size",
-        "5MiB",
-    ];
+    let args = killable_delivery(file.to_str().unwrap());
     let mut child = w.command(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut seen = String::new();

@@ -12,4 +12,5 @@ mod support;
 
 mod browsing;
 mod interrupted;
+mod kill_matrix;
 mod retry;

@@ -93,6 +93,26 @@ impl Garage {
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
+
+    fn admin_python(&self, body: &str) -> serde_json::Value {
+        super::servers::boto3(&self.endpoint(), GARAGE_ADMIN_KEY, GARAGE_ADMIN_SECRET, GARAGE_REGION, body)
+    }
+
+    /// Multipart uploads still open in `bucket`.
+    pub fn multipart_uploads(&self, bucket: &str) -> usize {
+        self.admin_python(&format!("print(json.dumps(len(s3.list_multipart_uploads(Bucket='{bucket}').get('Uploads', []))))"))
+            .as_u64()
+            .unwrap() as usize
+    }
+
+    /// The MD5 (hex) of the object's bytes, or `null` when there is none.
+    pub fn object_md5(&self, bucket: &str, key: &str) -> Option<String> {
+        self.admin_python(&format!(
+            "try:\n    print(json.dumps(hashlib.md5(s3.get_object(Bucket='{bucket}', Key='{key}')['Body'].read()).hexdigest()))\nexcept s3.exceptions.NoSuchKey:\n    print('null')"
+        ))
+        .as_str()
+        .map(str::to_string)
+    }
 }
 
 impl Drop for Garage {

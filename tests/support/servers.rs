@@ -25,6 +25,23 @@ pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     }
 }
 
+/// Runs `body` in Python after `s3` is made a boto3 client of `endpoint`
+/// with these keys (`json` and `hashlib` imported), and returns the JSON it
+/// prints. The test venv's boto3 (the one moto brings); no profile files.
+pub fn boto3(endpoint: &str, key: &str, secret: &str, region: &str, body: &str) -> serde_json::Value {
+    let code = format!(
+        "import boto3, json, hashlib\ns3 = boto3.client('s3', endpoint_url='{endpoint}', aws_access_key_id='{key}', aws_secret_access_key='{secret}', region_name='{region}')\n{body}"
+    );
+    let out = Command::new("python3")
+        .args(["-c", &code])
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// The repository root: the package dir (root, src-tauri/core or
 /// src-tauri/cli) or the nearest ancestor holding tests/support.
 fn repo_root() -> PathBuf {
@@ -113,20 +130,7 @@ impl Moto {
     /// returns the JSON it prints.
     fn admin_python(&self, body: &str) -> serde_json::Value {
         let admin = self.user("admin");
-        let code = format!(
-            "import boto3, json\ns3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n{body}",
-            self.endpoint(),
-            admin.access_key_id,
-            admin.secret_access_key
-        );
-        let out = Command::new("python3")
-            .args(["-c", &code])
-            .env_remove("AWS_CONFIG_FILE")
-            .env_remove("AWS_SHARED_CREDENTIALS_FILE")
-            .output()
-            .expect("python3");
-        assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
+        boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, "us-east-1", body)
     }
 
     /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).

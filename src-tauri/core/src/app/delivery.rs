@@ -154,6 +154,7 @@ impl Chute {
         let capabilities = self.capabilities_for_delivery(&d, &auth);
         let opts = deliver::TransferOptions {
             resume: u.resume,
+            strays: u.strays.into(),
             resuming: true,
             capabilities: capabilities.map(std::sync::Arc::new),
             ..Default::default()

@@ -88,7 +88,14 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             }
         }
     }
-    let multipart = f.size >= sh.opts.multipart_threshold;
+    // Started by an interrupted run with no upload recorded: it may have
+    // opened one and died before hearing its id.
+    if sh.opts.strays.binary_search(&index).is_ok() {
+        super::multipart::abort_uploads_of_key(sh, index, f, None).await;
+    }
+    // A file resumed with an upload recorded continues it (or aborts it),
+    // whatever this run's threshold: a single PUT would leave it open.
+    let multipart = f.size >= sh.opts.multipart_threshold || sh.opts.resume.contains_key(&index);
     r.multipart = multipart;
     if let Some(j) = &sh.opts.journal {
         j.0.file_started(index);

@@ -37,37 +37,48 @@ async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, Fi
         .await
         .map_err(|e| sh.failures.of(&format!("Starting the multipart upload of `{}`", f.key), &e))?;
     let upload_id = out.upload_id().unwrap_or_default().to_string();
-    // A retried create, or a resumed batch whose file had no upload recorded
-    // (the crash came between the server's answer and the journal), may have
-    // left an upload nobody knows the id of.
-    if counter.count() > before + 1 || (sh.opts.resuming && !sh.opts.resume.contains_key(&index)) {
-        abort_strays(sh, index, f, &upload_id, started).await;
+    // A retried create may have left an upload whose answer was lost.
+    if counter.count() > before + 1 {
+        abort_uploads_of_key(sh, index, f, Some((&upload_id, started))).await;
     }
     Ok(upload_id)
 }
 
-/// The client retried CreateMultipartUpload: an earlier attempt may have
-/// opened an upload whose answer was lost, which would stay open (and
-/// billed) forever. Abort the other uploads of this exact key that the
-/// server says were opened within five minutes of ours (the server's own
-/// clock, so a skewed local clock does not matter).
-async fn abort_strays(sh: &Shared, index: usize, f: &PlannedFile, ours: &str, since: std::time::SystemTime) {
+/// Uploads of this exact key nobody knows the id of, which would stay open
+/// (and billed) forever, aborted. With `ours` (the client retried
+/// CreateMultipartUpload, so an earlier attempt's answer was lost): the
+/// others the server says were opened within five minutes of ours (its own
+/// clock, so a skewed local clock does not matter). Without (an interrupted
+/// run started the file and died before recording an upload): every one of
+/// the key, taken as that run's.
+pub(super) async fn abort_uploads_of_key(sh: &Shared, index: usize, f: &PlannedFile, ours: Option<(&str, std::time::SystemTime)>) {
     let s = &sh.settings;
-    let Ok(list) =
-        sh.client.list_multipart_uploads().bucket(&s.bucket).prefix(&f.key).customize().interceptor(sh.counter(index)).send().await
-    else {
-        return;
+    let ask = |prefix: Option<String>| {
+        sh.client.list_multipart_uploads().bucket(&s.bucket).set_prefix(prefix).customize().interceptor(sh.counter(index)).send()
     };
-    let reference = list
-        .uploads()
-        .iter()
-        .find(|u| u.upload_id() == Some(ours))
-        .and_then(|u| u.initiated().map(|t| t.secs()))
-        .unwrap_or_else(|| aws_smithy_types::DateTime::from(since).secs());
+    // Some servers refuse a prefix holding `/` here (moto mis-signs it): then
+    // the bucket's first page of uploads, filtered below by key.
+    let list = match ask(Some(f.key.clone())).await {
+        Ok(list) => list,
+        Err(_) => match ask(None).await {
+            Ok(list) => list,
+            Err(_) => return,
+        },
+    };
+    let reference = ours.map(|(id, since)| {
+        list.uploads()
+            .iter()
+            .find(|u| u.upload_id() == Some(id))
+            .and_then(|u| u.initiated().map(|t| t.secs()))
+            .unwrap_or_else(|| aws_smithy_types::DateTime::from(since).secs())
+    });
     for u in list.uploads() {
         let (Some(key), Some(id)) = (u.key(), u.upload_id()) else { continue };
-        let near = u.initiated().is_none_or(|t| (t.secs() - reference).abs() <= 300);
-        if key == f.key && id != ours && near {
+        let stray = match (ours, reference) {
+            (Some((mine, _)), Some(at)) => id != mine && u.initiated().is_none_or(|t| (t.secs() - at).abs() <= 300),
+            _ => true,
+        };
+        if key == f.key && stray {
             let _ = sh
                 .client
                 .abort_multipart_upload()
@@ -151,16 +162,47 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     let s = &sh.settings;
     let preset = s.preset();
     let resumed = match sh.opts.resume.get(&index) {
-        Some(r) if !fresh => reconcile(sh, f, r).await,
+        Some(r) if !fresh => {
+            let kept = reconcile(sh, f, r).await;
+            if kept.is_none() {
+                // Not continued (gone, or its parts checked another way):
+                // aborted, so a fresh upload never leaves the old one open.
+                let _slot = sh.requests.acquire().await.expect("semaphore open");
+                let _ = sh
+                    .client
+                    .abort_multipart_upload()
+                    .bucket(&s.bucket)
+                    .key(&f.key)
+                    .upload_id(&r.upload_id)
+                    .customize()
+                    .interceptor(sh.counter(index))
+                    .send()
+                    .await;
+            }
+            kept
+        }
         _ => None,
     };
     let (upload_id, psize, kept) = match resumed {
         Some(x) => x,
         None => {
             let psize = part_size(f.size, preset.min_part_size, sh.opts.min_part_size, preset.max_parts);
+            // The file is on disk as started before the upload is asked for:
+            // after a crash in the create's round trip, resuming knows to look.
+            if let Some(j) = &sh.opts.journal {
+                let j = j.clone();
+                let _ = tokio::task::spawn_blocking(move || j.0.sync()).await;
+            }
             let upload_id = create(sh, index, f).await?;
             if let Some(j) = &sh.opts.journal {
-                j.0.upload_created(index, &upload_id, psize);
+                // Written to disk before any part is sent: after a crash from
+                // here on, resuming continues (or aborts) this very upload.
+                let (j, id) = (j.clone(), upload_id.clone());
+                let _ = tokio::task::spawn_blocking(move || {
+                    j.0.upload_created(index, &id, psize);
+                    j.0.sync();
+                })
+                .await;
             }
             (upload_id, psize, Vec::new())
         }

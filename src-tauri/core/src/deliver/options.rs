@@ -24,6 +24,11 @@ pub struct TransferOptions {
     pub journal: Option<JournalRef>,
     /// Multipart uploads to continue, by plan index (resuming a batch).
     pub resume: std::collections::HashMap<usize, ResumeUpload>,
+    /// Plan indices an interrupted run had started without recording an
+    /// upload: the open uploads of their exact keys are aborted first (the
+    /// run may have opened one and died before hearing its id).
+    /// (Ascending; a boxed slice keeps the options small.)
+    pub strays: Box<[usize]>,
     /// Resuming an interrupted batch: a file refused as existing may have
     /// landed before the crash, unrecorded; if the object is this file, it
     /// is delivered.
@@ -61,6 +66,10 @@ pub trait Journal: Send + Sync {
     /// `checksum` is the part's MD5 in hex, or `crc32c:<base64>`.
     fn part_done(&self, _index: usize, _number: i32, _etag: &str, _checksum: &str, _size: u64) {}
     fn file_finished(&self, _result: &FileResult) {}
+    /// Return once everything told so far is written to disk: called after
+    /// an upload is created, before any of its parts is sent, so a crash
+    /// never leaves parts in an upload the journal does not know.
+    fn sync(&self) {}
 }
 
 #[derive(Clone)]
@@ -82,6 +91,7 @@ impl Default for TransferOptions {
             progress_interval: Duration::from_millis(100),
             journal: None,
             resume: Default::default(),
+            strays: Default::default(),
             resuming: false,
             overwrite: None,
             anonymous: false,

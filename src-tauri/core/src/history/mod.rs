@@ -92,12 +92,15 @@ pub struct Unfinished {
     pub plan: Plan,
     pub index_map: Vec<usize>,
     pub resume: std::collections::HashMap<usize, crate::deliver::ResumeUpload>,
+    /// Plan indices the interrupted run had started without recording an
+    /// upload: it may have opened one it never heard back about.
+    pub strays: Vec<usize>,
 }
 
 pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, StoreError> {
     let destination_id: String = conn.query_row("SELECT destination_id FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
     let mut st = conn.prepare(
-        "SELECT id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size FROM batch_files
+        "SELECT id, idx, source, relpath, key, size, mtime_ms, content_type, upload_id, part_size, status FROM batch_files
          WHERE batch_id = ?1 AND status NOT IN ('delivered', 'skipped', 'refused') ORDER BY idx",
     )?;
     struct Row {
@@ -106,6 +109,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         file: crate::deliver::PlannedFile,
         upload_id: Option<String>,
         part_size: Option<i64>,
+        started: bool,
     }
     let rows: Vec<Row> = st
         .query_map([batch_id], |r| {
@@ -122,6 +126,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
                 },
                 upload_id: r.get(8)?,
                 part_size: r.get(9)?,
+                started: r.get::<_, String>(10)? == "uploading",
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -129,7 +134,11 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
     let mut files = Vec::new();
     let mut index_map = Vec::new();
     let mut resume = std::collections::HashMap::new();
+    let mut strays = Vec::new();
     for row in rows {
+        if row.started && row.upload_id.is_none() {
+            strays.push(files.len());
+        }
         if let (Some(upload_id), Some(part_size)) = (row.upload_id, row.part_size) {
             let parts = parts_st.query_map([row.file_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
             resume.insert(files.len(), crate::deliver::ResumeUpload { upload_id, part_size: part_size as u64, parts });
@@ -148,7 +157,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
         from_batch: None,
         sources: vec![],
     };
-    Ok(Unfinished { destination_id, plan, index_map, resume })
+    Ok(Unfinished { destination_id, plan, index_map, resume, strays })
 }
 
 /// Put an interrupted batch back to running, owned by this process.
@@ -330,6 +339,9 @@ impl Journal for HistoryJournal {
         let mut r = r.clone();
         r.index = self.idx(r.index);
         self.send(Msg::Finished(Box::new(r)));
+    }
+    fn sync(&self) {
+        self.flush();
     }
 }
 
