@@ -112,20 +112,18 @@ impl Moto {
     /// returns the JSON it prints.
     fn admin_python(&self, body: &str) -> serde_json::Value {
         let admin = self.user("admin");
-        let code = format!(
-            "import boto3, json\ns3 = boto3.client('s3', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n{body}",
-            self.endpoint(),
-            admin.access_key_id,
-            admin.secret_access_key
-        );
-        let out = Command::new("python3")
-            .args(["-c", &code])
-            .env_remove("AWS_CONFIG_FILE")
-            .env_remove("AWS_SHARED_CREDENTIALS_FILE")
-            .output()
-            .expect("python3");
-        assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
+        boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, body)
+    }
+
+    /// Write `bytes` at `key` as another tool would (boto3, the admin user).
+    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        let admin = self.user("admin");
+        put_with_boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, bucket, key, bytes);
+    }
+
+    /// Delete `key` as another tool would (boto3, the admin user).
+    pub fn delete(&self, bucket: &str, key: &str) {
+        self.admin_python(&format!("s3.delete_object(Bucket='{bucket}', Key='{key}')\nprint('null')"));
     }
 
     /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).
@@ -191,6 +189,36 @@ impl Moto {
              'Metadata': h.get('Metadata'), 'StorageClass': h.get('StorageClass'), 'Tags': {{x['Key']: x['Value'] for x in t}}}}))"
         ))
     }
+}
+
+/// Runs `body` after `s3` is made a boto3 client of `endpoint` with these
+/// keys (checksums only where required, as the S3-compatible servers here
+/// want), and returns the JSON it prints.
+pub fn boto3(endpoint: &str, key_id: &str, secret: &str, body: &str) -> serde_json::Value {
+    let code = format!(
+        "import boto3, json\nfrom botocore.config import Config\n\
+         s3 = boto3.client('s3', endpoint_url='{endpoint}', aws_access_key_id='{key_id}', aws_secret_access_key='{secret}', region_name='us-east-1', \
+         config=Config(s3={{'addressing_style': 'path'}}, request_checksum_calculation='when_required', response_checksum_validation='when_required'))\n{body}"
+    );
+    let out = Command::new("python3")
+        .args(["-c", &code])
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "boto3 failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// PUT `bytes` at `key` with boto3 (a client that is not Chute's).
+pub fn put_with_boto3(endpoint: &str, key_id: &str, secret: &str, bucket: &str, key: &str, bytes: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let body = format!(
+        "s3.put_object(Bucket='{bucket}', Key={key:?}, Body=open({:?}, 'rb').read())\nprint('null')",
+        file.path().display().to_string()
+    );
+    boto3(endpoint, key_id, secret, &body);
 }
 
 impl Drop for Moto {
@@ -278,6 +306,16 @@ impl S3sFs {
     pub fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
         let base = self.root.path().join(bucket);
         self.object_paths(bucket).into_iter().map(|k| (k.clone(), std::fs::read(base.join(&k)).unwrap())).collect()
+    }
+
+    /// Write `bytes` at `key` as another tool would (boto3, s3s-fs's keys).
+    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        put_with_boto3(&self.endpoint(), S3S_KEY, S3S_SECRET, bucket, key, bytes);
+    }
+
+    /// Delete `key` as another tool would (boto3, s3s-fs's keys).
+    pub fn delete(&self, bucket: &str, key: &str) {
+        boto3(&self.endpoint(), S3S_KEY, S3S_SECRET, &format!("s3.delete_object(Bucket='{bucket}', Key={key:?})\nprint('null')"));
     }
 
     /// Files s3s-fs keeps at its root for open multipart uploads
