@@ -22,4 +22,5 @@ mod feedback;
 mod forms;
 mod history;
 mod newcomer;
+mod receipts;
 mod watches;
