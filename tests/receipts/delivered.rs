@@ -72,10 +72,13 @@ fn a_compressed_delivery_is_checked_against_what_was_sent() {
     assert!(gz.len() < 50_000 && gz.starts_with(&[0x1f, 0x8b]), "{} bytes", gz.len());
 }
 
+/// A key, and the bytes another writer puts there.
+type Rewrite = (&'static str, fn() -> Vec<u8>);
+
 /// A proxy in front of s3s-fs that, the first time the object at each of
 /// `keys` is asked about (the receipt's HEAD), has another client write
-/// other bytes there first (`bytes` gives them from the key).
-fn another_writer(fs: &S3sFs, keys: &'static [(&'static str, fn() -> Vec<u8>)]) -> FaultProxy {
+/// other bytes there first.
+fn another_writer(fs: &S3sFs, keys: &'static [Rewrite]) -> FaultProxy {
     let endpoint = fs.endpoint();
     let done: Arc<Vec<AtomicBool>> = Arc::new(keys.iter().map(|_| AtomicBool::new(false)).collect());
     let plan = FaultPlan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
