@@ -46,6 +46,8 @@ async fn history_verify_finds_objects_changed_or_deleted_since_and_the_receipt_s
     wait_shown(&c, "#delivery-preview", 20).await;
     click(&c, "#delivery-confirm").await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    let stats = shown_text(&c, "#delivery-stats").await.unwrap();
+    assert!(stats.contains("4 of 4 verified at the destination"), "{stats}");
     click(&c, "#delivery-close").await;
     wait_gone(&c, "#delivery-progress").await;
 
