@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "history_retention",
     "export_history",
     "reveal_source",
+    "history_receipt",
+    "verify_batch",
     "list_watches",
     "add_watch",
     "update_watch",

@@ -72,6 +72,8 @@ pub fn run() {
             history::history_retention,
             history::export_history,
             history::reveal_source,
+            history::history_receipt,
+            history::verify_batch,
             watches::list_watches,
             watches::add_watch,
             watches::update_watch,

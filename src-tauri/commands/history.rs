@@ -3,13 +3,18 @@
 //! retry or re-deliver from a finished one (as a plan the window previews),
 //! delete entries, the retention setting, CSV export through the native
 //! save dialog, and revealing a source file. Exact counts for the filtered
-//! lists, and what a batch was given and left out. The web side only ever
-//! names batches and files by id; paths come from the database.
+//! lists, and what a batch was given and left out. A batch's receipt, and
+//! its objects checked again (progress over a channel). The web side only
+//! ever names batches and files by id; paths come from the database.
 
 use std::path::{Path, PathBuf};
 
-use chute_core::{BatchCounts, BatchInputs, BatchRow, Code, CsvError, CsvRows, Deleted, ErrorReply, FileCounts, FileRow, Filter, Which};
+use chute_core::{
+    BatchCheck, BatchCounts, BatchInputs, BatchRow, Code, CsvError, CsvRows, Deleted, ErrorReply, FileCounts, FileRow, Filter, Receipt,
+    VerifyProgress, Which,
+};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{State, WebviewWindow};
 
 use crate::dialogs::NativeDialogs;
@@ -113,6 +118,28 @@ pub async fn history_plan(state: State<'_, AppState>, plans: State<'_, Plans>, b
     })
     .await?;
     Ok(plans.keep(destination_id, plan, &settings, None))
+}
+
+/// The batch's latest receipt (its objects checked at the destination), if any.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_receipt(state: State<'_, AppState>, batch_id: String) -> Reply<Option<Receipt>> {
+    check_id(&batch_id)?;
+    on_core(state, move |c| c.batch_receipt(&batch_id)).await
+}
+
+/// Check every object a batch delivered again (changed since, missing),
+/// off the window's thread, its progress over `on_progress`; the result
+/// becomes the batch's receipt.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn verify_batch(state: State<'_, AppState>, batch_id: String, on_progress: Channel<VerifyProgress>) -> Reply<BatchCheck> {
+    check_id(&batch_id)?;
+    on_core(state, move |c| {
+        // A closed window is no reason to stop; the receipt is kept.
+        c.verify_batch(&batch_id, &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    })
+    .await
 }
 
 /// Delete batches from the history (running and interrupted ones are kept).

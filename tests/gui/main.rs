@@ -22,5 +22,6 @@ mod feedback;
 mod forms;
 mod history;
 mod newcomer;
+mod receipts;
 mod server_details;
 mod watches;

@@ -166,6 +166,11 @@ fn an_interrupted_multipart_delivery_resumes_to_an_identical_object() {
     assert_eq!(summary.failed, 0, "{:#?}", summary.files);
     let b = chute.history_batch(&batch_id).unwrap().unwrap();
     assert_eq!((b.state, b.outcome, b.delivered), (BatchState::Finished, Some(Outcome::Delivered), 2));
+    // Its receipt covers both objects: the one resumed (its multipart ETag
+    // worked out for the recorded part size), and the one delivered before
+    // the crash (never checked then), against what was recorded.
+    let receipt = summary.receipt.expect("a resumed batch has its receipt");
+    assert_eq!((receipt.checked, receipt.verified, receipt.differing), (2, 2, 0), "{receipt:?}");
     let stored = std::fs::read(fs.root.path().join("reports/incoming/big.bin")).unwrap();
     assert!(stored == bytes, "byte-identical after resume");
     assert_eq!(upload_files(&fs, &upload_id), 0, "the upload was completed, not left open");

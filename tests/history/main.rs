@@ -431,11 +431,12 @@ fn exact_counts_follow_the_filters_and_the_first_failed_file_is_found() {
 }
 
 /// The schema before sources and left-out paths were recorded (5), made
-/// from today's by removing exactly what migrations 6 to 10 add.
+/// from today's by removing exactly what migrations 6 to 11 add.
 fn downgrade_to_schema_5(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch(
-        "DROP TABLE capabilities;
+        "DROP TABLE receipt_problems; DROP TABLE receipts; ALTER TABLE batch_files DROP COLUMN verified;
+         DROP TABLE capabilities;
          DROP INDEX batches_group; ALTER TABLE batches DROP COLUMN group_id;
          DROP TABLE watch_files; DROP TABLE watches;
          DROP TABLE batch_sources; DROP TABLE batch_excluded;
@@ -471,7 +472,7 @@ fn a_database_of_the_previous_schema_migrates_and_keeps_its_history() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let version: i64 = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, chute_core::store::SCHEMA_VERSION);
-    assert_eq!(version, 10);
+    assert_eq!(version, 11);
     let b = chute.history_batch(&old).unwrap().unwrap();
     assert_eq!((b.outcome, b.files_total, b.delivered, b.failed), (Some(Outcome::Partial), 2, 1, 1));
     assert_eq!((b.refused, b.excluded, b.inputs_recorded), (0, 0, false), "nothing is made up for an old batch");

@@ -7,6 +7,8 @@
 //!
 //! Decisions are a pure function of (seed, request, how many times that
 //! request was seen), so a run is reproducible whatever the interleaving.
+//! A hook may also run before a request is forwarded (another writer
+//! changing an object just before the client asks about it).
 //! A request already faulted `max_consecutive` times in a row is let
 //! through: the tests measure recovery, not luck.
 
@@ -69,6 +71,9 @@ struct State {
     log: Vec<Seen>,
 }
 
+/// Run before a request is forwarded to the server.
+pub type Before = Arc<dyn Fn(&Seen) + Send + Sync>;
+
 pub struct FaultProxy {
     pub port: u16,
     state: Arc<Mutex<State>>,
@@ -78,6 +83,11 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Listen on a free loopback port and forward to `upstream` (host:port).
     pub fn start(upstream: &str, plan: Plan) -> FaultProxy {
+        FaultProxy::start_with(upstream, plan, None)
+    }
+
+    /// Like `start`, with `before` run on each request before it is forwarded.
+    pub fn start_with(upstream: &str, plan: Plan, before: Option<Before>) -> FaultProxy {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let state: Arc<Mutex<State>> = Arc::default();
@@ -89,9 +99,9 @@ impl FaultProxy {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
-                let (st, up, plan) = (st.clone(), up.clone(), plan.clone());
+                let (st, up, plan, before) = (st.clone(), up.clone(), plan.clone(), before.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(conn, &up, &plan, &st);
+                    let _ = serve(conn, &up, &plan, &st, before.as_ref());
                 });
             }
         });
@@ -223,7 +233,7 @@ fn error_response(status: u16, reason: &str, code: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>) -> std::io::Result<()> {
+fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>, before: Option<&Before>) -> std::io::Result<()> {
     let Some(head) = read_head(&mut conn)? else { return Ok(()) };
     let text = String::from_utf8_lossy(&head).into_owned();
     let mut lines = text.split("\r\n");
@@ -250,7 +260,11 @@ fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>)
         headers.push(line.to_string());
     }
     let fault = decide(plan, state, &method, &target);
-    state.lock().unwrap().log.push(Seen { method: method.clone(), target: target.clone(), key: key_of(&target), fault });
+    let seen = Seen { method: method.clone(), target: target.clone(), key: key_of(&target), fault };
+    state.lock().unwrap().log.push(seen.clone());
+    if let Some(before) = before {
+        before(&seen);
+    }
     if expect_continue {
         conn.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
     }

@@ -26,11 +26,14 @@ pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
 }
 
 /// Runs `body` in Python after `s3` is made a boto3 client of `endpoint`
-/// with these keys (`json` and `hashlib` imported), and returns the JSON it
-/// prints. The test venv's boto3 (the one moto brings); no profile files.
-pub fn boto3(endpoint: &str, key: &str, secret: &str, region: &str, body: &str) -> serde_json::Value {
+/// with these keys (path-style; checksums only where required, as the
+/// S3-compatible servers here want; `json` and `hashlib` imported), and
+/// returns the JSON it prints. The test venv's boto3; no profile files.
+pub fn boto3(endpoint: &str, key_id: &str, secret: &str, region: &str, body: &str) -> serde_json::Value {
     let code = format!(
-        "import boto3, json, hashlib\ns3 = boto3.client('s3', endpoint_url='{endpoint}', aws_access_key_id='{key}', aws_secret_access_key='{secret}', region_name='{region}')\n{body}"
+        "import boto3, json, hashlib\nfrom botocore.config import Config\n\
+         s3 = boto3.client('s3', endpoint_url='{endpoint}', aws_access_key_id='{key_id}', aws_secret_access_key='{secret}', region_name='{region}', \
+         config=Config(s3={{'addressing_style': 'path'}}, request_checksum_calculation='when_required', response_checksum_validation='when_required'))\n{body}"
     );
     let out = Command::new("python3")
         .args(["-c", &code])
@@ -133,6 +136,17 @@ impl Moto {
         boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, "us-east-1", body)
     }
 
+    /// Write `bytes` at `key` as another tool would (boto3, the admin user).
+    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        let admin = self.user("admin");
+        put_with_boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, bucket, key, bytes);
+    }
+
+    /// Delete `key` as another tool would (boto3, the admin user).
+    pub fn delete(&self, bucket: &str, key: &str) {
+        self.admin_python(&format!("s3.delete_object(Bucket='{bucket}', Key='{key}')\nprint('null')"));
+    }
+
     /// Keys under `prefix` in `bucket`, listed with the admin user (boto3).
     /// Filtered here, not with `Prefix=`: moto mis-verifies signatures of
     /// list requests whose prefix contains `/`.
@@ -196,6 +210,17 @@ impl Moto {
              'Metadata': h.get('Metadata'), 'StorageClass': h.get('StorageClass'), 'Tags': {{x['Key']: x['Value'] for x in t}}}}))"
         ))
     }
+}
+
+/// PUT `bytes` at `key` with boto3 (a client that is not Chute's).
+pub fn put_with_boto3(endpoint: &str, key_id: &str, secret: &str, bucket: &str, key: &str, bytes: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let body = format!(
+        "s3.put_object(Bucket='{bucket}', Key={key:?}, Body=open({:?}, 'rb').read())\nprint('null')",
+        file.path().display().to_string()
+    );
+    boto3(endpoint, key_id, secret, "us-east-1", &body);
 }
 
 impl Drop for Moto {
@@ -283,6 +308,22 @@ impl S3sFs {
     pub fn objects(&self, bucket: &str) -> BTreeMap<String, Vec<u8>> {
         let base = self.root.path().join(bucket);
         self.object_paths(bucket).into_iter().map(|k| (k.clone(), std::fs::read(base.join(&k)).unwrap())).collect()
+    }
+
+    /// Write `bytes` at `key` as another tool would (boto3, s3s-fs's keys).
+    pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        put_with_boto3(&self.endpoint(), S3S_KEY, S3S_SECRET, bucket, key, bytes);
+    }
+
+    /// Delete `key` as another tool would (boto3, s3s-fs's keys).
+    pub fn delete(&self, bucket: &str, key: &str) {
+        boto3(
+            &self.endpoint(),
+            S3S_KEY,
+            S3S_SECRET,
+            "us-east-1",
+            &format!("s3.delete_object(Bucket='{bucket}', Key={key:?})\nprint('null')"),
+        );
     }
 
     /// Files s3s-fs keeps at its root for open multipart uploads

@@ -1,4 +1,5 @@
-// What the delivery panel says about a batch: its headline, its numbers,
+// What the delivery panel says about a batch: its headline, its numbers
+// (how many of its objects were verified at the destination among them),
 // the outcome (#delivery-outcome[data-outcome]) with the actions offered,
 // the errors grouped by kind (#delivery-notes), one card per code with
 // its fix, and the toast saying how it ended.
@@ -56,10 +57,18 @@ export function statsParts(b) {
     parts.push(h('span', { class: 'stat', dataset: { stat: 'bytes' } }, h('strong', { text: formatBytes(s.bytes_sent) }), ` sent in ${formatDuration(s.duration_ms)}`));
     parts.push(h('span', { class: 'stat', dataset: { stat: 'files' } }, h('strong', { text: formatCount(s.delivered) }), ` of ${plural(b.total, 'file')} delivered`));
     if (s.duration_ms > 0 && s.bytes_sent > 0) parts.push(h('span', { class: 'stat', dataset: { stat: 'rate' }, text: `${formatRate((s.bytes_sent * 1000) / s.duration_ms)} on average` }));
+    if (s.receipt) parts.push(h('span', { class: 'stat', dataset: { stat: 'receipt' }, text: receiptStat(s.receipt) }));
   } else if (b.error) {
     parts.push(h('span', { class: 'stat', text: `${plural(b.total, 'file')} not sent` }));
   }
   return parts.flatMap((x, i) => (i ? [sep(), x] : [x]));
+}
+
+/** The receipt in a few words: how many of the objects checked at the destination were verified. */
+function receiptStat(r) {
+  if (r.unchecked === r.checked) return `${plural(r.checked, 'object')} not checked at the destination`;
+  const sizeOnly = r.size_only ? ` (${formatCount(r.size_only)} by size only)` : '';
+  return `${formatCount(r.verified + r.size_only)} of ${formatCount(r.checked)} verified at the destination${sizeOnly}`;
 }
 
 export function renderOutcome(b, outcomeActions, offerKey) {

@@ -1,7 +1,8 @@
 // What the History does with a delivery: send its files again (retry,
 // re-deliver, new keys or an overwrite for those that met existing
-// objects, after resuming a paused destination), export CSV, delete it;
-// show the whole drop it was part of, or one of its siblings.
+// objects, after resuming a paused destination), check its objects again
+// (verify), export CSV, delete it; show the whole drop it was part of, or
+// one of its siblings.
 
 import { api } from '../lib/api.js';
 import { $ } from '../lib/dom.js';
@@ -12,6 +13,8 @@ import { view, hooks } from './state.js';
 import { currentFilter, currentGroup, currentSearch, showGroup } from './filters.js';
 import { batchCountsText, notDelivered } from './batch-summary.js';
 import { clearSelection, reloadHistory, selectBatch } from './batch-list.js';
+import { renderDetails, showReceipt } from './batch-details.js';
+import { verifyBatch } from './receipt.js';
 
 async function sendAgain(which, opener) {
   const b = view.selected;
@@ -107,9 +110,16 @@ export function initBatchActions() {
       $('#history-list').focus({ preventScroll: true });
       return;
     }
-    const act = e.target.closest('#history-retry, #history-redeliver, #history-rekey, #history-overwrite, #history-resume-deliver, #history-export-batch, #history-delete');
+    const act = e.target.closest('#history-retry, #history-redeliver, #history-rekey, #history-overwrite, #history-resume-deliver, #history-verify, #history-export-batch, #history-delete');
     if (!act) return;
-    if (act.id === 'history-retry') sendAgain('failed', act);
+    if (act.id === 'history-verify') {
+      if (view.selected) {
+        verifyBatch(view.selected, () => {
+          renderDetails(false);
+          showReceipt();
+        });
+      }
+    } else if (act.id === 'history-retry') sendAgain('failed', act);
     else if (act.id === 'history-redeliver') sendAgain('all', act);
     else if (act.id === 'history-rekey') sendAgain('rekey', act);
     else if (act.id === 'history-overwrite') sendAgain('overwrite', act);

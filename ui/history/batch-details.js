@@ -1,8 +1,9 @@
 // The selected delivery in the History's details pane (#history-details):
 // its heading, counts and facts, what can be done with it (resume or
-// discard, retry, new keys, overwrite, re-deliver, export, delete), the
-// drop it was one destination of (group.js), what it was given and left
-// out (inputs.js) and its files (files.js).
+// discard, retry, new keys, overwrite, re-deliver, verify, export,
+// delete), the drop it was one destination of (group.js), what it was
+// given and left out (inputs.js), its objects at the destination
+// (receipt.js) and its files (files.js).
 
 import { $, h } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
@@ -12,6 +13,7 @@ import { view, hooks } from './state.js';
 import { currentSearch } from './filters.js';
 import { batchBadge, batchCountsText, notDelivered } from './batch-summary.js';
 import { renderInputs } from './inputs.js';
+import { renderReceipt } from './receipt.js';
 import { clearBatchFiles, showBatchFiles } from './files.js';
 import { groupSection } from './group.js';
 import { originLabel } from '../lib/status.js';
@@ -28,6 +30,7 @@ export function renderDetails(reloadFiles) {
     view.detailsSearch = null;
     $('#hd-head').replaceChildren();
     $('#hd-inputs').replaceChildren();
+    $('#hd-receipt').replaceChildren();
     clearBatchFiles();
     return;
   }
@@ -76,6 +79,10 @@ export function renderDetails(reloadFiles) {
   if (ended && dest) {
     actions.push(h('button', { type: 'button', id: 'history-redeliver', class: `button button--secondary button--small${paused ? ' is-unavailable' : ''}`, title: paused ? unavailable.title : 'Preview sending every file of this delivery again, under the same keys', 'aria-disabled': paused ? 'true' : null }, icon('upload'), h('span', { text: 'Re-deliver…' })));
   }
+  if (ended && dest && b.delivered > 0) {
+    const checking = Boolean(view.verifying);
+    actions.push(h('button', { type: 'button', id: 'history-verify', class: 'button button--secondary button--small', title: 'Check every object it delivered again: changed since, or missing', disabled: checking }, icon('check'), h('span', { text: checking && view.verifying.id === b.id ? 'Verifying…' : 'Verify' })));
+  }
   actions.push(h('button', { type: 'button', id: 'history-export-batch', class: 'button button--ghost button--small', title: 'Save this delivery’s files as a CSV file' }, icon('file'), h('span', { text: 'Export CSV…' })));
   if (ended) {
     actions.push(h('button', { type: 'button', id: 'history-delete', class: 'button button--ghost button--small button--danger-text', title: 'Remove this delivery from the history (the objects stay in the bucket)' }, icon('trash'), h('span', { text: 'Delete…' })));
@@ -98,9 +105,16 @@ export function renderDetails(reloadFiles) {
   if (view.detailsId !== b.id) {
     view.detailsId = b.id;
     renderInputs($('#hd-inputs'), b, () => view.selectedId === b.id);
+    showReceipt();
   }
   if (reloadFiles) {
     view.detailsSearch = currentSearch();
     showBatchFiles(b, view.detailsSearch);
   }
+}
+
+/** Show the selected delivery's receipt afresh (after History → Verify, or while it runs). */
+export function showReceipt() {
+  const b = view.selected;
+  if (b) renderReceipt($('#hd-receipt'), b, () => view.selectedId === b.id);
 }

@@ -1,7 +1,8 @@
 // History: every delivery Chute made, newest first (batch-list.js), with
 // its filters (filters.js), a details pane that follows them
 // (batch-details.js: what the delivery was given and left out, inputs.js,
-// and its files, files.js) and what can be done with a delivery
+// its objects at the destination, receipt.js, and its files, files.js)
+// and what can be done with a delivery
 // (batch-actions.js), relative times that stay true while shown, how long
 // the history is kept (retention.js), and the banner offering to resume or
 // discard batches cut short (interrupted.js). This module registers the
@@ -12,7 +13,8 @@
 // #history-count, .history-batch[data-id][data-outcome][data-state],
 // .hb-time, #history-details[data-id], #hd-placeholder, #hd-title, .hd-facts,
 // #interrupted-banner, [data-resume], [data-discard],
-// #history-retry, #history-redeliver, #history-export-batch, #history-delete,
+// #history-retry, #history-redeliver, #history-verify, #hd-receipt,
+// #history-export-batch, #history-delete,
 // #history-export, #history-retention.
 
 import { $ } from '../lib/dom.js';

@@ -14,6 +14,7 @@ export const view = {
   detailsId: null, // the batch whose given/left-out paths are shown
   detailsSearch: null, // the search its file list was loaded with
   resuming: null, // the interrupted batch being resumed (in the delivery panel)
+  verifying: null, // {id, progress}: the batch whose objects are being checked again (History → Verify)
   pendingId: null, // a batch to select once the list shows it (a sibling in another drop's list)
 };
 

@@ -141,6 +141,15 @@ export const api = {
   setHistoryRetention: (days) => call('history_retention', { set: true, keep_days: days }),
   /** Native save dialog, then CSV; rows: batches | files → {rows, path} or null if cancelled. */
   exportHistory: (filter, rows, batchId = null) => call('export_history', { filter, rows, batch_id: batchId }),
+  /** A batch's latest receipt → {kind, checked_at, checked, verified, size_only, differing, unchecked, note?, problems: [{index, key, state, code, message, fix}]} or null. */
+  historyReceipt: (batchId) => call('history_receipt', { batch_id: batchId }),
+  /** Check a batch's objects again → {batch_id, receipt, objects}; onProgress gets {checked, total} as it goes. */
+  verifyBatch: (batchId, onProgress) => {
+    const core = window.__TAURI__ && window.__TAURI__.core;
+    const channel = core && typeof core.Channel === 'function' ? new core.Channel() : null;
+    if (channel) channel.onmessage = (p) => onProgress(p);
+    return call('verify_batch', { batch_id: batchId, on_progress: channel });
+  },
   /** Show a file's source in the file manager (the path comes from the history). */
   revealSource: (batchId, fileId) => call('reveal_source', { batch_id: batchId, file_id: fileId }),
 

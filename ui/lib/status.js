@@ -24,6 +24,14 @@ const LABEL = {
   finished: 'Finished',
   discarded: 'Discarded',
   partial: 'Partly delivered',
+  // An object checked at its destination (a delivery's receipt, History → Verify).
+  verified: 'Verified',
+  size_only: 'Size verified',
+  mismatch: 'Differs from the file',
+  changed: 'Changed since delivery',
+  missing: 'Missing',
+  missing_locally: 'Missing locally',
+  unchecked: 'Not checked',
   // A connection test's steps (pending, running, failed and skipped read
   // as above) and the test's outcome.
   passed: 'Passed',

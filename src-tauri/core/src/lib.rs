@@ -5,7 +5,8 @@
 //! - L1 `destination` (model, validation), `secret` (keychain)
 //! - L2 `s3` (client, URLs, presign, the one failure classifier),
 //!   `diagnose` (the one catalogue of advice), `import`
-//! - L3 `probe` (the connection test), `deliver` (plan and transfer)
+//! - L3 `probe` (the connection test), `deliver` (plan and transfer),
+//!   `verify` (objects checked at the destination: receipts, folder audits)
 //! - L4 `store` (SQLite, the whole schema), `history`, `watch` (watched
 //!   folders: settings, settling, the journal)
 //! - L5 `app`: the `Chute` service every front end calls
@@ -29,6 +30,7 @@ pub mod report;
 pub mod s3;
 pub mod secret;
 pub mod store;
+pub mod verify;
 pub mod watch;
 
 // ---------------------------------------------------------------------------
@@ -38,7 +40,7 @@ pub mod watch;
 
 // The service, its errors and the words of every failure.
 pub use app::{default_data_dir, new_id, Chute, Error, ErrorReply, Result, DB_FILE};
-pub use report::{Code, ErrorInfo, UserError};
+pub use report::{grouped, Code, ErrorInfo, UserError};
 
 // Destinations: settings, credentials, validation, what the window shows.
 pub use app::{catalog, Catalog, DestinationView, KeyPreset, Saved, StepName, TokenHelp};
@@ -69,6 +71,12 @@ pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};
 pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
+
+// Objects checked at the destination: receipts, re-checks, folder audits.
+pub use app::BatchCheck;
+pub use deliver::{Receipt, ReceiptProblem};
+pub use report::{ReceiptKind, Verification};
+pub use verify::{Audit, Basis, ObjectCheck, VerifyProgress};
 
 // The history.
 pub use history::{

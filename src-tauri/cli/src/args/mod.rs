@@ -5,6 +5,7 @@ mod deliver;
 mod destination;
 mod history;
 mod values;
+mod verify;
 mod watch;
 
 use std::path::PathBuf;
@@ -16,6 +17,8 @@ use deliver::DELIVER_ABOUT;
 pub use destination::{apply_identity, AddArgs, CredentialArgs, DestinationCommand, EditArgs, ImportArgs, TestArgs};
 pub use history::{FilterArgs, HistoryCommand, ResumeArgs, RetryArgs};
 pub use values::{KeepDays, DAY_MS};
+pub use verify::VerifyArgs;
+use verify::VERIFY_ABOUT;
 pub use watch::{AfterChoice, ExistingChoice, WatchAddArgs, WatchCommand};
 
 #[derive(Debug, Parser)]
@@ -56,4 +59,7 @@ pub enum Command {
     /// Watched folders: add, list, show, pause, resume and remove them; `run` delivers from them headless.
     #[command(subcommand)]
     Watch(WatchCommand),
+    /// Check objects at their destination: a past delivery (BATCH_ID), or a folder against a prefix (--destination NAME DIR).
+    #[command(long_about = VERIFY_ABOUT)]
+    Verify(VerifyArgs),
 }

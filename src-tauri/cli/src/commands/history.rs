@@ -59,8 +59,9 @@ pub fn history_cmd(chute: &Chute, cmd: &HistoryCommand, out: &Out) -> Result<Exi
             let f = Filter { status: status.clone(), search: search.clone(), ..Filter::default() };
             let files = all_files(chute, &b.id, f)?;
             let (sources, excluded) = (chute.history_sources(&b.id)?, chute.history_excluded(&b.id)?);
-            let shown = json!({ "batch": b, "sources": sources, "excluded": excluded, "files": files });
-            out.result(&shown, || show_text(&b, &sources, &excluded, &files));
+            let receipt = chute.batch_receipt(&b.id)?;
+            let shown = json!({ "batch": b, "sources": sources, "excluded": excluded, "receipt": receipt, "files": files });
+            out.result(&shown, || show_text(&b, &sources, &excluded, receipt.as_ref(), &files));
             Ok(ExitCode::SUCCESS)
         }
         HistoryCommand::Export { filter: fa, files, output } => export(chute, fa, *files, output, out),

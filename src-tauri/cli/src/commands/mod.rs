@@ -7,4 +7,5 @@ pub mod deliver;
 pub mod destination;
 pub mod history;
 pub mod uploads;
+pub mod verify;
 pub mod watch;

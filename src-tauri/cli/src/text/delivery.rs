@@ -9,6 +9,7 @@ use chute_core::{BatchSummary, FileResult, FileStatus, Plan, Progress};
 use chute_core::{Overwrite, Settings};
 
 use super::format::{bytes, duration_ms, duration_words, files, overwrite_word, printable, rate, table};
+use super::verify::receipt_line;
 
 /// URLs (or links) the summary lists before counting the rest.
 const SUMMARY_URLS: usize = 20;
@@ -164,6 +165,12 @@ pub fn summary(e: &EndOf) -> String {
         duration_ms(s.duration_ms),
         rate(e.rate)
     );
+    if let Some(r) = &s.receipt {
+        t += &format!("{}\n", receipt_line(r));
+        if let Some(n) = &r.note {
+            t += &n.lines().map(|l| format!("  {}\n", printable(l))).collect::<String>();
+        }
+    }
     if let Some(m) = &s.manifest {
         if let Some(k) = &m.manifest_key {
             t += &format!("Manifest: {}\n", printable(k));

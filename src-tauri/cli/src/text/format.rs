@@ -95,16 +95,7 @@ pub fn duration_words(secs: u64) -> String {
 
 /// A count with its thousands grouped, exact: `3,000`, `1,234,567`.
 pub fn count(n: impl std::fmt::Display) -> String {
-    let digits = n.to_string();
-    let (sign, digits) = digits.split_at(usize::from(digits.starts_with('-')));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
+    chute_core::grouped(n)
 }
 
 /// `n file` / `n files`.

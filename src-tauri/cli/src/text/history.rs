@@ -2,9 +2,10 @@
 //! batch with what was given, what was left out and each file's fate.
 //! Counts are exact and grouped (`3,000 files`).
 
-use chute_core::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Source};
+use chute_core::{BatchRow, BatchState, ExcludedPath, FileRow, FileState, Receipt, Source};
 
 use super::format::{bytes, count, plural, printable, table, timestamp};
+use super::verify::{receipt_line, receipt_problems};
 
 /// `partial`, `interrupted`…: the outcome of a finished batch, else its state.
 pub fn outcome(b: &BatchRow) -> String {
@@ -97,7 +98,7 @@ fn file_name(f: &FileRow) -> String {
     }
 }
 
-pub fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], files: &[FileRow]) -> String {
+pub fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], receipt: Option<&Receipt>, files: &[FileRow]) -> String {
     let mut t = format!("Batch {}\n", b.id);
     t += &format!("  Destination: {}\n  Origin:      {}\n", b.destination_name, b.origin);
     t += &format!("  Started:     {}\n", timestamp(b.started_at));
@@ -112,6 +113,13 @@ pub fn show_text(b: &BatchRow, sources: &[Source], excluded: &[ExcludedPath], fi
     t += &format!("  Bytes:       {} of {}\n", bytes(b.bytes_sent.max(0) as u64), bytes(b.bytes_total.max(0) as u64));
     t += &sources_text(b, sources);
     t += &excluded_text(b, excluded);
+    match receipt {
+        Some(r) => t += &format!("  Receipt:     {}\n{}", receipt_line(r), receipt_problems(r)),
+        None if b.delivered > 0 => {
+            t += &format!("  Receipt:     none (delivered before Chute checked objects: `chute verify {}` checks them)\n", b.id)
+        }
+        None => {}
+    }
     if b.state == BatchState::Interrupted {
         t += &format!("  Resume it with `chute history resume {0}`, or give it up with `chute history discard {0}`.\n", b.id);
     }

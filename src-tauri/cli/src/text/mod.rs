@@ -7,4 +7,5 @@ pub mod destination;
 pub mod format;
 pub mod history;
 pub mod problems;
+pub mod verify;
 pub mod watch;

@@ -1,11 +1,12 @@
 //! Delivery: plan, re-plan and re-key, which keys exist, deliver with the
-//! history journal, resume or discard an interrupted batch.
+//! history journal and each object checked as it lands (the batch's
+//! receipt), resume or discard an interrupted batch.
 
 use std::path::PathBuf;
 
 use super::{new_id, Chute, Error, Result, DB_FILE};
 use crate::destination::{self, Compression, Context, Destination, Problem, Settings};
-use crate::{deliver, history, s3};
+use crate::{deliver, history, s3, verify};
 
 impl Chute {
     /// Work out what delivering `paths` to a destination would do. Nothing is sent.
@@ -95,7 +96,9 @@ impl Chute {
         let capabilities = self.capabilities_for_delivery(&d, &auth);
         let conditional = capabilities.as_ref().is_some_and(|c| c.conditional_put());
         let opts = deliver::TransferOptions { capabilities: capabilities.map(std::sync::Arc::new), ..opts.clone() };
-        let mut summary = transfer_journaled(&self.runtime, &d, &auth, sent, opts, journal, control, on_event);
+        let receipt = Receipting { batch_id: &batch_id, index_map: None };
+        let (mut summary, checks) = transfer_journaled(&self.runtime, &d, &auth, sent, opts, journal, receipt, control, on_event);
+        summary.receipt = self.delivery_receipt(&d, &batch_id, checks)?;
         if d.settings.manifest {
             summary.manifest = Some(self.runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
@@ -159,7 +162,9 @@ impl Chute {
             capabilities: capabilities.map(std::sync::Arc::new),
             ..Default::default()
         };
-        let mut summary = transfer_journaled(&self.runtime, &d, &auth, plan, opts, journal, control, on_event);
+        let receipt = Receipting { batch_id, index_map: Some(u.index_map.clone()) };
+        let (mut summary, checks) = transfer_journaled(&self.runtime, &d, &auth, plan, opts, journal, receipt, control, on_event);
+        summary.receipt = self.delivery_receipt(&d, batch_id, checks)?;
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         // The batch's outcome counts its earlier files too (and any refused).
         if let Some(outcome) = history::batch(self.store().conn(), batch_id)?.and_then(|b| b.outcome) {
@@ -231,9 +236,18 @@ impl Chute {
     }
 }
 
-/// Run a transfer with its history journal, and return once everything the
-/// engine reported is committed (the writer thread ends by itself when the
-/// last journal handle drops).
+/// The batch a transfer's objects are checked for (its receipt), and the
+/// index in the batch of each file of the plan (a resumed batch's plan
+/// holds only its unfinished files).
+struct Receipting<'a> {
+    batch_id: &'a str,
+    index_map: Option<Vec<usize>>,
+}
+
+/// Run a transfer with its history journal, each delivered object checked
+/// at the destination as it lands, and return once everything the engine
+/// reported is committed (the writer thread ends by itself when the last
+/// journal handle drops), with the checks made.
 #[allow(clippy::too_many_arguments)]
 fn transfer_journaled(
     runtime: &tokio::runtime::Runtime,
@@ -242,19 +256,24 @@ fn transfer_journaled(
     plan: &deliver::Plan,
     opts: deliver::TransferOptions,
     (journal, writer): (history::HistoryJournal, std::thread::JoinHandle<()>),
+    receipt: Receipting,
     control: &deliver::Control,
     on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
-) -> deliver::BatchSummary {
+) -> (deliver::BatchSummary, Vec<verify::ObjectCheck>) {
     let journal = std::sync::Arc::new(journal);
     let anonymous = matches!(auth, s3::Auth::Anonymous);
     let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };
-    let summary = runtime.block_on(async {
+    let (summary, checks) = runtime.block_on(async {
         let client = s3::client(&d.settings, auth, &s3::ClientOptions::delivery()).await;
-        deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await
+        let verifier =
+            std::sync::Arc::new(verify::AtDelivery::new(client.clone(), &d.settings, &opts, receipt.batch_id, receipt.index_map));
+        let opts = deliver::TransferOptions { verifier: Some(deliver::VerifierRef(verifier.clone())), ..opts };
+        let summary = deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await;
+        (summary, verifier.take_checks())
     });
     journal.flush();
     drop(writer);
-    summary
+    (summary, checks)
 }
 
 /// What to deliver: a plan (from a drop, a dialog, the command line, a

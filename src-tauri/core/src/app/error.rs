@@ -36,6 +36,9 @@ pub enum Error {
     /// A watch that cannot be set up, found or run as asked.
     #[error("{}", .0.message)]
     Watch(ErrorInfo),
+    /// Objects that cannot be checked as asked (a folder that is not one, a prefix that cannot be listed).
+    #[error("{}", .0.message)]
+    Verify(ErrorInfo),
     /// A watch's settings with problems, every one of them (each names its field).
     #[error("the watch's settings have problems")]
     WatchInvalid(Vec<crate::watch::WatchProblem>),
@@ -116,7 +119,7 @@ impl UserError for Error {
                 fix: "Fix the cause above (Test connection helps with credentials), then deliver again.".into(),
                 field: None,
             },
-            Error::History(info) | Error::NotApplicable(info) | Error::Watch(info) => info.clone(),
+            Error::History(info) | Error::NotApplicable(info) | Error::Watch(info) | Error::Verify(info) => info.clone(),
             Error::WatchInvalid(problems) => match problems.first() {
                 Some(p) => ErrorInfo {
                     code: p.code,

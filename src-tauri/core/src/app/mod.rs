@@ -1,6 +1,6 @@
 //! The one service API every front end uses (the window, the CLI, later
 //! the watcher): destinations, the connection test, delivery, the history,
-//! links. One long-lived runtime drives all network work; every method is
+//! links, objects checked at the destination (verify.rs). One long-lived runtime drives all network work; every method is
 //! plain blocking Rust for the shells to call from worker threads.
 
 mod capabilities;
@@ -12,6 +12,7 @@ mod history;
 mod links;
 mod probe;
 mod uploads;
+mod verify;
 mod views;
 mod watches;
 
@@ -23,6 +24,7 @@ pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use probe::ProbeTarget;
 pub use uploads::{AbortReport, AbortWhich, OpenUpload};
+pub use verify::BatchCheck;
 pub use views::{DestinationView, Saved};
 pub use watches::{WatchNotifications, WatchState, WatchView};
 

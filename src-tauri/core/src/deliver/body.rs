@@ -48,7 +48,7 @@ pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
 /// What a part (or small file) is checked by: its MD5 (Content-MD5), or a
 /// CRC32C the server verifies (x-amz-checksum-crc32c), several times cheaper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum PartSum {
+pub(crate) enum PartSum {
     Md5([u8; 16]),
     Crc32c([u8; 4]),
 }
@@ -72,7 +72,7 @@ impl PartSum {
     }
 }
 
-pub(super) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
+pub(crate) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
     use tokio::io::AsyncSeekExt;
     let mut file = tokio::fs::File::open(path).await?;
     file.seek(std::io::SeekFrom::Start(offset)).await?;
@@ -96,11 +96,11 @@ pub(super) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) 
     Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
 }
 
-pub(super) fn hex(b: &[u8]) -> String {
+pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-pub(super) fn b64(b: &[u8]) -> String {
+pub(crate) fn b64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
 }
 

@@ -1,7 +1,8 @@
 //! The transfer: every planned file to its key, streamed from disk, in
 //! parallel under the batch's request limit, with pause, cancel and
-//! progress at most every `progress_interval`. One failing file never stops
-//! the batch.
+//! progress at most every `progress_interval`; each object delivered is
+//! checked by the run's verifier, if it has one, before its result is
+//! reported. One failing file never stops the batch.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -57,7 +58,15 @@ pub async fn deliver(
                 let permit = file_slots.clone().acquire_owned().await.expect("semaphore open");
                 let (shared, files, tx) = (shared.clone(), files.clone(), tx.clone());
                 set.spawn(async move {
-                    let r = one_file(&shared, index, &files[index]).await;
+                    let mut r = one_file(&shared, index, &files[index]).await;
+                    if let (Some(v), FileStatus::Delivered) = (&shared.opts.verifier, r.status) {
+                        // The receipt: the object as the server now has it, against what was sent.
+                        let _slot = shared.requests.acquire().await.expect("semaphore open");
+                        if let Some(e) = v.0.verify(index, &files[index], &r).await {
+                            r.status = FileStatus::Failed;
+                            r.error = Some(e);
+                        }
+                    }
                     shared.files_done.fetch_add(1, Ordering::Relaxed);
                     let _ = tx.send(r);
                     drop(permit);
@@ -125,5 +134,6 @@ pub async fn deliver(
         duration_ms: started.elapsed().as_millis() as u64,
         files,
         manifest: None,
+        receipt: None,
     }
 }

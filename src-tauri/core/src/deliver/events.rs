@@ -65,6 +65,9 @@ pub struct BatchSummary {
     /// The manifest and marker written after the batch, for destinations that ask for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<super::manifest::ManifestOutcome>,
+    /// What checking the delivered objects at the destination found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<super::receipt::Receipt>,
 }
 
 /// A batch's numbers while it runs.
@@ -90,7 +93,7 @@ pub enum DeliveryEvent {
     File(Box<FileResult>),
 }
 
-pub(super) fn err(code: Code, message: impl Into<String>, fix: impl Into<String>) -> FileError {
+pub(crate) fn err(code: Code, message: impl Into<String>, fix: impl Into<String>) -> FileError {
     FileError { code, message: message.into(), fix: fix.into(), s3_code: None, request_id: None }
 }
 

@@ -25,7 +25,7 @@ impl FileError {
 /// whether requests are anonymous, where they go), shared cheaply with the
 /// tasks that upload parts.
 #[derive(Clone)]
-pub(super) struct Failures(Arc<Speaker>);
+pub(crate) struct Failures(Arc<Speaker>);
 
 struct Speaker {
     settings: Settings,
@@ -34,13 +34,13 @@ struct Speaker {
 }
 
 impl Failures {
-    pub(super) fn new(settings: &Settings, anonymous: bool) -> Failures {
+    pub(crate) fn new(settings: &Settings, anonymous: bool) -> Failures {
         let endpoint = s3::request_base(settings).to_string();
         Failures(Arc::new(Speaker { settings: settings.clone(), anonymous, endpoint }))
     }
 
     /// The failure of `doing` (e.g. "Uploading `k`") as the file's error.
-    pub(super) fn of<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    pub(crate) fn of<E: ProvideErrorMetadata + std::error::Error + 'static>(
         &self,
         doing: &str,
         e: &SdkError<E, HttpResponse>,

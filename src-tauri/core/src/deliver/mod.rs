@@ -2,7 +2,8 @@
 //! runs every file (file.rs: one PUT, multipart.rs: parts), sending bytes
 //! read from disk with their checksums (body.rs) and the object's
 //! attributes (object.rs), reporting results and events (events.rs) under
-//! the run's options and controls.
+//! the run's options and controls, each object checked by the run's
+//! verifier and the batch's receipt (receipt.rs) kept with its summary.
 
 mod body;
 pub mod compress;
@@ -18,13 +19,19 @@ mod multipart;
 mod object;
 mod options;
 pub mod plan;
+mod receipt;
 mod refusal;
 mod shared;
 
 const MIB: u64 = 1024 * 1024;
 
+pub(crate) use body::{b64, hex, sum_of_range, PartSum};
 pub use control::Control;
 pub use engine::deliver;
+pub(crate) use events::err;
 pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus, Progress};
-pub use options::{Journal, JournalRef, ResumeUpload, TransferOptions};
+pub(crate) use failure::Failures;
+pub(crate) use multipart::part_size;
+pub use options::{BoxFuture, Journal, JournalRef, ResumeUpload, TransferOptions, Verifier, VerifierRef};
 pub use plan::{plan, plan_files, Plan, PlanOptions, PlannedFile};
+pub use receipt::{Receipt, ReceiptProblem};

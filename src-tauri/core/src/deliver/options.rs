@@ -1,11 +1,14 @@
 //! How a batch is run: concurrency, multipart sizes, integrity attempts,
-//! progress pace, the history journal told of every step, uploads to
-//! continue when resuming, and a per-run overwrite policy.
+//! progress pace, the history journal told of every step, the check of
+//! each object delivered (its receipt), uploads to continue when resuming,
+//! and a per-run overwrite policy.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{FileResult, MIB};
+use super::{FileError, FileResult, PlannedFile, MIB};
 
 #[derive(Debug, Clone)]
 pub struct TransferOptions {
@@ -22,6 +25,9 @@ pub struct TransferOptions {
     pub progress_interval: Duration,
     /// Told of every step that matters after a crash (the history store).
     pub journal: Option<JournalRef>,
+    /// Checks each object at the destination once its file is delivered,
+    /// before the file's result is reported (the batch's receipt).
+    pub verifier: Option<VerifierRef>,
     /// Multipart uploads to continue, by plan index (resuming a batch).
     pub resume: std::collections::HashMap<usize, ResumeUpload>,
     /// Plan indices an interrupted run had started without recording an
@@ -75,6 +81,26 @@ pub trait Journal: Send + Sync {
 #[derive(Clone)]
 pub struct JournalRef(pub Arc<dyn Journal>);
 
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Checks the object a file was just delivered to (`verify::AtDelivery`
+/// is the one Chute uses). Runs in the file's slot, so a batch's checks
+/// are bounded like its uploads.
+pub trait Verifier: Send + Sync {
+    /// `Some(error)` when the object is not what was sent: the file then
+    /// fails with that error instead of being reported delivered.
+    fn verify<'a>(&'a self, index: usize, file: &'a PlannedFile, result: &'a FileResult) -> BoxFuture<'a, Option<FileError>>;
+}
+
+#[derive(Clone)]
+pub struct VerifierRef(pub Arc<dyn Verifier>);
+
+impl std::fmt::Debug for VerifierRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
+}
+
 impl std::fmt::Debug for JournalRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Journal")
@@ -90,6 +116,7 @@ impl Default for TransferOptions {
             integrity_attempts: 3,
             progress_interval: Duration::from_millis(100),
             journal: None,
+            verifier: None,
             resume: Default::default(),
             strays: Default::default(),
             resuming: false,

@@ -2,14 +2,16 @@
 //! code, a title, what happened, the likely cause, the fix, the evidence it
 //! was based on and, where safe, a one-click fix or the setting to edit.
 //! `catalogue` turns a classified S3 or network failure into one (the same
-//! words whether the connection test or a delivery met it); `network`,
-//! `keychain` and `policy` hold the words for the rest.
+//! words whether the connection test or a delivery met it); `receipt` says
+//! an object that differs from what it should be; `network`, `keychain`
+//! and `policy` hold the words for the rest.
 
 pub mod actions;
 pub mod catalogue;
 pub mod keychain;
 pub mod network;
 mod policy;
+pub mod receipt;
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,8 @@
 //! Journal events are queued and written by one thread in transactions
 //! (never a write per chunk), so a crash at any instant leaves a consistent
 //! database with at most the last fraction of a second missing; multipart
-//! upload ids and completed parts are among what is kept, for resuming.
+//! upload ids and completed parts are among what is kept, for resuming;
+//! each batch's receipt (its objects checked at the destination) beside it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
@@ -17,9 +18,11 @@ use crate::store::StoreError;
 mod inputs;
 mod manage;
 mod query;
+mod receipts;
 pub use inputs::*;
 pub use manage::*;
 pub use query::*;
+pub use receipts::*;
 
 pub use crate::report::{BatchState, FileState, Origin, Outcome};
 
@@ -191,6 +194,7 @@ pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: BatchSta
         bytes_sent: sent as u64,
         duration_ms: 0,
         manifest: None,
+        receipt: None,
     };
     finish_batch(conn, batch_id, &summary)?;
     conn.execute("UPDATE batches SET state = ?2 WHERE id = ?1", params![batch_id, state])?;

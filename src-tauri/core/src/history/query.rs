@@ -92,6 +92,9 @@ pub struct FileRow {
     /// The object's URL (unsigned), while the batch's destination exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// What the latest check of its object at the destination found.
+    #[serde(default)]
+    pub verified: Option<crate::report::Verification>,
 }
 
 fn like(term: &str) -> String {
@@ -315,6 +318,7 @@ fn file_row(r: &rusqlite::Row) -> rusqlite::Result<FileRow> {
         finished_at: r.get(21)?,
         requests: r.get(22)?,
         url: None,
+        verified: r.get(23)?,
     })
 }
 
@@ -327,7 +331,7 @@ pub fn file(conn: &Connection, id: i64) -> Result<Option<FileRow>, StoreError> {
 const FILE_COLUMNS: &str =
     "x.id, x.batch_id, x.idx, x.source, x.relpath, x.key, x.size, x.status, x.attempts, x.bytes_sent, x.multipart, x.etag,
      x.md5, x.version_id, x.duration_ms, x.error_code, x.error_message, x.error_fix, x.s3_code, x.request_id, x.upload_id, x.finished_at,
-     x.requests";
+     x.requests, x.verified";
 
 pub fn batch(conn: &Connection, id: &str) -> Result<Option<BatchRow>, StoreError> {
     let sql = format!("SELECT {BATCH_COLUMNS} FROM batches b WHERE b.id = ?1");

@@ -196,6 +196,13 @@ codes! {
     OnlyExistingLeft = "only_existing_left",
     OnlyRefusedLeft = "only_refused_left",
     RevealFailed = "reveal_failed",
+    // Receipts: objects checked at the destination after delivery, later, or against a folder
+    MissingLocally = "missing_locally",
+    NothingToVerify = "nothing_to_verify",
+    ObjectChanged = "object_changed",
+    ObjectMissing = "object_missing",
+    ReadDenied = "read_denied",
+    ReceiptMismatch = "receipt_mismatch",
     // Watched folders
     WatchBatchRange = "watch_batch_range",
     WatchFolderGone = "watch_folder_gone",

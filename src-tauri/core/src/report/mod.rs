@@ -7,7 +7,7 @@ mod code;
 mod states;
 
 pub use code::Code;
-pub use states::{BatchState, FileState, Origin, Outcome, WatchFileState};
+pub use states::{BatchState, FileState, Origin, Outcome, ReceiptKind, Verification, WatchFileState};
 
 use serde::Serialize;
 
@@ -46,4 +46,18 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         cur = c.source();
     }
     s
+}
+
+/// A whole number with its thousands grouped: `1,048,576`.
+pub fn grouped(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let (sign, digits) = digits.split_at(usize::from(digits.starts_with('-')));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
 }

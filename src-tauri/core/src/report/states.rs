@@ -106,6 +106,46 @@ words! {
     }
 }
 
+words! {
+    /// What checking one object at the destination found: against the
+    /// file it was delivered from, against what was recorded when it was
+    /// delivered, or against a local folder.
+    Verification {
+        /// Its size and content match (its ETag or checksum), or it is
+        /// unchanged since delivery (the same size and ETag).
+        Verified = "verified",
+        /// Its size matches; its content cannot be compared on this server
+        /// (an ETag that is not an MD5, and no checksum Chute can work out).
+        SizeOnly = "size_only",
+        /// Its size or content differs from the local file.
+        Mismatch = "mismatch",
+        /// Its size or ETag differs from what was recorded at delivery.
+        Changed = "changed",
+        /// There is no object at its key.
+        Missing = "missing",
+        /// An object under the prefix with no local file (a folder audit).
+        MissingLocally = "missing_locally",
+        /// The server could not be asked (a refusal, a network failure).
+        Unchecked = "unchecked",
+    }
+}
+
+words! {
+    /// When a batch's objects were checked: as the delivery ended, or later.
+    ReceiptKind {
+        Delivery = "delivery",
+        Recheck = "recheck",
+    }
+}
+
+impl Verification {
+    /// A difference between the object and what it should be: a failure
+    /// with a diagnosis, never counted as verified.
+    pub fn is_difference(self) -> bool {
+        matches!(self, Verification::Mismatch | Verification::Changed | Verification::Missing | Verification::MissingLocally)
+    }
+}
+
 impl Outcome {
     /// The one rule: every file delivered (or skipped as already there) and
     /// none refused, delivered; nothing delivered and only cancellations,
@@ -138,6 +178,13 @@ mod tests {
             assert_eq!(FileState::parse(s.as_str()), Some(*s));
         }
         assert_eq!(Origin::parse("redeliver"), Some(Origin::Redeliver));
+        for v in Verification::ALL {
+            assert_eq!(Verification::parse(v.as_str()), Some(*v));
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(v.as_str()));
+        }
+        assert!(
+            Verification::Changed.is_difference() && !Verification::SizeOnly.is_difference() && !Verification::Unchecked.is_difference()
+        );
         assert_eq!(Outcome::parse("nope"), None);
     }
 

@@ -48,6 +48,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
         measured_at    INTEGER NOT NULL,
         observed       TEXT NOT NULL   -- JSON: s3::capabilities::Capabilities
      );",
+    // 11: receipts: what checking each batch's objects at the destination found
+    RECEIPTS,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -172,4 +174,33 @@ CREATE TABLE watch_files (
 );
 CREATE INDEX watch_files_path ON watch_files(watch_id, relpath, destination_id);
 CREATE INDEX watch_files_due ON watch_files(state, next_try_at);
+";
+
+/// 10: receipts. A batch's objects are checked at the destination as its
+/// delivery ends and may be re-checked later; the latest check is kept
+/// (its counts, and each object that differs or could not be checked),
+/// and each file's row says what its object's latest check found.
+const RECEIPTS: &str = "
+CREATE TABLE receipts (
+    batch_id   TEXT PRIMARY KEY REFERENCES batches(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,      -- delivery | recheck
+    checked_at INTEGER NOT NULL,
+    checked    INTEGER NOT NULL,   -- objects checked
+    verified   INTEGER NOT NULL,   -- size and content match, or unchanged since delivery
+    size_only  INTEGER NOT NULL,   -- size matches, content not verifiable on this server
+    differing  INTEGER NOT NULL,   -- mismatched, changed since delivery or missing
+    unchecked  INTEGER NOT NULL,   -- the server could not be asked
+    note       TEXT                -- why some content could not be verified, or why some objects were not checked
+);
+CREATE TABLE receipt_problems (
+    batch_id TEXT NOT NULL REFERENCES receipts(batch_id) ON DELETE CASCADE,
+    idx      INTEGER NOT NULL,     -- the file's index in its batch
+    key      TEXT NOT NULL,
+    state    TEXT NOT NULL,        -- mismatch | changed | missing | unchecked
+    code     TEXT NOT NULL,
+    message  TEXT NOT NULL,
+    fix      TEXT NOT NULL,
+    PRIMARY KEY (batch_id, idx)
+);
+ALTER TABLE batch_files ADD COLUMN verified TEXT; -- the latest check of its object (a Verification word), NULL before any
 ";

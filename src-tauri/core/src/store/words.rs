@@ -2,7 +2,7 @@
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::report::{BatchState, FileState, Origin, Outcome, WatchFileState};
+use crate::report::{BatchState, FileState, Origin, Outcome, ReceiptKind, Verification, WatchFileState};
 
 macro_rules! stored_as_words {
     ($($t:ty),*) => {$(
@@ -21,4 +21,4 @@ macro_rules! stored_as_words {
     )*};
 }
 
-stored_as_words!(BatchState, FileState, Origin, Outcome, WatchFileState);
+stored_as_words!(BatchState, FileState, Origin, Outcome, ReceiptKind, Verification, WatchFileState);

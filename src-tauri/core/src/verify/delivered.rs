@@ -1,0 +1,91 @@
+//! The receipt taken during a delivery: each object checked as soon as
+//! its file is delivered, in the engine's slot for that file, against what
+//! was sent (the staged copy for a compressed delivery, never the source
+//! file): its size, and its ETag against the MD5 worked out while sending,
+//! or the bytes read again where the server's ETag needs its part size. A
+//! difference fails the file with its diagnosis; the checks are kept for
+//! the batch's receipt.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::check::{Checker, Expect, Expected, LocalFile, ObjectCheck};
+use crate::deliver::{BoxFuture, FileError, FileResult, PlannedFile, TransferOptions, Verifier};
+use crate::destination::{Compression, Settings};
+use crate::diagnose::receipt::Against;
+
+pub struct AtDelivery {
+    checker: Checker,
+    against: Against,
+    /// Files from this size go multipart.
+    multipart_threshold: u64,
+    min_part_size: u64,
+    /// The part sizes of uploads continued from an interrupted batch, by plan index.
+    resumed: HashMap<usize, u64>,
+    checks: Mutex<Vec<ObjectCheck>>,
+    /// The file's index in its batch, by plan index (a resumed batch's plan holds only its unfinished files).
+    index_map: Option<Vec<usize>>,
+}
+
+impl AtDelivery {
+    pub fn new(
+        client: aws_sdk_s3::Client,
+        settings: &Settings,
+        opts: &TransferOptions,
+        batch_id: &str,
+        index_map: Option<Vec<usize>>,
+    ) -> AtDelivery {
+        AtDelivery {
+            checker: Checker::new(client, settings, opts.anonymous),
+            against: Against::Delivery { batch_id: batch_id.to_string(), compressed: settings.compression != Compression::Off },
+            multipart_threshold: opts.multipart_threshold,
+            min_part_size: opts.min_part_size,
+            resumed: opts.resume.iter().map(|(i, r)| (*i, r.part_size)).collect(),
+            checks: Mutex::new(Vec::new()),
+            index_map,
+        }
+    }
+
+    /// The checks made so far, each with its file's index in the batch.
+    pub fn take_checks(&self) -> Vec<ObjectCheck> {
+        std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// What the object of the file at `index` should be.
+    fn expected(&self, index: usize, file: &PlannedFile, result: &FileResult) -> Expected {
+        let mut part_sizes: Vec<u64> = Vec::new();
+        if file.size >= self.multipart_threshold {
+            part_sizes.extend(self.resumed.get(&index));
+            let ours = self.checker.chute_part_size(file.size, Some(self.min_part_size));
+            if !part_sizes.contains(&ours) {
+                part_sizes.push(ours);
+            }
+        }
+        let batch_index = self.index_map.as_ref().and_then(|m| m.get(index).copied()).unwrap_or(index);
+        Expected {
+            index: batch_index,
+            key: result.key.clone(),
+            expect: Expect::Local(LocalFile {
+                path: file.source.clone(),
+                size: file.size,
+                mtime_ms: file.mtime_ms,
+                sent_md5: result.md5.clone(),
+                part_sizes,
+            }),
+            against: self.against.clone(),
+        }
+    }
+}
+
+impl Verifier for AtDelivery {
+    fn verify<'a>(&'a self, index: usize, file: &'a PlannedFile, result: &'a FileResult) -> BoxFuture<'a, Option<FileError>> {
+        Box::pin(async move {
+            let check = self.checker.check(&self.expected(index, file, result)).await;
+            // A difference fails the file; an object that could not be asked
+            // about was still delivered (the receipt says it was not checked).
+            let failure = if check.state.is_difference() { check.error.clone() } else { None };
+            self.checks.lock().unwrap_or_else(|p| p.into_inner()).push(check);
+            failure
+        })
+    }
+}

@@ -1,0 +1,208 @@
+//! `chute verify` and the receipts `chute deliver` prints, end to end:
+//! a past delivery re-checked after another tool changed and deleted
+//! objects (JSON and text, exit 1, then 0 once they are back); a folder
+//! audited against a prefix with a file missing remotely, one missing
+//! locally and one differing (summary and exit code); on moto, a multipart
+//! object verified as it lands, and credentials that may write but not
+//! read saying so instead of claiming anything verified.
+
+mod support;
+
+use serde_json::Value;
+use support::content::{content, write, MIB};
+use support::servers::{Moto, S3sFs};
+use support::world::*;
+
+/// Deliver `path` to `name` with `--json`; the summary line.
+fn deliver(w: &World, name: &str, path: &std::path::Path) -> Value {
+    let r = w.json(&["deliver", name, path.to_str().unwrap(), "--yes"], None);
+    lines(&r).last().unwrap().clone()
+}
+
+fn states(v: &Value, list: &str) -> Vec<(String, String)> {
+    v[list].as_array().unwrap().iter().map(|o| (o["key"].as_str().unwrap().to_string(), o["state"].as_str().unwrap().to_string())).collect()
+}
+
+#[test]
+fn verify_batch_finds_objects_changed_or_deleted_since_and_says_so_by_its_exit_code() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let src = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        write(src.path(), name, format!("this is {name}").as_bytes());
+    }
+    let summary = deliver(&w, "Files", src.path());
+    assert_eq!(summary["delivered"], 3, "{summary:#}");
+    let receipt = &summary["receipt"];
+    assert_eq!((receipt["kind"].as_str(), receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some("delivery"), Some(3), Some(3)));
+    let batch = summary["batch_id"].as_str().unwrap().to_string();
+
+    let fine = w.json(&["verify", &batch], None);
+    assert_eq!(fine.code, 0, "{}{}", fine.stdout, fine.stderr);
+    assert!(states(&fine.json(), "objects").iter().all(|(_, s)| s == "verified"));
+
+    fs.put("reports", "incoming/b.txt", b"another tool wrote more bytes here");
+    fs.delete("reports", "incoming/c.txt");
+    let changed = w.json(&["verify", &batch], None);
+    assert_eq!(changed.code, 1, "a difference is a failure\n{}", changed.stdout);
+    let v = changed.json();
+    assert_eq!(v["batch_id"], batch.as_str());
+    assert_eq!(
+        states(&v, "objects"),
+        [
+            ("incoming/a.txt".to_string(), "verified".to_string()),
+            ("incoming/b.txt".to_string(), "changed".to_string()),
+            ("incoming/c.txt".to_string(), "missing".to_string())
+        ]
+    );
+    assert_eq!(v["objects"][1]["error"]["code"], "object_changed");
+    assert_eq!(v["objects"][2]["error"]["code"], "object_missing");
+    assert!(v["objects"][2]["error"]["fix"].as_str().unwrap().contains(&format!("chute history retry {batch} --all")));
+    assert_eq!((v["receipt"]["kind"].as_str(), v["receipt"]["differing"].as_u64()), (Some("recheck"), Some(2)));
+
+    let text = w.run(&["verify", &batch], None);
+    assert_eq!(text.code, 1);
+    assert!(
+        text.stdout.starts_with(&format!(
+            "Batch {batch} to \"Files\": 3 objects checked again: 1 verified, 1 changed since delivery, 1 missing.\n"
+        )),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("✗ incoming/b.txt (changed since delivery)") && text.stdout.contains("✗ incoming/c.txt (missing)"));
+    assert!(text.stdout.contains("[object_changed]") && text.stdout.contains("fix: "), "{}", text.stdout);
+    let all = w.run(&["verify", &batch, "--all"], None).stdout;
+    assert!(
+        all.contains("KEY") && all.lines().any(|l| l.contains("incoming/a.txt") && l.contains("verified") && l.contains("as delivered")),
+        "{all}"
+    );
+
+    let shown = w.run(&["history", "show", &batch], None).ok().stdout;
+    assert!(shown.contains("Receipt:     Checked again") && shown.contains("1 verified, 2 differing of 3 objects"), "{shown}");
+    let shown_json = w.json(&["history", "show", &batch], None).ok().json();
+    assert_eq!(shown_json["receipt"]["problems"].as_array().unwrap().len(), 2);
+    let files = shown_json["files"].as_array().unwrap();
+    assert_eq!(files.iter().find(|f| f["key"] == "incoming/c.txt").unwrap()["verified"], "missing");
+
+    // Put back as delivered: verified again, exit 0.
+    fs.put("reports", "incoming/b.txt", b"this is b.txt");
+    fs.put("reports", "incoming/c.txt", b"this is c.txt");
+    let back = w.run(&["verify", &batch], None);
+    assert_eq!(back.code, 0, "{}", back.stdout);
+    assert!(back.stdout.contains("3 verified.\nEvery object is as it was delivered.\n"), "{}", back.stdout);
+
+    let unknown = w.json(&["verify", "00000000-0000-0000-0000-000000000000"], None);
+    unknown.error(1, "batch_not_found");
+    let usage = w.json(&["verify", &batch, "--prefix", "x/"], None);
+    usage.error(2, "usage");
+}
+
+#[test]
+fn a_folder_audit_has_a_summary_and_an_exit_code() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "same.csv", b"1,2,3\n");
+    write(src.path(), "differs.csv", b"as delivered\n");
+    write(src.path(), "deep/big.bin", &content(5, 17 * MIB));
+    assert_eq!(deliver(&w, "Files", src.path())["delivered"], 3);
+    write(src.path(), "deep/only-here.csv", b"never uploaded\n");
+    fs.put("reports", "incoming/only-there.csv", b"uploaded from elsewhere\n");
+    fs.put("reports", "incoming/differs.csv", b"AS DELIVERED\n");
+    let dir = src.path().to_str().unwrap();
+
+    let r = w.json(&["verify", "--destination", "Files", dir], None);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let v = r.json();
+    assert_eq!((v["local_files"].as_u64(), v["objects"].as_u64(), v["prefix"].as_str()), (Some(4), Some(4), Some("incoming/")));
+    assert_eq!(
+        [&v["verified"], &v["mismatched"], &v["missing"], &v["missing_locally"], &v["unchecked"]].map(|n| n.as_u64().unwrap()),
+        [2, 1, 1, 1, 0]
+    );
+    assert_eq!(
+        states(&v, "results"),
+        [
+            ("incoming/deep/big.bin".to_string(), "verified".to_string()),
+            ("incoming/deep/only-here.csv".to_string(), "missing".to_string()),
+            ("incoming/differs.csv".to_string(), "mismatch".to_string()),
+            ("incoming/only-there.csv".to_string(), "missing_locally".to_string()),
+            ("incoming/same.csv".to_string(), "verified".to_string()),
+        ]
+    );
+    assert_eq!(v["results"][0]["basis"], "multipart_etag");
+    assert_eq!(v["results"][2]["error"]["code"], "receipt_mismatch");
+
+    let text = w.run(&["verify", "--destination", "Files", dir], None);
+    assert_eq!(text.code, 1);
+    let head = text.stdout.lines().next().unwrap();
+    assert_eq!(
+        head,
+        format!(
+            "Audited {dir} against \"Files\" (s3://reports/incoming/): 4 files, 4 objects: 2 verified, 1 differs, 1 missing remotely, 1 missing locally."
+        )
+    );
+    assert!(text.stdout.contains("✗ incoming/only-there.csv (missing locally)"), "{}", text.stdout);
+
+    // Once they agree: exit 0.
+    std::fs::remove_file(src.path().join("deep/only-here.csv")).unwrap();
+    fs.delete("reports", "incoming/only-there.csv");
+    fs.put("reports", "incoming/differs.csv", b"as delivered\n");
+    let clean = w.run(&["verify", "--destination", "Files", dir], None);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    assert!(clean.stdout.contains(": 3 verified.\nEvery file has its object, and every object its file.\n"), "{}", clean.stdout);
+    // Another prefix, empty, against the same folder: every file missing remotely.
+    let other = w.json(&["verify", "--destination", "Files", "--prefix", "elsewhere/", dir], None);
+    assert_eq!((other.code, other.json()["missing"].as_u64()), (1, Some(3)));
+}
+
+#[test]
+fn on_moto_a_multipart_object_is_verified_as_it_lands_and_write_only_keys_say_they_cannot_check() {
+    let moto = Moto::start();
+    let w = world();
+    let (admin, writer) = (moto.user("admin"), moto.user("object-only"));
+    w.write_profile((
+        "[profile moto]\nregion = us-east-1\n[profile writeonly]\nregion = us-east-1\n".into(),
+        format!(
+            "[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n[writeonly]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            admin.access_key_id, admin.secret_access_key, writer.access_key_id, writer.secret_access_key
+        ),
+    ));
+    let flags = |name: &str, profile: &str| -> Vec<String> {
+        let mut a: Vec<String> = ["destination", "add", "--name", name, "--prefix", "incoming/"].map(String::from).to_vec();
+        a.extend(moto_flags(&moto));
+        let at = a.iter().position(|x| x == "moto").unwrap();
+        a[at] = profile.to_string();
+        a
+    };
+    for (name, profile) in [("Lake", "moto"), ("Drop box", "writeonly")] {
+        let args = flags(name, profile);
+        w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+    }
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "big.bin", &content(11, 17 * MIB));
+    write(src.path(), "small.csv", b"a,b\n");
+    let summary = deliver(&w, "Lake", src.path());
+    assert_eq!(summary["delivered"], 2, "{summary:#}");
+    assert_eq!((summary["receipt"]["verified"].as_u64(), summary["receipt"]["differing"].as_u64()), (Some(2), Some(0)), "{summary:#}");
+    let batch = summary["batch_id"].as_str().unwrap();
+    let shown = w.json(&["history", "show", batch], None).ok().json();
+    let big = shown["files"].as_array().unwrap().iter().find(|f| f["key"] == "incoming/big.bin").unwrap().clone();
+    assert!(big["etag"].as_str().unwrap().trim_matches('"').ends_with("-3"), "three parts: {big:#}");
+    assert_eq!(big["verified"], "verified");
+
+    // Keys that may write but not read: delivered, and the receipt says they were not checked (never "verified").
+    let drop = tempfile::tempdir().unwrap();
+    write(drop.path(), "report.csv", b"x,y\n");
+    let r = w.json(&["deliver", "Drop box", drop.path().to_str().unwrap(), "--yes"], None);
+    assert_eq!(r.code, 0, "the files were delivered: {}", r.stdout);
+    let s = lines(&r).last().unwrap().clone();
+    assert_eq!((s["receipt"]["verified"].as_u64(), s["receipt"]["unchecked"].as_u64()), (Some(0), Some(1)), "{s:#}");
+    assert_eq!(s["receipt"]["problems"][0]["code"], "read_denied");
+    let again = w.json(&["verify", s["batch_id"].as_str().unwrap()], None);
+    assert_eq!(again.code, 1, "not checked is not verified: {}", again.stdout);
+    assert_eq!(again.json()["objects"][0]["state"], "unchecked");
+    let text = w.run(&["deliver", "Drop box", drop.path().join("report.csv").to_str().unwrap(), "--yes", "--overwrite", "overwrite"], None);
+    assert!(text.stdout.contains("0 verified, 1 not checked of 1 object.") && text.stdout.contains("s3:GetObject"), "{}", text.stdout);
+}
