@@ -11,7 +11,9 @@ use chute_core::diagnose::Level;
 use chute_core::history::Origin;
 use chute_core::probe::ProbeOptions;
 use chute_core::s3::{self, ClientOptions};
-use chute_core::{AbortWhich, BatchSummary, Chute, Code, ConditionalCreate, Job, OverwriteGuard, ProbeReport, ProbeTarget, Settings};
+use chute_core::{
+    AbortWhich, BatchSummary, Chute, Code, ConditionalCreate, Job, OverwriteGuard, ProbeReport, ProbeTarget, Settings, Verification,
+};
 
 use crate::servers::{credentials, Server};
 use crate::support::faults::{Fault, FaultProxy, Plan as FaultPlan};
@@ -26,12 +28,13 @@ pub fn run_all(chute: &Chute, server: &dyn Server) -> (String, Vec<String>) {
         Ok(row) => (row, vec![]),
         Err(e) => (format!("{:8} (not measured)", server.name()), vec![e]),
     };
-    let scenarios: [(&str, Scenario); 5] = [
+    let scenarios: [(&str, Scenario); 6] = [
         ("never overwrite", never_overwrite),
         ("flipped byte", flipped_byte),
         ("read-only key", read_only_key),
         ("region from the refusal", region_from_refusal),
         ("open uploads", open_uploads),
+        ("receipt", receipt),
     ];
     for (name, scenario) in scenarios {
         if let Err(e) = scenario(chute, server, src.path()) {
@@ -243,4 +246,32 @@ fn open_uploads(chute: &Chute, server: &dyn Server, _: &Path) -> Outcome {
         (Some(false), Err(e)) if e.reply().info.code == Code::UploadsNotListed => Ok(()),
         (lists, r) => Err(format!("lists uploads {lists:?}, listing gave {r:?}")),
     }
+}
+
+/// Every object is checked as it lands (the receipt: all verified); one
+/// altered on the server afterwards by another tool, and one deleted, are
+/// found by checking the batch again.
+fn receipt(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
+    let dir = dir.join("receipt");
+    let id = save(chute, server.settings("receipt", "receipt/"), server.keys());
+    let files = [write(&dir, "a.csv", b"1,2,3\n"), write(&dir, "b.csv", b"4,5,6\n"), write(&dir, "big.bin", &bytes(7 << 20, 9))];
+    let run = deliver(chute, &id, &files.iter().map(|p| p.as_path()).collect::<Vec<_>>(), small_parts());
+    let landed = run.receipt.as_ref().ok_or("no receipt")?;
+    if run.delivered != 3 || landed.verified != 3 {
+        return Err(format!("as delivered: {landed:#?}"));
+    }
+    let s = server.settings("alter", "");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let c = s3::client(&s, &server.auth(), &ClientOptions::delivery()).await;
+        c.put_object().bucket("reports").key("receipt/a.csv").body(b"1,2,X\n".to_vec().into()).send().await.unwrap();
+        c.delete_object().bucket("reports").key("receipt/b.csv").send().await.unwrap();
+    });
+    let check = chute.verify_batch(run.batch_id.as_deref().unwrap(), &mut |_| {}).map_err(|e| e.to_string())?;
+    let state = |key: &str| check.objects.iter().find(|o| o.key == key).map(|o| o.state);
+    let seen = (state("receipt/a.csv"), state("receipt/b.csv"), state("receipt/big.bin"));
+    if seen != (Some(Verification::Changed), Some(Verification::Missing), Some(Verification::Verified)) || check.receipt.differing != 2 {
+        return Err(format!("checked again: {seen:?}, {:#?}", check.receipt));
+    }
+    Ok(())
 }
