@@ -397,7 +397,7 @@ async fn at_the_minimum_size_nothing_is_clipped_and_the_test_result_shows_first(
     let steps =
         c.execute("return [...document.querySelectorAll('#probe-steps .probe-step')].map((s) => s.dataset.step);", vec![]).await.unwrap();
     let steps: Vec<&str> = steps.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
-    assert_eq!(&steps[steps.len() - 3..], ["put_object", "read_back", "delete_object"]);
+    assert_eq!(&steps[steps.len() - 4..], ["put_object", "read_back", "capabilities", "delete_object"]);
     assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("passed"));
     assert!(fs.object_paths("reports").iter().all(|p| !p.contains("chute-probe")), "the probe object was deleted after the read-back");
     let (outcome, body) = (rect_of(&c, "#probe-outcome").await, rect_of(&c, "#probe-body").await);

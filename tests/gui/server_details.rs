@@ -21,9 +21,16 @@ async fn set_hours(c: &fantoccini::Client, hours: &str) {
 async fn the_details_say_what_the_server_does_and_abort_the_uploads_left_open() {
     let moto = Moto::start();
     let env = Env::new("server-details");
+    // A data folder left open to other users (as an older Chute made it):
+    // tightened at start, and said.
+    std::fs::set_permissions(env.data.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
+    let said = wait_text_containing(&c, ".toast", "Your Chute data was open to other users", 20).await;
+    assert!(said.contains("(0755)") && said.contains("made it 0700"), "{said}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(env.data.path()).unwrap().permissions()) & 0o777;
+    assert_eq!(mode, 0o700);
     let admin = moto.user("admin");
     add_minio_destination(&c, "Archive", &moto.endpoint(), &admin.access_key_id, &admin.secret_access_key).await;
     // Left open by another tool: two under the destination's prefix, one elsewhere.

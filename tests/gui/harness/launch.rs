@@ -60,7 +60,9 @@ impl Env {
         Env {
             xvfb: Xvfb::start(),
             keyring: Keyring::start(),
-            data: tempfile::tempdir().unwrap(),
+            // As Chute makes it: its owner's alone (a 0755 folder is tightened
+            // at start, and that is said in a toast).
+            data: tempfile::Builder::new().permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700)).tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
             artifacts,
         }
