@@ -10,46 +10,16 @@ mod support;
 mod interrupted;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use chute_core::deliver::{Control, FileStatus, TransferOptions};
 use chute_core::history::{CsvRows, FileState, Filter, Origin, Outcome, Which};
-use chute_core::provider::ProviderKind;
 use chute_core::Code;
-use chute_core::{Chute, CredentialInput, SecretStore, Settings};
+use chute_core::{Chute, CredentialInput, SecretStore};
 use support::servers::S3sFs;
 
 const MIB: u64 = 1024 * 1024;
 
-/// AWS profile `s3s` with the s3s-fs keys, for the whole test binary.
-fn profile_files() -> &'static tempfile::TempDir {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let d = tempfile::tempdir().unwrap();
-        let (config, credentials) = S3sFs::profile_files();
-        std::fs::write(d.path().join("config"), config).unwrap();
-        std::fs::write(d.path().join("credentials"), credentials).unwrap();
-        std::env::set_var("AWS_CONFIG_FILE", d.path().join("config"));
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", d.path().join("credentials"));
-        d
-    })
-}
-
-fn setup(fs: &S3sFs, data: &Path) -> (Chute, String) {
-    profile_files();
-    let chute = Chute::open_with(data, SecretStore::platform()).unwrap();
-    let s = Settings {
-        name: "Local".into(),
-        provider: ProviderKind::Minio,
-        bucket: "reports".into(),
-        endpoint: fs.endpoint(),
-        path_style: true,
-        prefix: "incoming/".into(),
-        ..Settings::default()
-    };
-    let id = chute.create(s, CredentialInput::Profile { profile: "s3s".into() }).unwrap().destination.destination.id;
-    (chute, id)
-}
+use support::facade::setup;
 
 #[test]
 fn a_batch_is_recorded_file_by_file_and_part_by_part() {

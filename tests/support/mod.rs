@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod content;
+pub mod facade;
 pub mod faults;
 pub mod garage;
 pub mod keychain;
