@@ -5,7 +5,7 @@
 #   chute         the release CLI at its defaults
 #   rclone        rclone copy at its defaults
 #   rclone-tuned  --transfers 16 --checkers 32 --s3-upload-concurrency 16 --s3-chunk-size 16M
-#   aws           aws s3 cp --recursive (aws-cli v1, Debian's)
+#   aws           aws s3 cp --recursive (Debian's aws-cli)
 #   s3sync        s3sync (Rust, the same AWS SDK), at its defaults
 #   crt           boto3's transfer manager on the AWS Common Runtime (scripts/bench_crt.py)
 # Workloads are NAME=COUNTxSIZE (SIZE in B, K, M or G; over 1,000 files they
@@ -201,7 +201,7 @@ cmd_for() {
         "$aws" s3 cp --recursive --only-show-errors --endpoint-url "$endpoint" "$src" "s3://$bucket/$prefix/$workload" ;;
     s3sync)
       echo env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" AWS_REGION=us-east-1 \
-        "$s3sync" --target-endpoint-url "$endpoint" --target-force-path-style "$src" "s3://$bucket/$prefix/$workload/" ;;
+        "$s3sync" --target-endpoint-url "$endpoint" --target-force-path-style --target-region us-east-1 --target-access-key "$ak" --target-secret-access-key "$sk" "$src" "s3://$bucket/$prefix/$workload/" ;;
     crt)
       echo env AWS_ACCESS_KEY_ID="$ak" AWS_SECRET_ACCESS_KEY="$sk" \
         "$venv/bin/python" "$repo/scripts/bench_crt.py" "$endpoint" "$bucket" "$prefix/$workload" "$src" ;;
