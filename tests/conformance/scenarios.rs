@@ -260,6 +260,13 @@ fn receipt(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
     if run.delivered != 3 || landed.verified != 3 {
         return Err(format!("as delivered: {landed:#?}"));
     }
+    // Where the server was seen to verify CRC32C, the multipart object's parts
+    // were checked as they went, and its receipt needs no second read.
+    let crc32c = chute.capabilities(&id).unwrap().and_then(|c| c.checksum(chute_core::Algorithm::Crc32c));
+    let big = run.files.iter().find(|f| f.key == "receipt/big.bin").ok_or("no big.bin")?;
+    if big.parts_checked != (crc32c == Some(chute_core::ChecksumSupport::Verified)) {
+        return Err(format!("CRC32C {crc32c:?}, parts checked {}", big.parts_checked));
+    }
     let s = server.settings("alter", "");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {

@@ -39,6 +39,8 @@ pub async fn deliver(
         files_done: AtomicU64::new(0),
         conditional_put: opts.capabilities.as_ref().is_some_and(|c| c.conditional_put()),
         part_checksums: opts.capabilities.as_ref().map_or(settings.preset().part_checksums, |c| c.part_checksums(settings)),
+        crc32c_verified: opts.capabilities.as_ref().and_then(|c| c.checksum(crate::s3::capabilities::Algorithm::Crc32c))
+            == Some(crate::s3::capabilities::ChecksumSupport::Verified),
         counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
         failures: Failures::new(settings, opts.anonymous),
     });

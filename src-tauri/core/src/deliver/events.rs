@@ -41,6 +41,12 @@ pub struct FileResult {
     pub version_id: Option<String>,
     /// MD5 of the bytes sent, hex.
     pub md5: Option<String>,
+    /// A multipart upload whose every part's CRC32C the server verified as
+    /// it was sent (the endpoint was seen to verify CRC32C): the object is
+    /// those bytes, so its receipt compares the completed upload's size and
+    /// ETag instead of reading the file again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parts_checked: bool,
     pub duration_ms: u64,
     pub error: Option<FileError>,
     /// The object's URL (unsigned), for a file delivered or already there.

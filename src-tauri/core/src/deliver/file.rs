@@ -27,6 +27,7 @@ fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -
         etag: None,
         version_id: None,
         md5: None,
+        parts_checked: false,
         duration_ms: started.elapsed().as_millis() as u64,
         error: None,
         url: None,
@@ -107,13 +108,14 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
         r.attempts = attempts;
         let outcome = if multipart { super::multipart::upload(sh, index, f, fresh).await } else { single_put(sh, index, f).await };
         match outcome {
-            Ok(Sent::Done { etag, version_id, md5 }) => {
+            Ok(Sent::Done { etag, version_id, md5, parts_checked }) => {
                 sh.bytes_sent.fetch_add(if multipart { 0 } else { f.size }, Ordering::Relaxed);
                 r.status = FileStatus::Delivered;
                 r.bytes = f.size;
                 r.etag = etag;
                 r.version_id = version_id;
                 r.md5 = md5;
+                r.parts_checked = parts_checked;
                 r.error = None;
                 break;
             }
@@ -217,14 +219,19 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
                     "Retry; check proxies in between.",
                 ));
             }
-            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: Some(md5_hex) })
+            Ok(Sent::Done {
+                etag: out.e_tag().map(str::to_string),
+                version_id: out.version_id().map(str::to_string),
+                md5: Some(md5_hex),
+                parts_checked: false,
+            })
         }
         // Refused as existing after the client retried: the first attempt may
         // have landed with its answer lost. The object is ours if it holds
         // exactly these bytes.
         Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => {
             match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
-                Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex) }),
+                Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex), parts_checked: false }),
                 None => Ok(Sent::Exists),
             }
         }

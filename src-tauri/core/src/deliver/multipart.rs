@@ -398,6 +398,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                         etag: h.e_tag().map(str::to_string),
                         version_id: h.version_id().map(str::to_string),
                         md5: want,
+                        parts_checked: false,
                     })
                 }
                 None => Err(e),
@@ -421,7 +422,15 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     ));
                 }
             }
-            Ok(Sent::Done { etag: out.e_tag().map(str::to_string), version_id: out.version_id().map(str::to_string), md5: composite })
+            // CRC32C parts where the endpoint was seen to verify CRC32C: each
+            // part's bytes were checked by the server against the file's.
+            let parts_checked = sh.crc32c_verified && done.iter().all(|p| matches!(p.sum, PartSum::Crc32c(_)));
+            Ok(Sent::Done {
+                etag: out.e_tag().map(str::to_string),
+                version_id: out.version_id().map(str::to_string),
+                md5: composite,
+                parts_checked,
+            })
         }
         Err(e) if is_precondition(&e) => {
             abort().await;

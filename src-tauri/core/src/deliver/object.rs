@@ -10,7 +10,14 @@ use crate::destination::Settings;
 use crate::s3::Answer;
 
 pub(super) enum Sent {
-    Done { etag: Option<String>, version_id: Option<String>, md5: Option<String> },
+    /// `parts_checked`: every part's CRC32C was verified by the server as it
+    /// was sent (the endpoint was seen to verify CRC32C).
+    Done {
+        etag: Option<String>,
+        version_id: Option<String>,
+        md5: Option<String>,
+        parts_checked: bool,
+    },
     Exists,
     Cancelled,
 }

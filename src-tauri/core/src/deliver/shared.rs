@@ -53,6 +53,8 @@ pub(super) struct Shared {
     /// Parts carry CRC32C (seen verified here, or the preset's default when
     /// not measured); otherwise Content-MD5.
     pub(super) part_checksums: bool,
+    /// The endpoint was seen to verify CRC32C (a wrong one refused).
+    pub(super) crc32c_verified: bool,
     /// One request counter per planned file.
     pub(super) counters: Vec<Requests>,
     /// Puts failed requests in the catalogue's words.

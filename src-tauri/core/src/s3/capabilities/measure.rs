@@ -29,8 +29,8 @@ pub async fn measure(client: &aws_sdk_s3::Client, bucket: &str, key: &str, finge
 }
 
 /// Outside a connection test: write a probe object under the prefix,
-/// measure on it (everything, or only the conditional create when `full`
-/// is false), and delete it. The write's refusal is returned as it came.
+/// measure on it (everything, or when `full` is false only what a delivery
+/// relies on: the conditional create and CRC32C), and delete it. The write's refusal is returned as it came.
 /// A probe object that cannot be deleted (credentials that may write but
 /// not delete, which delivery does not need) is left behind.
 pub async fn measure_with_own_object(
@@ -51,7 +51,8 @@ pub async fn measure_with_own_object(
             measured_at: now_ms,
             conditional_create,
             conditional_answer,
-            checksums: vec![],
+            // The one checksum delivery chooses by (CRC32C parts), one request.
+            checksums: vec![checksum(client, bucket, &key, Algorithm::Crc32c).await],
             lists_uploads: None,
             multipart_etag: MultipartEtag::Unknown,
         }
