@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::check::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use super::many::{check_all, VerifyProgress};
+use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use crate::deliver::Plan;
 use crate::diagnose::receipt::{Against, Discrepancy};
 use crate::report::{ErrorInfo, Verification};

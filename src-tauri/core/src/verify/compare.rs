@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use super::check::{Basis, Checker, LocalFile, ObjectCheck};
 use super::local;
+use super::model::{Basis, Checker, LocalFile, ObjectCheck};
 use super::seen::{first_part_size, Seen};
 use crate::deliver::{err, FileError};
 use crate::diagnose::receipt::{Against, Discrepancy};

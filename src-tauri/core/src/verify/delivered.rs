@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::check::{Checker, Expect, Expected, LocalFile, ObjectCheck};
+use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use crate::deliver::{BoxFuture, FileError, FileResult, PlannedFile, TransferOptions, Verifier};
 use crate::destination::{Compression, Settings};
 use crate::diagnose::receipt::Against;

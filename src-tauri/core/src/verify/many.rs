@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::task::JoinSet;
 
-use super::check::{Checker, Expected, ObjectCheck};
+use super::model::{Checker, Expected, ObjectCheck};
 use crate::deliver::err;
 use crate::report::{Code, Verification};
 

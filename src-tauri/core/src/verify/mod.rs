@@ -2,7 +2,7 @@
 //! receipt), later (an object changed or deleted since shows as such), or
 //! a local folder against the objects under a prefix, uploaded by any tool.
 //!
-//! One object at a time (`check.rs`): what the server says about it
+//! What a check works with (`model.rs`); one object at a time (`check.rs`): what the server says about it
 //! (`seen.rs`: HEAD with its checksums, the first part's size where
 //! GetObjectAttributes or a part HEAD tells it), compared (`compare.rs`)
 //! with what the local bytes give (`local.rs`: MD5, the multipart ETag for
@@ -18,11 +18,12 @@ mod compare;
 mod delivered;
 mod local;
 mod many;
+mod model;
 mod receipt;
 mod seen;
 
 pub use audit::{audit, Audit};
-pub use check::{Basis, Checker, Expect, Expected, LocalFile, ObjectCheck};
 pub use delivered::AtDelivery;
 pub use many::{check_all, VerifyProgress};
+pub use model::{Basis, Checker, Expect, Expected, LocalFile, ObjectCheck};
 pub use receipt::receipt;

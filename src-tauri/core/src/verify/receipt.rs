@@ -2,7 +2,7 @@
 //! on what could not be verified (said once, with how many it concerns),
 //! and each object that differs or could not be checked.
 
-use super::check::ObjectCheck;
+use super::model::ObjectCheck;
 use crate::deliver::{Receipt, ReceiptProblem};
 use crate::report::{Code, ReceiptKind, Verification};
 
