@@ -65,7 +65,10 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
     }
     // Overwrite policy, part 1: look first where the server cannot refuse atomically.
     let policy = sh.settings.overwrite;
-    let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && !sh.conditional_put);
+    // Resuming looks first too: the interrupted run may have written the
+    // object, and a server that refuses a conditional write before reading
+    // the body (s3s-fs) can break the connection before its 412 is read.
+    let look_first = policy == Overwrite::Skip || (policy == Overwrite::Never && (!sh.conditional_put || sh.opts.resuming));
     if look_first {
         let _slot = sh.requests.acquire().await.expect("semaphore open");
         match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
