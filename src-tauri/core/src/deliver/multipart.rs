@@ -79,18 +79,24 @@ pub(super) async fn abort_uploads_of_key(sh: &Shared, index: usize, f: &PlannedF
             _ => true,
         };
         if key == f.key && stray {
-            let _ = sh
-                .client
-                .abort_multipart_upload()
-                .bucket(&s.bucket)
-                .key(key)
-                .upload_id(id)
-                .customize()
-                .interceptor(sh.counter(index))
-                .send()
-                .await;
+            abort_upload(sh, index, key, id).await;
         }
     }
+}
+
+/// Abort one upload (best effort: one already gone is as good), counted
+/// among the file's requests.
+async fn abort_upload(sh: &Shared, index: usize, key: &str, upload_id: &str) {
+    let _ = sh
+        .client
+        .abort_multipart_upload()
+        .bucket(&sh.settings.bucket)
+        .key(key)
+        .upload_id(upload_id)
+        .customize()
+        .interceptor(sh.counter(index))
+        .send()
+        .await;
 }
 
 /// Continue an upload left open by an interrupted batch: keep the parts the
@@ -168,16 +174,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                 // Not continued (gone, or its parts checked another way):
                 // aborted, so a fresh upload never leaves the old one open.
                 let _slot = sh.requests.acquire().await.expect("semaphore open");
-                let _ = sh
-                    .client
-                    .abort_multipart_upload()
-                    .bucket(&s.bucket)
-                    .key(&f.key)
-                    .upload_id(&r.upload_id)
-                    .customize()
-                    .interceptor(sh.counter(index))
-                    .send()
-                    .await;
+                abort_upload(sh, index, &f.key, &r.upload_id).await;
             }
             kept
         }
@@ -209,18 +206,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     };
     let count = f.size.div_ceil(psize);
     let have: std::collections::HashSet<i32> = kept.iter().map(|p| p.number).collect();
-    let abort = || async {
-        let _ = sh
-            .client
-            .abort_multipart_upload()
-            .bucket(&s.bucket)
-            .key(&f.key)
-            .upload_id(&upload_id)
-            .customize()
-            .interceptor(sh.counter(index))
-            .send()
-            .await;
-    };
+    let abort = || abort_upload(sh, index, &f.key, &upload_id);
     // Parts in parallel, bounded by the shared request semaphore.
     let mut set = tokio::task::JoinSet::new();
     let parts: Arc<Mutex<Vec<UploadedPart>>> = Arc::new(Mutex::new(kept));

@@ -107,16 +107,7 @@ pub(super) async fn with_code(sh: &Shared, key: &str, head: Answer) -> Answer {
         return head;
     }
     match sh.client.get_object().bucket(&sh.settings.bucket).key(key).range("bytes=0-0").send().await {
-        Err(e) => {
-            let got = Answer::of(&e);
-            Answer {
-                code: got.code.or(head.code),
-                message: got.message.or(head.message),
-                request_id: head.request_id.or(got.request_id),
-                bucket_region: head.bucket_region.or(got.bucket_region),
-                ..head
-            }
-        }
+        Err(e) => head.completed_by(Answer::of(&e)),
         Ok(_) => head,
     }
 }

@@ -137,17 +137,8 @@ async fn head_bucket(p: &mut Probe<'_>, client: &aws_sdk_s3::Client, bucket: &st
 /// query: only the error code matters, and some servers mis-sign `/` there.
 async fn follow_up(client: &aws_sdk_s3::Client, bucket: &str, head: Answer) -> Answer {
     match client.list_objects_v2().bucket(bucket).max_keys(0).send().await {
-        Err(e) => {
-            let f = Answer::of(&e);
-            Answer {
-                // The follow-up's code is the real one; HEAD's `NotFound` is the SDK's name for a bodiless 404.
-                code: f.code.or(head.code.filter(|c| c != "NotFound")),
-                message: f.message.or(head.message),
-                request_id: head.request_id.or(f.request_id),
-                bucket_region: head.bucket_region.or(f.bucket_region),
-                ..head
-            }
-        }
+        // The follow-up's code is the real one; HEAD's `NotFound` is the SDK's name for a bodiless 404.
+        Err(e) => Answer { code: head.code.filter(|c| c != "NotFound"), ..head }.completed_by(Answer::of(&e)),
         Ok(_) => head,
     }
 }

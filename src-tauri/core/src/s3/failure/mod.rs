@@ -58,6 +58,19 @@ impl Answer {
         }
     }
 
+    /// A HEAD's answer (no body, so no S3 code) completed by a follow-up
+    /// request's refusal, which has one: the follow-up's code and message,
+    /// the HEAD's status, request id and bucket region.
+    pub fn completed_by(self, follow_up: Answer) -> Answer {
+        Answer {
+            code: follow_up.code.or(self.code),
+            message: follow_up.message.or(self.message),
+            request_id: self.request_id.or(follow_up.request_id),
+            bucket_region: self.bucket_region.or(follow_up.bucket_region),
+            ..self
+        }
+    }
+
     /// `HTTP 403 AccessDenied`, `HTTP 404`, the code alone, or the start of
     /// the error chain when nothing answered.
     pub fn summary(&self) -> String {
