@@ -17,9 +17,10 @@ if [ "$want_test" = 1 ]; then
   # A private X display (and xdotool to answer native dialogs on it, dunst
   # to show the desktop notifications sent on the test's own D-Bus),
   # WebDriver for WebKitGTK, a real Secret Service on a
-  # private D-Bus, secret-tool to inspect it, and `import` for screenshots.
+  # private D-Bus, secret-tool to inspect it, `import` for screenshots, and
+  # tinyproxy, a real HTTP proxy for the proxy tests.
   pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools imagemagick
-         python3 python3-venv openssl iproute2 util-linux xdotool dunst)
+         python3 python3-venv openssl iproute2 util-linux xdotool dunst tinyproxy)
 fi
 
 missing=()

@@ -4,14 +4,16 @@
 //!
 //! One binary, a module per kind of server: `on_servers` (s3s-fs and moto:
 //! a passing test, the wrong region, denied writes, bad keys, buckets and
-//! tokens) and `network` (no DNS, path-style needed, no keychain, refused
-//! connections and servers that are not S3). What they share is here.
+//! tokens), `network` (no DNS, path-style needed, no keychain, refused
+//! connections and servers that are not S3) and `proxy` (through a real
+//! proxy: the environment's and a destination's own). What they share is here.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod network;
 mod on_servers;
+mod proxy;
 
 use std::process::{Command, Stdio};
 

@@ -255,29 +255,54 @@ impl SecretStore {
     }
 
     pub fn save(&self, destination_id: &str, label: &str, creds: &Credentials) -> Result<(), SecretError> {
-        let service = self.service.clone();
-        let user = Self::account(destination_id);
-        let label = format!("Chute: {label}");
-        let blob = creds.to_blob();
-        self.run(move |store| {
-            let mods = std::collections::HashMap::from([("label", label.as_str())]);
-            let mods = if cfg!(target_os = "linux") { Some(&mods) } else { None };
-            let entry = store.build(&service, &user, mods)?;
-            entry.set_password(blob.expose())
-        })
+        self.put(Self::account(destination_id), format!("Chute: {label}"), creds.to_blob())
     }
 
     pub fn load(&self, destination_id: &str) -> Result<Credentials, SecretError> {
-        let service = self.service.clone();
-        let user = Self::account(destination_id);
-        let blob = self.run(move |store| store.build(&service, &user, None)?.get_password().map(Sensitive))?;
-        Credentials::from_blob(blob.expose())
+        Credentials::from_blob(self.get(Self::account(destination_id))?.expose())
     }
 
     /// Delete the destination's item; a missing item is not an error.
     pub fn delete(&self, destination_id: &str) -> Result<(), SecretError> {
+        self.remove(Self::account(destination_id))
+    }
+
+    /// The password of the user named in a destination's proxy address:
+    /// an item of its own, beside the destination's keys.
+    pub fn save_proxy_password(&self, destination_id: &str, label: &str, password: &Sensitive<String>) -> Result<(), SecretError> {
+        self.put(Self::proxy_account(destination_id), format!("Chute: {label} (proxy)"), password.clone())
+    }
+
+    pub fn load_proxy_password(&self, destination_id: &str) -> Result<Sensitive<String>, SecretError> {
+        self.get(Self::proxy_account(destination_id))
+    }
+
+    /// Delete the proxy password; a missing item is not an error.
+    pub fn delete_proxy_password(&self, destination_id: &str) -> Result<(), SecretError> {
+        self.remove(Self::proxy_account(destination_id))
+    }
+
+    fn proxy_account(destination_id: &str) -> String {
+        format!("{}:proxy", Self::account(destination_id))
+    }
+
+    fn put(&self, user: String, label: String, secret: Sensitive<String>) -> Result<(), SecretError> {
         let service = self.service.clone();
-        let user = Self::account(destination_id);
+        self.run(move |store| {
+            let mods = std::collections::HashMap::from([("label", label.as_str())]);
+            let mods = if cfg!(target_os = "linux") { Some(&mods) } else { None };
+            let entry = store.build(&service, &user, mods)?;
+            entry.set_password(secret.expose())
+        })
+    }
+
+    fn get(&self, user: String) -> Result<Sensitive<String>, SecretError> {
+        let service = self.service.clone();
+        self.run(move |store| store.build(&service, &user, None)?.get_password().map(Sensitive))
+    }
+
+    fn remove(&self, user: String) -> Result<(), SecretError> {
+        let service = self.service.clone();
         match self.run(move |store| store.build(&service, &user, None)?.delete_credential()) {
             Err(SecretError::Missing) => Ok(()),
             r => r,

@@ -111,6 +111,10 @@ pub struct CredentialArgs {
     /// No credentials: the bucket must accept anonymous writes.
     #[arg(long)]
     pub no_credentials: bool,
+
+    /// Read the password of the proxy's user (named in --proxy http://user@host:port) from standard input; it goes to the keychain.
+    #[arg(long, conflicts_with = "secret_stdin")]
+    pub proxy_password_stdin: bool,
 }
 
 /// Everything about a destination but its name, provider, bucket and credentials.
@@ -179,6 +183,9 @@ pub struct OptionArgs {
     /// After each batch, write a manifest of its objects, then a `_SUCCESS` marker if every file landed (`--manifest=false` to stop).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub manifest: Option<bool>,
+    /// How requests reach the endpoint: an HTTP proxy (`http://[user@]host:port`), `direct`, or "" for HTTPS_PROXY/HTTP_PROXY/NO_PROXY (the default).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
 }
 
 impl OptionArgs {
@@ -198,6 +205,7 @@ impl OptionArgs {
             &self.content_language,
             &self.expires,
             &self.content_type,
+            &self.proxy,
         ]
         .iter()
         .all(|o| o.is_none())
@@ -231,6 +239,7 @@ impl OptionArgs {
         set(&mut s.headers.content_language, &self.content_language);
         set(&mut s.headers.expires, &self.expires);
         set(&mut s.headers.content_type, &self.content_type);
+        set(&mut s.proxy, &self.proxy);
         if let Some(p) = self.path_style {
             s.path_style = p;
         }

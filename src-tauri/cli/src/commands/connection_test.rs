@@ -10,7 +10,7 @@ use serde::Serialize;
 use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, Problem, Settings};
 use chute_core::{ProbeEvent, ProbeOptions, ProbeOutcome, ProbeReport, StepStatus};
 
-use super::credentials::credential_input;
+use super::credentials::{credential_input, proxy_password_input};
 use crate::args::{apply_identity, TestArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
 use crate::text::connection_test::{self as text, FixHint};
@@ -149,7 +149,8 @@ fn test_edited(chute: &Chute, a: &TestArgs, d: &Destination, opts: &ProbeOptions
     let creds = credential_input(&a.credentials)?.unwrap_or(CredentialInput::Keep);
     let warnings = check_draft(chute, &settings, &creds, Some(&d.id))?;
     let heading = heading(&format!("{} with unsaved changes", quoted(&d.settings.name)), &settings);
-    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: Some(d.id.clone()) };
+    let proxy_password = proxy_password_input(&a.credentials)?;
+    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: Some(d.id.clone()), proxy_password };
     let report = probe(chute, target, opts, out, &heading, FixHint::Flag)?;
     draft_warnings(out, &warnings, &report);
     if out.json {
@@ -187,7 +188,8 @@ fn test_draft(chute: &Chute, a: &TestArgs, opts: &ProbeOptions, out: &Out) -> Re
     })?;
     let warnings = check_draft(chute, &settings, &creds, None)?;
     let heading = heading("unsaved settings", &settings);
-    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: None };
+    let proxy_password = proxy_password_input(&a.credentials)?;
+    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: None, proxy_password };
     let report = probe(chute, target, opts, out, &heading, FixHint::Flag)?;
     draft_warnings(out, &warnings, &report);
     if out.json {

@@ -27,31 +27,7 @@ pub fn credential_input(c: &CredentialArgs) -> Result<Option<CredentialInput>, F
 /// hidden prompt on the terminal. Never from an argument.
 fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Failure> {
     if from_stdin {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-            Failure::cli(
-                EXIT_FAILED,
-                Code::SecretReadFailed,
-                format!("Standard input could not be read: {e}."),
-                "Pipe the secret access key into --secret-stdin.",
-            )
-        })?;
-        let mut text = String::from_utf8(buf).map_err(|_| {
-            Failure::cli(
-                EXIT_INVALID,
-                Code::SecretNotText,
-                "The secret read from standard input is not UTF-8 text.",
-                "Pipe the secret access key as plain text, e.g. `printf %s \"$SECRET\" | chute … --secret-stdin`.",
-            )
-            .with_field("secret_access_key")
-        })?;
-        if text.ends_with('\n') {
-            text.pop();
-            if text.ends_with('\r') {
-                text.pop();
-            }
-        }
-        return Ok(Sensitive::new(text));
+        return read_stdin("the secret access key", "--secret-stdin", "secret_access_key");
     }
     if std::io::stdin().is_terminal() {
         let prompt = format!("Secret access key for {}: ", chute_core::mask_key_id(key_id));
@@ -72,4 +48,41 @@ fn read_secret(from_stdin: bool, key_id: &str) -> Result<Sensitive<String>, Fail
         "Pipe the secret into the command and add --secret-stdin, e.g. `printf %s \"$SECRET\" | chute destination add … --access-key-id ID --secret-stdin`. Chute never takes a secret as an argument.",
     )
     .with_field("secret_access_key"))
+}
+
+/// The proxy password from `--proxy-password-stdin`, if given.
+pub fn proxy_password_input(c: &CredentialArgs) -> Result<Option<Sensitive<String>>, Failure> {
+    if !c.proxy_password_stdin {
+        return Ok(None);
+    }
+    read_stdin("the proxy password", "--proxy-password-stdin", "proxy_password").map(Some)
+}
+
+/// A secret piped into standard input (all of it; one trailing newline removed).
+fn read_stdin(what: &str, flag: &str, field: &str) -> Result<Sensitive<String>, Failure> {
+    let mut buf = Vec::new();
+    std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+        Failure::cli(
+            EXIT_FAILED,
+            Code::SecretReadFailed,
+            format!("Standard input could not be read: {e}."),
+            format!("Pipe {what} into {flag}."),
+        )
+    })?;
+    let mut text = String::from_utf8(buf).map_err(|_| {
+        Failure::cli(
+            EXIT_INVALID,
+            Code::SecretNotText,
+            format!("The text read from standard input for {what} is not UTF-8."),
+            format!("Pipe {what} as plain text, e.g. `printf %s \"$SECRET\" | chute … {flag}`."),
+        )
+        .with_field(field)
+    })?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(Sensitive::new(text))
 }

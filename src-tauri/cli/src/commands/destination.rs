@@ -12,7 +12,7 @@ use chute_core::{import_candidates, ImportError, ImportKind};
 use chute_core::{Chute, Code, CredentialInput, CredentialSource, Problem, Saved, Settings};
 
 use super::connection_test::test_cmd;
-use super::credentials::credential_input;
+use super::credentials::{credential_input, proxy_password_input};
 use super::deliver::deliver_cmd;
 use crate::args::{apply_identity, AddArgs, DestinationCommand, EditArgs, ImportArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
@@ -107,7 +107,11 @@ fn add(chute: &Chute, a: &AddArgs, out: &Out) -> Result<ExitCode, Failure> {
     if a.dry_run {
         return dry_run(chute, settings, &creds, None, out);
     }
+    let proxy_password = proxy_password_input(&a.credentials)?;
     let saved = chute.create(settings, creds)?;
+    if proxy_password.is_some() {
+        chute.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
+    }
     saved_result(out, &saved, "Added");
     Ok(ExitCode::SUCCESS)
 }
@@ -136,7 +140,11 @@ fn edit(chute: &Chute, a: &EditArgs, out: &Out) -> Result<ExitCode, Failure> {
     if a.dry_run {
         return dry_run(chute, settings, &creds, Some(&existing.id), out);
     }
+    let proxy_password = proxy_password_input(&a.credentials)?;
     let saved = chute.update(&existing.id, settings, creds)?;
+    if proxy_password.is_some() {
+        chute.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
+    }
     saved_result(out, &saved, "Updated");
     Ok(ExitCode::SUCCESS)
 }

@@ -59,6 +59,7 @@ fn evidence(e: &Evidence) -> Vec<(&'static str, String)> {
     push("Bucket region", e.bucket_region.clone());
     push("Endpoint", Some(e.endpoint.clone()));
     push("Addressing", Some(e.addressing.clone()));
+    push("Proxy", e.proxy.clone());
     push("Detail", e.detail.clone());
     rows
 }

@@ -26,7 +26,7 @@ impl Chute {
         let d = self.get(destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let measured = self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::probe()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::probe())).await;
             capabilities::measure_with_own_object(&client, &d.settings, true, now_ms()).await
         });
         match measured {
@@ -66,7 +66,7 @@ impl Chute {
         // One attempt per request, the connection test's time limits: a
         // server that does not answer costs the delivery seconds, not minutes.
         let measured = self.runtime.block_on(async {
-            let client = s3::client(&d.settings, auth, &s3::ClientOptions::probe()).await;
+            let client = s3::client(&d.settings, auth, &self.client_options(d, s3::ClientOptions::probe())).await;
             capabilities::measure_with_own_object(&client, &d.settings, false, now_ms()).await
         });
         let Ok(mut fresh) = measured else { return known };

@@ -53,7 +53,7 @@ impl Chute {
         let d = self.get(destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         Ok(self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
             deliver::existing::check(&client, &d.settings.bucket, plan).await
         }))
     }
@@ -97,11 +97,21 @@ impl Chute {
         let conditional = capabilities.as_ref().is_some_and(|c| c.conditional_put());
         let opts = deliver::TransferOptions { capabilities: capabilities.map(std::sync::Arc::new), ..opts.clone() };
         let receipt = Receipting { batch_id: &batch_id, index_map: None };
-        let (mut summary, checks) = transfer_journaled(&self.runtime, &d, &auth, sent, opts, journal, receipt, control, on_event);
+        let (mut summary, checks) = transfer_journaled(
+            &self.runtime,
+            &d,
+            (&auth, &self.client_options(&d, s3::ClientOptions::delivery())),
+            sent,
+            opts,
+            journal,
+            receipt,
+            control,
+            on_event,
+        );
         summary.receipt = self.delivery_receipt(&d, &batch_id, checks)?;
         if d.settings.manifest {
             summary.manifest = Some(self.runtime.block_on(async {
-                let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+                let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
                 let anonymous = matches!(auth, s3::Auth::Anonymous);
                 deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, sent, &summary, sent.problems.len(), conditional).await
             }));
@@ -163,7 +173,17 @@ impl Chute {
             ..Default::default()
         };
         let receipt = Receipting { batch_id, index_map: Some(u.index_map.clone()) };
-        let (mut summary, checks) = transfer_journaled(&self.runtime, &d, &auth, plan, opts, journal, receipt, control, on_event);
+        let (mut summary, checks) = transfer_journaled(
+            &self.runtime,
+            &d,
+            (&auth, &self.client_options(&d, s3::ClientOptions::delivery())),
+            plan,
+            opts,
+            journal,
+            receipt,
+            control,
+            on_event,
+        );
         summary.receipt = self.delivery_receipt(&d, batch_id, checks)?;
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         // The batch's outcome counts its earlier files too (and any refused).
@@ -187,7 +207,7 @@ impl Chute {
         if !uploads.is_empty() {
             let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
             aborted = self.runtime.block_on(async {
-                let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+                let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
                 let mut n = 0;
                 for (_, key, upload_id) in &uploads {
                     let r = client.abort_multipart_upload().bucket(&d.settings.bucket).key(key).upload_id(upload_id).send().await;
@@ -252,7 +272,7 @@ struct Receipting<'a> {
 fn transfer_journaled(
     runtime: &tokio::runtime::Runtime,
     d: &Destination,
-    auth: &s3::Auth,
+    (auth, client_opts): (&s3::Auth, &s3::ClientOptions),
     plan: &deliver::Plan,
     opts: deliver::TransferOptions,
     (journal, writer): (history::HistoryJournal, std::thread::JoinHandle<()>),
@@ -264,7 +284,7 @@ fn transfer_journaled(
     let anonymous = matches!(auth, s3::Auth::Anonymous);
     let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };
     let (summary, checks) = runtime.block_on(async {
-        let client = s3::client(&d.settings, auth, &s3::ClientOptions::delivery()).await;
+        let client = s3::client(&d.settings, auth, client_opts).await;
         let verifier =
             std::sync::Arc::new(verify::AtDelivery::new(client.clone(), &d.settings, &opts, receipt.batch_id, receipt.index_map));
         let opts = deliver::TransferOptions { verifier: Some(deliver::VerifierRef(verifier.clone())), ..opts };

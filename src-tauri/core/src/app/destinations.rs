@@ -164,11 +164,14 @@ impl Chute {
         if matches!(d.credentials, CredentialSource::Keychain { .. }) {
             self.secrets.delete(&d.id)?;
         }
+        if crate::destination::proxy_user(&d.settings).is_some() {
+            self.secrets.delete_proxy_password(&d.id)?;
+        }
         self.store().delete_destination(&d.id)?;
         Ok(())
     }
 
-    /// A copy named "<name> copy" (or "copy 2", …) with its own keychain item.
+    /// A copy named "<name> copy" (or "copy 2", …) with its own keychain items.
     pub fn duplicate(&self, id: &str) -> Result<Saved> {
         let d = self.get(id)?;
         let names: Vec<String> = self.list()?.into_iter().map(|d| d.settings.name.to_lowercase()).collect();
@@ -189,8 +192,13 @@ impl Chute {
             CredentialSource::Profile { profile } => CredentialInput::Profile { profile: profile.clone() },
             CredentialSource::None => CredentialInput::None,
         };
+        let proxy_password = self.stored_proxy_password(&d.id, &d);
         let settings = Settings { name, ..d.settings };
-        self.create(settings, credentials)
+        let saved = self.create(settings, credentials)?;
+        if proxy_password.is_some() {
+            self.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
+        }
+        Ok(saved)
     }
 
     pub fn set_active(&self, id: &str, active: bool) -> Result<DestinationView> {

@@ -41,7 +41,7 @@ impl Chute {
             Some(c) => c,
             None => {
                 let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
-                let c = self.runtime.block_on(s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()));
+                let c = self.runtime.block_on(s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())));
                 self.clients.put(&d.id, d.updated_at, c.clone());
                 c
             }

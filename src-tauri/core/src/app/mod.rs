@@ -11,6 +11,7 @@ mod error;
 mod history;
 mod links;
 mod probe;
+mod proxy;
 mod uploads;
 mod verify;
 mod views;

@@ -3,7 +3,7 @@
 //! destination's requests use.
 
 use super::{Chute, Error, Result, Saved};
-use crate::destination::{CredentialInput, CredentialSource, Settings};
+use crate::destination::{CredentialInput, CredentialSource, Destination, Settings};
 use crate::report::{Code, ErrorInfo};
 use crate::secret::{Credentials, Sensitive};
 use crate::{diagnose, probe, s3, store};
@@ -21,6 +21,8 @@ pub enum ProbeTarget {
         settings: Settings,
         credentials: CredentialInput,
         editing_id: Option<String>,
+        /// The proxy password as typed; None keeps the stored one (editing).
+        proxy_password: Option<Sensitive<String>>,
     },
 }
 
@@ -49,13 +51,14 @@ impl Chute {
         opts: &probe::ProbeOptions,
         on_event: &mut (dyn FnMut(probe::ProbeEvent) + Send),
     ) -> Result<probe::ProbeReport> {
-        let (settings, auth, destination_id) = match target {
+        let (settings, auth, destination_id, proxy_password) = match target {
             ProbeTarget::Saved { id } => {
                 let d = self.get(&id)?;
                 let auth = self.auth_for(&d.credentials, Some(&d.id));
-                (d.settings, auth, Some(d.id))
+                let proxy_password = self.stored_proxy_password(&d.id, &d);
+                (d.settings, auth, Some(d.id), proxy_password)
             }
-            ProbeTarget::Draft { settings, credentials, editing_id } => {
+            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password } => {
                 let auth = match credentials {
                     CredentialInput::Keep => match &editing_id {
                         Some(id) => {
@@ -72,10 +75,18 @@ impl Chute {
                     CredentialInput::Profile { profile } => Ok(s3::Auth::Profile(profile)),
                     CredentialInput::None => Ok(s3::Auth::Anonymous),
                 };
-                (settings.normalized(), auth, editing_id)
+                let settings = settings.normalized();
+                let proxy_password = proxy_password.or_else(|| {
+                    let id = editing_id.as_deref()?;
+                    // The stored password, for the user of the address as typed.
+                    let d = Destination { settings: settings.clone(), ..self.get(id).ok()? };
+                    self.stored_proxy_password(id, &d)
+                });
+                (settings, auth, editing_id, proxy_password)
             }
         };
-        let report = self.runtime.block_on(probe::run(&settings, auth, opts, on_event));
+        let opts = probe::ProbeOptions { client: s3::ClientOptions { proxy_password, ..opts.client.clone() }, ..opts.clone() };
+        let report = self.runtime.block_on(probe::run(&settings, auth, &opts, on_event));
         self.store().add_probe(destination_id.as_deref(), &report)?;
         // What the server was seen to do, kept for deliveries to a saved
         // destination (measured on the settings tested: an unsaved edit to

@@ -44,7 +44,7 @@ impl Chute {
         let d = self.get(destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let listed = self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
             let mut out = vec![];
             let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
             loop {
@@ -119,7 +119,7 @@ impl Chute {
         }
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         Ok(self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
             let mut report = AbortReport::default();
             for u in chosen {
                 let r = client.abort_multipart_upload().bucket(&d.settings.bucket).key(&u.key).upload_id(&u.upload_id).send().await;

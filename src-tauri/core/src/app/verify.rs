@@ -114,7 +114,7 @@ impl Chute {
         let manifests = d.settings.manifest.then(|| format!("{}_manifests/", d.settings.prefix));
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         let audited = self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
             let checker = Arc::new(Checker::new(client, &d.settings, matches!(auth, s3::Auth::Anonymous)));
             verify::audit(checker, &plan, folder, &prefix, manifests.as_deref(), on_progress).await
         });
@@ -132,7 +132,7 @@ impl Chute {
     ) -> Result<Vec<ObjectCheck>> {
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         Ok(self.runtime.block_on(async {
-            let client = s3::client(&d.settings, &auth, &s3::ClientOptions::delivery()).await;
+            let client = s3::client(&d.settings, &auth, &self.client_options(d, s3::ClientOptions::delivery())).await;
             let checker = Arc::new(Checker::new(client, &d.settings, matches!(auth, s3::Auth::Anonymous)));
             verify::check_all(checker, expected, on_progress).await
         }))

@@ -5,7 +5,7 @@
 //! The model (model.rs) and the problems it can have (problems.rs) are at
 //! the bottom; one validator per group of fields sits above them (name,
 //! bucket, endpoint with where its host is, region, prefix, key template,
-//! object options, credentials); `validate` runs them all.
+//! object options, proxy, credentials); `validate` runs them all.
 
 mod bucket;
 mod credentials;
@@ -16,6 +16,7 @@ mod name;
 mod options;
 mod prefix;
 mod problems;
+mod proxy;
 mod region;
 mod template;
 
@@ -26,6 +27,7 @@ pub use model::{
 pub use options::ACLS;
 pub use prefix::clean_prefix;
 pub use problems::{Context, CredentialCheck, Problem, Severity};
+pub use proxy::{proxy_choice, proxy_user, ProxyChoice, ProxyProblem};
 
 use bucket::validate_bucket;
 use credentials::validate_credentials;
@@ -34,6 +36,7 @@ use name::validate_name;
 use options::validate_options;
 use prefix::validate_prefix;
 use problems::Problems;
+use proxy::validate_proxy;
 use region::validate_region;
 use template::validate_template;
 
@@ -46,6 +49,7 @@ pub fn validate(s: &Settings, ctx: &Context) -> Vec<Problem> {
     validate_prefix(&mut p, s);
     validate_template(&mut p, s);
     validate_options(&mut p, s);
+    validate_proxy(&mut p, s);
     if let Some(c) = &ctx.credentials {
         validate_credentials(&mut p, c);
     }

@@ -45,6 +45,11 @@ pub struct Settings {
     /// After each batch: a manifest of its objects, then a `_SUCCESS` marker
     /// (only when every file landed).
     pub manifest: bool,
+    /// How requests reach the endpoint: empty for the environment's proxy
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), `direct`, or an HTTP
+    /// proxy's address (`http://[user@]host:port`; its password is in the
+    /// keychain). See `proxy_choice`.
+    pub proxy: String,
 }
 
 /// How a destination compresses what it delivers.
@@ -97,6 +102,7 @@ impl Default for Settings {
             confirm_delivery: true,
             compression: Compression::Off,
             manifest: false,
+            proxy: String::new(),
         }
     }
 }
@@ -212,7 +218,7 @@ impl Settings {
 
     /// Fill what the user left empty from the provider preset; trims text.
     pub fn normalized(mut self) -> Settings {
-        for s in [&mut self.name, &mut self.bucket, &mut self.region, &mut self.endpoint, &mut self.account_id] {
+        for s in [&mut self.name, &mut self.bucket, &mut self.region, &mut self.endpoint, &mut self.account_id, &mut self.proxy] {
             *s = s.trim().to_string();
         }
         if self.region.is_empty() {

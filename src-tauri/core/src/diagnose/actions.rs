@@ -62,6 +62,7 @@ pub fn edit_action(code: Code) -> Option<EditAction> {
         | NotHttp
         | ServerSilent
         | NotS3Server => ("endpoint", "Edit the endpoint"),
+        ProxyUnreachable | ProxyAuthRequired | ProxyRefused | ProxyUpstreamFailed => ("proxy", "Edit the proxy"),
         _ => return None,
     };
     Some(EditAction { field: field.into(), label: label.into() })

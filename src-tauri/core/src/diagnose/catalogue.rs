@@ -3,10 +3,10 @@
 //! same code, title, cause and fix whether the connection test, a delivery,
 //! a resume or a retry met it. Only "what happened" names the operation.
 
-use super::{minimal_policy, network, write_permission, Diagnosis, Evidence, Level};
+use super::{minimal_policy, network, proxy, write_permission, Diagnosis, Evidence, Level};
 use crate::destination::Settings;
 use crate::report::Code;
-use crate::s3::{Answer, Failure};
+use crate::s3::{Answer, Failure, ProxyRoute};
 
 /// What was going on when a request failed.
 pub struct Scene<'a> {
@@ -53,6 +53,9 @@ impl Scene<'_> {
 /// The advice for `failure`, met by `answer` while doing `scene`.
 pub fn diagnosis(failure: &Failure, answer: &Answer, scene: &Scene) -> Diagnosis {
     let ev = scene.evidence_of(answer);
+    if let Some(d) = through_proxy(failure, answer, scene, &ev) {
+        return d;
+    }
     let s = scene.settings;
     let summary = answer.summary();
     match failure {
@@ -136,6 +139,8 @@ pub fn diagnosis(failure: &Failure, answer: &Answer, scene: &Scene) -> Diagnosis
         Failure::ConnectionReset => network::connection_reset(&summary, ev),
         Failure::TlsUntrusted => network::tls_untrusted(&summary, false, false, ev),
         Failure::HttpsToHttpPort => network::https_to_http_port(None, ev),
+        Failure::ProxyAuthRequired => proxy::proxy_auth_required("the proxy", "the environment", false, ev),
+        Failure::ProxyRefused => proxy::proxy_refused("the proxy", "the environment", &scene.host(), None, ev),
         Failure::RequestFailed => Diagnosis::new(Code::RequestFailed, Level::Error, "The request could not be sent")
             .happened(format!("The S3 request failed before an answer: {}.", answer.chain.chars().take(300).collect::<String>()))
             .cause(if answer.io { "The connection broke (reset or closed by the server or a proxy)." } else { "A problem building or sending the request." })
@@ -150,6 +155,31 @@ pub fn diagnosis(failure: &Failure, answer: &Answer, scene: &Scene) -> Diagnosis
             .fix("Look the error code up in your provider's documentation; the details below have the request id for support.")
             .evidence(ev),
     }
+}
+
+/// A failure that a proxy on the way explains: its refusals, and the
+/// connection failures and error pages that came from it rather than the
+/// endpoint (an answer with no S3 code and no request id). None when
+/// requests go straight, or the endpoint itself answered.
+fn through_proxy(failure: &Failure, answer: &Answer, scene: &Scene, ev: &Evidence) -> Option<Diagnosis> {
+    let target = url::Url::parse(&scene.evidence.endpoint).ok()?;
+    let hop = ProxyRoute::of(scene.settings, None).hop(&target)?;
+    let (address, source) = (hop.address(), hop.source.as_str());
+    let ev = Evidence { proxy: Some(format!("{address} ({source})")), ..ev.clone() };
+    let endpoint = format!("{}:{}", target.host_str().unwrap_or_default(), target.port_or_known_default().unwrap_or(443));
+    let from_endpoint = answer.code.is_some() || answer.request_id.is_some();
+    Some(match (failure, answer.status) {
+        (Failure::ProxyAuthRequired, _) => proxy::proxy_auth_required(&address, source, hop.authorization.is_some(), ev),
+        (Failure::ProxyRefused, _) => proxy::proxy_refused(&address, source, &endpoint, None, ev),
+        (Failure::ConnectionRefused | Failure::HostNotFound, _) => proxy::proxy_unreachable(&address, source, &answer.summary(), ev),
+        // Some proxies (tinyproxy) answer wrong credentials with 401.
+        (_, Some(401)) if !from_endpoint => proxy::proxy_auth_required(&address, source, hop.authorization.is_some(), ev),
+        (_, Some(403)) if !from_endpoint => proxy::proxy_refused(&address, source, &endpoint, Some(403), ev),
+        (_, Some(status @ (500 | 502 | 503 | 504))) if !from_endpoint => {
+            proxy::proxy_upstream_failed(&address, source, &endpoint, status, ev)
+        }
+        _ => return None,
+    })
 }
 
 /// This computer's clock against the server's; `refused` names the answer

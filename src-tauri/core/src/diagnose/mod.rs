@@ -3,14 +3,15 @@
 //! was based on and, where safe, a one-click fix or the setting to edit.
 //! `catalogue` turns a classified S3 or network failure into one (the same
 //! words whether the connection test or a delivery met it); `receipt` says
-//! an object that differs from what it should be; `network`, `keychain`
-//! and `policy` hold the words for the rest.
+//! an object that differs from what it should be; `network`, `proxy`,
+//! `keychain` and `policy` hold the words for the rest.
 
 pub mod actions;
 pub mod catalogue;
 pub mod keychain;
 pub mod network;
 mod policy;
+pub mod proxy;
 pub mod receipt;
 
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,9 @@ pub struct Evidence {
     pub addressing: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The proxy requests went through (`host:port (HTTPS_PROXY)`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
 }
 
 /// A change to the destination that fixes the problem, applied by the UI

@@ -1,9 +1,10 @@
 //! The connection test. Steps run in order, each timed and reported as it
-//! runs: credentials, resolve, connect, TLS, reach (one raw HTTP exchange,
-//! which also reads the server's clock), HeadBucket, PutObject of a probe
-//! object under the prefix, optionally a read-back of it, what the server
-//! does with conditional and checksummed writes (on that object), and
-//! DeleteObject.
+//! runs: credentials, resolve, connect, the proxy (a tunnel through it, or
+//! a request it forwards; skipped when requests go straight), TLS, reach
+//! (one raw HTTP exchange, which also reads the server's clock),
+//! HeadBucket, PutObject of a probe object under the prefix, optionally a
+//! read-back of it, what the server does with conditional and checksummed
+//! writes (on that object), and DeleteObject.
 //! Every failure becomes a `Diagnosis`: S3 answers through the one
 //! classifier and catalogue a delivery uses too.
 
@@ -11,6 +12,7 @@ mod bucket;
 mod capabilities;
 mod findings;
 mod network;
+mod proxy;
 mod recorder;
 
 use std::time::{Instant, SystemTime};
@@ -28,6 +30,7 @@ pub enum StepId {
     Credentials,
     Resolve,
     Connect,
+    Proxy,
     Tls,
     Reach,
     HeadBucket,
@@ -39,10 +42,11 @@ pub enum StepId {
 
 impl StepId {
     /// Every step, in the order the test runs them (`ReadBack` only when asked for).
-    pub const ALL: [StepId; 10] = [
+    pub const ALL: [StepId; 11] = [
         StepId::Credentials,
         StepId::Resolve,
         StepId::Connect,
+        StepId::Proxy,
         StepId::Tls,
         StepId::Reach,
         StepId::HeadBucket,
@@ -58,6 +62,7 @@ impl StepId {
             StepId::Credentials => "credentials",
             StepId::Resolve => "resolve",
             StepId::Connect => "connect",
+            StepId::Proxy => "proxy",
             StepId::Tls => "tls",
             StepId::Reach => "reach",
             StepId::HeadBucket => "head_bucket",
@@ -73,6 +78,7 @@ impl StepId {
             StepId::Credentials => "Credentials",
             StepId::Resolve => "Resolve host",
             StepId::Connect => "Connect",
+            StepId::Proxy => "Proxy",
             StepId::Tls => "TLS handshake",
             StepId::Reach => "Server answers",
             StepId::HeadBucket => "Bucket (HeadBucket)",

@@ -1,5 +1,5 @@
 //! The steps below S3: resolve the host, connect, the TLS handshake, and
-//! one raw HTTP exchange by hand (does it speak HTTP, is it S3-like, what
+//! one raw HTTP exchange by hand (through a proxy: see `proxy`) (does it speak HTTP, is it S3-like, what
 //! time does it think it is). Their failures are put in the words of
 //! `diagnose::network`, which a delivery's failed requests share.
 
@@ -15,12 +15,18 @@ use super::{StepId, StepStatus, SKEW_LIMIT_SECS};
 use crate::destination::Settings;
 use crate::diagnose::{catalogue, network};
 use crate::report::error_chain;
+use crate::s3::ProxyRoute;
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
-/// Resolve, connect, TLS (for https://) and one HTTP exchange.
+/// Resolve, connect, the proxy (when one is on the way), TLS (for
+/// https://) and one HTTP exchange.
 pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url) -> Result<(), Stop> {
+    let route = ProxyRoute::of(p.s, p.opts.client.proxy_password.clone());
+    if let Some(hop) = route.hop(target) {
+        return super::proxy::reach_through(p, target, &hop).await;
+    }
     let host = target.host_str().unwrap_or_default().to_string();
     let port = target.port_or_known_default().unwrap_or(443);
 
@@ -29,6 +35,7 @@ pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url) -> Result
 
     let t = p.start(StepId::Connect);
     let tcp = connect(p, t, &addrs).await?;
+    p.skip(StepId::Proxy, &route.direct_because(target));
 
     let stream: Box<dyn Stream> = if target.scheme() == "https" {
         let t = p.start(StepId::Tls);
@@ -40,27 +47,68 @@ pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url) -> Result
 
     // One raw HTTP exchange, for "does it speak HTTP" and the clock.
     let t = p.start(StepId::Reach);
-    reach(p, t, stream, target).await
+    let answer = exchange(stream, &head_request(target, target.path(), None), p.opts.client.read_timeout).await;
+    judge_answer(p, t, answer, target)
+}
+
+/// A name's addresses, or why there are none.
+pub(super) async fn lookup(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
+    if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match tokio::time::timeout(Duration::from_secs(5), tokio::net::lookup_host((host, port))).await {
+        Ok(Ok(addrs)) => {
+            let addrs: Vec<SocketAddr> = addrs.collect();
+            if addrs.is_empty() {
+                Err("no addresses".into())
+            } else {
+                Ok(addrs)
+            }
+        }
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("the resolver did not answer within 5 s".into()),
+    }
+}
+
+/// Why no connection could be opened: the last attempt's words, and
+/// whether any was refused or timed out.
+pub(super) struct DialFailure {
+    pub(super) what: String,
+    pub(super) refused: bool,
+    pub(super) timed_out: bool,
+}
+
+/// A TCP connection to the first of `addrs` (up to four) that accepts one.
+pub(super) async fn dial(addrs: &[SocketAddr], timeout: Duration) -> Result<(TcpStream, SocketAddr), DialFailure> {
+    let mut failure = DialFailure { what: String::new(), refused: false, timed_out: false };
+    for a in addrs.iter().take(4) {
+        match tokio::time::timeout(timeout, TcpStream::connect(a)).await {
+            Ok(Ok(s)) => return Ok((s, *a)),
+            Ok(Err(e)) => {
+                failure.refused |= e.kind() == std::io::ErrorKind::ConnectionRefused;
+                failure.what = format!("{a}: {e}");
+            }
+            Err(_) => {
+                failure.timed_out = true;
+                failure.what = format!("{a}: no answer within {} s", timeout.as_secs());
+            }
+        }
+    }
+    Err(failure)
 }
 
 async fn resolve(p: &mut Probe<'_>, t: Instant, host: &str, port: u16) -> Result<Vec<SocketAddr>, Stop> {
-    if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
-        p.end(StepId::Resolve, t, StepStatus::Passed, "IP address, nothing to resolve");
-        return Ok(vec![SocketAddr::new(ip, port)]);
-    }
-    let lookup = tokio::time::timeout(Duration::from_secs(5), tokio::net::lookup_host((host, port))).await;
-    match lookup {
-        Ok(Ok(addrs)) => {
-            let addrs: Vec<SocketAddr> = addrs.collect();
-            if !addrs.is_empty() {
-                let shown: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
-                p.end(StepId::Resolve, t, StepStatus::Passed, format!("{host} → {}", shown.join(", ")));
-                return Ok(addrs);
-            }
-            Err(host_not_found(p, t, host, "no addresses").await)
+    match lookup(host, port).await {
+        Ok(addrs) if host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok() => {
+            p.end(StepId::Resolve, t, StepStatus::Passed, "IP address, nothing to resolve");
+            Ok(addrs)
         }
-        Ok(Err(e)) => Err(host_not_found(p, t, host, &e.to_string()).await),
-        Err(_) => Err(host_not_found(p, t, host, "the resolver did not answer within 5 s").await),
+        Ok(addrs) => {
+            let shown: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
+            p.end(StepId::Resolve, t, StepStatus::Passed, format!("{host} → {}", shown.join(", ")));
+            Ok(addrs)
+        }
+        Err(why) => Err(host_not_found(p, t, host, &why).await),
     }
 }
 
@@ -90,35 +138,24 @@ async fn host_not_found(p: &mut Probe<'_>, t: Instant, host: &str, why: &str) ->
 
 async fn connect(p: &mut Probe<'_>, t: Instant, addrs: &[SocketAddr]) -> Result<TcpStream, Stop> {
     let timeout = p.opts.client.connect_timeout;
-    let mut last = String::new();
-    let mut timed_out = false;
-    let mut refused = false;
-    for a in addrs.iter().take(4) {
-        match tokio::time::timeout(timeout, TcpStream::connect(a)).await {
-            Ok(Ok(s)) => {
-                p.end(StepId::Connect, t, StepStatus::Passed, format!("connected to {a}"));
-                return Ok(s);
-            }
-            Ok(Err(e)) => {
-                refused |= e.kind() == std::io::ErrorKind::ConnectionRefused;
-                last = format!("{a}: {e}");
-            }
-            Err(_) => {
-                timed_out = true;
-                last = format!("{a}: no answer within {} s", timeout.as_secs());
-            }
+    match dial(addrs, timeout).await {
+        Ok((s, a)) => {
+            p.end(StepId::Connect, t, StepStatus::Passed, format!("connected to {a}"));
+            Ok(s)
+        }
+        Err(f) => {
+            let mut ev = p.evidence(StepId::Connect);
+            ev.detail = Some(f.what.clone());
+            let d = if f.refused {
+                network::connection_refused(&f.what, ev)
+            } else if f.timed_out {
+                network::connect_timeout(&f.what, timeout.as_secs(), ev)
+            } else {
+                network::network_unreachable(&f.what, ev)
+            };
+            Err(p.fail(StepId::Connect, t, d))
         }
     }
-    let mut ev = p.evidence(StepId::Connect);
-    ev.detail = Some(last.clone());
-    let d = if refused {
-        network::connection_refused(&last, ev)
-    } else if timed_out {
-        network::connect_timeout(&last, timeout.as_secs(), ev)
-    } else {
-        network::network_unreachable(&last, ev)
-    };
-    Err(p.fail(StepId::Connect, t, d))
 }
 
 fn tls_config() -> Arc<tokio_rustls::rustls::ClientConfig> {
@@ -146,7 +183,12 @@ fn http_twin(s: &Settings) -> Option<String> {
     (local && url.scheme() == "https").then(|| format!("http://{}", endpoint.strip_prefix("https://").unwrap_or(&endpoint)))
 }
 
-async fn tls(p: &mut Probe<'_>, t: Instant, tcp: TcpStream, host: &str) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Stop> {
+pub(super) async fn tls(
+    p: &mut Probe<'_>,
+    t: Instant,
+    tcp: TcpStream,
+    host: &str,
+) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Stop> {
     use tokio_rustls::rustls::pki_types::ServerName;
     let Ok(name) = ServerName::try_from(host.trim_matches(['[', ']']).to_string()) else {
         let d = network::tls_bad_name(host, p.evidence(StepId::Tls));
@@ -195,17 +237,27 @@ fn https_twin(s: &Settings) -> String {
     }
 }
 
-/// Send one HEAD request by hand and read the response head.
-async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, target: &url::Url) -> Result<(), Stop> {
+/// One HEAD request, written by hand: `path` is what goes on the request
+/// line (the path, or the whole URL when a proxy forwards it), with
+/// `Proxy-Authorization` when one is given.
+pub(super) fn head_request(target: &url::Url, path: &str, proxy_authorization: Option<&str>) -> String {
     let host_header = match target.port() {
         Some(port) => format!("{}:{port}", target.host_str().unwrap_or_default()),
         None => target.host_str().unwrap_or_default().to_string(),
     };
-    let path = if target.path().is_empty() { "/" } else { target.path() };
-    let req = format!("HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: chute-probe\r\nConnection: close\r\n\r\n");
-    let read_timeout = p.opts.client.read_timeout;
+    let path = if path.is_empty() { "/" } else { path };
+    let proxy = proxy_authorization.map(|a| format!("Proxy-Authorization: {a}\r\n")).unwrap_or_default();
+    format!("HEAD {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: chute-probe\r\n{proxy}Connection: close\r\n\r\n")
+}
+
+/// What came back to one exchange: the response head's bytes, an I/O
+/// error, or nothing within the time limit (`Err(None)`).
+pub(super) type Exchanged = Result<Vec<u8>, Option<std::io::Error>>;
+
+/// Send `request` and read the response head (up to 64 KiB).
+pub(super) async fn exchange(mut stream: impl AsyncRead + AsyncWrite + Unpin, request: &str, timeout: Duration) -> Exchanged {
     let exchange = async {
-        stream.write_all(req.as_bytes()).await?;
+        stream.write_all(request.as_bytes()).await?;
         stream.flush().await?;
         let mut buf = Vec::with_capacity(2048);
         let mut chunk = [0u8; 2048];
@@ -221,7 +273,49 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
         }
         Ok::<Vec<u8>, std::io::Error>(buf)
     };
-    let result = tokio::time::timeout(read_timeout, exchange).await;
+    match tokio::time::timeout(timeout, exchange).await {
+        Err(_) => Err(None),
+        Ok(r) => r.map_err(Some),
+    }
+}
+
+/// A response head: its status and headers (names in lower case).
+pub(super) struct Head {
+    pub(super) status_line: String,
+    pub(super) status: Option<u16>,
+    pub(super) headers: Vec<(String, String)>,
+}
+
+impl Head {
+    pub(super) fn parse(bytes: &[u8]) -> Head {
+        let text = String::from_utf8_lossy(bytes);
+        let mut lines = text.split("\r\n");
+        let status_line = lines.next().unwrap_or_default().to_string();
+        let status = status_line.strip_prefix("HTTP/").and_then(|r| r.split_whitespace().nth(1)).and_then(|c| c.parse().ok());
+        let headers = lines
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Head { status_line, status, headers }
+    }
+
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Headers only S3 and its kin send, or a server that names itself so.
+    pub(super) fn looks_like_s3(&self) -> bool {
+        let server = self.header("server").unwrap_or_default().to_ascii_lowercase();
+        self.headers.iter().any(|(k, _)| k.starts_with("x-amz-") || k.starts_with("x-minio-"))
+            || ["amazons3", "minio", "cloudflare", "garage", "ceph", "s3"].iter().any(|n| server.contains(n))
+    }
+}
+
+/// The reach step's verdict on one exchange: does it speak HTTP, is it
+/// S3-like, what time does it think it is.
+pub(super) fn judge_answer(p: &mut Probe<'_>, t: Instant, result: Exchanged, target: &url::Url) -> Result<(), Stop> {
+    let read_timeout = p.opts.client.read_timeout;
     let https = target.scheme() == "https";
     let http_to_tls = |p: &mut Probe, detail: String| {
         let mut ev = p.evidence(StepId::Reach);
@@ -229,52 +323,36 @@ async fn reach(p: &mut Probe<'_>, t: Instant, mut stream: Box<dyn Stream>, targe
         network::http_to_tls_port(&https_twin(p.s), ev)
     };
     let bytes = match result {
-        Err(_) => {
+        Err(None) => {
             let d = network::server_silent(format!("No HTTP answer within {} s.", read_timeout.as_secs()), p.evidence(StepId::Reach));
             return Err(p.fail(StepId::Reach, t, d));
         }
-        Ok(Err(e)) if !https => {
+        Err(Some(e)) if !https => {
             let d = http_to_tls(p, e.to_string());
             return Err(p.fail(StepId::Reach, t, d));
         }
-        Ok(Err(e)) => {
+        Err(Some(e)) => {
             let mut ev = p.evidence(StepId::Reach);
             ev.detail = Some(e.to_string());
             let d = network::connection_reset(&e.to_string(), ev);
             return Err(p.fail(StepId::Reach, t, d));
         }
-        Ok(Ok(b)) => b,
+        Ok(b) => b,
     };
     if !https && (bytes.is_empty() || bytes.first() == Some(&0x15) || bytes.first() == Some(&0x16)) {
         let d = http_to_tls(p, if bytes.is_empty() { "connection closed".into() } else { "the server answered with a TLS record".into() });
         return Err(p.fail(StepId::Reach, t, d));
     }
-    let text = String::from_utf8_lossy(&bytes);
-    let mut lines = text.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status: Option<u16> = status_line.strip_prefix("HTTP/").and_then(|r| r.split_whitespace().nth(1)).and_then(|c| c.parse().ok());
-    let Some(status) = status else {
+    let head = Head::parse(&bytes);
+    let Some(status) = head.status else {
         let mut ev = p.evidence(StepId::Reach);
-        ev.detail = Some(status_line.chars().take(120).collect());
+        ev.detail = Some(head.status_line.chars().take(120).collect());
         let d = network::not_http(ev);
         return Err(p.fail(StepId::Reach, t, d));
     };
-    let mut date = None;
-    let mut s3ish = false;
-    let mut server = String::new();
-    for line in lines {
-        let Some((k, v)) = line.split_once(':') else { continue };
-        let k = k.trim().to_ascii_lowercase();
-        let v = v.trim();
-        match k.as_str() {
-            "date" => date = httpdate::parse_http_date(v).ok(),
-            "server" => server = v.to_string(),
-            k if k.starts_with("x-amz-") || k.starts_with("x-minio-") => s3ish = true,
-            _ => {}
-        }
-    }
-    let lower_server = server.to_ascii_lowercase();
-    s3ish |= ["amazons3", "minio", "cloudflare", "garage", "ceph", "s3"].iter().any(|n| lower_server.contains(n));
+    let date = head.header("date").and_then(|v| httpdate::parse_http_date(v).ok());
+    let server = head.header("server").unwrap_or_default().to_string();
+    let s3ish = head.looks_like_s3();
     p.looks_like_s3 = Some(s3ish);
     // The status is the answer to an unsigned request: any answer proves the
     // server is there; what S3 thinks of the credentials comes next.

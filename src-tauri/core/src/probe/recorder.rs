@@ -47,6 +47,11 @@ impl<'a> Probe<'a> {
         }
     }
 
+    /// Every later step's evidence names the proxy requests go through.
+    pub(super) fn note_proxy(&mut self, proxy: String) {
+        self.base.proxy = Some(proxy);
+    }
+
     /// An S3 answer at `step`, classified and put in words by the catalogue
     /// a delivery uses too.
     pub(super) fn s3_failure(&self, step: StepId, answer: &Answer, anonymous: bool) -> Diagnosis {

@@ -1,6 +1,6 @@
 //! The one place that turns a destination and its credentials into an S3
 //! client: endpoint, region, addressing style, the provider's checksum
-//! policy, timeouts and retries.
+//! policy, timeouts, retries and the proxy.
 
 use std::time::{Duration, SystemTime};
 
@@ -8,9 +8,10 @@ use aws_sdk_s3::config::{BehaviorVersion, Credentials as SdkCredentials, Region,
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
+use super::proxy::ProxyRoute;
 use crate::destination::Settings;
 use crate::provider::ChecksumPolicy;
-use crate::secret::Credentials;
+use crate::secret::{Credentials, Sensitive};
 
 /// Where a client's identity comes from, resolved (secrets loaded).
 #[derive(Debug, Clone)]
@@ -30,6 +31,9 @@ pub struct ClientOptions {
     /// Added to the local clock when signing. Zero in the product; tests use
     /// it to play a machine whose clock is wrong against a real server.
     pub clock_offset_secs: i64,
+    /// The password of the user the destination's proxy address names,
+    /// from the keychain (see `Chute::client_options`).
+    pub proxy_password: Option<Sensitive<String>>,
 }
 
 impl ClientOptions {
@@ -42,6 +46,7 @@ impl ClientOptions {
             operation_timeout: Duration::from_secs(20),
             max_attempts: 1,
             clock_offset_secs: 0,
+            proxy_password: None,
         }
     }
 }
@@ -56,6 +61,7 @@ impl ClientOptions {
             operation_timeout: Duration::from_secs(15 * 60),
             max_attempts: 6,
             clock_offset_secs: 0,
+            proxy_password: None,
         }
     }
 }
@@ -91,7 +97,13 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
         .read_timeout(opts.read_timeout)
         .operation_timeout(opts.operation_timeout)
         .build();
-    let retry = RetryConfig::standard().with_max_attempts(opts.max_attempts.max(1));
+    let route = ProxyRoute::of(s, opts.proxy_password.clone());
+    // Some proxies (tinyproxy) close a kept-alive connection after each
+    // answer without saying so, and a request sent on it just then fails
+    // unsent: through a proxy, even a single-attempt client gets a second.
+    let proxied = route.hop(&super::request_base(s)).is_some();
+    let attempts = if proxied { opts.max_attempts.max(2) } else { opts.max_attempts.max(1) };
+    let retry = RetryConfig::standard().with_max_attempts(attempts);
     let mut b = match auth {
         Auth::Profile(profile) => {
             // Only the profile files: static keys, assume-role, SSO and
@@ -122,6 +134,12 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
         .retry_config(retry);
     if let Some(endpoint) = s.effective_endpoint() {
         b = b.endpoint_url(endpoint);
+    }
+    if let Some(http) = route.http_client() {
+        b = b.http_client(http);
+    }
+    if proxied {
+        b = b.retry_classifier(super::proxy::ProxyRefusalsAreFinal);
     }
     if opts.clock_offset_secs != 0 {
         b = b.time_source(OffsetClock(opts.clock_offset_secs));

@@ -133,6 +133,10 @@ pub enum Failure {
     TlsUntrusted,
     /// https:// to a port that speaks plain HTTP.
     HttpsToHttpPort,
+    /// A proxy on the way wants (other) credentials: HTTP 407.
+    ProxyAuthRequired,
+    /// A proxy on the way would not open a tunnel to the endpoint.
+    ProxyRefused,
     /// The request failed before any answer, for another reason.
     RequestFailed,
     /// An S3 error without more specific advice (its code is in the answer).
@@ -153,6 +157,10 @@ pub fn classify(a: &Answer, speaks: Speaks) -> Failure {
     let message = a.message_lower();
     if a.status.is_none() {
         return transport(a);
+    }
+    // Only a proxy answers 407, whatever it sends with it.
+    if a.status == Some(407) {
+        return Failure::ProxyAuthRequired;
     }
     // Codes that decide by themselves, whatever the status.
     if matches!(code, "InvalidAccessKeyId" | "NotSignedUp" | "InvalidClientTokenId" | "UnrecognizedClientException")
@@ -203,6 +211,13 @@ pub fn classify(a: &Answer, speaks: Speaks) -> Failure {
 fn transport(a: &Answer) -> Failure {
     let chain = a.chain.to_ascii_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| chain.contains(n));
+    // A proxy's refusal of a CONNECT tunnel (the HTTP client's words).
+    if has(&["proxy authorization required"]) {
+        return Failure::ProxyAuthRequired;
+    }
+    if has(&["tunnel error: unsuccessful"]) {
+        return Failure::ProxyRefused;
+    }
     if a.timeout || has(&["timed out", "timeout"]) {
         Failure::Timeout
     } else if has(&["connection refused"]) {

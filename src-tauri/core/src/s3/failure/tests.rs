@@ -235,6 +235,31 @@ const ROWS: &[fn() -> Row] = &[
     },
     || ("fault proxy: stalled past the read timeout", None, "", "", "", "timeout: read timed out", true, Failure::Timeout),
     || ("a request that could not be built", None, "", "", "", "failed to construct request", true, Failure::RequestFailed),
+    || ("squid: proxy wants credentials", Some(407), "", "", "", "", false, Failure::ProxyAuthRequired),
+    || {
+        (
+            "tinyproxy: CONNECT without credentials",
+            None,
+            "",
+            "",
+            "",
+            "dispatch failure: other: client error (Connect): tunnel error: proxy authorization required",
+            false,
+            Failure::ProxyAuthRequired,
+        )
+    },
+    || {
+        (
+            "tinyproxy: CONNECT filtered (403)",
+            None,
+            "",
+            "",
+            "",
+            "dispatch failure: other: client error (Connect): tunnel error: unsuccessful",
+            false,
+            Failure::ProxyRefused,
+        )
+    },
 ];
 
 #[test]
