@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chute_core::{
-    CredentialDraft, CredentialInput, DestinationView, ErrorReply, ImportCandidate, ImportError, ImportKind, Problem, Saved, Settings,
-    UserError,
+    CredentialDraft, CredentialInput, DestinationView, ErrorReply, ImportCandidate, ImportError, ImportKind, Problem, Saved, Sensitive,
+    Settings, UserError,
 };
 use tauri::{State, WebviewWindow};
 
@@ -38,14 +38,23 @@ pub async fn save_destination(
     settings: Settings,
     credentials: CredentialInput,
     editing_id: Option<String>,
+    proxy_password: Option<String>,
 ) -> Reply<Saved> {
-    match editing_id {
-        Some(id) => {
-            check_id(&id)?;
-            on_core(state, move |c| c.update(&id, settings, credentials)).await
-        }
-        None => on_core(state, move |c| c.create(settings, credentials)).await,
+    if let Some(id) = &editing_id {
+        check_id(id)?;
     }
+    on_core(state, move |c| {
+        let saved = match editing_id {
+            Some(id) => c.update(&id, settings, credentials)?,
+            None => c.create(settings, credentials)?,
+        };
+        // The typed proxy password goes to the keychain; none typed keeps the stored one.
+        if let Some(password) = proxy_password.filter(|p| !p.is_empty()) {
+            c.set_proxy_password(&saved.destination.destination.id, Some(Sensitive::new(password)))?;
+        }
+        Ok(saved)
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -2,7 +2,7 @@
 //! its steps streamed as they happen; its one-click fixes applied to a
 //! saved destination; and the tests stored for a card.
 
-use chute_core::{CredentialInput, ProbeEvent, ProbeOptions, ProbeReport, ProbeTarget, Saved, Settings, StoredProbe};
+use chute_core::{CredentialInput, ProbeEvent, ProbeOptions, ProbeReport, ProbeTarget, Saved, Sensitive, Settings, StoredProbe};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -21,6 +21,7 @@ pub async fn test_destination(
     credentials: Option<CredentialInput>,
     editing_id: Option<String>,
     read_back: Option<bool>,
+    proxy_password: Option<String>,
     on_event: Channel<ProbeEvent>,
 ) -> Reply<ProbeReport> {
     for x in [&id, &editing_id].into_iter().flatten() {
@@ -28,7 +29,9 @@ pub async fn test_destination(
     }
     let target = match (id, settings, credentials) {
         (Some(id), None, None) => ProbeTarget::Saved { id },
-        (None, Some(settings), Some(credentials)) => ProbeTarget::Draft { settings, credentials, editing_id },
+        (None, Some(settings), Some(credentials)) => {
+            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password: proxy_password.map(Sensitive::new) }
+        }
         _ => return Err(bad_argument("target", "give either `id`, or `settings` and `credentials`")),
     };
     let opts = ProbeOptions { read_back: read_back.unwrap_or(false), ..ProbeOptions::default() };

@@ -22,6 +22,7 @@ mod feedback;
 mod forms;
 mod history;
 mod newcomer;
+mod proxy;
 mod receipts;
 mod server_details;
 mod watches;

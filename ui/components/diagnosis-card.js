@@ -24,6 +24,7 @@ const EVIDENCE = [
   ['bucket_region', 'Bucket region'],
   ['endpoint', 'Endpoint'],
   ['addressing', 'Addressing'],
+  ['proxy', 'Proxy'],
   ['request_id', 'Request id'],
   ['detail', 'Detail'],
 ];

@@ -120,6 +120,7 @@ function renderFacts(d) {
     fact('Region', d.effective_region || d.region, { mono: true }),
     fact('Endpoint', endpoint, { mono: true }),
     fact('Addressing', d.path_style ? 'Path-style' : 'Virtual-hosted'),
+    fact('Proxy', proxyText(d.proxy)),
     fact('Credentials', credentialSummary(d.credentials), { icon: credentialIcon(d.credentials) }),
     fact('Key template', d.key_template, { mono: true }),
     fact('Existing objects', { never: 'Kept: the file is reported', skip: 'Kept: the file is skipped', overwrite: 'Replaced' }[d.overwrite || 'never']),
@@ -260,4 +261,12 @@ export function initDetails(opts) {
     closeModal(dialog);
     hooks.onWatch(d);
   });
+}
+
+/** The proxy setting in words. */
+function proxyText(proxy) {
+  const p = (proxy || '').trim();
+  if (!p) return 'From the system (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)';
+  if (/^(direct|none)$/i.test(p)) return 'None: straight to the endpoint';
+  return p;
 }

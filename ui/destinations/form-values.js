@@ -15,6 +15,7 @@ const LABELS = {
   path_style: 'Path-style addressing', key_template: 'Key template', storage_class: 'Storage class', acl: 'Object ACL',
   headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
   ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest', credentials: 'Credentials',
+  proxy: 'Proxy', proxy_password: 'Proxy password',
 };
 
 const OVERWRITE_HINTS = {
@@ -55,7 +56,28 @@ export function collectSettings(form) {
     confirm_delivery: e.confirm_delivery.checked,
     compression: e.compression.value || 'off',
     manifest: e.manifest.checked,
+    proxy: e.proxy.value,
   };
+}
+
+/** The proxy password as typed (it goes to the keychain), or null to keep the stored one. */
+export function collectProxyPassword(form) {
+  const e = form.elements;
+  return proxyNamesUser(e.proxy.value) && e.proxy_password.value ? e.proxy_password.value : null;
+}
+
+/** Whether a proxy address names a user (`http://user@host:port`), so it has a password. */
+function proxyNamesUser(address) {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(address.trim()) || /^[^:/@\s]+@/.test(address.trim());
+}
+
+/** Show the proxy password only for an address with a user; editing, an empty one keeps the stored password. */
+export function updateProxyPassword(form, editing) {
+  const e = form.elements;
+  const show = proxyNamesUser(e.proxy.value);
+  $('#proxy-password-field', form).hidden = !show;
+  e.proxy_password.placeholder = editing ? 'Unchanged unless you type one' : '';
+  if (!show) e.proxy_password.value = '';
 }
 
 /** The "Never deliver" textarea: one pattern per line, blank lines dropped. */
@@ -101,6 +123,7 @@ export function fill(form, d) {
   e.endpoint.value = d.endpoint || '';
   e.account_id.value = d.account_id || '';
   e.path_style.checked = Boolean(d.path_style);
+  e.proxy.value = d.proxy || '';
   e.prefix.value = d.prefix || '';
   e.key_template.value = d.key_template || '';
   ensureOption(e.storage_class, d.storage_class);

@@ -18,7 +18,10 @@ import { openModal, guardClose, requestClose } from '../components/dialogs.js';
 import { renderProblems } from '../components/field-problems.js';
 import { testForm } from './probe.js';
 import { state } from './form-state.js';
-import { collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateCompressionHint, updateOverwriteHint } from './form-values.js';
+import {
+  collectProxyPassword, collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateCompressionHint, updateOverwriteHint,
+  updateProxyPassword,
+} from './form-values.js';
 import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow } from './form-check.js';
 import { applyProvider, providerById, setupProviders, updateEndpointHint } from './form-provider.js';
 import { setupKeyTemplate, updateKeyPreview } from './form-key-template.js';
@@ -98,7 +101,7 @@ function setField(field, value) {
 // Problems that make a connection test pointless until they are fixed.
 const CONNECTION_FIELDS = new Set([
   'provider', 'bucket', 'region', 'endpoint', 'account_id', 'path_style', 'prefix',
-  'access_key_id', 'secret_access_key', 'profile', 'credentials', 'keys',
+  'access_key_id', 'secret_access_key', 'profile', 'credentials', 'keys', 'proxy',
 ]);
 
 async function testConnection(e) {
@@ -120,7 +123,7 @@ async function testConnection(e) {
     {
       editingId,
       // The typed secret leaves the page only here, when a test was asked for.
-      target: () => ({ settings: collectSettings(form), credentials: collectCredentials(), editingId }),
+      target: () => ({ settings: collectSettings(form), credentials: collectCredentials(), editingId, proxyPassword: collectProxyPassword(form) }),
       apply: async (field, value) => {
         setField(field, value);
         await validateNow();
@@ -151,6 +154,7 @@ function afterChange(name) {
   if (name && name.startsWith('headers.')) updateHeadersMeta(form);
   if (name === 'overwrite') updateOverwriteHint(form);
   if (name === 'compression') updateCompressionHint(form);
+  if (name === 'proxy') updateProxyPassword(form, Boolean(state.editing));
   if (name === 'cred_kind') showCredPanels();
 }
 
@@ -187,7 +191,7 @@ async function save() {
   const editingId = state.editing ? state.editing.id : null;
   let result = null;
   try {
-    result = await api.saveDestination(collectSettings(form), collectCredentials(), editingId);
+    result = await api.saveDestination(collectSettings(form), collectCredentials(), editingId, collectProxyPassword(form));
   } catch (err) {
     state.submitted = true;
     if (err.problems.length) state.problems = err.problems;
@@ -259,6 +263,7 @@ function finishOpen(opener) {
   updateEndpointHint(form);
   updateKeyPreview(form);
   updateHeadersMeta(form);
+  updateProxyPassword(form, Boolean(state.editing));
   renderFooter();
   openModal(dialog, { focus: form.elements.name, returnFocus: opener, onClose: reset });
   state.opened = formState();

@@ -57,8 +57,9 @@ export const api = {
   abortUploadsOlderThan: (id, hours) => call('abort_uploads', { id, older_than_hours: hours }),
   validateDestination: (settings, credentials, editingId) =>
     call('validate_destination', { settings, credentials, editing_id: editingId ?? null }),
-  saveDestination: (settings, credentials, editingId) =>
-    call('save_destination', { settings, credentials, editing_id: editingId ?? null }),
+  /** proxyPassword: typed for the proxy address's user (to the keychain), or null to keep the stored one. */
+  saveDestination: (settings, credentials, editingId, proxyPassword = null) =>
+    call('save_destination', { settings, credentials, editing_id: editingId ?? null, proxy_password: proxyPassword }),
   duplicateDestination: (id) => call('duplicate_destination', { id }),
   deleteDestination: (id) => call('delete_destination', { id }),
   setDestinationActive: (id, active) => call('set_destination_active', { id, active }),
@@ -82,7 +83,12 @@ export const api = {
     if (channel) channel.onmessage = (ev) => onEvent(ev);
     const args = target.id
       ? { id: target.id }
-      : { settings: target.settings, credentials: target.credentials, editing_id: target.editingId ?? null };
+      : {
+        settings: target.settings,
+        credentials: target.credentials,
+        editing_id: target.editingId ?? null,
+        proxy_password: target.proxyPassword ?? null,
+      };
     return call('test_destination', { ...args, read_back: readBack, on_event: channel });
   },
   listProbes: (id, limit = 20) => call('list_probes', { id, limit }),
