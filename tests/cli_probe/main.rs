@@ -5,8 +5,9 @@
 //! One binary, a module per kind of server: `on_servers` (s3s-fs and moto:
 //! a passing test, the wrong region, denied writes, bad keys, buckets and
 //! tokens), `network` (no DNS, path-style needed, no keychain, refused
-//! connections and servers that are not S3) and `proxy` (through a real
-//! proxy: the environment's and a destination's own). What they share is here.
+//! connections and servers that are not S3), `proxy` (through a real
+//! proxy: the environment's and a destination's own) and `sso` (IAM
+//! Identity Center profiles from profile and cache files). What they share is here.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -14,6 +15,7 @@ mod support;
 mod network;
 mod on_servers;
 mod proxy;
+mod sso;
 
 use std::process::{Command, Stdio};
 

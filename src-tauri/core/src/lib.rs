@@ -4,7 +4,8 @@
 //! - L0 `report` (codes, `{code, message, fix}`), `provider`, `keys`
 //! - L1 `destination` (model, validation), `secret` (keychain)
 //! - L2 `s3` (client, URLs, presign, the one failure classifier),
-//!   `diagnose` (the one catalogue of advice), `import`
+//!   `diagnose` (the one catalogue of advice), `import`, `sso` (a
+//!   profile's IAM Identity Center sign-in)
 //! - L3 `probe` (the connection test), `deliver` (plan and transfer),
 //!   `verify` (objects checked at the destination: receipts, folder audits)
 //! - L4 `store` (SQLite, the whole schema), `history`, `watch` (watched
@@ -29,6 +30,7 @@ pub mod provider;
 pub mod report;
 pub mod s3;
 pub mod secret;
+pub mod sso;
 pub mod store;
 pub mod verify;
 pub mod watch;

@@ -83,7 +83,7 @@ impl Chute {
                 plan.collisions[0].key
             )));
         }
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        let auth = self.delivery_auth(&d)?;
         // Compressed on the way: the staged copies are sent, the files given are recorded.
         let staged = self.stage(&mut d, plan)?;
         let (recorded, sent) = staged.as_ref().map_or((plan, plan), |s| (&s.recorded, &s.sent));
@@ -151,7 +151,7 @@ impl Chute {
         }
         let u = history::unfinished(self.store().conn(), batch_id)?;
         let d = self.get(&u.destination_id)?;
-        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        let auth = self.delivery_auth(&d)?;
         let mut d = d;
         let staged = self.stage(&mut d, &u.plan)?;
         if staged.as_ref().is_some_and(|s| s.sent.files.len() != u.plan.files.len()) {

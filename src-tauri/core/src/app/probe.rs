@@ -42,6 +42,21 @@ impl Chute {
         }
     }
 
+    /// The identity a delivery signs with, a profile resolved first: an
+    /// expired SSO sign-in (or any profile that gives no credentials) is
+    /// said once, before any file is tried, in the connection test's words.
+    pub(super) fn delivery_auth(&self, d: &Destination) -> Result<s3::Auth> {
+        let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        if let s3::Auth::Profile(profile) = &auth {
+            if let Err(why) = self.runtime.block_on(s3::check_profile(profile)) {
+                let ev = diagnose::Evidence { step: Some("credentials".into()), detail: Some(why.clone()), ..Default::default() };
+                let sso = crate::sso::sso_sign_in(profile);
+                return Err(Error::Diagnosed(Box::new(diagnose::profile::profile_failed(profile, &why, sso.as_ref(), ev))));
+            }
+        }
+        Ok(auth)
+    }
+
     /// Run the connection test, reporting each step and finding through
     /// `on_event` as it happens, and store the report (it holds no secret).
     /// Blocking: call it from a worker thread.

@@ -4,13 +4,15 @@
 //! `catalogue` turns a classified S3 or network failure into one (the same
 //! words whether the connection test or a delivery met it); `receipt` says
 //! an object that differs from what it should be; `network`, `proxy`,
-//! `keychain` and `policy` hold the words for the rest.
+//! `profile` (AWS profiles, SSO sign-ins), `keychain` and `policy` hold
+//! the words for the rest.
 
 pub mod actions;
 pub mod catalogue;
 pub mod keychain;
 pub mod network;
 mod policy;
+pub mod profile;
 pub mod proxy;
 pub mod receipt;
 

@@ -24,11 +24,7 @@ pub(super) async fn credentials(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>
         if let Err(why) = s3::check_profile(profile).await {
             let mut ev = p.evidence(StepId::Credentials);
             ev.detail = Some(why.clone());
-            let d = Diagnosis::new(Code::ProfileCredentialsFailed, Level::Error, format!("The AWS profile `{profile}` gave no credentials"))
-                .happened(format!("Resolving the profile failed: {why}."))
-                .cause("The profile is not in ~/.aws/config or ~/.aws/credentials, its SSO session has expired, its role cannot be assumed, or its credential_process failed.")
-                .fix(format!("Check the profile with `aws sts get-caller-identity --profile {profile}`; for SSO run `aws sso login --profile {profile}`."))
-                .evidence(ev);
+            let d = crate::diagnose::profile::profile_failed(profile, &why, crate::sso::sso_sign_in(profile).as_ref(), ev);
             return Err(p.fail(StepId::Credentials, t, d));
         }
     }

@@ -68,6 +68,7 @@ codes! {
     ServerBusy = "server_busy",
     ServerError = "server_error",
     ServerSilent = "server_silent",
+    SsoLoginNeeded = "sso_login_needed",
     TlsBadName = "tls_bad_name",
     TlsHandshakeFailed = "tls_handshake_failed",
     TlsUntrustedCertificate = "tls_untrusted_certificate",
