@@ -1,7 +1,7 @@
 //! How a batch is run: concurrency, multipart sizes, integrity attempts,
 //! progress pace, the history journal told of every step, the check of
 //! each object delivered (its receipt), uploads to continue when resuming,
-//! and a per-run overwrite policy.
+//! a per-run overwrite policy and the bandwidth limits the run obeys.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,6 +52,13 @@ pub struct TransferOptions {
     /// parts carry CRC32C only where it was seen verified. `None`: not
     /// measured, so Chute looks before each write.
     pub capabilities: Option<Arc<crate::s3::capabilities::Capabilities>>,
+    /// For this run only, instead of the destination's bandwidth limit
+    /// (bytes per second).
+    pub bandwidth_limit: Option<u64>,
+    /// The limits the request bodies obey (set by `Chute::deliver` from
+    /// the destination's limit, or this run's, and the app's overall one).
+    /// `None`: sent at full speed, without pacing.
+    pub throttle: Option<super::Throttle>,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -124,6 +131,8 @@ impl Default for TransferOptions {
             anonymous: false,
             capabilities: None,
             group: None,
+            bandwidth_limit: None,
+            throttle: None,
         }
     }
 }

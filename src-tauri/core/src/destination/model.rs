@@ -45,6 +45,10 @@ pub struct Settings {
     /// After each batch: a manifest of its objects, then a `_SUCCESS` marker
     /// (only when every file landed).
     pub manifest: bool,
+    /// The most this destination's deliveries send per second, as typed
+    /// (`2 MB/s`, `500 KB/s`; see `bandwidth::parse`); empty: no limit of
+    /// its own (the app's overall limit still applies).
+    pub bandwidth_limit: String,
 }
 
 /// How a destination compresses what it delivers.
@@ -97,6 +101,7 @@ impl Default for Settings {
             confirm_delivery: true,
             compression: Compression::Off,
             manifest: false,
+            bandwidth_limit: String::new(),
         }
     }
 }
@@ -212,7 +217,7 @@ impl Settings {
 
     /// Fill what the user left empty from the provider preset; trims text.
     pub fn normalized(mut self) -> Settings {
-        for s in [&mut self.name, &mut self.bucket, &mut self.region, &mut self.endpoint, &mut self.account_id] {
+        for s in [&mut self.name, &mut self.bucket, &mut self.region, &mut self.endpoint, &mut self.account_id, &mut self.bandwidth_limit] {
             *s = s.trim().to_string();
         }
         if self.region.is_empty() {
@@ -222,6 +227,12 @@ impl Settings {
             self.key_template = keys::DEFAULT_TEMPLATE.to_string();
         }
         self
+    }
+
+    /// This destination's own bandwidth limit in bytes per second, when it
+    /// has a valid one (validation refuses the others before saving).
+    pub fn bandwidth_limit(&self) -> Option<u64> {
+        crate::bandwidth::parse(&self.bandwidth_limit).ok().flatten()
     }
 
     /// The key a file named `name` would get with a flat layout, for examples.
