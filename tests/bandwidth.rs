@@ -65,11 +65,16 @@ fn a_24_mib_delivery_keeps_to_the_overall_limit_within_15_percent() {
     let src = folder(&[16 * MIB, MIB, MIB, MIB, MIB, MIB, MIB, MIB, MIB / 4, MIB / 4, MIB / 4, MIB / 4]);
 
     // Without a limit the same files go much faster here, so the limit is what is measured.
-    let (free, free_secs, free_limits) = timed(&chute, &id, src.path(), &TransferOptions { overwrite: Some(chute_core::Overwrite::Overwrite), ..Default::default() });
+    let (free, free_secs, free_limits) =
+        timed(&chute, &id, src.path(), &TransferOptions { overwrite: Some(chute_core::Overwrite::Overwrite), ..Default::default() });
     assert_eq!(free.bytes_sent, 24 * MIB);
     assert!(free_limits.iter().all(Option::is_none), "no limit in force: {free_limits:?}");
     let limit = 8 * MIB;
-    assert!(free.bytes_sent as f64 / free_secs > 1.5 * limit as f64, "this machine sends {:.1} MiB/s unlimited: too slow to measure a limit of 8 MiB/s", free.bytes_sent as f64 / free_secs / MIB as f64);
+    assert!(
+        free.bytes_sent as f64 / free_secs > 1.5 * limit as f64,
+        "this machine sends {:.1} MiB/s unlimited: too slow to measure a limit of 8 MiB/s",
+        free.bytes_sent as f64 / free_secs / MIB as f64
+    );
 
     assert_eq!(chute.set_bandwidth_limit("8 MB/s").unwrap(), Some(limit));
     let overwrite = TransferOptions { overwrite: Some(chute_core::Overwrite::Overwrite), ..Default::default() };
@@ -155,7 +160,13 @@ fn nonsense_limits_are_refused_with_their_cause_and_fix() {
     let fs = S3sFs::start();
     let data = tempfile::tempdir().unwrap();
     let (chute, id) = setup(&fs, data.path());
-    for (typed, says) in [("0", "never send"), ("-2 MB/s", "negative"), ("fast", "not a bandwidth limit"), ("500", "no unit"), ("1 KB/s", "below the lowest limit")] {
+    for (typed, says) in [
+        ("0", "never send"),
+        ("-2 MB/s", "negative"),
+        ("fast", "not a bandwidth limit"),
+        ("500", "no unit"),
+        ("1 KB/s", "below the lowest limit"),
+    ] {
         // A destination's limit: a field problem, the destination unchanged.
         let mut d = chute.get(&id).unwrap();
         d.settings.bandwidth_limit = typed.into();

@@ -22,7 +22,8 @@ pub struct Invalid {
     pub fix: String,
 }
 
-const EXAMPLES: &str = "Write a rate such as 500 KB/s, 2 MB/s or 2M (KB and MB are 1,024-based, as Chute shows speeds; 20 Mbit/s counts bits)";
+const EXAMPLES: &str =
+    "Write a rate such as 500 KB/s, 2 MB/s or 2M (KB and MB are 1,024-based, as Chute shows speeds; 20 Mbit/s counts bits)";
 
 /// A limit in bytes per second, `None` for no limit (empty, `off`, `none`,
 /// `unlimited`).

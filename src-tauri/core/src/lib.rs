@@ -69,10 +69,10 @@ pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.
 pub use app::{AbortReport, AbortWhich, Delivery, Job, OpenUpload};
+pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MIN_BYTES_PER_SEC as MIN_BANDWIDTH_LIMIT};
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};
-pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MIN_BYTES_PER_SEC as MIN_BANDWIDTH_LIMIT};
 pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
 
 // Objects checked at the destination: receipts, re-checks, folder audits.

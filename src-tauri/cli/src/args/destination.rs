@@ -179,6 +179,9 @@ pub struct OptionArgs {
     /// After each batch, write a manifest of its objects, then a `_SUCCESS` marker if every file landed (`--manifest=false` to stop).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub manifest: Option<bool>,
+    /// The most this destination's deliveries send per second (e.g. 2MB/s, 500KB/s; KB and MB are 1,024-based; `off` removes it). The overall limit (`chute settings bandwidth-limit`) applies too; the lower wins.
+    #[arg(long, value_name = "RATE|off")]
+    pub bandwidth_limit: Option<String>,
 }
 
 impl OptionArgs {
@@ -198,6 +201,7 @@ impl OptionArgs {
             &self.content_language,
             &self.expires,
             &self.content_type,
+            &self.bandwidth_limit,
         ]
         .iter()
         .all(|o| o.is_none())
@@ -231,6 +235,7 @@ impl OptionArgs {
         set(&mut s.headers.content_language, &self.content_language);
         set(&mut s.headers.expires, &self.expires);
         set(&mut s.headers.content_type, &self.content_type);
+        set(&mut s.bandwidth_limit, &self.bandwidth_limit);
         if let Some(p) = self.path_style {
             s.path_style = p;
         }

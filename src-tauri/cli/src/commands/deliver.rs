@@ -78,7 +78,8 @@ fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&Strin
     }
     let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
     let plan = chute.plan_delivery(&d.id, &paths)?;
-    let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), ..TransferOptions::default() };
+    let bandwidth_limit = a.bandwidth_limit.as_deref().map(run_limit).transpose()?;
+    let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), bandwidth_limit, ..TransferOptions::default() };
     if let Some(n) = a.concurrency {
         options.concurrency = n as usize;
     }
@@ -99,6 +100,20 @@ fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&Strin
         origin: Origin::Cli,
     };
     send_plan(chute, &d, plan, sending, out)
+}
+
+/// `--bandwidth-limit` for one run: a rate, in the core's words when it is not one.
+fn run_limit(text: &str) -> Result<u64, Failure> {
+    let invalid =
+        |message: String, fix: String| Failure::cli(EXIT_INVALID, Code::BandwidthLimitInvalid, message, fix).with_field("bandwidth_limit");
+    match chute_core::parse_bandwidth_limit(text) {
+        Ok(Some(rate)) => Ok(rate),
+        Ok(None) => Err(invalid(
+            format!("--bandwidth-limit {text} gives no rate for this run."),
+            "Give one, such as --bandwidth-limit 2MB/s (it replaces the destination's own limit; the overall limit still applies), or leave the flag out.".into(),
+        )),
+        Err(e) => Err(invalid(e.message, e.fix)),
+    }
 }
 
 /// Preview, refuse or confirm, and deliver a plan (new, or a retry from the history).

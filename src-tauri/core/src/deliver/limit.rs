@@ -136,7 +136,12 @@ pub(super) fn requests_under(rate: u64, largest_body: u64, concurrency: usize) -
 /// of the limit four times over (the limit may be lowered while it runs).
 /// The read timeout counts from the request's start until the answer, the
 /// body's sending included.
-pub(super) fn body_timeouts(base: &crate::s3::ClientOptions, rate: u64, requests: usize, largest_body: u64) -> aws_smithy_types::timeout::TimeoutConfig {
+pub(super) fn body_timeouts(
+    base: &crate::s3::ClientOptions,
+    rate: u64,
+    requests: usize,
+    largest_body: u64,
+) -> aws_smithy_types::timeout::TimeoutConfig {
     let body = Duration::from_secs_f64(4.0 * largest_body as f64 * requests as f64 / rate.max(1) as f64);
     aws_smithy_types::timeout::TimeoutConfig::builder()
         .connect_timeout(base.connect_timeout)

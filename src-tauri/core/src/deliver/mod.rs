@@ -30,11 +30,11 @@ const MIB: u64 = 1024 * 1024;
 
 pub(crate) use body::{b64, hex, sum_of_range, PartSum};
 pub use control::Control;
-pub use limit::{Limiter, Throttle};
 pub use engine::deliver;
 pub(crate) use events::err;
 pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus, Progress};
 pub(crate) use failure::Failures;
+pub use limit::{Limiter, Throttle};
 pub(crate) use multipart::part_size;
 pub use options::{BoxFuture, Journal, JournalRef, ResumeUpload, TransferOptions, Verifier, VerifierRef};
 pub use plan::{plan, plan_files, Plan, PlanOptions, PlannedFile};

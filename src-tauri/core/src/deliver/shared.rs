@@ -70,6 +70,4 @@ impl Shared {
     pub(super) fn counter(&self, index: usize) -> Requests {
         self.counters.get(index).cloned().unwrap_or_default()
     }
-
-
 }

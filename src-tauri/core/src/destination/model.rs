@@ -226,6 +226,10 @@ impl Settings {
         if self.key_template.trim().is_empty() {
             self.key_template = keys::DEFAULT_TEMPLATE.to_string();
         }
+        // `off`, `none`: no limit of its own, kept as empty.
+        if matches!(crate::bandwidth::parse(&self.bandwidth_limit), Ok(None)) {
+            self.bandwidth_limit.clear();
+        }
         self
     }
 
