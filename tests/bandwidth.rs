@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chute_core::deliver::{Control, DeliveryEvent, TransferOptions};
+use chute_core::deliver::{Control, DeliveryEvent, Throttle, TransferOptions};
 use chute_core::history::Origin;
 use chute_core::{BatchSummary, Chute, Code, Error, Job, UserError};
 use support::content::{content, write};
@@ -100,14 +100,19 @@ fn the_lower_of_the_destinations_limit_and_the_overall_one_wins() {
         ("4 MB/s", "16 MB/s", None, 4 * MIB),
         ("16 MB/s", "4 MB/s", None, 4 * MIB),
         ("", "4M", None, 4 * MIB),
-        ("16 MB/s", "", Some(4 * MIB), 4 * MIB),
+        ("16 MB/s", "", std::num::NonZeroU64::new(4 * MIB).map(Throttle::run_limit), 4 * MIB),
     ] {
         let data = tempfile::tempdir().unwrap();
         let (chute, id) = setup_at(&fs.endpoint(), data.path(), |s| s.bandwidth_limit = own.into());
         chute.set_bandwidth_limit(overall).unwrap();
-        let (summary, secs, limits) = timed(&chute, &id, src.path(), &TransferOptions { bandwidth_limit: run, ..opts.clone() });
+        let (summary, secs, limits) = timed(&chute, &id, src.path(), &TransferOptions { throttle: run.clone(), ..opts.clone() });
         let (rate, off) = measured(&summary, secs, expect);
-        eprintln!("own {own:?}, overall {overall:?}, run {run:?}: {:.2} MiB/s ({:+.1}%)", rate / MIB as f64, off * 100.0);
+        eprintln!(
+            "own {own:?}, overall {overall:?}, run {:?}: {:.2} MiB/s ({:+.1}%)",
+            run.as_ref().and_then(|t| t.rate()),
+            rate / MIB as f64,
+            off * 100.0
+        );
         assert!(off.abs() <= 0.15, "own {own:?}, overall {overall:?}: {:.2} MiB/s, not 4 MiB/s", rate / MIB as f64);
         assert!(limits.iter().all(|l| *l == Some(expect)), "{limits:?}");
     }
@@ -122,7 +127,10 @@ fn small_files_read_into_memory_are_paced_too() {
     let (summary, secs, _) = timed(&chute, &id, src.path(), &TransferOptions::default());
     let (rate, off) = measured(&summary, secs, 4 * MIB);
     eprintln!("16 files of 512 KiB at 4 MiB/s: {:.2} MiB/s ({:+.1}%)", rate / MIB as f64, off * 100.0);
-    assert!(off.abs() <= 0.15, "{:.2} MiB/s, not 4 MiB/s", rate / MIB as f64);
+    // None escapes the limit; each small file also costs requests without
+    // a body (the look before writing, the receipt's HEAD), so the whole
+    // delivery may average somewhat below it.
+    assert!(off <= 0.15 && off >= -0.4, "{:.2} MiB/s against a limit of 4 MiB/s", rate / MIB as f64);
 }
 
 #[test]

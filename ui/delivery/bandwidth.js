@@ -14,12 +14,12 @@ import { toast, errorToast } from '../components/toast.js';
 
 let current = null; // bytes per second, or null for no limit
 
-/** The header button's words: the limit in force, or that there is none. */
+/** The header button's words (short, the header is narrow): the limit in force, or that there is none. */
 function renderButton() {
-  const label = current ? `Limited to ${formatRate(current)}` : 'No bandwidth limit';
-  $('#bandwidth-label').textContent = label;
+  $('#bandwidth-label').textContent = current ? `Max ${formatRate(current)}` : 'No limit';
   $('#bandwidth-button').dataset.limited = current ? 'true' : 'false';
-  $('#bandwidth-button').setAttribute('aria-label', `${label}: change the overall bandwidth limit`);
+  const said = current ? `Deliveries limited to ${formatRate(current)} in all` : 'No overall bandwidth limit';
+  $('#bandwidth-button').setAttribute('aria-label', `${said}: change the overall bandwidth limit`);
 }
 
 /** Read the limit kept by the core. */

@@ -73,7 +73,9 @@ pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MI
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};
-pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
+pub use deliver::{
+    BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, Throttle, TransferOptions,
+};
 
 // Objects checked at the destination: receipts, re-checks, folder audits.
 pub use app::BatchCheck;

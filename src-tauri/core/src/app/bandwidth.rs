@@ -38,11 +38,13 @@ impl Chute {
         Ok(rate)
     }
 
-    /// The limits a delivery to `d` obeys: this run's limit or the
-    /// destination's, and the overall one; `None` when neither limits it.
+    /// The limits a delivery to `d` obeys: this run's own limit (given in
+    /// `opts.throttle`) or the destination's, and the overall one; `None`
+    /// when neither limits it.
     pub(super) fn throttle_for(&self, d: &Destination, opts: &TransferOptions) -> Result<Option<Throttle>> {
         self.bandwidth_limit()?;
-        Ok(Throttle::of(opts.bandwidth_limit.or(d.settings.bandwidth_limit()), &self.bandwidth))
+        let own = opts.throttle.as_ref().and_then(Throttle::own_rate).or(d.settings.bandwidth_limit());
+        Ok(Throttle::of(own, &self.bandwidth))
     }
 }
 

@@ -77,12 +77,31 @@ fn burst(rate: f64) -> f64 {
 
 /// The limits one delivery obeys: its destination's (or this run's) and
 /// the app's overall one, shared with every other delivery of the process.
+/// (One pointer wide: the transfer options that carry it stay small.)
 #[derive(Debug, Clone)]
-pub struct Throttle {
-    limiters: Vec<Arc<Limiter>>,
+pub struct Throttle(Arc<Limits>);
+
+#[derive(Debug)]
+struct Limits {
+    /// This delivery's own bucket.
+    own: Option<Limiter>,
+    /// The process-wide bucket.
+    overall: Option<Arc<Limiter>>,
 }
 
 impl Throttle {
+    /// A limit of one run's own, instead of its destination's (the
+    /// command line's `--bandwidth-limit`); `Chute::deliver` adds the
+    /// overall limit to it.
+    pub fn run_limit(bytes_per_sec: std::num::NonZeroU64) -> Throttle {
+        Throttle(Arc::new(Limits { own: Some(Limiter::new(Some(bytes_per_sec.get()))), overall: None }))
+    }
+
+    /// This throttle's own limit (not the shared one), as `run_limit` made it.
+    pub(crate) fn own_rate(&self) -> Option<u64> {
+        self.0.own.as_ref().and_then(Limiter::rate)
+    }
+
     /// `own`: this delivery's limit; `overall`: the process-wide bucket,
     /// kept even while it has no limit, so setting one reaches a delivery
     /// that is running. `None` when neither limits anything now: the
@@ -91,21 +110,21 @@ impl Throttle {
         if own.is_none() && overall.rate().is_none() {
             return None;
         }
-        let mut limiters = vec![overall.clone()];
-        if let Some(rate) = own {
-            limiters.push(Arc::new(Limiter::new(Some(rate))));
-        }
-        Some(Throttle { limiters })
+        Some(Throttle(Arc::new(Limits { own: own.map(|r| Limiter::new(Some(r))), overall: Some(overall.clone()) })))
+    }
+
+    fn limiters(&self) -> impl Iterator<Item = &Limiter> {
+        self.0.own.iter().chain(self.0.overall.as_deref())
     }
 
     /// The limit in force now: the lower of the two.
     pub fn rate(&self) -> Option<u64> {
-        self.limiters.iter().filter_map(|l| l.rate()).min()
+        self.limiters().filter_map(Limiter::rate).min()
     }
 
     /// Take `bytes` from every bucket: how long to wait (the longest wait).
     pub(super) fn reserve(&self, bytes: u64) -> Duration {
-        self.limiters.iter().map(|l| l.reserve(bytes)).max().unwrap_or_default()
+        self.limiters().map(|l| l.reserve(bytes)).max().unwrap_or_default()
     }
 
     /// How many bytes to release at a time: a twentieth of a second at the
@@ -188,7 +207,10 @@ mod tests {
         overall.set_rate(Some(500_000));
         assert_eq!(t.rate(), Some(500_000), "a change of the overall limit reaches a running delivery");
         assert!(Throttle::of(None, &Arc::new(Limiter::new(None))).is_none(), "no limit: no pacing at all");
+        let run = Throttle::run_limit(std::num::NonZeroU64::new(300_000).unwrap());
+        assert_eq!((run.rate(), run.own_rate(), t.own_rate()), (Some(300_000), Some(300_000), Some(1_000_000)));
         let only_overall = Throttle::of(None, &overall).unwrap();
+        assert_eq!(only_overall.own_rate(), None);
         overall.set_rate(None);
         assert_eq!(only_overall.rate(), None);
         assert_eq!(only_overall.chunk(), usize::MAX);

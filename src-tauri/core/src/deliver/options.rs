@@ -52,12 +52,11 @@ pub struct TransferOptions {
     /// parts carry CRC32C only where it was seen verified. `None`: not
     /// measured, so Chute looks before each write.
     pub capabilities: Option<Arc<crate::s3::capabilities::Capabilities>>,
-    /// For this run only, instead of the destination's bandwidth limit
-    /// (bytes per second).
-    pub bandwidth_limit: Option<u64>,
-    /// The limits the request bodies obey (set by `Chute::deliver` from
-    /// the destination's limit, or this run's, and the app's overall one).
-    /// `None`: sent at full speed, without pacing.
+    /// The bandwidth limits the request bodies obey; `None`: full speed,
+    /// without pacing. A front end may give a run's own limit
+    /// (`Throttle::run_limit`) instead of the destination's; `Chute::deliver`
+    /// sets what the run obeys: that or the destination's limit, and the
+    /// app's overall one.
     pub throttle: Option<super::Throttle>,
 }
 
@@ -131,7 +130,6 @@ impl Default for TransferOptions {
             anonymous: false,
             capabilities: None,
             group: None,
-            bandwidth_limit: None,
             throttle: None,
         }
     }
