@@ -52,6 +52,8 @@ const COMMANDS: &[&str] = &[
     "set_watch_paused",
     "remove_watch",
     "pick_watch_folder",
+    "bandwidth_limit",
+    "set_bandwidth_limit",
     "watch_notifications",
     "set_watch_notifications",
     "answer_close",

@@ -58,6 +58,8 @@ pub fn run() {
             delivery::check_existing,
             delivery::rekey_plan,
             delivery::group_plans,
+            delivery::bandwidth_limit,
+            delivery::set_bandwidth_limit,
             links::presign_link,
             links::open_object_url,
             history::history_batches,

@@ -473,3 +473,30 @@ fn on_a_terminal_the_delivery_is_confirmed_and_progress_is_live() {
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("[y/N]"), "{text}");
 }
+
+#[test]
+fn bandwidth_limits_are_set_obeyed_and_shown_in_the_json_lines() {
+    let fs = S3sFs::start();
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let src = tempfile::tempdir().unwrap();
+    let f = write(src.path(), "six.bin", &content(9, 6 * MIB));
+    // The overall limit: kept, shown, refused in the core's words when it is nonsense.
+    assert_eq!(w.json(&["settings", "bandwidth-limit", "4MB/s"], None).ok().json()["bandwidth_limit"], 4 * MIB);
+    let refused = w.json(&["settings", "bandwidth-limit", "0"], None).error(2, "bandwidth_limit_invalid");
+    assert!(refused["fix"].as_str().unwrap().contains("Leave it empty"), "{refused:#}");
+    assert_eq!(w.json(&["settings", "bandwidth-limit"], None).ok().json()["bandwidth_limit"], 4 * MIB);
+    // This run's own limit is lower: it wins, and every progress line says so.
+    let started = Instant::now();
+    let r = w.json(&["deliver", "Files", f.to_str().unwrap(), "--bandwidth-limit", "2MB/s"], None);
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let ls = lines(&r);
+    let progress = events(&ls, "progress");
+    assert!(!progress.is_empty() && progress.iter().all(|p| p["rate_limit"] == 2 * MIB), "{progress:#?}");
+    assert!(secs >= 6.0 / 2.0 * 0.85, "6 MiB at 2 MiB/s took only {secs:.2} s");
+    assert_eq!(summary(&ls)["delivered"], 1);
+    // A run's limit must be a rate.
+    let refused = w.json(&["deliver", "Files", f.to_str().unwrap(), "--bandwidth-limit", "off"], None).error(2, "bandwidth_limit_invalid");
+    assert!(refused["fix"].as_str().unwrap().contains("--bandwidth-limit 2MB/s"), "{refused:#}");
+}

@@ -19,6 +19,7 @@ import { initProbe, testSaved, showStoredProbe } from './destinations/probe.js';
 import { initDetails, openDetails, refreshDetails } from './destinations/details.js';
 import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
+import { initBandwidth, loadBandwidthLimit } from './delivery/bandwidth.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
@@ -125,6 +126,7 @@ async function load() {
       }
     }
     state.destinations = list;
+    loadBandwidthLimit();
     $('#loading').hidden = true;
     renderList(list);
     document.body.dataset.ready = 'true';
@@ -199,6 +201,7 @@ function wire() {
 
   initPreview();
   initPresign();
+  initBandwidth();
   initDelivery({
     find: findDestination,
     destinations: listedDestinations,

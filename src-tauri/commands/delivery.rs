@@ -3,6 +3,7 @@
 //! (files, or the rest of an interrupted batch: one job either way) with
 //! its progress over one channel, and pause or cancel it while it runs.
 //! Plans for several destinations can be made one drop (`group_plans`).
+//! The overall bandwidth limit every delivery shares is read and set here.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -191,6 +192,20 @@ fn notify_finished(app: &AppHandle, s: &BatchSummary) {
         }
     };
     let _ = app.notification().builder().title("Chute: delivery finished").body(body).show();
+}
+
+/// The overall bandwidth limit in bytes per second (`null`: none).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn bandwidth_limit(state: State<'_, AppState>) -> Reply<Option<u64>> {
+    on_core(state, |c| c.bandwidth_limit()).await
+}
+
+/// Set the overall limit as typed (`8 MB/s`; empty removes it): the core
+/// checks it, and deliveries under way follow at once.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_bandwidth_limit(state: State<'_, AppState>, limit: String) -> Reply<Option<u64>> {
+    check_text("limit", &limit, 100)?;
+    on_core(state, move |c| c.set_bandwidth_limit(&limit)).await
 }
 
 #[derive(Deserialize)]

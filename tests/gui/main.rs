@@ -13,6 +13,7 @@ mod native_dialog;
 mod support;
 mod window_close;
 
+mod bandwidth;
 mod compression;
 mod delivery;
 mod destinations;

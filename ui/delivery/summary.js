@@ -50,6 +50,7 @@ export function statsParts(b) {
     parts.push(h('span', { class: 'stat', dataset: { stat: 'bytes' } }, h('strong', { text: formatBytes(p.bytes_sent) }), ` of ${formatBytes(p.bytes_total)}`));
     parts.push(h('span', { class: 'stat', dataset: { stat: 'files' } }, h('strong', { text: formatCount(p.files_done) }), ` of ${plural(p.files_total, 'file')}`));
     if (!p.paused && p.rate > 0) parts.push(h('span', { class: 'stat', dataset: { stat: 'rate' }, text: formatRate(p.rate) }));
+    if (p.rate_limit) parts.push(limitStat(p.rate_limit));
     const eta = p.paused ? '' : formatEta(p.eta_secs);
     if (eta) parts.push(h('span', { class: 'stat', dataset: { stat: 'eta' }, text: eta }));
   } else if (b.summary) {
@@ -57,11 +58,22 @@ export function statsParts(b) {
     parts.push(h('span', { class: 'stat', dataset: { stat: 'bytes' } }, h('strong', { text: formatBytes(s.bytes_sent) }), ` sent in ${formatDuration(s.duration_ms)}`));
     parts.push(h('span', { class: 'stat', dataset: { stat: 'files' } }, h('strong', { text: formatCount(s.delivered) }), ` of ${plural(b.total, 'file')} delivered`));
     if (s.duration_ms > 0 && s.bytes_sent > 0) parts.push(h('span', { class: 'stat', dataset: { stat: 'rate' }, text: `${formatRate((s.bytes_sent * 1000) / s.duration_ms)} on average` }));
+    if (p.rate_limit) parts.push(limitStat(p.rate_limit));
     if (s.receipt) parts.push(h('span', { class: 'stat', dataset: { stat: 'receipt' }, text: receiptStat(s.receipt) }));
   } else if (b.error) {
     parts.push(h('span', { class: 'stat', text: `${plural(b.total, 'file')} not sent` }));
   }
   return parts.flatMap((x, i) => (i ? [sep(), x] : [x]));
+}
+
+/** "Limited to 2.0 MB/s": the bandwidth limit in force (the lower of the destination's and the overall one). */
+function limitStat(bytesPerSec) {
+  return h('span', {
+    class: 'stat stat--limited',
+    dataset: { stat: 'limit' },
+    title: 'The bandwidth limit in force: the lower of the destination’s own and the overall limit in the header',
+    text: `Limited to ${formatRate(bytesPerSec)}`,
+  });
 }
 
 /** The receipt in a few words: how many of the objects checked at the destination were verified. */

@@ -1,6 +1,7 @@
 // Reading and writing the destination form: the settings as the core
 // takes them, a destination's settings put into the fields, the "On
-// delivery" section (existing objects, never deliver, preview) and the
+// delivery" section (existing objects, never deliver, compression, the
+// manifest, the bandwidth limit, preview) and the
 // names of the fields as the person sees them.
 
 import { $, h } from '../lib/dom.js';
@@ -16,6 +17,7 @@ const LABELS = {
   headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
   ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest', credentials: 'Credentials',
   proxy: 'Proxy', proxy_password: 'Proxy password',
+  bandwidth_limit: 'Bandwidth limit',
 };
 
 const OVERWRITE_HINTS = {
@@ -57,6 +59,7 @@ export function collectSettings(form) {
     compression: e.compression.value || 'off',
     manifest: e.manifest.checked,
     proxy: e.proxy.value,
+    bandwidth_limit: e.bandwidth_limit.value,
   };
 }
 
@@ -95,6 +98,7 @@ export function setDeliveryFields(form, d) {
   const compression = Object.hasOwn(COMPRESSION_HINTS, d.compression) ? d.compression : 'off';
   for (const r of e.compression) r.checked = r.value === compression;
   e.manifest.checked = d.manifest === true;
+  e.bandwidth_limit.value = d.bandwidth_limit || '';
   updateOverwriteHint(form);
   updateCompressionHint(form);
 }

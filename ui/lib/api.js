@@ -174,6 +174,8 @@ export const api = {
   /** fn(event) for each event of the runner the window hosts (the core's WatchEvent, tagged `event`). */
   onWatchEvent: (fn) => listen('watch-event', fn),
   /** Which watch events notify → off | errors | every. */
+  bandwidthLimit: () => call('bandwidth_limit'),
+  setBandwidthLimit: (limit) => call('set_bandwidth_limit', { limit }),
   watchNotifications: () => call('watch_notifications'),
   setWatchNotifications: (notify) => call('set_watch_notifications', { notify }),
   /**

@@ -23,7 +23,7 @@ use clap::Parser;
 use chute_core::{Chute, Code};
 
 use args::{Cli, Command, DestinationCommand, HistoryCommand, WatchCommand};
-use commands::{deliver, destination, history, verify, watch};
+use commands::{deliver, destination, history, settings, verify, watch};
 use output::{Failure, Out, EXIT_INVALID};
 
 fn main() -> ExitCode {
@@ -87,5 +87,6 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Failure> {
         Command::History(h) => history::history_cmd(&chute, h, out),
         Command::Watch(w) => watch::watch_cmd(chute, w, out),
         Command::Verify(v) => verify::verify_cmd(&chute, v, out),
+        Command::Settings(s) => settings::settings_cmd(&chute, s, out),
     }
 }

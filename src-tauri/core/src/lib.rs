@@ -1,7 +1,8 @@
 //! Chute's core: everything the desktop app, the CLI and later the watcher
 //! share. No UI dependency. Layers, each using only those below it:
 //!
-//! - L0 `report` (codes, `{code, message, fix}`), `provider`, `keys`
+//! - L0 `report` (codes, `{code, message, fix}`), `provider`, `keys`,
+//!   `bandwidth` (limits as people write them)
 //! - L1 `destination` (model, validation), `secret` (keychain)
 //! - L2 `s3` (client, URLs, presign, the one failure classifier),
 //!   `diagnose` (the one catalogue of advice), `import`, `sso` (a
@@ -19,6 +20,7 @@
 
 pub mod agent;
 mod app;
+pub mod bandwidth;
 pub mod deliver;
 pub mod destination;
 pub mod diagnose;
@@ -69,10 +71,13 @@ pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.
 pub use app::{AbortReport, AbortWhich, Delivery, Job, OpenUpload};
+pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MIN_BYTES_PER_SEC as MIN_BANDWIDTH_LIMIT};
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
 pub use deliver::plan::{Collision, Excluded, PlanProblem};
-pub use deliver::{BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions};
+pub use deliver::{
+    BatchSummary, Control, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, Throttle, TransferOptions,
+};
 
 // Objects checked at the destination: receipts, re-checks, folder audits.
 pub use app::BatchCheck;

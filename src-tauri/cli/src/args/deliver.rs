@@ -44,6 +44,9 @@ pub struct DeliverArgs {
     /// For this run only: never (refuse existing objects), skip or overwrite [default: the destination's].
     #[arg(long, value_name = "POLICY", value_parser = parse_overwrite)]
     pub overwrite: Option<Overwrite>,
+    /// For this run only: the most it sends per second (e.g. 2MB/s, 500KB/s; KB and MB are 1,024-based) [default: the destination's; the overall limit still applies, the lower winning].
+    #[arg(long, value_name = "RATE")]
+    pub bandwidth_limit: Option<String>,
     /// Requests in flight at once, across files and parts [default: 16].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,

@@ -186,6 +186,9 @@ pub struct OptionArgs {
     /// How requests reach the endpoint: an HTTP proxy (`http://[user@]host:port`), `direct`, or "" for HTTPS_PROXY/HTTP_PROXY/NO_PROXY (the default).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// The most this destination's deliveries send per second (e.g. 2MB/s, 500KB/s; KB and MB are 1,024-based; `off` removes it). The overall limit (`chute settings bandwidth-limit`) applies too; the lower wins.
+    #[arg(long, value_name = "RATE|off")]
+    pub bandwidth_limit: Option<String>,
 }
 
 impl OptionArgs {
@@ -206,6 +209,7 @@ impl OptionArgs {
             &self.expires,
             &self.content_type,
             &self.proxy,
+            &self.bandwidth_limit,
         ]
         .iter()
         .all(|o| o.is_none())
@@ -240,6 +244,7 @@ impl OptionArgs {
         set(&mut s.headers.expires, &self.expires);
         set(&mut s.headers.content_type, &self.content_type);
         set(&mut s.proxy, &self.proxy);
+        set(&mut s.bandwidth_limit, &self.bandwidth_limit);
         if let Some(p) = self.path_style {
             s.path_style = p;
         }

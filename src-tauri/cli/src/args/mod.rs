@@ -4,6 +4,7 @@
 mod deliver;
 mod destination;
 mod history;
+mod settings;
 mod values;
 mod verify;
 mod watch;
@@ -16,6 +17,7 @@ pub use deliver::DeliverArgs;
 use deliver::DELIVER_ABOUT;
 pub use destination::{apply_identity, AddArgs, CredentialArgs, DestinationCommand, EditArgs, ImportArgs, TestArgs};
 pub use history::{FilterArgs, HistoryCommand, ResumeArgs, RetryArgs};
+pub use settings::SettingsCommand;
 pub use values::{KeepDays, DAY_MS};
 pub use verify::VerifyArgs;
 use verify::VERIFY_ABOUT;
@@ -62,4 +64,7 @@ pub enum Command {
     /// Check objects at their destination: a past delivery (BATCH_ID), or a folder against a prefix (--destination NAME DIR).
     #[command(long_about = VERIFY_ABOUT)]
     Verify(VerifyArgs),
+    /// What the app keeps for every delivery: the overall bandwidth limit.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
 }

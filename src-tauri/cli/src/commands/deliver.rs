@@ -17,7 +17,7 @@ use serde_json::json;
 use chute_core::Origin;
 use chute_core::Overwrite;
 use chute_core::{Chute, Code, Destination, Job};
-use chute_core::{Plan, TransferOptions};
+use chute_core::{Plan, Throttle, TransferOptions};
 
 use crate::args::DeliverArgs;
 use crate::delivery_runner::{self, DeliveryRun};
@@ -78,7 +78,9 @@ fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&Strin
     }
     let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
     let plan = chute.plan_delivery(&d.id, &paths)?;
-    let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), ..TransferOptions::default() };
+    let bandwidth_limit = a.bandwidth_limit.as_deref().map(run_limit).transpose()?;
+    let throttle = bandwidth_limit.map(Throttle::run_limit);
+    let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), throttle, ..TransferOptions::default() };
     if let Some(n) = a.concurrency {
         options.concurrency = n as usize;
     }
@@ -99,6 +101,20 @@ fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&Strin
         origin: Origin::Cli,
     };
     send_plan(chute, &d, plan, sending, out)
+}
+
+/// `--bandwidth-limit` for one run: a rate, in the core's words when it is not one.
+fn run_limit(text: &str) -> Result<std::num::NonZeroU64, Failure> {
+    let invalid =
+        |message: String, fix: String| Failure::cli(EXIT_INVALID, Code::BandwidthLimitInvalid, message, fix).with_field("bandwidth_limit");
+    match chute_core::parse_bandwidth_limit(text).map(|r| r.and_then(std::num::NonZeroU64::new)) {
+        Ok(Some(rate)) => Ok(rate),
+        Ok(None) => Err(invalid(
+            format!("--bandwidth-limit {text} gives no rate for this run."),
+            "Give one, such as --bandwidth-limit 2MB/s (it replaces the destination's own limit; the overall limit still applies), or leave the flag out.".into(),
+        )),
+        Err(e) => Err(invalid(e.message, e.fix)),
+    }
 }
 
 /// Preview, refuse or confirm, and deliver a plan (new, or a retry from the history).

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod deliver;
 pub mod destination;
 pub mod history;
+pub mod settings;
 pub mod uploads;
 pub mod verify;
 pub mod watch;

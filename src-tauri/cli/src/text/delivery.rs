@@ -93,7 +93,7 @@ pub fn confirm_question(plan: &Plan, name: &str) -> String {
     format!("Deliver {} ({}) to {name}?", files(plan.files.len()), bytes(plan.total_bytes))
 }
 
-/// ` 42%  1.00 MiB of 2.38 MiB  3/7 files  5.00 MiB/s  ETA 1.2 s`
+/// ` 42%  1.00 MiB of 2.38 MiB  3/7 files  1.98 MiB/s (limited to 2.00 MiB/s)  ETA 1.2 s`
 pub fn progress_line(b: &Progress) -> String {
     let pct = (b.bytes_sent.saturating_mul(100))
         .checked_div(b.bytes_total)
@@ -107,6 +107,9 @@ pub fn progress_line(b: &Progress) -> String {
         b.files_total,
         rate(b.rate)
     );
+    if let Some(limit) = b.rate_limit {
+        s += &format!(" (limited to {})", rate(limit));
+    }
     if let Some(eta) = b.eta_secs.filter(|_| b.files_done < b.files_total) {
         s += &format!("  ETA {}", duration_ms(eta * 1000));
     }
@@ -228,4 +231,18 @@ fn first_rows(rows: &[&str]) -> String {
         t += &format!("  … and {} more (--json lists them all)\n", rows.len() - SUMMARY_URLS);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_shows_the_limit_in_force() {
+        let p =
+            Progress { bytes_sent: 1 << 20, bytes_total: 4 << 20, files_done: 0, files_total: 2, rate: 2_000_000, ..Progress::default() };
+        assert!(!progress_line(&p).contains("limited"), "{}", progress_line(&p));
+        let limited = Progress { rate_limit: Some(2 << 20), ..p };
+        assert!(progress_line(&limited).contains("1.91 MiB/s (limited to 2.00 MiB/s)"), "{}", progress_line(&limited));
+    }
 }

@@ -7,7 +7,7 @@ use chute_core::{Compression, CredentialSource, DestinationView, Overwrite, Over
 use chute_core::{ImportCandidate as Candidate, ImportedAuth};
 
 use super::connection_test::{main_finding, outcome_word};
-use super::format::{overwrite_word, table, timestamp, yes_no};
+use super::format::{overwrite_word, rate, table, timestamp, yes_no};
 use super::problems::problems;
 
 pub fn credentials(c: &CredentialSource) -> String {
@@ -121,6 +121,13 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
             Compression::GzipEncoding => "gzip, same names, Content-Encoding: gzip",
         }
         .to_string(),
+    ));
+    lines.push((
+        "Bandwidth limit",
+        match s.bandwidth_limit() {
+            Some(r) => format!("{} (with the overall limit, the lower wins)", rate(r)),
+            None => "none of its own (the overall limit applies: `chute settings bandwidth-limit`)".into(),
+        },
     ));
     lines.push(("Manifest", if s.manifest { "after each batch, then _SUCCESS if all landed" } else { "no" }.to_string()));
     lines.push(("Credentials", credentials(&d.credentials)));

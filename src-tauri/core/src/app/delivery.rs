@@ -87,6 +87,7 @@ impl Chute {
         // Compressed on the way: the staged copies are sent, the files given are recorded.
         let staged = self.stage(&mut d, plan)?;
         let (recorded, sent) = staged.as_ref().map_or((plan, plan), |s| (&s.recorded, &s.sent));
+        let throttle = self.throttle_for(&d, opts)?;
         let batch_id = new_id();
         history::begin_batch(self.store().conn_mut(), &batch_id, &d, recorded, origin)?;
         if let Some(group) = &opts.group {
@@ -95,7 +96,7 @@ impl Chute {
         let journal = history::HistoryJournal::start(&self.data_dir.join(DB_FILE), &batch_id)?;
         let capabilities = self.capabilities_for_delivery(&d, &auth);
         let conditional = capabilities.as_ref().is_some_and(|c| c.conditional_put());
-        let opts = deliver::TransferOptions { capabilities: capabilities.map(std::sync::Arc::new), ..opts.clone() };
+        let opts = deliver::TransferOptions { capabilities: capabilities.map(std::sync::Arc::new), throttle, ..opts.clone() };
         let receipt = Receipting { batch_id: &batch_id, index_map: None };
         let (mut summary, checks) = transfer_journaled(
             &self.runtime,
@@ -159,6 +160,7 @@ impl Chute {
                 "some of its files changed or cannot be read, so they cannot be compressed as before; deliver them anew".into(),
             ));
         }
+        let throttle = self.throttle_for(&d, &deliver::TransferOptions::default())?;
         if !history::reopen_batch(self.store().conn(), batch_id)? {
             return Err(Error::Delivery(format!("batch {batch_id} is being resumed elsewhere")));
         }
@@ -166,6 +168,7 @@ impl Chute {
         let journal = history::HistoryJournal::start_mapped(&self.data_dir.join(DB_FILE), batch_id, Some(u.index_map.clone()))?;
         let capabilities = self.capabilities_for_delivery(&d, &auth);
         let opts = deliver::TransferOptions {
+            throttle,
             resume: u.resume,
             strays: u.strays.into(),
             resuming: true,

@@ -1,8 +1,10 @@
 //! The one service API every front end uses (the window, the CLI, later
 //! the watcher): destinations, the connection test, delivery, the history,
-//! links, objects checked at the destination (verify.rs). One long-lived runtime drives all network work; every method is
+//! links, objects checked at the destination (verify.rs), the overall
+//! bandwidth limit (bandwidth.rs). One long-lived runtime drives all network work; every method is
 //! plain blocking Rust for the shells to call from worker threads.
 
+mod bandwidth;
 mod capabilities;
 mod catalog;
 mod delivery;
@@ -64,6 +66,9 @@ pub struct Chute {
     /// S3 clients by destination, built once (one keychain read) and kept
     /// while the destination is unchanged: presigning a link is then local.
     clients: links::Clients,
+    /// The overall bandwidth limit's bucket, shared by every delivery and
+    /// watch of this process (bandwidth.rs keeps it as the setting says).
+    bandwidth: std::sync::Arc<crate::deliver::Limiter>,
 }
 
 impl Chute {
@@ -82,7 +87,16 @@ impl Chute {
             .enable_all()
             .build()
             .map_err(|e| Error::Delivery(format!("could not start the network runtime: {e}")))?;
-        Ok(Chute { store: Mutex::new(store), secrets, data_dir: data_dir.to_path_buf(), runtime, clients: links::Clients::default() })
+        let chute = Chute {
+            store: Mutex::new(store),
+            secrets,
+            data_dir: data_dir.to_path_buf(),
+            runtime,
+            clients: links::Clients::default(),
+            bandwidth: std::sync::Arc::new(crate::deliver::Limiter::new(None)),
+        };
+        chute.bandwidth_limit()?;
+        Ok(chute)
     }
 
     pub fn data_dir(&self) -> &Path {

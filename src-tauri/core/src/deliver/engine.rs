@@ -2,7 +2,8 @@
 //! parallel under the batch's request limit, with pause, cancel and
 //! progress at most every `progress_interval`; each object delivered is
 //! checked by the run's verifier, if it has one, before its result is
-//! reported. One failing file never stops the batch.
+//! reported. One failing file never stops the batch. Under a bandwidth
+//! limit, fewer requests go at once, each with time for its body.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,6 +13,9 @@ use tokio::sync::Semaphore;
 
 use super::failure::Failures;
 use super::file::one_file;
+use super::limit::{body_timeouts, requests_under};
+use super::multipart::part_size;
+use super::paced::Pacing;
 use super::shared::{Requests, Shared};
 use super::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress, TransferOptions};
 use crate::destination::Settings;
@@ -29,11 +33,12 @@ pub async fn deliver(
     on_event: &mut (dyn FnMut(DeliveryEvent) + Send),
 ) -> BatchSummary {
     let started = Instant::now();
+    let (concurrency, body_timeouts) = under_limit(settings, plan, opts);
     let shared = Arc::new(Shared {
         client,
         settings: Settings { overwrite: opts.overwrite.unwrap_or(settings.overwrite), ..settings.clone() },
         opts: opts.clone(),
-        requests: Arc::new(Semaphore::new(opts.concurrency.max(1))),
+        requests: Arc::new(Semaphore::new(concurrency)),
         control: control.clone(),
         bytes_sent: Arc::new(AtomicU64::new(0)),
         files_done: AtomicU64::new(0),
@@ -43,6 +48,7 @@ pub async fn deliver(
             == Some(crate::s3::capabilities::ChecksumSupport::Verified),
         counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
         failures: Failures::new(settings, opts.anonymous),
+        pacing: Pacing { throttle: opts.throttle.clone(), timeouts: body_timeouts },
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
@@ -54,7 +60,7 @@ pub async fn deliver(
         let shared = shared.clone();
         let files = files.clone();
         tokio::spawn(async move {
-            let file_slots = Arc::new(Semaphore::new(shared.opts.concurrency.max(1)));
+            let file_slots = Arc::new(Semaphore::new(concurrency));
             let mut set = tokio::task::JoinSet::new();
             for index in 0..files.len() {
                 let permit = file_slots.clone().acquire_owned().await.expect("semaphore open");
@@ -93,6 +99,7 @@ pub async fn deliver(
             rate,
             eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
             paused: *shared.control.pause.borrow(),
+            rate_limit: shared.opts.throttle.as_ref().and_then(|t| t.rate()),
         })
     };
     loop {
@@ -138,4 +145,29 @@ pub async fn deliver(
         manifest: None,
         receipt: None,
     }
+}
+
+/// Requests at once, and the timeouts of a request with a body: the run's
+/// own, unless a bandwidth limit is in force as it starts (see
+/// `limit::requests_under` and `limit::body_timeouts`).
+fn under_limit(settings: &Settings, plan: &Plan, opts: &TransferOptions) -> (usize, Option<aws_smithy_types::timeout::TimeoutConfig>) {
+    let concurrency = opts.concurrency.max(1);
+    let Some(rate) = opts.throttle.as_ref().and_then(|t| t.rate()) else { return (concurrency, None) };
+    let preset = settings.preset();
+    let largest_body = plan
+        .files
+        .iter()
+        .enumerate()
+        .map(|(index, f)| {
+            if f.size >= opts.multipart_threshold || opts.resume.contains_key(&index) {
+                let resumed = opts.resume.get(&index).map_or(0, |r| r.part_size);
+                part_size(f.size, preset.min_part_size, opts.min_part_size, preset.max_parts).max(resumed)
+            } else {
+                f.size
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    let requests = requests_under(rate, largest_body, concurrency);
+    (requests, Some(body_timeouts(&s3::ClientOptions::delivery(), rate, requests, largest_body)))
 }

@@ -87,6 +87,9 @@ pub struct Progress {
     pub rate: u64,
     pub eta_secs: Option<u64>,
     pub paused: bool,
+    /// The bandwidth limit in force now, in bytes per second (the lower of
+    /// the destination's and the app's overall limit); `None`: full speed.
+    pub rate_limit: Option<u64>,
 }
 
 /// What a running delivery tells its front end: its progress, at most

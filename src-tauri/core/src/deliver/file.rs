@@ -188,7 +188,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
         .content_type(&f.content_type)
         .content_length(f.size as i64)
         .content_md5(b64(&md5))
-        .body(stream);
+        .body(sh.pacing.body(stream));
     req = with_object_attributes!(req, &sh.settings);
     if sh.settings.overwrite == Overwrite::Never && sh.conditional_put {
         req = req.if_none_match("*");
@@ -197,7 +197,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
     let mut cancels = sh.control.cancels.subscribe();
     let counter = sh.counter(index);
     let before = counter.count();
-    let send = req.customize().interceptor(counter.clone()).send();
+    let send = sh.pacing.request(req.customize()).interceptor(counter.clone()).send();
     tokio::pin!(send);
     let sent = loop {
         tokio::select! {

@@ -4,6 +4,7 @@
 //! attributes (object.rs), reporting results and events (events.rs) under
 //! the run's options and controls, each object checked by the run's
 //! verifier and the batch's receipt (receipt.rs) kept with its summary.
+//! Under a bandwidth limit (limit.rs) request bodies are paced (paced.rs).
 
 mod body;
 pub mod compress;
@@ -14,10 +15,12 @@ pub mod existing;
 mod failure;
 mod file;
 pub mod ignore;
+mod limit;
 pub mod manifest;
 mod multipart;
 mod object;
 mod options;
+mod paced;
 pub mod plan;
 mod receipt;
 mod refusal;
@@ -31,6 +34,7 @@ pub use engine::deliver;
 pub(crate) use events::err;
 pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus, Progress};
 pub(crate) use failure::Failures;
+pub use limit::{Limiter, Throttle};
 pub(crate) use multipart::part_size;
 pub use options::{BoxFuture, Journal, JournalRef, ResumeUpload, TransferOptions, Verifier, VerifierRef};
 pub use plan::{plan, plan_files, Plan, PlanOptions, PlannedFile};

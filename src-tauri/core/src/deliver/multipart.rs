@@ -234,6 +234,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let crc = sh.part_checksums;
         let counter = sh.counter(index);
         let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
+        let pacing = sh.pacing.clone();
         set.spawn(async move {
             let _permit = permit;
             let mut last = None;
@@ -252,12 +253,12 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     .upload_id(&upload_id)
                     .part_number(n as i32 + 1)
                     .content_length(len as i64)
-                    .body(stream);
+                    .body(pacing.body(stream));
                 req = match sum {
                     PartSum::Md5(m) => req.content_md5(b64(&m)),
                     PartSum::Crc32c(c) => req.checksum_crc32_c(b64(&c)),
                 };
-                let r = req.customize().interceptor(counter.clone()).send().await;
+                let r = pacing.request(req.customize()).interceptor(counter.clone()).send().await;
                 let mut md5_hex = match sum {
                     PartSum::Md5(m) => Some(hex(&m)),
                     PartSum::Crc32c(_) => None,

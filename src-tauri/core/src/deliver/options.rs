@@ -1,7 +1,7 @@
 //! How a batch is run: concurrency, multipart sizes, integrity attempts,
 //! progress pace, the history journal told of every step, the check of
 //! each object delivered (its receipt), uploads to continue when resuming,
-//! and a per-run overwrite policy.
+//! a per-run overwrite policy and the bandwidth limits the run obeys.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,6 +52,12 @@ pub struct TransferOptions {
     /// parts carry CRC32C only where it was seen verified. `None`: not
     /// measured, so Chute looks before each write.
     pub capabilities: Option<Arc<crate::s3::capabilities::Capabilities>>,
+    /// The bandwidth limits the request bodies obey; `None`: full speed,
+    /// without pacing. A front end may give a run's own limit
+    /// (`Throttle::run_limit`) instead of the destination's; `Chute::deliver`
+    /// sets what the run obeys: that or the destination's limit, and the
+    /// app's overall one.
+    pub throttle: Option<super::Throttle>,
 }
 
 /// A multipart upload left open by an interrupted batch, and the parts the
@@ -124,6 +130,7 @@ impl Default for TransferOptions {
             anonymous: false,
             capabilities: None,
             group: None,
+            throttle: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The state a batch's tasks share: the client, the settings as this run
 //! applies them, the request limit, control, counters of bytes and of each
-//! file's HTTP requests, and the words for failed requests.
+//! file's HTTP requests, the words for failed requests, and how long a
+//! paced body may take.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use super::failure::Failures;
+use super::paced::Pacing;
 use super::{Control, TransferOptions};
 use crate::destination::Settings;
 
@@ -59,6 +61,8 @@ pub(super) struct Shared {
     pub(super) counters: Vec<Requests>,
     /// Puts failed requests in the catalogue's words.
     pub(super) failures: Failures,
+    /// How request bodies go: paced under a bandwidth limit, with time to.
+    pub(super) pacing: Pacing,
 }
 
 impl Shared {

@@ -50,6 +50,10 @@ pub struct Settings {
     /// proxy's address (`http://[user@]host:port`; its password is in the
     /// keychain). See `proxy_choice`.
     pub proxy: String,
+    /// The most this destination's deliveries send per second, as typed
+    /// (`2 MB/s`, `500 KB/s`; see `bandwidth::parse`); empty: no limit of
+    /// its own (the app's overall limit still applies).
+    pub bandwidth_limit: String,
 }
 
 /// How a destination compresses what it delivers.
@@ -103,6 +107,7 @@ impl Default for Settings {
             compression: Compression::Off,
             manifest: false,
             proxy: String::new(),
+            bandwidth_limit: String::new(),
         }
     }
 }
@@ -218,7 +223,15 @@ impl Settings {
 
     /// Fill what the user left empty from the provider preset; trims text.
     pub fn normalized(mut self) -> Settings {
-        for s in [&mut self.name, &mut self.bucket, &mut self.region, &mut self.endpoint, &mut self.account_id, &mut self.proxy] {
+        for s in [
+            &mut self.name,
+            &mut self.bucket,
+            &mut self.region,
+            &mut self.endpoint,
+            &mut self.account_id,
+            &mut self.proxy,
+            &mut self.bandwidth_limit,
+        ] {
             *s = s.trim().to_string();
         }
         if self.region.is_empty() {
@@ -227,7 +240,17 @@ impl Settings {
         if self.key_template.trim().is_empty() {
             self.key_template = keys::DEFAULT_TEMPLATE.to_string();
         }
+        // `off`, `none`: no limit of its own, kept as empty.
+        if matches!(crate::bandwidth::parse(&self.bandwidth_limit), Ok(None)) {
+            self.bandwidth_limit.clear();
+        }
         self
+    }
+
+    /// This destination's own bandwidth limit in bytes per second, when it
+    /// has a valid one (validation refuses the others before saving).
+    pub fn bandwidth_limit(&self) -> Option<u64> {
+        crate::bandwidth::parse(&self.bandwidth_limit).ok().flatten()
     }
 
     /// The key a file named `name` would get with a flat layout, for examples.

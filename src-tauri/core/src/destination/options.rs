@@ -1,5 +1,5 @@
 //! The options set on every object: storage class, canned ACL, metadata,
-//! tags and content headers.
+//! tags and content headers; and the destination's bandwidth limit.
 
 use super::model::Settings;
 use super::problems::Problems;
@@ -118,6 +118,9 @@ pub(super) fn validate_options(p: &mut Problems, s: &Settings) {
                 "Remove line breaks and other invisible characters.",
             );
         }
+    }
+    if let Err(e) = crate::bandwidth::parse(&s.bandwidth_limit) {
+        p.error("bandwidth_limit", e.code, e.message, e.fix);
     }
     let ct = h.content_type.trim();
     if !ct.is_empty() && !ct.contains('/') {

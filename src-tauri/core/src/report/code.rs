@@ -102,6 +102,7 @@ codes! {
     AclPublicWrite = "acl_public_write",
     AclUnknown = "acl_unknown",
     AclUnsupported = "acl_unsupported",
+    BandwidthLimitInvalid = "bandwidth_limit_invalid",
     BucketChars = "bucket_chars",
     BucketDots = "bucket_dots",
     BucketDottedTls = "bucket_dotted_tls",
