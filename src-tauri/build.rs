@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "add_watch",
     "update_watch",
     "set_watch_paused",
+    "take_opened_paths",
     "remove_watch",
     "pick_watch_folder",
     "bandwidth_limit",

@@ -5,7 +5,8 @@
 //! concern) → `plans` (kept plans), `dialogs` (native choosers) and
 //! `watching` (the runner of watched folders the window hosts, feeding
 //! `notify`, the desktop notifications), `closing` (asking before the
-//! window closes on active watches, handing them to the agent) → `ipc`
+//! window closes on active watches, handing them to the agent), `opened`
+//! (files handed over by a launch: open with, a second launch) → `ipc`
 //! (replies, argument checks, running the core off the window's thread)
 //! → `state` (the core, or why it could not open).
 
@@ -14,6 +15,7 @@ mod commands;
 mod dialogs;
 mod ipc;
 mod notify;
+mod opened;
 mod plans;
 mod state;
 mod watching;
@@ -23,11 +25,16 @@ use tauri::Manager;
 
 pub fn run() {
     tauri::Builder::default()
+        // First: a second launch hands its files over and exits before building anything.
+        .plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+            opened::hand_over(app, opened::open_request(&args, std::path::Path::new(&cwd)));
+        }))
         .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::open())
         .manage(plans::Plans::default())
         .manage(dialogs::NativeDialogs::default())
         .manage(closing::Closing::default())
+        .manage(opened::Opened::default())
         .invoke_handler(tauri::generate_handler![
             app::app_info,
             app::catalog,
@@ -85,6 +92,7 @@ pub fn run() {
             watches::watch_notifications,
             watches::set_watch_notifications,
             watches::answer_close,
+            opened::take_opened_paths,
         ])
         .setup(|app| {
             // The window runs the watched folders while it is open.
@@ -92,6 +100,12 @@ pub fn run() {
             app.manage(std::sync::Arc::new(notify::Notifier::new(core.clone())));
             app.manage(watching::Watching::start(app.handle().clone(), core));
             closing::listen_for_the_page(app.handle());
+            // This launch's own files, if it was given any.
+            let args: Vec<String> = std::env::args().collect();
+            let cwd = std::env::current_dir().unwrap_or_default();
+            if let Some(request) = opened::open_request(&args, &cwd) {
+                app.state::<opened::Opened>().keep(request);
+            }
             Ok(())
         })
         .on_window_event(|window, event| {

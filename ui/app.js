@@ -21,7 +21,7 @@ import { initPreview } from './delivery/preview.js';
 import { initPresign } from './components/presigned-link.js';
 import { initBandwidth, loadBandwidthLimit } from './delivery/bandwidth.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
-import { initDropzone, openDeliverMenu } from './delivery/dropzone.js';
+import { initDropzone, openDeliverMenu, takeOpenedPaths } from './delivery/dropzone.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
 import { initWatches, watchAFolder } from './watches/watches.js';
 import { initViews, registerView, showView } from './components/views.js';
@@ -131,6 +131,7 @@ async function load() {
     renderList(list);
     document.body.dataset.ready = 'true';
     checkInterrupted();
+    takeOpenedPaths();
   } catch (err) {
     showLoadError(err);
   }

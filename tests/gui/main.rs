@@ -23,6 +23,7 @@ mod feedback;
 mod forms;
 mod history;
 mod newcomer;
+mod open_with;
 mod proxy;
 mod receipts;
 mod server_details;

@@ -1,8 +1,10 @@
 // Ways files come in: dropped on the window (Tauri's drag-drop events,
 // hit-tested against the destination rows), the "all destinations" picker
-// (#drop-picker) for a drop anywhere else, and the row menu "Deliver…"
+// (#drop-picker) for a drop anywhere else, the row menu "Deliver…"
 // (#deliver-menu) with the native file and folder dialogs, which always
-// work, whatever the desktop's drag and drop does.
+// work, whatever the desktop's drag and drop does, and files handed to
+// Chute by a launch ("Open with Chute", `chute-app [--deliver-to NAME] FILE…`,
+// also while it runs), taken from the shell like a drop.
 
 import { api } from '../lib/api.js';
 import { $, $all, h } from '../lib/dom.js';
@@ -81,7 +83,11 @@ function onDragDrop(p) {
   }
 }
 
-function onDrop(paths, row) {
+/**
+ * asked.note: said first in the picker, when it asks (e.g. a destination
+ * named by a launch that does not exist); asked.how: how the files came.
+ */
+function onDrop(paths, row, asked = {}) {
   if (!paths.length) return;
   if (anyModalOpen()) {
     toast('Close the open dialog, then drop the files again', { kind: 'warning' });
@@ -98,7 +104,7 @@ function onDrop(paths, row) {
     hooks.deliver(d, paths, row.querySelector('.row-action--deliver'));
     return;
   }
-  openPicker(paths);
+  openPicker(paths, asked);
 }
 
 async function listenForDrops() {
@@ -119,13 +125,48 @@ async function listenForDrops() {
   }
 }
 
+/* ---------- files handed over by a launch ---------- */
+
+let opening = false;
+
+/** Take the files a launch handed over (if any) and treat each set like a drop. */
+export async function takeOpenedPaths() {
+  if (opening) return;
+  opening = true;
+  try {
+    const requests = await api.takeOpenedPaths();
+    for (const r of requests) openRequest(r);
+  } catch (err) {
+    errorToast('The files handed to Chute could not be read', err);
+  } finally {
+    opening = false;
+  }
+}
+
+function openRequest({ paths, deliver_to: named }) {
+  const wanted = (named || '').trim().toLowerCase();
+  const d = named ? hooks.destinations().find((x) => x.id === named || x.name.toLowerCase() === wanted) : null;
+  if (d && !anyModalOpen()) {
+    hooks.deliver(d, paths, null);
+    return;
+  }
+  // No such destination: the picker says so, and asks where the files go.
+  onDrop(paths, null, { note: named && !d ? `There is no destination named “${named}”.` : '', how: 'opened with Chute' });
+}
+
+function listenForOpenedPaths() {
+  const T = window.__TAURI__;
+  if (T && T.event) T.event.listen('paths-opened', () => takeOpenedPaths());
+}
+
 /* ---------- the "which destination?" picker ---------- */
 
-function openPicker(paths) {
+function openPicker(paths, { note = '', how = 'dropped' } = {}) {
   const dialog = $('#drop-picker');
   const names = paths.map(baseName);
-  $('#drop-picker-what').textContent =
-    paths.length === 1 ? `You dropped “${names[0]}”.` : `You dropped ${plural(paths.length, 'item')}: ${names.slice(0, 3).map((n) => `“${n}”`).join(', ')}${paths.length > 3 ? '…' : ''}.`;
+  const what =
+    paths.length === 1 ? `You ${how} “${names[0]}”.` : `You ${how} ${plural(paths.length, 'item')}: ${names.slice(0, 3).map((n) => `“${n}”`).join(', ')}${paths.length > 3 ? '…' : ''}.`;
+  $('#drop-picker-what').textContent = note ? `${note} ${what}` : what;
   const list = $('#drop-picker-list');
   list.replaceChildren(
     ...hooks.destinations().map((d) =>
@@ -251,4 +292,5 @@ export function initDropzone(opts) {
   hooks = { ...hooks, ...opts };
   wireMenu();
   listenForDrops();
+  listenForOpenedPaths();
 }

@@ -98,6 +98,8 @@ export const api = {
   /* ---- delivery ---- */
   /** Native file or folder dialog: absolute paths, [] when cancelled. */
   pickPaths: (kind) => call('pick_paths', { kind }),
+  /** Files handed over by a launch (Open with Chute, a second launch): [{paths, deliver_to}], each given once. */
+  takeOpenedPaths: () => call('take_opened_paths'),
   /** Walk the paths and work out each file's key; nothing is sent. */
   planDelivery: (id, paths) => call('plan_delivery', { id, paths }),
   planPage: (planId, offset, limit) => call('plan_page', { plan_id: planId, offset, limit }),

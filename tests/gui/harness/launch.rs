@@ -68,6 +68,35 @@ impl Env {
         }
     }
 
+    /// The app's environment: this test's display, session bus (and its
+    /// keychain), data folder and home, for the app the driver launches and
+    /// for a launch of the app by hand beside it.
+    pub(crate) fn app_environment(&self, cmd: &mut Command) {
+        let home = self.home.path();
+        cmd.env("DISPLAY", &self.xvfb.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("DBUS_SESSION_BUS_ADDRESS", self.keyring.address())
+            .env("CHUTE_DATA_DIR", self.data.path())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", self.keyring.bus.dir.path())
+            .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+
+    /// Launch the app by hand with `args`, as a file manager or a terminal
+    /// would, while the driven one runs.
+    pub(crate) fn launch_app(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(APP);
+        cmd.args(args);
+        self.app_environment(&mut cmd);
+        cmd
+    }
+
     pub(crate) fn screenshot(&self, name: &str) {
         // Let open/close animations (0.2 s at most) finish first.
         std::thread::sleep(Duration::from_millis(350));
@@ -98,23 +127,11 @@ impl Driver {
     pub(crate) fn start_with(env: &Env, extra: &[(&str, &str)]) -> Driver {
         let port = free_port();
         let native = free_port();
-        let home = env.home.path();
         let log = std::fs::OpenOptions::new().create(true).append(true).open(env.artifacts.join("app-output.log")).unwrap();
-        let mut child = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("DISPLAY", &env.xvfb.display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("DBUS_SESSION_BUS_ADDRESS", env.keyring.address())
-            .env("CHUTE_DATA_DIR", env.data.path())
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env("XDG_RUNTIME_DIR", env.keyring.bus.dir.path())
-            .env("AWS_CONFIG_FILE", home.join(".aws/config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
-            .env("NO_AT_BRIDGE", "1")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        let mut driver = Command::new(tauri_driver());
+        driver.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
+        env.app_environment(&mut driver);
+        let mut child = driver
             .envs(extra.iter().copied())
             // What the driver and the app print, kept for the secret sweep.
             .stdout(log.try_clone().unwrap())
@@ -126,8 +143,13 @@ impl Driver {
     }
 
     pub(crate) async fn session(&self) -> Client {
+        self.session_with_args(&[]).await
+    }
+
+    /// A session whose app is launched with these arguments (files to open, `--deliver-to NAME`).
+    pub(crate) async fn session_with_args(&self, args: &[&str]) -> Client {
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": APP, "args": args }));
         caps.insert("browserName".into(), serde_json::json!("wry"));
         ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await.expect("WebDriver session")
     }
