@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The package test (scripts/test.sh runs it): builds the .deb from a debug
-# build (scripts/package.sh --debug --bundles deb), installs it with dpkg,
+# build (scripts/package.sh --debug --bundles deb; with --release, the
+# release one the README's package command makes), installs it with dpkg,
 # checks what it put on the system (the chute command and its version, the
 # desktop entry taking files, the icons, the runtime dependencies), launches
 # the installed /usr/bin/chute-app with a file and a folder as arguments
@@ -14,6 +15,13 @@
 # $CARGO_TARGET_DIR/test-artifacts/package/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+profile=debug
+case "${1:-}" in
+  "") ;;
+  --release) profile=release ;;
+  *) echo "usage: $0 [--release]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,11 +39,11 @@ if dpkg-query -W -f='${Status}' chute 2>/dev/null | grep -q "ok installed"; then
 fi
 
 start=$(date +%s)
-echo "==> package test: building the .deb (debug)"
-bash scripts/package.sh --debug --bundles deb
+echo "==> package test: building the .deb ($profile)"
+if [ "$profile" = debug ]; then bash scripts/package.sh --debug --bundles deb; else bash scripts/package.sh --bundles deb; fi
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 version="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"name":"chute","version":"\([^"]*\)".*/\1/p')"
-deb="$target_dir/debug/bundle/deb/Chute_${version}_amd64.deb"
+deb="$target_dir/$profile/bundle/deb/Chute_${version}_amd64.deb"
 [ -f "$deb" ] || { echo "error: the bundler reported success but $deb is missing (version read from Cargo.toml: '$version')" >&2; exit 1; }
 built_in=$(( $(date +%s) - start ))
 
@@ -70,7 +78,8 @@ if ! $SUDO env DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"; then
 fi
 
 echo "==> checking what the package installed"
-[ "$(dpkg-query -W -f='${Version}' chute)" = "$version" ] || fail "the installed package's version is not $version (Cargo.toml)"
+[ "$(dpkg-query -W -f='${Version}' chute)" = "$version" ] \
+  || fail "the installed package's version is not $version, Cargo.toml's (tauri.conf.json names none, so the bundler should take Cargo's)"
 depends="$(dpkg-query -W -f='${Depends}' chute)"
 for lib in libwebkit2gtk-4.1-0 libgtk-3-0; do
   [[ "$depends" == *"$lib"* ]] || fail "the package does not depend on $lib (Depends: $depends); check bundle.linux.deb in tauri.conf.json"
