@@ -60,7 +60,9 @@ if [ "$want_package" = 1 ]; then
       ln -s ../node_modules/.bin/tauri "$tauri_root/bin/tauri"
     else
       cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked --root "$tauri_root"
-      ln -s cargo-tauri "$tauri_root/bin/tauri"
+      # Called as cargo calls it (`cargo tauri ARGS` runs `cargo-tauri tauri ARGS`).
+      printf '#!/bin/sh\nexec "%s/bin/cargo-tauri" tauri "$@"\n' "$tauri_root" > "$tauri_root/bin/tauri"
+      chmod +x "$tauri_root/bin/tauri"
     fi
     if [ "$("$tauri_root/bin/tauri" --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
       echo "error: the Tauri CLI in $tauri_root does not answer 'tauri-cli $TAURI_CLI_VERSION' after installing it;" \
