@@ -38,6 +38,7 @@ if dpkg-query -W -f='${Status}' chute 2>/dev/null | grep -q "ok installed"; then
   exit 1
 fi
 
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 start=$(date +%s)
 echo "==> package test: building the .deb ($profile)"
 if [ "$profile" = debug ]; then bash scripts/package.sh --debug --bundles deb; else bash scripts/package.sh --bundles deb; fi
