@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The package test (scripts/test.sh runs it): builds the .deb from a debug
 # build (scripts/package.sh --debug --bundles deb; with --release, the
-# release one the README's package command makes), installs it with dpkg,
+# release one the README's package command makes), installs it (dpkg, through apt-get),
 # checks what it put on the system (the chute command and its version, the
 # desktop entry taking files, the icons, the runtime dependencies), launches
 # the installed /usr/bin/chute-app with a file and a folder as arguments
@@ -38,7 +38,8 @@ if dpkg-query -W -f='${Status}' chute 2>/dev/null | grep -q "ok installed"; then
   exit 1
 fi
 
-export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# cargo where rustup puts it; dpkg needs the sbin folders (ldconfig).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH:/usr/sbin:/sbin"
 start=$(date +%s)
 echo "==> package test: building the .deb ($profile)"
 if [ "$profile" = debug ]; then bash scripts/package.sh --debug --bundles deb; else bash scripts/package.sh --bundles deb; fi
@@ -59,7 +60,7 @@ cleanup() {
   local rc=$?
   if [ -n "$app_pid" ]; then kill -TERM -- "-$app_pid" 2>/dev/null || true; sleep 1; kill -KILL -- "-$app_pid" 2>/dev/null || true; fi
   if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; fi
-  if [ "$installed" = 1 ]; then $SUDO dpkg --purge chute >/dev/null 2>&1 || echo "warning: could not remove the chute package; remove it with: $SUDO dpkg -r chute" >&2; fi
+  if [ "$installed" = 1 ]; then remove_package >/dev/null 2>&1 || echo "warning: could not remove the chute package; remove it with: $SUDO dpkg -r chute" >&2; fi
   rm -rf "$tmp"
   if [ "$rc" != 0 ]; then echo "package test FAILED (app output and window, if any: $artifacts)" >&2; fi
   exit "$rc"
@@ -68,15 +69,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 fail() { echo "error: $*" >&2; exit 1; }
+remove_package() {
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=300 chute
+}
 
 echo "==> installing $deb"
 installed=1
-# dpkg -i; if a runtime library is missing, apt resolves it (as it would for a user).
-if ! $SUDO env DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"; then
-  echo "==> dpkg could not configure it (missing dependencies?); letting apt-get install them"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -f --no-install-recommends \
-    || fail "the package's dependencies could not be installed (dpkg -I $deb lists them)"
-fi
+# apt-get installs a .deb file with dpkg, and also brings any runtime library
+# it needs, as for a user; it waits (up to 5 min) while another apt or dpkg
+# holds the lock, where a bare dpkg -i would fail at once.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+  -o DPkg::Lock::Timeout=300 "$deb" \
+  || fail "apt-get could not install $deb (its messages are above; dpkg -I $deb lists the dependencies)"
+dpkg-query -W -f='${Status}' chute 2>/dev/null | grep -q "install ok installed" \
+  || fail "apt-get finished but dpkg does not list chute as installed"
 
 echo "==> checking what the package installed"
 [ "$(dpkg-query -W -f='${Version}' chute)" = "$version" ] \
@@ -147,7 +153,7 @@ kill -TERM -- "-$app_pid" 2>/dev/null || true
 for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
 kill -KILL -- "-$app_pid" 2>/dev/null || true
 app_pid=""
-$SUDO dpkg --purge chute >/dev/null
+remove_package >/dev/null || fail "apt-get could not remove the chute package (its messages are above)"
 installed=0
 for f in /usr/bin/chute-app /usr/bin/chute "$desktop" /usr/share/icons/hicolor/128x128/apps/chute-app.png; do
   [ ! -e "$f" ] || fail "$f is still there after removing the package"
