@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs what Chute needs on Debian/Ubuntu, skipping what is already there.
 #   scripts/install-deps.sh          build + run the desktop app
-#   scripts/install-deps.sh --test   also the test prerequisites
+#   scripts/install-deps.sh --package  also the Tauri bundler (scripts/package.sh)
+#   scripts/install-deps.sh --test     also the test prerequisites (the bundler too:
+#                                      the suite builds and installs a .deb)
 set -euo pipefail
 
-want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_test=0 want_package=0
+case "${1:-}" in
+  --test) want_test=1 want_package=1 ;;
+  --package) want_package=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--test|--package]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -36,6 +43,34 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo not found. Install Rust (https://rustup.rs) and run this again." >&2
   exit 1
+fi
+
+# The Tauri CLI, which builds the .deb and AppImage (scripts/package.sh),
+# pinned, into a cache folder of its own: from npm when npm is there (a
+# prebuilt binary, seconds), else built by cargo (several minutes, once).
+# scripts/package.sh runs $tauri_root/bin/tauri.
+TAURI_CLI_VERSION=2.12.4
+if [ "$want_package" = 1 ]; then
+  tauri_root="${XDG_CACHE_HOME:-$HOME/.cache}/chute/tauri-cli"
+  if [ "$("$tauri_root/bin/tauri" --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
+    echo "==> installing the Tauri CLI $TAURI_CLI_VERSION (the bundler) into $tauri_root"
+    rm -rf "$tauri_root"
+    mkdir -p "$tauri_root/bin"
+    if command -v npm >/dev/null 2>&1; then
+      npm install --prefix "$tauri_root" --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$TAURI_CLI_VERSION"
+      ln -s ../node_modules/.bin/tauri "$tauri_root/bin/tauri"
+    else
+      cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked --root "$tauri_root"
+      # Called as cargo calls it (`cargo tauri ARGS` runs `cargo-tauri tauri ARGS`).
+      printf '#!/bin/sh\nexec "%s/bin/cargo-tauri" tauri "$@"\n' "$tauri_root" > "$tauri_root/bin/tauri"
+      chmod +x "$tauri_root/bin/tauri"
+    fi
+    if [ "$("$tauri_root/bin/tauri" --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
+      echo "error: the Tauri CLI in $tauri_root does not answer 'tauri-cli $TAURI_CLI_VERSION' after installing it;" \
+           "remove that folder and run this again (npm or cargo printed why above)" >&2
+      exit 1
+    fi
+  fi
 fi
 
 if [ "$want_test" = 1 ]; then

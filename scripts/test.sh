@@ -23,6 +23,10 @@ cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo build --locked --workspace --all-targets
 cargo test --locked --workspace
+# The .deb, built from a debug build, installed with dpkg, its window seen
+# under Xvfb, then removed (scripts/package-test.sh; needs root or sudo).
+# CHUTE_PACKAGE_TEST=0 skips it.
+if [[ ${CHUTE_PACKAGE_TEST:-1} != 0 ]]; then bash scripts/package-test.sh; fi
 # Fuzzing, bounded: FUZZ_SECS per target (default 20) over the key-template,
 # key and destination-validation targets (fuzz/). Its build cache is
 # FUZZ_TARGET_DIR (default ~/.cache/chute-fuzz-target, about 2.4 GB; the first
