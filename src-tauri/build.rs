@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "update_watch",
     "set_watch_paused",
     "take_opened_paths",
+    "paste_clipboard",
+    "copy_text",
     "remove_watch",
     "pick_watch_folder",
     "bandwidth_limit",

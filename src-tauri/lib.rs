@@ -6,10 +6,12 @@
 //! `watching` (the runner of watched folders the window hosts, feeding
 //! `notify`, the desktop notifications), `closing` (asking before the
 //! window closes on active watches, handing them to the agent), `opened`
-//! (files handed over by a launch: open with, a second launch) → `ipc`
+//! (files handed over by a launch: open with, a second launch), `clipboard`
+//! (Ctrl+V delivers what was copied; links copied natively) → `ipc`
 //! (replies, argument checks, running the core off the window's thread)
 //! → `state` (the core, or why it could not open).
 
+mod clipboard;
 mod closing;
 mod commands;
 mod dialogs;
@@ -35,6 +37,7 @@ pub fn run() {
         .manage(dialogs::NativeDialogs::default())
         .manage(closing::Closing::default())
         .manage(opened::Opened::default())
+        .manage(clipboard::NativeClipboard::default())
         .invoke_handler(tauri::generate_handler![
             app::app_info,
             app::catalog,
@@ -93,6 +96,8 @@ pub fn run() {
             watches::set_watch_notifications,
             watches::answer_close,
             opened::take_opened_paths,
+            clipboard::paste_clipboard,
+            clipboard::copy_text,
         ])
         .setup(|app| {
             // The window runs the watched folders while it is open.

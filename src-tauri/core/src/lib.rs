@@ -2,6 +2,7 @@
 //! share. No UI dependency. Layers, each using only those below it:
 //!
 //! - L0 `report` (codes, `{code, message, fix}`), `provider`, `keys`,
+//!   `pasted` (an image or text pasted in, kept as a file to deliver),
 //!   `bandwidth` (limits as people write them)
 //! - L1 `destination` (model, validation), `secret` (keychain)
 //! - L2 `s3` (client, URLs, presign, the one failure classifier),
@@ -27,6 +28,7 @@ pub mod diagnose;
 pub mod history;
 pub mod import;
 pub mod keys;
+pub mod pasted;
 pub mod probe;
 pub mod provider;
 pub mod report;
@@ -96,3 +98,6 @@ pub use store::Store;
 pub use agent::{run as run_watches, Stop as StopWatching, WatchEvent};
 pub use app::{WatchNotifications, WatchState, WatchView};
 pub use watch::{After, Batching, Existing, Hours as DeliveryHours, Watch, WatchSettings, DEFAULT_SETTLE_MS};
+
+// Pasting into the window: an image or text kept as a file to deliver.
+pub use pasted::{Pasted, DEFAULT_NAME_TEMPLATE as DEFAULT_PASTE_NAME};

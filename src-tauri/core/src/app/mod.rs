@@ -12,6 +12,7 @@ mod destinations;
 mod error;
 mod history;
 mod links;
+mod pasted;
 mod probe;
 mod proxy;
 mod uploads;

@@ -226,6 +226,11 @@ codes! {
     WatchRunnerBusy = "watch_runner_busy",
     WatchSettleRange = "watch_settle_range",
     WatchSetupFailed = "watch_setup_failed",
+    // Pasting into the window
+    CopyFailed = "copy_failed",
+    PasteEmpty = "paste_empty",
+    PasteNameInvalid = "paste_name_invalid",
+    PasteNotKept = "paste_not_kept",
     // The app and its commands
     BadArgument = "bad_argument",
     BrowserUnavailable = "browser_unavailable",
