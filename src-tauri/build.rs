@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "take_opened_paths",
     "paste_clipboard",
     "copy_text",
+    "paste_settings",
+    "set_paste_settings",
     "remove_watch",
     "pick_watch_folder",
     "bandwidth_limit",

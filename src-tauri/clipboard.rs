@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 
-use chute_core::{Code, Pasted};
+use chute_core::{Code, CopyAfterPaste, Pasted};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
@@ -107,4 +107,38 @@ pub fn copy_text(clipboard: State<'_, NativeClipboard>, text: String) -> Reply<(
     clipboard.with(|c| c.set_text(text)).and_then(|r| r.map_err(|e| e.to_string())).map_err(|e| {
         refusal(Code::CopyFailed, format!("The text could not be put on the clipboard: {e}."), "Select the link and copy it by hand.")
     })
+}
+
+/// How pasted items are named, and what is copied when one lands.
+#[derive(Debug, Serialize)]
+pub struct PasteSettings {
+    pub name_template: String,
+    pub copy: CopyAfterPaste,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn paste_settings(state: State<'_, AppState>) -> Reply<PasteSettings> {
+    on_core(state, |c| Ok(PasteSettings { name_template: c.paste_name_template()?, copy: c.paste_copies()? })).await
+}
+
+/// Set either or both (the template is checked by the core).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_paste_settings(
+    state: State<'_, AppState>,
+    name_template: Option<String>,
+    copy: Option<CopyAfterPaste>,
+) -> Reply<PasteSettings> {
+    if let Some(t) = &name_template {
+        crate::ipc::check_text("name_template", t, 200)?;
+    }
+    on_core(state, move |c| {
+        if let Some(t) = name_template {
+            c.set_paste_name_template(&t)?;
+        }
+        if let Some(copy) = copy {
+            c.set_paste_copies(copy)?;
+        }
+        Ok(PasteSettings { name_template: c.paste_name_template()?, copy: c.paste_copies()? })
+    })
+    .await
 }

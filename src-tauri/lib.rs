@@ -98,6 +98,8 @@ pub fn run() {
             opened::take_opened_paths,
             clipboard::paste_clipboard,
             clipboard::copy_text,
+            clipboard::paste_settings,
+            clipboard::set_paste_settings,
         ])
         .setup(|app| {
             // The window runs the watched folders while it is open.

@@ -22,6 +22,7 @@ import { initPresign } from './components/presigned-link.js';
 import { initBandwidth, loadBandwidthLimit } from './delivery/bandwidth.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu, takeOpenedPaths } from './delivery/dropzone.js';
+import { initPaste } from './delivery/paste.js';
 import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
 import { initWatches, watchAFolder } from './watches/watches.js';
 import { initViews, registerView, showView } from './components/views.js';
@@ -227,6 +228,7 @@ function wire() {
     offerResume,
     onAdd: () => canAct() && openAddForm($('#add-destination')),
   });
+  initPaste();
   initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory, resolveExisting: resolveExistingFromHistory, resumeInterrupted, resume: resumeDestination });
   initProbe({
     reload: async (opts) => {

@@ -14,6 +14,7 @@ mod support;
 mod window_close;
 
 mod bandwidth;
+mod clipboard;
 mod compression;
 mod delivery;
 mod destinations;

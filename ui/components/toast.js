@@ -15,7 +15,7 @@
 //   info); a warning or failure waits, hidden and its timer held, until
 //   the dialog closes (failures are in the recent problems meanwhile).
 
-import { h, richText } from '../lib/dom.js';
+import { h, isEditable, richText } from '../lib/dom.js';
 import { icon } from '../lib/icons.js';
 import { anyModalOpen, topDialog } from './dialogs.js';
 import { recordFailure } from './recent-problems.js';
@@ -145,10 +145,6 @@ function returnFocus() {
   const back = focusBefore && focusBefore.isConnected && focusBefore.getClientRects().length ? focusBefore : topDialog() || document.getElementById('main');
   focusBefore = null;
   back.focus({ preventScroll: true });
-}
-
-function isEditable(el) {
-  return el.closest && Boolean(el.closest('input, textarea, select, [contenteditable="true"]'));
 }
 
 function onKeydown(e) {

@@ -85,7 +85,9 @@ function onDragDrop(p) {
 
 /**
  * asked.note: said first in the picker, when it asks (e.g. a destination
- * named by a launch that does not exist); asked.how: how the files came.
+ * named by a launch that does not exist); asked.how: how the files came;
+ * asked.onPickerOpen(dialog): adds to the question (pasting's options);
+ * asked.onDelivered(batch, dest): once the chosen destination's delivery ended.
  */
 function onDrop(paths, row, asked = {}) {
   if (!paths.length) return;
@@ -161,7 +163,12 @@ function listenForOpenedPaths() {
 
 /* ---------- the "which destination?" picker ---------- */
 
-function openPicker(paths, { note = '', how = 'dropped' } = {}) {
+/** Ask which destination `paths` go to, then deliver them there (see onDrop for `asked`). */
+export function askWhereAndDeliver(paths, asked = {}) {
+  onDrop(paths, null, asked);
+}
+
+function openPicker(paths, { note = '', how = 'dropped', onPickerOpen = null, onDelivered = null } = {}) {
   const dialog = $('#drop-picker');
   const names = paths.map(baseName);
   const what =
@@ -195,9 +202,13 @@ function openPicker(paths, { note = '', how = 'dropped' } = {}) {
     const d = hooks.find(btn.dataset.id);
     if (!d) return;
     dialog.close();
-    hooks.deliver(d, paths, null);
+    const done = hooks.deliver(d, paths, null);
+    if (onDelivered) Promise.resolve(done).then((batch) => onDelivered(batch, d));
   };
   list.onclick = onPick;
+  $('#drop-picker-paste').hidden = !onPickerOpen;
+  $('#drop-picker-hint').hidden = Boolean(onPickerOpen);
+  if (onPickerOpen) onPickerOpen(dialog);
   openModal(dialog, { focus: list.querySelector('.picker-option[data-active="true"]') || list.querySelector('.picker-option') });
 }
 

@@ -40,6 +40,7 @@ let panel;
  * interrupted batch (origin 'resume'). drop: {index, names} when it is one
  * destination of a drop sent to several. Resolves once it has ended.
  */
+/** Send a plan as a batch of the panel; resolves to the batch once it ended (null if it could not run). */
 export function startBatch(dest, plan, rows, origin, overwrite = null, drop = null) {
   const batch = newBatch(dest, plan, rows, origin === 'resume');
   batch.drop = drop;
@@ -54,8 +55,14 @@ export function startBatch(dest, plan, rows, origin, overwrite = null, drop = nu
   rows.onLoad(() => batch === selected && vlist.schedule());
   return api
     .startDelivery(plan.plan_id, (u) => onUpdate(batch, u), origin, overwrite)
-    .then((summary) => finish(batch, summary))
-    .catch((err) => fail(batch, err));
+    .then((summary) => {
+      finish(batch, summary);
+      return batch;
+    })
+    .catch((err) => {
+      fail(batch, err);
+      return null;
+    });
 }
 
 function onUpdate(batch, u) {

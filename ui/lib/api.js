@@ -100,6 +100,12 @@ export const api = {
   pickPaths: (kind) => call('pick_paths', { kind }),
   /** Files handed over by a launch (Open with Chute, a second launch): [{paths, deliver_to}], each given once. */
   takeOpenedPaths: () => call('take_opened_paths'),
+  /** Ctrl+V: {paths, kind: files|image|text}; an image or text is kept as a file first. */
+  pasteClipboard: () => call('paste_clipboard'),
+  /** Put text on the system clipboard (natively: it stays there after Chute's window loses focus). */
+  copyText: (text) => call('copy_text', { text }),
+  pasteSettings: () => call('paste_settings'),
+  setPasteSettings: ({ nameTemplate, copy } = {}) => call('set_paste_settings', { name_template: nameTemplate ?? null, copy: copy ?? null }),
   /** Walk the paths and work out each file's key; nothing is sent. */
   planDelivery: (id, paths) => call('plan_delivery', { id, paths }),
   planPage: (planId, offset, limit) => call('plan_page', { plan_id: planId, offset, limit }),

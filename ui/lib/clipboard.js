@@ -1,10 +1,22 @@
-// The clipboard: copy text (with a fallback where the Clipboard API is
-// refused), and say on the button that it worked, for a moment.
+// The clipboard: copy text (natively through the shell, with fallbacks
+// where that or the Clipboard API is refused), and say on the button that
+// it worked, for a moment.
 
+import { api } from './api.js';
 import { h } from './dom.js';
 
-/** Copy text; true if it worked. Falls back to a hidden textarea. */
+/**
+ * Copy text; true if it worked. Natively first (on X11 the text stays
+ * there when the window loses focus), then the Clipboard API, then a
+ * hidden textarea.
+ */
 export async function copyText(text) {
+  try {
+    await api.copyText(text);
+    return true;
+  } catch {
+    // not inside Chute, or no clipboard: the page's own ways
+  }
   try {
     if (navigator.clipboard && navigator.clipboard.writeText) {
       await navigator.clipboard.writeText(text);

@@ -88,3 +88,8 @@ export function focusSoon(el) {
   if (!el) return;
   requestAnimationFrame(() => el.focus({ preventScroll: false }));
 }
+
+/** Whether keys typed at `el` go into a field (so shortcuts leave them alone). */
+export function isEditable(el) {
+  return Boolean(el && el.closest && el.closest('input, textarea, select, [contenteditable="true"]'));
+}

@@ -100,4 +100,5 @@ pub use app::{WatchNotifications, WatchState, WatchView};
 pub use watch::{After, Batching, Existing, Hours as DeliveryHours, Watch, WatchSettings, DEFAULT_SETTLE_MS};
 
 // Pasting into the window: an image or text kept as a file to deliver.
+pub use app::CopyAfterPaste;
 pub use pasted::{Pasted, DEFAULT_NAME_TEMPLATE as DEFAULT_PASTE_NAME};

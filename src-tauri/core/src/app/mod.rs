@@ -26,6 +26,7 @@ use std::sync::Mutex;
 pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
+pub use pasted::CopyAfterPaste;
 pub use probe::ProbeTarget;
 pub use uploads::{AbortReport, AbortWhich, OpenUpload};
 pub use verify::BatchCheck;

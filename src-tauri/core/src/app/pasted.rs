@@ -4,11 +4,25 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Chute, Error, Result};
 use crate::pasted::{self, Pasted};
 use crate::report::ErrorInfo;
 
+/// What goes on the clipboard when a pasted item has landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyAfterPaste {
+    Nothing,
+    /// The object's plain URL.
+    Link,
+    /// A presigned link (it works without credentials for a while).
+    Presigned,
+}
+
 const NAME_TEMPLATE_KEY: &str = "paste_name_template";
+const COPY_LINK_KEY: &str = "paste_copy_link";
 
 impl Chute {
     /// The template pasted items are named by.
@@ -28,6 +42,24 @@ impl Chute {
         })?;
         self.store().set_app_setting(NAME_TEMPLATE_KEY, t)?;
         Ok(t.to_string())
+    }
+
+    /// What is put on the clipboard when a pasted item lands.
+    pub fn paste_copies(&self) -> Result<CopyAfterPaste> {
+        Ok(match self.store().app_setting(COPY_LINK_KEY)?.as_deref() {
+            Some("link") => CopyAfterPaste::Link,
+            Some("presigned") => CopyAfterPaste::Presigned,
+            _ => CopyAfterPaste::Nothing,
+        })
+    }
+
+    pub fn set_paste_copies(&self, copy: CopyAfterPaste) -> Result<()> {
+        match copy {
+            CopyAfterPaste::Nothing => crate::store::clear_app_setting(self.store().conn(), COPY_LINK_KEY)?,
+            CopyAfterPaste::Link => self.store().set_app_setting(COPY_LINK_KEY, "link")?,
+            CopyAfterPaste::Presigned => self.store().set_app_setting(COPY_LINK_KEY, "presigned")?,
+        }
+        Ok(())
     }
 
     /// Keep a pasted item as a file to deliver; its path.
