@@ -7,11 +7,33 @@ use crate::harness::wait_for;
 
 /// Escape pressed wherever the keyboard focus is (the page, a dialog, a toast).
 pub(crate) async fn press_escape(c: &Client) {
+    press(c, &[], '\u{E00C}').await;
+}
+
+/// `key` pressed (with `held` keys held down, e.g. Control) wherever the
+/// focus is, as a keyboard sends it: nothing is focused or clicked first.
+/// Keys are WebDriver's codes (`\u{E004}` Tab, `\u{E007}` Enter, …) or characters.
+pub(crate) async fn press(c: &Client, held: &[char], key: char) {
     use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    let key = '\u{E00C}';
-    c.perform_actions(KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key }))
-        .await
-        .unwrap_or_else(|e| panic!("could not press Escape: {e}"));
+    let mut actions = KeyActions::new("keyboard".into());
+    for &h in held {
+        actions = actions.then(KeyAction::Down { value: h });
+    }
+    actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    for &h in held.iter().rev() {
+        actions = actions.then(KeyAction::Up { value: h });
+    }
+    c.perform_actions(actions).await.unwrap_or_else(|e| panic!("could not press {key:?}: {e}"));
+}
+
+/// `text` typed wherever the focus is, one key at a time.
+pub(crate) async fn type_text(c: &Client, text: &str) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let mut actions = KeyActions::new("keyboard".into());
+    for ch in text.chars() {
+        actions = actions.then(KeyAction::Down { value: ch }).then(KeyAction::Up { value: ch });
+    }
+    c.perform_actions(actions).await.unwrap_or_else(|e| panic!("could not type {text:?}: {e}"));
 }
 
 /// The mouse pointer moved onto the centre of `css`, as a hover.

@@ -23,6 +23,7 @@ mod fanout;
 mod feedback;
 mod forms;
 mod history;
+mod keyboard;
 mod newcomer;
 mod open_with;
 mod proxy;

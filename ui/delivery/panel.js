@@ -10,6 +10,7 @@
 // 100,000 files costs the same to show as one of ten.
 
 import { api } from '../lib/api.js';
+import { announce } from '../lib/announce.js';
 import { $, h } from '../lib/dom.js';
 import { icon, providerMark } from '../lib/icons.js';
 import { formatBytes, formatCount, plural } from '../lib/format.js';
@@ -120,7 +121,8 @@ async function togglePause() {
   const pause = !b.progress.paused;
   b.progress = { ...b.progress, paused: pause };
   render();
-  if (!(await control(b, pause ? 'pause' : 'resume'))) b.progress = { ...b.progress, paused: !pause };
+  if (await control(b, pause ? 'pause' : 'resume')) announce(`Delivery to “${b.dest.name}” ${pause ? 'paused' : 'resumed'}`);
+  else b.progress = { ...b.progress, paused: !pause };
   scheduleRender();
 }
 
@@ -129,7 +131,8 @@ async function cancelBatch() {
   if (!b || b.phase !== 'running' || b.cancelRequested) return;
   b.cancelRequested = true;
   render();
-  if (!(await control(b, 'cancel'))) b.cancelRequested = false;
+  if (await control(b, 'cancel')) announce(`Cancelling the delivery to “${b.dest.name}”`);
+  else b.cancelRequested = false;
   scheduleRender();
 }
 
