@@ -4,8 +4,9 @@
 //! whole delivery (small files too); with a destination's limit and the overall one both
 //! set the lower wins, whichever it is, and a run's own limit replaces
 //! the destination's; the limit in force is in every progress event; a
-//! change of the overall limit reaches a delivery that is running; and
-//! nonsense is refused with its cause and fix.
+//! change of the overall limit reaches a delivery that is running; a slow
+//! file's bytes show in the progress as they go; and nonsense is refused
+//! with its cause and fix.
 
 mod support;
 
@@ -161,6 +162,32 @@ fn a_new_overall_limit_reaches_a_delivery_that_is_running() {
     let limits = limits.lock().unwrap();
     assert_eq!(limits.first(), Some(&Some(2 * MIB)), "{limits:?}");
     assert_eq!(limits.last(), Some(&Some(16 * MIB)), "{limits:?}");
+}
+
+#[test]
+fn a_slow_file_shows_its_bytes_as_they_go() {
+    let fs = S3sFs::start();
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup(&fs, data.path());
+    // One 3 MiB file in one request at 2 MiB/s: about 1.5 s with nothing finished.
+    let src = folder(&[3 * MIB]);
+    chute.set_bandwidth_limit("2 MB/s").unwrap();
+    let plan = chute.plan_delivery(&id, &[src.path().to_path_buf()]).unwrap();
+    let mut sent = Vec::new();
+    let summary = chute
+        .deliver(&id, &plan, &TransferOptions::default(), &Control::default(), Origin::Drop, &mut |e| {
+            if let DeliveryEvent::Progress(p) = e {
+                assert!(p.bytes_sent <= p.bytes_total, "{p:?}");
+                if p.files_done == 0 {
+                    sent.push(p.bytes_sent);
+                }
+            }
+        })
+        .unwrap();
+    assert_eq!(summary.delivered, 1);
+    let between = sent.iter().filter(|&&b| b > 0 && b < 3 * MIB).count();
+    assert!(between >= 3, "progress stood still while the file went: {sent:?}");
+    assert!(sent.windows(2).all(|w| w[0] <= w[1]), "progress went back: {sent:?}");
 }
 
 #[test]

@@ -48,7 +48,7 @@ pub async fn deliver(
             == Some(crate::s3::capabilities::ChecksumSupport::Verified),
         counters: (0..plan.files.len()).map(|_| Requests::default()).collect(),
         failures: Failures::new(settings, opts.anonymous),
-        pacing: Pacing { throttle: opts.throttle.clone(), timeouts: body_timeouts },
+        pacing: Pacing { throttle: opts.throttle.clone(), timeouts: body_timeouts, in_flight: Default::default() },
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
@@ -88,7 +88,8 @@ pub async fn deliver(
     let mut last = Instant::now() - opts.progress_interval;
     let mut tick = tokio::time::interval(opts.progress_interval);
     let batch_event = |shared: &Shared| {
-        let sent = shared.bytes_sent.load(Ordering::Relaxed);
+        // Under a limit, a slow part's bytes count as they go (never past the total).
+        let sent = (shared.bytes_sent.load(Ordering::Relaxed) + shared.pacing.in_flight.load(Ordering::Relaxed)).min(total_bytes);
         let secs = started.elapsed().as_secs_f64().max(0.001);
         let rate = (sent as f64 / secs) as u64;
         DeliveryEvent::Progress(Progress {

@@ -6,6 +6,8 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 use aws_sdk_s3::client::customize::CustomizableOperation;
@@ -24,15 +26,23 @@ use super::limit::Throttle;
 pub(super) struct Pacing {
     pub(super) throttle: Option<Throttle>,
     pub(super) timeouts: Option<TimeoutConfig>,
+    /// Bytes paced bodies have released and whose requests have not ended:
+    /// progress between a slow part's start and its end.
+    pub(super) in_flight: Arc<AtomicU64>,
 }
 
 impl Pacing {
     /// `stream`, paced by the throttle when there is one.
     pub(super) fn body(&self, stream: ByteStream) -> ByteStream {
         let Some(throttle) = self.throttle.clone() else { return stream };
+        let in_flight = self.in_flight.clone();
         // The bytes are not changed, only their timing: a body held in
         // memory keeps its contents for signing.
-        ByteStream::new(stream.into_inner().map_preserve_contents(move |body| SdkBody::from_body_1_x(Paced::new(body, throttle.clone()))))
+        ByteStream::new(
+            stream
+                .into_inner()
+                .map_preserve_contents(move |body| SdkBody::from_body_1_x(Paced::new(body, throttle.clone(), in_flight.clone()))),
+        )
     }
 
     /// A request carrying a paced body, with its timeouts.
@@ -47,6 +57,11 @@ impl Pacing {
 struct Paced {
     inner: SdkBody,
     throttle: Throttle,
+    /// The run's count of released bytes, and this body's share of it
+    /// (given back when the body is dropped: its request has ended, and
+    /// a delivered part is counted as sent instead).
+    in_flight: Arc<AtomicU64>,
+    released: u64,
     /// Read from the inner body, not yet released.
     held: Bytes,
     /// A chunk taken from the buckets, and the wait before it goes.
@@ -54,8 +69,20 @@ struct Paced {
 }
 
 impl Paced {
-    fn new(inner: SdkBody, throttle: Throttle) -> Paced {
-        Paced { inner, throttle, held: Bytes::new(), waiting: None }
+    fn new(inner: SdkBody, throttle: Throttle, in_flight: Arc<AtomicU64>) -> Paced {
+        Paced { inner, throttle, in_flight, released: 0, held: Bytes::new(), waiting: None }
+    }
+
+    fn release(&mut self, chunk: Bytes) -> Poll<Option<Result<Frame<Bytes>, aws_smithy_types::body::Error>>> {
+        self.released += chunk.len() as u64;
+        self.in_flight.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        Poll::Ready(Some(Ok(Frame::data(chunk))))
+    }
+}
+
+impl Drop for Paced {
+    fn drop(&mut self) {
+        self.in_flight.fetch_sub(self.released, Ordering::Relaxed);
     }
 }
 
@@ -69,14 +96,14 @@ impl Body for Paced {
             if let Some((_, sleep)) = &mut this.waiting {
                 ready!(sleep.as_mut().poll(cx));
                 let (chunk, _) = this.waiting.take().expect("a chunk waits");
-                return Poll::Ready(Some(Ok(Frame::data(chunk))));
+                return this.release(chunk);
             }
             if !this.held.is_empty() {
                 let n = this.held.len().min(this.throttle.chunk());
                 let chunk = this.held.split_to(n);
                 let wait = this.throttle.reserve(n as u64);
                 if wait.is_zero() {
-                    return Poll::Ready(Some(Ok(Frame::data(chunk))));
+                    return this.release(chunk);
                 }
                 this.waiting = Some((chunk, Box::pin(tokio::time::sleep(wait))));
                 continue;
