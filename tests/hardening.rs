@@ -129,9 +129,13 @@ fn no_shell_file_system_or_http_plugin_is_built_in() {
         assert!(!cargo.contains(plugin), "{plugin} would give the web side more than it needs");
     }
     let lib = read("src-tauri/lib.rs");
+    // Notifications, and single instance (which gives the web side no
+    // command at all: a second launch's files reach the page through Chute's own).
     let plugins: Vec<&str> = lib.lines().filter(|l| l.contains(".plugin(")).collect();
-    assert_eq!(plugins.len(), 1, "only the notification plugin is registered: {plugins:?}");
-    assert!(plugins[0].contains("tauri_plugin_notification"), "{plugins:?}");
+    assert_eq!(plugins.len(), 2, "only the notification and single-instance plugins are registered: {plugins:?}");
+    for (line, plugin) in plugins.iter().zip(["tauri_plugin_single_instance", "tauri_plugin_notification"]) {
+        assert!(line.contains(plugin), "{plugins:?}");
+    }
     let conf = read("tauri.conf.json");
     assert!(!conf.contains("\"assetProtocol\"") && !conf.contains("dangerous"), "no asset protocol scope or dangerous settings");
 }
