@@ -93,7 +93,8 @@ mod tests {
         assert_eq!(a.now(), None);
         a.started("p1", 4, 400);
         a.started("p2", 6, 600);
-        let limited = Progress { files_done: 2, files_total: 4, bytes_sent: 200, bytes_total: 400, rate_limit: Some(2048), ..Progress::default() };
+        let limited =
+            Progress { files_done: 2, files_total: 4, bytes_sent: 200, bytes_total: 400, rate_limit: Some(2048), ..Progress::default() };
         a.progress("p1", &limited);
         let now = a.now().unwrap();
         assert_eq!((now.deliveries, now.files_done, now.files_total, now.percent()), (2, 2, 10, 20));

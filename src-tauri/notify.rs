@@ -253,11 +253,18 @@ fn delivery_end(mode: Notifications, destination: &str, s: &BatchSummary, took: 
     let secs = took.as_secs();
     let time = if secs >= 120 { format!("{} min {} s", secs / 60, secs % 60) } else { format!("{secs} s") };
     Some(match s.outcome {
-        Outcome::Delivered => (format!("{} delivered to {destination}", files(s.delivered + s.skipped)), format!("The delivery took {time}.")),
-        Outcome::Cancelled => (format!("Delivery to {destination} cancelled"), format!("{} delivered before it was cancelled.", files(s.delivered))),
+        Outcome::Delivered => {
+            (format!("{} delivered to {destination}", files(s.delivered + s.skipped)), format!("The delivery took {time}."))
+        }
+        Outcome::Cancelled => {
+            (format!("Delivery to {destination} cancelled"), format!("{} delivered before it was cancelled.", files(s.delivered)))
+        }
         Outcome::Partial | Outcome::Failed => (
             format!("{} not delivered to {destination}", files(s.failed + s.cancelled)),
-            format!("{} delivered. Open Chute’s History for each file’s reason and fix, and retry them there.", files(s.delivered + s.skipped)),
+            format!(
+                "{} delivered. Open Chute’s History for each file’s reason and fix, and retry them there.",
+                files(s.delivered + s.skipped)
+            ),
         ),
     })
 }

@@ -20,7 +20,11 @@ pub async fn notifications(state: State<'_, AppState>) -> Reply<Notifications> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn set_notifications(state: State<'_, AppState>, notifier: State<'_, Arc<Notifier>>, notify: Notifications) -> Reply<Notifications> {
+pub async fn set_notifications(
+    state: State<'_, AppState>,
+    notifier: State<'_, Arc<Notifier>>,
+    notify: Notifications,
+) -> Reply<Notifications> {
     on_core(state, move |c| c.set_notifications(notify)).await?;
     notifier.set_mode(notify);
     Ok(notify)

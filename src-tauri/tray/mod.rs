@@ -31,10 +31,13 @@ pub const OPEN_BATCH: &str = "open-batch";
 const WHILE_DELIVERING: Duration = Duration::from_secs(1);
 const WHILE_IDLE: Duration = Duration::from_secs(3);
 
+/// The menu, the tooltip and the title last applied.
+type Shown = (Vec<Item>, String, Option<String>);
+
 /// What the tray shows now (state of the app).
 pub struct Tray {
     icon: Option<TrayIcon>,
-    shown: Mutex<Option<(Vec<Item>, String, Option<String>)>>,
+    shown: Mutex<Option<Shown>>,
     wake: Condvar,
     woken: Mutex<bool>,
 }

@@ -198,7 +198,15 @@ mod tests {
 
     #[test]
     fn while_delivering_the_progress_and_the_limit_in_force_are_said() {
-        let d = Delivering { deliveries: 1, files_done: 3, files_total: 10, bytes_sent: 45, bytes_total: 100, paused: false, rate_limit: Some(2 << 20) };
+        let d = Delivering {
+            deliveries: 1,
+            files_done: 3,
+            files_total: 10,
+            bytes_sent: 45,
+            bytes_total: 100,
+            paused: false,
+            rate_limit: Some(2 << 20),
+        };
         let s = TrayState { delivering: Some(d.clone()), overall_limit: Some(8 << 20), ..TrayState::default() };
         let items = menu(&s);
         assert_eq!(find(&items, STATUS), &action(STATUS, "Delivering 3 of 10 files (45%)", false));

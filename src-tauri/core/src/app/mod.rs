@@ -28,11 +28,11 @@ use std::sync::Mutex;
 pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
+pub use preferences::{CloseAnswer, Notifications};
 pub use probe::ProbeTarget;
 pub use uploads::{AbortReport, AbortWhich, OpenUpload};
 pub use verify::BatchCheck;
 pub use views::{DestinationView, Saved};
-pub use preferences::{CloseAnswer, Notifications};
 pub use watches::{WatchState, WatchView};
 
 use crate::history as batches;
