@@ -24,10 +24,11 @@ if [ "$want_test" = 1 ]; then
   # A private X display (and xdotool to answer native dialogs on it, dunst
   # to show the desktop notifications sent on the test's own D-Bus),
   # WebDriver for WebKitGTK, a real Secret Service on a
-  # private D-Bus, secret-tool to inspect it, `import` for screenshots,
-  # tinyproxy, a real HTTP proxy for the proxy tests, and xclip to copy and
-  # read the test display's clipboard as another application would.
-  pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools imagemagick
+  # private D-Bus, secret-tool to inspect it, gdbus to read and click the
+  # tray's menu on it, `import` for screenshots, tinyproxy, a real HTTP
+  # proxy for the proxy tests, and xclip to copy and read the test display's
+  # clipboard as another application would.
+  pkgs+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring libsecret-tools libglib2.0-bin imagemagick
          python3 python3-venv openssl iproute2 util-linux xdotool dunst tinyproxy xclip)
 fi
 

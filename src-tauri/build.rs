@@ -59,8 +59,12 @@ const COMMANDS: &[&str] = &[
     "pick_watch_folder",
     "bandwidth_limit",
     "set_bandwidth_limit",
-    "watch_notifications",
-    "set_watch_notifications",
+    "notifications",
+    "set_notifications",
+    "close_answer",
+    "set_close_answer",
+    "start_at_login",
+    "set_start_at_login",
     "answer_close",
 ];
 

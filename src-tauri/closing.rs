@@ -5,8 +5,12 @@
 //! agent: the window's runner stops gracefully, `chute watch run` starts
 //! detached on the same data folder (its output in a log file there), and
 //! once it holds the watches the app quits; if it cannot start, the
-//! window says why, runs the watches again and stays open. "Stop
-//! watching" closes as before. With no active watch (none, all paused,
+//! window says why, runs the watches again and stays open. "Keep Chute in
+//! the tray" hides the window: its runner goes on running the watches and
+//! the tray (or a second launch) shows it again; with no tray icon (no
+//! tray library on this system) it says so and the window stays. "Stop
+//! watching" closes as before. An answer given for good is kept by the
+//! core; the page applies it without asking. With no active watch (none, all paused,
 //! or another runner holds them) the window closes at once; so it does
 //! before the page has said it listens for the question
 //! (`close-question-ready`): a page that failed to load never traps the
@@ -85,6 +89,21 @@ fn close_now(window: &Window) {
 /// "Stop watching": close as before (the runner stops as the app exits).
 pub fn stop_watching(window: &Window) {
     close_now(window);
+}
+
+/// "Keep Chute in the tray": the window hides, its runner goes on.
+pub fn keep_in_tray(window: &Window) -> Reply<()> {
+    let has_tray = window.try_state::<Arc<crate::tray::Tray>>().is_some_and(|t| t.is_shown());
+    if !has_tray {
+        return Err(refusal(
+            Code::WatchSetupFailed,
+            "Chute has no tray icon on this system, so a hidden window could not be brought back from it.",
+            "Choose Keep delivering in the background, or install the tray library (on Linux, libayatana-appindicator3-1) and restart Chute.",
+        ));
+    }
+    window.hide().map_err(|e| crate::ipc::internal(format!("the window could not be hidden: {e}")))?;
+    crate::tray::refresh(window.app_handle());
+    Ok(())
 }
 
 /// "Keep delivering in the background": the agent takes the watches over, then the app quits.

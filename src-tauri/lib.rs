@@ -2,15 +2,20 @@
 //! exposes thin commands. All product logic lives in `chute-core`.
 //!
 //! Layers, each using only those below it: `commands/*` (one file per
-//! concern) → `plans` (kept plans), `dialogs` (native choosers) and
-//! `watching` (the runner of watched folders the window hosts, feeding
-//! `notify`, the desktop notifications), `closing` (asking before the
-//! window closes on active watches, handing them to the agent), `opened`
+//! concern) → `tray` (the tray icon, its menu from a pure model) →
+//! `pausing` (pause all, resume exactly that) → `plans` (kept plans),
+//! `activity` (the deliveries running now), `autostart` (start at login),
+//! `dialogs` (native choosers) and `watching` (the runner of watched
+//! folders the window hosts, feeding `notify`, the desktop notifications),
+//! `closing` (asking before the window closes on active watches, handing
+//! them to the agent or keeping Chute in the tray), `opened`
 //! (files handed over by a launch: open with, a second launch), `clipboard`
 //! (Ctrl+V delivers what was copied; links copied natively) → `ipc`
 //! (replies, argument checks, running the core off the window's thread)
 //! → `state` (the core, or why it could not open).
 
+mod activity;
+mod autostart;
 mod clipboard;
 mod closing;
 mod commands;
@@ -18,11 +23,13 @@ mod dialogs;
 mod ipc;
 mod notify;
 mod opened;
+mod pausing;
 mod plans;
 mod state;
+mod tray;
 mod watching;
 
-use commands::{app, delivery, destinations, history, links, probe, server, watches};
+use commands::{app, delivery, destinations, history, links, preferences, probe, server, watches};
 use tauri::Manager;
 
 pub fn run() {
@@ -34,6 +41,8 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::open())
         .manage(plans::Plans::default())
+        .manage(activity::Activity::default())
+        .manage(pausing::PausedAll::default())
         .manage(dialogs::NativeDialogs::default())
         .manage(closing::Closing::default())
         .manage(opened::Opened::default())
@@ -92,9 +101,13 @@ pub fn run() {
             watches::set_watch_paused,
             watches::remove_watch,
             watches::pick_watch_folder,
-            watches::watch_notifications,
-            watches::set_watch_notifications,
             watches::answer_close,
+            preferences::notifications,
+            preferences::set_notifications,
+            preferences::close_answer,
+            preferences::set_close_answer,
+            preferences::start_at_login,
+            preferences::set_start_at_login,
             opened::take_opened_paths,
             clipboard::paste_clipboard,
             clipboard::copy_text,
@@ -107,8 +120,16 @@ pub fn run() {
             app.manage(std::sync::Arc::new(notify::Notifier::new(core.clone())));
             app.manage(watching::Watching::start(app.handle().clone(), core));
             closing::listen_for_the_page(app.handle());
-            // This launch's own files, if it was given any.
+            let tray = tray::start(app.handle());
             let args: Vec<String> = std::env::args().collect();
+            // Started at login: hidden in the tray, running the watches (shown when there is no tray).
+            if tray.is_shown() && args.iter().any(|a| a == autostart::IN_TRAY) {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
+            }
+            app.manage(tray);
+            // This launch's own files, if it was given any.
             let cwd = std::env::current_dir().unwrap_or_default();
             if let Some(request) = opened::open_request(&args, &cwd) {
                 app.state::<opened::Opened>().keep(request);

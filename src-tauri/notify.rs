@@ -1,8 +1,16 @@
-//! Desktop notifications for watched folders, fed each event of the
-//! runner the window hosts (`watching`). What notifies is the person's
-//! setting, kept by the core (`off`, `errors` by default, `every`): a file
-//! not delivered (its first retry, or given up) and a folder that cannot
-//! be watched; with `every`, each delivery too. Worded from the event:
+//! Desktop notifications, as the person's setting says (kept by the core:
+//! `off`, `errors` by default, `every`), for deliveries nobody watches:
+//!
+//! - automatic deliveries (watched folders), fed each event of the runner
+//!   the window hosts (`watching`): a file not delivered (its first retry,
+//!   or given up) and a folder that cannot be watched; with `every`, each
+//!   delivery too;
+//! - a long delivery from the window, at its end: one that took
+//!   `LONG_DELIVERY` or more, or ended while the window was hidden (in the
+//!   tray), minimised or not focused (the person looked elsewhere); with
+//!   `errors` only when some file was not delivered, with `every` always.
+//!
+//! A watch's notification is worded from the event:
 //! the watch's and the destination's names, the file, the message and
 //! its fix. A burst is summed up: at most one notification per watch and
 //! kind every few seconds ("12 files delivered to Reports"), so 1,000
@@ -12,13 +20,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use chute_core::{Chute, WatchEvent, WatchNotifications};
+use chute_core::{BatchSummary, Chute, Notifications, Outcome, WatchEvent};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
 /// At most one notification per watch and kind this often; what happens
 /// in between is summed up in the next one.
 const AT_MOST_EVERY: Duration = Duration::from_secs(5);
+/// A delivery from the window that took this long notifies at its end,
+/// wherever the person looks.
+pub const LONG_DELIVERY: Duration = Duration::from_secs(30);
 /// The same problem of a watch (a file it cannot read, looked at again
 /// after each settle time) is said again only after this long.
 const SAME_PROBLEM_AGAIN: Duration = Duration::from_secs(600);
@@ -55,7 +66,7 @@ struct Slot {
 pub struct Notifier {
     core: Option<Arc<Chute>>,
     /// The setting, read from the core once, then kept as it is set.
-    mode: Mutex<Option<WatchNotifications>>,
+    mode: Mutex<Option<Notifications>>,
     slots: Mutex<HashMap<(String, Kind), Slot>>,
     /// Names of watches and destinations by id, as first looked up.
     names: Mutex<HashMap<String, String>>,
@@ -79,18 +90,18 @@ impl Notifier {
         }
     }
 
-    fn mode(&self) -> WatchNotifications {
+    fn mode(&self) -> Notifications {
         let mut mode = lock(&self.mode);
         if mode.is_none() {
-            *mode = self.core.as_ref().and_then(|c| c.watch_notifications().ok());
+            *mode = self.core.as_ref().and_then(|c| c.notifications().ok());
         }
         mode.unwrap_or_default()
     }
 
     /// The setting changed (the command stored it in the core first).
-    pub fn set_mode(&self, mode: WatchNotifications) {
+    pub fn set_mode(&self, mode: Notifications) {
         *lock(&self.mode) = Some(mode);
-        if mode == WatchNotifications::Off {
+        if mode == Notifications::Off {
             lock(&self.slots).values_mut().for_each(|s| s.pending = None);
         }
     }
@@ -132,9 +143,9 @@ impl Notifier {
             _ => return false,
         };
         let wanted = match mode {
-            WatchNotifications::Off => false,
-            WatchNotifications::Errors => kind != Kind::Delivered,
-            WatchNotifications::Every => true,
+            Notifications::Off => false,
+            Notifications::Errors => kind != Kind::Delivered,
+            Notifications::Every => true,
         };
         if !wanted {
             return false;
@@ -185,9 +196,7 @@ impl Notifier {
     fn send_due(&self, app: &AppHandle) {
         for (watch, kind, pending) in self.take_due(Instant::now()) {
             let (title, body) = words(&self.watch_name(&watch), kind, &pending);
-            if let Err(e) = app.notification().builder().title(title).body(body).show() {
-                eprintln!("chute: could not show a notification: {e}");
-            }
+            tell(app, &title, &body);
         }
     }
 }
@@ -214,6 +223,60 @@ fn words(watch: &str, kind: Kind, p: &Pending) -> (String, String) {
             )
         }
         Kind::Problem => (format!("“{watch}” cannot be watched"), format!("{} {}", p.message, p.fix)),
+    }
+}
+
+/// Show a notification now, whatever the setting (the answer to something
+/// the person just did, such as a tray action that failed).
+pub fn tell(app: &AppHandle, title: &str, body: &str) {
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        eprintln!("chute: could not show a notification: {e}");
+    }
+}
+
+/// The notification for the end of a delivery from the window to
+/// `destination` that took `took`, `away` when the window was hidden,
+/// minimised or not focused at its end; `None` when it does not notify.
+fn delivery_end(mode: Notifications, destination: &str, s: &BatchSummary, took: Duration, away: bool) -> Option<(String, String)> {
+    if took < LONG_DELIVERY && !away {
+        return None;
+    }
+    let wanted = match mode {
+        Notifications::Off => false,
+        Notifications::Errors => matches!(s.outcome, Outcome::Partial | Outcome::Failed),
+        Notifications::Every => true,
+    };
+    if !wanted {
+        return None;
+    }
+    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let secs = took.as_secs();
+    let time = if secs >= 120 { format!("{} min {} s", secs / 60, secs % 60) } else { format!("{secs} s") };
+    Some(match s.outcome {
+        Outcome::Delivered => {
+            (format!("{} delivered to {destination}", files(s.delivered + s.skipped)), format!("The delivery took {time}."))
+        }
+        Outcome::Cancelled => {
+            (format!("Delivery to {destination} cancelled"), format!("{} delivered before it was cancelled.", files(s.delivered)))
+        }
+        Outcome::Partial | Outcome::Failed => (
+            format!("{} not delivered to {destination}", files(s.failed + s.cancelled)),
+            format!(
+                "{} delivered. Open Chute’s History for each file’s reason and fix, and retry them there.",
+                files(s.delivered + s.skipped)
+            ),
+        ),
+    })
+}
+
+/// A delivery from the window ended: notified as the setting says (see the top of this file).
+pub fn on_delivery_ended(app: &AppHandle, destination: &str, summary: &BatchSummary, took: Duration) {
+    let away = app
+        .get_webview_window("main")
+        .is_none_or(|w| !w.is_visible().unwrap_or(false) || w.is_minimized().unwrap_or(false) || !w.is_focused().unwrap_or(false));
+    let mode = app.try_state::<Arc<Notifier>>().map(|n| n.mode()).unwrap_or_default();
+    if let Some((title, body)) = delivery_end(mode, destination, summary, took, away) {
+        tell(app, &title, &body);
     }
 }
 
@@ -265,7 +328,7 @@ mod tests {
         WatchEvent::Retrying { watch: "w1".into(), destination: "d1".into(), path: "a.pdf".into(), attempt, retry_in_ms: 2000, error }
     }
 
-    fn notifier(mode: WatchNotifications) -> Notifier {
+    fn notifier(mode: Notifications) -> Notifier {
         let n = Notifier::new(None);
         n.set_mode(mode);
         n
@@ -275,17 +338,17 @@ mod tests {
     fn what_notifies_follows_the_setting() {
         let t = Instant::now();
         for (mode, delivery, refusal) in
-            [(WatchNotifications::Off, false, false), (WatchNotifications::Errors, false, true), (WatchNotifications::Every, true, true)]
+            [(Notifications::Off, false, false), (Notifications::Errors, false, true), (Notifications::Every, true, true)]
         {
             assert_eq!(notifier(mode).note(&delivered("a.csv"), t), delivery, "{mode:?}: a delivery");
             assert_eq!(notifier(mode).note(&refused(1), t), refusal, "{mode:?}: a refusal");
         }
-        assert!(!notifier(WatchNotifications::Every).note(&refused(2), t), "a later retry of the same file is no news");
+        assert!(!notifier(Notifications::Every).note(&refused(2), t), "a later retry of the same file is no news");
     }
 
     #[test]
     fn a_burst_of_a_thousand_files_gives_two_notifications() {
-        let n = notifier(WatchNotifications::Every);
+        let n = notifier(Notifications::Every);
         let t = Instant::now();
         n.note(&delivered("file-0.csv"), t);
         let first = n.take_due(t);
@@ -305,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_refusal_says_the_message_the_fix_and_what_happens_next() {
-        let n = notifier(WatchNotifications::Errors);
+        let n = notifier(Notifications::Errors);
         let t = Instant::now();
         n.note(&refused(1), t);
         let due = n.take_due(t);
@@ -314,9 +377,36 @@ mod tests {
         assert_eq!(body, "It went wrong. Do this. Chute tries again with a growing pause.");
     }
 
+    fn summary(outcome: Outcome, delivered: usize, failed: usize) -> BatchSummary {
+        serde_json::from_value(serde_json::json!({
+            "outcome": outcome, "files": [], "delivered": delivered, "skipped": 0, "failed": failed, "cancelled": 0,
+            "bytes_sent": 1, "duration_ms": 1
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_long_delivery_or_one_ended_out_of_sight_notifies_as_the_setting_says() {
+        let (long, short) = (LONG_DELIVERY, Duration::from_secs(3));
+        let done = summary(Outcome::Delivered, 12, 0);
+        let partial = summary(Outcome::Partial, 10, 2);
+        use Notifications::*;
+        assert_eq!(delivery_end(Every, "Reports", &done, short, false), None, "short, in sight: nothing");
+        assert_eq!(
+            delivery_end(Every, "Reports", &done, long, false),
+            Some(("12 files delivered to Reports".into(), "The delivery took 30 s.".into()))
+        );
+        assert!(delivery_end(Every, "Reports", &done, short, true).is_some(), "ended while the window was away");
+        assert_eq!(delivery_end(Errors, "Reports", &done, long, true), None, "errors only: a delivery that went well is no news");
+        let (title, body) = delivery_end(Errors, "Reports", &partial, long, false).unwrap();
+        assert_eq!(title, "2 files not delivered to Reports");
+        assert!(body.starts_with("10 files delivered.") && body.contains("History"), "{body}");
+        assert_eq!(delivery_end(Off, "Reports", &partial, long, true), None, "off: nothing");
+    }
+
     #[test]
     fn the_same_problem_is_said_once() {
-        let n = notifier(WatchNotifications::Errors);
+        let n = notifier(Notifications::Errors);
         let t = Instant::now();
         let problem =
             || WatchEvent::Problem { watch: "w1".into(), error: ErrorInfo::new(Code::SourceUnreadable, "x cannot be read.", "Fix it.") };

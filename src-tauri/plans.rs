@@ -101,7 +101,7 @@ impl Plans {
 /// A kept plan as the window previews it.
 #[derive(Serialize)]
 pub struct PlanPreview {
-    plan_id: String,
+    pub(crate) plan_id: String,
     destination_id: String,
     /// The interrupted batch this plan continues, when it does.
     resumes: Option<String>,

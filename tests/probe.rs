@@ -380,7 +380,9 @@ fn aws_profile_with_credential_process() {
     failed_at(&r, StepId::Credentials);
     let d = finding(&r, "profile_credentials_failed");
     assert!(d.what_happened.contains("no-such-profile"), "{}", d.what_happened);
-    assert!(d.fix.contains("aws sso login --profile no-such-profile"));
+    // Not an SSO profile: the fix is the command that shows what is wrong with it, not an SSO sign-in.
+    assert!(d.fix.contains("aws sts get-caller-identity --profile no-such-profile"), "{}", d.fix);
+    assert!(!d.fix.contains("aws sso login"), "{}", d.fix);
 }
 
 #[test]

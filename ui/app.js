@@ -23,7 +23,7 @@ import { initBandwidth, loadBandwidthLimit } from './delivery/bandwidth.js';
 import { initDelivery, deliverPaths, deliverFromHistory, resolveExistingFromHistory, resumeInterrupted, offerResume, destinationsChanged } from './delivery/flow.js';
 import { initDropzone, openDeliverMenu, takeOpenedPaths } from './delivery/dropzone.js';
 import { initPaste } from './delivery/paste.js';
-import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged } from './history/history.js';
+import { initHistory, checkInterrupted, historyChanged, historyDestinationsChanged, openBatch } from './history/history.js';
 import { initWatches, watchAFolder } from './watches/watches.js';
 import { initViews, registerView, showView } from './components/views.js';
 import { RelativeTimes } from './lib/reltime.js';
@@ -230,6 +230,10 @@ function wire() {
   });
   initPaste();
   initHistory({ destinations: listedDestinations, find: findDestination, deliverFromHistory, resolveExisting: resolveExistingFromHistory, resumeInterrupted, resume: resumeDestination });
+  // The tray's "Recent deliveries": that delivery in the History.
+  api.onOpenBatch((id) => {
+    if (typeof id === 'string' && state.initialised) openBatch(id);
+  });
   initProbe({
     reload: async (opts) => {
       await reload(opts);

@@ -1,23 +1,25 @@
 //! Delivery: pick paths (native dialog), plan and preview (paged), re-plan
 //! for a retry or under new keys, which keys exist, then send a kept plan
 //! (files, or the rest of an interrupted batch: one job either way) with
-//! its progress over one channel, and pause or cancel it while it runs.
+//! its progress over one channel (and to the tray, through `activity`),
+//! and pause or cancel it while it runs; its end notifies as set (`notify`).
 //! Plans for several destinations can be made one drop (`group_plans`).
 //! The overall bandwidth limit every delivery shares is read and set here.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chute_core::{BatchSummary, DeliveryEvent, ExistingCheck, FileResult, Origin, Outcome, Overwrite, PlannedFile, Progress};
+use chute_core::{BatchSummary, DeliveryEvent, ExistingCheck, FileResult, Origin, Overwrite, PlannedFile, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State, WebviewWindow};
-use tauri_plugin_notification::NotificationExt;
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 
+use crate::activity::Activity;
 use crate::dialogs::NativeDialogs;
 use crate::ipc::{bad_argument, check_id, check_text, on_core, Reply};
 use crate::plans::{PlanPreview, Plans};
 use crate::state::AppState;
+use crate::{notify, tray};
 
 /// Native file or folder dialog (awaited: the window keeps answering).
 #[tauri::command(rename_all = "snake_case")]
@@ -161,37 +163,31 @@ pub async fn start_delivery(
     };
     let job = kept.job(origin, overwrite);
     let started = Instant::now();
+    app.state::<Activity>().started(&plan_id, kept.plan.files.len(), kept.plan.total_bytes);
+    tray::refresh(&app);
+    let (progress_app, progress_plan) = (app.clone(), plan_id.clone());
     let result = on_core(state, move |c| {
         let mut finished: Vec<FileResult> = Vec::new();
+        let activity = progress_app.state::<Activity>();
         let mut on = |e: DeliveryEvent| match e {
             DeliveryEvent::File(r) => finished.push(*r),
             DeliveryEvent::Progress(progress) => {
+                activity.progress(&progress_plan, &progress);
                 // A closed window is no reason to stop; the history keeps the batch.
                 let _ = on_event.send(Update { progress, finished: std::mem::take(&mut finished) });
             }
         };
-        c.run(&job, &kept.control, &mut on)
+        let summary = c.run(&job, &kept.control, &mut on)?;
+        let destination = c.get(&kept.destination_id).map(|d| d.settings.name).unwrap_or_else(|_| "its destination".into());
+        Ok((summary, destination))
     })
     .await;
+    app.state::<Activity>().ended(&plan_id);
     plans.ended(&plan_id);
-    if let Ok(s) = &result {
-        if started.elapsed() > Duration::from_secs(10) {
-            notify_finished(&app, s);
-        }
-    }
-    result
-}
-
-/// A long delivery's end, told by the desktop (the window may be hidden).
-fn notify_finished(app: &AppHandle, s: &BatchSummary) {
-    let body = match s.outcome {
-        Outcome::Delivered => format!("{} files delivered.", s.delivered + s.skipped),
-        Outcome::Cancelled => "The delivery was cancelled.".to_string(),
-        Outcome::Partial | Outcome::Failed => {
-            format!("{} delivered, {} not delivered. Open Chute for details.", s.delivered, s.failed + s.cancelled)
-        }
-    };
-    let _ = app.notification().builder().title("Chute: delivery finished").body(body).show();
+    tray::refresh(&app);
+    let (summary, destination) = result?;
+    notify::on_delivery_ended(&app, &destination, &summary, started.elapsed());
+    Ok(summary)
 }
 
 /// The overall bandwidth limit in bytes per second (`null`: none).

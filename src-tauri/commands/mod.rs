@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod destinations;
 pub mod history;
 pub mod links;
+pub mod preferences;
 pub mod probe;
 pub mod server;
 pub mod watches;

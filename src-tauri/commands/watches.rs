@@ -1,20 +1,17 @@
 //! Watched folders: what each is doing (and who runs them), add one, edit
 //! one, pause or resume it, remove it, the folder chosen in the native
-//! folder dialog, which events notify, and the answer to closing the
-//! window while watches are active.
+//! folder dialog, and the answer to closing the window while watches are
+//! active.
 
 use std::path::PathBuf;
 
-use std::sync::Arc;
-
-use chute_core::{After, Batching, DeliveryHours, ErrorInfo, WatchNotifications, WatchSettings, WatchView};
+use chute_core::{After, Batching, CloseAnswer, DeliveryHours, ErrorInfo, WatchSettings, WatchView};
 use serde::{Deserialize, Serialize};
 use tauri::{State, WebviewWindow, Window};
 
 use crate::closing;
 use crate::dialogs::NativeDialogs;
 use crate::ipc::{bad_argument, blocking, check_id, check_text, on_core, Reply};
-use crate::notify::Notifier;
 use crate::state::AppState;
 use crate::watching::Watching;
 
@@ -132,38 +129,16 @@ pub async fn pick_watch_folder(window: WebviewWindow, dialogs: State<'_, NativeD
     Ok(picked.map(|p| p.to_string_lossy().into_owned()))
 }
 
-/// Which watch events notify (the core keeps the setting).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn watch_notifications(state: State<'_, AppState>) -> Reply<WatchNotifications> {
-    on_core(state, |c| c.watch_notifications()).await
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn set_watch_notifications(
-    state: State<'_, AppState>,
-    notifier: State<'_, Arc<Notifier>>,
-    notify: WatchNotifications,
-) -> Reply<WatchNotifications> {
-    on_core(state, move |c| c.set_watch_notifications(notify)).await?;
-    notifier.set_mode(notify);
-    Ok(notify)
-}
-
-/// The person's answer to closing the window while watches are active.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CloseAnswer {
-    /// Hand the watches to `chute watch run`, then quit.
-    KeepDelivering,
-    /// Close; the watches wait for the next runner.
-    StopWatching,
-}
-
 /// Close as answered; "keep delivering" replies with the agent's pid, or
-/// why it could not start (the window then stays open and runs the watches).
+/// why it could not start (the window then stays open and runs the
+/// watches); "keep in the tray" hides the window, or says why it cannot.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn answer_close(window: Window, state: State<'_, AppState>, answer: CloseAnswer) -> Reply<Option<u32>> {
     match answer {
+        CloseAnswer::KeepInTray => {
+            closing::keep_in_tray(&window)?;
+            Ok(None)
+        }
         CloseAnswer::StopWatching => {
             closing::stop_watching(&window);
             Ok(None)

@@ -21,7 +21,7 @@ import { $ } from '../lib/dom.js';
 import { registerView, showView } from '../components/views.js';
 import { view, hooks } from './state.js';
 import { fillDestinations, initFilters } from './filters.js';
-import { initBatchList, redrawRows, reloadHistory } from './batch-list.js';
+import { initBatchList, redrawRows, reloadHistory, selectBatch } from './batch-list.js';
 import { renderDetails } from './batch-details.js';
 import { initBatchActions } from './batch-actions.js';
 import { initBatchFiles } from './files.js';
@@ -49,6 +49,12 @@ export function historyDestinationsChanged() {
 /** Called when a delivery ends anywhere: the history has a new batch. */
 export function historyChanged() {
   if (view.active) reloadHistory();
+}
+
+/** Show one delivery in the History (the tray's "Recent deliveries"). */
+export function openBatch(id) {
+  showView('history');
+  selectBatch(id, { focusDetails: true });
 }
 
 export function initHistory(opts) {

@@ -181,11 +181,19 @@ export const api = {
   pickWatchFolder: () => call('pick_watch_folder'),
   /** fn(event) for each event of the runner the window hosts (the core's WatchEvent, tagged `event`). */
   onWatchEvent: (fn) => listen('watch-event', fn),
-  /** Which watch events notify → off | errors | every. */
   bandwidthLimit: () => call('bandwidth_limit'),
   setBandwidthLimit: (limit) => call('set_bandwidth_limit', { limit }),
-  watchNotifications: () => call('watch_notifications'),
-  setWatchNotifications: (notify) => call('set_watch_notifications', { notify }),
+  /** Which desktop notifications Chute sends (watched folders, long deliveries) → off | errors | every. */
+  notifications: () => call('notifications'),
+  setNotifications: (notify) => call('set_notifications', { notify }),
+  /** The answer remembered for closing the window on active watches → keep_in_tray | keep_delivering | stop_watching | null (ask). */
+  closeAnswer: () => call('close_answer'),
+  setCloseAnswer: (answer) => call('set_close_answer', { answer }),
+  /** Whether Chute starts at login → true | false | null (not available on this system). */
+  startAtLogin: () => call('start_at_login'),
+  setStartAtLogin: (on) => call('set_start_at_login', { on }),
+  /** fn(batchId) when the tray's "Recent deliveries" asks to show one in the History. */
+  onOpenBatch: (fn) => listen('open-batch', fn),
   /**
    * fn(names) when the window is asked to close while it runs these active watches; answer with answerClose.
    * The shell asks only once told the window listens (until then a close closes as before).
@@ -195,7 +203,7 @@ export const api = {
     const events = window.__TAURI__ && window.__TAURI__.event;
     if (events && typeof events.emit === 'function') await events.emit('close-question-ready');
   },
-  /** answer: keep_delivering (→ the agent's pid; the app then quits) | stop_watching. */
+  /** answer: keep_in_tray (the window hides) | keep_delivering (→ the agent's pid; the app then quits) | stop_watching. */
   answerClose: (answer) => call('answer_close', { answer }),
 };
 

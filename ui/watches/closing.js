@@ -4,49 +4,69 @@
 // agent takes the watches over, then the app quits; if it cannot start,
 // why is shown here (#close-error) and the window stays open. "Stop
 // watching" (#close-stop): the window closes, the watches wait for the
-// next runner. "Cancel" (or Escape): nothing happens. "Don't ask again"
-// (#close-remember) keeps the answer in this window's localStorage; the
-// Watches view says so and offers to ask again (settings.js).
+// next runner. "Keep Chute in the tray" (#close-tray): the window hides
+// and goes on running the watches; the tray (or opening Chute again)
+// brings it back; without a tray icon, why is shown here. "Cancel" (or
+// Escape): nothing happens. "Don't ask again" (#close-remember) keeps the
+// answer in the core's settings (an answer older windows kept in
+// localStorage is moved there); the Watches view says so and offers to
+// ask again (settings.js).
 
 import { api } from '../lib/api.js';
 import { $, h, richText } from '../lib/dom.js';
 import { plural } from '../lib/format.js';
 import { openModal } from '../components/dialogs.js';
 import { showErrorBanner } from '../components/error-banner.js';
+import { errorToast } from '../components/toast.js';
 
-const REMEMBERED = 'chute.closeWithActiveWatches';
-const ANSWERS = ['keep_delivering', 'stop_watching'];
+/** Where windows before the core kept it. */
+const OLD_REMEMBERED = 'chute.closeWithActiveWatches';
+const ANSWERS = ['keep_in_tray', 'keep_delivering', 'stop_watching'];
+const BUTTONS = { keep_in_tray: '#close-tray', keep_delivering: '#close-keep', stop_watching: '#close-stop' };
 let onRememberedChange = () => {};
 let answering = false;
+let remembered = null;
 
 /** The answer given once for all, or null when closing asks. */
 export function rememberedCloseAnswer() {
-  try {
-    const answer = localStorage.getItem(REMEMBERED);
-    return ANSWERS.includes(answer) ? answer : null;
-  } catch {
-    return null;
-  }
+  return remembered;
 }
 
-function remember(answer) {
+async function remember(answer) {
   try {
-    if (answer) localStorage.setItem(REMEMBERED, answer);
-    else localStorage.removeItem(REMEMBERED);
-  } catch {
-    /* no storage: it asks every time */
+    remembered = await api.setCloseAnswer(answer);
+  } catch (err) {
+    errorToast(err, answer ? 'Could not remember the answer' : 'Could not forget the answer');
+  }
+  onRememberedChange();
+}
+
+/** The remembered answer, from the core; one an older window kept in its storage moves there. */
+async function loadRemembered() {
+  try {
+    remembered = await api.closeAnswer();
+    let old = null;
+    try {
+      old = localStorage.getItem(OLD_REMEMBERED);
+      localStorage.removeItem(OLD_REMEMBERED);
+    } catch {
+      /* no storage: nothing to move */
+    }
+    if (!remembered && ANSWERS.includes(old)) remembered = await api.setCloseAnswer(old);
+  } catch (err) {
+    errorToast(err, 'Could not read what closing the window does');
   }
   onRememberedChange();
 }
 
 /** Ask again when the window closes on active watches. */
 export function forgetCloseAnswer() {
-  remember(null);
+  return remember(null);
 }
 
 function setBusy(button) {
-  for (const b of [$('#close-keep'), $('#close-stop'), $('#close-cancel')]) b.disabled = Boolean(button);
-  $('#close-keep').classList.toggle('is-busy', button === $('#close-keep'));
+  for (const b of [$('#close-keep'), $('#close-tray'), $('#close-stop'), $('#close-cancel')]) b.disabled = Boolean(button);
+  for (const b of [$('#close-keep'), $('#close-tray')]) b.classList.toggle('is-busy', button === b);
 }
 
 /** Send the answer; the app quits unless the agent could not start (then said in the dialog, opened if need be). */
@@ -55,13 +75,16 @@ async function answer(choice, names) {
   answering = true;
   const dialog = $('#close-dialog');
   const wasRemembered = rememberedCloseAnswer();
-  if (dialog.open && $('#close-remember').checked) remember(choice);
-  setBusy(choice === 'keep_delivering' ? $('#close-keep') : $('#close-stop'));
+  setBusy($(BUTTONS[choice]));
   try {
+    if (dialog.open && $('#close-remember').checked) await remember(choice);
     await api.answerClose(choice);
+    // Kept in the tray: the window is hidden, the question done with.
+    if (choice === 'keep_in_tray' && dialog.open) dialog.close();
+    setBusy(null);
   } catch (err) {
     // Asked again next time: this answer did not work.
-    if (!wasRemembered || wasRemembered === choice) remember(null);
+    if (!wasRemembered || wasRemembered === choice) await remember(null);
     if (!dialog.open) ask(names);
     showErrorBanner($('#close-error'), err);
     setBusy(null);
@@ -81,6 +104,7 @@ function ask(names) {
       'ul',
       { class: 'confirm-details' },
       h('li', {}, richText('Keep delivering in the background: `chute watch run` takes the watches over and goes on after the window closes (its output goes to `watch-agent.log` in Chute’s data folder). It runs until it is stopped; Chute’s Watches view names it, with its pid.')),
+      h('li', {}, richText('Keep Chute in the tray: the window hides and goes on running the watches; Chute’s tray icon (Open Chute), or opening Chute again, brings it back, and the tray’s Quit ends it.')),
       h('li', {}, richText('Stop watching: nothing is delivered until Chute or `chute watch run` runs again; files that land meanwhile are delivered then.')),
     ),
   );
@@ -100,10 +124,14 @@ function onCloseAsked(names) {
 export function initClosing(opts = {}) {
   onRememberedChange = opts.onRememberedChange || onRememberedChange;
   let names = [];
-  api.onCloseAsked((active) => {
-    names = Array.isArray(active) ? active : [];
-    onCloseAsked(names);
-  });
+  // The question is listened for once the remembered answer is known.
+  loadRemembered().then(() =>
+    api.onCloseAsked((active) => {
+      names = Array.isArray(active) ? active : [];
+      onCloseAsked(names);
+    }),
+  );
   $('#close-keep').addEventListener('click', () => answer('keep_delivering', names));
+  $('#close-tray').addEventListener('click', () => answer('keep_in_tray', names));
   $('#close-stop').addEventListener('click', () => answer('stop_watching', names));
 }

@@ -46,6 +46,8 @@ pub mod watch;
 
 // The service, its errors and the words of every failure.
 pub use app::{default_data_dir, new_id, Chute, Error, ErrorReply, Result, DB_FILE};
+// The person's choices about the app: notifications, closing on active watches.
+pub use app::{CloseAnswer, Notifications};
 pub use report::{grouped, Code, ErrorInfo, UserError};
 
 // Destinations: settings, credentials, validation, what the window shows.
@@ -96,7 +98,7 @@ pub use store::Store;
 
 // Watched folders: their settings, what each is doing, and the runner.
 pub use agent::{run as run_watches, Stop as StopWatching, WatchEvent};
-pub use app::{WatchNotifications, WatchState, WatchView};
+pub use app::{WatchState, WatchView};
 pub use watch::{After, Batching, Existing, Hours as DeliveryHours, Watch, WatchSettings, DEFAULT_SETTLE_MS};
 
 // Pasting into the window: an image or text kept as a file to deliver.

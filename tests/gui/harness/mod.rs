@@ -3,8 +3,9 @@
 //! (launch.rs), page-side helpers that wait for what the user would see
 //! (page.rs), the destination form filled as a user would
 //! (destination_form.rs), the IPC bridge (ipc.rs), the secret sweep
-//! (leaks.rs), the CLI beside the app (cli.rs) and a real notification
-//! daemon (notifications.rs).
+//! (leaks.rs), the CLI beside the app (cli.rs), a real notification
+//! daemon (notifications.rs) and the app's tray icon read and clicked
+//! over D-Bus (tray.rs).
 #![allow(dead_code)]
 
 mod cli;
@@ -14,6 +15,7 @@ mod launch;
 mod leaks;
 mod notifications;
 mod page;
+mod tray;
 
 pub(crate) use cli::*;
 pub(crate) use destination_form::*;
@@ -22,3 +24,4 @@ pub(crate) use launch::*;
 pub(crate) use leaks::*;
 pub(crate) use notifications::*;
 pub(crate) use page::*;
+pub(crate) use tray::*;

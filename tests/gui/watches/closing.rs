@@ -17,21 +17,21 @@ use crate::support::servers::S3sFs;
 use crate::window_close::request_close;
 
 /// The watch "Drop box" as `chute watch show --json` reports it.
-fn watch_show(env: &Env) -> serde_json::Value {
+pub(super) fn watch_show(env: &Env) -> serde_json::Value {
     let out = cli(env).args(["--json", "watch", "show", "Drop box"]).output().unwrap();
     assert!(out.status.success(), "chute watch show: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
-fn ended(pid: u64) -> bool {
+pub(super) fn ended(pid: u64) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
         Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
     }
 }
 
-fn wait_ended(pid: u64, what: &str, secs: u64) {
+pub(super) fn wait_ended(pid: u64, what: &str, secs: u64) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !ended(pid) {
         assert!(Instant::now() < deadline, "{what} (pid {pid}) did not exit within {secs} s");
@@ -51,7 +51,7 @@ impl Drop for Agent {
 }
 
 /// A window of the app on the Watches view, running the watches; with its pid.
-async fn open_window(driver: &Driver, env: &Env) -> (fantoccini::Client, u64) {
+pub(super) async fn open_window(driver: &Driver, env: &Env) -> (fantoccini::Client, u64) {
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
     click(&c, "#nav-watches").await;
@@ -137,8 +137,16 @@ async fn closing_with_an_active_watch_asks_and_can_leave_the_agent_delivering() 
     // The agent delivers what lands in the folder, and stops gracefully.
     std::fs::write(folder.join("after the window.txt"), b"agent\n").unwrap();
     wait_object(&fs, "incoming/after the window.txt", b"agent\n", 30).await;
-    let said = std::fs::read_to_string(&log).unwrap();
-    assert!(said.contains("\"event\":\"delivered\""), "its events go to the log in the data folder: {said}");
+    // The object lands before the agent has checked it and said so: its line follows.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let said = std::fs::read_to_string(&log).unwrap();
+        if said.contains("\"event\":\"delivered\"") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "its events go to the log in the data folder: {said}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     stop_agent(&env, agent);
 
     // Opened again, the window says what closing does, and does it without asking.

@@ -7,10 +7,12 @@
 //! watches the view says so, then the window takes them over when it stops.
 //! Delivery hours and combining files are set, shown and refused in the
 //! form; closing the window with active watches asks (`closing.rs`); watch
-//! events notify through a real notification daemon (`notifications.rs`).
+//! events notify through a real notification daemon (`notifications.rs`);
+//! closing into the tray, and the tray itself (`tray.rs`).
 
 mod closing;
 mod notifications;
+mod tray;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -1,7 +1,8 @@
 //! The one service API every front end uses (the window, the CLI, later
 //! the watcher): destinations, the connection test, delivery, the history,
 //! links, objects checked at the destination (verify.rs), the overall
-//! bandwidth limit (bandwidth.rs). One long-lived runtime drives all network work; every method is
+//! bandwidth limit (bandwidth.rs), the person's choices about the app
+//! (preferences.rs: notifications, closing on active watches). One long-lived runtime drives all network work; every method is
 //! plain blocking Rust for the shells to call from worker threads.
 
 mod bandwidth;
@@ -13,6 +14,7 @@ mod error;
 mod history;
 mod links;
 mod pasted;
+mod preferences;
 mod probe;
 mod proxy;
 mod uploads;
@@ -27,11 +29,12 @@ pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
 pub use error::{Error, ErrorReply, Result};
 pub use pasted::CopyAfterPaste;
+pub use preferences::{CloseAnswer, Notifications};
 pub use probe::ProbeTarget;
 pub use uploads::{AbortReport, AbortWhich, OpenUpload};
 pub use verify::BatchCheck;
 pub use views::{DestinationView, Saved};
-pub use watches::{WatchNotifications, WatchState, WatchView};
+pub use watches::{WatchState, WatchView};
 
 use crate::history as batches;
 use crate::secret::SecretStore;

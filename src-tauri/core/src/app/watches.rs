@@ -43,20 +43,6 @@ pub struct WatchView {
     pub command_line: String,
 }
 
-/// Which watch events tell the person with a desktop notification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WatchNotifications {
-    Off,
-    /// A file not delivered (retried or given up), a folder that cannot be watched.
-    #[default]
-    Errors,
-    /// Every delivery too.
-    Every,
-}
-
-const NOTIFICATIONS_KEY: &str = "watch_notifications";
-
 fn refuse(code: Code, message: String, fix: &str) -> Error {
     Error::Watch(ErrorInfo::new(code, message, fix))
 }
@@ -171,34 +157,7 @@ impl Chute {
         Ok(WatchView { watch: w, destination_names, state, journal, problem, runner, command_line })
     }
 
-    /// Which watch events notify (errors only unless chosen otherwise).
-    pub fn watch_notifications(&self) -> Result<WatchNotifications> {
-        let stored = self.store().app_setting(NOTIFICATIONS_KEY)?;
-        Ok(stored.and_then(|v| serde_json::from_value(serde_json::Value::String(v)).ok()).unwrap_or_default())
-    }
-
-    pub fn set_watch_notifications(&self, n: WatchNotifications) -> Result<()> {
-        let word = serde_json::to_value(n).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        Ok(self.store().set_app_setting(NOTIFICATIONS_KEY, &word)?)
-    }
-
     pub fn watch_views(&self) -> Result<Vec<WatchView>> {
         self.watches()?.into_iter().map(|w| self.watch_view(w)).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_notification_choice_is_kept_and_errors_only_by_default() {
-        let dir = tempfile::tempdir().unwrap();
-        let chute = Chute::open_with(dir.path(), crate::secret::SecretStore::platform()).unwrap();
-        assert_eq!(chute.watch_notifications().unwrap(), WatchNotifications::Errors);
-        chute.set_watch_notifications(WatchNotifications::Every).unwrap();
-        drop(chute);
-        let chute = Chute::open_with(dir.path(), crate::secret::SecretStore::platform()).unwrap();
-        assert_eq!(chute.watch_notifications().unwrap(), WatchNotifications::Every);
     }
 }

@@ -39,6 +39,9 @@ impl Control {
     pub fn pause(&self, paused: bool) {
         self.pause.send_replace(paused);
     }
+    pub fn is_paused(&self) -> bool {
+        *self.pause.borrow()
+    }
     pub fn is_cancelled(&self) -> bool {
         *self.cancel.borrow()
     }

@@ -232,6 +232,7 @@ codes! {
     PasteNameInvalid = "paste_name_invalid",
     PasteNotKept = "paste_not_kept",
     // The app and its commands
+    AutostartFailed = "autostart_failed",
     BadArgument = "bad_argument",
     BrowserUnavailable = "browser_unavailable",
     DeliveryCannotStart = "delivery_cannot_start",
