@@ -9,6 +9,7 @@ mod capabilities;
 mod catalog;
 mod delivery;
 mod destinations;
+mod encryption;
 mod error;
 mod history;
 mod links;
