@@ -49,7 +49,8 @@ pub use report::{grouped, Code, ErrorInfo, UserError};
 // Destinations: settings, credentials, validation, what the window shows.
 pub use app::{catalog, Catalog, DestinationView, KeyPreset, Saved, StepName, TokenHelp};
 pub use destination::{
-    Compression, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Problem, Settings, Severity,
+    Compression, CredentialDraft, CredentialInput, CredentialSource, CustomerKey, Destination, Encryption, Overwrite, Problem, Settings,
+    Severity,
 };
 pub use keys::{example as key_example, KeyExample};
 pub use provider::ProviderKind;

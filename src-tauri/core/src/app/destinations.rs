@@ -52,6 +52,7 @@ impl Chute {
         let capabilities = self.store().capabilities(&d.id).ok().flatten().and_then(|c| c.for_settings(&d.settings));
         DestinationView {
             overwrite_guard: OverwriteGuard::of(capabilities.as_ref()),
+            encryption_words: crate::diagnose::encryption::in_words(&d.settings),
             capabilities,
             provider_label: d.settings.preset().label,
             effective_endpoint: d.settings.effective_endpoint().unwrap_or_default(),

@@ -13,7 +13,12 @@ use crate::secret::SecretError;
 
 const LOST_KEY: &str = "Objects written with SSE-C can only be read with the key they were written with: keep a copy of it outside Chute.";
 
-/// What `s` asks for, in words (`SSE-KMS with key alias/reports`).
+/// What `s` asks for, in words (`SSE-KMS with key alias/reports`), as
+/// details, `destination show` and every diagnosis say it.
+pub fn in_words(s: &Settings) -> String {
+    asked(s)
+}
+
 fn asked(s: &Settings) -> String {
     match s.encryption {
         Encryption::SseKms if !s.kms_key_id.trim().is_empty() => format!("SSE-KMS with key `{}`", s.kms_key_id.trim()),
