@@ -64,13 +64,15 @@ impl Chute {
     }
 
     /// Validate settings as they would be saved. `editing` is the id of the
-    /// destination being edited, if any.
+    /// destination being edited, if any. The SSE-C key is not asked about
+    /// here: it is kept after the save (`set_sse_customer_key`), and a
+    /// delivery without one does not start.
     pub fn validate(&self, settings: &Settings, credentials: &CredentialInput, editing: Option<&str>) -> Result<Vec<Problem>> {
-        self.validate_draft(settings, &credentials.draft(), editing)
+        self.problems(settings, &credentials.draft(), editing, None)
     }
 
     /// Validation for a form being typed: credentials say whether a secret
-    /// is there, not what it is.
+    /// is there, not what it is; an SSE-C destination without a kept key is told so.
     pub fn validate_draft(&self, settings: &Settings, credentials: &CredentialDraft, editing: Option<&str>) -> Result<Vec<Problem>> {
         self.validate_draft_with_key(settings, credentials, editing, None)
     }
@@ -84,6 +86,17 @@ impl Chute {
         credentials: &CredentialDraft,
         editing: Option<&str>,
         sse_c_key: Option<&Sensitive<String>>,
+    ) -> Result<Vec<Problem>> {
+        self.problems(settings, credentials, editing, Some(sse_c_key))
+    }
+
+    /// `sse_c_key`: `None` not to ask about the key, `Some(typed)` to.
+    fn problems(
+        &self,
+        settings: &Settings,
+        credentials: &CredentialDraft,
+        editing: Option<&str>,
+        sse_c_key: Option<Option<&Sensitive<String>>>,
     ) -> Result<Vec<Problem>> {
         let all = self.list()?;
         let existing = editing.and_then(|id| all.iter().find(|d| d.id == id));
@@ -100,12 +113,14 @@ impl Chute {
             CredentialDraft::Profile { profile } => CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) },
             CredentialDraft::None => CredentialCheck::None,
         };
-        let sse_c_key = match (settings.encryption, sse_c_key.filter(|k| !k.expose().trim().is_empty())) {
-            (Encryption::SseC, Some(typed)) => match CustomerKey::parse(typed.expose()) {
+        let typed = sse_c_key.map(|k| k.filter(|k| !k.expose().trim().is_empty()));
+        let sse_c_key = match (settings.encryption, typed) {
+            (_, None) => SseKeyCheck::Unknown,
+            (Encryption::SseC, Some(Some(typed))) => match CustomerKey::parse(typed.expose()) {
                 Ok(_) => SseKeyCheck::Present,
                 Err(e) => SseKeyCheck::Invalid { message: e.message, fix: e.fix },
             },
-            (Encryption::SseC, None) => match existing {
+            (Encryption::SseC, Some(None)) => match existing {
                 Some(d) if self.stored_sse_customer_key(d).is_ok() => SseKeyCheck::Present,
                 _ => SseKeyCheck::Missing,
             },
