@@ -45,6 +45,12 @@ fn an_sse_c_key_is_generated_shown_once_and_kept_in_the_keychain_only() {
     assert_eq!(k.lookup("chute", &format!("destination:{id}:sse-c")).as_deref(), Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
     w.json(&["destination", "edit", "Vault", "--sse-c-key-stdin"], Some("not a key")).error(2, "sse_c_key_invalid");
 
+    // No link that could only ever show an error: refused before anything is sent.
+    let file = w.home.join("a.csv");
+    std::fs::write(&file, "a\n").unwrap();
+    let e = w.json(&["deliver", "Vault", file.to_str().unwrap(), "--presign", "1d", "--yes"], None).error(2, "presign_sse_c");
+    assert!(e["fix"].as_str().unwrap().contains("--sse-c"), "{e}");
+
     w.run(&["destination", "remove", "Vault", "--yes"], None).ok();
     assert_eq!(k.lookup("chute", &format!("destination:{id}:sse-c")), None, "removed with the destination");
 }

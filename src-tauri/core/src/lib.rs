@@ -71,7 +71,7 @@ pub use s3::capabilities::{Algorithm, Capabilities, ChecksumSupport, Conditional
 pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.
-pub use app::{AbortReport, AbortWhich, Delivery, Job, OpenUpload};
+pub use app::{presign_refused_for_sse_c, AbortReport, AbortWhich, Delivery, Job, OpenUpload};
 pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MIN_BYTES_PER_SEC as MIN_BANDWIDTH_LIMIT};
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;
