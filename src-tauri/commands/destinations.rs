@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chute_core::{
-    CredentialDraft, CredentialInput, CustomerKey, DestinationView, Encryption, ErrorReply, ImportCandidate, ImportError, ImportKind, Problem, Saved, Sensitive,
-    Settings, UserError,
+    CredentialDraft, CredentialInput, CustomerKey, DestinationView, Encryption, ErrorReply, ImportCandidate, ImportError, ImportKind,
+    Problem, Saved, Sensitive, Settings, UserError,
 };
 use tauri::{State, WebviewWindow};
 

@@ -10,7 +10,19 @@ use super::support::keychain::Keyring;
 use super::support::world::*;
 
 fn custom_add(name: &str) -> Vec<&str> {
-    vec!["destination", "add", "--name", name, "--provider", "custom", "--bucket", "reports", "--endpoint", "http://127.0.0.1:3900", "--no-credentials"]
+    vec![
+        "destination",
+        "add",
+        "--name",
+        name,
+        "--provider",
+        "custom",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        "http://127.0.0.1:3900",
+        "--no-credentials",
+    ]
 }
 
 #[test]
@@ -58,7 +70,8 @@ fn an_sse_c_key_is_generated_shown_once_and_kept_in_the_keychain_only() {
 #[test]
 fn what_a_provider_does_not_support_is_refused_with_the_fix() {
     let w = world();
-    let b2 = ["destination", "add", "--name", "B2", "--provider", "b2", "--bucket", "reports-b2", "--no-credentials", "--encryption", "sse-kms"];
+    let b2 =
+        ["destination", "add", "--name", "B2", "--provider", "b2", "--bucket", "reports-b2", "--no-credentials", "--encryption", "sse-kms"];
     let e = w.json(&b2, None).error(2, "invalid_destination");
     let problems = e["problems"].as_array().unwrap();
     let p = problems.iter().find(|p| p["code"] == "encryption_unsupported").expect("encryption_unsupported");

@@ -73,7 +73,8 @@ fn a_server_that_ignores_encryption_is_said_to_have_not_confirmed_it() {
         encryption: Encryption::SseS3,
         ..Settings::default()
     };
-    let keys = CredentialInput::Keys { access_key_id: S3S_KEY.into(), secret_access_key: Sensitive::new(S3S_SECRET.into()), session_token: None };
+    let keys =
+        CredentialInput::Keys { access_key_id: S3S_KEY.into(), secret_access_key: Sensitive::new(S3S_SECRET.into()), session_token: None };
     let id = chute.create(settings, keys).unwrap().destination.destination.id;
     let report = test(&chute, &id);
     let warning = report.findings.iter().find(|f| f.code == Code::EncryptionNotConfirmed).expect("not confirmed");

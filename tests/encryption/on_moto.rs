@@ -26,7 +26,11 @@ fn settings(moto: &Moto, name: &str, encryption: Encryption, kms_key_id: &str) -
 
 fn admin(moto: &Moto) -> CredentialInput {
     let k = moto.user("admin");
-    CredentialInput::Keys { access_key_id: k.access_key_id.clone(), secret_access_key: Sensitive::new(k.secret_access_key.clone()), session_token: None }
+    CredentialInput::Keys {
+        access_key_id: k.access_key_id.clone(),
+        secret_access_key: Sensitive::new(k.secret_access_key.clone()),
+        session_token: None,
+    }
 }
 
 /// HeadObject by boto3: (ServerSideEncryption, SSEKMSKeyId).
@@ -37,7 +41,9 @@ fn head(moto: &Moto, key: &str) -> (Option<String>, Option<String>) {
         &k.access_key_id,
         &k.secret_access_key,
         "us-east-1",
-        &format!("h = s3.head_object(Bucket='reports', Key='{key}')\nprint(json.dumps([h.get('ServerSideEncryption'), h.get('SSEKMSKeyId')]))"),
+        &format!(
+            "h = s3.head_object(Bucket='reports', Key='{key}')\nprint(json.dumps([h.get('ServerSideEncryption'), h.get('SSEKMSKeyId')]))"
+        ),
     );
     (v[0].as_str().map(str::to_string), v[1].as_str().map(str::to_string))
 }
@@ -72,10 +78,9 @@ fn sse_s3_and_sse_kms_land_encrypted_as_asked() {
     let big = content::write(src.path(), "big.bin", &content::content(2, 11 * MIB));
     let arn = kms_key(&moto);
 
-    for (name, encryption, kms, want_sse, want_key) in [
-        ("s3", Encryption::SseS3, "", "AES256", None),
-        ("kms", Encryption::SseKms, arn.as_str(), "aws:kms", Some(arn.as_str())),
-    ] {
+    for (name, encryption, kms, want_sse, want_key) in
+        [("s3", Encryption::SseS3, "", "AES256", None), ("kms", Encryption::SseKms, arn.as_str(), "aws:kms", Some(arn.as_str()))]
+    {
         let saved = chute.create(settings(&moto, name, encryption, kms), admin(&moto)).expect("saved");
         let id = saved.destination.destination.id.clone();
         assert!(saved.destination.encryption_words.contains(if name == "s3" { "SSE-S3" } else { "SSE-KMS with key `arn:aws:kms" }));

@@ -54,7 +54,8 @@ fn a_refused_kms_key_is_named_alike_by_the_test_and_a_delivery() {
         overwrite: chute_core::Overwrite::Skip,
         ..Settings::default()
     };
-    let keys = CredentialInput::Keys { access_key_id: KEY_ID.into(), secret_access_key: Sensitive::new(SECRET.into()), session_token: None };
+    let keys =
+        CredentialInput::Keys { access_key_id: KEY_ID.into(), secret_access_key: Sensitive::new(SECRET.into()), session_token: None };
     let id = chute.create(settings, keys).unwrap().destination.destination.id;
 
     let report = test(&chute, &id);

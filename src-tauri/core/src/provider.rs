@@ -82,9 +82,13 @@ pub enum ChecksumPolicy {
 pub enum SseSupport {
     Supported,
     /// Taken where the server is set up for it: a warning says how.
-    Conditional { note: &'static str },
+    Conditional {
+        note: &'static str,
+    },
     /// Refused by this provider: an error says why.
-    Unsupported { why: &'static str },
+    Unsupported {
+        why: &'static str,
+    },
     /// Not known: allowed, the connection test's probe object shows it.
     Unknown,
 }

@@ -37,7 +37,8 @@ pub fn parse_compression(s: &str) -> Result<Compression, String> {
 }
 
 pub fn parse_encryption(s: &str) -> Result<Encryption, String> {
-    Encryption::parse(s).ok_or_else(|| "use none (the bucket's default), sse-s3, sse-kms (with --kms-key-id, or the AWS-managed key) or sse-c".into())
+    Encryption::parse(s)
+        .ok_or_else(|| "use none (the bucket's default), sse-s3, sse-kms (with --kms-key-id, or the AWS-managed key) or sse-c".into())
 }
 
 /// How many rows of a list to print.

@@ -25,8 +25,8 @@ use std::sync::Mutex;
 
 pub use catalog::{catalog, Catalog, KeyPreset, StepName, TokenHelp};
 pub use delivery::{Delivery, Job};
-pub use links::presign_refused_for_sse_c;
 pub use error::{Error, ErrorReply, Result};
+pub use links::presign_refused_for_sse_c;
 pub use probe::ProbeTarget;
 pub use uploads::{AbortReport, AbortWhich, OpenUpload};
 pub use verify::BatchCheck;

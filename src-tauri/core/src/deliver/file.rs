@@ -76,7 +76,9 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             Ok(head) if sh.opts.resuming && f.size < sh.opts.multipart_threshold => {
                 let mine = if sh.md5_etags() {
                     match sum_of_range(&f.source, 0, f.size, false).await {
-                        Ok(PartSum::Md5(m)) => head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m))),
+                        Ok(PartSum::Md5(m)) => {
+                            head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m)))
+                        }
                         _ => false,
                     }
                 } else {

@@ -45,11 +45,19 @@ impl CustomerKey {
             (0..KEY_BYTES).map(|i| u8::from_str_radix(&t[i * 2..i * 2 + 2], 16).unwrap_or_default()).collect()
         } else {
             base64::engine::general_purpose::STANDARD.decode(t).map_err(|_| {
-                ErrorInfo::new(Code::SseCKeyInvalid, format!("The customer key ({} characters) is neither base64 nor hex.", t.chars().count()), fix)
+                ErrorInfo::new(
+                    Code::SseCKeyInvalid,
+                    format!("The customer key ({} characters) is neither base64 nor hex.", t.chars().count()),
+                    fix,
+                )
             })?
         };
         let bytes: [u8; KEY_BYTES] = bytes.try_into().map_err(|b: Vec<u8>| {
-            ErrorInfo::new(Code::SseCKeyInvalid, format!("The customer key is {} bytes long; SSE-C keys are 32 bytes (AES-256).", b.len()), fix)
+            ErrorInfo::new(
+                Code::SseCKeyInvalid,
+                format!("The customer key is {} bytes long; SSE-C keys are 32 bytes (AES-256).", b.len()),
+                fix,
+            )
         })?;
         Ok(CustomerKey(Sensitive::new(bytes)))
     }

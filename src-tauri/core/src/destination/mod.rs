@@ -22,10 +22,11 @@ mod proxy;
 mod region;
 mod template;
 
-pub(crate) use hosts::is_loopback_host;
 pub use customer_key::{CustomerKey, SSE_C_ALGORITHM};
+pub(crate) use hosts::is_loopback_host;
 pub use model::{
-    Compression, Encryption, ContentHeaders, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Settings, DEFAULT_IGNORES,
+    Compression, ContentHeaders, CredentialDraft, CredentialInput, CredentialSource, Destination, Encryption, Overwrite, Settings,
+    DEFAULT_IGNORES,
 };
 pub use options::ACLS;
 pub use prefix::clean_prefix;

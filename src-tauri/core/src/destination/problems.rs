@@ -80,7 +80,10 @@ pub enum SseKeyCheck {
     Missing,
     Present,
     /// Typed, and not a key: the words say why.
-    Invalid { message: String, fix: String },
+    Invalid {
+        message: String,
+        fix: String,
+    },
 }
 
 /// Credentials as validation sees them (no secret values).

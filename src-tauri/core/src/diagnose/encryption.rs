@@ -81,7 +81,9 @@ pub fn customer_key_unreadable(name: &str, e: &SecretError) -> Diagnosis {
     let (message, fix) = match e {
         SecretError::Missing | SecretError::Corrupt => (
             format!("No usable SSE-C key is kept in the keychain for \"{name}\"."),
-            format!("Enter the SSE-C key the objects were written with (Edit → Encryption), or generate a new one for new objects. {LOST_KEY}"),
+            format!(
+                "Enter the SSE-C key the objects were written with (Edit → Encryption), or generate a new one for new objects. {LOST_KEY}"
+            ),
         ),
         _ => (format!("The SSE-C key of \"{name}\" could not be read: {}", info.message), info.fix),
     };

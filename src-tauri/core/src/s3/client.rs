@@ -8,8 +8,8 @@ use aws_sdk_s3::config::{BehaviorVersion, Credentials as SdkCredentials, Region,
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
-use super::proxy::ProxyRoute;
 use super::encryption::ObjectEncryption;
+use super::proxy::ProxyRoute;
 use crate::destination::{CustomerKey, Settings};
 use crate::provider::ChecksumPolicy;
 use crate::secret::{Credentials, Sensitive};

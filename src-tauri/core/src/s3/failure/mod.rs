@@ -281,16 +281,35 @@ fn encryption_refusal(code: &str, message: &str) -> Option<Failure> {
         "could not decrypt",
         "sse-c client key",
     ]);
-    if sse_c_key && !says(&["blocked", "not supported", "not implemented"]) && matches!(code, "InvalidRequest" | "InvalidArgument" | "AccessDenied" | "BadRequest" | "ObjectTampered" | "InvalidEncryptionKey" | "") {
+    if sse_c_key
+        && !says(&["blocked", "not supported", "not implemented"])
+        && matches!(
+            code,
+            "InvalidRequest" | "InvalidArgument" | "AccessDenied" | "BadRequest" | "ObjectTampered" | "InvalidEncryptionKey" | ""
+        )
+    {
         return Some(Failure::SseCKeyMismatch);
     }
     let about_encryption = says(&["encryption", "x-amz-server-side", "sse-c", "sse-kms", "sse-s3", "aws:kms", "kms"]);
-    if about_encryption && matches!(code, "NotImplemented" | "InvalidArgument" | "InvalidRequest" | "InvalidEncryptionAlgorithmError" | "AccessDenied" | "UnsupportedEncryption") {
-        return Some(if says(&["kms"]) && matches!(code, "InvalidArgument") && says(&["key", "arn"]) && !says(&["not implemented", "not supported"]) {
-            Failure::KmsKeyNotFound
-        } else {
-            Failure::EncryptionRefused
-        });
+    if about_encryption
+        && matches!(
+            code,
+            "NotImplemented"
+                | "InvalidArgument"
+                | "InvalidRequest"
+                | "InvalidEncryptionAlgorithmError"
+                | "AccessDenied"
+                | "UnsupportedEncryption"
+        )
+    {
+        return Some(
+            if says(&["kms"]) && matches!(code, "InvalidArgument") && says(&["key", "arn"]) && !says(&["not implemented", "not supported"])
+            {
+                Failure::KmsKeyNotFound
+            } else {
+                Failure::EncryptionRefused
+            },
+        );
     }
     None
 }

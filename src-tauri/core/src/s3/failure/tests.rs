@@ -262,7 +262,18 @@ const ROWS: &[fn() -> Row] = &[
     },
     // Server-side encryption refused (AWS's documented codes; MinIO's; Garage's words, met by the encryption suite)
     || ("AWS: KMS key not found", Some(400), "KMS.NotFoundException", "Invalid keyId 'alias/nope'", "", "", true, Failure::KmsKeyNotFound),
-    || ("AWS: KMS key disabled", Some(400), "KMS.DisabledException", "arn:aws:kms:us-east-1:1:key/x is disabled.", "", "", true, Failure::KmsKeyNotFound),
+    || {
+        (
+            "AWS: KMS key disabled",
+            Some(400),
+            "KMS.DisabledException",
+            "arn:aws:kms:us-east-1:1:key/x is disabled.",
+            "",
+            "",
+            true,
+            Failure::KmsKeyNotFound,
+        )
+    },
     || {
         (
             "AWS: no kms:GenerateDataKey",
@@ -276,9 +287,42 @@ const ROWS: &[fn() -> Row] = &[
         )
     },
     || ("AWS: KMS access denied code", Some(400), "KMS.AccessDeniedException", "", "", "", true, Failure::KmsAccessDenied),
-    || ("AWS: KMS key id not an ARN", Some(400), "InvalidArgument", "Invalid arn us-east-1 for KMS key", "", "", true, Failure::KmsKeyNotFound),
-    || ("MinIO: no KMS", Some(501), "KMSNotConfigured", "Server side encryption specified but KMS is not configured", "", "", true, Failure::EncryptionRefused),
-    || ("a server without SSE", Some(501), "NotImplemented", "Server side encryption is not implemented", "", "", true, Failure::EncryptionRefused),
+    || {
+        (
+            "AWS: KMS key id not an ARN",
+            Some(400),
+            "InvalidArgument",
+            "Invalid arn us-east-1 for KMS key",
+            "",
+            "",
+            true,
+            Failure::KmsKeyNotFound,
+        )
+    },
+    || {
+        (
+            "MinIO: no KMS",
+            Some(501),
+            "KMSNotConfigured",
+            "Server side encryption specified but KMS is not configured",
+            "",
+            "",
+            true,
+            Failure::EncryptionRefused,
+        )
+    },
+    || {
+        (
+            "a server without SSE",
+            Some(501),
+            "NotImplemented",
+            "Server side encryption is not implemented",
+            "",
+            "",
+            true,
+            Failure::EncryptionRefused,
+        )
+    },
     || {
         (
             "AWS: SSE-C blocked on the bucket",
@@ -304,7 +348,18 @@ const ROWS: &[fn() -> Row] = &[
         )
     },
     || ("MinIO: SSE-C over http", Some(400), "InsecureSSECustomerRequest", "", "", "", true, Failure::SseCNeedsHttps),
-    || ("Garage: SSE-C object read without its key", Some(400), "InvalidRequest", "Bad request: Object is encrypted", "", "", true, Failure::SseCKeyMismatch),
+    || {
+        (
+            "Garage: SSE-C object read without its key",
+            Some(400),
+            "InvalidRequest",
+            "Bad request: Object is encrypted",
+            "",
+            "",
+            true,
+            Failure::SseCKeyMismatch,
+        )
+    },
     || {
         (
             "Garage: SSE-C object read with another key",
@@ -329,7 +384,18 @@ const ROWS: &[fn() -> Row] = &[
             Failure::SseCKeyMismatch,
         )
     },
-    || ("AWS: a checksum refusal is not about encryption", Some(400), "InvalidRequest", "x-amz-checksum-crc32c is not supported", "", "", true, Failure::ChecksumRejected),
+    || {
+        (
+            "AWS: a checksum refusal is not about encryption",
+            Some(400),
+            "InvalidRequest",
+            "x-amz-checksum-crc32c is not supported",
+            "",
+            "",
+            true,
+            Failure::ChecksumRejected,
+        )
+    },
 ];
 
 #[test]
