@@ -100,7 +100,7 @@ fn sse_c_objects_open_only_with_their_key() {
     assert!(get(&g, "vault/small.csv", Some(CustomerKey::generate().unwrap().base64().expose())).starts_with("refused"));
 
     // The preview's look for existing objects finds them (it asks with the key).
-    let plan = chute.plan_delivery(&id, &[small.clone()]).unwrap();
+    let plan = chute.plan_delivery(&id, std::slice::from_ref(&small)).unwrap();
     assert_eq!(chute.existing_objects(&id, &plan).unwrap().existing.len(), 1);
 
     // No link: it would only ever show an error.

@@ -18,13 +18,15 @@ fn on(provider: ProviderKind, endpoint: &str, encryption: Encryption, kms: &str)
     }
 }
 
+/// What, the settings, the SSE-C key, and the problem expected (code, severity, field) or none.
+type Row = (&'static str, Settings, SseKeyCheck, Option<(Code, Severity, &'static str)>);
+
 #[test]
 fn each_provider_is_told_what_it_supports() {
     use Encryption::{SseC, SseKms, SseS3};
     use ProviderKind::*;
     let arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    // (what, settings, the SSE-C key, the encryption problem expected: code, severity, field)
-    let rows: Vec<(&str, Settings, SseKeyCheck, Option<(Code, Severity, &str)>)> = vec![
+    let rows: Vec<Row> = vec![
         ("AWS SSE-S3", on(Aws, "", SseS3, ""), SseKeyCheck::Unknown, None),
         ("AWS SSE-KMS, AWS-managed key", on(Aws, "", SseKms, ""), SseKeyCheck::Unknown, None),
         ("AWS SSE-KMS, an ARN", on(Aws, "", SseKms, arn), SseKeyCheck::Unknown, None),
