@@ -29,7 +29,7 @@ fn base(provider: ProviderKind) -> Settings {
 }
 
 fn problems(s: &Settings) -> Vec<chute_core::Problem> {
-    validate(s, &Context { other_names: vec!["Existing"], credentials: None })
+    validate(s, &Context { other_names: vec!["Existing"], credentials: None, ..Context::default() })
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn endpoint_scheme_fix_depends_on_where_the_host_is() {
 #[test]
 fn credential_checks() {
     let s = base(ProviderKind::Aws);
-    let check = |c: CredentialCheck| validate(&s, &Context { other_names: vec![], credentials: Some(c) });
+    let check = |c: CredentialCheck| validate(&s, &Context { other_names: vec![], credentials: Some(c), ..Context::default() });
     let codes = |v: Vec<chute_core::Problem>| v.into_iter().map(|p| p.code.as_str()).collect::<Vec<_>>();
     assert_eq!(codes(check(CredentialCheck::Keys { access_key_id: "", secret_present: false })), ["access_key_id_empty", "secret_empty"]);
     assert_eq!(codes(check(CredentialCheck::Keys { access_key_id: "AKIA EXAMPLE1", secret_present: true })), ["access_key_id_spaces"]);

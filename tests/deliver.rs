@@ -207,7 +207,7 @@ fn existing(s: &Settings, auth: Auth, plan: &Plan) -> deliver::existing::Existin
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let client = s3::client(s, &auth, &ClientOptions::delivery()).await;
-        deliver::existing::check(&client, &s.bucket, plan).await
+        deliver::existing::check(&client, &s.bucket, plan, false).await
     })
 }
 

@@ -240,7 +240,11 @@ const FIELDS: &[&str] = &[
 ];
 
 fn run(s: &Settings, other_names: &[String], creds: Option<&Creds>) -> Vec<Problem> {
-    let ctx = Context { other_names: other_names.iter().map(String::as_str).collect(), credentials: creds.map(Creds::check) };
+    let ctx = Context {
+        other_names: other_names.iter().map(String::as_str).collect(),
+        credentials: creds.map(Creds::check),
+        ..Context::default()
+    };
     validate(s, &ctx)
 }
 

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use chute_core::{
-    CredentialDraft, CredentialInput, DestinationView, ErrorReply, ImportCandidate, ImportError, ImportKind, Problem, Saved, Sensitive,
-    Settings, UserError,
+    CredentialDraft, CredentialInput, CustomerKey, DestinationView, Encryption, ErrorReply, ImportCandidate, ImportError, ImportKind,
+    Problem, Saved, Sensitive, Settings, UserError,
 };
 use tauri::{State, WebviewWindow};
 
@@ -25,11 +25,13 @@ pub async fn validate_destination(
     settings: Settings,
     credentials: CredentialDraft,
     editing_id: Option<String>,
+    sse_c_key: Option<String>,
 ) -> Reply<Vec<Problem>> {
     if let Some(id) = &editing_id {
         check_id(id)?;
     }
-    on_core(state, move |c| c.validate_draft(&settings, &credentials, editing_id.as_deref())).await
+    let sse_c_key = sse_c_key.map(Sensitive::new);
+    on_core(state, move |c| c.validate_draft_with_key(&settings, &credentials, editing_id.as_deref(), sse_c_key.as_ref())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -39,11 +41,19 @@ pub async fn save_destination(
     credentials: CredentialInput,
     editing_id: Option<String>,
     proxy_password: Option<String>,
+    sse_c_key: Option<String>,
 ) -> Reply<Saved> {
     if let Some(id) = &editing_id {
         check_id(id)?;
     }
+    // A typed SSE-C key is read before anything is saved: a wrong one saves nothing.
+    let sse_c_key = sse_c_key.filter(|k| !k.trim().is_empty()).map(|k| CustomerKey::parse(&k)).transpose().map_err(ErrorReply::from)?;
     on_core(state, move |c| {
+        let needs_key = settings.encryption == Encryption::SseC && sse_c_key.is_none();
+        if needs_key && !editing_id.as_deref().is_some_and(|id| c.has_sse_customer_key(id).unwrap_or(false)) {
+            let problems = c.validate_draft_with_key(&settings, &credentials.draft(), editing_id.as_deref(), None)?;
+            return Err(chute_core::Error::Invalid(problems));
+        }
         let saved = match editing_id {
             Some(id) => c.update(&id, settings, credentials)?,
             None => c.create(settings, credentials)?,
@@ -51,6 +61,10 @@ pub async fn save_destination(
         // The typed proxy password goes to the keychain; none typed keeps the stored one.
         if let Some(password) = proxy_password.filter(|p| !p.is_empty()) {
             c.set_proxy_password(&saved.destination.destination.id, Some(Sensitive::new(password)))?;
+        }
+        // The typed SSE-C key goes to the keychain; none typed keeps the stored one.
+        if let Some(key) = &sse_c_key {
+            c.set_sse_customer_key(&saved.destination.destination.id, Some(key))?;
         }
         Ok(saved)
     })

@@ -22,6 +22,7 @@ pub async fn test_destination(
     editing_id: Option<String>,
     read_back: Option<bool>,
     proxy_password: Option<String>,
+    sse_c_key: Option<String>,
     on_event: Channel<ProbeEvent>,
 ) -> Reply<ProbeReport> {
     for x in [&id, &editing_id].into_iter().flatten() {
@@ -30,7 +31,8 @@ pub async fn test_destination(
     let target = match (id, settings, credentials) {
         (Some(id), None, None) => ProbeTarget::Saved { id },
         (None, Some(settings), Some(credentials)) => {
-            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password: proxy_password.map(Sensitive::new) }
+            let (proxy_password, sse_c_key) = (proxy_password.map(Sensitive::new), sse_c_key.map(Sensitive::new));
+            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password, sse_c_key }
         }
         _ => return Err(bad_argument("target", "give either `id`, or `settings` and `credentials`")),
     };

@@ -4,7 +4,8 @@
 //! commands are in cli_probe.rs.
 //!
 //! One binary, a module per area: `destinations` (add, show, edit,
-//! duplicate, remove; the secret on a terminal), `validation` (a table of
+//! duplicate, remove; the secret on a terminal), `encryption` (SSE modes,
+//! the SSE-C key kept in the keychain), `validation` (a table of
 //! bad inputs, warnings), `import` (AWS profiles and rclone remotes),
 //! `state` (no Secret Service, a locked keychain, a newer database) and
 //! `command_line` (usage errors, the data folder).
@@ -14,6 +15,7 @@ mod support;
 
 mod command_line;
 mod destinations;
+mod encryption;
 mod import;
 mod state;
 mod validation;

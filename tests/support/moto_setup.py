@@ -28,7 +28,7 @@ def arn(resource):
 LIST = ["s3:ListBucket", "s3:HeadBucket"]
 
 policies = {
-    "admin": [{"Effect": "Allow", "Action": ["s3:*", "sts:GetSessionToken"], "Resource": ["*"]}],
+    "admin": [{"Effect": "Allow", "Action": ["s3:*", "sts:GetSessionToken", "kms:*"], "Resource": ["*"]}],
     "writer": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
          "Resource": [arn("reports/incoming/*"), arn("eu-reports/incoming/*")]},

@@ -121,6 +121,7 @@ function renderFacts(d) {
     fact('Endpoint', endpoint, { mono: true }),
     fact('Addressing', d.path_style ? 'Path-style' : 'Virtual-hosted'),
     fact('Proxy', proxyText(d.proxy)),
+    fact('Encryption', d.encryption_words),
     fact('Credentials', credentialSummary(d.credentials), { icon: credentialIcon(d.credentials) }),
     fact('Key template', d.key_template, { mono: true }),
     fact('Existing objects', { never: 'Kept: the file is reported', skip: 'Kept: the file is skipped', overwrite: 'Replaced' }[d.overwrite || 'never']),

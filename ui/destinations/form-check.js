@@ -12,6 +12,7 @@ import { renderProblems } from '../components/field-problems.js';
 import { state } from './form-state.js';
 import { collectSettings, fieldLabel } from './form-values.js';
 import { credentialsDraft } from './form-credentials.js';
+import { collectSseCKey } from './form-encryption.js';
 
 let form;
 let dialog;
@@ -35,7 +36,7 @@ export async function validateNow() {
   scheduleValidate.cancel();
   const seq = ++state.seq;
   try {
-    const problems = await api.validateDestination(collectSettings(form), credentialsDraft(), state.editing ? state.editing.id : null);
+    const problems = await api.validateDestination(collectSettings(form), credentialsDraft(), state.editing ? state.editing.id : null, collectSseCKey(form));
     if (seq !== state.seq || !dialog.open) return;
     state.problems = Array.isArray(problems) ? problems : [];
     state.checkFailed = null;

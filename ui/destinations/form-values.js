@@ -8,6 +8,7 @@ import { $, h } from '../lib/dom.js';
 import { defaultIgnores } from '../lib/catalog.js';
 import { applyProvider, providerById } from './form-provider.js';
 import { getKv, setKv } from './form-key-values.js';
+import { collectEncryption } from './form-encryption.js';
 
 const HEADER_FIELDS = ['cache_control', 'content_disposition', 'content_encoding', 'content_language', 'expires', 'content_type'];
 const LABELS = {
@@ -17,6 +18,7 @@ const LABELS = {
   headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
   ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest', credentials: 'Credentials',
   proxy: 'Proxy', proxy_password: 'Proxy password',
+  encryption: 'Encryption', kms_key_id: 'KMS key', sse_c_key: 'SSE-C key',
   bandwidth_limit: 'Bandwidth limit',
 };
 
@@ -60,6 +62,7 @@ export function collectSettings(form) {
     manifest: e.manifest.checked,
     proxy: e.proxy.value,
     bandwidth_limit: e.bandwidth_limit.value,
+    ...collectEncryption(form),
   };
 }
 

@@ -25,6 +25,7 @@ import {
 import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow } from './form-check.js';
 import { applyProvider, providerById, setupProviders, updateEndpointHint } from './form-provider.js';
 import { setupKeyTemplate, updateKeyPreview } from './form-key-template.js';
+import { collectSseCKey, setEncryptionFields, updateEncryption } from './form-encryption.js';
 import { setupKv, setKv, updateHeadersMeta } from './form-key-values.js';
 import {
   setupCredentials, collectCredentials, credentialsState, clearSecret,
@@ -123,7 +124,9 @@ async function testConnection(e) {
     {
       editingId,
       // The typed secret leaves the page only here, when a test was asked for.
-      target: () => ({ settings: collectSettings(form), credentials: collectCredentials(), editingId, proxyPassword: collectProxyPassword(form) }),
+      target: () => ({
+        settings: collectSettings(form), credentials: collectCredentials(), editingId, proxyPassword: collectProxyPassword(form), sseCKey: collectSseCKey(form),
+      }),
       apply: async (field, value) => {
         setField(field, value);
         await validateNow();
@@ -155,6 +158,7 @@ function afterChange(name) {
   if (name === 'overwrite') updateOverwriteHint(form);
   if (name === 'compression') updateCompressionHint(form);
   if (name === 'proxy') updateProxyPassword(form, Boolean(state.editing));
+  if (name === 'encryption') updateEncryption(form);
   if (name === 'cred_kind') showCredPanels();
 }
 
@@ -191,7 +195,7 @@ async function save() {
   const editingId = state.editing ? state.editing.id : null;
   let result = null;
   try {
-    result = await api.saveDestination(collectSettings(form), collectCredentials(), editingId, collectProxyPassword(form));
+    result = await api.saveDestination(collectSettings(form), collectCredentials(), editingId, collectProxyPassword(form), collectSseCKey(form));
   } catch (err) {
     state.submitted = true;
     if (err.problems.length) state.problems = err.problems;
@@ -236,6 +240,7 @@ export function openAddForm(opener, opts = {}) {
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
   setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true, compression: 'off', manifest: false });
+  setEncryptionFields(form, { encryption: 'none' }, false);
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';
   $('#save-destination .button-label', form).textContent = 'Add destination';
@@ -248,6 +253,7 @@ export function openEditForm(dest, opener, opts = {}) {
   reset();
   state.editing = dest;
   fill(form, dest);
+  setEncryptionFields(form, dest, true);
   state.provider = form.elements.provider.value;
   const c = dest.credentials || { kind: 'none' };
   editCredentials(c, dest.id);

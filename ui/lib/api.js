@@ -55,11 +55,12 @@ export const api = {
   abortUpload: (id, key, uploadId) => call('abort_uploads', { id, key, upload_id: uploadId }),
   /** Abort every open upload older than `hours` → AbortReport. */
   abortUploadsOlderThan: (id, hours) => call('abort_uploads', { id, older_than_hours: hours }),
-  validateDestination: (settings, credentials, editingId) =>
-    call('validate_destination', { settings, credentials, editing_id: editingId ?? null }),
-  /** proxyPassword: typed for the proxy address's user (to the keychain), or null to keep the stored one. */
-  saveDestination: (settings, credentials, editingId, proxyPassword = null) =>
-    call('save_destination', { settings, credentials, editing_id: editingId ?? null, proxy_password: proxyPassword }),
+  /** sseCKey: the SSE-C key as typed, checked (never sent back), or null. */
+  validateDestination: (settings, credentials, editingId, sseCKey = null) =>
+    call('validate_destination', { settings, credentials, editing_id: editingId ?? null, sse_c_key: sseCKey }),
+  /** proxyPassword, sseCKey: typed (to the keychain), or null to keep the stored one. */
+  saveDestination: (settings, credentials, editingId, proxyPassword = null, sseCKey = null) =>
+    call('save_destination', { settings, credentials, editing_id: editingId ?? null, proxy_password: proxyPassword, sse_c_key: sseCKey }),
   duplicateDestination: (id) => call('duplicate_destination', { id }),
   deleteDestination: (id) => call('delete_destination', { id }),
   setDestinationActive: (id, active) => call('set_destination_active', { id, active }),
@@ -88,6 +89,7 @@ export const api = {
         credentials: target.credentials,
         editing_id: target.editingId ?? null,
         proxy_password: target.proxyPassword ?? null,
+        sse_c_key: target.sseCKey ?? null,
       };
     return call('test_destination', { ...args, read_back: readBack, on_event: channel });
   },

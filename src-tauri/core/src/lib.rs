@@ -53,7 +53,8 @@ pub use report::{grouped, Code, ErrorInfo, UserError};
 // Destinations: settings, credentials, validation, what the window shows.
 pub use app::{catalog, Catalog, DestinationView, KeyPreset, Saved, StepName, TokenHelp};
 pub use destination::{
-    Compression, CredentialDraft, CredentialInput, CredentialSource, Destination, Overwrite, Problem, Settings, Severity,
+    Compression, CredentialDraft, CredentialInput, CredentialSource, CustomerKey, Destination, Encryption, Overwrite, Problem, Settings,
+    Severity,
 };
 pub use keys::{example as key_example, KeyExample};
 pub use provider::ProviderKind;
@@ -74,7 +75,7 @@ pub use s3::capabilities::{Algorithm, Capabilities, ChecksumSupport, Conditional
 pub use store::{StoredProbe, SCHEMA_VERSION};
 
 // Delivery: plans, the one path (Job, run, start), its events and results.
-pub use app::{AbortReport, AbortWhich, Delivery, Job, OpenUpload};
+pub use app::{presign_refused_for_sse_c, AbortReport, AbortWhich, Delivery, Job, OpenUpload};
 pub use bandwidth::{parse as parse_bandwidth_limit, words as bandwidth_words, MIN_BYTES_PER_SEC as MIN_BANDWIDTH_LIMIT};
 pub use deliver::existing::ExistingCheck;
 pub use deliver::manifest::ManifestOutcome;

@@ -75,6 +75,37 @@ pub enum ChecksumPolicy {
     WhenRequired,
 }
 
+/// Whether a provider takes one kind of server-side encryption, in the
+/// words validation uses (the cause; the validator adds the fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SseSupport {
+    Supported,
+    /// Taken where the server is set up for it: a warning says how.
+    Conditional {
+        note: &'static str,
+    },
+    /// Refused by this provider: an error says why.
+    Unsupported {
+        why: &'static str,
+    },
+    /// Not known: allowed, the connection test's probe object shows it.
+    Unknown,
+}
+
+/// What a provider does with each kind of server-side encryption.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct EncryptionSupport {
+    pub sse_s3: SseSupport,
+    pub sse_kms: SseSupport,
+    pub sse_c: SseSupport,
+    /// SSE-C refused over plain http:// even to this machine (AWS, MinIO).
+    pub sse_c_needs_tls: bool,
+}
+
+const UNKNOWN_ENCRYPTION: EncryptionSupport =
+    EncryptionSupport { sse_s3: SseSupport::Unknown, sse_kms: SseSupport::Unknown, sse_c: SseSupport::Unknown, sse_c_needs_tls: false };
+
 #[derive(Debug, Serialize)]
 pub struct Provider {
     pub kind: ProviderKind,
@@ -98,6 +129,8 @@ pub struct Provider {
     pub min_part_size: u64,
     pub max_parts: u32,
     pub bucket_min_len: usize,
+    /// Which server-side encryption it takes (validation warns or refuses).
+    pub encryption: EncryptionSupport,
     /// A short hint shown under the provider picker.
     pub hint: &'static str,
 }
@@ -170,6 +203,14 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 3,
+        encryption: EncryptionSupport {
+            sse_s3: SseSupport::Supported,
+            sse_kms: SseSupport::Supported,
+            sse_c: SseSupport::Conditional {
+                note: "Amazon S3 blocks SSE-C on new buckets by default: the bucket's default encryption must allow it (BlockedEncryptionTypes set to NONE)",
+            },
+            sse_c_needs_tls: true,
+        },
         hint: "Pick the bucket's region; leave the endpoint empty unless you use a VPC or FIPS endpoint.",
     },
     Provider {
@@ -190,6 +231,14 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 3,
+        encryption: EncryptionSupport {
+            sse_s3: SseSupport::Conditional {
+                note: "Cloudflare R2 encrypts every object at rest whatever is asked, so SSE-S3 adds nothing (and R2 may refuse the header)",
+            },
+            sse_kms: SseSupport::Unsupported { why: "Cloudflare R2 has no KMS; it encrypts every object at rest, and offers SSE-C for your own key" },
+            sse_c: SseSupport::Supported,
+            sse_c_needs_tls: false,
+        },
         hint: "Enter your Cloudflare account id; the region is always `auto`.",
     },
     Provider {
@@ -210,6 +259,16 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 3,
+        encryption: EncryptionSupport {
+            sse_s3: SseSupport::Conditional {
+                note: "MinIO encrypts with SSE-S3 only when a KMS is configured (MinIO KES, or MINIO_KMS_SECRET_KEY); without one it refuses the upload",
+            },
+            sse_kms: SseSupport::Conditional {
+                note: "MinIO takes SSE-KMS only when a KMS is configured (MinIO KES) and holds the key named",
+            },
+            sse_c: SseSupport::Conditional { note: "MinIO takes SSE-C only over https://" },
+            sse_c_needs_tls: true,
+        },
         hint: "Use your MinIO server's URL, e.g. http://minio.internal:9000; the region is usually us-east-1.",
     },
     Provider {
@@ -230,6 +289,12 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 6,
+        encryption: EncryptionSupport {
+            sse_s3: SseSupport::Supported,
+            sse_kms: SseSupport::Unsupported { why: "Backblaze B2 has no KMS: it offers SSE-B2 (choose SSE-S3) and SSE-C" },
+            sse_c: SseSupport::Supported,
+            sse_c_needs_tls: false,
+        },
         hint: "The region is the part of your bucket's S3 endpoint after `s3.`, e.g. us-west-004.",
     },
     Provider {
@@ -250,6 +315,7 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 3,
+        encryption: UNKNOWN_ENCRYPTION,
         hint: "The endpoint is https://t3.storage.dev and the region is always `auto`.",
     },
     Provider {
@@ -270,6 +336,7 @@ pub static PROVIDERS: &[Provider] = &[
         min_part_size: 5 * MIB,
         max_parts: 10_000,
         bucket_min_len: 3,
+        encryption: UNKNOWN_ENCRYPTION,
         hint: "Any S3-compatible endpoint (Wasabi, Garage, Ceph, DigitalOcean Spaces…).",
     },
 ];

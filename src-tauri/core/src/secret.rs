@@ -286,6 +286,25 @@ impl SecretStore {
         format!("{}:proxy", Self::account(destination_id))
     }
 
+    /// A destination's SSE-C customer key (its base64): an item of its own,
+    /// beside the destination's keys. Lose it and the objects are lost.
+    pub fn save_sse_customer_key(&self, destination_id: &str, label: &str, key_base64: &Sensitive<String>) -> Result<(), SecretError> {
+        self.put(Self::sse_c_account(destination_id), format!("Chute: {label} (SSE-C key)"), key_base64.clone())
+    }
+
+    pub fn load_sse_customer_key(&self, destination_id: &str) -> Result<Sensitive<String>, SecretError> {
+        self.get(Self::sse_c_account(destination_id))
+    }
+
+    /// Delete the SSE-C key; a missing item is not an error.
+    pub fn delete_sse_customer_key(&self, destination_id: &str) -> Result<(), SecretError> {
+        self.remove(Self::sse_c_account(destination_id))
+    }
+
+    fn sse_c_account(destination_id: &str) -> String {
+        format!("{}:sse-c", Self::account(destination_id))
+    }
+
     fn put(&self, user: String, label: String, secret: Sensitive<String>) -> Result<(), SecretError> {
         let service = self.service.clone();
         self.run(move |store| {

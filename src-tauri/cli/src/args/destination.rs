@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 
 use chute_core::ProviderKind;
 use chute_core::Settings;
-use chute_core::{Compression, Overwrite};
+use chute_core::{Compression, Encryption, Overwrite};
 
 use super::deliver::{DeliverArgs, DELIVER_ABOUT};
-use super::values::{parse_compression, parse_kv, parse_overwrite, parse_provider};
+use super::values::{parse_compression, parse_encryption, parse_kv, parse_overwrite, parse_provider};
 
 #[derive(Debug, Subcommand)]
 pub enum DestinationCommand {
@@ -115,6 +115,14 @@ pub struct CredentialArgs {
     /// Read the password of the proxy's user (named in --proxy http://user@host:port) from standard input; it goes to the keychain.
     #[arg(long, conflicts_with = "secret_stdin")]
     pub proxy_password_stdin: bool,
+
+    /// Read the SSE-C customer key (32 bytes as base64, or 64 hex digits) from standard input; it goes to the keychain.
+    #[arg(long, conflicts_with_all = ["secret_stdin", "proxy_password_stdin", "generate_sse_c_key"])]
+    pub sse_c_key_stdin: bool,
+
+    /// Generate a new SSE-C customer key, keep it in the keychain and print it once (on stderr): keep a copy, losing it loses the objects.
+    #[arg(long)]
+    pub generate_sse_c_key: bool,
 }
 
 /// Everything about a destination but its name, provider, bucket and credentials.
@@ -189,6 +197,12 @@ pub struct OptionArgs {
     /// The most this destination's deliveries send per second (e.g. 2MB/s, 500KB/s; KB and MB are 1,024-based; `off` removes it). The overall limit (`chute settings bandwidth-limit`) applies too; the lower wins.
     #[arg(long, value_name = "RATE|off")]
     pub bandwidth_limit: Option<String>,
+    /// Server-side encryption: none (the bucket's default), sse-s3, sse-kms or sse-c (your own key: --sse-c-key-stdin or --generate-sse-c-key).
+    #[arg(long, value_name = "MODE", value_parser = parse_encryption)]
+    pub encryption: Option<Encryption>,
+    /// SSE-KMS: the key's ARN, id or alias/NAME ("" for the AWS-managed key).
+    #[arg(long, value_name = "ID")]
+    pub kms_key_id: Option<String>,
 }
 
 impl OptionArgs {
@@ -210,6 +224,7 @@ impl OptionArgs {
             &self.content_type,
             &self.proxy,
             &self.bandwidth_limit,
+            &self.kms_key_id,
         ]
         .iter()
         .all(|o| o.is_none())
@@ -221,6 +236,7 @@ impl OptionArgs {
             && self.confirm_delivery.is_none()
             && self.compression.is_none()
             && self.manifest.is_none()
+            && self.encryption.is_none()
     }
 
     /// Apply the options that were given to `s`.
@@ -245,6 +261,10 @@ impl OptionArgs {
         set(&mut s.headers.content_type, &self.content_type);
         set(&mut s.proxy, &self.proxy);
         set(&mut s.bandwidth_limit, &self.bandwidth_limit);
+        set(&mut s.kms_key_id, &self.kms_key_id);
+        if let Some(e) = self.encryption {
+            s.encryption = e;
+        }
         if let Some(p) = self.path_style {
             s.path_style = p;
         }

@@ -1,11 +1,11 @@
 //! The values flags take: providers, `K=V` pairs, overwrite policies,
-//! list lengths, durations, sizes, days and retention, each parsed with a
+//! server-side encryption, list lengths, durations, sizes, days and retention, each parsed with a
 //! message clap shows as is.
 
 use std::time::Duration;
 
 use chute_core::ProviderKind;
-use chute_core::{Compression, Overwrite};
+use chute_core::{Compression, Encryption, Overwrite};
 
 pub fn parse_provider(s: &str) -> Result<ProviderKind, String> {
     ProviderKind::parse(s).ok_or_else(|| {
@@ -34,6 +34,11 @@ pub fn parse_compression(s: &str) -> Result<Compression, String> {
         "gzip-encoding" | "content-encoding" => Ok(Compression::GzipEncoding),
         _ => Err("use off, gzip (a .gz object) or gzip-encoding (same name, Content-Encoding: gzip)".into()),
     }
+}
+
+pub fn parse_encryption(s: &str) -> Result<Encryption, String> {
+    Encryption::parse(s)
+        .ok_or_else(|| "use none (the bucket's default), sse-s3, sse-kms (with --kms-key-id, or the AWS-managed key) or sse-c".into())
 }
 
 /// How many rows of a list to print.

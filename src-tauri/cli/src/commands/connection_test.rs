@@ -11,6 +11,7 @@ use chute_core::{Chute, Code, CredentialInput, Destination, Error, ProbeTarget, 
 use chute_core::{ProbeEvent, ProbeOptions, ProbeOutcome, ProbeReport, StepStatus};
 
 use super::credentials::{credential_input, proxy_password_input};
+use super::encryption::key_for_test;
 use crate::args::{apply_identity, TestArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
 use crate::text::connection_test::{self as text, FixHint};
@@ -150,7 +151,8 @@ fn test_edited(chute: &Chute, a: &TestArgs, d: &Destination, opts: &ProbeOptions
     let warnings = check_draft(chute, &settings, &creds, Some(&d.id))?;
     let heading = heading(&format!("{} with unsaved changes", quoted(&d.settings.name)), &settings);
     let proxy_password = proxy_password_input(&a.credentials)?;
-    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: Some(d.id.clone()), proxy_password };
+    let sse_c_key = key_for_test(&a.credentials)?;
+    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: Some(d.id.clone()), proxy_password, sse_c_key };
     let report = probe(chute, target, opts, out, &heading, FixHint::Flag)?;
     draft_warnings(out, &warnings, &report);
     if out.json {
@@ -189,7 +191,8 @@ fn test_draft(chute: &Chute, a: &TestArgs, opts: &ProbeOptions, out: &Out) -> Re
     let warnings = check_draft(chute, &settings, &creds, None)?;
     let heading = heading("unsaved settings", &settings);
     let proxy_password = proxy_password_input(&a.credentials)?;
-    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: None, proxy_password };
+    let sse_c_key = key_for_test(&a.credentials)?;
+    let target = ProbeTarget::Draft { settings, credentials: creds, editing_id: None, proxy_password, sse_c_key };
     let report = probe(chute, target, opts, out, &heading, FixHint::Flag)?;
     draft_warnings(out, &warnings, &report);
     if out.json {

@@ -59,7 +59,7 @@ pub fn proxy_password_input(c: &CredentialArgs) -> Result<Option<Sensitive<Strin
 }
 
 /// A secret piped into standard input (all of it; one trailing newline removed).
-fn read_stdin(what: &str, flag: &str, field: &str) -> Result<Sensitive<String>, Failure> {
+pub(super) fn read_stdin(what: &str, flag: &str, field: &str) -> Result<Sensitive<String>, Failure> {
     let mut buf = Vec::new();
     std::io::stdin().read_to_end(&mut buf).map_err(|e| {
         Failure::cli(

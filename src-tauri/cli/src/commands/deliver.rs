@@ -68,6 +68,11 @@ pub fn deliver_cmd(chute: &Chute, a: &DeliverArgs, out: &Out) -> Result<ExitCode
 
 fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&String>, out: &Out) -> Result<ExitCode, Failure> {
     let d = chute.find(target)?;
+    // Links to SSE-C objects cannot work: say so before anything is sent.
+    if a.presign.is_some() && d.settings.encryption == chute_core::Encryption::SseC {
+        let info = chute_core::presign_refused_for_sse_c(&format!("{}…", d.settings.prefix));
+        return Err(Failure::from_info(EXIT_INVALID, info).with_field("presign"));
+    }
     if !d.settings.active {
         return Err(Failure::cli(
             EXIT_INVALID,

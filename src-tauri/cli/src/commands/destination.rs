@@ -14,6 +14,7 @@ use chute_core::{Chute, Code, CredentialInput, CredentialSource, Problem, Saved,
 use super::connection_test::test_cmd;
 use super::credentials::{credential_input, proxy_password_input};
 use super::deliver::deliver_cmd;
+use super::encryption::{check_before_save, keep_after_save, sse_c_key_input};
 use crate::args::{apply_identity, AddArgs, DestinationCommand, EditArgs, ImportArgs};
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INVALID};
 use crate::text::destination as text;
@@ -108,10 +109,13 @@ fn add(chute: &Chute, a: &AddArgs, out: &Out) -> Result<ExitCode, Failure> {
         return dry_run(chute, settings, &creds, None, out);
     }
     let proxy_password = proxy_password_input(&a.credentials)?;
+    let sse_key = sse_c_key_input(&a.credentials)?;
+    check_before_save(chute, &settings, sse_key.as_ref(), None)?;
     let saved = chute.create(settings, creds)?;
     if proxy_password.is_some() {
         chute.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
     }
+    keep_after_save(chute, &saved.destination.destination.id, sse_key, out)?;
     saved_result(out, &saved, "Added");
     Ok(ExitCode::SUCCESS)
 }
@@ -141,10 +145,13 @@ fn edit(chute: &Chute, a: &EditArgs, out: &Out) -> Result<ExitCode, Failure> {
         return dry_run(chute, settings, &creds, Some(&existing.id), out);
     }
     let proxy_password = proxy_password_input(&a.credentials)?;
+    let sse_key = sse_c_key_input(&a.credentials)?;
+    check_before_save(chute, &settings, sse_key.as_ref(), Some(&existing.id))?;
     let saved = chute.update(&existing.id, settings, creds)?;
     if proxy_password.is_some() {
         chute.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
     }
+    keep_after_save(chute, &saved.destination.destination.id, sse_key, out)?;
     saved_result(out, &saved, "Updated");
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ pub mod connection_test;
 pub mod credentials;
 pub mod deliver;
 pub mod destination;
+pub mod encryption;
 pub mod history;
 pub mod settings;
 pub mod uploads;

@@ -129,6 +129,7 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
             None => "none of its own (the overall limit applies: `chute settings bandwidth-limit`)".into(),
         },
     ));
+    lines.push(("Encryption", v.encryption_words.clone()));
     lines.push(("Manifest", if s.manifest { "after each batch, then _SUCCESS if all landed" } else { "no" }.to_string()));
     lines.push(("Credentials", credentials(&d.credentials)));
     lines.push(("Status", status(s.active).to_string()));

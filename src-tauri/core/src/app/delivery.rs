@@ -54,7 +54,8 @@ impl Chute {
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
         Ok(self.runtime.block_on(async {
             let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
-            deliver::existing::check(&client, &d.settings.bucket, plan).await
+            let sse_c = d.settings.encryption == destination::Encryption::SseC;
+            deliver::existing::check(&client, &d.settings.bucket, plan, sse_c).await
         }))
     }
 

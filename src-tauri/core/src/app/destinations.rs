@@ -1,10 +1,12 @@
 //! Destinations: list, find, validate as typed, save (the secret to the
-//! keychain first), delete, duplicate, pause, import.
+//! keychain first), delete and duplicate (with their keychain items:
+//! keys, proxy password, SSE-C key), pause, import.
 
 use super::views::{DestinationView, Saved};
 use super::{new_id, now_ms, Chute, Error, Result};
 use crate::destination::{
-    self, Context, CredentialCheck, CredentialDraft, CredentialInput, CredentialSource, Destination, Problem, Settings, Severity,
+    self, Context, CredentialCheck, CredentialDraft, CredentialInput, CredentialSource, CustomerKey, Destination, Encryption, Problem,
+    Settings, Severity, SseKeyCheck,
 };
 use crate::report::Code;
 use crate::s3::capabilities::OverwriteGuard;
@@ -45,11 +47,12 @@ impl Chute {
 
     fn view_among(&self, d: &Destination, all: &[Destination], last_test: Option<store::LastTest>) -> DestinationView {
         let others: Vec<&str> = all.iter().filter(|o| o.id != d.id).map(|o| o.settings.name.as_str()).collect();
-        let ctx = Context { other_names: others, credentials: Some(stored_check(&d.credentials)) };
+        let ctx = Context { other_names: others, credentials: Some(stored_check(&d.credentials)), ..Context::default() };
         let warnings = destination::validate(&d.settings, &ctx).into_iter().filter(|p| !p.is_error()).collect();
         let capabilities = self.store().capabilities(&d.id).ok().flatten().and_then(|c| c.for_settings(&d.settings));
         DestinationView {
             overwrite_guard: OverwriteGuard::of(capabilities.as_ref()),
+            encryption_words: crate::diagnose::encryption::in_words(&d.settings),
             capabilities,
             provider_label: d.settings.preset().label,
             effective_endpoint: d.settings.effective_endpoint().unwrap_or_default(),
@@ -61,14 +64,40 @@ impl Chute {
     }
 
     /// Validate settings as they would be saved. `editing` is the id of the
-    /// destination being edited, if any.
+    /// destination being edited, if any. The SSE-C key is not asked about
+    /// here: it is kept after the save (`set_sse_customer_key`), and a
+    /// delivery without one does not start.
     pub fn validate(&self, settings: &Settings, credentials: &CredentialInput, editing: Option<&str>) -> Result<Vec<Problem>> {
-        self.validate_draft(settings, &credentials.draft(), editing)
+        self.problems(settings, &credentials.draft(), editing, None)
     }
 
     /// Validation for a form being typed: credentials say whether a secret
-    /// is there, not what it is.
+    /// is there, not what it is; an SSE-C destination without a kept key is told so.
     pub fn validate_draft(&self, settings: &Settings, credentials: &CredentialDraft, editing: Option<&str>) -> Result<Vec<Problem>> {
+        self.validate_draft_with_key(settings, credentials, editing, None)
+    }
+
+    /// `validate_draft`, with the SSE-C key as typed (`None`: none typed;
+    /// the one kept for the destination being edited counts). The key comes
+    /// in to be checked; nothing of it goes out.
+    pub fn validate_draft_with_key(
+        &self,
+        settings: &Settings,
+        credentials: &CredentialDraft,
+        editing: Option<&str>,
+        sse_c_key: Option<&Sensitive<String>>,
+    ) -> Result<Vec<Problem>> {
+        self.problems(settings, credentials, editing, Some(sse_c_key))
+    }
+
+    /// `sse_c_key`: `None` not to ask about the key, `Some(typed)` to.
+    fn problems(
+        &self,
+        settings: &Settings,
+        credentials: &CredentialDraft,
+        editing: Option<&str>,
+        sse_c_key: Option<Option<&Sensitive<String>>>,
+    ) -> Result<Vec<Problem>> {
         let all = self.list()?;
         let existing = editing.and_then(|id| all.iter().find(|d| d.id == id));
         let others: Vec<&str> = all.iter().filter(|d| Some(d.id.as_str()) != editing).map(|d| d.settings.name.as_str()).collect();
@@ -84,7 +113,20 @@ impl Chute {
             CredentialDraft::Profile { profile } => CredentialCheck::Profile { profile, known_profiles: Some(known_profiles.clone()) },
             CredentialDraft::None => CredentialCheck::None,
         };
-        let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check) });
+        let typed = sse_c_key.map(|k| k.filter(|k| !k.expose().trim().is_empty()));
+        let sse_c_key = match (settings.encryption, typed) {
+            (_, None) => SseKeyCheck::Unknown,
+            (Encryption::SseC, Some(Some(typed))) => match CustomerKey::parse(typed.expose()) {
+                Ok(_) => SseKeyCheck::Present,
+                Err(e) => SseKeyCheck::Invalid { message: e.message, fix: e.fix },
+            },
+            (Encryption::SseC, Some(None)) => match existing {
+                Some(d) if self.stored_sse_customer_key(d).is_ok() => SseKeyCheck::Present,
+                _ => SseKeyCheck::Missing,
+            },
+            _ => SseKeyCheck::Unknown,
+        };
+        let mut problems = destination::validate(settings, &Context { other_names: others, credentials: Some(check), sse_c_key });
         if matches!(credentials, CredentialDraft::Keep) && existing.is_none() {
             // "Keep" on a new destination: there is nothing to keep.
             problems.retain(|p| p.field != "access_key_id" && p.field != "secret_access_key");
@@ -167,6 +209,13 @@ impl Chute {
         if crate::destination::proxy_user(&d.settings).is_some() {
             self.secrets.delete_proxy_password(&d.id)?;
         }
+        if d.settings.encryption == Encryption::SseC {
+            self.secrets.delete_sse_customer_key(&d.id)?;
+        } else if matches!(d.credentials, CredentialSource::Keychain { .. }) {
+            // A key kept from when it encrypted with SSE-C (the keychain is in use anyway).
+            let _ = self.secrets.delete_sse_customer_key(&d.id);
+        }
+        self.clients.forget(&d.id);
         self.store().delete_destination(&d.id)?;
         Ok(())
     }
@@ -193,10 +242,18 @@ impl Chute {
             CredentialSource::None => CredentialInput::None,
         };
         let proxy_password = self.stored_proxy_password(&d.id, &d);
+        // The copy writes objects the same key must read: it gets the same key.
+        let sse_key = match d.settings.encryption {
+            Encryption::SseC => Some(self.stored_sse_customer_key(&d)?),
+            _ => None,
+        };
         let settings = Settings { name, ..d.settings };
         let saved = self.create(settings, credentials)?;
         if proxy_password.is_some() {
             self.set_proxy_password(&saved.destination.destination.id, proxy_password)?;
+        }
+        if let Some(key) = &sse_key {
+            self.set_sse_customer_key(&saved.destination.destination.id, Some(key))?;
         }
         Ok(saved)
     }

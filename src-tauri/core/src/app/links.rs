@@ -1,5 +1,6 @@
 //! Links to delivered objects: the plain URL, and presigned GET links
-//! signed by a client kept per destination (one keychain read, then local).
+//! signed by a client kept per destination (one keychain read, then local);
+//! none for SSE-C objects, which no link can open.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -37,6 +38,9 @@ impl Chute {
     /// A presigned GET link to `key`, valid for `expires`. Blocking.
     pub fn presign(&self, destination_id: &str, key: &str, expires: std::time::Duration) -> Result<String> {
         let d = self.get(destination_id)?;
+        if d.settings.encryption == crate::destination::Encryption::SseC {
+            return Err(Error::NotApplicable(presign_refused_for_sse_c(key)));
+        }
         let client = match self.clients.get(&d.id, d.updated_at) {
             Some(c) => c,
             None => {
@@ -56,4 +60,16 @@ impl Chute {
             })
         })
     }
+}
+
+/// Why an SSE-C object gets no link: a link carries no headers, and the
+/// server wants the customer key in headers on every read, so a browser
+/// would only ever get an error.
+pub fn presign_refused_for_sse_c(key: &str) -> ErrorInfo {
+    ErrorInfo::new(
+        Code::PresignSseC,
+        format!("`{key}` is encrypted with your own key (SSE-C): a link cannot carry the key, so it would only ever show an error."),
+        "Read it with the key: `aws s3 cp s3://BUCKET/KEY . --sse-c AES256 --sse-c-key fileb://key.bin` (the key's 32 bytes), \
+         or another S3 tool with SSE-C; for shareable links, deliver to a destination that encrypts with SSE-S3 or SSE-KMS.",
+    )
 }

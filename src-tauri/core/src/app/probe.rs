@@ -3,7 +3,7 @@
 //! destination's requests use.
 
 use super::{Chute, Error, Result, Saved};
-use crate::destination::{CredentialInput, CredentialSource, Destination, Settings};
+use crate::destination::{CredentialInput, CredentialSource, CustomerKey, Destination, Encryption, Settings};
 use crate::report::{Code, ErrorInfo};
 use crate::secret::{Credentials, Sensitive};
 use crate::{diagnose, probe, s3, store};
@@ -23,6 +23,8 @@ pub enum ProbeTarget {
         editing_id: Option<String>,
         /// The proxy password as typed; None keeps the stored one (editing).
         proxy_password: Option<Sensitive<String>>,
+        /// The SSE-C key as typed (base64 or hex); None keeps the stored one (editing).
+        sse_c_key: Option<Sensitive<String>>,
     },
 }
 
@@ -47,6 +49,8 @@ impl Chute {
     /// said once, before any file is tried, in the connection test's words.
     pub(super) fn delivery_auth(&self, d: &Destination) -> Result<s3::Auth> {
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;
+        // An SSE-C key that cannot be read stops the delivery here too.
+        self.delivery_encryption(d)?;
         if let s3::Auth::Profile(profile) = &auth {
             if let Err(why) = self.runtime.block_on(s3::check_profile(profile)) {
                 let ev = diagnose::Evidence { step: Some("credentials".into()), detail: Some(why.clone()), ..Default::default() };
@@ -66,14 +70,15 @@ impl Chute {
         opts: &probe::ProbeOptions,
         on_event: &mut (dyn FnMut(probe::ProbeEvent) + Send),
     ) -> Result<probe::ProbeReport> {
-        let (settings, auth, destination_id, proxy_password) = match target {
+        let (settings, auth, destination_id, proxy_password, sse_key) = match target {
             ProbeTarget::Saved { id } => {
                 let d = self.get(&id)?;
                 let auth = self.auth_for(&d.credentials, Some(&d.id));
                 let proxy_password = self.stored_proxy_password(&d.id, &d);
-                (d.settings, auth, Some(d.id), proxy_password)
+                let sse_key = self.sse_customer_key_ready(&d).map(|_| self.sse_customer_key_for(&d));
+                (d.settings, auth, Some(d.id), proxy_password, sse_key)
             }
-            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password } => {
+            ProbeTarget::Draft { settings, credentials, editing_id, proxy_password, sse_c_key } => {
                 let auth = match credentials {
                     CredentialInput::Keep => match &editing_id {
                         Some(id) => {
@@ -97,10 +102,18 @@ impl Chute {
                     let d = Destination { settings: settings.clone(), ..self.get(id).ok()? };
                     self.stored_proxy_password(id, &d)
                 });
-                (settings, auth, editing_id, proxy_password)
+                let sse_key = self.draft_sse_customer_key(&settings, sse_c_key, editing_id.as_deref());
+                (settings, auth, editing_id, proxy_password, sse_key)
             }
         };
-        let opts = probe::ProbeOptions { client: s3::ClientOptions { proxy_password, ..opts.client.clone() }, ..opts.clone() };
+        // An SSE-C key that cannot be had stops the test at its first step,
+        // in words: nothing is written without it.
+        let (auth, sse_customer_key) = match sse_key {
+            Ok(key) => (auth, key),
+            Err(d) => (Err(d), None),
+        };
+        let client = s3::ClientOptions { proxy_password, sse_customer_key, ..opts.client.clone() };
+        let opts = probe::ProbeOptions { client, ..opts.clone() };
         let report = self.runtime.block_on(probe::run(&settings, auth, &opts, on_event));
         self.store().add_probe(destination_id.as_deref(), &report)?;
         // What the server was seen to do, kept for deliveries to a saved
@@ -112,6 +125,29 @@ impl Chute {
             }
         }
         Ok(report)
+    }
+
+    /// The SSE-C key a form being tested uses: the one typed, else the one
+    /// kept for the destination being edited; `None` unless it encrypts
+    /// with SSE-C.
+    #[allow(clippy::result_large_err)]
+    fn draft_sse_customer_key(
+        &self,
+        settings: &Settings,
+        typed: Option<Sensitive<String>>,
+        editing_id: Option<&str>,
+    ) -> std::result::Result<Option<CustomerKey>, diagnose::Diagnosis> {
+        if settings.encryption != Encryption::SseC {
+            return Ok(None);
+        }
+        match typed.filter(|t| !t.expose().trim().is_empty()) {
+            Some(t) => CustomerKey::parse(t.expose()).map(Some).map_err(|e| diagnose::encryption::customer_key_typed_wrong(&e)),
+            None => {
+                let d = editing_id.and_then(|id| self.get(id).ok());
+                let stored = d.as_ref().map(|d| self.stored_sse_customer_key(d)).unwrap_or(Err(crate::secret::SecretError::Missing));
+                stored.map(Some).map_err(|e| diagnose::encryption::customer_key_unreadable(&settings.name, &e))
+            }
+        }
     }
 
     /// The newest connection tests of a destination, newest first.

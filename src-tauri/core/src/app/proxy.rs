@@ -1,5 +1,6 @@
 //! A destination's proxy password, kept in the keychain beside its keys,
-//! and the client options that carry it to the destination's requests.
+//! and the client options that carry it (and the SSE-C key) to the
+//! destination's requests.
 
 use super::{Chute, Error, Result};
 use crate::destination::{proxy_user, Destination};
@@ -35,10 +36,11 @@ impl Chute {
     }
 
     /// `base` with the destination's proxy password, when its proxy
-    /// address names a user. A password that cannot be read is left out:
-    /// the proxy then says it wants one, and that is what is reported.
+    /// address names a user, and its SSE-C key when it encrypts with one
+    /// (encryption.rs). A password that cannot be read is left out: the
+    /// proxy then says it wants one, and that is what is reported.
     pub(super) fn client_options(&self, d: &Destination, base: ClientOptions) -> ClientOptions {
-        ClientOptions { proxy_password: self.stored_proxy_password(&d.id, d), ..base }
+        ClientOptions { proxy_password: self.stored_proxy_password(&d.id, d), sse_customer_key: self.sse_customer_key_for(d), ..base }
     }
 
     pub(super) fn stored_proxy_password(&self, id: &str, d: &Destination) -> Option<Sensitive<String>> {

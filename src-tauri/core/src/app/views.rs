@@ -26,6 +26,8 @@ pub struct DestinationView {
     /// How "never overwrite" is kept there: atomic, a look before each
     /// write, or not known until measured.
     pub overwrite_guard: OverwriteGuard,
+    /// Its server-side encryption in words (`SSE-KMS with key alias/x`).
+    pub encryption_words: String,
 }
 
 /// The result of a save: the destination and the warnings the user accepted.

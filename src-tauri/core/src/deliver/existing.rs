@@ -42,11 +42,14 @@ enum Answer {
     Unknown(String),
 }
 
-async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Answer {
+async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bool) -> Answer {
     match client.head_object().bucket(bucket).key(key).send().await {
         Ok(_) => Answer::Exists,
         Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
             Some(404) => Answer::Absent,
+            // Asked with an SSE-C key: an object is there that this key does
+            // not open (written without SSE-C, or with another key).
+            Some(400) if sse_c => Answer::Exists,
             Some(403) => Answer::Unknown("these credentials may not read objects here, so Chute cannot see which already exist".into()),
             Some(status) => Answer::Unknown(format!("the server answered {status} when asked")),
             None => Answer::Unknown(format!("the server could not be asked: {}", crate::report::error_chain(&e))),
@@ -55,7 +58,8 @@ async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Answer {
 }
 
 /// Ask which of the plan's keys already exist in `bucket`.
-pub async fn check(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan) -> ExistingCheck {
+/// `sse_c`: the client sends an SSE-C key on its HEADs.
+pub async fn check(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan, sse_c: bool) -> ExistingCheck {
     let mut out = ExistingCheck { checked: plan.files.len().min(CHECK_LIMIT), ..Default::default() };
     let mut pending = plan.files.iter().enumerate().take(CHECK_LIMIT).map(|(i, f)| (i, f.key.clone()));
     let mut running = JoinSet::new();
@@ -63,7 +67,7 @@ pub async fn check(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan) -> Ex
         while running.len() < IN_FLIGHT {
             let Some((i, key)) = pending.next() else { break };
             let (client, bucket) = (client.clone(), bucket.to_string());
-            running.spawn(async move { (i, ask(&client, &bucket, &key).await) });
+            running.spawn(async move { (i, ask(&client, &bucket, &key, sse_c).await) });
         }
         let Some(joined) = running.join_next().await else { break };
         match joined {

@@ -74,9 +74,17 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
         match sh.client.head_object().bucket(&sh.settings.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await {
             // Resuming: the object may be this very file, sent before the crash.
             Ok(head) if sh.opts.resuming && f.size < sh.opts.multipart_threshold => {
-                let mine = match sum_of_range(&f.source, 0, f.size, false).await {
-                    Ok(PartSum::Md5(m)) => head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m))),
-                    _ => false,
+                let mine = if sh.md5_etags() {
+                    match sum_of_range(&f.source, 0, f.size, false).await {
+                        Ok(PartSum::Md5(m)) => {
+                            head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m)))
+                        }
+                        _ => false,
+                    }
+                } else {
+                    // An encrypted object's ETag says nothing of its bytes: its size
+                    // must do (the receipt then checks what it can).
+                    head.content_length() == Some(f.size as i64)
                 };
                 if !mine {
                     return exists(r, policy, f, started);
@@ -212,7 +220,9 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
     let md5_hex = hex(&md5);
     match sent {
         Ok(out) => {
-            if !etag_matches(out.e_tag(), &md5_hex) {
+            // The server checked the Content-MD5 itself; an ETag that is
+            // the MD5 (not under SSE-KMS or SSE-C) says what it stored.
+            if sh.md5_etags() && !etag_matches(out.e_tag(), &md5_hex) {
                 // What the server stored is not what was read from disk: take it
                 // away (it was written by this PUT) before a retry or the failure.
                 remove_written(sh, index, &f.key, out.version_id()).await;
@@ -233,7 +243,9 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
         // have landed with its answer lost. The object is ours if it holds
         // exactly these bytes.
         Err(e) if is_precondition(&e) && (counter.count() > before + 1 || sh.opts.resuming) => {
-            match own_object(sh, index, &f.key, |etag| etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32).await {
+            let md5_etags = sh.md5_etags();
+            let ours = |etag: &str| !md5_etags || (etag_matches(Some(etag), &md5_hex) && etag.trim_matches('"').len() == 32);
+            match own_object(sh, index, &f.key, ours).await {
                 Some((etag, version_id)) => Ok(Sent::Done { etag: Some(etag), version_id, md5: Some(md5_hex), parts_checked: false }),
                 None => Ok(Sent::Exists),
             }

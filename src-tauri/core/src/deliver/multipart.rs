@@ -232,6 +232,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let sent = sh.bytes_sent.clone();
         let journal = sh.opts.journal.clone();
         let crc = sh.part_checksums;
+        let md5_etags = sh.md5_etags();
         let counter = sh.counter(index);
         let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
         let pacing = sh.pacing.clone();
@@ -285,7 +286,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                     }
                 }
                 match r {
-                    Ok(out) if md5_hex.as_deref().is_none_or(|m| etag_matches(out.e_tag(), m)) => {
+                    Ok(out) if !md5_etags || md5_hex.as_deref().is_none_or(|m| etag_matches(out.e_tag(), m)) => {
                         let etag = out.e_tag().unwrap_or_default().to_string();
                         if let Some(j) = &journal {
                             j.0.part_done(index, n as i32 + 1, &etag, &sum.record(), len);
@@ -374,7 +375,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
     // composite ETag).
     let sent = match sent {
         Err(e) if counter.count() > before + 1 || (sh.opts.resuming && is_precondition(&e)) => {
-            let want = composite_etag(&done);
+            let want = composite_etag(&done).filter(|_| sh.md5_etags());
             let head = sh.client.head_object().bucket(&s.bucket).key(&f.key).customize().interceptor(sh.counter(index)).send().await.ok();
             match head.filter(|h| {
                 h.content_length() == Some(f.size as i64)
@@ -397,8 +398,9 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         Ok(out) => {
             // With MD5 parts: S3's multipart ETag is md5(concat(part md5s))-N, so check it.
             // With CRC32C parts the server verified each part itself.
+            // Not under SSE-KMS or SSE-C, whose ETags are not MD5s.
             let composite = composite_etag(&done);
-            if let (Some(e), Some(c)) = (out.e_tag().map(|e| e.trim_matches('"')), &composite) {
+            if let (Some(e), Some(c), true) = (out.e_tag().map(|e| e.trim_matches('"')), &composite, sh.md5_etags()) {
                 if e.contains('-') && e.len() > 33 && !e.eq_ignore_ascii_case(c) {
                     // The object now at the key is not these parts: take it away.
                     super::object::remove_written(sh, index, &f.key, out.version_id()).await;

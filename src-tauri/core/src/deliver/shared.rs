@@ -66,6 +66,13 @@ pub(super) struct Shared {
 }
 
 impl Shared {
+    /// Whether an object's (or a part's) ETag is the MD5 of its bytes here:
+    /// not under SSE-KMS or SSE-C, where the server's own content checks
+    /// (Content-MD5, CRC32C) and the receipt's size and checksum stand instead.
+    pub(super) fn md5_etags(&self) -> bool {
+        !self.settings.encryption.hides_md5()
+    }
+
     /// The request counter of file `index`, to attach to its operations.
     pub(super) fn counter(&self, index: usize) -> Requests {
         self.counters.get(index).cloned().unwrap_or_default()

@@ -54,6 +54,64 @@ pub struct Settings {
     /// (`2 MB/s`, `500 KB/s`; see `bandwidth::parse`); empty: no limit of
     /// its own (the app's overall limit still applies).
     pub bandwidth_limit: String,
+    /// Server-side encryption asked for on every object it writes.
+    pub encryption: Encryption,
+    /// SSE-KMS only: the key's ARN, `alias/…` or id; empty for the
+    /// AWS-managed key (`aws/s3`).
+    pub kms_key_id: String,
+}
+
+/// The server-side encryption a destination asks for. The SSE-C key
+/// itself is a secret: it is kept in the keychain, never here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encryption {
+    /// No header: the bucket's default encryption applies.
+    #[default]
+    None,
+    /// SSE-S3: `x-amz-server-side-encryption: AES256`, keys the server manages.
+    SseS3,
+    /// SSE-KMS: `aws:kms`, with the destination's key id or the AWS-managed key.
+    SseKms,
+    /// SSE-C: the object encrypted with a customer key sent on every request
+    /// that writes or reads it; without the key the object cannot be read.
+    SseC,
+}
+
+impl Encryption {
+    pub const ALL: [Encryption; 4] = [Encryption::None, Encryption::SseS3, Encryption::SseKms, Encryption::SseC];
+
+    /// As the command line takes it: `none`, `sse-s3`, `sse-kms`, `sse-c`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Encryption::None => "none",
+            Encryption::SseS3 => "sse-s3",
+            Encryption::SseKms => "sse-kms",
+            Encryption::SseC => "sse-c",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Encryption> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        Self::ALL.into_iter().find(|e| e.id() == s)
+    }
+
+    /// In words, for details and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encryption::None => "the bucket's default",
+            Encryption::SseS3 => "SSE-S3 (keys managed by the server)",
+            Encryption::SseKms => "SSE-KMS",
+            Encryption::SseC => "SSE-C (your own key)",
+        }
+    }
+
+    /// An object's ETag is then not the MD5 of its bytes (AWS documents
+    /// this for SSE-KMS and SSE-C; Garage's SSE-C ETags are random), so it
+    /// cannot tell whether the bytes arrived intact.
+    pub fn hides_md5(self) -> bool {
+        matches!(self, Encryption::SseKms | Encryption::SseC)
+    }
 }
 
 /// How a destination compresses what it delivers.
@@ -108,6 +166,8 @@ impl Default for Settings {
             manifest: false,
             proxy: String::new(),
             bandwidth_limit: String::new(),
+            encryption: Encryption::None,
+            kms_key_id: String::new(),
         }
     }
 }
@@ -231,11 +291,15 @@ impl Settings {
             &mut self.account_id,
             &mut self.proxy,
             &mut self.bandwidth_limit,
+            &mut self.kms_key_id,
         ] {
             *s = s.trim().to_string();
         }
         if self.region.is_empty() {
             self.region = self.preset().default_region.to_string();
+        }
+        if self.encryption != Encryption::SseKms {
+            self.kms_key_id.clear();
         }
         if self.key_template.trim().is_empty() {
             self.key_template = keys::DEFAULT_TEMPLATE.to_string();

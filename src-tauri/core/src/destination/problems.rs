@@ -67,6 +67,23 @@ pub struct Context<'a> {
     pub other_names: Vec<&'a str>,
     /// The credentials as they will be after saving.
     pub credentials: Option<CredentialCheck<'a>>,
+    /// The SSE-C key as it will be after saving (never its bytes).
+    pub sse_c_key: SseKeyCheck,
+}
+
+/// Whether an SSE-C customer key is there, as validation sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SseKeyCheck {
+    /// Not asked (lists, settings alone): no problem is raised.
+    #[default]
+    Unknown,
+    Missing,
+    Present,
+    /// Typed, and not a key: the words say why.
+    Invalid {
+        message: String,
+        fix: String,
+    },
 }
 
 /// Credentials as validation sees them (no secret values).

@@ -63,6 +63,10 @@ pub fn edit_action(code: Code) -> Option<EditAction> {
         | ServerSilent
         | NotS3Server => ("endpoint", "Edit the endpoint"),
         ProxyUnreachable | ProxyAuthRequired | ProxyRefused | ProxyUpstreamFailed => ("proxy", "Edit the proxy"),
+        KmsKeyNotFound | KmsAccessDenied | EncryptionRefused | EncryptionNotConfirmed | SseCNeedsHttps => {
+            ("encryption", "Edit the encryption")
+        }
+        SseCKeyMismatch | SseCKeyMissing | SseCKeyInvalid => ("sse_c_key", "Enter the SSE-C key"),
         _ => return None,
     };
     Some(EditAction { field: field.into(), label: label.into() })

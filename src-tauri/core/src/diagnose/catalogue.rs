@@ -141,6 +141,9 @@ pub fn diagnosis(failure: &Failure, answer: &Answer, scene: &Scene) -> Diagnosis
         Failure::HttpsToHttpPort => network::https_to_http_port(None, ev),
         Failure::ProxyAuthRequired => proxy::proxy_auth_required("the proxy", "the environment", false, ev),
         Failure::ProxyRefused => proxy::proxy_refused("the proxy", "the environment", &scene.host(), None, ev),
+        Failure::KmsKeyNotFound | Failure::KmsAccessDenied | Failure::EncryptionRefused | Failure::SseCNeedsHttps | Failure::SseCKeyMismatch => {
+            super::encryption::refused(failure, answer, s, &scene.doing, ev)
+        }
         Failure::RequestFailed => Diagnosis::new(Code::RequestFailed, Level::Error, "The request could not be sent")
             .happened(format!("The S3 request failed before an answer: {}.", answer.chain.chars().take(300).collect::<String>()))
             .cause(if answer.io { "The connection broke (reset or closed by the server or a proxy)." } else { "A problem building or sending the request." })
@@ -286,6 +289,11 @@ mod tests {
             Failure::ConnectionReset,
             Failure::TlsUntrusted,
             Failure::HttpsToHttpPort,
+            Failure::KmsKeyNotFound,
+            Failure::KmsAccessDenied,
+            Failure::EncryptionRefused,
+            Failure::SseCNeedsHttps,
+            Failure::SseCKeyMismatch,
             Failure::RequestFailed,
             Failure::Other,
         ];

@@ -3,12 +3,14 @@
 //! was based on and, where safe, a one-click fix or the setting to edit.
 //! `catalogue` turns a classified S3 or network failure into one (the same
 //! words whether the connection test or a delivery met it); `receipt` says
-//! an object that differs from what it should be; `network`, `proxy`,
+//! an object that differs from what it should be; `encryption` (server-side
+//! encryption refused or not kept), `network`, `proxy`,
 //! `profile` (AWS profiles, SSO sign-ins), `keychain` and `policy` hold
 //! the words for the rest.
 
 pub mod actions;
 pub mod catalogue;
+pub mod encryption;
 pub mod keychain;
 pub mod network;
 mod policy;

@@ -1,5 +1,6 @@
 //! The steps that talk S3: the credentials (a profile resolved now), then
-//! HeadBucket, PutObject of a probe object under the prefix, an optional
+//! HeadBucket, PutObject of a probe object under the prefix (with the
+//! destination's encryption, and whether the server confirmed it), an optional
 //! read-back, what the server does (capabilities.rs), and DeleteObject. A refused request is classified and put in
 //! words by the one classifier and catalogue (see `Probe::s3_failure`).
 
@@ -8,6 +9,7 @@ use std::time::SystemTime;
 use super::findings::check_region;
 use super::recorder::{Probe, Stop};
 use super::{StepId, StepStatus, S3_SKEW_WINDOW_SECS};
+use crate::destination::{Encryption, Settings};
 use crate::diagnose::{catalogue, minimal_policy, Diagnosis, Level};
 use crate::report::Code;
 use crate::s3::{self, Answer, Auth};
@@ -55,7 +57,18 @@ pub(super) async fn steps(p: &mut Probe<'_>, auth: &Auth, probe_key: &str) -> Re
         .send()
         .await;
     match put {
-        Ok(_) => p.end(StepId::PutObject, t, StepStatus::Passed, format!("wrote {probe_key}")),
+        Ok(out) => {
+            let encrypted = encryption_confirmed(p.s, &out);
+            let detail = match &encrypted {
+                Some(words) => format!("wrote {probe_key}, {words}"),
+                None => format!("wrote {probe_key}"),
+            };
+            p.end(StepId::PutObject, t, StepStatus::Passed, detail);
+            if p.s.encryption != Encryption::None && encrypted.is_none() {
+                let ev = p.evidence(StepId::PutObject);
+                p.find(crate::diagnose::encryption::not_confirmed(p.s, ev));
+            }
+        }
         Err(e) => {
             let mut d = p.s3_failure(StepId::PutObject, &Answer::of(&e), anonymous);
             let sees_bucket = p.steps.iter().any(|st| st.id == StepId::HeadBucket && st.status == StepStatus::Passed);
@@ -75,6 +88,21 @@ pub(super) async fn steps(p: &mut Probe<'_>, auth: &Auth, probe_key: &str) -> Re
     }
     delete_probe(p, &client, &bucket, probe_key).await;
     Ok(())
+}
+
+/// What the server's answer to the probe's PutObject says of the
+/// encryption asked for, in words; `None` when it does not confirm it.
+fn encryption_confirmed(s: &Settings, out: &aws_sdk_s3::operation::put_object::PutObjectOutput) -> Option<String> {
+    let sse = out.server_side_encryption().map(|e| e.as_str());
+    match s.encryption {
+        Encryption::None => sse.map(|e| format!("encrypted by the bucket's default ({e})")),
+        Encryption::SseS3 => (sse == Some("AES256")).then(|| "encrypted with SSE-S3 (AES256)".to_string()),
+        Encryption::SseKms => sse.filter(|e| e.starts_with("aws:kms")).map(|_| match out.ssekms_key_id() {
+            Some(k) => format!("encrypted with SSE-KMS (key {k})"),
+            None => "encrypted with SSE-KMS".to_string(),
+        }),
+        Encryption::SseC => out.sse_customer_algorithm().map(|a| format!("encrypted with SSE-C ({a})")),
+    }
 }
 
 async fn head_bucket(p: &mut Probe<'_>, client: &aws_sdk_s3::Client, bucket: &str, anonymous: bool) -> Result<(), Stop> {

@@ -1,6 +1,6 @@
 //! The one place that turns a destination and its credentials into an S3
 //! client: endpoint, region, addressing style, the provider's checksum
-//! policy, timeouts, retries and the proxy.
+//! policy, timeouts, retries, the proxy and server-side encryption.
 
 use std::time::{Duration, SystemTime};
 
@@ -8,8 +8,9 @@ use aws_sdk_s3::config::{BehaviorVersion, Credentials as SdkCredentials, Region,
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
+use super::encryption::ObjectEncryption;
 use super::proxy::ProxyRoute;
-use crate::destination::Settings;
+use crate::destination::{CustomerKey, Settings};
 use crate::provider::ChecksumPolicy;
 use crate::secret::{Credentials, Sensitive};
 
@@ -34,6 +35,9 @@ pub struct ClientOptions {
     /// The password of the user the destination's proxy address names,
     /// from the keychain (see `Chute::client_options`).
     pub proxy_password: Option<Sensitive<String>>,
+    /// The destination's SSE-C customer key, from the keychain (see
+    /// `Chute::client_options`); unused unless it encrypts with SSE-C.
+    pub sse_customer_key: Option<CustomerKey>,
 }
 
 impl ClientOptions {
@@ -47,6 +51,7 @@ impl ClientOptions {
             max_attempts: 1,
             clock_offset_secs: 0,
             proxy_password: None,
+            sse_customer_key: None,
         }
     }
 }
@@ -62,6 +67,7 @@ impl ClientOptions {
             max_attempts: 6,
             clock_offset_secs: 0,
             proxy_password: None,
+            sse_customer_key: None,
         }
     }
 }
@@ -140,6 +146,9 @@ pub async fn client(s: &Settings, auth: &Auth, opts: &ClientOptions) -> aws_sdk_
     }
     if proxied {
         b = b.retry_classifier(super::proxy::ProxyRefusalsAreFinal);
+    }
+    if let Some(encryption) = ObjectEncryption::of(s, opts.sse_customer_key.clone()) {
+        b = b.interceptor(encryption);
     }
     if opts.clock_offset_secs != 0 {
         b = b.time_source(OffsetClock(opts.clock_offset_secs));

@@ -1,16 +1,19 @@
-//! Everything that speaks S3: building a client from a destination, the
+//! Everything that speaks S3: building a client from a destination (with
+//! its server-side encryption on every request that needs it), the
 //! route its requests take (a proxy or straight), where its requests and
 //! objects are, presigned links, and the one classifier that turns any S3
 //! or network failure into a typed `Failure`.
 
 pub mod capabilities;
 mod client;
+mod encryption;
 mod failure;
 mod presign;
 mod proxy;
 mod url;
 
 pub use client::{check_profile, client, Auth, ClientOptions};
+pub use encryption::ObjectEncryption;
 pub use failure::{classify, expected_region, Answer, Failure, Speaks};
 pub use presign::presign_get;
 pub use proxy::{Hop, ProxyRoute};

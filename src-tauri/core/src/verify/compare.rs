@@ -5,6 +5,8 @@
 //! ETag against the one the bytes give for its part size (the recorded
 //! one, the one the server tells, or the usual ones tried), else a CRC32C
 //! checksum; with none of these, only the size, and the check says so.
+//! An object encrypted with SSE-KMS or SSE-C has no MD5 ETag: its CRC32C,
+//! else its size, and the note says why.
 
 use std::path::Path;
 
@@ -125,7 +127,9 @@ pub(super) async fn local(c: &Checker, out: ObjectCheck, file: &LocalFile, seen:
     }
     let object = seen.etag.clone().unwrap_or_default();
     let sent = file.sent_md5.as_deref();
-    match etag_kind(seen.etag.as_deref()) {
+    let encrypted = c.encrypted || seen.encrypted;
+    let kind = if encrypted { EtagKind::Opaque } else { etag_kind(seen.etag.as_deref()) };
+    match kind {
         // The MD5 worked out while sending, when there is one of this form; else the file's.
         EtagKind::Md5 | EtagKind::Multipart { .. } if sent.is_some_and(|m| m.contains('-') == object.contains('-')) => {
             let basis = if object.contains('-') { Basis::MultipartEtag } else { Basis::Etag };
@@ -152,6 +156,9 @@ pub(super) async fn local(c: &Checker, out: ObjectCheck, file: &LocalFile, seen:
                     Err(e) => out.unchecked(unreadable(&file.path, &e)),
                 },
             },
+            None if encrypted => out.size_only(
+                "It is encrypted with SSE-KMS or SSE-C, so its ETag is not the MD5 of its bytes, and the server keeps no CRC32C checksum of it: only its size could be compared (the server checked each upload's MD5 as it arrived).",
+            ),
             None => out.size_only(
                 "The server's ETag for it is not an MD5 and it keeps no CRC32C checksum Chute can work out, so only its size could be compared (content not verifiable on this server).",
             ),
@@ -229,7 +236,7 @@ mod tests {
     #[test]
     fn against_the_record_a_new_size_or_etag_is_a_change() {
         let against = Against::Delivery { batch_id: "b".into(), compressed: false };
-        let seen = Seen { size: 10, etag: Some("aa".into()), crc32c: None };
+        let seen = Seen { size: 10, etag: Some("aa".into()), crc32c: None, encrypted: false };
         let out = || ObjectCheck::new(0, "k", Verification::Unchecked);
         assert_eq!(recorded(out(), 10, Some("\"AA\""), &seen, &against).state, Verification::Verified);
         assert_eq!(recorded(out(), 10, None, &seen, &against).state, Verification::SizeOnly);

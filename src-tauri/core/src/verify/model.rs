@@ -136,6 +136,9 @@ pub struct Checker {
     pub(super) refused: Mutex<Option<FileError>>,
     /// Cleared once the server says it has no GetObjectAttributes.
     pub(super) attributes: AtomicBool,
+    /// The destination encrypts with SSE-KMS or SSE-C: its objects' ETags
+    /// are not MD5s, whatever the server says on a HEAD.
+    pub(super) encrypted: bool,
 }
 
 impl Checker {
@@ -148,6 +151,7 @@ impl Checker {
             part_rule: (preset.min_part_size, crate::deliver::TransferOptions::default().min_part_size, preset.max_parts),
             refused: Mutex::new(None),
             attributes: AtomicBool::new(true),
+            encrypted: settings.encryption.hides_md5(),
         }
     }
 

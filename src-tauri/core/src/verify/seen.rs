@@ -1,5 +1,6 @@
-//! What the server says about an object: its size, its ETag and its
-//! CRC32C checksum (HEAD with checksum mode on), nothing when there is no
+//! What the server says about an object: its size, its ETag, its
+//! CRC32C checksum (HEAD with checksum mode on) and whether it is encrypted
+//! so that its ETag is no MD5, nothing when there is no
 //! object at the key; and, for a multipart object whose part size is not
 //! known, the size of its first part, from GetObjectAttributes where the
 //! server supports it, else from a HEAD of part 1.
@@ -20,6 +21,9 @@ pub(super) struct Seen {
     pub etag: Option<String>,
     /// Base64, `-N` after it for a composite (multipart) checksum.
     pub crc32c: Option<String>,
+    /// The server says the object is encrypted with SSE-KMS or SSE-C, whose
+    /// ETags are not the MD5 of the bytes.
+    pub encrypted: bool,
 }
 
 /// Why the server could not say.
@@ -36,6 +40,8 @@ pub(super) async fn head(client: &aws_sdk_s3::Client, bucket: &str, key: &str, f
             size: o.content_length().unwrap_or(0).max(0) as u64,
             etag: o.e_tag().map(|e| e.trim_matches('"').to_string()),
             crc32c: o.checksum_crc32_c().map(str::to_string),
+            encrypted: o.sse_customer_algorithm().is_some()
+                || o.server_side_encryption().is_some_and(|e| e.as_str().starts_with("aws:kms")),
         })),
         Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => Ok(None),
         Err(e) => {

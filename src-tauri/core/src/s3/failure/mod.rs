@@ -137,6 +137,19 @@ pub enum Failure {
     ProxyAuthRequired,
     /// A proxy on the way would not open a tunnel to the endpoint.
     ProxyRefused,
+    /// The KMS key named for SSE-KMS does not exist, is disabled or is in
+    /// another region.
+    KmsKeyNotFound,
+    /// The credentials may not use the KMS key (kms:GenerateDataKey, kms:Decrypt).
+    KmsAccessDenied,
+    /// The server does not do the server-side encryption asked for (not
+    /// implemented, no KMS configured, blocked on the bucket).
+    EncryptionRefused,
+    /// SSE-C over plain http://: the server will not take a key sent in clear.
+    SseCNeedsHttps,
+    /// An SSE-C object read without its key, with another key, or a key
+    /// sent for an object that was not encrypted with one.
+    SseCKeyMismatch,
     /// The request failed before any answer, for another reason.
     RequestFailed,
     /// An S3 error without more specific advice (its code is in the answer).
@@ -161,6 +174,9 @@ pub fn classify(a: &Answer, speaks: Speaks) -> Failure {
     // Only a proxy answers 407, whatever it sends with it.
     if a.status == Some(407) {
         return Failure::ProxyAuthRequired;
+    }
+    if let Some(f) = encryption_refusal(code, &message) {
+        return f;
     }
     // Codes that decide by themselves, whatever the status.
     if matches!(code, "InvalidAccessKeyId" | "NotSignedUp" | "InvalidClientTokenId" | "UnrecognizedClientException")
@@ -233,6 +249,69 @@ fn transport(a: &Answer) -> Failure {
     } else {
         Failure::RequestFailed
     }
+}
+
+/// Refusals of server-side encryption, by AWS's codes (`KMS.*`), MinIO's
+/// (`KMSNotConfigured`, `InsecureSSECustomerRequest`) and the words servers
+/// use for SSE-C keys (AWS, Garage's "Object is encrypted", "Invalid
+/// encryption key").
+fn encryption_refusal(code: &str, message: &str) -> Option<Failure> {
+    let says = |words: &[&str]| words.iter().any(|w| message.contains(w));
+    if let Some(kms) = code.strip_prefix("KMS.") {
+        return Some(if kms.contains("AccessDenied") { Failure::KmsAccessDenied } else { Failure::KmsKeyNotFound });
+    }
+    if code == "KMSNotConfigured" || says(&["kms is not configured", "kms not configured"]) {
+        return Some(Failure::EncryptionRefused);
+    }
+    if code == "AccessDenied" && says(&["kms:", "kms key"]) {
+        return Some(Failure::KmsAccessDenied);
+    }
+    if code == "InsecureSSECustomerRequest" || says(&["must be made over a secure connection"]) {
+        return Some(Failure::SseCNeedsHttps);
+    }
+    let sse_c_key = says(&[
+        "customer key",
+        "customer provided key",
+        "customer-provided key",
+        "encryption key",
+        "object is encrypted",
+        "encryption parameters",
+        "correct parameters must be provided",
+        "md5 hash of the key",
+        "could not decrypt",
+        "sse-c client key",
+    ]);
+    if sse_c_key
+        && !says(&["blocked", "not supported", "not implemented"])
+        && matches!(
+            code,
+            "InvalidRequest" | "InvalidArgument" | "AccessDenied" | "BadRequest" | "ObjectTampered" | "InvalidEncryptionKey" | ""
+        )
+    {
+        return Some(Failure::SseCKeyMismatch);
+    }
+    let about_encryption = says(&["encryption", "x-amz-server-side", "sse-c", "sse-kms", "sse-s3", "aws:kms", "kms"]);
+    if about_encryption
+        && matches!(
+            code,
+            "NotImplemented"
+                | "InvalidArgument"
+                | "InvalidRequest"
+                | "InvalidEncryptionAlgorithmError"
+                | "AccessDenied"
+                | "UnsupportedEncryption"
+        )
+    {
+        return Some(
+            if says(&["kms"]) && matches!(code, "InvalidArgument") && says(&["key", "arn"]) && !says(&["not implemented", "not supported"])
+            {
+                Failure::KmsKeyNotFound
+            } else {
+                Failure::EncryptionRefused
+            },
+        );
+    }
+    None
 }
 
 /// Servers that refuse the newer integrity headers say so in these ways

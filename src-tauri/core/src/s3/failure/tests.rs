@@ -260,6 +260,142 @@ const ROWS: &[fn() -> Row] = &[
             Failure::ProxyRefused,
         )
     },
+    // Server-side encryption refused (AWS's documented codes; MinIO's; Garage's words, met by the encryption suite)
+    || ("AWS: KMS key not found", Some(400), "KMS.NotFoundException", "Invalid keyId 'alias/nope'", "", "", true, Failure::KmsKeyNotFound),
+    || {
+        (
+            "AWS: KMS key disabled",
+            Some(400),
+            "KMS.DisabledException",
+            "arn:aws:kms:us-east-1:1:key/x is disabled.",
+            "",
+            "",
+            true,
+            Failure::KmsKeyNotFound,
+        )
+    },
+    || {
+        (
+            "AWS: no kms:GenerateDataKey",
+            Some(403),
+            "AccessDenied",
+            "User: arn:aws:iam::1:user/w is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:us-east-1:1:key/x",
+            "",
+            "",
+            true,
+            Failure::KmsAccessDenied,
+        )
+    },
+    || ("AWS: KMS access denied code", Some(400), "KMS.AccessDeniedException", "", "", "", true, Failure::KmsAccessDenied),
+    || {
+        (
+            "AWS: KMS key id not an ARN",
+            Some(400),
+            "InvalidArgument",
+            "Invalid arn us-east-1 for KMS key",
+            "",
+            "",
+            true,
+            Failure::KmsKeyNotFound,
+        )
+    },
+    || {
+        (
+            "MinIO: no KMS",
+            Some(501),
+            "KMSNotConfigured",
+            "Server side encryption specified but KMS is not configured",
+            "",
+            "",
+            true,
+            Failure::EncryptionRefused,
+        )
+    },
+    || {
+        (
+            "a server without SSE",
+            Some(501),
+            "NotImplemented",
+            "Server side encryption is not implemented",
+            "",
+            "",
+            true,
+            Failure::EncryptionRefused,
+        )
+    },
+    || {
+        (
+            "AWS: SSE-C blocked on the bucket",
+            Some(403),
+            "AccessDenied",
+            "Requests specifying SSE-C are blocked by the bucket's default encryption configuration (BlockedEncryptionTypes)",
+            "",
+            "",
+            true,
+            Failure::EncryptionRefused,
+        )
+    },
+    || {
+        (
+            "AWS: SSE-C over http",
+            Some(400),
+            "InvalidRequest",
+            "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.",
+            "",
+            "",
+            true,
+            Failure::SseCNeedsHttps,
+        )
+    },
+    || ("MinIO: SSE-C over http", Some(400), "InsecureSSECustomerRequest", "", "", "", true, Failure::SseCNeedsHttps),
+    || {
+        (
+            "Garage: SSE-C object read without its key",
+            Some(400),
+            "InvalidRequest",
+            "Bad request: Object is encrypted",
+            "",
+            "",
+            true,
+            Failure::SseCKeyMismatch,
+        )
+    },
+    || {
+        (
+            "Garage: SSE-C object read with another key",
+            Some(400),
+            "InvalidRequest",
+            "Bad request: Invalid encryption key, could not decrypt object metadata.: aead::Error",
+            "",
+            "",
+            true,
+            Failure::SseCKeyMismatch,
+        )
+    },
+    || {
+        (
+            "AWS: SSE-C object read without its key",
+            Some(400),
+            "InvalidRequest",
+            "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.",
+            "",
+            "",
+            true,
+            Failure::SseCKeyMismatch,
+        )
+    },
+    || {
+        (
+            "AWS: a checksum refusal is not about encryption",
+            Some(400),
+            "InvalidRequest",
+            "x-amz-checksum-crc32c is not supported",
+            "",
+            "",
+            true,
+            Failure::ChecksumRejected,
+        )
+    },
 ];
 
 #[test]
