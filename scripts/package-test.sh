@@ -91,6 +91,9 @@ depends="$(dpkg-query -W -f='${Depends}' chute)"
 for lib in libwebkit2gtk-4.1-0 libgtk-3-0; do
   [[ "$depends" == *"$lib"* ]] || fail "the package does not depend on $lib (Depends: $depends); check bundle.linux.deb in tauri.conf.json"
 done
+# The tray draws through libayatana-appindicator, loaded when present: recommended, not required.
+recommends="$(dpkg-query -W -f='${Recommends}' chute)"
+[[ "$recommends" == *libayatana-appindicator3-1* ]] || fail "the package does not recommend libayatana-appindicator3-1 for the tray (Recommends: $recommends); check bundle.linux.deb in tauri.conf.json"
 [ -x /usr/bin/chute-app ] || fail "/usr/bin/chute-app is not installed"
 cli_version="$(/usr/bin/chute --version)" || fail "/usr/bin/chute --version failed; scripts/package.sh should put the CLI into the package"
 [ "$cli_version" = "chute $version" ] || fail "/usr/bin/chute --version printed '$cli_version', not 'chute $version'"

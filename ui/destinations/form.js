@@ -39,7 +39,8 @@ let onSaved = () => {};
 
 /** Everything the form would save, field by field. */
 function formState() {
-  return { ...collectSettings(form), credentials: credentialsState() };
+  // Typed secrets count as changes (whether one was typed, never its value).
+  return { ...collectSettings(form), credentials: credentialsState(), proxy_password: collectProxyPassword(form) !== null, sse_c_key: collectSseCKey(form) !== null };
 }
 
 /** The labels of the fields changed since the form was opened. */
