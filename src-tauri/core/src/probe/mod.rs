@@ -224,6 +224,11 @@ pub async fn run(
 /// Every step in turn; a failed one stops the rest (they are reported as not run).
 async fn steps(p: &mut Probe<'_>, auth: Result<Auth, Diagnosis>, target: &url::Url, probe_key: &str) -> Result<(), Stop> {
     let auth = bucket::credentials(p, auth).await?;
-    network::reach_server(p, target).await?;
+    // Through the proxy a request to the endpoint would take, or straight there.
+    let route = s3::ProxyRoute::of(p.s, p.opts.client.proxy_password.clone());
+    match route.hop(target) {
+        Some(hop) => proxy::reach_through(p, target, &hop).await?,
+        None => network::reach_server(p, target, &route.direct_because(target)).await?,
+    }
     bucket::steps(p, &auth, probe_key).await
 }

@@ -1,7 +1,8 @@
 //! The steps below S3: resolve the host, connect, the TLS handshake, and
-//! one raw HTTP exchange by hand (through a proxy: see `proxy`) (does it speak HTTP, is it S3-like, what
-//! time does it think it is). Their failures are put in the words of
-//! `diagnose::network`, which a delivery's failed requests share.
+//! one raw HTTP exchange by hand (does it speak HTTP, is it S3-like, what
+//! time does it think it is); through a proxy, `proxy` runs them with the
+//! pieces here. Their failures are put in the words of `diagnose::network`,
+//! which a delivery's failed requests share.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,18 +16,13 @@ use super::{StepId, StepStatus, SKEW_LIMIT_SECS};
 use crate::destination::Settings;
 use crate::diagnose::{catalogue, network};
 use crate::report::error_chain;
-use crate::s3::ProxyRoute;
 
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
-/// Resolve, connect, the proxy (when one is on the way), TLS (for
-/// https://) and one HTTP exchange.
-pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url) -> Result<(), Stop> {
-    let route = ProxyRoute::of(p.s, p.opts.client.proxy_password.clone());
-    if let Some(hop) = route.hop(target) {
-        return super::proxy::reach_through(p, target, &hop).await;
-    }
+/// Straight to the server: resolve, connect, TLS (for https://) and one
+/// HTTP exchange; the proxy step is skipped, `direct_because` says why.
+pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url, direct_because: &str) -> Result<(), Stop> {
     let host = target.host_str().unwrap_or_default().to_string();
     let port = target.port_or_known_default().unwrap_or(443);
 
@@ -35,7 +31,7 @@ pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url) -> Result
 
     let t = p.start(StepId::Connect);
     let tcp = connect(p, t, &addrs).await?;
-    p.skip(StepId::Proxy, &route.direct_because(target));
+    p.skip(StepId::Proxy, direct_because);
 
     let stream: Box<dyn Stream> = if target.scheme() == "https" {
         let t = p.start(StepId::Tls);
