@@ -88,7 +88,8 @@ function render() {
   $('#watches-heading').hidden = empty;
   $('#watch-list').hidden = empty;
   $('#watches-empty').hidden = !empty;
-  $('#watches-settings').hidden = empty;
+  // Notifications and start at login concern every delivery: shown with no watch too.
+  $('#watches-settings').hidden = false;
   $('#watch-list').replaceChildren(...list.watches.map((w) => watchCard(w, list)));
   $('#watches-count').textContent = String(list.watches.length);
   const paused = list.watches.filter((w) => w.paused).length;
