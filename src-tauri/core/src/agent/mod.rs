@@ -366,6 +366,11 @@ impl Runner {
             if w.settings.hours.as_ref().is_some_and(|h| !h.open_now()) {
                 continue;
             }
+            // Paused since the last reconcile (up to a second ago): its files
+            // wait from the moment it was paused, not from the next look.
+            if self.chute.get_watch(&w.id).is_ok_and(|stored| stored.settings.paused) {
+                continue;
+            }
             for d in &w.settings.destinations {
                 let key = (w.id.clone(), d.clone());
                 if self.in_flight.contains_key(&key) {
