@@ -107,9 +107,15 @@ fn sse_c_objects_open_only_with_their_key() {
     let link = chute.presign(&id, "vault/small.csv", std::time::Duration::from_secs(60)).unwrap_err();
     assert_eq!(link.reply().info.code, Code::PresignSseC);
 
-    // The key replaced: the old objects meet a key that does not open them.
+    // The key replaced: the old objects meet a key that does not open them,
+    // in a delivery's look before writing and in a later check of the batch.
     chute.set_sse_customer_key(&id, Some(&CustomerKey::generate().unwrap())).unwrap();
     assert_eq!(deliver_err(&chute, &id, &small), Code::SseCKeyMismatch);
+    let batch = summary.batch_id.clone().expect("a batch");
+    let check = chute.verify_batch(&batch, &mut |_| {}).unwrap();
+    for o in &check.objects {
+        assert_eq!(o.error.as_ref().map(|e| e.code), Some(Code::SseCKeyMismatch), "{o:#?}");
+    }
     chute.set_sse_customer_key(&id, Some(&key)).unwrap();
 
     // A duplicate reads what the original wrote: it gets the same key.

@@ -50,7 +50,7 @@ impl Failures {
 
     /// The failure of `doing` from an answer already read (e.g. a HEAD's
     /// status with the code a follow-up request learnt).
-    pub(super) fn of_answer(&self, doing: &str, answer: &Answer) -> FileError {
+    pub(crate) fn of_answer(&self, doing: &str, answer: &Answer) -> FileError {
         let failure = s3::classify(answer, Speaks::Unknown);
         let scene = Scene {
             settings: &self.0.settings,

@@ -98,18 +98,9 @@ pub(super) async fn remove_written(sh: &Shared, index: usize, key: &str, version
         .await;
 }
 
-/// A refused HEAD has no body, so no S3 code to tell a wrong key from a
-/// missing permission: ask again with a ranged GET of the first byte, whose
-/// refusal has one, keeping the HEAD's status and request id.
+/// A refused HEAD's answer with the code a ranged GET is refused with (see `s3::with_code`).
 pub(super) async fn with_code(sh: &Shared, key: &str, head: Answer) -> Answer {
-    let bodiless = head.code.as_deref().is_none_or(|c| matches!(c, "Forbidden" | "BadRequest" | "NotFound"));
-    if !bodiless || !matches!(head.status, Some(400 | 403)) {
-        return head;
-    }
-    match sh.client.get_object().bucket(&sh.settings.bucket).key(key).range("bytes=0-0").send().await {
-        Err(e) => head.completed_by(Answer::of(&e)),
-        Ok(_) => head,
-    }
+    crate::s3::with_code(&sh.client, &sh.settings.bucket, key, head).await
 }
 
 #[cfg(test)]

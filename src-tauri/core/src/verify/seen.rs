@@ -45,10 +45,11 @@ pub(super) async fn head(client: &aws_sdk_s3::Client, bucket: &str, key: &str, f
         })),
         Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => Ok(None),
         Err(e) => {
-            let answer = Answer::of(&e);
+            // A HEAD's refusal has no code: asked again, a wrong SSE-C key or key id is named as such.
+            let answer = s3::with_code(client, bucket, key, Answer::of(&e)).await;
             match s3::classify(&answer, Speaks::Unknown) {
                 Failure::AccessDenied => Err(NotSeen::Refused(FileError::from_diagnosis(read_denied(&answer.summary())))),
-                _ => Err(NotSeen::Failed(failures.of(&format!("Checking `{key}`"), &e))),
+                _ => Err(NotSeen::Failed(failures.of_answer(&format!("Checking `{key}`"), &answer))),
             }
         }
     }
