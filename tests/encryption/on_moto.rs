@@ -7,7 +7,7 @@ use chute_core::{Chute, Code, CredentialInput, Encryption, SecretStore, Sensitiv
 
 use super::support::content;
 use super::support::keychain::process_keyring;
-use super::support::servers::{boto3, Moto};
+use super::support::servers::Moto;
 use super::{deliver, put_detail, test, MIB};
 
 fn settings(moto: &Moto, name: &str, encryption: Encryption, kms_key_id: &str) -> Settings {
@@ -35,35 +35,22 @@ fn admin(moto: &Moto) -> CredentialInput {
 
 /// HeadObject by boto3: (ServerSideEncryption, SSEKMSKeyId).
 fn head(moto: &Moto, key: &str) -> (Option<String>, Option<String>) {
-    let k = moto.user("admin");
-    let v = boto3(
-        &moto.endpoint(),
-        &k.access_key_id,
-        &k.secret_access_key,
-        "us-east-1",
-        &format!(
-            "h = s3.head_object(Bucket='reports', Key='{key}')\nprint(json.dumps([h.get('ServerSideEncryption'), h.get('SSEKMSKeyId')]))"
-        ),
-    );
+    let v = moto.admin_python(&format!(
+        "h = s3.head_object(Bucket='reports', Key='{key}')\nprint(json.dumps([h.get('ServerSideEncryption'), h.get('SSEKMSKeyId')]))"
+    ));
     (v[0].as_str().map(str::to_string), v[1].as_str().map(str::to_string))
 }
 
 /// A KMS key made in moto's KMS: its ARN.
 fn kms_key(moto: &Moto) -> String {
     let k = moto.user("admin");
-    let v = boto3(
-        &moto.endpoint(),
-        &k.access_key_id,
-        &k.secret_access_key,
-        "us-east-1",
-        &format!(
-            "kms = boto3.client('kms', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n\
-             print(json.dumps(kms.create_key(Description='chute test')['KeyMetadata']['Arn']))",
-            moto.endpoint(),
-            k.access_key_id,
-            k.secret_access_key
-        ),
-    );
+    let v = moto.admin_python(&format!(
+        "kms = boto3.client('kms', endpoint_url='{}', aws_access_key_id='{}', aws_secret_access_key='{}', region_name='us-east-1')\n\
+         print(json.dumps(kms.create_key(Description='chute test')['KeyMetadata']['Arn']))",
+        moto.endpoint(),
+        k.access_key_id,
+        k.secret_access_key
+    ));
     v.as_str().unwrap().to_string()
 }
 

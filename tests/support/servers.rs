@@ -131,7 +131,8 @@ impl Moto {
 
     /// Runs `body` after `s3` is made a boto3 client of the admin user, and
     /// returns the JSON it prints.
-    fn admin_python(&self, body: &str) -> serde_json::Value {
+    /// Run `body` (Python, with `s3`, `boto3` and `json` at hand) as the admin user; what it prints, parsed.
+    pub fn admin_python(&self, body: &str) -> serde_json::Value {
         let admin = self.user("admin");
         boto3(&self.endpoint(), &admin.access_key_id, &admin.secret_access_key, "us-east-1", body)
     }
