@@ -241,7 +241,7 @@ impl Chute {
             CredentialSource::Profile { profile } => CredentialInput::Profile { profile: profile.clone() },
             CredentialSource::None => CredentialInput::None,
         };
-        let proxy_password = self.stored_proxy_password(&d.id, &d);
+        let proxy_password = self.stored_proxy_password(&d);
         // The copy writes objects the same key must read: it gets the same key.
         let sse_key = match d.settings.encryption {
             Encryption::SseC => Some(self.stored_sse_customer_key(&d)?),

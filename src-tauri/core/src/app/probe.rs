@@ -74,7 +74,7 @@ impl Chute {
             ProbeTarget::Saved { id } => {
                 let d = self.get(&id)?;
                 let auth = self.auth_for(&d.credentials, Some(&d.id));
-                let proxy_password = self.stored_proxy_password(&d.id, &d);
+                let proxy_password = self.stored_proxy_password(&d);
                 let sse_key = self.sse_customer_key_ready(&d).map(|_| self.sse_customer_key_for(&d));
                 (d.settings, auth, Some(d.id), proxy_password, sse_key)
             }
@@ -100,7 +100,7 @@ impl Chute {
                     let id = editing_id.as_deref()?;
                     // The stored password, for the user of the address as typed.
                     let d = Destination { settings: settings.clone(), ..self.get(id).ok()? };
-                    self.stored_proxy_password(id, &d)
+                    self.stored_proxy_password(&d)
                 });
                 let sse_key = self.draft_sse_customer_key(&settings, sse_c_key, editing_id.as_deref());
                 (settings, auth, editing_id, proxy_password, sse_key)

@@ -40,10 +40,11 @@ impl Chute {
     /// (encryption.rs). A password that cannot be read is left out: the
     /// proxy then says it wants one, and that is what is reported.
     pub(super) fn client_options(&self, d: &Destination, base: ClientOptions) -> ClientOptions {
-        ClientOptions { proxy_password: self.stored_proxy_password(&d.id, d), sse_customer_key: self.sse_customer_key_for(d), ..base }
+        ClientOptions { proxy_password: self.stored_proxy_password(d), sse_customer_key: self.sse_customer_key_for(d), ..base }
     }
 
-    pub(super) fn stored_proxy_password(&self, id: &str, d: &Destination) -> Option<Sensitive<String>> {
-        proxy_user(&d.settings).and_then(|_| self.secrets.load_proxy_password(id).ok())
+    /// The password kept for the user `d`'s proxy address names, if any.
+    pub(super) fn stored_proxy_password(&self, d: &Destination) -> Option<Sensitive<String>> {
+        proxy_user(&d.settings).and_then(|_| self.secrets.load_proxy_password(&d.id).ok())
     }
 }

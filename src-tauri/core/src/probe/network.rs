@@ -37,7 +37,7 @@ pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url, direct_be
         let t = p.start(StepId::Tls);
         Box::new(tls(p, t, tcp, &host).await?)
     } else {
-        p.skip(StepId::Tls, "plain http://");
+        skip_tls(p);
         Box::new(tcp)
     };
 
@@ -45,6 +45,11 @@ pub(super) async fn reach_server(p: &mut Probe<'_>, target: &url::Url, direct_be
     let t = p.start(StepId::Reach);
     let answer = exchange(stream, &head_request(target, target.path(), None), p.opts.client.read_timeout).await;
     judge_answer(p, t, answer, target)
+}
+
+/// No TLS step for a plain http:// endpoint (straight or through a proxy).
+pub(super) fn skip_tls(p: &mut Probe<'_>) {
+    p.skip(StepId::Tls, "plain http://");
 }
 
 /// A name's addresses, or why there are none.

@@ -8,10 +8,9 @@ use std::time::Instant;
 
 use tokio::net::TcpStream;
 
-use super::network::{dial, exchange, head_request, judge_answer, lookup, tls, Exchanged, Head};
+use super::network::{dial, exchange, head_request, judge_answer, lookup, skip_tls, tls, Exchanged, Head};
 use super::recorder::{Probe, Stop};
-use super::StepId;
-use super::StepStatus;
+use super::{StepId, StepStatus};
 use crate::diagnose::proxy;
 use crate::s3::Hop;
 
@@ -60,14 +59,10 @@ pub(super) async fn reach_through(p: &mut Probe<'_>, target: &url::Url, hop: &Ho
             _ => {}
         }
         p.end(StepId::Proxy, t, StepStatus::Passed, format!("forwarded to {endpoint} by {} ({})", hop.address(), hop.source));
-        tls_skipped(p);
+        skip_tls(p);
         let t = p.start(StepId::Reach);
         judge_answer(p, t, answer, target)
     }
-}
-
-fn tls_skipped(p: &mut Probe<'_>) {
-    p.skip(StepId::Tls, "plain http://");
 }
 
 /// The resolve and connect steps, for the proxy's host.
