@@ -25,23 +25,6 @@ fn add_with_cli(env: &Env, fs: &S3sFs, name: &str, prefix: &str) {
     assert!(child.wait().unwrap().success(), "chute destination add {name}");
 }
 
-/// A second launch with `args`: it must hand over and exit at once, successfully.
-fn second_launch(env: &Env, args: &[&str]) {
-    let mut child = env.launch_app(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "the second launch failed: {status}");
-            return;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the second launch did not hand over and exit: a second window runs");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_handed_over_by_a_launch_open_the_preview() {
     let fs = S3sFs::start();
@@ -67,7 +50,7 @@ async fn files_handed_over_by_a_launch_open_the_preview() {
 
     // A second launch, as "Open with Chute" does while Chute runs: one
     // window, which asks where the file goes.
-    second_launch(&env, &[dir.join("later.csv").to_str().unwrap()]);
+    env.second_launch(&[dir.join("later.csv").to_str().unwrap()]);
     let asked = wait_shown(&c, "#drop-picker", 20).await;
     assert!(asked.contains("later.csv"), "{asked}");
     env.screenshot("02-second-launch-asks-where");
@@ -82,7 +65,7 @@ async fn files_handed_over_by_a_launch_open_the_preview() {
     }
 
     // A name that is not a destination is said, then asked about.
-    second_launch(&env, &["--deliver-to", "Nowhere", dir.join("again.csv").to_str().unwrap()]);
+    env.second_launch(&["--deliver-to", "Nowhere", dir.join("again.csv").to_str().unwrap()]);
     let asked = wait_text_containing(&c, "#drop-picker-what", "There is no destination named “Nowhere”.", 20).await;
     assert!(asked.contains("again.csv"), "{asked}");
     env.screenshot("03-unknown-destination");

@@ -97,6 +97,25 @@ impl Env {
         cmd
     }
 
+    /// A second launch with `args` while the driven app runs: it must hand
+    /// its files over and exit, successfully, within 20 s (a second window
+    /// that stays would otherwise hang the test).
+    pub(crate) fn second_launch(&self, args: &[&str]) {
+        let mut child = self.launch_app(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "the second launch failed: {status}");
+                return;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the second launch did not hand over and exit: a second window runs");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub(crate) fn screenshot(&self, name: &str) {
         // Let open/close animations (0.2 s at most) finish first.
         std::thread::sleep(Duration::from_millis(350));

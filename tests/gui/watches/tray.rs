@@ -136,8 +136,7 @@ async fn chute_keeps_to_the_tray_which_says_what_it_does_and_drives_it() {
     wait_shown(&c, "#close-dialog", 10).await;
     click(&c, "#close-tray").await;
     wait_window_shown(&env, false, 10);
-    let second = env.launch_app(&[]).status().unwrap();
-    assert!(second.success(), "a second launch hands over and exits: {second}");
+    env.second_launch(&[]);
     wait_window_shown(&env, true, 10);
 
     // Quit from the tray ends the app.
