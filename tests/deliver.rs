@@ -128,6 +128,50 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     assert_eq!(last_batch, Some((plan.total_bytes, plan.total_bytes, expected.len(), expected.len())));
 }
 
+/// The engine starts files as slots free up and keeps only their results:
+/// the summary still lists every file once, in plan order, whatever order
+/// they landed in; and a plan with nothing in it ends at once.
+#[test]
+fn results_come_back_in_plan_order_and_an_empty_plan_ends() {
+    let fs = S3sFs::start();
+    let src = tempfile::tempdir().unwrap();
+    let many = src.path().join("many");
+    // The first files are the biggest, so later ones land first.
+    for i in 0..40u64 {
+        write(&many, &format!("f{i:02}.bin"), &content(i, ((40 - i) * 20_011) as usize));
+    }
+    let s = s3s_settings(&fs, "order/", "{prefix}{relpath}");
+    let plan = deliver::plan(&s, std::slice::from_ref(&many), &PlanOptions::default(), now());
+    let landed = Arc::new(Mutex::new(Vec::new()));
+    let seen = landed.clone();
+    let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), move |e| {
+        if let DeliveryEvent::File(r) = e {
+            seen.lock().unwrap().push(r.index);
+        }
+    });
+    assert_eq!(summary.delivered, 40, "{:#?}", summary.files);
+    let indexes: Vec<usize> = summary.files.iter().map(|f| f.index).collect();
+    assert_eq!(indexes, (0..40).collect::<Vec<_>>());
+    let keys: Vec<&str> = summary.files.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, plan.files.iter().map(|f| f.key.as_str()).collect::<Vec<_>>());
+    let mut landed = landed.lock().unwrap().clone();
+    assert_eq!(landed.len(), 40, "each file reported once");
+    landed.sort_unstable();
+    landed.dedup();
+    assert_eq!(landed.len(), 40, "each file reported once");
+
+    let empty = src.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let plan = deliver::plan(&s, std::slice::from_ref(&empty), &PlanOptions::default(), now());
+    assert!(plan.files.is_empty());
+    let (done, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {}));
+    });
+    let summary = ended.recv_timeout(std::time::Duration::from_secs(60)).expect("an empty plan must end, not wait for files");
+    assert_eq!((summary.delivered, summary.files.len()), (0, 0));
+}
+
 #[test]
 fn seed_conventions_as_templates() {
     let fs = S3sFs::start();

@@ -53,38 +53,15 @@ pub async fn deliver(
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FileResult>();
-    // Files are started as request slots free up, so 100,000 queued files cost
-    // one small task each at a time, not 100,000 at once.
-    let files = Arc::new(plan.files.clone());
-    let starter = {
-        let shared = shared.clone();
-        let files = files.clone();
-        tokio::spawn(async move {
-            let file_slots = Arc::new(Semaphore::new(concurrency));
-            let mut set = tokio::task::JoinSet::new();
-            for index in 0..files.len() {
-                let permit = file_slots.clone().acquire_owned().await.expect("semaphore open");
-                let (shared, files, tx) = (shared.clone(), files.clone(), tx.clone());
-                set.spawn(async move {
-                    let mut r = one_file(&shared, index, &files[index]).await;
-                    if let (Some(v), FileStatus::Delivered) = (&shared.opts.verifier, r.status) {
-                        // The receipt: the object as the server now has it, against what was sent.
-                        let _slot = shared.requests.acquire().await.expect("semaphore open");
-                        if let Some(e) = v.0.verify(index, &files[index], &r).await {
-                            r.status = FileStatus::Failed;
-                            r.error = Some(e);
-                        }
-                    }
-                    shared.files_done.fetch_add(1, Ordering::Relaxed);
-                    let _ = tx.send(r);
-                    drop(permit);
-                });
-                while set.try_join_next().is_some() {}
-            }
-            while set.join_next().await.is_some() {}
-        })
-    };
-    let mut results: Vec<Option<FileResult>> = vec![None; total_files];
+    // Files are started as request slots free up, each task with its own copy
+    // of its planned file: 100,000 queued files cost one small task each at a
+    // time, and the plan is never copied whole.
+    let mut sender = (total_files > 0).then_some(tx);
+    let file_slots = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut next = 0;
+    // In arrival order, put in plan order at the end (in place).
+    let mut results: Vec<FileResult> = Vec::with_capacity(total_files);
     let mut last = Instant::now() - opts.progress_interval;
     let mut tick = tokio::time::interval(opts.progress_interval);
     let batch_event = |shared: &Shared| {
@@ -105,6 +82,32 @@ pub async fn deliver(
     };
     loop {
         tokio::select! {
+            permit = file_slots.clone().acquire_owned(), if next < total_files => {
+                let permit = permit.expect("semaphore open");
+                let (shared, file, tx, index) = (shared.clone(), plan.files[next].clone(), sender.clone(), next);
+                tasks.spawn(async move {
+                    let mut r = one_file(&shared, index, &file).await;
+                    if let (Some(v), FileStatus::Delivered) = (&shared.opts.verifier, r.status) {
+                        // The receipt: the object as the server now has it, against what was sent.
+                        let _slot = shared.requests.acquire().await.expect("semaphore open");
+                        if let Some(e) = v.0.verify(index, &file, &r).await {
+                            r.status = FileStatus::Failed;
+                            r.error = Some(Box::new(e));
+                        }
+                    }
+                    shared.files_done.fetch_add(1, Ordering::Relaxed);
+                    if let Some(tx) = tx {
+                        let _ = tx.send(r);
+                    }
+                    drop(permit);
+                });
+                next += 1;
+                if next == total_files {
+                    // The last sender goes with the last task: then the results end.
+                    sender = None;
+                }
+                while tasks.try_join_next().is_some() {}
+            }
             r = rx.recv() => match r {
                 Some(mut r) => {
                     if matches!(r.status, FileStatus::Delivered | FileStatus::Skipped) {
@@ -113,9 +116,8 @@ pub async fn deliver(
                     if let Some(j) = &opts.journal {
                         j.0.file_finished(&r);
                     }
-                    let i = r.index;
                     on_event(DeliveryEvent::File(Box::new(r.clone())));
-                    results[i] = Some(r);
+                    results.push(r);
                 }
                 None => break,
             },
@@ -127,9 +129,10 @@ pub async fn deliver(
             }
         }
     }
-    let _ = starter.await;
+    while tasks.join_next().await.is_some() {}
     on_event(batch_event(&shared));
-    let files: Vec<FileResult> = results.into_iter().flatten().collect();
+    let mut files = results;
+    files.sort_unstable_by_key(|f| f.index);
     let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
     let (delivered, skipped, failed, cancelled) =
         (count(FileStatus::Delivered), count(FileStatus::Skipped), count(FileStatus::Failed), count(FileStatus::Cancelled));

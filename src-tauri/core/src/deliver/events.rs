@@ -48,7 +48,8 @@ pub struct FileResult {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub parts_checked: bool,
     pub duration_ms: u64,
-    pub error: Option<FileError>,
+    /// Boxed: most files have none, and a batch keeps every file's result.
+    pub error: Option<Box<FileError>>,
     /// The object's URL (unsigned), for a file delivered or already there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

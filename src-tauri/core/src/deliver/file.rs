@@ -48,7 +48,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
         return r;
     }
     if let Err(e) = unchanged(f) {
-        r.error = Some(e);
+        r.error = Some(Box::new(e));
         return r;
     }
     // A resumed upload may have completed just before the crash: then the
@@ -95,7 +95,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             Err(e) if e.raw_response().is_some_and(|x| x.status().as_u16() == 404) => {}
             Err(e) => {
                 let answer = with_code(sh, &f.key, Answer::of(&e)).await;
-                r.error = Some(sh.failures.of_answer(&format!("Checking for an existing object at `{}`", f.key), &answer));
+                r.error = Some(Box::new(sh.failures.of_answer(&format!("Checking for an existing object at `{}`", f.key), &answer)));
                 return r;
             }
         }
@@ -144,7 +144,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
                 continue;
             }
             Err(e) => {
-                r.error = Some(e);
+                r.error = Some(Box::new(e));
                 break;
             }
         }
@@ -175,11 +175,11 @@ fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instan
         r.status = FileStatus::Skipped;
     } else {
         r.status = FileStatus::Failed;
-        r.error = Some(err(
+        r.error = Some(Box::new(err(
             Code::AlreadyExists,
             format!("An object already exists at `{}`; it was left untouched.", f.key),
             "Change the key template or prefix, or set this destination to overwrite (or skip) existing objects.",
-        ));
+        )));
     }
     r
 }
