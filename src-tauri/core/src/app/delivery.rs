@@ -110,7 +110,7 @@ impl Chute {
             control,
             on_event,
         );
-        summary.receipt = self.delivery_receipt(&d, &batch_id, checks)?;
+        summary.receipt = self.delivery_receipt(&d, &batch_id, checks, false)?;
         if d.settings.manifest {
             summary.manifest = Some(self.runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
@@ -188,7 +188,7 @@ impl Chute {
             control,
             on_event,
         );
-        summary.receipt = self.delivery_receipt(&d, batch_id, checks)?;
+        summary.receipt = self.delivery_receipt(&d, batch_id, checks, true)?;
         history::finish_batch_from_rows(self.store().conn(), batch_id, history::BatchState::Finished)?;
         // The batch's outcome counts its earlier files too (and any refused).
         if let Some(outcome) = history::batch(self.store().conn(), batch_id)?.and_then(|b| b.outcome) {
@@ -283,7 +283,7 @@ fn transfer_journaled(
     receipt: Receipting,
     control: &deliver::Control,
     on_event: &mut (dyn FnMut(deliver::DeliveryEvent) + Send),
-) -> (deliver::BatchSummary, Vec<verify::ObjectCheck>) {
+) -> (deliver::BatchSummary, verify::Tally) {
     let journal = std::sync::Arc::new(journal);
     let anonymous = matches!(auth, s3::Auth::Anonymous);
     let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };

@@ -140,22 +140,32 @@ impl Chute {
 
     /// Keep `checks` (each with its file's index in the batch) as the batch's receipt.
     pub(super) fn keep_receipt(&self, batch_id: &str, kind: ReceiptKind, checks: &[ObjectCheck]) -> Result<deliver::Receipt> {
-        let receipt = verify::receipt(kind, now_ms(), checks);
-        let states: Vec<_> = checks.iter().map(|c| (c.index, c.state)).collect();
-        history::record_receipt(self.store().conn_mut(), batch_id, &receipt, &states)?;
+        let mut tally = verify::Tally::default();
+        checks.iter().for_each(|c| tally.add(c));
+        self.keep_tally(batch_id, kind, &tally)
+    }
+
+    fn keep_tally(&self, batch_id: &str, kind: ReceiptKind, tally: &verify::Tally) -> Result<deliver::Receipt> {
+        let receipt = tally.receipt(kind, now_ms());
+        history::record_receipt(self.store().conn_mut(), batch_id, &receipt, tally.states())?;
         Ok(receipt)
     }
 
     /// The receipt of a delivery that just ended: the checks the engine
-    /// made, and (for a resumed batch) the objects delivered before the
-    /// interruption, never checked, compared with what was recorded.
+    /// made, and (for a `resumed` batch) the objects delivered before the
+    /// interruption, never checked, compared with what was recorded. A fresh
+    /// batch's every delivered object was checked by the engine.
     pub(super) fn delivery_receipt(
         &self,
         d: &Destination,
         batch_id: &str,
-        mut checks: Vec<ObjectCheck>,
+        mut checks: verify::Tally,
+        resumed: bool,
     ) -> Result<Option<deliver::Receipt>> {
-        let done: std::collections::HashSet<usize> = checks.iter().map(|c| c.index).collect();
+        if !resumed {
+            return if checks.states().is_empty() { Ok(None) } else { self.keep_tally(batch_id, ReceiptKind::Delivery, &checks).map(Some) };
+        }
+        let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index).collect();
         let earlier: Vec<Expected> = history::delivered_objects(self.store().conn(), batch_id)?
             .into_iter()
             .filter(|o| o.verified.is_none() && !done.contains(&o.index))
@@ -167,11 +177,11 @@ impl Chute {
             })
             .collect();
         if !earlier.is_empty() {
-            checks.extend(self.check_objects(d, earlier, &mut |_| {})?);
+            self.check_objects(d, earlier, &mut |_| {})?.iter().for_each(|c| checks.add(c));
         }
-        if checks.is_empty() {
+        if checks.states().is_empty() {
             return Ok(None);
         }
-        self.keep_receipt(batch_id, ReceiptKind::Delivery, &checks).map(Some)
+        self.keep_tally(batch_id, ReceiptKind::Delivery, &checks).map(Some)
     }
 }

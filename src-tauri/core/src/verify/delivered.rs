@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
+use super::model::{Checker, Expect, Expected, LocalFile};
+use super::receipt::Tally;
 use crate::deliver::{BoxFuture, FileError, FileResult, PlannedFile, TransferOptions, Verifier};
 use crate::destination::{Compression, Settings};
 use crate::diagnose::receipt::Against;
@@ -22,7 +23,8 @@ pub struct AtDelivery {
     min_part_size: u64,
     /// The part sizes of uploads continued from an interrupted batch, by plan index.
     resumed: HashMap<usize, u64>,
-    checks: Mutex<Vec<ObjectCheck>>,
+    /// The checks made so far, summed up (never kept whole).
+    checks: Mutex<Tally>,
     /// The file's index in its batch, by plan index (a resumed batch's plan holds only its unfinished files).
     index_map: Option<Vec<usize>>,
 }
@@ -41,13 +43,13 @@ impl AtDelivery {
             multipart_threshold: opts.multipart_threshold,
             min_part_size: opts.min_part_size,
             resumed: opts.resume.iter().map(|(i, r)| (*i, r.part_size)).collect(),
-            checks: Mutex::new(Vec::new()),
+            checks: Mutex::new(Tally::default()),
             index_map,
         }
     }
 
     /// The checks made so far, each with its file's index in the batch.
-    pub fn take_checks(&self) -> Vec<ObjectCheck> {
+    pub fn take_checks(&self) -> Tally {
         std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -95,7 +97,7 @@ impl Verifier for AtDelivery {
             // A difference fails the file; an object that could not be asked
             // about was still delivered (the receipt says it was not checked).
             let failure = if check.state.is_difference() { check.error.clone() } else { None };
-            self.checks.lock().unwrap_or_else(|p| p.into_inner()).push(check);
+            self.checks.lock().unwrap_or_else(|p| p.into_inner()).add(&check);
             failure
         })
     }

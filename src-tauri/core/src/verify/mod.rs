@@ -26,4 +26,4 @@ pub use audit::{audit, Audit};
 pub use delivered::AtDelivery;
 pub use many::{check_all, VerifyProgress};
 pub use model::{Basis, Checker, Expect, Expected, LocalFile, ObjectCheck};
-pub use receipt::receipt;
+pub use receipt::{receipt, Tally};

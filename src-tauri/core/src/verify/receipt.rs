@@ -8,53 +8,77 @@ use crate::report::{Code, ReceiptKind, Verification};
 
 /// The receipt of `checks` (each `index` the file's index in its batch), made at `checked_at` (Unix ms).
 pub fn receipt(kind: ReceiptKind, checked_at: i64, checks: &[ObjectCheck]) -> Receipt {
-    let count = |f: &dyn Fn(Verification) -> bool| checks.iter().filter(|c| f(c.state)).count();
-    let mut problems: Vec<ReceiptProblem> = checks
-        .iter()
-        .filter(|c| c.state.is_difference() || c.state == Verification::Unchecked)
-        .map(|c| {
-            let e = c.error.as_ref();
-            ReceiptProblem {
+    let mut tally = Tally::default();
+    checks.iter().for_each(|c| tally.add(c));
+    tally.receipt(kind, checked_at)
+}
+
+/// Checks summed up as they are made: each object's state (a few bytes),
+/// a problem for each object that differs or went unchecked, and one note
+/// per cause with how many objects it concerns. A delivery of 100,000
+/// files keeps this, not 100,000 checks.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// (the file's index in its batch, its state), in the order checked.
+    states: Vec<(usize, Verification)>,
+    problems: Vec<ReceiptProblem>,
+    notes: Vec<(String, usize)>,
+}
+
+impl Tally {
+    pub fn add(&mut self, c: &ObjectCheck) {
+        self.states.push((c.index, c.state));
+        let e = c.error.as_ref();
+        if c.state.is_difference() || c.state == Verification::Unchecked {
+            self.problems.push(ReceiptProblem {
                 index: c.index,
                 key: c.key.clone(),
                 state: c.state,
                 code: e.map_or(Code::Internal, |e| e.code),
                 message: e.map(|e| e.message.clone()).unwrap_or_default(),
                 fix: e.map(|e| e.fix.clone()).unwrap_or_default(),
+            });
+        }
+        let cause = match c.state {
+            Verification::SizeOnly => c.note.clone(),
+            Verification::Unchecked => e.map(|e| format!("{} {}", e.message, e.fix)),
+            _ => None,
+        };
+        if let Some(cause) = cause {
+            match self.notes.iter_mut().find(|(n, _)| *n == cause) {
+                Some((_, k)) => *k += 1,
+                None => self.notes.push((cause, 1)),
             }
-        })
-        .collect();
-    problems.sort_by_key(|p| p.index);
-    // One note per cause, with how many objects it concerns.
-    let mut notes: Vec<(String, usize)> = Vec::new();
-    let causes = checks.iter().filter_map(|c| match c.state {
-        Verification::SizeOnly => c.note.clone(),
-        Verification::Unchecked => c.error.as_ref().map(|e| format!("{} {}", e.message, e.fix)),
-        _ => None,
-    });
-    for cause in causes {
-        match notes.iter_mut().find(|(n, _)| *n == cause) {
-            Some((_, k)) => *k += 1,
-            None => notes.push((cause, 1)),
         }
     }
-    let note = (!notes.is_empty()).then(|| {
-        notes
-            .iter()
-            .map(|(n, k)| if *k == 1 { format!("1 object: {n}") } else { format!("{k} objects: {n}") })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
-    Receipt {
-        kind,
-        checked_at,
-        checked: checks.len(),
-        verified: count(&|s| s == Verification::Verified),
-        size_only: count(&|s| s == Verification::SizeOnly),
-        differing: count(&|s| s.is_difference()),
-        unchecked: count(&|s| s == Verification::Unchecked),
-        note,
-        problems,
+
+    /// Each object's state, by its index in the batch.
+    pub fn states(&self) -> &[(usize, Verification)] {
+        &self.states
+    }
+
+    pub fn receipt(&self, kind: ReceiptKind, checked_at: i64) -> Receipt {
+        let count = |f: &dyn Fn(Verification) -> bool| self.states.iter().filter(|(_, s)| f(*s)).count();
+        let mut problems = self.problems.clone();
+        problems.sort_by_key(|p| p.index);
+        let note = (!self.notes.is_empty()).then(|| {
+            self.notes
+                .iter()
+                .map(|(n, k)| if *k == 1 { format!("1 object: {n}") } else { format!("{k} objects: {n}") })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        Receipt {
+            kind,
+            checked_at,
+            checked: self.states.len(),
+            verified: count(&|s| s == Verification::Verified),
+            size_only: count(&|s| s == Verification::SizeOnly),
+            differing: count(&|s| s.is_difference()),
+            unchecked: count(&|s| s == Verification::Unchecked),
+            note,
+            problems,
+        }
     }
 }
 
