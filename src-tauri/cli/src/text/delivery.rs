@@ -141,7 +141,7 @@ pub struct EndOf<'a> {
     pub links: &'a [Option<String>],
     pub presign: Option<Duration>,
     /// The delivered objects' URLs.
-    pub urls: &'a [String],
+    pub urls: &'a [&'a str],
     /// Bytes per second over the whole run.
     pub rate: u64,
     pub interrupted: bool,
@@ -215,7 +215,7 @@ pub fn summary(e: &EndOf) -> String {
         }
         None if !e.urls.is_empty() => {
             t += "\nURLs:\n";
-            t += &first_rows(&e.urls.iter().map(String::as_str).collect::<Vec<_>>());
+            t += &first_rows(e.urls);
         }
         None => {}
     }
