@@ -25,6 +25,7 @@ pub mod bandwidth;
 pub mod deliver;
 pub mod destination;
 pub mod diagnose;
+mod encoding;
 pub mod history;
 pub mod import;
 pub mod keys;

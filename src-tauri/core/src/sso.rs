@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use ini::Ini;
 use sha1::{Digest, Sha1};
 
+use crate::encoding::hex;
 use crate::import::default_aws_config;
 
 /// The sign-in an SSO profile depends on, and the state of its token.
@@ -52,10 +53,6 @@ pub fn sso_sign_in(profile: &str) -> Option<SsoSignIn> {
 
 fn cache_dir() -> PathBuf {
     dirs::home_dir().unwrap_or_else(|| PathBuf::from(".")).join(".aws").join("sso").join("cache")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn token_state(path: &Path) -> SsoToken {

@@ -7,12 +7,12 @@ use std::path::Path;
 use aws_sdk_s3::primitives::{ByteStream, Length};
 use base64::Engine;
 use md5::{Digest, Md5};
-use tokio::io::AsyncReadExt;
 
 use super::events::err;
 use super::plan::mtime_ms;
 use super::MIB;
 use super::{FileError, PlannedFile};
+pub(crate) use crate::encoding::{b64, hex};
 use crate::report::Code;
 
 /// Files below this are read once into memory; above, hashed then streamed.
@@ -72,36 +72,40 @@ impl PartSum {
     }
 }
 
+/// The checksum of `len` bytes at `offset`: read and summed on one blocking
+/// thread, in one go (tokio's file reads would hop threads and copy every
+/// 256 KiB read once more).
 pub(crate) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
-    use tokio::io::AsyncSeekExt;
-    let mut file = tokio::fs::File::open(path).await?;
-    file.seek(std::io::SeekFrom::Start(offset)).await?;
-    let mut left = len;
-    let mut md5 = Md5::new();
-    let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
-    let mut buf = vec![0u8; 256 * 1024];
-    while left > 0 {
-        let want = buf.len().min(left as usize);
-        let n = file.read(&mut buf[..want]).await?;
-        if n == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
+    let path = path.to_path_buf();
+    blocking(move || {
+        use std::io::{Read, Seek};
+        let mut file = std::fs::File::open(&path)?;
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        let mut left = len;
+        let mut md5 = Md5::new();
+        let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
+        let mut buf = vec![0u8; 256 * 1024];
+        while left > 0 {
+            let want = buf.len().min(left as usize);
+            let n = file.read(&mut buf[..want])?;
+            if n == 0 {
+                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
+            }
+            if crc {
+                crc32c.update(&buf[..n]);
+            } else {
+                md5.update(&buf[..n]);
+            }
+            left -= n as u64;
         }
-        if crc {
-            crc32c.update(&buf[..n]);
-        } else {
-            md5.update(&buf[..n]);
-        }
-        left -= n as u64;
-    }
-    Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
+        Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
+    })
+    .await
 }
 
-pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-pub(crate) fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
+/// `work` on tokio's blocking threads; a panic there is an I/O error here.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
 /// The body of `len` bytes at `offset`, and its MD5.
@@ -118,12 +122,19 @@ pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> 
         err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
     };
     if len < SMALL_FILE && !crc {
-        use tokio::io::AsyncSeekExt;
-        let mut file = tokio::fs::File::open(path).await.map_err(io)?;
-        file.seek(std::io::SeekFrom::Start(offset)).await.map_err(io)?;
-        let mut buf = vec![0u8; len as usize];
-        file.read_exact(&mut buf).await.map_err(io)?;
-        let md5: [u8; 16] = Md5::digest(&buf).into();
+        // Opened, read and summed in one trip to a blocking thread.
+        let owned = path.to_path_buf();
+        let (buf, md5) = blocking(move || {
+            use std::io::{Read, Seek};
+            let mut file = std::fs::File::open(&owned)?;
+            file.seek(std::io::SeekFrom::Start(offset))?;
+            let mut buf = vec![0u8; len as usize];
+            file.read_exact(&mut buf)?;
+            let md5: [u8; 16] = Md5::digest(&buf).into();
+            Ok((buf, md5))
+        })
+        .await
+        .map_err(io)?;
         return Ok((ByteStream::from(buf), PartSum::Md5(md5)));
     }
     let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;

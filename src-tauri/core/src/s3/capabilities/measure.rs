@@ -4,17 +4,13 @@
 //! with a few bytes or is refused; nothing else in the bucket is touched.
 
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
-use base64::Engine;
 use md5::{Digest, Md5};
 
 use super::{Algorithm, Capabilities, ChecksumObservation, ChecksumSupport, ConditionalCreate, MultipartEtag};
+use crate::encoding::{b64, hex};
 use crate::s3::Answer;
 
 const BODY: &[u8] = b"Chute capability check. Safe to delete.\n";
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
 
 /// Every observation, on `key` (which must hold an object).
 pub async fn measure(client: &aws_sdk_s3::Client, bucket: &str, key: &str, fingerprint: String, now_ms: i64) -> Capabilities {
@@ -180,7 +176,7 @@ async fn multipart_etag(client: &aws_sdk_s3::Client, bucket: &str, key: &str) ->
         let _ = client.abort_multipart_upload().bucket(bucket).key(key).upload_id(&upload_id).send().await;
         return MultipartEtag::Unknown;
     };
-    let composite: String = Md5::digest(part_md5).iter().map(|b| format!("{b:02x}")).collect();
+    let composite = hex(&Md5::digest(part_md5));
     match done.e_tag().map(|e| e.trim_matches('"').to_ascii_lowercase()) {
         Some(e) if e == format!("{composite}-1") => MultipartEtag::Md5OfParts,
         Some(_) => MultipartEtag::Opaque,
@@ -191,6 +187,7 @@ async fn multipart_etag(client: &aws_sdk_s3::Client, bucket: &str, key: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn refusal(status: u16, code: &str, message: &str) -> Answer {
         Answer { status: Some(status), code: Some(code.into()), message: Some(message.into()), ..Answer::default() }
