@@ -76,7 +76,15 @@ impl PartSum {
 /// thread, in one go (tokio's file reads would hop threads and copy every
 /// 256 KiB read once more).
 pub(crate) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) -> std::io::Result<PartSum> {
+    let (sum, _) = sums_of_range(path, offset, len, crc, false).await?;
+    Ok(sum)
+}
+
+/// The checksum of the range (CRC32C if `crc`, else MD5), and with
+/// `md5_too` its MD5 as well, from the same pass over the bytes.
+async fn sums_of_range(path: &Path, offset: u64, len: u64, crc: bool, md5_too: bool) -> std::io::Result<(PartSum, Option<[u8; 16]>)> {
     let path = path.to_path_buf();
+    let md5_wanted = !crc || md5_too;
     blocking(move || {
         use std::io::{Read, Seek};
         let mut file = std::fs::File::open(&path)?;
@@ -93,12 +101,17 @@ pub(crate) async fn sum_of_range(path: &Path, offset: u64, len: u64, crc: bool) 
             }
             if crc {
                 crc32c.update(&buf[..n]);
-            } else {
+            }
+            if md5_wanted {
                 md5.update(&buf[..n]);
             }
             left -= n as u64;
         }
-        Ok(if crc { PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()) } else { PartSum::Md5(md5.finalize().into()) })
+        let md5: Option<[u8; 16]> = md5_wanted.then(|| md5.finalize().into());
+        Ok(match (crc, md5) {
+            (true, md5) => (PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()), md5),
+            (false, md5) => (PartSum::Md5(md5.unwrap_or_default()), md5),
+        })
     })
     .await
 }
@@ -110,14 +123,21 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> +
 
 /// The body of `len` bytes at `offset`, and its MD5.
 pub(super) async fn body(path: &Path, offset: u64, len: u64) -> Result<(ByteStream, [u8; 16]), FileError> {
-    match body_with(path, offset, len, false).await? {
-        (stream, PartSum::Md5(m)) => Ok((stream, m)),
-        (_, PartSum::Crc32c(_)) => unreachable!("asked for an MD5"),
+    match body_with(path, offset, len, false, false).await? {
+        (stream, PartSum::Md5(m), _) => Ok((stream, m)),
+        (_, PartSum::Crc32c(_), _) => unreachable!("asked for an MD5"),
     }
 }
 
-/// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`).
-pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> Result<(ByteStream, PartSum), FileError> {
+/// The body of `len` bytes at `offset` and its checksum (CRC32C if `crc`),
+/// with its MD5 too if `md5_too` (summed in the same pass).
+pub(super) async fn body_with(
+    path: &Path,
+    offset: u64,
+    len: u64,
+    crc: bool,
+    md5_too: bool,
+) -> Result<(ByteStream, PartSum, Option<[u8; 16]>), FileError> {
     let io = |e: std::io::Error| {
         err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
     };
@@ -135,14 +155,14 @@ pub(super) async fn body_with(path: &Path, offset: u64, len: u64, crc: bool) -> 
         })
         .await
         .map_err(io)?;
-        return Ok((ByteStream::from(buf), PartSum::Md5(md5)));
+        return Ok((ByteStream::from(buf), PartSum::Md5(md5), Some(md5)));
     }
-    let sum = sum_of_range(path, offset, len, crc).await.map_err(io)?;
+    let (sum, md5) = sums_of_range(path, offset, len, crc, md5_too).await.map_err(io)?;
     let stream =
         ByteStream::read_from().path(path).offset(offset).length(Length::Exact(len)).buffer_size(256 * 1024).build().await.map_err(
             |e| err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
         )?;
-    Ok((stream, sum))
+    Ok((stream, sum, md5))
 }
 
 #[cfg(test)]

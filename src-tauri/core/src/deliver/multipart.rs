@@ -232,6 +232,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let sent = sh.bytes_sent.clone();
         let journal = sh.opts.journal.clone();
         let crc = sh.part_checksums;
+        let echoes = sh.crc32c_echoed.clone();
         let md5_etags = sh.md5_etags();
         let counter = sh.counter(index);
         let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
@@ -240,7 +241,10 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
             let _permit = permit;
             let mut last = None;
             for _ in 0..attempts {
-                let (stream, sum) = match body_with(&path, offset, len, crc).await {
+                // Until this endpoint has echoed a part's CRC32C, the part's MD5
+                // is summed in the same pass, for the ETag check below.
+                let md5_too = crc && !echoes.load(Ordering::Relaxed);
+                let (stream, sum, md5) = match body_with(&path, offset, len, crc, md5_too).await {
                     Ok(x) => x,
                     Err(e) => {
                         last = Some(e);
@@ -269,7 +273,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                 // MD5 is worked out and held against its ETag instead.
                 if let (Ok(out), PartSum::Crc32c(c)) = (&r, sum) {
                     match out.checksum_crc32_c() {
-                        Some(echo) if echo == b64(&c) => {}
+                        Some(echo) if echo == b64(&c) => echoes.store(true, Ordering::Relaxed),
                         Some(echo) => {
                             last = Some(err(
                                 Code::ChecksumMismatch,
@@ -279,9 +283,14 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                             continue;
                         }
                         None => {
-                            if let Ok(PartSum::Md5(m)) = sum_of_range(&path, offset, len, false).await {
-                                md5_hex = Some(hex(&m));
-                            }
+                            md5_hex = match md5 {
+                                Some(m) => Some(hex(&m)),
+                                // Summed without (other parts were echoed): read again.
+                                None => match sum_of_range(&path, offset, len, false).await {
+                                    Ok(PartSum::Md5(m)) => Some(hex(&m)),
+                                    _ => None,
+                                },
+                            };
                         }
                     }
                 }

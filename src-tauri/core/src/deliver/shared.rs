@@ -57,6 +57,9 @@ pub(super) struct Shared {
     pub(super) part_checksums: bool,
     /// The endpoint was seen to verify CRC32C (a wrong one refused).
     pub(super) crc32c_verified: bool,
+    /// A part's CRC32C came back in the answer during this run: parts need
+    /// no MD5 for their check (until then each part's MD5 is summed too).
+    pub(super) crc32c_echoed: Arc<std::sync::atomic::AtomicBool>,
     /// One request counter per planned file.
     pub(super) counters: Vec<Requests>,
     /// Puts failed requests in the catalogue's words.
