@@ -89,27 +89,25 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
     let urls: Vec<&str> = summary.files.iter().filter(|f| f.status == FileStatus::Delivered).filter_map(|f| f.url.as_deref()).collect();
     let rate = rate_of(summary.bytes_sent, summary.duration_ms);
     if out.json {
-        let mut line = event("summary", &summary);
-        line.insert("urls".into(), json!(urls));
-        if let Some(expires) = presign {
-            let presigned: Vec<Value> = summary
-                .files
-                .iter()
-                .filter_map(|f| links.get(f.index).cloned().flatten().map(|u| json!({ "key": f.key, "url": u })))
-                .collect();
-            line.insert("presigned".into(), json!(presigned));
-            line.insert("presign_expires_secs".into(), json!(expires.as_secs()));
-        }
-        line.insert("rate".into(), json!(rate));
-        line.insert("not_planned".into(), json!(plan.problems.len()));
-        line.insert("interrupted".into(), json!(interrupted));
+        let presigned: Option<Vec<Value>> = presign.map(|_| {
+            summary.files.iter().filter_map(|f| links.get(f.index).cloned().flatten().map(|u| json!({ "key": f.key, "url": u }))).collect()
+        });
         // The batch as the history now has it (a resume's counts cover its earlier files too).
         let batch = match &summary.batch_id {
             Some(id) => chute.history_batch(id)?,
             None => None,
         };
-        line.insert("batch".into(), json!(batch));
-        out.json(&line);
+        out.json(&SummaryLine {
+            event: "summary",
+            summary: &summary,
+            urls: &urls,
+            presigned,
+            presign_expires_secs: presign.map(|e| e.as_secs()),
+            rate,
+            not_planned: plan.problems.len(),
+            interrupted,
+            batch: json!(batch),
+        });
     } else {
         out.stdout(&text::summary(&EndOf {
             destination: &destination.settings.name,
@@ -132,6 +130,25 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
 }
 
 /// `{"event": name, …value's fields}`.
+/// The `summary` line: the summary's own fields and the run's, written
+/// straight from the summary (a 100,000-file batch is not first copied
+/// into a JSON tree).
+#[derive(serde::Serialize)]
+struct SummaryLine<'a> {
+    event: &'static str,
+    #[serde(flatten)]
+    summary: &'a chute_core::BatchSummary,
+    urls: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presigned: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    presign_expires_secs: Option<u64>,
+    rate: u64,
+    not_planned: usize,
+    interrupted: bool,
+    batch: Value,
+}
+
 fn event(name: &str, value: &impl serde::Serialize) -> Map<String, Value> {
     let mut line = Map::new();
     line.insert("event".into(), json!(name));

@@ -175,22 +175,42 @@ fn confirm(s: &Sending, d: &Destination, plan: &Plan, out: &Out) -> Result<(), F
     ))
 }
 
-fn plan_event(d: &Destination, plan: &Plan, policy: Overwrite, multipart: usize, dry_run: bool) -> serde_json::Value {
+/// The `plan` line: borrowed from the plan and written straight out, so a
+/// 100,000-file plan is not first copied into a JSON tree.
+#[derive(serde::Serialize)]
+struct PlanEvent<'a> {
+    event: &'static str,
+    destination: serde_json::Value,
+    dry_run: bool,
+    files_total: usize,
+    total_bytes: u64,
+    multipart_files: usize,
+    overwrite: Overwrite,
+    confirm_delivery: bool,
+    deliverable: bool,
+    created_at: i64,
+    files: &'a [chute_core::PlannedFile],
+    excluded: &'a [chute_core::Excluded],
+    problems: &'a [chute_core::PlanProblem],
+    collisions: &'a [chute_core::Collision],
+}
+
+fn plan_event<'a>(d: &Destination, plan: &'a Plan, policy: Overwrite, multipart: usize, dry_run: bool) -> PlanEvent<'a> {
     let s = &d.settings;
-    json!({
-        "event": "plan",
-        "destination": { "id": d.id, "name": s.name, "bucket": s.bucket, "prefix": s.prefix, "key_template": s.key_template, "compression": s.compression, "manifest": s.manifest },
-        "dry_run": dry_run,
-        "files_total": plan.files.len(),
-        "total_bytes": plan.total_bytes,
-        "multipart_files": multipart,
-        "overwrite": policy,
-        "confirm_delivery": s.confirm_delivery,
-        "deliverable": plan.is_deliverable(),
-        "created_at": plan.created_at,
-        "files": plan.files,
-        "excluded": plan.excluded,
-        "problems": plan.problems,
-        "collisions": plan.collisions,
-    })
+    PlanEvent {
+        event: "plan",
+        destination: json!({ "id": d.id, "name": s.name, "bucket": s.bucket, "prefix": s.prefix, "key_template": s.key_template, "compression": s.compression, "manifest": s.manifest }),
+        dry_run,
+        files_total: plan.files.len(),
+        total_bytes: plan.total_bytes,
+        multipart_files: multipart,
+        overwrite: policy,
+        confirm_delivery: s.confirm_delivery,
+        deliverable: plan.is_deliverable(),
+        created_at: plan.created_at,
+        files: &plan.files,
+        excluded: &plan.excluded,
+        problems: &plan.problems,
+        collisions: &plan.collisions,
+    }
 }
