@@ -26,6 +26,7 @@ mod history;
 mod keyboard;
 mod newcomer;
 mod open_with;
+mod preview_scale;
 mod proxy;
 mod receipts;
 mod server_details;
