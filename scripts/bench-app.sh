@@ -128,7 +128,9 @@ export DISPLAY=":$(cat "$tmp/display")"
 # --- one launch ------------------------------------------------------------------
 now_us() { echo "${EPOCHREALTIME/./}"; }
 # The colours in window $1's screenshot (0 when it cannot be taken).
-colours() { import -silent -window "$1" -format %k info: 2>/dev/null || echo 0; }
+# A poll never waits more than 10 s: an app stuck on the display (seen once, with a
+# trial build) held import forever, and the launch's 60-s limit never came.
+colours() { timeout 10 import -silent -window "$1" -format %k info: 2>/dev/null || echo 0; }
 # PID $1 and all its descendants.
 tree_pids() {
   local all=" $1 " grew=1 pid ppid
@@ -157,7 +159,7 @@ launch() {
     dbus-run-session -- "$bin" >"$artifacts/$name-output.log" 2>&1 &
   app_pid=$!
   while :; do
-    window="$(xdotool search --onlyvisible --name "^$title\$" 2>/dev/null | head -1)" || true
+    window="$(timeout 10 xdotool search --onlyvisible --name "^$title\$" 2>/dev/null | head -1)" || true
     t=$(now_us)
     [ -z "$window" ] || break
     kill -0 "$app_pid" 2>/dev/null || fail "$name exited before showing its window (its output: $artifacts/$name-output.log)"
@@ -194,7 +196,7 @@ launch() {
     procs+="$(cat "/proc/$pid/comm" 2>/dev/null) "
   done
   painted=$(colours "$window")
-  import -silent -window "$window" "$artifacts/$name.png" 2>/dev/null || true
+  timeout 10 import -silent -window "$window" "$artifacts/$name.png" 2>/dev/null || true
   stop_app
 }
 
