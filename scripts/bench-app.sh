@@ -117,7 +117,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-fail() { echo "error: $*" >&2; exit 1; }
+fail() {
+  [ -z "$xvfb_pid" ] || kill -0 "$xvfb_pid" 2>/dev/null || echo "error: the Xvfb display ${DISPLAY:-} is gone (its log: $artifacts/xvfb.log)" >&2
+  echo "error: $*" >&2; exit 1
+}
 
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$artifacts/xvfb.log" &
 xvfb_pid=$!
