@@ -244,7 +244,7 @@ run_one() { # TOOL WORKLOAD ROUND (ROUND 0 = warm-up, not recorded)
   local dir="$server_root/$bucket/$prefix"
   local count bytes
   count=$(find "$dir" -type f | wc -l)
-  bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
   local want_count=${wl_count[$workload]} want_bytes=$((wl_count[$workload] * wl_size[$workload]))
   if [ "$count" != "$want_count" ] || [ "$bytes" != "$want_bytes" ]; then
     echo "!! $tool $workload: $count objects / $bytes bytes on the server, expected $want_count / $want_bytes" >&2
