@@ -129,7 +129,6 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
     })
 }
 
-/// `{"event": name, …value's fields}`.
 /// The `summary` line: the summary's own fields and the run's, written
 /// straight from the summary (a 100,000-file batch is not first copied
 /// into a JSON tree).
@@ -149,6 +148,7 @@ struct SummaryLine<'a> {
     batch: Value,
 }
 
+/// `{"event": name, …value's fields}`.
 fn event(name: &str, value: &impl serde::Serialize) -> Map<String, Value> {
     let mut line = Map::new();
     line.insert("event".into(), json!(name));

@@ -140,9 +140,7 @@ impl Chute {
 
     /// Keep `checks` (each with its file's index in the batch) as the batch's receipt.
     pub(super) fn keep_receipt(&self, batch_id: &str, kind: ReceiptKind, checks: &[ObjectCheck]) -> Result<deliver::Receipt> {
-        let mut tally = verify::Tally::default();
-        checks.iter().for_each(|c| tally.add(c));
-        self.keep_tally(batch_id, kind, &tally)
+        self.keep_tally(batch_id, kind, &verify::Tally::of(checks))
     }
 
     fn keep_tally(&self, batch_id: &str, kind: ReceiptKind, tally: &verify::Tally) -> Result<deliver::Receipt> {
@@ -162,22 +160,21 @@ impl Chute {
         mut checks: verify::Tally,
         resumed: bool,
     ) -> Result<Option<deliver::Receipt>> {
-        if !resumed {
-            return if checks.states().is_empty() { Ok(None) } else { self.keep_tally(batch_id, ReceiptKind::Delivery, &checks).map(Some) };
-        }
-        let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index).collect();
-        let earlier: Vec<Expected> = history::delivered_objects(self.store().conn(), batch_id)?
-            .into_iter()
-            .filter(|o| o.verified.is_none() && !done.contains(&o.index))
-            .map(|o| Expected {
-                index: o.index,
-                key: o.key,
-                expect: Expect::Recorded { size: o.size, etag: o.etag },
-                against: Against::Delivery { batch_id: batch_id.to_string(), compressed: d.settings.compression != Compression::Off },
-            })
-            .collect();
-        if !earlier.is_empty() {
-            self.check_objects(d, earlier, &mut |_| {})?.iter().for_each(|c| checks.add(c));
+        if resumed {
+            let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index).collect();
+            let earlier: Vec<Expected> = history::delivered_objects(self.store().conn(), batch_id)?
+                .into_iter()
+                .filter(|o| o.verified.is_none() && !done.contains(&o.index))
+                .map(|o| Expected {
+                    index: o.index,
+                    key: o.key,
+                    expect: Expect::Recorded { size: o.size, etag: o.etag },
+                    against: Against::Delivery { batch_id: batch_id.to_string(), compressed: d.settings.compression != Compression::Off },
+                })
+                .collect();
+            if !earlier.is_empty() {
+                self.check_objects(d, earlier, &mut |_| {})?.iter().for_each(|c| checks.add(c));
+            }
         }
         if checks.states().is_empty() {
             return Ok(None);

@@ -48,7 +48,7 @@ impl AtDelivery {
         }
     }
 
-    /// The checks made so far, each with its file's index in the batch.
+    /// The checks made so far, summed up (each with its file's index in the batch).
     pub fn take_checks(&self) -> Tally {
         std::mem::take(&mut *self.checks.lock().unwrap_or_else(|p| p.into_inner()))
     }

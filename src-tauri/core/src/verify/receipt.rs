@@ -8,9 +8,7 @@ use crate::report::{Code, ReceiptKind, Verification};
 
 /// The receipt of `checks` (each `index` the file's index in its batch), made at `checked_at` (Unix ms).
 pub fn receipt(kind: ReceiptKind, checked_at: i64, checks: &[ObjectCheck]) -> Receipt {
-    let mut tally = Tally::default();
-    checks.iter().for_each(|c| tally.add(c));
-    tally.receipt(kind, checked_at)
+    Tally::of(checks).receipt(kind, checked_at)
 }
 
 /// Checks summed up as they are made: each object's state (a few bytes),
@@ -26,6 +24,12 @@ pub struct Tally {
 }
 
 impl Tally {
+    pub fn of(checks: &[ObjectCheck]) -> Tally {
+        let mut tally = Tally::default();
+        checks.iter().for_each(|c| tally.add(c));
+        tally
+    }
+
     pub fn add(&mut self, c: &ObjectCheck) {
         self.states.push((c.index, c.state));
         let e = c.error.as_ref();
