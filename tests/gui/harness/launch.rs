@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 
+use super::processes::{carrying, kill};
+use super::watchdog::Watchdog;
 use crate::support::keychain::Keyring;
 use crate::support::servers::{cargo_bin, free_port, wait_for_port};
 
@@ -51,20 +53,26 @@ pub(crate) struct Env {
     pub(crate) data: tempfile::TempDir,
     pub(crate) home: tempfile::TempDir,
     pub(crate) artifacts: PathBuf,
+    /// Stops the test's processes if it runs past its time budget.
+    watchdog: Watchdog,
 }
 
 impl Env {
     pub(crate) fn new(test: &str) -> Env {
         let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../test-artifacts/gui").join(test);
         std::fs::create_dir_all(&artifacts).unwrap();
+        let xvfb = Xvfb::start();
+        let keyring = Keyring::start();
+        let watchdog = Watchdog::arm(test, bus_marker(&keyring), xvfb.display.clone(), xvfb.child.id(), artifacts.clone());
         Env {
-            xvfb: Xvfb::start(),
-            keyring: Keyring::start(),
+            xvfb,
+            keyring,
             // As Chute makes it: its owner's alone (a 0755 folder is tightened
             // at start, and that is said in a toast).
             data: tempfile::Builder::new().permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700)).tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
             artifacts,
+            watchdog,
         }
     }
 
@@ -135,6 +143,8 @@ impl Env {
 pub(crate) struct Driver {
     child: Child,
     port: u16,
+    /// The environment entry the test's processes carry (its bus address).
+    marker: String,
 }
 
 impl Driver {
@@ -158,7 +168,7 @@ impl Driver {
             .spawn()
             .expect("tauri-driver must be installed (scripts/test.sh installs it)");
         wait_for_port(port, "tauri-driver", &mut child);
-        Driver { child, port }
+        Driver { child, port, marker: bus_marker(&env.keyring) }
     }
 
     pub(crate) async fn session(&self) -> Client {
@@ -170,7 +180,18 @@ impl Driver {
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), serde_json::json!({ "application": APP, "args": args }));
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        ClientBuilder::native().capabilities(caps).connect(&format!("http://127.0.0.1:{}", self.port)).await.expect("WebDriver session")
+        let mut builder = ClientBuilder::native();
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let connect = builder.capabilities(caps).connect(&url);
+        // WebKitWebDriver waits for the app it launched to offer automation;
+        // an app that exits at once (handing over to an instance left
+        // running on this bus) would make it wait for ever.
+        match tokio::time::timeout(Duration::from_secs(90), connect).await {
+            Ok(client) => client.expect("WebDriver session"),
+            Err(_) => {
+                panic!("no WebDriver session within 90 s: the app did not start. This test's processes: {:?}", carrying(&self.marker))
+            }
+        }
     }
 }
 
@@ -179,15 +200,43 @@ impl Drop for Driver {
         // SIGTERM lets tauri-driver stop WebKitWebDriver and the app; SIGKILL would orphan them.
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                return;
-            }
+        while Instant::now() < deadline && self.child.try_wait().ok().flatten().is_none() {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.end_app_instances();
     }
+}
+
+impl Driver {
+    /// The app and WebKitWebDriver end with the driver; one left running
+    /// would hold the single-instance name on the test's bus, and the next
+    /// launch would hand over to it and exit. Killed after 5 s, and said.
+    fn end_app_instances(&self) {
+        let left = || {
+            carrying(&self.marker)
+                .into_iter()
+                .filter(|(_, cmd)| cmd.starts_with(APP) || cmd.contains("WebKitWebDriver"))
+                .collect::<Vec<_>>()
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if left().is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for (pid, cmd) in left() {
+            eprintln!("still running 5 s after its driver stopped, killed: {pid} {cmd}");
+            kill(pid);
+        }
+    }
+}
+
+/// The environment entry only this test's processes carry.
+fn bus_marker(keyring: &Keyring) -> String {
+    format!("DBUS_SESSION_BUS_ADDRESS={}", keyring.address())
 }
 
 pub(crate) fn tauri_driver() -> PathBuf {

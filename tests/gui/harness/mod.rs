@@ -5,7 +5,8 @@
 //! (destination_form.rs), the IPC bridge (ipc.rs), the secret sweep
 //! (leaks.rs), the CLI beside the app (cli.rs), a real notification
 //! daemon (notifications.rs) and the app's tray icon read and clicked
-//! over D-Bus (tray.rs).
+//! over D-Bus (tray.rs); a time budget per test that stops a hung one
+//! (watchdog.rs).
 #![allow(dead_code)]
 
 mod cli;
@@ -15,7 +16,9 @@ mod launch;
 mod leaks;
 mod notifications;
 mod page;
+mod processes;
 mod tray;
+mod watchdog;
 
 pub(crate) use cli::*;
 pub(crate) use destination_form::*;
