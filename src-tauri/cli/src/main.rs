@@ -27,6 +27,7 @@ use commands::{deliver, destination, history, settings, verify, watch};
 use output::{Failure, Out, EXIT_INVALID};
 
 fn main() -> ExitCode {
+    chute_core::limit_allocator_arenas();
     let raw: Vec<OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&raw) {
         Ok(cli) => cli,
