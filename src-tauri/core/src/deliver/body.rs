@@ -17,6 +17,8 @@ use crate::report::Code;
 
 /// Files below this are read once into memory; above, hashed then streamed.
 const SMALL_FILE: u64 = MIB;
+/// Files up to this are read on the task that sends them.
+const TINY_FILE: u64 = 64 * 1024;
 
 /// The file must still be what the plan saw.
 pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
@@ -142,9 +144,8 @@ pub(super) async fn body_with(
         err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it.")
     };
     if len < SMALL_FILE && !crc {
-        // Opened, read and summed in one trip to a blocking thread.
         let owned = path.to_path_buf();
-        let (buf, md5) = blocking(move || {
+        let read = move || {
             use std::io::{Read, Seek};
             let mut file = std::fs::File::open(&owned)?;
             file.seek(std::io::SeekFrom::Start(offset))?;
@@ -152,9 +153,11 @@ pub(super) async fn body_with(
             file.read_exact(&mut buf)?;
             let md5: [u8; 16] = Md5::digest(&buf).into();
             Ok((buf, md5))
-        })
-        .await
-        .map_err(io)?;
+        };
+        // A tiny file is read where it is sent, as its size was checked:
+        // a hop to a blocking thread and back costs more than the read.
+        // Larger ones are opened, read and summed in one such trip.
+        let (buf, md5) = if len <= TINY_FILE { read() } else { blocking(read).await }.map_err(io)?;
         return Ok((ByteStream::from(buf), PartSum::Md5(md5), Some(md5)));
     }
     let (sum, md5) = sums_of_range(path, offset, len, crc, md5_too).await.map_err(io)?;
