@@ -3,9 +3,10 @@
 //!
 //! glibc's malloc gives threads that allocate at the same time arenas of
 //! their own, up to eight per core, and each keeps the memory freed in it.
-//! A delivery's blocking pool reads files on many short-lived threads, so a
-//! 100,000-file delivery held a dozen arenas: capped at two, its peak RSS
-//! fell from 139 to 114 MiB at the same speed (scripts/bench.sh, `tree`).
+//! A delivery's blocking pool reads files on many short-lived threads, each
+//! of which can take an arena of its own: capped at two, a 100,000-file
+//! delivery's peak RSS fell from 139 to 114 MiB at the same speed
+//! (scripts/bench.sh, `tree`).
 //! `MALLOC_ARENA_MAX` in the environment still decides when it is set.
 
 /// Cap glibc's malloc arenas at two, unless `MALLOC_ARENA_MAX` is set.

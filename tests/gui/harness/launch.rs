@@ -127,14 +127,7 @@ impl Env {
     pub(crate) fn screenshot(&self, name: &str) {
         // Let open/close animations (0.2 s at most) finish first.
         std::thread::sleep(Duration::from_millis(350));
-        // `import` on the X display; WebDriver screenshots were seen stale here.
-        let path = self.artifacts.join(format!("{name}.png"));
-        let ok = Command::new("import")
-            .args(["-window", "root", "-display", &self.xvfb.display])
-            .arg(&path)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
+        let ok = capture_display(&self.xvfb.display, &self.artifacts.join(format!("{name}.png")));
         assert!(ok, "screenshot {name} failed");
     }
 }
@@ -169,6 +162,29 @@ impl Driver {
             .expect("tauri-driver must be installed (scripts/test.sh installs it)");
         wait_for_port(port, "tauri-driver", &mut child);
         Driver { child, port, marker: bus_marker(&env.keyring) }
+    }
+
+    /// The app and WebKitWebDriver end with the driver; one left running
+    /// would hold the single-instance name on the test's bus, and the next
+    /// launch would hand over to it and exit. Killed after 5 s, and said.
+    fn end_app_instances(&self) {
+        let left = || {
+            carrying(&self.marker)
+                .into_iter()
+                .filter(|(_, cmd)| cmd.starts_with(APP) || cmd.contains("WebKitWebDriver"))
+                .collect::<Vec<_>>()
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if left().is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for (pid, cmd) in left() {
+            eprintln!("still running 5 s after its driver stopped, killed: {pid} {cmd}");
+            kill(pid);
+        }
     }
 
     pub(crate) async fn session(&self) -> Client {
@@ -209,29 +225,10 @@ impl Drop for Driver {
     }
 }
 
-impl Driver {
-    /// The app and WebKitWebDriver end with the driver; one left running
-    /// would hold the single-instance name on the test's bus, and the next
-    /// launch would hand over to it and exit. Killed after 5 s, and said.
-    fn end_app_instances(&self) {
-        let left = || {
-            carrying(&self.marker)
-                .into_iter()
-                .filter(|(_, cmd)| cmd.starts_with(APP) || cmd.contains("WebKitWebDriver"))
-                .collect::<Vec<_>>()
-        };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if left().is_empty() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        for (pid, cmd) in left() {
-            eprintln!("still running 5 s after its driver stopped, killed: {pid} {cmd}");
-            kill(pid);
-        }
-    }
+/// A screenshot of the whole X `display` into `path` (`import`; WebDriver
+/// screenshots were seen stale here).
+pub(crate) fn capture_display(display: &str, path: &Path) -> bool {
+    Command::new("import").args(["-window", "root", "-display", display]).arg(path).status().map(|s| s.success()).unwrap_or(false)
 }
 
 /// The environment entry only this test's processes carry.

@@ -7,10 +7,10 @@
 //! so the waiting call fails and the test fails with it. If even that does
 //! not end the test, the suite exits.
 
-use std::process::Command;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
+use super::launch::capture_display;
 use super::processes::{carrying, kill};
 
 /// Seconds a GUI test may take; `CHUTE_GUI_TEST_SECS` overrides it.
@@ -34,7 +34,7 @@ impl Watchdog {
             if rx.recv_timeout(Duration::from_secs(budget)) != Err(RecvTimeoutError::Timeout) {
                 return;
             }
-            let _ = Command::new("import").args(["-window", "root", "-display", &display]).arg(artifacts.join("hung.png")).status();
+            capture_display(&display, &artifacts.join("hung.png"));
             let stuck = carrying(&marker);
             eprintln!(
                 "GUI test `{test}` is still running after {budget} s; stopping its processes so it fails \

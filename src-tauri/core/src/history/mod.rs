@@ -1,7 +1,7 @@
 //! The delivery history: every batch and file, recorded as the engine goes.
 //! Journal events are queued and written by one thread in transactions
-//! (journal.rs; never a write per chunk), so a crash at any instant leaves a consistent
-//! database with at most the last fraction of a second missing; multipart
+//! (journal.rs; never a write per chunk), so a crash at any instant leaves
+//! a consistent database with at most the last fraction of a second missing; multipart
 //! upload ids and completed parts are among what is kept, for resuming;
 //! each batch's receipt (its objects checked at the destination) beside it.
 
