@@ -379,7 +379,7 @@ mod tests {
 
     fn summary(outcome: Outcome, delivered: usize, failed: usize) -> BatchSummary {
         serde_json::from_value(serde_json::json!({
-            "outcome": outcome, "files": [], "delivered": delivered, "skipped": 0, "failed": failed, "cancelled": 0,
+            "outcome": outcome, "not_landed": [], "delivered": delivered, "skipped": 0, "failed": failed, "cancelled": 0,
             "bytes_sent": 1, "duration_ms": 1
         }))
         .unwrap()

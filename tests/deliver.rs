@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use chute_core::deliver::{self, Control, DeliveryEvent, FileStatus, Plan, PlanOptions, TransferOptions};
+use chute_core::deliver::{self, Control, DeliveryEvent, FileResult, FileStatus, Plan, PlanOptions, TransferOptions};
 use chute_core::destination::Overwrite;
 use chute_core::provider::ProviderKind;
 use chute_core::s3::{self, Auth, ClientOptions};
@@ -57,6 +57,26 @@ fn run(
     })
 }
 
+/// `run`, with every file's result as its event reported it, in plan order
+/// (the summary keeps only the files that did not land).
+fn run_with_results(
+    s: &Settings,
+    auth: Auth,
+    plan: &Plan,
+    opts: &TransferOptions,
+    mut on: impl FnMut(&DeliveryEvent) + Send,
+) -> (deliver::BatchSummary, Vec<FileResult>) {
+    let mut results = Vec::new();
+    let summary = run(s, auth, plan, opts, &Control::default(), |e| {
+        if let DeliveryEvent::File(r) = e {
+            results.push((**r).clone());
+        }
+        on(e);
+    });
+    results.sort_by_key(|r| r.index);
+    (summary, results)
+}
+
 #[test]
 fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     let fs = S3sFs::start();
@@ -104,10 +124,10 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
 
     let events = Arc::new(Mutex::new(Vec::new()));
     let ev = events.clone();
-    let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), move |e| ev.lock().unwrap().push(e.clone()));
-    assert_eq!((summary.delivered, summary.failed), (expected.len(), 0), "{:#?}", summary.files);
+    let (summary, results) = run_with_results(&s, s3s_auth(), &plan, &small_parts(), move |e| ev.lock().unwrap().push(e.clone()));
+    assert_eq!((summary.delivered, summary.failed), (expected.len(), 0), "{:#?}", summary.not_landed);
     assert_eq!(summary.bytes_sent, expected.values().map(|v| v.len() as u64).sum::<u64>());
-    assert!(summary.files.iter().any(|f| f.multipart), "the big file went multipart");
+    assert!(results.iter().any(|f| f.multipart), "the big file went multipart");
 
     // The bucket holds exactly these keys, with exactly these bytes.
     let mut stored = fs.object_paths("reports");
@@ -132,7 +152,7 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
 /// the summary still lists every file once, in plan order, whatever order
 /// they landed in; and a plan with nothing in it ends at once.
 #[test]
-fn results_come_back_in_plan_order_and_an_empty_plan_ends() {
+fn every_file_is_reported_once_failures_in_plan_order_and_an_empty_plan_ends() {
     let fs = S3sFs::start();
     let src = tempfile::tempdir().unwrap();
     let many = src.path().join("many");
@@ -149,16 +169,20 @@ fn results_come_back_in_plan_order_and_an_empty_plan_ends() {
             seen.lock().unwrap().push(r.index);
         }
     });
-    assert_eq!(summary.delivered, 40, "{:#?}", summary.files);
-    let indexes: Vec<usize> = summary.files.iter().map(|f| f.index).collect();
-    assert_eq!(indexes, (0..40).collect::<Vec<_>>());
-    let keys: Vec<&str> = summary.files.iter().map(|f| f.key.as_str()).collect();
-    assert_eq!(keys, plan.files.iter().map(|f| f.key.as_str()).collect::<Vec<_>>());
+    assert_eq!(summary.delivered, 40, "{:#?}", summary.not_landed);
+    assert!(summary.not_landed.is_empty(), "a summary keeps no delivered file: {:#?}", summary.not_landed);
     let mut landed = landed.lock().unwrap().clone();
-    assert_eq!(landed.len(), 40, "each file reported once");
     landed.sort_unstable();
-    landed.dedup();
-    assert_eq!(landed.len(), 40, "each file reported once");
+    assert_eq!(landed, (0..40).collect::<Vec<_>>(), "each file reported once");
+
+    // Files that did not land are in the summary, in plan order, however they ended.
+    let gone: Vec<_> = plan.files.iter().step_by(3).map(|f| f.source.clone()).collect();
+    gone.iter().for_each(|p| std::fs::remove_file(p).unwrap());
+    let overwriting = TransferOptions { overwrite: Some(Overwrite::Overwrite), ..TransferOptions::default() };
+    let again = run(&s, s3s_auth(), &plan, &overwriting, &Control::default(), |_| {});
+    let missing: Vec<usize> = again.not_landed.iter().map(|f| f.index).collect();
+    assert_eq!(missing, (0..40).step_by(3).collect::<Vec<_>>(), "{:#?}", again.not_landed);
+    assert!(again.not_landed.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == Code::SourceMissing)));
 
     let empty = src.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
@@ -169,7 +193,7 @@ fn results_come_back_in_plan_order_and_an_empty_plan_ends() {
         let _ = done.send(run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {}));
     });
     let summary = ended.recv_timeout(std::time::Duration::from_secs(60)).expect("an empty plan must end, not wait for files");
-    assert_eq!((summary.delivered, summary.files.len()), (0, 0));
+    assert_eq!((summary.delivered, summary.not_landed.len()), (0, 0));
 }
 
 #[test]
@@ -227,8 +251,8 @@ fn never_overwrite_leaves_the_existing_object_untouched() {
     assert_eq!(s.overwrite, Overwrite::Never, "the default");
     let plan = deliver::plan(&s, &[small.clone(), big.clone(), mid.clone()], &PlanOptions::default(), now());
     let summary = run(&s, s3s_auth(), &plan, &small_parts(), &Control::default(), |_| {});
-    assert_eq!(summary.failed, 3, "{:#?}", summary.files);
-    for f in &summary.files {
+    assert_eq!(summary.failed, 3, "{:#?}", summary.not_landed);
+    for f in &summary.not_landed {
         assert_eq!(f.error.as_ref().unwrap().code, Code::AlreadyExists);
     }
     assert_eq!(std::fs::read(existing.join("same.txt")).unwrap(), b"original");
@@ -326,8 +350,8 @@ fn a_vanished_or_changed_file_fails_alone() {
     let plan = deliver::plan(&s, &[keep, gone.clone(), grown.clone()], &PlanOptions::default(), now());
     std::fs::remove_file(&gone).unwrap();
     std::fs::write(&grown, b"grown and then some").unwrap();
-    let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &Control::default(), |_| {});
-    let by_key = |k: &str| summary.files.iter().find(|f| f.key == k).unwrap();
+    let (_, results) = run_with_results(&s, s3s_auth(), &plan, &TransferOptions::default(), |_| {});
+    let by_key = |k: &str| results.iter().find(|f| f.key == k).unwrap();
     assert_eq!(by_key("in/keep.txt").status, FileStatus::Delivered);
     assert_eq!(by_key("in/gone.txt").error.as_ref().unwrap().code, Code::SourceMissing);
     assert_eq!(by_key("in/grown.txt").error.as_ref().unwrap().code, Code::SourceChanged);
@@ -367,8 +391,8 @@ fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
             }
         }
     });
-    assert_eq!(summary.failed, 1, "{:#?}", summary.files);
-    assert_eq!(summary.files[0].error.as_ref().unwrap().code, Code::SourceChanged);
+    assert_eq!(summary.failed, 1, "{:#?}", summary.not_landed);
+    assert_eq!(summary.not_landed[0].error.as_ref().unwrap().code, Code::SourceChanged);
     assert!(moto.keys("reports", "incoming/").is_empty(), "no torn object");
     assert_eq!(moto.multipart_uploads("reports"), 0, "the upload was aborted");
 }
@@ -391,7 +415,7 @@ fn cancel_aborts_multipart_uploads() {
             }
         }
     });
-    assert!(summary.cancelled >= 1, "{:#?}", summary.files);
+    assert!(summary.cancelled >= 1, "{:#?}", summary.not_landed);
     assert_eq!(summary.delivered + summary.cancelled, 2);
     assert_eq!(moto.multipart_uploads("reports"), 0, "no parts left billed");
 }
@@ -411,9 +435,9 @@ fn metadata_headers_and_tags_are_applied() {
     s.tags.insert("env".into(), "prod".into());
     s.storage_class = "STANDARD_IA".into();
     let plan = deliver::plan(&s, &[f, big], &PlanOptions::default(), now());
-    let summary = run(&s, moto_auth(&moto, "admin"), &plan, &small_parts(), &Control::default(), |_| {});
-    assert_eq!(summary.delivered, 2, "{:#?}", summary.files);
-    assert!(summary.files.iter().any(|f| f.multipart), "one went multipart");
+    let (summary, results) = run_with_results(&s, moto_auth(&moto, "admin"), &plan, &small_parts(), |_| {});
+    assert_eq!(summary.delivered, 2, "{:#?}", summary.not_landed);
+    assert!(results.iter().any(|f| f.multipart), "one went multipart");
     for key in ["incoming/data.json", "incoming/big.bin"] {
         let head = moto.head("reports", key);
         assert_eq!(head["CacheControl"], "max-age=60", "{key}");
@@ -463,6 +487,6 @@ fn cancel_cuts_short_a_put_that_is_in_flight() {
     });
     let started = std::time::Instant::now();
     let summary = run(&s, s3s_auth(), &plan, &TransferOptions::default(), &control, |_| {});
-    assert_eq!(summary.cancelled, 1, "{:#?}", summary.files);
+    assert_eq!(summary.cancelled, 1, "{:#?}", summary.not_landed);
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "returned {:?} after the cancel", started.elapsed());
 }

@@ -143,7 +143,7 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
 
     let s = &run.summary;
     let failures: Vec<String> =
-        s.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
+        s.not_landed.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
     assert_eq!((s.delivered, s.failed, s.cancelled), (run.plan.files.len(), 0, 0), "{failures:#?}");
     let bytes = verify_objects(&fs, &run.plan);
     assert_eq!(fs.upload_files(), Vec::<String>::new(), "no multipart upload is left open");
@@ -219,7 +219,7 @@ fn an_answer_lost_after_the_server_stored_the_object_is_not_a_conflict() {
     let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
     let failures: Vec<String> = run
         .summary
-        .files
+        .not_landed
         .iter()
         .filter_map(|f| {
             f.error
@@ -271,7 +271,7 @@ fn an_upload_opened_by_a_lost_answer_is_aborted() {
     let admin = moto_auth(&moto, "admin");
     let opts = TransferOptions { multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() };
     let run = deliver_as(&proxy, ProviderKind::Minio, admin, src.path(), opts);
-    assert_eq!((run.summary.delivered, run.summary.failed), (1, 0), "{:?}", run.summary.files[0].error);
+    assert_eq!((run.summary.delivered, run.summary.failed), (1, 0), "{:?}", run.summary.not_landed);
     let creates = proxy.log().iter().filter(|x| x.target.ends_with("?uploads")).count();
     assert_eq!(creates, 2, "one create answer lost, one retried");
     assert_eq!(moto.multipart_uploads("reports"), 0, "the upload opened by the lost answer was aborted");
@@ -329,8 +329,12 @@ fn flipped_bytes_never_land() {
     //   Chute works out the part's MD5 and holds it against the ETag.
     for provider in [ProviderKind::Custom, ProviderKind::Minio] {
         let (files, flipped, run, fs, _src) = flips(provider);
-        let failures: Vec<String> =
-            run.summary.files.iter().filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message))).collect();
+        let failures: Vec<String> = run
+            .summary
+            .not_landed
+            .iter()
+            .filter_map(|f| f.error.as_ref().map(|e| format!("{}: [{}] {}", f.key, e.code, e.message)))
+            .collect();
         assert!(failures.is_empty(), "{provider:?}: {failures:#?}");
         assert_eq!(run.summary.delivered, files);
         assert!(flipped >= 5, "{provider:?}: only {flipped} bodies were flipped");

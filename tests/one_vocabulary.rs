@@ -78,8 +78,8 @@ fn via_delivery(chute: &Chute, id: &str, file: &Path) -> Named {
             Named { code: info.code, fix: info.fix }
         }
         Ok(summary) => {
-            let f = &summary.files[0];
-            let e = f.error.as_ref().unwrap_or_else(|| panic!("the delivery did not fail: {f:#?}"));
+            let e = summary.not_landed.first().and_then(|f| f.error.as_ref());
+            let e = e.unwrap_or_else(|| panic!("the delivery did not fail: {summary:#?}"));
             Named { code: e.code, fix: e.fix.clone() }
         }
     }

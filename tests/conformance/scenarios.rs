@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chute_core::deliver::{Control, TransferOptions};
+use chute_core::deliver::{Control, DeliveryEvent, FileResult, TransferOptions};
 use chute_core::diagnose::Level;
 use chute_core::history::Origin;
 use chute_core::probe::ProbeOptions;
@@ -53,9 +53,20 @@ fn test(chute: &Chute, id: &str) -> ProbeReport {
 }
 
 fn deliver(chute: &Chute, id: &str, files: &[&Path], options: TransferOptions) -> BatchSummary {
+    deliver_reporting(chute, id, files, options).0
+}
+
+/// `deliver`, with each file's result as its event reported it.
+fn deliver_reporting(chute: &Chute, id: &str, files: &[&Path], options: TransferOptions) -> (BatchSummary, Vec<FileResult>) {
     let plan = chute.plan_delivery(id, &files.iter().map(|p| p.to_path_buf()).collect::<Vec<_>>()).expect("plan");
     let job = Job::Plan { destination_id: id.into(), plan: Arc::new(plan), origin: Origin::Cli, options };
-    chute.run(&job, &Control::default(), &mut |_| {}).expect("the delivery runs")
+    let mut reported = Vec::new();
+    let mut on = |e: DeliveryEvent| {
+        if let DeliveryEvent::File(f) = e {
+            reported.push(*f);
+        }
+    };
+    (chute.run(&job, &Control::default(), &mut on).expect("the delivery runs"), reported)
 }
 
 /// Files of 5 MiB parts from 6 MiB up, so a few MiB make a multipart upload.
@@ -123,9 +134,9 @@ fn never_overwrite(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
     write(&dir, "note.txt", b"other words, longer than the first");
     write(&dir, "big.bin", &bytes(8 << 20, 2));
     let second = deliver(chute, &id, &[&small, &big], small_parts());
-    let refused = second.files.iter().filter(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)).count();
+    let refused = second.not_landed.iter().filter(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)).count();
     if refused != 2 {
-        return Err(format!("the second delivery was not refused for both: {:#?}", second.files));
+        return Err(format!("the second delivery was not refused for both: {:#?}", second.not_landed));
     }
     if object(server, "never/note.txt").as_deref() != Some(b"the first words".as_slice()) {
         return Err("never/note.txt was overwritten".into());
@@ -160,7 +171,7 @@ fn flipped_byte(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
     let run = deliver(chute, &id, &[&small, &big], small_parts());
     let flipped = proxy.tally().get(&Fault::FlipByte).copied().unwrap_or(0);
     if run.delivered != 2 || flipped < 4 {
-        return Err(format!("{flipped} bytes flipped; {:#?}", run.files));
+        return Err(format!("{flipped} bytes flipped; {:#?}", run.not_landed));
     }
     if object(server, "flip/data-small.bin") != Some(bytes(100_000, 3)) || object(server, "flip/data-big.bin") != Some(bytes(12 << 20, 4)) {
         return Err("an object differs from its file".into());
@@ -180,7 +191,7 @@ fn read_only_key(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
         return Err(format!("{d:#?}"));
     }
     let run = deliver(chute, &id, &[&write(dir, "ro.txt", b"x")], TransferOptions::default());
-    match run.files[0].error.as_ref() {
+    match run.not_landed.first().and_then(|f| f.error.as_ref()) {
         Some(e) if e.code == Code::WriteDenied && e.fix == d.fix => Ok(()),
         other => Err(format!("the delivery said {other:#?}")),
     }
@@ -255,7 +266,7 @@ fn receipt(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
     let dir = dir.join("receipt");
     let id = save(chute, server.settings("receipt", "receipt/"), server.keys());
     let files = [write(&dir, "a.csv", b"1,2,3\n"), write(&dir, "b.csv", b"4,5,6\n"), write(&dir, "big.bin", &bytes(7 << 20, 9))];
-    let run = deliver(chute, &id, &files.iter().map(|p| p.as_path()).collect::<Vec<_>>(), small_parts());
+    let (run, reported) = deliver_reporting(chute, &id, &files.iter().map(|p| p.as_path()).collect::<Vec<_>>(), small_parts());
     let landed = run.receipt.as_ref().ok_or("no receipt")?;
     if run.delivered != 3 || landed.verified != 3 {
         return Err(format!("as delivered: {landed:#?}"));
@@ -263,7 +274,7 @@ fn receipt(chute: &Chute, server: &dyn Server, dir: &Path) -> Outcome {
     // Where the server was seen to verify CRC32C, the multipart object's parts
     // were checked as they went, and its receipt needs no second read.
     let crc32c = chute.capabilities(&id).unwrap().and_then(|c| c.checksum(chute_core::Algorithm::Crc32c));
-    let big = run.files.iter().find(|f| f.key == "receipt/big.bin").ok_or("no big.bin")?;
+    let big = reported.iter().find(|f| f.key == "receipt/big.bin").ok_or("no big.bin")?;
     if big.parts_checked != (crc32c == Some(chute_core::ChecksumSupport::Verified)) {
         return Err(format!("CRC32C {crc32c:?}, parts checked {}", big.parts_checked));
     }

@@ -86,8 +86,10 @@ fn sse_c_objects_open_only_with_their_key() {
     assert!(report.findings.iter().all(|f| f.code != Code::EncryptionNotConfirmed), "{:#?}", report.findings);
 
     let summary = deliver(&chute, &id, &[&small, &big]);
-    assert_eq!(summary.delivered, 2, "{:#?}", summary.files);
-    assert!(summary.files.iter().any(|f| f.multipart), "the big file went in parts");
+    assert_eq!(summary.delivered, 2, "{:#?}", summary.not_landed);
+    let mut multipart = false;
+    chute.each_batch_result(summary.batch_id.as_deref().unwrap(), |f| multipart |= f.multipart).unwrap();
+    assert!(multipart, "the big file went in parts");
     let receipt = summary.receipt.expect("a receipt");
     assert_eq!((receipt.differing, receipt.unchecked), (0, 0), "{receipt:#?}");
     assert_eq!(receipt.verified + receipt.size_only, 2, "{receipt:#?}");
@@ -139,6 +141,6 @@ fn deliver_err(chute: &Chute, id: &str, file: &std::path::Path) -> Code {
     };
     match chute.run(&job, &Default::default(), &mut |_| {}) {
         Err(e) => e.reply().info.code,
-        Ok(s) => s.files[0].error.as_ref().unwrap_or_else(|| panic!("the file did not fail: {:#?}", s.files)).code,
+        Ok(s) => s.not_landed.first().and_then(|f| f.error.as_ref()).unwrap_or_else(|| panic!("the file did not fail: {s:#?}")).code,
     }
 }

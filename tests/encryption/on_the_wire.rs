@@ -68,9 +68,9 @@ fn a_refused_kms_key_is_named_alike_by_the_test_and_a_delivery() {
     let file = content::write(src.path(), "a.csv", b"a,b\n1,2\n");
     SEEN.lock().unwrap().clear();
     let summary = super::deliver(&chute, &id, &[&file]);
-    let failed = summary.files[0].error.as_ref().expect("the file fails");
+    let failed = summary.not_landed[0].error.as_ref().expect("the file fails");
     assert_eq!((failed.code, &failed.fix), (tested.code, &tested.fix), "one vocabulary");
-    assert_eq!(summary.files[0].attempts, 1, "a refused key is not retried");
+    assert_eq!(summary.not_landed[0].attempts, 1, "a refused key is not retried");
 
     let seen = SEEN.lock().unwrap();
     let puts: Vec<&Seen> = seen.iter().filter(|(m, _, _)| m == "PUT").collect();

@@ -163,7 +163,7 @@ fn an_interrupted_multipart_delivery_resumes_to_an_identical_object() {
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().state, BatchState::Interrupted);
     let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
+    assert_eq!(summary.failed, 0, "{:#?}", summary.not_landed);
     let b = chute.history_batch(&batch_id).unwrap().unwrap();
     assert_eq!((b.state, b.outcome, b.delivered), (BatchState::Finished, Some(Outcome::Delivered), 2));
     // Its receipt covers both objects: the one resumed (its multipart ETag
@@ -226,7 +226,7 @@ fn resuming_sends_only_the_parts_the_server_lacks() {
         let client = chute_core::s3::client(&d.settings, &s3s_auth(), &chute_core::s3::ClientOptions::delivery()).await;
         chute_core::deliver::deliver(client, &d.settings, &u.plan, &opts, &Control::default(), &mut |_| {}).await
     });
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
+    assert_eq!(summary.failed, 0, "{:#?}", summary.not_landed);
     assert_eq!(counter.0.load(Ordering::SeqCst), total - kept, "only the missing parts were sent");
 }
 
@@ -248,6 +248,6 @@ fn a_crash_after_completion_is_recognised_on_resume() {
     }
     let chute = Chute::open_with(data.path(), SecretStore::platform()).unwrap();
     let summary = chute.resume_batch(&batch_id, &Control::default(), &mut |_| {}).unwrap();
-    assert_eq!(summary.failed, 0, "{:#?}", summary.files);
+    assert_eq!(summary.failed, 0, "{:#?}", summary.not_landed);
     assert_eq!(chute.history_batch(&batch_id).unwrap().unwrap().outcome, Some(Outcome::Delivered));
 }

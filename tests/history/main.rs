@@ -35,9 +35,16 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
     std::fs::remove_file(src.path().join("gone.txt")).unwrap();
 
     let opts = TransferOptions { multipart_threshold: 6 * MIB, min_part_size: 5 * MIB, ..TransferOptions::default() };
-    let summary = chute.deliver(&id, &plan, &opts, &Control::default(), Origin::Cli, &mut |_| {}).unwrap();
+    let mut reported = Vec::new();
+    let mut on = |e: chute_core::DeliveryEvent| {
+        if let chute_core::DeliveryEvent::File(f) = e {
+            reported.push(*f);
+        }
+    };
+    let summary = chute.deliver(&id, &plan, &opts, &Control::default(), Origin::Cli, &mut on).unwrap();
     assert_eq!((summary.delivered, summary.failed), (2, 1));
     let batch_id = summary.batch_id.clone().expect("recorded");
+    assert_eq!(summary.not_landed.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["incoming/gone.txt"]);
 
     let batches = chute.history_batches(&Filter { limit: 10, ..Filter::default() }).unwrap();
     assert_eq!(batches.len(), 1);
@@ -62,7 +69,17 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
         .query_row("SELECT COUNT(*) FROM batch_parts p JOIN batch_files f ON f.id = p.file_id WHERE f.id = ?1", [big.id], |r| r.get(0))
         .unwrap();
     assert_eq!(parts, 3, "13 MiB in 5 MiB parts: every completed part recorded");
-    assert_eq!(big.md5.as_deref(), summary.files.iter().find(|f| f.key.ends_with("big.bin")).unwrap().md5.as_deref());
+    assert_eq!(big.md5.as_deref(), reported.iter().find(|f| f.key.ends_with("big.bin")).unwrap().md5.as_deref());
+
+    // The batch's results as the delivery reported them, read back from its rows.
+    let mut read_back = Vec::new();
+    chute.each_batch_result(&batch_id, |f| read_back.push(f)).unwrap();
+    reported.sort_by_key(|f| f.index);
+    let fates = |rs: &[chute_core::FileResult]| {
+        rs.iter().map(|f| (f.index, f.key.clone(), f.status, f.md5.clone(), f.error.as_ref().map(|e| e.code))).collect::<Vec<_>>()
+    };
+    assert_eq!(fates(&read_back), fates(&reported));
+    assert!(read_back.iter().filter(|f| f.status == FileStatus::Delivered).all(|f| f.url.is_some()), "{read_back:#?}");
 
     // Filters and search.
     let failed = chute.history_files(None, &Filter { status: Some("failed".into()), limit: 10, ..Filter::default() }).unwrap();
@@ -76,7 +93,7 @@ fn a_batch_is_recorded_file_by_file_and_part_by_part() {
         .history_batches(&Filter { status: Some("partial".into()), destination_id: Some(id.clone()), limit: 10, ..Filter::default() })
         .unwrap();
     assert_eq!(partial.len(), 1);
-    assert!(summary.files.iter().all(|f| f.status != FileStatus::Cancelled));
+    assert!(reported.iter().all(|f| f.status != FileStatus::Cancelled));
 }
 
 #[test]
@@ -152,7 +169,7 @@ fn failed_files_are_retried_from_the_history_under_their_keys() {
     assert_eq!(again.files.len(), 2);
     let third = chute.deliver(&id, &again, &TransferOptions::default(), &Control::default(), Origin::Redeliver, &mut |_| {}).unwrap();
     assert_eq!((third.delivered, third.failed), (0, 2), "\"never\" refuses existing objects");
-    assert!(third.files.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)));
+    assert!(third.not_landed.iter().all(|f| f.error.as_ref().is_some_and(|e| e.code == Code::AlreadyExists)));
     assert_eq!(std::fs::read(fs.root.path().join("reports/incoming/day 1/kept.csv")).unwrap(), b"kept", "never clobbered");
     let third_row = chute.history_batch(third.batch_id.as_deref().unwrap()).unwrap().unwrap();
     assert_eq!((third_row.origin.as_str(), third_row.existing), ("redeliver", 2));

@@ -31,7 +31,7 @@ fn a_folder_audit_pairs_files_with_objects_and_names_every_difference() {
     write(&local, ".DS_Store", b"ignored by deliveries, so by audits");
     let plan = chute.plan_delivery(&id, &sent).unwrap();
     let summary = chute.deliver(&id, &plan, &Default::default(), &Default::default(), chute_core::Origin::Cli, &mut |_| {}).unwrap();
-    assert_eq!(summary.delivered, 4, "{:?}", summary.files);
+    assert_eq!(summary.delivered, 4, "{:?}", summary.not_landed);
     assert!(summary.manifest.as_ref().and_then(|m| m.marker_key.as_ref()).is_some(), "a manifest and its marker under the prefix");
 
     // Another tool: a multipart upload in 5 MiB parts, and an object with no file.

@@ -30,7 +30,7 @@ fn every_object_is_checked_as_it_lands_and_the_receipt_kept() {
     // 20 MiB: three parts of 8 MiB, each checked by the server with CRC32C (MinIO's way).
     write(src.path(), "big.bin", &content(99, 20 * MIB));
     let summary = deliver(&chute, &id, src.path());
-    assert_eq!((summary.delivered, summary.failed), (7, 0), "{:?}", summary.files);
+    assert_eq!((summary.delivered, summary.failed), (7, 0), "{:?}", summary.not_landed);
     assert_eq!(summary.outcome, Outcome::Delivered);
 
     let receipt = summary.receipt.clone().expect("a receipt with the summary");
@@ -63,7 +63,7 @@ fn a_compressed_delivery_is_checked_against_what_was_sent() {
     write(src.path(), "log.csv", "when,what\n".repeat(50_000).as_bytes());
     write(src.path(), "b.csv", b"a,b\n1,2\n");
     let summary = deliver(&chute, &id, src.path());
-    assert_eq!((summary.delivered, summary.failed), (2, 0), "{:?}", summary.files);
+    assert_eq!((summary.delivered, summary.failed), (2, 0), "{:?}", summary.not_landed);
     let receipt = summary.receipt.unwrap();
     assert_eq!((receipt.checked, receipt.verified, receipt.differing), (2, 2, 0), "{receipt:?}");
     // The object is the compressed copy, far smaller than the file given.
@@ -110,10 +110,10 @@ fn an_object_changed_between_its_upload_and_its_check_fails_its_file() {
     write(src.path(), "grown.txt", b"short");
     write(src.path(), "fine.txt", b"untouched");
     let summary = deliver(&chute, &id, src.path());
-    assert_eq!((summary.delivered, summary.failed), (1, 2), "{:?}", summary.files);
+    assert_eq!((summary.delivered, summary.failed), (1, 2), "{:?}", summary.not_landed);
     assert_eq!(summary.outcome, Outcome::Partial, "a difference is never a silent success");
 
-    let by_key = |k: &str| summary.files.iter().find(|f| f.key == k).unwrap().clone();
+    let by_key = |k: &str| summary.not_landed.iter().find(|f| f.key == k).unwrap().clone();
     let victim = by_key("incoming/victim.txt").error.expect("the victim failed with a diagnosis");
     assert_eq!(victim.code, Code::ReceiptMismatch);
     assert!(victim.message.contains("ETag (its MD5)") && victim.message.contains("incoming/victim.txt"), "{}", victim.message);

@@ -55,12 +55,17 @@ export function record(batch, f) {
   if (f.status !== 'delivered' && !batch.rows.get(f.index)) batch.rows.ensure(f.index, f.index);
 }
 
-/** The batch has ended: its summary from the core, each file with its URL, and the outcome by the core's one rule (as the History shows it). */
+/**
+ * The batch has ended: its summary from the core (its counts, and the files
+ * that did not land; each file's result came as it ended) and the outcome by
+ * the core's one rule (as the History shows it).
+ */
 export function completeBatch(batch, s) {
-  s.files.forEach((f) => record(batch, f));
+  s.not_landed.forEach((f) => record(batch, f));
   batch.summary = s;
   batch.phase = 'done';
-  batch.progress = { ...batch.progress, files_done: s.files.length, bytes_sent: s.bytes_sent, rate: s.duration_ms ? Math.round((s.bytes_sent * 1000) / s.duration_ms) : 0, eta_secs: null, paused: false };
+  const done = s.delivered + s.skipped + s.failed + s.cancelled;
+  batch.progress = { ...batch.progress, files_done: done, bytes_sent: s.bytes_sent, rate: s.duration_ms ? Math.round((s.bytes_sent * 1000) / s.duration_ms) : 0, eta_secs: null, paused: false };
   batch.outcome = s.outcome;
   if (batch.lists.failed.length && batch.filter === 'all') batch.filter = 'failed';
 }

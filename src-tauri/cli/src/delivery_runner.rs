@@ -6,7 +6,8 @@
 //! With `--json`, stdout carries JSON lines: `{"event":"progress"}` a few
 //! times a second, `{"event":"file"}` per finished file (the engine's result
 //! with the file's `source`, its `url` and, when asked, its presigned link),
-//! then `{"event":"summary"}`. For people: a live progress line on a
+//! then `{"event":"summary"}` (with every file of the batch and each
+//! delivered object's URL, read from the history as it is written). For people: a live progress line on a
 //! terminal, a plain line every few seconds otherwise (both on stderr), a
 //! failed file as it happens, and the summary on stdout.
 
@@ -48,7 +49,8 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
     let live = std::io::stderr().is_terminal();
     let presses = cancel_on_ctrl_c(&control, live);
     let mut progress = ProgressShown::new(out, live);
-    let mut links: Vec<Option<String>> = vec![None; plan.files.len()];
+    // A link per planned file, only when links are asked for.
+    let mut links: Vec<Option<String>> = vec![None; if presign.is_some() { plan.files.len() } else { 0 }];
     let (tx, rx) = std::sync::mpsc::channel::<DeliveryEvent>();
     let result = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
@@ -85,22 +87,25 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
     progress.finish();
     let summary = result?;
     let interrupted = presses.load(Ordering::SeqCst) > 0;
-    // Borrowed from the summary: a 100,000-file batch's links are not copied.
-    let urls: Vec<&str> = summary.files.iter().filter(|f| f.status == FileStatus::Delivered).filter_map(|f| f.url.as_deref()).collect();
     let rate = rate_of(summary.bytes_sent, summary.duration_ms);
+    // Each file's result is in the history, not the summary: the files and
+    // URLs are read from there, a row at a time.
+    let batch_id = summary.batch_id.as_deref();
     if out.json {
         let presigned: Option<Vec<Value>> = presign.map(|_| {
-            summary.files.iter().filter_map(|f| links.get(f.index).cloned().flatten().map(|u| json!({ "key": f.key, "url": u }))).collect()
+            let keyed = links.iter().enumerate().filter_map(|(i, l)| Some((&plan.files.get(i)?.key, l.as_ref()?)));
+            keyed.map(|(key, url)| json!({ "key": key, "url": url })).collect()
         });
         // The batch as the history now has it (a resume's counts cover its earlier files too).
-        let batch = match &summary.batch_id {
+        let batch = match batch_id {
             Some(id) => chute.history_batch(id)?,
             None => None,
         };
-        out.json(&SummaryLine {
+        out.json_streamed(&SummaryLine {
             event: "summary",
             summary: &summary,
-            urls: &urls,
+            files: BatchFiles { chute, batch_id, urls: false },
+            urls: BatchFiles { chute, batch_id, urls: true },
             presigned,
             presign_expires_secs: presign.map(|e| e.as_secs()),
             rate,
@@ -109,13 +114,24 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
             batch: json!(batch),
         });
     } else {
+        let (mut first_urls, mut url_count) = (Vec::new(), 0);
+        if let Some(id) = batch_id {
+            chute.each_batch_result(id, |f| {
+                if let (FileStatus::Delivered, Some(url)) = (f.status, f.url) {
+                    url_count += 1;
+                    if first_urls.len() < text::SUMMARY_URLS {
+                        first_urls.push(url);
+                    }
+                }
+            })?;
+        }
         out.stdout(&text::summary(&EndOf {
             destination: &destination.settings.name,
             summary: &summary,
             not_planned: &plan.problems,
             links: &links,
             presign,
-            urls: &urls,
+            urls: (&first_urls, url_count),
             rate,
             interrupted,
         }));
@@ -129,15 +145,17 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
     })
 }
 
-/// The `summary` line: the summary's own fields and the run's, written
-/// straight from the summary (a 100,000-file batch is not first copied
-/// into a JSON tree).
+/// The `summary` line: the summary's own fields and the run's, with every
+/// file of the batch (`files`) and the URL of each object delivered
+/// (`urls`) streamed from the history as the line is written (a
+/// 100,000-file batch is never held, as results or as JSON).
 #[derive(serde::Serialize)]
 struct SummaryLine<'a> {
     event: &'static str,
     #[serde(flatten)]
     summary: &'a chute_core::BatchSummary,
-    urls: &'a [&'a str],
+    files: BatchFiles<'a>,
+    urls: BatchFiles<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     presigned: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,6 +164,39 @@ struct SummaryLine<'a> {
     not_planned: usize,
     interrupted: bool,
     batch: Value,
+}
+
+/// A batch's files as a JSON array, read from the history while it is
+/// written: each file's result, or (`urls`) each delivered object's URL.
+struct BatchFiles<'a> {
+    chute: &'a Chute,
+    batch_id: Option<&'a str>,
+    urls: bool,
+}
+
+impl serde::Serialize for BatchFiles<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        if let Some(id) = self.batch_id {
+            let mut each = |f: FileResult| {
+                let written = match (self.urls, f.status, &f.url) {
+                    (false, ..) => seq.serialize_element(&f),
+                    (true, FileStatus::Delivered, Some(url)) => seq.serialize_element(url),
+                    (true, ..) => Ok(()),
+                };
+                if let Err(e) = written {
+                    failed.get_or_insert(e);
+                }
+            };
+            self.chute.each_batch_result(id, &mut each).map_err(|e| S::Error::custom(e.info().message))?;
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
+    }
 }
 
 /// `{"event": name, …value's fields}`.

@@ -87,6 +87,21 @@ impl Out {
         }
     }
 
+    /// `value` as one JSON line written straight to stdout as it is
+    /// serialized, for a document too big to build first (a summary that
+    /// reads a batch's files from the history). A failure part way ends the
+    /// line and says so on a line of its own.
+    pub fn json_streamed<T: Serialize>(&self, value: &T) {
+        let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = if self.lines { serde_json::to_writer(&mut o, value) } else { serde_json::to_writer_pretty(&mut o, value) };
+        let end: &[u8] = match written {
+            Ok(()) => b"\n",
+            Err(e) if e.is_io() => return, // a closed pipe
+            Err(_) => b"\n{\"error\":{\"code\":\"internal\",\"message\":\"The summary could not be written whole.\",\"fix\":\"Run `chute history show` for the batch's files, and report this as a bug.\"}}\n",
+        };
+        let _ = o.write_all(end).and_then(|_| o.flush());
+    }
+
     /// Print a result: `value` as JSON, or `text` for people.
     pub fn result<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
         if self.json {

@@ -12,7 +12,7 @@ use super::format::{bytes, duration_ms, duration_words, files, overwrite_word, p
 use super::verify::receipt_line;
 
 /// URLs (or links) the summary lists before counting the rest.
-const SUMMARY_URLS: usize = 20;
+pub const SUMMARY_URLS: usize = 20;
 
 fn overwrite_help(o: Overwrite) -> &'static str {
     match o {
@@ -140,8 +140,8 @@ pub struct EndOf<'a> {
     /// Presigned links by plan index, and how long they last (when asked).
     pub links: &'a [Option<String>],
     pub presign: Option<Duration>,
-    /// The delivered objects' URLs.
-    pub urls: &'a [&'a str],
+    /// The first [`SUMMARY_URLS`] delivered objects' URLs, and how many there are.
+    pub urls: (&'a [String], usize),
     /// Bytes per second over the whole run.
     pub rate: u64,
     pub interrupted: bool,
@@ -185,7 +185,7 @@ pub fn summary(e: &EndOf) -> String {
             t += &format!("{note}\n");
         }
     }
-    let failed: Vec<&FileResult> = s.files.iter().filter(|f| f.status == FileStatus::Failed).collect();
+    let failed: Vec<&FileResult> = s.not_landed.iter().filter(|f| f.status == FileStatus::Failed).collect();
     if !failed.is_empty() {
         t += &format!("\nFailed ({}):\n", failed.len());
         for f in failed {
@@ -207,15 +207,15 @@ pub fn summary(e: &EndOf) -> String {
     }
     match e.presign {
         Some(expires) => {
-            let signed: Vec<&str> = s.files.iter().filter_map(|f| e.links.get(f.index).and_then(|l| l.as_deref())).collect();
+            let signed: Vec<&str> = e.links.iter().filter_map(|l| l.as_deref()).collect();
             if !signed.is_empty() {
                 t += &format!("\nDownload links (valid for {}):\n", duration_words(expires.as_secs()));
-                t += &first_rows(&signed);
+                t += &first_rows(&signed, signed.len());
             }
         }
-        None if !e.urls.is_empty() => {
+        None if e.urls.1 > 0 => {
             t += "\nURLs:\n";
-            t += &first_rows(e.urls);
+            t += &first_rows(e.urls.0, e.urls.1);
         }
         None => {}
     }
@@ -225,10 +225,11 @@ pub fn summary(e: &EndOf) -> String {
     t
 }
 
-fn first_rows(rows: &[&str]) -> String {
-    let mut t: String = rows.iter().take(SUMMARY_URLS).map(|r| format!("  {r}\n")).collect();
-    if rows.len() > SUMMARY_URLS {
-        t += &format!("  … and {} more (--json lists them all)\n", rows.len() - SUMMARY_URLS);
+/// The first rows of `total`, then how many more there are.
+fn first_rows(rows: &[impl AsRef<str>], total: usize) -> String {
+    let mut t: String = rows.iter().take(SUMMARY_URLS).map(|r| format!("  {}\n", r.as_ref())).collect();
+    if total > SUMMARY_URLS {
+        t += &format!("  … and {} more (--json lists them all)\n", total - SUMMARY_URLS);
     }
     t
 }

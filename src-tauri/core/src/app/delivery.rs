@@ -112,10 +112,12 @@ impl Chute {
         );
         summary.receipt = self.delivery_receipt(&d, &batch_id, checks, false)?;
         if d.settings.manifest {
+            let delivered = delivered_for_manifest(self.store().conn(), &batch_id, sent)?;
             summary.manifest = Some(self.runtime.block_on(async {
                 let client = s3::client(&d.settings, &auth, &self.client_options(&d, s3::ClientOptions::delivery())).await;
                 let anonymous = matches!(auth, s3::Auth::Anonymous);
-                deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, sent, &summary, sent.problems.len(), conditional).await
+                deliver::manifest::write(&client, &d.settings, anonymous, &batch_id, &delivered, &summary, sent.problems.len(), conditional)
+                    .await
             }));
         }
         history::finish_batch(self.store().conn(), &batch_id, &summary)?;
@@ -266,6 +268,22 @@ impl Chute {
 struct Receipting<'a> {
     batch_id: &'a str,
     index_map: Option<Vec<usize>>,
+}
+
+/// The objects a batch delivered, from its rows, with their sizes as sent.
+fn delivered_for_manifest(
+    conn: &rusqlite::Connection,
+    batch_id: &str,
+    sent: &deliver::Plan,
+) -> Result<Vec<deliver::manifest::ManifestEntry>> {
+    let mut delivered = Vec::new();
+    history::each_file(conn, batch_id, |row| {
+        if row.status == history::FileState::Delivered {
+            let size = sent.files.get(row.idx as usize).map_or(row.bytes_sent as u64, |f| f.size);
+            delivered.push(deliver::manifest::ManifestEntry { key: row.key, size, md5: row.md5 });
+        }
+    })?;
+    Ok(delivered)
 }
 
 /// Run a transfer with its history journal, each delivered object checked

@@ -31,6 +31,21 @@ impl Chute {
         Ok(rows)
     }
 
+    /// Every file of a batch as its delivery reported it, in batch order,
+    /// one at a time (the objects that landed with their URLs while the
+    /// destination exists): what a summary no longer holds.
+    pub fn each_batch_result(&self, batch_id: &str, mut each: impl FnMut(deliver::FileResult)) -> Result<()> {
+        let destination = self.history_batch(batch_id)?.and_then(|b| self.get(&b.destination_id).ok());
+        history::each_file(self.store().conn(), batch_id, |row| {
+            let mut r = row.result();
+            if matches!(r.status, deliver::FileStatus::Delivered | deliver::FileStatus::Skipped) {
+                r.url = destination.as_ref().map(|d| s3::object_url(&d.settings, &r.key));
+            }
+            each(r);
+        })?;
+        Ok(())
+    }
+
     pub fn history_batch(&self, id: &str) -> Result<Option<history::BatchRow>> {
         Ok(history::batch(self.store().conn(), id)?)
     }

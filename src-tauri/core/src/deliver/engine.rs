@@ -61,8 +61,11 @@ pub async fn deliver(
     let file_slots = Arc::new(Semaphore::new(concurrency));
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0;
-    // In arrival order, put in plan order at the end (in place).
-    let mut results: Vec<FileResult> = Vec::with_capacity(total_files);
+    // Each file's result goes to the journal and the front end as it ends;
+    // the summary keeps the counts and only the files that did not land,
+    // so a batch's memory does not grow with the files it delivers.
+    let (mut delivered, mut skipped, mut failed, mut cancelled) = (0, 0, 0, 0);
+    let mut not_landed: Vec<FileResult> = Vec::new();
     let mut last = Instant::now() - opts.progress_interval;
     let mut tick = tokio::time::interval(opts.progress_interval);
     let batch_event = |shared: &Shared| {
@@ -117,8 +120,16 @@ pub async fn deliver(
                     if let Some(j) = &opts.journal {
                         j.0.file_finished(&r);
                     }
-                    on_event(DeliveryEvent::File(Box::new(r.clone())));
-                    results.push(r);
+                    match r.status {
+                        FileStatus::Delivered => delivered += 1,
+                        FileStatus::Skipped => skipped += 1,
+                        FileStatus::Failed => failed += 1,
+                        FileStatus::Cancelled => cancelled += 1,
+                    }
+                    if matches!(r.status, FileStatus::Failed | FileStatus::Cancelled) {
+                        not_landed.push(r.clone());
+                    }
+                    on_event(DeliveryEvent::File(Box::new(r)));
                 }
                 None => break,
             },
@@ -132,11 +143,7 @@ pub async fn deliver(
     }
     while tasks.join_next().await.is_some() {}
     on_event(batch_event(&shared));
-    let mut files = results;
-    files.sort_unstable_by_key(|f| f.index);
-    let count = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
-    let (delivered, skipped, failed, cancelled) =
-        (count(FileStatus::Delivered), count(FileStatus::Skipped), count(FileStatus::Failed), count(FileStatus::Cancelled));
+    not_landed.sort_unstable_by_key(|f| f.index);
     BatchSummary {
         batch_id: None,
         outcome: Outcome::of(delivered as u64, skipped as u64, failed as u64, cancelled as u64, plan.problems.len() as u64),
@@ -146,7 +153,7 @@ pub async fn deliver(
         cancelled,
         bytes_sent: shared.bytes_sent.load(Ordering::Relaxed),
         duration_ms: started.elapsed().as_millis() as u64,
-        files,
+        not_landed,
         manifest: None,
         receipt: None,
     }

@@ -48,7 +48,7 @@ pub struct FileResult {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub parts_checked: bool,
     pub duration_ms: u64,
-    /// Boxed: most files have none, and a batch keeps every file's result.
+    /// Boxed: most files have none.
     pub error: Option<Box<FileError>>,
     /// The object's URL (unsigned), for a file delivered or already there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,11 @@ pub struct BatchSummary {
     pub batch_id: Option<String>,
     /// How it went, by the one rule (files refused before sending count).
     pub outcome: Outcome,
-    pub files: Vec<FileResult>,
+    /// The files that did not land (failed or cancelled), in plan order.
+    /// Every file's result went by as a [`DeliveryEvent::File`] and, for a
+    /// batch in the history, is in its rows: a summary does not grow with
+    /// the files delivered.
+    pub not_landed: Vec<FileResult>,
     pub delivered: usize,
     pub skipped: usize,
     pub failed: usize,

@@ -11,7 +11,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use serde::Serialize;
 
 use super::failure::Failures;
-use super::{BatchSummary, FileStatus, Plan};
+use super::BatchSummary;
 use crate::destination::Settings;
 
 pub const MARKER: &str = "_SUCCESS";
@@ -32,25 +32,30 @@ pub fn keys(settings: &Settings, batch_id: &str) -> (String, String) {
     (format!("{folder}manifest.json"), format!("{folder}{MARKER}"))
 }
 
-/// The manifest's JSON for the delivered files of `summary` (sizes as sent).
-pub fn manifest_json(settings: &Settings, batch_id: &str, plan: &Plan, summary: &BatchSummary) -> Option<Vec<u8>> {
-    let entries: Vec<serde_json::Value> = summary
-        .files
-        .iter()
-        .filter(|r| r.status == FileStatus::Delivered)
-        .filter_map(|r| {
-            let f = plan.files.get(r.index)?;
-            Some(serde_json::json!({
-                "url": format!("s3://{}/{}", settings.bucket, r.key),
-                "mandatory": true,
-                "meta": { "content_length": f.size, "content_md5": r.md5 },
-            }))
-        })
-        .collect();
-    if entries.is_empty() {
+/// One object the manifest lists: its key, its size as sent and its MD5.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub key: String,
+    pub size: u64,
+    pub md5: Option<String>,
+}
+
+/// The manifest's JSON for the objects a batch of `files` delivered.
+pub fn manifest_json(settings: &Settings, batch_id: &str, delivered: &[ManifestEntry], files: usize) -> Option<Vec<u8>> {
+    if delivered.is_empty() {
         return None;
     }
-    let doc = serde_json::json!({ "entries": entries, "chute": { "batch_id": batch_id, "files": summary.files.len() } });
+    let entries: Vec<serde_json::Value> = delivered
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "url": format!("s3://{}/{}", settings.bucket, e.key),
+                "mandatory": true,
+                "meta": { "content_length": e.size, "content_md5": e.md5 },
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "entries": entries, "chute": { "batch_id": batch_id, "files": files } });
     serde_json::to_vec_pretty(&doc).ok()
 }
 
@@ -63,13 +68,14 @@ pub async fn write(
     settings: &Settings,
     anonymous: bool,
     batch_id: &str,
-    plan: &Plan,
+    delivered: &[ManifestEntry],
     summary: &BatchSummary,
     refused: usize,
     conditional: bool,
 ) -> ManifestOutcome {
     let (manifest_key, marker_key) = keys(settings, batch_id);
-    let Some(body) = manifest_json(settings, batch_id, plan, summary) else {
+    let files = summary.delivered + summary.skipped + summary.failed + summary.cancelled;
+    let Some(body) = manifest_json(settings, batch_id, delivered, files) else {
         return ManifestOutcome {
             manifest_key: None,
             marker_key: None,

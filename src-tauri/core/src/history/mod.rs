@@ -185,8 +185,7 @@ pub fn finish_batch_from_rows(conn: &Connection, batch_id: &str, state: BatchSta
     let summary = crate::deliver::BatchSummary {
         batch_id: None,
         outcome: Outcome::Delivered, // finish_batch works it out with the refused files
-
-        files: vec![],
+        not_landed: vec![],
         delivered: delivered as usize,
         skipped: skipped as usize,
         failed: failed as usize,

@@ -3,7 +3,8 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::report::{BatchState, FileState, Origin, Outcome};
+use crate::deliver::{FileError, FileResult, FileStatus};
+use crate::report::{BatchState, Code, FileState, Origin, Outcome};
 
 use crate::store::StoreError;
 
@@ -256,6 +257,57 @@ pub fn files(conn: &Connection, batch_id: Option<&str>, f: &Filter) -> Result<Ve
          ORDER BY b.started_at DESC, x.idx LIMIT ? OFFSET ?"
     );
     paged(conn, &sql, args, f, file_row)
+}
+
+/// Every file of a batch that was sent or given up on (not those refused
+/// while planning), in batch order, one row at a time: a 100,000-file
+/// batch is read without holding it.
+pub fn each_file(conn: &Connection, batch_id: &str, mut each: impl FnMut(FileRow)) -> Result<(), StoreError> {
+    let sql = format!("SELECT {FILE_COLUMNS} FROM batch_files x WHERE x.batch_id = ?1 AND x.status != 'refused' ORDER BY x.idx");
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query([batch_id])?;
+    while let Some(r) = rows.next()? {
+        each(file_row(r)?);
+    }
+    Ok(())
+}
+
+impl FileRow {
+    /// The row as the delivery reported it (a file still pending when its
+    /// batch stopped counts as cancelled, as the batch's totals count it).
+    pub fn result(self) -> FileResult {
+        let status = match self.status {
+            FileState::Delivered => FileStatus::Delivered,
+            FileState::Skipped => FileStatus::Skipped,
+            FileState::Failed | FileState::Refused => FileStatus::Failed,
+            FileState::Pending | FileState::Uploading | FileState::Cancelled => FileStatus::Cancelled,
+        };
+        let error = self.error_code.as_deref().and_then(Code::parse).map(|code| {
+            Box::new(FileError {
+                code,
+                message: self.error_message.unwrap_or_default(),
+                fix: self.error_fix.unwrap_or_default(),
+                s3_code: self.s3_code,
+                request_id: self.request_id,
+            })
+        });
+        FileResult {
+            index: self.idx as usize,
+            key: self.key,
+            status,
+            bytes: self.bytes_sent as u64,
+            attempts: self.attempts as u32,
+            requests: self.requests as u32,
+            multipart: self.multipart,
+            etag: self.etag,
+            version_id: self.version_id,
+            md5: self.md5,
+            parts_checked: false,
+            duration_ms: self.duration_ms.unwrap_or(0) as u64,
+            error,
+            url: self.url,
+        }
+    }
 }
 
 /// How many files of a batch match a filter, out of how many, and where
