@@ -193,7 +193,7 @@ async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, 
         .put_object()
         .bucket(&sh.settings.bucket)
         .key(&f.key)
-        .content_type(&f.content_type)
+        .content_type(f.content_type.as_ref())
         .content_length(f.size as i64)
         .content_md5(b64(&md5))
         .body(sh.pacing.body(stream));

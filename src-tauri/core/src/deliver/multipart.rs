@@ -22,7 +22,7 @@ const MIB: u64 = 1024 * 1024;
 async fn create(sh: &Shared, index: usize, f: &PlannedFile) -> Result<String, FileError> {
     let s = &sh.settings;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
-    let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(&f.content_type);
+    let mut b = sh.client.create_multipart_upload().bucket(&s.bucket).key(&f.key).content_type(f.content_type.as_ref());
     if sh.part_checksums {
         b = b.checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C);
     }

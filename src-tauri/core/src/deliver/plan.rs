@@ -1,7 +1,7 @@
 //! The plan: dropped paths -> files -> keys, with sizes, content types,
 //! warnings and collisions. Nothing is sent until the user has seen it.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,9 @@ pub struct PlannedFile {
     pub size: u64,
     /// Modification time in Unix milliseconds, to notice changes before and during upload.
     pub mtime_ms: i64,
-    pub content_type: String,
+    /// Borrowed for the types Chute knows by name (most files), so a
+    /// 100,000-file plan does not hold 100,000 copies of `text/csv`.
+    pub content_type: Cow<'static, str>,
 }
 
 /// Something the plan left out on purpose.
@@ -158,13 +160,21 @@ fn totals(mut plan: Plan) -> Plan {
     plan
 }
 
-/// Keys that more than one planned file would be written to.
+/// Keys that more than one planned file would be written to, in key order,
+/// each with its files' sources in plan order. The files are sorted by key
+/// as indexes (4 bytes a file), so a 100,000-file plan is checked without a
+/// second copy of its keys or paths.
 pub fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
-    let mut by_key: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        by_key.entry(f.key.as_str()).or_default().push(f.source.clone());
-    }
-    by_key.into_iter().filter(|(_, v)| v.len() > 1).map(|(k, sources)| Collision { key: k.to_string(), sources }).collect()
+    let mut by_key: Vec<u32> = (0..files.len() as u32).collect();
+    by_key.sort_by(|&a, &b| files[a as usize].key.cmp(&files[b as usize].key));
+    by_key
+        .chunk_by(|&a, &b| files[a as usize].key == files[b as usize].key)
+        .filter(|same| same.len() > 1)
+        .map(|same| Collision {
+            key: files[same[0] as usize].key.clone(),
+            sources: same.iter().map(|&i| files[i as usize].source.clone()).collect(),
+        })
+        .collect()
 }
 
 /// Some files of an earlier plan again (by index), under the keys they had
@@ -378,14 +388,14 @@ fn add_file(
 /// The key and content type a file is sent under: a destination that
 /// stores gzip objects adds `.gz` and sends `application/gzip`; else the
 /// type set on the destination, or guessed from the name.
-fn compressed(settings: &Settings, key: String, relpath: &str) -> (String, String) {
+fn compressed(settings: &Settings, key: String, relpath: &str) -> (String, Cow<'static, str>) {
     if settings.compression == crate::destination::Compression::Gzip {
-        return (format!("{key}.gz"), "application/gzip".into());
+        return (format!("{key}.gz"), Cow::Borrowed("application/gzip"));
     }
     let content_type = if settings.headers.content_type.trim().is_empty() {
-        mime_guess::from_path(relpath).first_or_octet_stream().essence_str().to_string()
+        Cow::Borrowed(mime_guess::from_path(relpath).first_raw().unwrap_or("application/octet-stream"))
     } else {
-        settings.headers.content_type.trim().to_string()
+        Cow::Owned(settings.headers.content_type.trim().to_string())
     };
     (key, content_type)
 }

@@ -3,7 +3,7 @@
 //! file's HTTP requests, the words for failed requests, and how long a
 //! paced body may take.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -15,13 +15,30 @@ use crate::destination::Settings;
 
 /// Counts the HTTP requests sent for one file, the client's own retries
 /// included (an interceptor on each of the file's operations), so the
-/// history shows what really crossed the network.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Requests(Arc<std::sync::atomic::AtomicU32>);
+/// history shows what really crossed the network. The batch's counts are
+/// one array, a file's counter a place in it: 100,000 files cost 400 KB,
+/// not an allocation each.
+#[derive(Debug, Clone)]
+pub(super) struct Requests {
+    counts: Arc<[AtomicU32]>,
+    index: usize,
+}
 
 impl Requests {
+    /// A counter for each of `files` files.
+    pub(super) fn per_file(files: usize) -> Arc<[AtomicU32]> {
+        (0..files).map(|_| AtomicU32::new(0)).collect()
+    }
+
     pub(super) fn count(&self) -> u32 {
-        self.0.load(Ordering::Relaxed)
+        self.counts[self.index].load(Ordering::Relaxed)
+    }
+}
+
+impl Default for Requests {
+    /// A counter of its own, for a file outside the batch's array.
+    fn default() -> Requests {
+        Requests { counts: Requests::per_file(1), index: 0 }
     }
 }
 
@@ -36,7 +53,7 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for Requests {
         _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         _: &mut aws_smithy_types::config_bag::ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.counts[self.index].fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -60,8 +77,8 @@ pub(super) struct Shared {
     /// A part's CRC32C came back in the answer during this run: parts need
     /// no MD5 for their check (until then each part's MD5 is summed too).
     pub(super) crc32c_echoed: Arc<std::sync::atomic::AtomicBool>,
-    /// One request counter per planned file.
-    pub(super) counters: Vec<Requests>,
+    /// One request count per planned file.
+    pub(super) counters: Arc<[AtomicU32]>,
     /// Puts failed requests in the catalogue's words.
     pub(super) failures: Failures,
     /// How request bodies go: paced under a bandwidth limit, with time to.
@@ -78,6 +95,10 @@ impl Shared {
 
     /// The request counter of file `index`, to attach to its operations.
     pub(super) fn counter(&self, index: usize) -> Requests {
-        self.counters.get(index).cloned().unwrap_or_default()
+        if index < self.counters.len() {
+            Requests { counts: self.counters.clone(), index }
+        } else {
+            Requests::default()
+        }
     }
 }

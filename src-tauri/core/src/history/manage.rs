@@ -118,7 +118,7 @@ pub fn recorded_files(conn: &Connection, batch_id: &str, which: Which) -> Result
             key: r.get(2)?,
             size: r.get::<_, i64>(3)?.max(0) as u64,
             mtime_ms: r.get(4)?,
-            content_type: r.get(5)?,
+            content_type: r.get::<_, String>(5)?.into(),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -125,7 +125,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
                     key: r.get(4)?,
                     size: r.get::<_, i64>(5)? as u64,
                     mtime_ms: r.get(6)?,
-                    content_type: r.get(7)?,
+                    content_type: r.get::<_, String>(7)?.into(),
                 },
                 upload_id: r.get(8)?,
                 part_size: r.get(9)?,
