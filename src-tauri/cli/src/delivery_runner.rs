@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
-use chute_core::{Chute, Destination, Error, Job, UserError};
+use chute_core::{Chute, Destination, Error, FileState, Filter, Job, UserError};
 use chute_core::{Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress};
 
 use crate::output::{Failure, Out, EXIT_FAILED, EXIT_INTERRUPTED};
@@ -114,17 +114,17 @@ pub fn run(chute: &Chute, r: DeliveryRun, out: &Out) -> Result<ExitCode, Failure
             batch: json!(batch),
         });
     } else {
-        let (mut first_urls, mut url_count) = (Vec::new(), 0);
-        if let Some(id) = batch_id {
-            chute.each_batch_result(id, |f| {
-                if let (FileStatus::Delivered, Some(url)) = (f.status, f.url) {
-                    url_count += 1;
-                    if first_urls.len() < text::SUMMARY_URLS {
-                        first_urls.push(url);
-                    }
-                }
-            })?;
-        }
+        // The first URLs the summary lists, and how many objects were
+        // delivered: one page of the batch's rows and its count.
+        let (first_urls, url_count) = match batch_id {
+            Some(id) => {
+                let delivered = Filter { status: Some(FileState::Delivered.to_string()), limit: text::SUMMARY_URLS, ..Filter::default() };
+                let first: Vec<String> = chute.history_files(Some(id), &delivered)?.into_iter().filter_map(|f| f.url).collect();
+                let count = if first.is_empty() { 0 } else { chute.history_batch(id)?.map_or(0, |b| b.delivered.max(0) as usize) };
+                (first, count)
+            }
+            None => (Vec::new(), 0),
+        };
         out.stdout(&text::summary(&EndOf {
             destination: &destination.settings.name,
             summary: &summary,

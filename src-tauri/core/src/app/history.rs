@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{now_ms, Chute, Error, Result};
-use crate::destination::Settings;
+use crate::destination::{Destination, Settings};
 use crate::report::{Code, ErrorInfo};
 use crate::{deliver, history, s3};
 
@@ -23,7 +23,7 @@ impl Chute {
         let mut settings: HashMap<String, Option<Settings>> = HashMap::new();
         for row in &mut rows {
             if !settings.contains_key(&row.batch_id) {
-                let found = self.history_batch(&row.batch_id)?.and_then(|b| self.get(&b.destination_id).ok()).map(|d| d.settings);
+                let found = self.batch_destination(&row.batch_id)?.map(|d| d.settings);
                 settings.insert(row.batch_id.clone(), found);
             }
             row.url = settings[&row.batch_id].as_ref().map(|s| s3::object_url(s, &row.key));
@@ -35,7 +35,7 @@ impl Chute {
     /// one at a time (the objects that landed with their URLs while the
     /// destination exists): what a summary no longer holds.
     pub fn each_batch_result(&self, batch_id: &str, mut each: impl FnMut(deliver::FileResult)) -> Result<()> {
-        let destination = self.history_batch(batch_id)?.and_then(|b| self.get(&b.destination_id).ok());
+        let destination = self.batch_destination(batch_id)?;
         history::each_file(self.store().conn(), batch_id, |row| {
             let mut r = row.result();
             if matches!(r.status, deliver::FileStatus::Delivered | deliver::FileStatus::Skipped) {
@@ -50,11 +50,16 @@ impl Chute {
         Ok(history::batch(self.store().conn(), id)?)
     }
 
+    /// The destination a batch went to, while it exists.
+    fn batch_destination(&self, batch_id: &str) -> Result<Option<Destination>> {
+        Ok(self.history_batch(batch_id)?.and_then(|b| self.get(&b.destination_id).ok()))
+    }
+
     /// One file of the history by its row id, with its object's URL while
     /// its destination exists.
     pub fn history_file(&self, id: i64) -> Result<Option<history::FileRow>> {
         let Some(mut row) = history::file(self.store().conn(), id)? else { return Ok(None) };
-        let destination = self.history_batch(&row.batch_id)?.and_then(|b| self.get(&b.destination_id).ok());
+        let destination = self.batch_destination(&row.batch_id)?;
         row.url = destination.map(|d| s3::object_url(&d.settings, &row.key));
         Ok(Some(row))
     }
