@@ -68,12 +68,19 @@ impl WatchAgent {
         let sink = lines.clone();
         std::thread::spawn(move || out.lines().map_while(Result::ok).for_each(|l| sink.lock().unwrap().push(l)));
         let agent = WatchAgent { child, lines };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while !agent.printed("\"event\":\"watching\"") {
-            assert!(std::time::Instant::now() < deadline, "chute watch run did not start watching: {:?}", agent.lines.lock().unwrap());
+        agent.wait_printed("\"event\":\"watching\"", 30, "chute watch run did not start watching");
+        agent
+    }
+
+    /// Waits up to `secs` for one of its JSON lines to contain `text`;
+    /// fails with `why` and every line so far. An object lands on the
+    /// server before the agent has checked it and says so.
+    pub(crate) fn wait_printed(&self, text: &str, secs: u64, why: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while !self.printed(text) {
+            assert!(std::time::Instant::now() < deadline, "{why}: {:?}", self.lines.lock().unwrap());
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        agent
     }
 
     pub(crate) fn pid(&self) -> u32 {

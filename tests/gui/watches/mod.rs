@@ -390,7 +390,7 @@ async fn while_the_agent_runs_the_watches_the_window_says_so_and_takes_over_when
     // The agent delivers; the window's card follows (no event reaches it: it looks again).
     std::fs::write(folder.join("from the agent.txt"), b"agent\n").unwrap();
     wait_object(&fs, "incoming/from the agent.txt", b"agent\n", 30).await;
-    assert!(agent.printed("\"event\":\"delivered\""), "the agent delivered it");
+    agent.wait_printed("\"event\":\"delivered\"", 20, "the agent delivered it");
     wait_delivered(&c, 1, 20).await;
 
     // The agent stops; within seconds the window runs the watches and delivers.
