@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use aws_sdk_s3::primitives::{ByteStream, Length};
+use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use md5::{Digest, Md5};
 
@@ -161,11 +161,7 @@ pub(super) async fn body_with(
         return Ok((ByteStream::from(buf), PartSum::Md5(md5), Some(md5)));
     }
     let (sum, md5) = sums_of_range(path, offset, len, crc, md5_too).await.map_err(io)?;
-    let stream =
-        ByteStream::read_from().path(path).offset(offset).length(Length::Exact(len)).buffer_size(256 * 1024).build().await.map_err(
-            |e| err(Code::SourceUnreadable, format!("{} could not be read: {e}.", path.display()), "Check the file, then retry it."),
-        )?;
-    Ok((stream, sum, md5))
+    Ok((super::range_body::stream(path.to_path_buf(), offset, len), sum, md5))
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod object;
 mod options;
 mod paced;
 pub mod plan;
+mod range_body;
 mod receipt;
 mod refusal;
 mod shared;
