@@ -47,6 +47,7 @@ pub async fn deliver(
         crc32c_verified: opts.capabilities.as_ref().and_then(|c| c.checksum(crate::s3::capabilities::Algorithm::Crc32c))
             == Some(crate::s3::capabilities::ChecksumSupport::Verified),
         crc32c_echoed: Default::default(),
+        crc32c_answered: Default::default(),
         counters: Requests::per_file(plan.files.len()),
         failures: Failures::new(settings, opts.anonymous),
         pacing: Pacing { throttle: opts.throttle.clone(), timeouts: body_timeouts, in_flight: Default::default() },

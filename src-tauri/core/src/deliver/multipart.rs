@@ -233,6 +233,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         let journal = sh.opts.journal.clone();
         let crc = sh.part_checksums;
         let echoes = sh.crc32c_echoed.clone();
+        let answered = sh.crc32c_answered.clone();
         let md5_etags = sh.md5_etags();
         let counter = sh.counter(index);
         let (failures, key_shown) = (sh.failures.clone(), f.key.clone());
@@ -272,6 +273,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
                 // (it ignored the header) has confirmed nothing: then the part's
                 // MD5 is worked out and held against its ETag instead.
                 if let (Ok(out), PartSum::Crc32c(c)) = (&r, sum) {
+                    answered.store(true, Ordering::Relaxed);
                     match out.checksum_crc32_c() {
                         Some(echo) if echo == b64(&c) => echoes.store(true, Ordering::Relaxed),
                         Some(echo) => {
@@ -323,6 +325,15 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
             }
             *failure.lock().unwrap() = last;
         });
+        // The run's first part with a CRC32C goes alone: its answer says
+        // whether this endpoint echoes the checksum, and so whether the
+        // other parts need their MD5s summed (one more pass over each byte).
+        if crc && !sh.crc32c_answered.load(Ordering::Relaxed) {
+            tokio::select! {
+                _ = set.join_next() => {}
+                _ = cancel_rx.changed() => {}
+            }
+        }
     }
     loop {
         tokio::select! {

@@ -77,6 +77,10 @@ pub(super) struct Shared {
     /// A part's CRC32C came back in the answer during this run: parts need
     /// no MD5 for their check (until then each part's MD5 is summed too).
     pub(super) crc32c_echoed: Arc<std::sync::atomic::AtomicBool>,
+    /// A part with a CRC32C was answered during this run (echoed or not):
+    /// until then a multipart upload sends its first part alone, so the
+    /// others know whether their MD5s are needed.
+    pub(super) crc32c_answered: Arc<std::sync::atomic::AtomicBool>,
     /// One request count per planned file.
     pub(super) counters: Arc<[AtomicU32]>,
     /// Puts failed requests in the catalogue's words.
