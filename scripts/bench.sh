@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks Chute's delivery engine (the release `chute` CLI) side by side
-# with the tools people pick instead, against one local s3s-fs server, in
-# alternating rounds (each tool once per round), each workload in turn:
+# with the tools people pick instead, against one local server (s3s-fs, or
+# Garage with BENCH_SERVER=garage), in alternating rounds (each tool once per
+# round), each workload in turn:
 #   chute         the release CLI at its defaults
 #   rclone        rclone copy at its defaults
 #   rclone-tuned  --transfers 16 --checkers 32 --s3-upload-concurrency 16 --s3-chunk-size 16M
@@ -15,8 +16,8 @@
 #   tree     tree=100000x1                                    (a 100,000-file tree)
 # or a list of your own (BENCH_WORKLOADS="small=1000x16K 4k=10000x4K").
 # Every run uploads to a fresh prefix, is checked (object count and bytes on
-# the server's disk), then removed. The server's folder is on tmpfs
-# (/dev/shm) when it has room, so its disk is not the limit. Wall time, peak
+# the server's disk, or in Garage's listing), then removed. The server's
+# folder is on tmpfs (/dev/shm) when it has room, so its disk is not the limit. Wall time, peak
 # RSS and the client's CPU come from GNU time, the server's CPU from /proc.
 # Prints each tool's exact command line, then a table of medians with the
 # ratios to the best peer (the fastest other tool).
@@ -26,6 +27,9 @@
 #   BENCH_TOOLS="chute rclone-tuned" scripts/bench.sh
 #   BENCH_CHUTE_ARGS="--concurrency 32" scripts/bench.sh   extra `chute deliver` flags
 #   BENCH_RCLONE_ARGS="--transfers 16"  scripts/bench.sh   extra `rclone copy` flags
+#   BENCH_SERVER=garage                   Garage instead of s3s-fs (built by
+#                                         scripts/install-deps.sh --test): it verifies
+#                                         each part's CRC32C, so no tool needs MD5s
 #   BENCH_SERVER_ROOT=/var/tmp            the server's folder's parent (default: /dev/shm if it fits)
 #   CHUTE_BIN=path/to/chute               skip the release build
 #   BENCH_KEEP=1                          keep the temp folder (its path is printed)
@@ -40,6 +44,11 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 rounds=${BENCH_ROUNDS:-3}
+server=${BENCH_SERVER:-s3s-fs}
+case $server in
+  s3s-fs | garage) ;;
+  *) echo "error: BENCH_SERVER is s3s-fs or garage, not $server" >&2; exit 2 ;;
+esac
 tools=${BENCH_TOOLS:-"chute rclone rclone-tuned aws s3sync crt"}
 workloads=${BENCH_WORKLOADS:-default}
 case $workloads in
@@ -86,6 +95,11 @@ if ! command -v s3s-fs >/dev/null 2>&1 && [ ! -x "$cargo_bin/s3s-fs" ]; then
   cargo install s3s-fs --version 0.14.1 --features binary --locked
 fi
 s3s_fs=$(command -v s3s-fs || echo "$cargo_bin/s3s-fs")
+garage="${XDG_CACHE_HOME:-$HOME/.cache}/chute/garage/bin/garage"
+if [ "$server" = garage ] && [ ! -x "$garage" ]; then
+  echo "error: Garage is not built; scripts/install-deps.sh --test builds it (about 7 minutes once)" >&2
+  exit 1
+fi
 rclone="$venv/bin/rclone"
 s3sync="$bench_tools/bin/s3sync"
 aws=/usr/bin/aws
@@ -135,10 +149,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ak=bench-access-key
-sk=bench-secret-key-0123456789
+if [ "$server" = garage ]; then
+  # Garage's own key formats: GK and 24 hex digits, a 64-digit secret.
+  ak=GK0123456789abcdef01234567
+  sk=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+else
+  ak=bench-access-key
+  sk=bench-secret-key-0123456789
+fi
 bucket=bench
-mkdir -p "$server_root/$bucket" "$tmp/src" "$tmp/home/.aws" "$tmp/data" "$tmp/logs"
+mkdir -p "$tmp/src" "$tmp/home/.aws" "$tmp/data" "$tmp/logs"
 export HOME="$tmp/home"
 export AWS_CONFIG_FILE="$tmp/home/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$tmp/home/.aws/credentials"
 export AWS_EC2_METADATA_DISABLED=true CHUTE_DATA_DIR="$tmp/data"
@@ -146,13 +166,52 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 printf '[profile bench]\nregion = us-east-1\n' > "$AWS_CONFIG_FILE"
 printf '[bench]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" > "$AWS_SHARED_CREDENTIALS_FILE"
 
-"$s3s_fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" --domain "localhost:$port" "$server_root" \
-  > "$tmp/logs/s3s-fs.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+wait_port() { # PORT: wait (at most 10 s) until it accepts connections
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+}
+if [ "$server" = garage ]; then
+  # One node on tmpfs, region us-east-1 like the others, no compression (its
+  # default zstd would be the server's work, not the client's), the bucket
+  # and one key with every right on it.
+  rpc=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat > "$server_root/garage.toml" <<TOML
+metadata_dir = "$server_root/meta"
+data_dir = "$server_root/data"
+db_engine = "sqlite"
+replication_factor = 1
+compression_level = "none"
+rpc_bind_addr = "127.0.0.1:$rpc"
+rpc_public_addr = "127.0.0.1:$rpc"
+rpc_secret = "$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+[s3_api]
+s3_region = "us-east-1"
+api_bind_addr = "127.0.0.1:$port"
+root_domain = ".s3.garage.localhost"
+TOML
+  RUST_LOG=warn "$garage" -c "$server_root/garage.toml" server > "$tmp/logs/garage.log" 2>&1 &
+  server_pid=$!
+  wait_port "$port"
+  garage_cli() { "$garage" -c "$server_root/garage.toml" "$@" > /dev/null; }
+  node=""
+  for _ in $(seq 100); do
+    node=$("$garage" -c "$server_root/garage.toml" node id -q 2>/dev/null | cut -d@ -f1) && [ -n "$node" ] && break
+    sleep 0.1
+  done
+  garage_cli layout assign -z dc1 -c 10G "$node"
+  garage_cli layout apply --version 1
+  garage_cli bucket create "$bucket"
+  garage_cli key import -n bench --yes "$ak" "$sk"
+  garage_cli bucket allow --read --write --owner "$bucket" --key bench
+else
+  mkdir -p "$server_root/$bucket"
+  "$s3s_fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" --domain "localhost:$port" "$server_root" \
+    > "$tmp/logs/s3s-fs.log" 2>&1 &
+  server_pid=$!
+  wait_port "$port"
+fi
 endpoint="http://127.0.0.1:$port"
 
 echo "==> making the files: $workloads (server folder under $server_parent)"
@@ -220,6 +279,37 @@ settle() { # wait (at most 10 s) until the server has used no CPU for 0.3 s
   done
 }
 
+# objects_under PREFIX: "COUNT BYTES" of the objects stored under it; on
+# s3s-fs from its disk, on Garage from its listing. remove_under PREFIX:
+# deletes them.
+objects_under() {
+  if [ "$server" = garage ]; then
+    garage_objects "$1" count
+  else
+    local dir="$server_root/$bucket/$1"
+    echo "$(find "$dir" -type f | wc -l) $(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')"
+  fi
+}
+remove_under() {
+  if [ "$server" = garage ]; then garage_objects "$1" remove; else rm -rf "${server_root:?}/$bucket/$1"; fi
+}
+garage_objects() { # PREFIX count|remove, through boto3 in the venv
+  "$venv/bin/python" - "$endpoint" "$ak" "$sk" "$bucket" "$1/" "$2" <<'PY'
+import sys, boto3
+endpoint, ak, sk, bucket, prefix, what = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ak, aws_secret_access_key=sk, region_name="us-east-1")
+keys, size = [], 0
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+    for o in page.get("Contents", []):
+        keys.append(o["Key"])
+        size += o["Size"]
+if what == "count":
+    print(len(keys), size)
+for i in range(0, len(keys), 1000) if what == "remove" else ():
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[i:i + 1000]], "Quiet": True})
+PY
+}
+
 results="$tmp/results.tsv"
 : > "$results"
 run_one() { # TOOL WORKLOAD ROUND (ROUND 0 = warm-up, not recorded)
@@ -240,17 +330,15 @@ run_one() { # TOOL WORKLOAD ROUND (ROUND 0 = warm-up, not recorded)
     exit 1
   fi
   local after; after=$(server_cpu)
-  # Checked on the server's disk: every object there, with every byte.
-  local dir="$server_root/$bucket/$prefix"
+  # Checked on the server: every object there, with every byte.
   local count bytes
-  count=$(find "$dir" -type f | wc -l)
-  bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
+  read -r count bytes < <(objects_under "$prefix")
   local want_count=${wl_count[$workload]} want_bytes=$((wl_count[$workload] * wl_size[$workload]))
   if [ "$count" != "$want_count" ] || [ "$bytes" != "$want_bytes" ]; then
     echo "!! $tool $workload: $count objects / $bytes bytes on the server, expected $want_count / $want_bytes" >&2
     exit 1
   fi
-  rm -rf "$dir"
+  remove_under "$prefix"
   read -r wall rss user sys < "$tmp/time.out"
   local scpu; scpu=$(awk -v a="$before" -v b="$after" -v t="$ticks" 'BEGIN {printf "%.2f", (b - a) / t}')
   printf '  %-6s %-5s round %s: %6.2f s  %4d MiB RSS  client CPU %5.2f s  server CPU %5.2f s\n' \
@@ -264,7 +352,11 @@ echo "==> versions"
 echo "  chute:  $("$chute" --version)"
 echo "  rclone: $("$rclone" version 2>/dev/null | head -1)"
 echo "  aws:    $("$aws" --version 2>&1)"
-echo "  s3s-fs: $("$s3s_fs" --version 2>/dev/null || echo 0.14.1)"
+if [ "$server" = garage ]; then
+  echo "  server: $("$garage" --version 2>/dev/null | head -1) (one node on tmpfs, no compression)"
+else
+  echo "  server: s3s-fs $("$s3s_fs" --version 2>/dev/null || echo 0.14.1)"
+fi
 [[ " $tools " == *" s3sync "* ]] && echo "  s3sync: $("$s3sync" --version 2>/dev/null)"
 [[ " $tools " == *" crt "* ]] && echo "  crt:    $("$venv/bin/python" -c 'import awscrt, boto3; print("boto3", boto3.__version__, "awscrt", awscrt.__version__)')"
 echo "==> the command lines (per workload W and run prefix P)"
