@@ -343,3 +343,47 @@ fn flipped_bytes_never_land() {
         eprintln!("{provider:?}: {flipped} upload bodies flipped; {files} files delivered, {bytes} bytes verified");
     }
 }
+
+/// The run's first part with a CRC32C goes alone: the others wait for its
+/// answer, which says whether the server echoes the checksum (and so whether
+/// they need MD5s summed too). Part 1 is held 400 ms on its way; no other
+/// part may arrive before it has been forwarded and answered.
+#[test]
+fn the_first_crc32c_part_is_answered_before_the_others_are_sent() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    let fs = S3sFs::start();
+    let arrivals: Arc<Mutex<Vec<(u32, Instant)>>> = Arc::default();
+    let seen = arrivals.clone();
+    let hold = Duration::from_millis(400);
+    let proxy = FaultProxy::start_with(
+        &format!("127.0.0.1:{}", fs.port),
+        FaultPlan { seed: 1, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, stall: Duration::ZERO, only: None },
+        Some(Arc::new(move |request: &support::faults::Seen| {
+            let part = request.target.split(['?', '&']).find_map(|p| p.strip_prefix("partNumber=")).and_then(|n| n.parse::<u32>().ok());
+            if let Some(n) = part {
+                seen.lock().unwrap().push((n, Instant::now()));
+                if n == 1 {
+                    std::thread::sleep(hold);
+                }
+            }
+        })),
+    );
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "big.bin", &content(4, 20 * MIB + 3));
+    let opts = TransferOptions {
+        concurrency: 4,
+        multipart_threshold: 8 * MIB as u64,
+        min_part_size: 5 * MIB as u64,
+        ..TransferOptions::default()
+    };
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
+    assert_eq!(run.summary.delivered, 1, "{:#?}", run.summary.not_landed);
+    verify_objects(&fs, &run.plan);
+    let arrivals = arrivals.lock().unwrap().clone();
+    let first = arrivals.iter().find(|(n, _)| *n == 1).expect("part 1 was sent").1;
+    let others: Vec<(u32, Duration)> =
+        arrivals.iter().filter(|(n, _)| *n > 1).map(|(n, at)| (*n, at.saturating_duration_since(first))).collect();
+    assert_eq!(others.len(), 4, "parts 2 to 5: {arrivals:?}");
+    assert!(others.iter().all(|(_, after)| *after >= hold), "a part went before part 1 was answered: {others:?}");
+}
