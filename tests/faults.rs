@@ -106,6 +106,11 @@ fn history_rows(run: &Run) -> (Vec<chute_core::history::FileRow>, HashMap<i64, V
     (rows, parts)
 }
 
+/// Multipart from 8 MiB in parts of 5 MiB, `concurrency` requests at a time.
+fn small_parts(concurrency: usize) -> TransferOptions {
+    TransferOptions { concurrency, multipart_threshold: 8 * MIB as u64, min_part_size: 5 * MIB as u64, ..TransferOptions::default() }
+}
+
 fn source_tree(dir: &Path) {
     // 150 small files of assorted sizes (0 bytes included) and two multipart files.
     for i in 0..150 {
@@ -133,13 +138,7 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
     );
     let src = tempfile::tempdir().unwrap();
     source_tree(src.path());
-    let opts = TransferOptions {
-        concurrency: 8,
-        multipart_threshold: 8 * MIB as u64,
-        min_part_size: 5 * MIB as u64,
-        ..TransferOptions::default()
-    };
-    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), small_parts(8));
 
     let s = &run.summary;
     let failures: Vec<String> =
@@ -210,13 +209,7 @@ fn an_answer_lost_after_the_server_stored_the_object_is_not_a_conflict() {
     for i in 0..4 {
         write(src.path(), &format!("big{i}.bin"), &content(70 + i, 9 * MIB + i as usize));
     }
-    let opts = TransferOptions {
-        concurrency: 4,
-        multipart_threshold: 8 * MIB as u64,
-        min_part_size: 5 * MIB as u64,
-        ..TransferOptions::default()
-    };
-    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), small_parts(4));
     let failures: Vec<String> = run
         .summary
         .not_landed
@@ -300,13 +293,7 @@ fn flips(provider: ProviderKind) -> (usize, usize, Run, S3sFs, tempfile::TempDir
         write(src.path(), &format!("f{i:02}.bin"), &content(200 + i, 2000 + 7 * i as usize));
     }
     write(src.path(), "big.bin", &content(9, 16 * MIB + 5));
-    let opts = TransferOptions {
-        concurrency: 4,
-        multipart_threshold: 8 * MIB as u64,
-        min_part_size: 5 * MIB as u64,
-        ..TransferOptions::default()
-    };
-    let run = deliver_through(&proxy, provider, src.path(), opts);
+    let run = deliver_through(&proxy, provider, src.path(), small_parts(4));
     let flipped = proxy.log().iter().filter(|x| x.fault == Some(Fault::FlipByte)).count();
     (run.plan.files.len(), flipped, run, fs, src)
 }
@@ -371,13 +358,7 @@ fn the_first_crc32c_part_is_answered_before_the_others_are_sent() {
     );
     let src = tempfile::tempdir().unwrap();
     write(src.path(), "big.bin", &content(4, 20 * MIB + 3));
-    let opts = TransferOptions {
-        concurrency: 4,
-        multipart_threshold: 8 * MIB as u64,
-        min_part_size: 5 * MIB as u64,
-        ..TransferOptions::default()
-    };
-    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), small_parts(4));
     assert_eq!(run.summary.delivered, 1, "{:#?}", run.summary.not_landed);
     verify_objects(&fs, &run.plan);
     let arrivals = arrivals.lock().unwrap().clone();
