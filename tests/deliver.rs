@@ -148,9 +148,10 @@ fn a_tree_of_awkward_names_lands_under_exactly_the_expected_keys() {
     assert_eq!(last_batch, Some((plan.total_bytes, plan.total_bytes, expected.len(), expected.len())));
 }
 
-/// The engine starts files as slots free up and keeps only their results:
-/// the summary still lists every file once, in plan order, whatever order
-/// they landed in; and a plan with nothing in it ends at once.
+/// The engine starts files as slots free up: every file's result is
+/// reported once, whatever order they landed in; the summary keeps only
+/// the files that did not land, in plan order; and a plan with nothing in
+/// it ends at once.
 #[test]
 fn every_file_is_reported_once_failures_in_plan_order_and_an_empty_plan_ends() {
     let fs = S3sFs::start();

@@ -7,9 +7,10 @@
 //! times a second, `{"event":"file"}` per finished file (the engine's result
 //! with the file's `source`, its `url` and, when asked, its presigned link),
 //! then `{"event":"summary"}` (with every file of the batch and each
-//! delivered object's URL, read from the history as it is written). For people: a live progress line on a
-//! terminal, a plain line every few seconds otherwise (both on stderr), a
-//! failed file as it happens, and the summary on stdout.
+//! delivered object's URL, read from the history as it is written). For
+//! people: a live progress line on a terminal, a plain line every few
+//! seconds otherwise (both on stderr), a failed file as it happens, and the
+//! summary on stdout.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
