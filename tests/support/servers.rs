@@ -13,6 +13,28 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A free port for a server that binds it only later (seconds later, like
+/// the WebKitWebDriver tauri-driver starts with a session). Taken below the
+/// kernel's ephemeral range, so no outgoing connection of a test running
+/// beside it is given the port in the meantime (one was, and the driver
+/// could not listen), and not one `free_port` hands out either.
+pub fn free_port_for_later() -> u16 {
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let floor = 10_000u16.min(low / 2);
+    let span = u64::from(low - floor);
+    // Started from a place set by the process and the clock, so tests
+    // starting together do not try the same ports.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let start = u64::from(std::process::id()) * 7919 + u64::from(nanos);
+    (0..span)
+        .map(|i| floor + ((start + i) % span) as u16)
+        .find(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .expect("a free port below the ephemeral range")
+}
+
 /// Wait until `child` listens on `port`; panics if it exits first or takes over 30 s.
 pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(30);
