@@ -77,8 +77,35 @@ pub(crate) async fn wait_shown(c: &Client, css: &str, secs: u64) -> String {
         if let Some(text) = shown_text(c, css).await {
             return text;
         }
-        assert!(Instant::now() < deadline, "`{css}` was not shown within {secs} s");
+        if Instant::now() >= deadline {
+            panic!("`{css}` was not shown within {secs} s; the window showed:\n{}", what_is_shown(c).await);
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the window shows, for a failure message: the focused element, each
+/// element's state attributes that tests wait on, and the visible text of
+/// the topmost open dialog or else the page (cropped), so a timeout on a machine without screenshots says why.
+pub(crate) async fn what_is_shown(c: &Client) -> String {
+    let v = c
+        .execute(
+            "const a = document.activeElement;
+             const states = [...document.querySelectorAll('[data-outcome],[data-status],[data-tone]')]
+               .filter((e) => e.getClientRects().length > 0 && !e.closest('[hidden],[inert]'))
+               .slice(0, 30)
+               .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.dataset.step ? '[step=' + e.dataset.step + ']' : ''} `
+                 + ['outcome', 'status', 'tone'].filter((k) => e.dataset[k]).map((k) => `${k}=${e.dataset[k]}`).join(' '));
+             const shown = [...document.querySelectorAll('dialog[open]')].pop() || document.body;
+             const text = (shown.innerText || '').replace(/\\n\\s*\\n+/g, '\\n').slice(0, 3000);
+             return `focus: ${a ? a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') + (a.name ? '[name=' + a.name + ']' : '') : 'none'}\\n`
+               + `states: ${states.join('; ') || 'none'}\\ntext:\\n${text}`;",
+            vec![],
+        )
+        .await;
+    match v {
+        Ok(v) => v.as_str().unwrap_or_default().to_string(),
+        Err(e) => format!("(the page could not be read: {e})"),
     }
 }
 
