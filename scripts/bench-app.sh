@@ -9,7 +9,13 @@
 #                does) has at least the threshold's number of colours, where a
 #                blank webview has one; the time is the start of the capture
 #                that saw it, so it is as precise as one poll (printed)
-#   PSS, RSS     after the paint and BENCH_SETTLE seconds: summed over the app
+#   complete     launch → the window shows its whole first screen: the first
+#                screenshot with at least 95 % of the colours of the settled
+#                window (Chute paints its frame first and its content once
+#                its data is loaded; the bare window's first paint is all of
+#                it). Screenshots go on after the first paint until the count
+#                has not changed for 8 of them in a row (at most 10 s).
+#   PSS, RSS     once the screenshots have settled (above), BENCH_SETTLE seconds more: summed over the app
 #                and all its descendants (WebKitWebProcess,
 #                WebKitNetworkProcess…) from /proc/PID/smaps_rollup. PSS shares
 #                each page among the processes mapping it, so it is what the
@@ -148,7 +154,7 @@ tree_pids() {
   echo $all
 }
 
-# launch NAME BIN TITLE [warm] → sets mapped_ms, paint_ms, pss_kib, rss_kib, blank (the
+# launch NAME BIN TITLE [warm] → sets mapped_ms, paint_ms, complete_ms, pss_kib, rss_kib, blank (the
 # first screenshot's colours), painted (the settled window's), procs. A warm launch
 # only looks at its window once mapped and once settled. A window not painted
 # within 60 s is closed and the launch returns 1, with `stalled` saying why.
@@ -193,6 +199,13 @@ launch() {
   done
   if [ -n "$warm" ]; then ts=$(now_us); blank=$(colours "$window"); fi
   paint_ms=$(( (ts - t0) / 1000 ))
+  local samples="$paint_ms:$c" same=0 prev=$c
+  while [ -z "$warm" ] && [ "$same" -lt 8 ] && [ $(( $(now_us) - ts )) -lt 10000000 ]; do
+    sleep "$poll"
+    t=$(now_us); c=$(colours "$window")
+    samples+=" $(( (t - t0) / 1000 )):$c"
+    if [ "$c" = "$prev" ]; then same=$((same + 1)); else same=0 prev=$c; fi
+  done
   sleep "$settle"
   kill -0 "$app_pid" 2>/dev/null || fail "$name exited after painting (its output: $artifacts/$name-output.log)"
   # The app is dbus-run-session's child named after its binary; the D-Bus daemon is not counted.
@@ -208,6 +221,11 @@ launch() {
     procs+="$(cat "/proc/$pid/comm" 2>/dev/null) "
   done
   painted=$(colours "$window")
+  complete_ms=""
+  for t in $samples; do
+    if [ "${t#*:}" -ge $(( painted * 95 / 100 )) ]; then complete_ms=${t%%:*}; break; fi
+  done
+  complete_ms=${complete_ms:-later}
   timeout 10 import -silent -window "$window" "$artifacts/$name.png" 2>/dev/null || true
   stop_app
 }
@@ -249,10 +267,10 @@ fi
 echo "    painted = at least $threshold colours (blank windows: up to $blank_max; settled pages: from $painted_min)"
 
 # --- the rounds ---------------------------------------------------------------------
-declare -A paint mapped pss rss
+declare -A paint complete mapped pss rss
 capture_ms="" poll_ms_seen=""
 echo "==> $rounds rounds (launch → mapped, launch → painted, then PSS and RSS of the app and its children after ${settle} s)"
-printf '    %-5s %-6s %9s %9s %9s %9s %8s  %s\n' round app mapped painted "PSS" "RSS" colours "first capture"
+printf '    %-5s %-6s %9s %9s %9s %9s %9s %8s  %s\n' round app mapped painted complete "PSS" "RSS" colours "first capture"
 for r in $(seq "$rounds"); do
   order="chute bare"; [ $((r % 2)) = 1 ] || order="bare chute"
   for app in $order; do
@@ -261,7 +279,8 @@ for r in $(seq "$rounds"); do
       launch "$app" "${app_bin[$app]}" "${app_title[$app]}" || fail "$stalled (twice in a row)"
     fi
     mapped[$app]+=" $mapped_ms" paint[$app]+=" $paint_ms" pss[$app]+=" $pss_kib" rss[$app]+=" $rss_kib"
-    printf '    %-5s %-6s %6s ms %6s ms %5s MiB %5s MiB %8s  %s colours\n' "$r" "$app" "$mapped_ms" "$paint_ms" \
+    [ "$complete_ms" = later ] || complete[$app]+=" $complete_ms"
+    printf '    %-5s %-6s %6s ms %6s ms %6s %s %5s MiB %5s MiB %8s  %s colours\n' "$r" "$app" "$mapped_ms" "$paint_ms" "$complete_ms" "$([ "$complete_ms" = later ] && echo '  ' || echo ms)" \
       "$(mib "$pss_kib")" "$(mib "$rss_kib")" "$painted" "$blank"
   done
 done
@@ -269,16 +288,18 @@ echo "    one screenshot took $(echo "$capture_ms" | median) ms, one poll $(echo
      "(medians of $(echo "$capture_ms" | wc -w)): the paint times are as precise as one poll; load now $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "==> medians of $rounds rounds"
-printf '    | %-12s | %14s | %9s | %8s | %8s |\n' app "first paint ms" "mapped ms" "PSS MiB" "RSS MiB"
-printf '    |%s|%s|%s|%s|%s|\n' -------------- ---------------- ----------- ---------- ----------
-declare -A m_paint m_pss
+printf '    | %-12s | %14s | %11s | %9s | %8s | %8s |\n' app "first paint ms" "complete ms" "mapped ms" "PSS MiB" "RSS MiB"
+printf '    |%s|%s|%s|%s|%s|%s|\n' -------------- ---------------- ------------- ----------- ---------- ----------
+declare -A m_paint m_complete m_pss
 for app in chute bare; do
   m_paint[$app]=$(echo "${paint[$app]}" | median)
   m_pss[$app]=$(echo "${pss[$app]}" | median)
+  m_complete[$app]=""; [ -z "${complete[$app]:-}" ] || m_complete[$app]=$(echo "${complete[$app]}" | median)
   name=Chute; [ "$app" = chute ] || name="bare window"
-  printf '    | %-12s | %14s | %9s | %8s | %8s |\n' "$name" "${m_paint[$app]}" "$(echo "${mapped[$app]}" | median)" \
+  printf '    | %-12s | %14s | %11s | %9s | %8s | %8s |\n' "$name" "${m_paint[$app]}" "${m_complete[$app]:-later}" "$(echo "${mapped[$app]}" | median)" \
     "$(mib "${m_pss[$app]}")" "$(mib "$(echo "${rss[$app]}" | median)")"
 done
-awk -v pc="${m_paint[chute]}" -v pb="${m_paint[bare]}" -v mc="${m_pss[chute]}" -v mb="${m_pss[bare]}" \
-  'BEGIN { printf "    chute/bare: first paint %.2f×, PSS %.2f×\n", pc / pb, mc / mb }'
+awk -v pc="${m_paint[chute]}" -v pb="${m_paint[bare]}" -v cc="${m_complete[chute]:-0}" -v cb="${m_complete[bare]:-0}" \
+  -v mc="${m_pss[chute]}" -v mb="${m_pss[bare]}" \
+  'BEGIN { printf "    chute/bare: first paint %.2f×, complete %s, PSS %.2f×\n", pc / pb, (cc && cb) ? sprintf("%.2f×", cc / cb) : "later than its settling", mc / mb }'
 echo "    the last round's settled windows and the apps' output: $artifacts"
