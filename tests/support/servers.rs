@@ -9,28 +9,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A free port on 127.0.0.1, for a server started next (a child process
+/// binds it a moment or seconds later: WebKitWebDriver only when a session
+/// starts) or for an address nothing listens on. Taken below the kernel's
+/// ephemeral range, so no outgoing connection of a test running beside it
+/// is given the port in the meantime (one was given the driver's, and the
+/// driver could not listen); each call moves on from the last one's port,
+/// so servers started together in one process never get the same one.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A free port for a server that binds it only later (seconds later, like
-/// the WebKitWebDriver tauri-driver starts with a session). Taken below the
-/// kernel's ephemeral range, so no outgoing connection of a test running
-/// beside it is given the port in the meantime (one was, and the driver
-/// could not listen), and not one `free_port` hands out either.
-pub fn free_port_for_later() -> u16 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static CURSOR: OnceLock<AtomicU64> = OnceLock::new();
     let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
         .unwrap_or(32768);
     let floor = 10_000u16.min(low / 2);
     let span = u64::from(low - floor);
-    // Started from a place set by the process and the clock, so tests
-    // starting together do not try the same ports.
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let start = u64::from(std::process::id()) * 7919 + u64::from(nanos);
+    // Started from a place set by the process and the clock, so test
+    // processes running together do not try the same ports.
+    let cursor = CURSOR.get_or_init(|| {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        AtomicU64::new(u64::from(std::process::id()) * 7919 + u64::from(nanos))
+    });
     (0..span)
-        .map(|i| floor + ((start + i) % span) as u16)
+        .map(|_| floor + (cursor.fetch_add(1, Ordering::Relaxed) % span) as u16)
         .find(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok())
         .expect("a free port below the ephemeral range")
 }

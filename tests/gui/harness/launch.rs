@@ -11,7 +11,7 @@ use fantoccini::{Client, ClientBuilder};
 use super::processes::{carrying, kill};
 use super::watchdog::Watchdog;
 use crate::support::keychain::Keyring;
-use crate::support::servers::{cargo_bin, free_port, free_port_for_later, wait_for_port};
+use crate::support::servers::{cargo_bin, free_port, wait_for_port};
 
 pub(crate) const APP: &str = env!("CARGO_BIN_EXE_chute-app");
 
@@ -148,8 +148,7 @@ impl Driver {
     /// With extra environment for the app, e.g. `GTK_THEME` for dark mode.
     pub(crate) fn start_with(env: &Env, extra: &[(&str, &str)]) -> Driver {
         let port = free_port();
-        // WebKitWebDriver binds this only when a session starts.
-        let native = free_port_for_later();
+        let native = free_port();
         let log = std::fs::OpenOptions::new().create(true).append(true).open(env.artifacts.join("app-output.log")).unwrap();
         let mut driver = Command::new(tauri_driver());
         driver.args(["--port", &port.to_string(), "--native-port", &native.to_string()]);
