@@ -19,9 +19,28 @@ pub(crate) async fn wait_gone(c: &Client, css: &str) {
 }
 
 pub(crate) async fn wait_gone_within(c: &Client, css: &str, secs: u64) {
+    poll_shown(c, css, secs, |t| t.is_none(), |_| format!("`{css}` is still shown")).await;
+}
+
+/// `css`'s shown text (see `shown_text`), read every 100 ms until `done`
+/// accepts it. Past `secs`, a panic with `failure` (given the last text)
+/// and what the window showed.
+async fn poll_shown(
+    c: &Client,
+    css: &str,
+    secs: u64,
+    done: impl Fn(Option<&str>) -> bool,
+    failure: impl Fn(Option<&str>) -> String,
+) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(secs);
-    while shown_text(c, css).await.is_some() {
-        assert!(Instant::now() < deadline, "`{css}` is still shown");
+    loop {
+        let last = shown_text(c, css).await;
+        if done(last.as_deref()) {
+            return last;
+        }
+        if Instant::now() >= deadline {
+            panic!("{}; the window showed:\n{}", failure(last.as_deref()), what_is_shown(c).await);
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -42,28 +61,15 @@ pub(crate) async fn shown_text(c: &Client, css: &str) -> Option<String> {
 
 /// The text of `css` once it is shown and contains `expected`.
 pub(crate) async fn wait_text_containing(c: &Client, css: &str, expected: &str, secs: u64) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let last = shown_text(c, css).await;
-        if let Some(t) = last.as_deref().filter(|t| t.contains(expected)) {
-            return t.to_string();
-        }
-        assert!(Instant::now() < deadline, "`{css}` never contained {expected:?} (last: {last:?})");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let done = |t: Option<&str>| t.is_some_and(|t| t.contains(expected));
+    let text = poll_shown(c, css, secs, done, |last| format!("`{css}` never contained {expected:?} (last: {last:?})")).await;
+    text.unwrap_or_default()
 }
 
 /// Wait until `css` is shown with `expected` as its text.
 pub(crate) async fn wait_for_text(c: &Client, css: &str, expected: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let last = shown_text(c, css).await;
-        if last.as_deref().map(str::trim) == Some(expected) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "`{css}` never showed {expected:?} (last: {last:?})");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let done = |t: Option<&str>| t.map(str::trim) == Some(expected);
+    poll_shown(c, css, 20, done, |last| format!("`{css}` never showed {expected:?} (last: {last:?})")).await;
 }
 
 pub(crate) async fn value_of(c: &Client, css: &str) -> String {
@@ -72,22 +78,15 @@ pub(crate) async fn value_of(c: &Client, css: &str) -> String {
 
 /// Wait until `css` is shown (page-side visibility, see `shown_text`).
 pub(crate) async fn wait_shown(c: &Client, css: &str, secs: u64) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(text) = shown_text(c, css).await {
-            return text;
-        }
-        if Instant::now() >= deadline {
-            panic!("`{css}` was not shown within {secs} s; the window showed:\n{}", what_is_shown(c).await);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let text = poll_shown(c, css, secs, |t| t.is_some(), |_| format!("`{css}` was not shown within {secs} s")).await;
+    text.unwrap_or_default()
 }
 
 /// What the window shows, for a failure message: the focused element, each
 /// element's state attributes that tests wait on, and the visible text of
-/// the topmost open dialog or else the page (cropped), so a timeout on a machine without screenshots says why.
-pub(crate) async fn what_is_shown(c: &Client) -> String {
+/// the topmost open dialog or else the page (cropped), so a timeout on a
+/// machine without screenshots says why.
+async fn what_is_shown(c: &Client) -> String {
     let v = c
         .execute(
             "const a = document.activeElement;
