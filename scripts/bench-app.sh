@@ -15,9 +15,10 @@
 #                its data is loaded; the bare window's first paint is all of
 #                it). Screenshots go on after the first paint until the count
 #                has not changed for 8 of them in a row (at most 10 s).
-#   PSS, RSS     once the screenshots have settled (above), BENCH_SETTLE seconds more: summed over the app
-#                and all its descendants (WebKitWebProcess,
-#                WebKitNetworkProcess…) from /proc/PID/smaps_rollup. PSS shares
+#   PSS, RSS     once the screenshots have settled (above) and BENCH_SETTLE
+#                seconds more: summed over the app and all its descendants
+#                (WebKitWebProcess, WebKitNetworkProcess…) from
+#                /proc/PID/smaps_rollup. PSS shares
 #                each page among the processes mapping it, so it is what the
 #                app adds to the machine; RSS counts shared libraries fully.
 # The two apps alternate (the order swaps every round), each launch in a
@@ -155,11 +156,19 @@ tree_pids() {
   echo $all
 }
 
-# launch NAME BIN TITLE [warm] → sets mapped_ms, paint_ms, complete_ms, pss_kib, rss_kib, blank (the
-# first screenshot's colours), painted (the settled window's), procs. A warm launch
-# only looks at its window once mapped and once settled. A window not painted
-# within 60 s is closed, or one that exits before painting is cleaned up, and
-# the launch returns 1, with `stalled` saying why.
+# give_up NAME KIND WHY: keeps the launch's output as NAME-KIND-output.log, sets
+# `stalled` to WHY and where that output is, and stops the app.
+give_up() {
+  cp "$artifacts/$1-output.log" "$artifacts/$1-$2-output.log" 2>/dev/null || true
+  stalled="$3 (its output: $artifacts/$1-$2-output.log)"
+  stop_app
+}
+
+# launch NAME BIN TITLE [warm] → sets mapped_ms, paint_ms, complete_ms, pss_kib,
+# rss_kib, blank (the first screenshot's colours), painted (the settled
+# window's), procs. A warm launch only looks at its window once mapped and once
+# settled. A window not painted within 60 s is closed, or one that exits before
+# painting is cleaned up, and the launch returns 1, with `stalled` saying why.
 launch() {
   local name=$1 bin=$2 title=$3 warm=${4:-} world="$tmp/world-$1" t0 t window="" c=0 ts te last
   mkdir -p "$world/home/.config" "$world/home/.local/share" "$world/home/.cache" "$world/data"
@@ -194,21 +203,14 @@ launch() {
     if [ -n "$blank" ]; then poll_ms_seen+=" $(( (ts - last) / 1000 ))"; else blank=$c; fi
     last=$ts
     [ "$c" -lt "$threshold" ] || break
+    # Now and then an app (either one, printing nothing) exits once its
+    # window is mapped, or a launch's screenshots all fail (0 colours) for a
+    # minute: the caller launches it once more, and says so.
     if ! kill -0 "$app_pid" 2>/dev/null; then
-      # Now and then an app (either one, printing nothing) exits once its
-      # window is mapped: the caller launches it once more, and says so.
-      stalled="$name exited before painting (its output: $artifacts/$name-exited-output.log)"
-      cp "$artifacts/$name-output.log" "$artifacts/$name-exited-output.log" 2>/dev/null || true
-      stop_app
-      return 1
+      give_up "$name" exited "$name exited before painting"; return 1
     fi
     if [ $((te - t0)) -ge 60000000 ]; then
-      # Now and then a launch's screenshots all fail (0 colours) for a minute:
-      # the caller launches it once more, and says so.
-      stalled="$name's window stayed under $threshold colours for 60 s ($c; its output: $artifacts/$name-stalled-output.log)"
-      cp "$artifacts/$name-output.log" "$artifacts/$name-stalled-output.log" 2>/dev/null || true
-      stop_app
-      return 1
+      give_up "$name" stalled "$name's window stayed under $threshold colours for 60 s ($c)"; return 1
     fi
     sleep "$poll"
   done
