@@ -72,6 +72,41 @@ fn passes_on_s3s_fs() {
     assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
 }
 
+/// A server too busy for the probe object's delete, twice in a row (503
+/// SlowDown from a proxy in front of s3s-fs): the delete is asked again
+/// and the object does not stay behind, in the connection test and in the
+/// measurement made before a first delivery.
+#[test]
+fn a_busy_server_does_not_keep_the_probe_object() {
+    use support::faults::{Fault, FaultProxy, Plan};
+    let fs = S3sFs::start();
+    let plan = Plan {
+        seed: 1,
+        percent: 100,
+        faults: vec![Fault::SlowDown],
+        methods: vec!["DELETE"],
+        max_consecutive: 2,
+        // The probe object's deletes, not the aborts of the uploads the test measures with.
+        only: Some(|_, target| !target.contains("uploadId")),
+        stall: std::time::Duration::ZERO,
+    };
+    let proxy = FaultProxy::start(&format!("127.0.0.1:{}", fs.port), plan);
+    let s = settings(ProviderKind::Minio, &proxy.endpoint(), "reports", "incoming/");
+    let r = run(&s, key(S3S_KEY, S3S_SECRET));
+    assert_eq!(step(&r, StepId::DeleteObject), StepStatus::Passed, "{r:#?}");
+    assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let measured = rt.block_on(async {
+        let client = chute_core::s3::client(&s, &key(S3S_KEY, S3S_SECRET), &chute_core::s3::ClientOptions::probe()).await;
+        chute_core::s3::capabilities::measure_with_own_object(&client, &s, false, 0).await
+    });
+    assert!(measured.is_ok(), "{measured:?}");
+    assert!(fs.object_paths("reports").is_empty(), "probe object removed: {:?}", fs.object_paths("reports"));
+    let refused = proxy.tally().get(&Fault::SlowDown).copied().unwrap_or(0);
+    assert_eq!(refused, 4, "each delete was refused twice before it went through");
+}
+
 fn fast() -> ProbeOptions {
     let mut o = ProbeOptions::default();
     o.client.connect_timeout = std::time::Duration::from_secs(2);

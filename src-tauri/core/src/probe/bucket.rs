@@ -199,13 +199,13 @@ async fn read_back(p: &mut Probe<'_>, client: &aws_sdk_s3::Client, bucket: &str,
     }
 }
 
-/// Delete the probe object; a failure leaves it behind, a warning.
+/// Delete the probe object (asked again while the server is busy); a
+/// failure leaves it behind, a warning.
 async fn delete_probe(p: &mut Probe<'_>, client: &aws_sdk_s3::Client, bucket: &str, probe_key: &str) {
     let t = p.start(StepId::DeleteObject);
-    match client.delete_object().bucket(bucket).key(probe_key).send().await {
-        Ok(_) => p.end(StepId::DeleteObject, t, StepStatus::Passed, "probe object removed"),
-        Err(e) => {
-            let answer = Answer::of(&e);
+    match crate::s3::capabilities::delete_probe_object(client, bucket, probe_key).await {
+        Ok(()) => p.end(StepId::DeleteObject, t, StepStatus::Passed, "probe object removed"),
+        Err(answer) => {
             let d = Diagnosis::new(Code::ProbeLeftBehind, Level::Warning, "The probe object could not be deleted")
                 .happened(format!("DeleteObject failed ({}); the probe object was left at `{probe_key}`.", answer.summary()))
                 .cause("The credentials can write but not delete, which is fine for delivery.")

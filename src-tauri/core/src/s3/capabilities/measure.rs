@@ -8,7 +8,7 @@ use md5::{Digest, Md5};
 
 use super::{Algorithm, Capabilities, ChecksumObservation, ChecksumSupport, ConditionalCreate, MultipartEtag};
 use crate::encoding::{b64, hex};
-use crate::s3::Answer;
+use crate::s3::{Answer, Failure};
 
 const BODY: &[u8] = b"Chute capability check. Safe to delete.\n";
 
@@ -53,8 +53,37 @@ pub async fn measure_with_own_object(
             multipart_etag: MultipartEtag::Unknown,
         }
     };
-    let _ = client.delete_object().bucket(bucket).key(&key).send().await;
+    let _ = delete_probe_object(client, bucket, &key).await;
     Ok(observed)
+}
+
+/// How many times a probe object's delete is asked before it is left behind.
+const DELETE_ATTEMPTS: u32 = 5;
+
+/// Delete a probe object, asking again (after 0.25, 0.5, 1, 2 s) while the
+/// server answers busy (throttled or a 5xx, in the classifier's words) or
+/// the connection breaks: a probe
+/// measured while other requests keep the server busy (a delivery's
+/// preview asking which keys exist) must not leave its object behind on a
+/// lone refusal. Any other refusal (no permission to delete) or no answer
+/// in time is returned at once.
+pub async fn delete_probe_object(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Result<(), Answer> {
+    let mut pause = std::time::Duration::from_millis(250);
+    let mut attempt = 1;
+    loop {
+        let Err(e) = client.delete_object().bucket(bucket).key(key).send().await else { return Ok(()) };
+        let answer = Answer::of(&e);
+        let busy = matches!(
+            crate::s3::classify(&answer, crate::s3::Speaks::Unknown),
+            Failure::Throttled | Failure::ServerError | Failure::ConnectionReset
+        );
+        if !busy || attempt == DELETE_ATTEMPTS {
+            return Err(answer);
+        }
+        tokio::time::sleep(pause).await;
+        pause *= 2;
+        attempt += 1;
+    }
 }
 
 /// A `PUT` with `If-None-Match: *` on `key`, which holds an object: refused

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::destination::Settings;
 
-pub use measure::{measure, measure_conditional_create, measure_with_own_object};
+pub use measure::{delete_probe_object, measure, measure_conditional_create, measure_with_own_object};
 
 /// What a conditional create (`PUT` with `If-None-Match: *` on a key that
 /// holds an object) did.

@@ -115,7 +115,7 @@ pub enum Failure {
     Corrupted,
     /// A conditional write (`If-None-Match: *`) met an object at the key.
     AlreadyExists,
-    /// Throttled or temporarily unavailable (503, SlowDown).
+    /// Throttled or temporarily unavailable (503, SlowDown, 429).
     Throttled,
     /// Any other 5xx.
     ServerError,
@@ -217,7 +217,7 @@ pub fn classify(a: &Answer, speaks: Speaks) -> Failure {
         Some(403) => Failure::AccessDenied,
         Some(405 | 501) => Failure::NotS3,
         Some(413) => Failure::TooLarge,
-        Some(503) => Failure::Throttled,
+        Some(429 | 503) => Failure::Throttled,
         Some(s) if s >= 500 => Failure::ServerError,
         _ => Failure::Other,
     }

@@ -157,6 +157,7 @@ const ROWS: &[fn() -> Row] = &[
     || ("a bodiless 304", Some(304), "", "", "", "", true, Failure::AlreadyExists),
     || ("scripted/fault proxy: SlowDown", Some(503), "SlowDown", "Please reduce your request rate.", "", "", true, Failure::Throttled),
     || ("fault proxy: bare 503", Some(503), "", "", "", "", true, Failure::Throttled),
+    || ("429 Too Many Requests", Some(429), "TooManyRequests", "", "", "", true, Failure::Throttled),
     || ("fault proxy: 500", Some(500), "InternalError", "We encountered an internal error.", "", "", true, Failure::ServerError),
     || ("a gateway error", Some(502), "", "", "", "", true, Failure::ServerError),
     || ("too large", Some(400), "EntityTooLarge", "", "", "", true, Failure::TooLarge),
