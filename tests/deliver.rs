@@ -382,7 +382,7 @@ fn a_file_growing_during_a_multipart_upload_fails_and_leaves_no_upload() {
     let s = moto_settings(&moto, "incoming/");
     let plan = deliver::plan(&s, std::slice::from_ref(&path), &PlanOptions::default(), now());
     let mut grown = false;
-    let opts = TransferOptions { concurrency: 1, ..small_parts() };
+    let opts = TransferOptions { concurrency: 1, adaptive: false, ..small_parts() };
     let summary = run(&s, moto_auth(&moto, "admin"), &plan, &opts, &Control::default(), move |e| {
         if let DeliveryEvent::Progress(p) = e {
             if p.bytes_sent > 0 && !grown {

@@ -3,7 +3,9 @@
 //! mid-body, stalls past the read timeout, answers cut short, and flipped
 //! bytes. Every file must land byte-identical, no multipart upload may stay
 //! open, and the history must record what happened (every HTTP request the
-//! proxy saw for a file is counted in that file's row).
+//! proxy saw for a file is counted in that file's row). And a proxy that
+//! stands for a server of limited capacity, far away: the engine sends fewer
+//! requests at once when it is told to slow down, and more while that pays.
 
 mod support;
 
@@ -19,7 +21,7 @@ use chute_core::s3::{self, Auth, ClientOptions};
 use chute_core::{Chute, CredentialInput, SecretStore, Settings};
 use support::auth::{moto_auth, s3s_auth};
 use support::content::{content, write, MIB};
-use support::faults::{Fault, FaultProxy, Plan as FaultPlan, TRANSIENT};
+use support::faults::{Capacity, Fault, FaultProxy, Plan as FaultPlan, TRANSIENT};
 use support::servers::{Moto, S3sFs};
 
 fn upstream(endpoint: &str) -> String {
@@ -29,6 +31,8 @@ fn upstream(endpoint: &str) -> String {
 struct Run {
     plan: Plan,
     summary: deliver::BatchSummary,
+    /// What the progress events said of requests at once the server slowed to.
+    slowed_to: Vec<usize>,
     batch_id: String,
     data: tempfile::TempDir,
 }
@@ -68,16 +72,21 @@ fn deliver_as(proxy: &FaultProxy, provider: ProviderKind, auth: Auth, src: &Path
     let (journal, writer) = HistoryJournal::start(&db, &batch_id).unwrap();
     let opts = TransferOptions { journal: Some(deliver::JournalRef(std::sync::Arc::new(journal))), ..opts };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut slowed_to = Vec::new();
     let summary = rt.block_on(async {
         let copts = ClientOptions { read_timeout: Duration::from_secs(2), ..ClientOptions::delivery() };
         let client = s3::client(&d.settings, &auth, &copts).await;
-        let mut ignore = |_: DeliveryEvent| {};
-        deliver::deliver(client, &d.settings, &plan, &opts, &Control::default(), &mut ignore).await
+        let mut on_event = |e: DeliveryEvent| {
+            if let DeliveryEvent::Progress(p) = e {
+                slowed_to.extend(p.slowed_to);
+            }
+        };
+        deliver::deliver(client, &d.settings, &plan, &opts, &Control::default(), &mut on_event).await
     });
     drop(opts);
     writer.join().unwrap();
     history::finish_batch(&conn, &batch_id, &summary).unwrap();
-    Run { plan, summary, batch_id, data }
+    Run { plan, summary, slowed_to, batch_id, data }
 }
 
 /// Every planned file is in the bucket with exactly its source's bytes.
@@ -138,7 +147,11 @@ fn transient_faults_on_a_share_of_requests_lose_nothing_and_are_all_recorded() {
     );
     let src = tempfile::tempdir().unwrap();
     source_tree(src.path());
-    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), small_parts(8));
+    // Requests at once held at 8: these SlowDowns are drawn at random, not
+    // from load, and adapting to them would only slow the run (adapting is
+    // the subject of the capacity tests below).
+    let opts = TransferOptions { adaptive: false, ..small_parts(8) };
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), opts);
 
     let s = &run.summary;
     let failures: Vec<String> =
@@ -367,4 +380,64 @@ fn the_first_crc32c_part_is_answered_before_the_others_are_sent() {
         arrivals.iter().filter(|(n, _)| *n > 1).map(|(n, at)| (*n, at.saturating_duration_since(first))).collect();
     assert_eq!(others.len(), 4, "parts 2 to 5: {arrivals:?}");
     assert!(others.iter().all(|(_, after)| *after >= hold), "a part went before part 1 was answered: {others:?}");
+}
+
+/// `count` files of 1 KiB.
+fn small_files(dir: &Path, count: usize) {
+    for i in 0..count {
+        write(dir, &format!("f{i:03}.bin"), &content(i as u64, 1024));
+    }
+}
+
+/// The requests the proxy refused as too many: in all, and in percent of
+/// the later half of its requests (once the client had time to adapt).
+fn refused(proxy: &FaultProxy) -> (usize, usize) {
+    let log = proxy.log();
+    let later = &log[log.len() / 2..];
+    let refused = |seen: &[support::faults::Seen]| seen.iter().filter(|s| s.fault == Some(Fault::SlowDown)).count();
+    (refused(&log), refused(later) * 100 / later.len().max(1))
+}
+
+#[test]
+fn a_server_that_says_slow_down_gets_fewer_requests_at_once_and_loses_nothing() {
+    let fs = S3sFs::start();
+    // Room for four requests at once, each taking 20 ms.
+    let capacity = Capacity { at_once: Some(4), delay: Duration::from_millis(20) };
+    let src = tempfile::tempdir().unwrap();
+    small_files(src.path(), 200);
+
+    let proxy = FaultProxy::with_capacity(&upstream(&fs.endpoint()), capacity);
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), TransferOptions::default());
+    let s = &run.summary;
+    assert_eq!((s.delivered, s.failed), (200, 0), "{:#?}", s.not_landed);
+    verify_objects(&fs, &run.plan);
+    let (in_all, later) = refused(&proxy);
+    assert!(run.slowed_to.iter().any(|&n| n <= 4), "progress said the run slowed to the server's four: {:?}", run.slowed_to);
+
+    // Files held at 16 requests at once: refused all along.
+    let fixed_proxy = FaultProxy::with_capacity(&upstream(&fs.endpoint()), capacity);
+    let fixed_src = tempfile::tempdir().unwrap();
+    small_files(&fixed_src.path().join("fixed"), 100);
+    deliver_through(&fixed_proxy, ProviderKind::Minio, fixed_src.path(), TransferOptions { adaptive: false, ..TransferOptions::default() });
+    let (_, fixed_later) = refused(&fixed_proxy);
+
+    println!("refused as too many: adapting {in_all} requests, {later}% of the later half; at a fixed 16, {fixed_later}%");
+    assert!(in_all > 0, "16 requests at once at the start reached the cap");
+    assert!(later <= 2, "adapting, {later}% of the later half refused");
+    assert!(fixed_later > later, "refused in the later half: adapting {later}%, held at 16 {fixed_later}%");
+}
+
+#[test]
+fn requests_at_once_grow_while_a_far_server_answers_more_with_more() {
+    let fs = S3sFs::start();
+    // No cap; 50 ms per request, so throughput follows the requests at once.
+    let proxy = FaultProxy::with_capacity(&upstream(&fs.endpoint()), Capacity { at_once: None, delay: Duration::from_millis(50) });
+    let src = tempfile::tempdir().unwrap();
+    small_files(src.path(), 300);
+    let run = deliver_through(&proxy, ProviderKind::Minio, src.path(), TransferOptions { concurrency: 2, ..TransferOptions::default() });
+    let s = &run.summary;
+    assert_eq!((s.delivered, s.failed), (300, 0), "{:#?}", s.not_landed);
+    verify_objects(&fs, &run.plan);
+    println!("most requests at once: {} (started at 2), in {} ms", proxy.most_at_once(), s.duration_ms);
+    assert!(proxy.most_at_once() >= 5, "grew from 2 to {}", proxy.most_at_once());
 }

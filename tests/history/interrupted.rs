@@ -105,6 +105,7 @@ fn crash_midway(data: &Path, fs: &S3sFs, src: &Path) -> (String, String) {
     let trip = Tripwire { inner: journal.clone(), parts: AtomicUsize::new(0), after: 3, fire: Mutex::new(Some(tx)) };
     let opts = TransferOptions {
         concurrency: 2,
+        adaptive: false,
         multipart_threshold: 6 * MIB,
         min_part_size: 5 * MIB,
         journal: Some(JournalRef(Arc::new(trip))),

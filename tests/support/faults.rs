@@ -8,7 +8,10 @@
 //! Decisions are a pure function of (seed, request, how many times that
 //! request was seen), so a run is reproducible whatever the interleaving.
 //! A hook may also run before a request is forwarded (another writer
-//! changing an object just before the client asks about it).
+//! changing an object just before the client asks about it). A proxy may
+//! also stand for a server of limited capacity, far away: it refuses
+//! requests past a number at once with 503 SlowDown, delays the others,
+//! and remembers the most it saw at once.
 //! A request already faulted `max_consecutive` times in a row is let
 //! through: the tests measure recovery, not luck.
 
@@ -64,11 +67,43 @@ pub struct Seen {
     pub fault: Option<Fault>,
 }
 
+/// What a proxy standing for a limited server allows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Capacity {
+    /// Requests past this many at once are refused with 503 SlowDown (`None`: no cap).
+    pub at_once: Option<usize>,
+    /// Each request let through waits this long first (a server far away).
+    pub delay: Duration,
+}
+
 #[derive(Default)]
 struct State {
     /// Times each request (method + target) was seen, and faulted in a row.
     seen: HashMap<String, (u32, u32)>,
     log: Vec<Seen>,
+    /// Requests between their head arriving and their answer going back.
+    in_flight: usize,
+    most_at_once: usize,
+}
+
+/// One request in flight while it lives.
+struct InFlight<'a>(&'a Mutex<State>);
+
+impl<'a> InFlight<'a> {
+    /// Counts the request in; returns how many are in flight with it.
+    fn enter(state: &'a Mutex<State>) -> (InFlight<'a>, usize) {
+        let mut st = state.lock().unwrap();
+        st.in_flight += 1;
+        st.most_at_once = st.most_at_once.max(st.in_flight);
+        let now = st.in_flight;
+        (InFlight(state), now)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.lock().unwrap().in_flight -= 1;
+    }
 }
 
 /// Run before a request is forwarded to the server.
@@ -88,6 +123,16 @@ impl FaultProxy {
 
     /// Like `start`, with `before` run on each request before it is forwarded.
     pub fn start_with(upstream: &str, plan: Plan, before: Option<Before>) -> FaultProxy {
+        FaultProxy::start_full(upstream, plan, before, Capacity::default())
+    }
+
+    /// A server of limited `capacity` in front of `upstream`, with no other fault.
+    pub fn with_capacity(upstream: &str, capacity: Capacity) -> FaultProxy {
+        let plan = Plan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
+        FaultProxy::start_full(upstream, plan, None, capacity)
+    }
+
+    fn start_full(upstream: &str, plan: Plan, before: Option<Before>, capacity: Capacity) -> FaultProxy {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let state: Arc<Mutex<State>> = Arc::default();
@@ -101,7 +146,7 @@ impl FaultProxy {
                 let Ok(conn) = conn else { continue };
                 let (st, up, plan, before) = (st.clone(), up.clone(), plan.clone(), before.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(conn, &up, &plan, &st, before.as_ref());
+                    let _ = serve(conn, &up, (&plan, capacity), &st, before.as_ref());
                 });
             }
         });
@@ -123,7 +168,12 @@ impl FaultProxy {
         (mine.len(), mine.iter().filter(|s| s.fault.is_some()).count())
     }
 
-    /// Faults injected, by kind.
+    /// The most requests that were in flight at once.
+    pub fn most_at_once(&self) -> usize {
+        self.state.lock().unwrap().most_at_once
+    }
+
+    /// Faults injected, by kind (a refusal past the capacity is a SlowDown).
     pub fn tally(&self) -> HashMap<Fault, usize> {
         let mut t = HashMap::new();
         for s in self.log() {
@@ -233,8 +283,15 @@ fn error_response(status: u16, reason: &str, code: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>, before: Option<&Before>) -> std::io::Result<()> {
+fn serve(
+    mut conn: TcpStream,
+    upstream: &str,
+    (plan, capacity): (&Plan, Capacity),
+    state: &Mutex<State>,
+    before: Option<&Before>,
+) -> std::io::Result<()> {
     let Some(head) = read_head(&mut conn)? else { return Ok(()) };
+    let (_in_flight, at_once) = InFlight::enter(state);
     let text = String::from_utf8_lossy(&head).into_owned();
     let mut lines = text.split("\r\n");
     let request_line = lines.next().unwrap_or("").to_string();
@@ -259,7 +316,8 @@ fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>,
         }
         headers.push(line.to_string());
     }
-    let fault = decide(plan, state, &method, &target);
+    let over_capacity = capacity.at_once.is_some_and(|most| at_once > most);
+    let fault = decide(plan, state, &method, &target).or(over_capacity.then_some(Fault::SlowDown));
     let seen = Seen { method: method.clone(), target: target.clone(), key: key_of(&target), fault };
     state.lock().unwrap().log.push(seen.clone());
     if let Some(before) = before {
@@ -291,6 +349,7 @@ fn serve(mut conn: TcpStream, upstream: &str, plan: &Plan, state: &Mutex<State>,
         }
         _ => {}
     }
+    std::thread::sleep(capacity.delay);
     // Forward, one request per upstream connection.
     let mut up = TcpStream::connect(upstream)?;
     let mut out = format!("{request_line}\r\n");

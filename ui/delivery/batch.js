@@ -20,7 +20,7 @@ export function newBatch(dest, plan, rows, resumed = false) {
     total: plan.files_total,
     results: new Array(plan.files_total),
     lists: { delivered: [], failed: [], skipped: [], cancelled: [] },
-    progress: { bytes_sent: 0, bytes_total: plan.total_bytes, files_done: 0, files_total: plan.files_total, rate: 0, eta_secs: null, paused: false, rate_limit: null },
+    progress: { bytes_sent: 0, bytes_total: plan.total_bytes, files_done: 0, files_total: plan.files_total, rate: 0, eta_secs: null, paused: false, rate_limit: null, slowed_to: null },
     errors: new Map(), // code -> {message, fix, count, s3_code, request_id}
     errorsVersion: 0,
     phase: 'running', // running | done | error

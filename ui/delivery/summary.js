@@ -51,6 +51,7 @@ export function statsParts(b) {
     parts.push(h('span', { class: 'stat', dataset: { stat: 'files' } }, h('strong', { text: formatCount(p.files_done) }), ` of ${plural(p.files_total, 'file')}`));
     if (!p.paused && p.rate > 0) parts.push(h('span', { class: 'stat', dataset: { stat: 'rate' }, text: formatRate(p.rate) }));
     if (p.rate_limit) parts.push(limitStat(p.rate_limit));
+    if (p.slowed_to) parts.push(slowedStat(p.slowed_to));
     const eta = p.paused ? '' : formatEta(p.eta_secs);
     if (eta) parts.push(h('span', { class: 'stat', dataset: { stat: 'eta' }, text: eta }));
   } else if (b.summary) {
@@ -73,6 +74,16 @@ function limitStat(bytesPerSec) {
     dataset: { stat: 'limit' },
     title: 'The bandwidth limit in force: the lower of the destination’s own and the overall limit in the header',
     text: `Limited to ${formatRate(bytesPerSec)}`,
+  });
+}
+
+/** "Server busy: 4 at once": the server asked the run to slow down, so it sends fewer requests at once. */
+function slowedStat(requests) {
+  return h('span', {
+    class: 'stat stat--limited',
+    dataset: { stat: 'slowed' },
+    title: 'The server asked Chute to slow down (503 SlowDown or 429), so it sends fewer requests at once; it sends more again while that pays',
+    text: `Server busy: ${plural(requests, 'request')} at once`,
   });
 }
 

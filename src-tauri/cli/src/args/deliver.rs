@@ -47,7 +47,7 @@ pub struct DeliverArgs {
     /// For this run only: the most it sends per second (e.g. 2MB/s, 500KB/s; KB and MB are 1,024-based) [default: the destination's; the overall limit still applies, the lower winning].
     #[arg(long, value_name = "RATE")]
     pub bandwidth_limit: Option<String>,
-    /// Requests in flight at once, across files and parts [default: 16].
+    /// Requests in flight at once, across files and parts, held fixed [default: 16 to start, then fewer when the server says to slow down and more while throughput grows].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Option<u32>,
     /// Add a presigned download link per delivered file, valid this long (e.g. 15m, 1h, 7d; at most 7d).

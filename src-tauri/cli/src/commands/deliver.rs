@@ -88,6 +88,7 @@ fn deliver_to(chute: &Chute, a: &DeliverArgs, target: &str, group: Option<&Strin
     let mut options = TransferOptions { overwrite: a.overwrite, group: group.cloned(), throttle, ..TransferOptions::default() };
     if let Some(n) = a.concurrency {
         options.concurrency = n as usize;
+        options.adaptive = false;
     }
     if let Some(t) = a.multipart_threshold {
         options.multipart_threshold = t;

@@ -93,7 +93,8 @@ pub fn confirm_question(plan: &Plan, name: &str) -> String {
     format!("Deliver {} ({}) to {name}?", files(plan.files.len()), bytes(plan.total_bytes))
 }
 
-/// ` 42%  1.00 MiB of 2.38 MiB  3/7 files  1.98 MiB/s (limited to 2.00 MiB/s)  ETA 1.2 s`
+/// ` 42%  1.00 MiB of 2.38 MiB  3/7 files  1.98 MiB/s (limited to 2.00 MiB/s)  ETA 1.2 s`,
+/// then `  (the server asked to slow down: 4 requests at once)` when it did.
 pub fn progress_line(b: &Progress) -> String {
     let pct = (b.bytes_sent.saturating_mul(100))
         .checked_div(b.bytes_total)
@@ -112,6 +113,9 @@ pub fn progress_line(b: &Progress) -> String {
     }
     if let Some(eta) = b.eta_secs.filter(|_| b.files_done < b.files_total) {
         s += &format!("  ETA {}", duration_ms(eta * 1000));
+    }
+    if let Some(n) = b.slowed_to {
+        s += &format!("  (the server asked to slow down: {n} {} at once)", if n == 1 { "request" } else { "requests" });
     }
     if b.paused {
         s += "  (paused)";
@@ -245,5 +249,15 @@ mod tests {
         assert!(!progress_line(&p).contains("limited"), "{}", progress_line(&p));
         let limited = Progress { rate_limit: Some(2 << 20), ..p };
         assert!(progress_line(&limited).contains("1.91 MiB/s (limited to 2.00 MiB/s)"), "{}", progress_line(&limited));
+    }
+
+    #[test]
+    fn the_progress_line_says_when_the_server_slowed_the_run() {
+        let p = Progress { files_total: 2, ..Progress::default() };
+        assert!(!progress_line(&p).contains("slow down"), "{}", progress_line(&p));
+        let slowed = Progress { slowed_to: Some(4), ..p };
+        assert!(progress_line(&slowed).ends_with("(the server asked to slow down: 4 requests at once)"), "{}", progress_line(&slowed));
+        let one = Progress { slowed_to: Some(1), ..p };
+        assert!(progress_line(&one).contains("1 request at once"), "{}", progress_line(&one));
     }
 }

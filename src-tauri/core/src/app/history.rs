@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{now_ms, Chute, Error, Result};
-use crate::destination::{Destination, Settings};
+use crate::destination::Destination;
 use crate::report::{Code, ErrorInfo};
 use crate::{deliver, history, s3};
 
@@ -20,13 +20,13 @@ impl Chute {
     pub fn history_files(&self, batch_id: Option<&str>, f: &history::Filter) -> Result<Vec<history::FileRow>> {
         let mut rows = history::files(self.store().conn(), batch_id, f)?;
         // Each batch's destination, looked up once.
-        let mut settings: HashMap<String, Option<Settings>> = HashMap::new();
+        let mut urls: HashMap<String, Option<s3::ObjectUrls>> = HashMap::new();
         for row in &mut rows {
-            if !settings.contains_key(&row.batch_id) {
-                let found = self.batch_destination(&row.batch_id)?.map(|d| d.settings);
-                settings.insert(row.batch_id.clone(), found);
+            if !urls.contains_key(&row.batch_id) {
+                let found = self.batch_destination(&row.batch_id)?.map(|d| s3::ObjectUrls::new(&d.settings));
+                urls.insert(row.batch_id.clone(), found);
             }
-            row.url = settings[&row.batch_id].as_ref().map(|s| s3::object_url(s, &row.key));
+            row.url = urls[&row.batch_id].as_ref().map(|u| u.of(&row.key));
         }
         Ok(rows)
     }
@@ -35,11 +35,11 @@ impl Chute {
     /// one at a time (the objects that landed with their URLs while the
     /// destination exists): what a summary no longer holds.
     pub fn each_batch_result(&self, batch_id: &str, mut each: impl FnMut(deliver::FileResult)) -> Result<()> {
-        let destination = self.batch_destination(batch_id)?;
+        let urls = self.batch_destination(batch_id)?.map(|d| s3::ObjectUrls::new(&d.settings));
         history::each_file(self.store().conn(), batch_id, |row| {
             let mut r = row.result();
             if matches!(r.status, deliver::FileStatus::Delivered | deliver::FileStatus::Skipped) {
-                r.url = destination.as_ref().map(|d| s3::object_url(&d.settings, &r.key));
+                r.url = urls.as_ref().map(|u| u.of(&r.key));
             }
             each(r);
         })?;

@@ -1,9 +1,10 @@
 //! The transfer: every planned file to its key, streamed from disk, in
-//! parallel under the batch's request limit, with pause, cancel and
-//! progress at most every `progress_interval`; each object delivered is
-//! checked by the run's verifier, if it has one, before its result is
-//! reported. One failing file never stops the batch. Under a bandwidth
-//! limit, fewer requests go at once, each with time for its body.
+//! parallel under the batch's request limit (adapted as it runs), with
+//! pause, cancel and progress at most every `progress_interval`; each
+//! object delivered is checked by the run's verifier, if it has one,
+//! before its result is reported. One failing file never stops the batch.
+//! Under a bandwidth limit, fewer requests go at once, each with time for
+//! its body.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::time::Instant;
 
 use tokio::sync::Semaphore;
 
+use super::adaptive::Adaptive;
 use super::failure::Failures;
 use super::file::one_file;
 use super::limit::{body_timeouts, requests_under};
@@ -34,11 +36,15 @@ pub async fn deliver(
 ) -> BatchSummary {
     let started = Instant::now();
     let (concurrency, body_timeouts) = under_limit(settings, plan, opts);
+    let requests = Arc::new(Semaphore::new(concurrency));
+    // Under a bandwidth limit the number of requests is the limit's to set.
+    let adaptive = (opts.adaptive && body_timeouts.is_none()).then(|| Arc::new(Adaptive::new(requests.clone(), concurrency, started)));
     let shared = Arc::new(Shared {
         client,
         settings: Settings { overwrite: opts.overwrite.unwrap_or(settings.overwrite), ..settings.clone() },
         opts: opts.clone(),
-        requests: Arc::new(Semaphore::new(concurrency)),
+        requests,
+        adaptive,
         control: control.clone(),
         bytes_sent: Arc::new(AtomicU64::new(0)),
         files_done: AtomicU64::new(0),
@@ -51,6 +57,7 @@ pub async fn deliver(
         counters: Requests::per_file(plan.files.len()),
         failures: Failures::new(settings, opts.anonymous),
         pacing: Pacing { throttle: opts.throttle.clone(), timeouts: body_timeouts, in_flight: Default::default() },
+        urls: s3::ObjectUrls::new(settings),
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
@@ -83,6 +90,7 @@ pub async fn deliver(
             eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
             paused: *shared.control.pause.borrow(),
             rate_limit: shared.opts.throttle.as_ref().and_then(|t| t.rate()),
+            slowed_to: shared.adaptive.as_ref().and_then(|a| a.slowed_to()),
         })
     };
     loop {
@@ -92,6 +100,13 @@ pub async fn deliver(
                 let (shared, file, tx, index) = (shared.clone(), plan.files[next].clone(), sender.clone(), next);
                 tasks.spawn(async move {
                     let mut r = one_file(&shared, index, &file).await;
+                    // Refused as too many requests: again, under the lowered limit.
+                    let mut times = 0;
+                    while let Some(pause) = shared.adaptive.as_ref().and_then(|a| a.again_after(&r, times)) {
+                        tokio::time::sleep(pause).await;
+                        times += 1;
+                        r = one_file(&shared, index, &file).await;
+                    }
                     if let (Some(v), FileStatus::Delivered) = (&shared.opts.verifier, r.status) {
                         // The receipt: the object as the server now has it, against what was sent.
                         let _slot = shared.requests.acquire().await.expect("semaphore open");
@@ -116,7 +131,7 @@ pub async fn deliver(
             r = rx.recv() => match r {
                 Some(mut r) => {
                     if matches!(r.status, FileStatus::Delivered | FileStatus::Skipped) {
-                        r.url = Some(s3::object_url(&shared.settings, &r.key));
+                        r.url = Some(shared.urls.of(&r.key));
                     }
                     if let Some(j) = &opts.journal {
                         j.0.file_finished(&r);
@@ -135,6 +150,12 @@ pub async fn deliver(
                 None => break,
             },
             _ = tick.tick() => {
+                if let Some(adaptive) = &shared.adaptive {
+                    let bytes = shared.bytes_sent.load(Ordering::Relaxed);
+                    let grown = adaptive.tick(bytes, shared.files_done.load(Ordering::Relaxed), Instant::now());
+                    // As many more files may be under way as requests.
+                    file_slots.add_permits(grown);
+                }
                 if last.elapsed() >= opts.progress_interval {
                     on_event(batch_event(&shared));
                     last = Instant::now();

@@ -95,6 +95,11 @@ pub struct Progress {
     /// The bandwidth limit in force now, in bytes per second (the lower of
     /// the destination's and the app's overall limit); `None`: full speed.
     pub rate_limit: Option<u64>,
+    /// The server asked this run to slow down (503 SlowDown, 429), and it
+    /// now sends this many requests at once, fewer than it started with;
+    /// `None`: not slowed.
+    #[serde(default)]
+    pub slowed_to: Option<usize>,
 }
 
 /// What a running delivery tells its front end: its progress, at most

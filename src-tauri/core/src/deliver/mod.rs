@@ -6,6 +6,7 @@
 //! verifier and the batch's receipt (receipt.rs) kept with its summary.
 //! Under a bandwidth limit (limit.rs) request bodies are paced (paced.rs).
 
+mod adaptive;
 mod body;
 pub mod compress;
 mod control;

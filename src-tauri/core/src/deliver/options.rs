@@ -1,7 +1,8 @@
-//! How a batch is run: concurrency, multipart sizes, integrity attempts,
-//! progress pace, the history journal told of every step, the check of
-//! each object delivered (its receipt), uploads to continue when resuming,
-//! a per-run overwrite policy and the bandwidth limits the run obeys.
+//! How a batch is run: concurrency and whether it adapts, multipart sizes,
+//! integrity attempts, progress pace, the history journal told of every
+//! step, the check of each object delivered (its receipt), uploads to
+//! continue when resuming, a per-run overwrite policy and the bandwidth
+//! limits the run obeys.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,8 +13,13 @@ use super::{FileError, FileResult, PlannedFile, MIB};
 
 #[derive(Debug, Clone)]
 pub struct TransferOptions {
-    /// Requests in flight at once, across files and parts.
+    /// Requests in flight at once, across files and parts: where the run
+    /// starts when `adaptive`, else all the run sends.
     pub concurrency: usize,
+    /// The number of requests at once adapts: halved when the server says
+    /// to slow down, grown while throughput grows (`deliver/adaptive.rs`).
+    /// Not under a bandwidth limit, which sets its own.
+    pub adaptive: bool,
     /// Files at or above this size go multipart.
     pub multipart_threshold: u64,
     /// Smallest part size Chute uses (the provider's minimum still applies).
@@ -117,6 +123,7 @@ impl Default for TransferOptions {
     fn default() -> Self {
         TransferOptions {
             concurrency: 16,
+            adaptive: true,
             multipart_threshold: 16 * MIB,
             min_part_size: 8 * MIB,
             integrity_attempts: 3,

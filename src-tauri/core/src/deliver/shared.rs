@@ -1,13 +1,14 @@
 //! The state a batch's tasks share: the client, the settings as this run
-//! applies them, the request limit, control, counters of bytes and of each
-//! file's HTTP requests, the words for failed requests, and how long a
-//! paced body may take.
+//! applies them, the request limit and how it adapts, control, counters of
+//! bytes and of each file's HTTP requests, the words for failed requests,
+//! and how long a paced body may take.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use super::adaptive::Adaptive;
 use super::failure::Failures;
 use super::paced::Pacing;
 use super::{Control, TransferOptions};
@@ -15,13 +16,21 @@ use crate::destination::Settings;
 
 /// Counts the HTTP requests sent for one file, the client's own retries
 /// included (an interceptor on each of the file's operations), so the
-/// history shows what really crossed the network. The batch's counts are
-/// one array, a file's counter a place in it: 100,000 files cost 400 KB,
-/// not an allocation each.
-#[derive(Debug, Clone)]
+/// history shows what really crossed the network, and tells the batch's
+/// adaptive limit when the server refuses one as too many (503, 429). The
+/// batch's counts are one array, a file's counter a place in it: 100,000
+/// files cost 400 KB, not an allocation each.
+#[derive(Clone)]
 pub(super) struct Requests {
     counts: Arc<[AtomicU32]>,
     index: usize,
+    adaptive: Option<Arc<Adaptive>>,
+}
+
+impl std::fmt::Debug for Requests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Requests").field("index", &self.index).field("count", &self.count()).finish()
+    }
 }
 
 impl Requests {
@@ -38,7 +47,7 @@ impl Requests {
 impl Default for Requests {
     /// A counter of its own, for a file outside the batch's array.
     fn default() -> Requests {
-        Requests { counts: Requests::per_file(1), index: 0 }
+        Requests { counts: Requests::per_file(1), index: 0, adaptive: None }
     }
 }
 
@@ -56,6 +65,22 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for Requests {
         self.counts[self.index].fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
+
+    fn read_after_attempt(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
+        _: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        if let (Some(adaptive), Some(response)) = (&self.adaptive, context.response()) {
+            match response.status().as_u16() {
+                503 | 429 => adaptive.throttled(std::time::Instant::now()),
+                status if status < 500 => adaptive.answered(),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 pub(super) struct Shared {
@@ -63,6 +88,8 @@ pub(super) struct Shared {
     pub(super) settings: Settings,
     pub(super) opts: TransferOptions,
     pub(super) requests: Arc<Semaphore>,
+    /// Adapts the number of request slots as the run goes (`None`: fixed).
+    pub(super) adaptive: Option<Arc<Adaptive>>,
     pub(super) control: Control,
     pub(super) bytes_sent: Arc<AtomicU64>,
     pub(super) files_done: AtomicU64,
@@ -87,6 +114,8 @@ pub(super) struct Shared {
     pub(super) failures: Failures,
     /// How request bodies go: paced under a bandwidth limit, with time to.
     pub(super) pacing: Pacing,
+    /// Each delivered object's URL, from a base worked out once.
+    pub(super) urls: crate::s3::ObjectUrls,
 }
 
 impl Shared {
@@ -100,9 +129,9 @@ impl Shared {
     /// The request counter of file `index`, to attach to its operations.
     pub(super) fn counter(&self, index: usize) -> Requests {
         if index < self.counters.len() {
-            Requests { counts: self.counters.clone(), index }
+            Requests { counts: self.counters.clone(), index, adaptive: self.adaptive.clone() }
         } else {
-            Requests::default()
+            Requests { adaptive: self.adaptive.clone(), ..Requests::default() }
         }
     }
 }

@@ -19,4 +19,4 @@ pub use failure::{classify, expected_region, Answer, Failure, Speaks};
 pub use follow_up::with_code;
 pub use presign::presign_get;
 pub use proxy::{Hop, ProxyRoute};
-pub use url::{object_url, request_base};
+pub use url::{object_url, request_base, ObjectUrls};

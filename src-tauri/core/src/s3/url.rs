@@ -23,15 +23,36 @@ pub fn request_base(s: &Settings) -> url::Url {
 
 /// The object's URL as the destination addresses it (not signed).
 pub fn object_url(s: &Settings, key: &str) -> String {
-    let mut base = request_base(s);
-    let encoded: String = key
-        .split('/')
-        .map(|seg| url::form_urlencoded::byte_serialize(seg.as_bytes()).collect::<String>().replace('+', "%20"))
-        .collect::<Vec<_>>()
-        .join("/");
-    let path = format!("{}/{}", base.path().trim_end_matches('/'), encoded);
-    base.set_path(&path);
-    base.to_string()
+    ObjectUrls::new(s).of(key)
+}
+
+/// Objects' URLs for one destination: its request base worked out once
+/// (a delivery gives every delivered file its URL).
+#[derive(Debug, Clone)]
+pub struct ObjectUrls {
+    /// Scheme, host and the base's path, without its trailing `/`.
+    base: String,
+}
+
+impl ObjectUrls {
+    pub fn new(s: &Settings) -> ObjectUrls {
+        let b = request_base(s);
+        ObjectUrls { base: format!("{}{}", &b[..url::Position::BeforePath], b.path().trim_end_matches('/')) }
+    }
+
+    /// The URL of the object at `key`: each segment percent-encoded, a
+    /// space as `%20`.
+    pub fn of(&self, key: &str) -> String {
+        let mut out = String::with_capacity(self.base.len() + 1 + key.len() * 3 / 2);
+        out.push_str(&self.base);
+        for segment in key.split('/') {
+            out.push('/');
+            for piece in url::form_urlencoded::byte_serialize(segment.as_bytes()) {
+                out.push_str(if piece == "+" { "%20" } else { piece });
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -49,6 +70,30 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(object_url(&s, "a b/c#d+e.csv"), "http://127.0.0.1:9000/reports/a%20b/c%23d%2Be.csv");
+    }
+
+    #[test]
+    fn object_urls_made_once_match_the_url_crate_for_every_key() {
+        for (endpoint, path_style) in [("http://127.0.0.1:9000", true), ("https://minio.example:9000/base/", false), ("", false)] {
+            let s = Settings {
+                provider: if endpoint.is_empty() { ProviderKind::Aws } else { ProviderKind::Minio },
+                bucket: "reports".into(),
+                region: "eu-west-1".into(),
+                endpoint: endpoint.into(),
+                path_style,
+                ..Settings::default()
+            };
+            let urls = ObjectUrls::new(&s);
+            for key in ["a.csv", "a b/c#d+e.csv", "", "/lead", "dir//x", "ü/ñ?.txt", "100%/*~.bin"] {
+                let mut expected = request_base(&s);
+                let encoded: Vec<String> = key
+                    .split('/')
+                    .map(|seg| url::form_urlencoded::byte_serialize(seg.as_bytes()).collect::<String>().replace('+', "%20"))
+                    .collect();
+                expected.set_path(&format!("{}/{}", expected.path().trim_end_matches('/'), encoded.join("/")));
+                assert_eq!(urls.of(key), expected.as_str(), "{endpoint} {key:?}");
+            }
+        }
     }
 
     #[test]
