@@ -1,7 +1,9 @@
 //! What a destination adds to a delivery: compression on the way (gzip as
 //! `.gz` objects, or `Content-Encoding: gzip` under the file's own name,
 //! multipart included) and a manifest then a `_SUCCESS` marker after each
-//! batch (written last, and not at all when a file did not land). Against
+//! batch (written last, and not at all when a file did not land); the
+//! check after delivery set off (no request after an upload, no receipt)
+//! and on again. Against
 //! s3s-fs (objects are files), moto (headers), and the recording proxy of
 //! tests/support/faults.rs with no fault, to see the order of requests.
 
@@ -145,4 +147,39 @@ fn a_manifest_lists_the_batch_and_the_marker_comes_last_or_not_at_all() {
     assert_eq!(urls, ["s3://reports/incoming/d.csv"], "only what this batch delivered");
     let text = w.run(&["destination", "show", "Files"], None).ok().stdout;
     assert!(text.contains("Manifest") && text.contains("_SUCCESS"), "{text}");
+}
+
+#[test]
+fn check_after_delivery_is_set_and_shown_and_off_asks_nothing_after_each_upload() {
+    let fs = S3sFs::start();
+    let proxy = recording_proxy(&fs);
+    let w = world();
+    add_s3s(&w, &fs, "Files", "{prefix}{relpath}");
+    let text = w.run(&["destination", "show", "Files"], None).ok().stdout;
+    assert!(text.contains("each object, once it lands"), "on by default: {text}");
+    edit(&w, "Files", &["--check-after-delivery=false", "--endpoint", &proxy.endpoint()]);
+    let text = w.run(&["destination", "show", "Files"], None).ok().stdout;
+    assert!(text.contains("no: the server's answer to each upload only"), "{text}");
+
+    let src = tempfile::tempdir().unwrap();
+    for (name, len) in [("a.csv", 10), ("b.csv", 2_000)] {
+        write(src.path(), name, &content(len as u64, len));
+    }
+    let r = w.json(&["deliver", "Files", src.path().to_str().unwrap(), "--yes"], None).ok();
+    let summary = lines(&r).last().unwrap().clone();
+    assert_eq!(summary["delivered"], 2, "{summary:#}");
+    assert!(summary["receipt"].is_null(), "no receipt: {summary:#}");
+    let asked: Vec<String> = proxy.log().into_iter().filter(|s| s.method == "HEAD" || s.method == "GET").map(|s| s.target).collect();
+    assert!(asked.is_empty(), "nothing asked after the uploads: {asked:?}");
+
+    write(src.path(), "b2.csv", b"b2");
+    let text = w.run(&["deliver", "Files", src.path().join("b2.csv").to_str().unwrap(), "--yes"], None).ok().stdout;
+    assert!(text.contains("Objects not checked after delivery") && text.contains("`chute verify "), "{text}");
+
+    // Back on (the flag alone means true): the next delivery has its receipt.
+    edit(&w, "Files", &["--check-after-delivery"]);
+    write(src.path(), "c.csv", b"c");
+    let r = w.json(&["deliver", "Files", src.path().join("c.csv").to_str().unwrap(), "--yes"], None).ok();
+    let summary = lines(&r).last().unwrap().clone();
+    assert_eq!(summary["receipt"]["verified"], 1, "{summary:#}");
 }

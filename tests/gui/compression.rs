@@ -1,6 +1,8 @@
-//! Compression and manifests set in the destination form: the preview
-//! shows the `.gz` keys, the objects decompress to the files, the manifest
-//! and its marker land after the batch, and the details sheet says so.
+//! Compression, manifests and the check after delivery set in the
+//! destination form: the preview shows the `.gz` keys, the objects
+//! decompress to the files, the manifest and its marker land after the
+//! batch, no receipt is taken when the check is off, and the details sheet
+//! says so.
 
 use std::io::Read;
 
@@ -23,6 +25,9 @@ async fn gzip_and_a_manifest_chosen_in_the_form_are_previewed_and_delivered() {
     let hint = wait_shown(&c, "#compression-hint", 5).await;
     assert!(hint.contains(".gz object"), "{hint}");
     click(&c, "label[for=\"f-manifest\"]").await;
+    assert!(attr_in_page(&c, "#f-check_after_delivery:checked", "id").await.is_some(), "each object checked by default");
+    click(&c, "label[for=\"f-check_after_delivery\"]").await;
+    assert!(attr_in_page(&c, "#f-check_after_delivery:checked", "id").await.is_none(), "the check turned off");
     c.execute("document.querySelector('#f-compression-off').scrollIntoView({ block: 'center' });", vec![]).await.unwrap();
     env.screenshot("01-compression-and-manifest");
     wait_save_enabled(&c).await;
@@ -39,6 +44,8 @@ async fn gzip_and_a_manifest_chosen_in_the_form_are_previewed_and_delivered() {
     env.screenshot("02-preview-gz-key");
     click(&c, "#delivery-confirm").await;
     wait_shown(&c, "#delivery-outcome[data-outcome=\"delivered\"]", 60).await;
+    let stats = wait_shown(&c, "#delivery-stats", 5).await;
+    assert!(!stats.contains("verified at the destination"), "no receipt without the check: {stats}");
 
     let objects = fs.objects("reports");
     let mut text = String::new();
@@ -49,9 +56,18 @@ async fn gzip_and_a_manifest_chosen_in_the_form_are_previewed_and_delivered() {
     assert!(manifests.iter().any(|k| k.ends_with("/manifest.json")) && manifests.iter().any(|k| k.ends_with("/_SUCCESS")));
 
     click(&c, "#delivery-close").await;
+    wait_gone(&c, "#delivery-progress").await;
+    // The history says the objects were not checked, and that Verify would.
+    click(&c, "#nav-history").await;
+    wait_shown(&c, "#history-view", 10).await;
+    click(&c, ".history-batch[data-outcome=\"delivered\"]").await;
+    let receipt = wait_shown(&c, "#hd-receipt[data-state=\"none\"]", 20).await;
+    assert!(receipt.contains("have not been checked") && receipt.contains("Verify checks them now"), "{receipt}");
+    click(&c, "#nav-destinations").await;
     click(&c, ".destination-row .dest-name").await;
     let facts = wait_shown(&c, "#details-facts", 10).await;
     assert!(facts.contains("gzip, as .gz objects") && facts.contains("_SUCCESS"), "{facts}");
+    assert!(facts.contains("No: the server's answer to each upload only"), "{facts}");
     env.screenshot("03-details");
     c.close().await.unwrap();
 }

@@ -148,3 +148,49 @@ fn an_object_changed_between_its_upload_and_its_check_fails_its_file() {
     keys.sort();
     assert_eq!(keys, ["incoming/grown.txt", "incoming/victim.txt"]);
 }
+
+/// A destination set to rely on the server's answers to its uploads
+/// (`check_after_delivery` off): nothing is asked after an upload (no HEAD
+/// or GET reaches the server), no receipt is kept, the objects are whole,
+/// and the batch can still be checked later. The same files to a destination
+/// that checks (the default) cost one HEAD per object.
+#[test]
+fn a_destination_relying_on_the_upload_answers_asks_nothing_after_each_upload() {
+    let fs = S3sFs::start();
+    let plan = FaultPlan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
+    let proxy = FaultProxy::start(&format!("127.0.0.1:{}", fs.port), plan);
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..20 {
+        write(src.path(), &format!("small/f{i:02}.csv"), &content(i, 100 + i as usize * 500));
+    }
+    write(src.path(), "big.bin", &content(99, 20 * MIB));
+    let asked = |log: &[super::support::faults::Seen]| log.iter().filter(|s| s.method == "HEAD" || s.method == "GET").count();
+
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup_at(&proxy.endpoint(), data.path(), |s| s.check_after_delivery = false);
+    let before = proxy.log().len();
+    let summary = deliver(&chute, &id, src.path());
+    assert_eq!((summary.delivered, summary.failed), (21, 0), "{:?}", summary.not_landed);
+    assert_eq!(summary.outcome, Outcome::Delivered);
+    assert_eq!(asked(&proxy.log()[before..]), 0, "nothing asked after the uploads: {:#?}", &proxy.log()[before..]);
+    assert!(summary.receipt.is_none(), "no receipt: {:?}", summary.receipt);
+    let batch = summary.batch_id.clone().unwrap();
+    assert_eq!(chute.batch_receipt(&batch).unwrap(), None);
+    let objects = fs.objects("reports");
+    assert_eq!(objects["incoming/big.bin"], content(99, 20 * MIB));
+    for i in 0..20 {
+        assert_eq!(objects[&format!("incoming/small/f{i:02}.csv")], content(i, 100 + i as usize * 500), "f{i:02}");
+    }
+    // Checked later, on demand: every object verified.
+    let later = chute.verify_batch(&batch, &mut |_| {}).unwrap().receipt;
+    assert_eq!((later.checked, later.verified, later.differing), (21, 21, 0), "{later:?}");
+
+    // The default: each object checked once it lands.
+    let data = tempfile::tempdir().unwrap();
+    let (chute, id) = setup_at(&proxy.endpoint(), data.path(), |s| s.prefix = "checked/".into());
+    let before = proxy.log().len();
+    let summary = deliver(&chute, &id, src.path());
+    assert_eq!((summary.delivered, summary.failed), (21, 0), "{:?}", summary.not_landed);
+    assert!(asked(&proxy.log()[before..]) >= 21, "one HEAD per object at least: {}", asked(&proxy.log()[before..]));
+    assert_eq!(summary.receipt.map(|r| (r.checked, r.verified)), Some((21, 21)));
+}

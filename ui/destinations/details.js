@@ -128,6 +128,7 @@ function renderFacts(d) {
     fact('Preview', d.confirm_delivery === false ? 'Off: dropped files are sent at once' : 'Before every delivery'),
     fact('Compression', { off: 'Off', gzip: 'gzip, as .gz objects', gzip_encoding: 'gzip, same names (Content-Encoding: gzip)' }[d.compression || 'off']),
     d.manifest && fact('Manifest', 'After each delivery, then _SUCCESS when every file landed'),
+    fact('Checked after delivery', d.check_after_delivery === false ? "No: the server's answer to each upload only" : 'Each object, once it lands (its receipt)'),
     fact('Never delivered', Array.isArray(d.ignore) ? (d.ignore.length ? d.ignore.join('  ') : 'Nothing left out') : '', { mono: true }),
   ].filter(Boolean));
 }

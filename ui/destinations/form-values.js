@@ -1,7 +1,7 @@
 // Reading and writing the destination form: the settings as the core
 // takes them, a destination's settings put into the fields, the "On
 // delivery" section (existing objects, never deliver, compression, the
-// manifest, the bandwidth limit, preview) and the
+// manifest, the check after delivery, the bandwidth limit, preview) and the
 // names of the fields as the person sees them.
 
 import { $, h } from '../lib/dom.js';
@@ -16,7 +16,8 @@ const LABELS = {
   access_key_id: 'Access key id', secret_access_key: 'Secret access key', profile: 'Profile', prefix: 'Path prefix',
   path_style: 'Path-style addressing', key_template: 'Key template', storage_class: 'Storage class', acl: 'Object ACL',
   headers: 'Headers', metadata: 'Metadata', tags: 'Tags', active: 'Active', overwrite: 'When an object exists',
-  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest', credentials: 'Credentials',
+  ignore: 'Never deliver', confirm_delivery: 'Preview before delivering', compression: 'Compress on the way', manifest: 'Manifest',
+  check_after_delivery: 'Check each object once it lands', credentials: 'Credentials',
   proxy: 'Proxy', proxy_password: 'Proxy password',
   encryption: 'Encryption', kms_key_id: 'KMS key', sse_c_key: 'SSE-C key',
   bandwidth_limit: 'Bandwidth limit',
@@ -60,6 +61,7 @@ export function collectSettings(form) {
     confirm_delivery: e.confirm_delivery.checked,
     compression: e.compression.value || 'off',
     manifest: e.manifest.checked,
+    check_after_delivery: e.check_after_delivery.checked,
     proxy: e.proxy.value,
     bandwidth_limit: e.bandwidth_limit.value,
     ...collectEncryption(form),
@@ -101,6 +103,7 @@ export function setDeliveryFields(form, d) {
   const compression = Object.hasOwn(COMPRESSION_HINTS, d.compression) ? d.compression : 'off';
   for (const r of e.compression) r.checked = r.value === compression;
   e.manifest.checked = d.manifest === true;
+  e.check_after_delivery.checked = d.check_after_delivery !== false;
   e.bandwidth_limit.value = d.bandwidth_limit || '';
   updateOverwriteHint(form);
   updateCompressionHint(form);

@@ -240,7 +240,7 @@ export function openAddForm(opener, opts = {}) {
   setKv(form, 'metadata', {});
   setKv(form, 'tags', {});
   form.elements.active.checked = true;
-  setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true, compression: 'off', manifest: false });
+  setDeliveryFields(form, { overwrite: 'never', ignore: defaultIgnores(), confirm_delivery: true, compression: 'off', manifest: false, check_after_delivery: true });
   setEncryptionFields(form, { encryption: 'none' }, false);
   $('#form-title', form).textContent = 'Add destination';
   $('#form-subtitle', form).textContent = 'A bucket, and optionally a folder in it, where Chute delivers files.';

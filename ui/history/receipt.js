@@ -73,7 +73,7 @@ function title() {
 function show(container, r) {
   container.dataset.state = !r ? 'none' : r.differing || r.unchecked ? 'differing' : 'verified';
   if (!r) {
-    container.replaceChildren(title(), h('p', { class: 'hd-inputs-note muted', text: 'Its objects have not been checked: it was delivered before Chute checked each object. Verify checks them now.' }));
+    container.replaceChildren(title(), h('p', { class: 'hd-inputs-note muted', text: "Its objects have not been checked since they landed: the server's answer to each upload was the only check (its destination does not check each object, or it was delivered before Chute did). Verify checks them now." }));
     return;
   }
   container.replaceChildren(title(), ...receiptBlock(r).filter(Boolean));

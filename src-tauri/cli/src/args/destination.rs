@@ -191,6 +191,9 @@ pub struct OptionArgs {
     /// After each batch, write a manifest of its objects, then a `_SUCCESS` marker if every file landed (`--manifest=false` to stop).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub manifest: Option<bool>,
+    /// Check each object once it lands, one more request per file, which makes the receipt (the default); `--check-after-delivery=false` relies on the server's answer to each upload alone: faster for many small files.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub check_after_delivery: Option<bool>,
     /// How requests reach the endpoint: an HTTP proxy (`http://[user@]host:port`), `direct`, or "" for HTTPS_PROXY/HTTP_PROXY/NO_PROXY (the default).
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
@@ -236,6 +239,7 @@ impl OptionArgs {
             && self.confirm_delivery.is_none()
             && self.compression.is_none()
             && self.manifest.is_none()
+            && self.check_after_delivery.is_none()
             && self.encryption.is_none()
     }
 
@@ -288,6 +292,9 @@ impl OptionArgs {
         }
         if let Some(m) = self.manifest {
             s.manifest = m;
+        }
+        if let Some(c) = self.check_after_delivery {
+            s.check_after_delivery = c;
         }
     }
 }

@@ -177,6 +177,10 @@ pub fn summary(e: &EndOf) -> String {
         if let Some(n) = &r.note {
             t += &n.lines().map(|l| format!("  {}\n", printable(l))).collect::<String>();
         }
+    } else if s.delivered > 0 {
+        // The destination relies on the server's answer to each upload.
+        let verify = s.batch_id.as_deref().map_or(String::new(), |b| format!("; `chute verify {b}` checks them"));
+        t += &format!("Objects not checked after delivery (the server's answer to each upload was the check){verify}.\n");
     }
     if let Some(m) = &s.manifest {
         if let Some(k) = &m.manifest_key {

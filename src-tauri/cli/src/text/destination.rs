@@ -131,6 +131,10 @@ pub fn show(v: &DestinationView, last: Option<&ProbeReport>) -> String {
     ));
     lines.push(("Encryption", v.encryption_words.clone()));
     lines.push(("Manifest", if s.manifest { "after each batch, then _SUCCESS if all landed" } else { "no" }.to_string()));
+    lines.push((
+        "Checked after delivery",
+        if s.check_after_delivery { "each object, once it lands" } else { "no: the server's answer to each upload only" }.to_string(),
+    ));
     lines.push(("Credentials", credentials(&d.credentials)));
     lines.push(("Status", status(s.active).to_string()));
     lines.push(("Created", timestamp(d.created_at)));

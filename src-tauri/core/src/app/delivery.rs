@@ -307,11 +307,18 @@ fn transfer_journaled(
     let opts = deliver::TransferOptions { journal: Some(deliver::JournalRef(journal.clone())), anonymous, ..opts };
     let (summary, checks) = runtime.block_on(async {
         let client = s3::client(&d.settings, auth, client_opts).await;
-        let verifier =
-            std::sync::Arc::new(verify::AtDelivery::new(client.clone(), &d.settings, &opts, receipt.batch_id, receipt.index_map));
-        let opts = deliver::TransferOptions { verifier: Some(deliver::VerifierRef(verifier.clone())), ..opts };
+        // Each object checked as it lands, unless the destination relies on
+        // the server's answers to its uploads alone.
+        let verifier = d
+            .settings
+            .check_after_delivery
+            .then(|| std::sync::Arc::new(verify::AtDelivery::new(client.clone(), &d.settings, &opts, receipt.batch_id, receipt.index_map)));
+        let opts = deliver::TransferOptions {
+            verifier: verifier.clone().map(|v| deliver::VerifierRef(v as std::sync::Arc<dyn deliver::Verifier>)),
+            ..opts
+        };
         let summary = deliver::deliver(client, &d.settings, plan, &opts, control, on_event).await;
-        (summary, verifier.take_checks())
+        (summary, verifier.map(|v| v.take_checks()).unwrap_or_default())
     });
     journal.flush();
     drop(writer);

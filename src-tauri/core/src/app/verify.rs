@@ -160,7 +160,7 @@ impl Chute {
         mut checks: verify::Tally,
         resumed: bool,
     ) -> Result<Option<deliver::Receipt>> {
-        if resumed {
+        if resumed && d.settings.check_after_delivery {
             let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index).collect();
             let earlier: Vec<Expected> = history::delivered_objects(self.store().conn(), batch_id)?
                 .into_iter()

@@ -45,6 +45,13 @@ pub struct Settings {
     /// After each batch: a manifest of its objects, then a `_SUCCESS` marker
     /// (only when every file landed).
     pub manifest: bool,
+    /// Each object checked as soon as it lands (one more request per file:
+    /// its size and checksum as the server kept them, against what was
+    /// sent), which makes the batch's receipt. Off, the server's answer to
+    /// each upload is the only check (the MD5 it computed, or each part's
+    /// checksum it verified): many small files go faster, no receipt is
+    /// kept, and `history verify` can check them later.
+    pub check_after_delivery: bool,
     /// How requests reach the endpoint: empty for the environment's proxy
     /// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), `direct`, or an HTTP
     /// proxy's address (`http://[user@]host:port`; its password is in the
@@ -164,6 +171,7 @@ impl Default for Settings {
             confirm_delivery: true,
             compression: Compression::Off,
             manifest: false,
+            check_after_delivery: true,
             proxy: String::new(),
             bandwidth_limit: String::new(),
             encryption: Encryption::None,
