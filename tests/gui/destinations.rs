@@ -171,7 +171,7 @@ async fn the_form_is_tested_before_saving_and_fixed_in_place() {
     wait_for(&c, "body[data-ready=\"true\"]").await;
     fill_eu_reports_with_the_wrong_region(&c, &moto).await;
 
-    click(&c, "#test-connection").await;
+    click_to_open(&c, "#test-connection", "#probe-panel", 60).await;
     wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
     let card = wait_shown(&c, ".diagnosis[data-code=\"wrong_region\"]", 10).await;
     assert!(card.contains("eu-west-1"), "{card}");
@@ -222,7 +222,7 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
     if attr_in_page(&c, "#f-path_style:checked", "id").await.is_none() {
         click(&c, "#destination-form [name=\"path_style\"]").await;
     }
-    click(&c, "#test-connection").await;
+    click_to_open(&c, "#test-connection", "#probe-panel", 60).await;
     wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
     assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"put_object\"]", "data-status").await.as_deref(), Some("failed"));
     assert_eq!(attr_in_page(&c, ".probe-step[data-step=\"delete_object\"]", "data-status").await.as_deref(), Some("skipped"));

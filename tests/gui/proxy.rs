@@ -41,7 +41,7 @@ async fn a_proxy_with_a_password_is_tested_through_and_kept_in_the_keychain() {
     wait_gone(&c, "[data-code=\"proxy_scheme_unsupported\"]").await;
     wait_shown(&c, "#proxy-password-field", 5).await;
     type_into(&c, "proxy_password", "not-it").await;
-    click(&c, "#test-connection").await;
+    click_to_open(&c, "#test-connection", "#probe-panel", 60).await;
     wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
     let card = wait_shown(&c, ".diagnosis[data-code=\"proxy_auth_required\"]", 10).await;
     assert!(card.contains(&format!("127.0.0.1:{}", proxy.port)), "{card}");
@@ -50,7 +50,7 @@ async fn a_proxy_with_a_password_is_tested_through_and_kept_in_the_keychain() {
     wait_gone(&c, "#probe-panel").await;
 
     type_into(&c, "proxy_password", PROXY_PASSWORD).await;
-    click(&c, "#test-connection").await;
+    click_to_open(&c, "#test-connection", "#probe-panel", 60).await;
     wait_shown(&c, "#probe-outcome[data-outcome=\"passed\"]", 60).await;
     let step = wait_shown(&c, "[data-step=\"proxy\"]", 10).await;
     assert!(step.contains("the destination's proxy setting"), "{step}");

@@ -32,14 +32,23 @@ async fn poll_shown(
     done: impl Fn(Option<&str>) -> bool,
     failure: impl Fn(Option<&str>) -> String,
 ) -> Option<String> {
+    match poll_until(c, css, secs, &done).await {
+        Ok(text) => text,
+        Err(last) => panic!("{}; the window showed:\n{}", failure(last.as_deref()), what_is_shown(c).await),
+    }
+}
+
+/// `css`'s shown text, read every 100 ms until `done` accepts it (`Ok`) or
+/// `secs` have passed (`Err` with the last text).
+async fn poll_until(c: &Client, css: &str, secs: u64, done: impl Fn(Option<&str>) -> bool) -> Result<Option<String>, Option<String>> {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         let last = shown_text(c, css).await;
         if done(last.as_deref()) {
-            return last;
+            return Ok(last);
         }
         if Instant::now() >= deadline {
-            panic!("{}; the window showed:\n{}", failure(last.as_deref()), what_is_shown(c).await);
+            return Err(last);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -98,6 +107,7 @@ async fn what_is_shown(c: &Client) -> String {
              const shown = [...document.querySelectorAll('dialog[open]')].pop() || document.body;
              const text = (shown.innerText || '').replace(/\\n\\s*\\n+/g, '\\n').slice(0, 3000);
              return `focus: ${a ? a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') + (a.name ? '[name=' + a.name + ']' : '') : 'none'}\\n`
+               + `clicks the page received (last 5): ${window.__chuteClicks ? window.__chuteClicks.join('; ') || 'none' : 'none since the harness began counting'}\\n`
                + `states: ${states.join('; ') || 'none'}\\ntext:\\n${text}`;",
             vec![],
         )
@@ -134,15 +144,59 @@ pub(crate) async fn count_shown(c: &Client, css: &str) -> usize {
 
 /// Click `css` as a person would: scrolled to the middle of its scrolling
 /// box first, so a sticky header or footer does not cover it.
+/// The page keeps the last clicks it received (`clicks_seen` reads them),
+/// so a failure can tell a click that never arrived from one that did.
 pub(crate) async fn click(c: &Client, css: &str) {
     let e = wait_for(c, css).await;
     let _ = c
         .execute(
-            "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });",
+            "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView({ block: 'center', inline: 'nearest' });
+             if (!window.__chuteClicks) {
+               window.__chuteClicks = [];
+               document.addEventListener('click', (ev) => {
+                 const t = ev.target;
+                 const owner = t.closest('[id]');
+                 window.__chuteClicks.push(`${t.tagName.toLowerCase()}${owner ? ' in #' + owner.id : ''} at ${Math.round(ev.clientX)},${Math.round(ev.clientY)}`);
+                 window.__chuteClicks.splice(0, window.__chuteClicks.length - 5);
+               }, true);
+             }",
             vec![serde_json::json!(css)],
         )
         .await;
     e.click().await.unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
+}
+
+/// Click a control whose action hides the window. WebKitWebDriver answers
+/// a click once the page has drawn again, which a hidden window never does:
+/// a WebDriver click on "Keep Chute in the tray" hid the window and its
+/// answer never came (CI hung there until the watchdog). The click is made
+/// by the page itself, after this call has returned.
+pub(crate) async fn click_hiding_the_window(c: &Client, css: &str) {
+    wait_for(c, css).await;
+    c.execute("const e = document.querySelector(arguments[0]); setTimeout(() => e.click(), 0);", vec![serde_json::json!(css)])
+        .await
+        .unwrap_or_else(|e| panic!("could not click `{css}`: {e}"));
+}
+
+/// The clicks the page received lately, as `tag in #id at x,y`.
+async fn clicks_seen(c: &Client) -> String {
+    let v = c.execute("return window.__chuteClicks ? window.__chuteClicks.join('; ') : '';", vec![]).await;
+    v.ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Click the element `#id`, then wait up to `secs` for `opened` to be
+/// shown. A click the page never received (seen twice in CI on the
+/// connection test's button, the focus left in the field typed last) is
+/// said and made again; a click that arrived and opened nothing fails.
+pub(crate) async fn click_to_open(c: &Client, id: &str, opened: &str, secs: u64) -> String {
+    click(c, id).await;
+    let unopened = poll_until(c, opened, 5, |t| t.is_some()).await.is_err();
+    let seen = clicks_seen(c).await;
+    if unopened && !seen.contains(&format!("in {id} ")) {
+        eprintln!("the click on `{id}` did not reach the page (the clicks it received: {seen}); clicking again");
+        click(c, id).await;
+    }
+    wait_shown(c, opened, secs).await
 }
 
 /// What Tauri sends when files are dragged: `event` (`tauri://drag-over`,

@@ -94,7 +94,7 @@ async fn chute_keeps_to_the_tray_which_says_what_it_does_and_drives_it() {
     request_close(&env, "Chute");
     let asked = wait_shown(&c, "#close-dialog", 10).await;
     assert!(asked.contains("Keep Chute in the tray"), "{asked}");
-    click(&c, "#close-tray").await;
+    click_hiding_the_window(&c, "#close-tray").await;
     wait_window_shown(&env, false, 10);
     env.screenshot("00-in-the-tray");
 
@@ -134,7 +134,7 @@ async fn chute_keeps_to_the_tray_which_says_what_it_does_and_drives_it() {
     // Kept in the tray again, a second launch brings the window back.
     request_close(&env, "Chute");
     wait_shown(&c, "#close-dialog", 10).await;
-    click(&c, "#close-tray").await;
+    click_hiding_the_window(&c, "#close-tray").await;
     wait_window_shown(&env, false, 10);
     env.second_launch(&[]);
     wait_window_shown(&env, true, 10);
