@@ -3,7 +3,9 @@
 # with the tools people pick instead, against one local server (s3s-fs, or
 # Garage with BENCH_SERVER=garage), in alternating rounds (each tool once per
 # round), each workload in turn:
-#   chute         the release CLI at its defaults
+#   chute         the release CLI at its defaults (each object checked once it lands)
+#   chute-unchecked  the same, to a destination set to rely on the server's
+#                 answer to each upload (--check-after-delivery=false: no HEAD per object)
 #   rclone        rclone copy at its defaults
 #   rclone-tuned  --transfers 16 --checkers 32 --s3-upload-concurrency 16 --s3-chunk-size 16M
 #   aws           aws s3 cp --recursive (Debian's aws-cli)
@@ -49,7 +51,7 @@ case $server in
   s3s-fs | garage) ;;
   *) echo "error: BENCH_SERVER is s3s-fs or garage, not $server" >&2; exit 2 ;;
 esac
-tools=${BENCH_TOOLS:-"chute rclone rclone-tuned aws s3sync crt"}
+tools=${BENCH_TOOLS:-"chute chute-unchecked rclone rclone-tuned aws s3sync crt"}
 workloads=${BENCH_WORKLOADS:-default}
 case $workloads in
   default) workloads="small=1000x16K big=1x1G" ;;
@@ -235,6 +237,8 @@ sync
 # Chute: a destination through the AWS profile (no keychain needed).
 "$chute" destination add --name bench --provider minio --bucket "$bucket" --endpoint "$endpoint" \
   --key-template '{prefix}{relpath}' --prefix warmup/ --profile bench --confirm-delivery=false > /dev/null
+"$chute" destination add --name bench-unchecked --provider minio --bucket "$bucket" --endpoint "$endpoint" \
+  --key-template '{prefix}{relpath}' --prefix warmup/ --profile bench --confirm-delivery=false --check-after-delivery=false > /dev/null
 # rclone: a remote configured from the environment only.
 export RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other \
   RCLONE_CONFIG_BENCH_ENDPOINT="$endpoint" RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$ak" \
@@ -250,6 +254,10 @@ cmd_for() {
       "$chute" destination edit bench --prefix "$prefix/" > /dev/null
       # shellcheck disable=SC2086
       echo "$chute" deliver bench "$src" --yes ${BENCH_CHUTE_ARGS:-} ;;
+    chute-unchecked)
+      "$chute" destination edit bench-unchecked --prefix "$prefix/" > /dev/null
+      # shellcheck disable=SC2086
+      echo "$chute" deliver bench-unchecked "$src" --yes ${BENCH_CHUTE_ARGS:-} ;;
     rclone)
       # shellcheck disable=SC2086
       echo "$rclone" copy "$src" "bench:$bucket/$prefix/$workload" ${BENCH_RCLONE_ARGS:-} ;;
@@ -403,7 +411,8 @@ def m(k, i):
     return statistics.median(x[i] for x in med[k])
 print()
 print(f"Medians of {max(len(v) for v in med.values())} rounds (MB = 10^6 bytes; RSS in MiB; CPU = user + system seconds;")
-print("vs best peer: the fastest other tool's wall time over this one's, and this one's client CPU over the least of the others').")
+print("vs best peer: the fastest other tool's wall time over this one's, and this one's client CPU over the least of the others';")
+print("Chute's two rows are not each other's peers).")
 head = ["tool", "workload", "wall s", "min-max s", "files/s", "MB/s", "peak RSS MiB", "client CPU s", "server CPU s", "speed vs best peer", "CPU vs best peer"]
 out = []
 for wl in order:
@@ -412,7 +421,8 @@ for wl in order:
         if k not in med:
             continue
         wall, walls = m(k, 0), [x[0] for x in med[k]]
-        peers = [t for t in tools if t != tool and (t, wl) in med]
+        same = lambda t: t == tool or (t.startswith("chute") and tool.startswith("chute"))
+        peers = [t for t in tools if not same(t) and (t, wl) in med]
         speed = cpu = "-"
         if peers:
             speed = f"{min(m((t, wl), 0) for t in peers) / wall:.2f}x"
