@@ -28,6 +28,7 @@ import { initWatches, watchAFolder } from './watches/watches.js';
 import { initViews, registerView, showView } from './components/views.js';
 import { RelativeTimes } from './lib/reltime.js';
 import { plural } from './lib/format.js';
+import { loadFragments } from './lib/fragments.js';
 
 const state = { info: null, destinations: [], initialised: false };
 
@@ -285,7 +286,15 @@ function wire() {
 
 initTooltips();
 initToasts();
-initFailures();
-hydrateStatic();
-wire();
-load();
+try {
+  await loadFragments();
+  initFailures();
+  hydrateStatic();
+  wire();
+  load();
+} catch (err) {
+  // A damaged installation: the window cannot work without its dialogs.
+  hydrateStatic();
+  $('#retry-load').hidden = true;
+  showLoadError({ code: 'window_incomplete', message: `Part of Chute's window is missing: ${err.message}.`, fix: 'Reinstall Chute; if it keeps happening, report it.' });
+}
