@@ -10,6 +10,7 @@ mod support;
 
 use serde_json::Value;
 use support::content::{content, write, MIB};
+use support::faults::{Capacity, FaultProxy};
 use support::servers::{Moto, S3sFs};
 use support::world::*;
 
@@ -205,4 +206,64 @@ fn on_moto_a_multipart_object_is_verified_as_it_lands_and_write_only_keys_say_th
     assert_eq!(again.json()["objects"][0]["state"], "unchecked");
     let text = w.run(&["deliver", "Drop box", drop.path().join("report.csv").to_str().unwrap(), "--yes", "--overwrite", "overwrite"], None);
     assert!(text.stdout.contains("0 verified, 1 not checked of 1 object.") && text.stdout.contains("s3:GetObject"), "{}", text.stdout);
+}
+
+/// The requests a counting proxy saw from `from` on: HEADs, and listings.
+fn heads_and_lists(proxy: &FaultProxy, from: usize) -> (usize, usize) {
+    let log = proxy.log();
+    let later = &log[from.min(log.len())..];
+    let heads = later.iter().filter(|s| s.method == "HEAD").count();
+    let lists = later.iter().filter(|s| s.method == "GET" && s.target.contains("list-type=2")).count();
+    (heads, lists)
+}
+
+#[test]
+fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_are_asked_about() {
+    let moto = Moto::start();
+    // A proxy that changes nothing, to count the requests.
+    let proxy = FaultProxy::with_capacity(moto.endpoint().trim_start_matches("http://"), Capacity::default());
+    let w = world();
+    w.write_profile(moto.profile_files());
+    let mut flags = moto_flags(&moto);
+    let at = flags.iter().position(|f| f == "--endpoint").unwrap() + 1;
+    flags[at] = proxy.endpoint();
+    let mut args: Vec<String> =
+        ["destination", "add", "--name", "Lake", "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
+    args.extend(flags);
+    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        write(src.path(), &format!("part-{i:02}.csv"), format!("row {i}\n").as_bytes());
+    }
+    let summary = deliver(&w, "Lake", src.path());
+    assert_eq!(summary["delivered"], 60, "{summary:#}");
+    let batch = summary["batch_id"].as_str().unwrap().to_string();
+
+    let mark = proxy.log().len();
+    let fine = w.json(&["verify", &batch], None);
+    assert_eq!(fine.code, 0, "{}{}", fine.stdout, fine.stderr);
+    assert!(states(&fine.json(), "objects").iter().all(|(_, s)| s == "verified"));
+    assert_eq!(heads_and_lists(&proxy, mark), (0, 1), "one listing verified all 60, no HEAD");
+
+    // Another tool rewrites one object and deletes another: those two are
+    // asked about on their own, and found changed and missing.
+    moto.put("reports", "incoming/part-07.csv", b"ROW 7\n");
+    moto.delete("reports", "incoming/part-42.csv");
+    let mark = proxy.log().len();
+    let changed = w.json(&["verify", &batch], None);
+    assert_eq!(changed.code, 1, "{}", changed.stdout);
+    let found: Vec<(String, String)> = states(&changed.json(), "objects").into_iter().filter(|(_, s)| s != "verified").collect();
+    assert_eq!(
+        found,
+        [("incoming/part-07.csv".to_string(), "changed".to_string()), ("incoming/part-42.csv".to_string(), "missing".to_string())]
+    );
+    assert_eq!(heads_and_lists(&proxy, mark), (2, 1), "a HEAD for each of the two the listing did not verify");
+
+    // The folder audited against the prefix: its own listing settles the 58 unchanged.
+    let mark = proxy.log().len();
+    let audit = w.json(&["verify", "--destination", "Lake", src.path().to_str().unwrap()], None);
+    assert_eq!(audit.code, 1, "{}", audit.stdout);
+    let v = audit.json();
+    assert_eq!([&v["verified"], &v["mismatched"], &v["missing"]].map(|n| n.as_u64().unwrap()), [58, 1, 1], "{v:#}");
+    assert_eq!(heads_and_lists(&proxy, mark), (1, 1), "a HEAD for the rewritten object alone");
 }

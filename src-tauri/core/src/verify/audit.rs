@@ -2,7 +2,8 @@
 //! uploaded them: the folder's files (as a delivery would plan them, each
 //! keyed `{prefix}{relpath}`) paired with a listing of the prefix
 //! (ListObjectsV2, page by page). A file with its object is checked like a
-//! receipt (size, then content); a file with no object is missing
+//! receipt (size, then content; the listed ETag settles it where it can, else
+//! a HEAD); a file with no object is missing
 //! remotely; an object with no file is missing locally.
 
 use std::collections::{BTreeMap, HashSet};
@@ -11,7 +12,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::many::{check_all, VerifyProgress};
+use super::listing::{seen_of, Listed};
+use super::many::{check_described, VerifyProgress};
 use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use crate::deliver::Plan;
 use crate::diagnose::receipt::{Against, Discrepancy};
@@ -52,9 +54,12 @@ impl Audit {
     }
 }
 
-/// The objects under `prefix` with their sizes; a refusal or failure in the catalogue's words.
-async fn list(c: &Checker, prefix: &str) -> Result<BTreeMap<String, u64>, ErrorInfo> {
+/// The objects under `prefix` with their sizes, and as a check reads them
+/// (where the listing gives their ETags); a refusal or failure in the
+/// catalogue's words.
+async fn list(c: &Checker, prefix: &str) -> Result<(BTreeMap<String, u64>, Listed), ErrorInfo> {
     let mut out = BTreeMap::new();
+    let mut described = Listed::new();
     let mut token: Option<String> = None;
     loop {
         let page = c.client.list_objects_v2().bucket(&c.bucket).prefix(prefix).set_continuation_token(token.clone()).send().await;
@@ -78,9 +83,10 @@ async fn list(c: &Checker, prefix: &str) -> Result<BTreeMap<String, u64>, ErrorI
                 out.insert(key.to_string(), o.size().unwrap_or(0).max(0) as u64);
             }
         }
+        described.extend(page.contents().iter().filter_map(seen_of));
         match (page.is_truncated(), page.next_continuation_token()) {
             (Some(true), Some(t)) => token = Some(t.to_string()),
-            _ => return Ok(out),
+            _ => return Ok((out, described)),
         }
     }
 }
@@ -96,7 +102,7 @@ pub async fn audit(
     skip: Option<&str>,
     on_progress: &mut (dyn FnMut(VerifyProgress) + Send),
 ) -> Result<Audit, ErrorInfo> {
-    let listed = list(&checker, prefix).await?;
+    let (listed, described) = list(&checker, prefix).await?;
     let shown = folder.display().to_string();
     let against = |relpath: &str| Against::Folder { folder: shown.clone(), relpath: relpath.to_string() };
     let left_out = |k: &str| k.ends_with('/') || skip.is_some_and(|s| k.starts_with(s));
@@ -126,7 +132,7 @@ pub async fn audit(
             ..ObjectCheck::new(0, &format!("{prefix}{relpath}"), Verification::Unchecked)
         });
     }
-    results.extend(check_all(checker.clone(), expected, on_progress).await);
+    results.extend(check_described(checker.clone(), expected, Some(described), on_progress).await);
     for r in &mut results {
         if r.relpath.is_none() {
             r.relpath = Some(r.key.strip_prefix(prefix).unwrap_or(&r.key).to_string());

@@ -1,10 +1,11 @@
 //! One object checked: asked about once (HEAD), then compared with what it
-//! should be (compare.rs). A server that refused to describe one object is
+//! should be (compare.rs); or, where a listing described it, by that alone
+//! when it verifies the object. A server that refused to describe one object is
 //! not asked about the rest (the `Checker` remembers).
 
 use super::compare;
 use super::model::{Checker, Expect, Expected, ObjectCheck};
-use super::seen::{self, NotSeen};
+use super::seen::{self, NotSeen, Seen};
 use crate::diagnose::receipt::Discrepancy;
 use crate::report::Verification;
 
@@ -25,10 +26,26 @@ impl Checker {
             }
             Err(NotSeen::Failed(err)) => return out.unchecked(err),
         };
+        self.compare(out, e, &seen).await
+    }
+
+    /// Check one object that a listing described as `listed`: verified by
+    /// that alone where it settles the check, else asked about as `check` does.
+    pub(super) async fn check_listed(&self, e: &Expected, listed: Option<&Seen>) -> ObjectCheck {
+        if let Some(seen) = listed {
+            let by_listing = self.compare(ObjectCheck::new(e.index, &e.key, Verification::Unchecked), e, seen).await;
+            if by_listing.state == Verification::Verified {
+                return by_listing;
+            }
+        }
+        self.check(e).await
+    }
+
+    async fn compare(&self, out: ObjectCheck, e: &Expected, seen: &Seen) -> ObjectCheck {
         let out = ObjectCheck { size: Some(seen.size), etag: seen.etag.clone(), ..out };
         match &e.expect {
-            Expect::Recorded { size, etag } => compare::recorded(out, *size, etag.as_deref(), &seen, &e.against),
-            Expect::Local(file) => compare::local(self, out, file, &seen, &e.against).await,
+            Expect::Recorded { size, etag } => compare::recorded(out, *size, etag.as_deref(), seen, &e.against),
+            Expect::Local(file) => compare::local(self, out, file, seen, &e.against).await,
         }
     }
 }

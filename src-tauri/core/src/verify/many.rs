@@ -1,6 +1,7 @@
 //! Many objects checked at once, a bounded number in flight (as the
-//! check for existing keys does), the results in the order given, and
-//! progress told at most every 100 ms and once at the end.
+//! check for existing keys does), those a listing verifies without a
+//! request of their own, the results in the order given, and progress told
+//! at most every 100 ms and once at the end.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::task::JoinSet;
 
+use super::listing::{self, Listed};
 use super::model::{Checker, Expected, ObjectCheck};
 use crate::deliver::err;
 use crate::report::{Code, Verification};
@@ -24,24 +26,40 @@ pub struct VerifyProgress {
     pub total: usize,
 }
 
-/// Check every object of `expected`; results in the same order.
+/// Check every object of `expected`; results in the same order. Many
+/// objects are first described by listing them (`listing.rs`).
 pub async fn check_all(
     checker: Arc<Checker>,
     expected: Vec<Expected>,
     on_progress: &mut (dyn FnMut(VerifyProgress) + Send),
 ) -> Vec<ObjectCheck> {
+    check_described(checker, expected, None, on_progress).await
+}
+
+/// `check_all`, with what a listing already made said of the objects
+/// (`None`: list them here, if they are many).
+pub(super) async fn check_described(
+    checker: Arc<Checker>,
+    expected: Vec<Expected>,
+    listed: Option<Listed>,
+    on_progress: &mut (dyn FnMut(VerifyProgress) + Send),
+) -> Vec<ObjectCheck> {
     let total = expected.len();
-    let expected = Arc::new(expected);
     let mut results: Vec<Option<ObjectCheck>> = vec![None; total];
     let mut next = 0;
     let mut running = JoinSet::new();
     let mut checked = 0;
     let mut last = Instant::now();
     on_progress(VerifyProgress { checked, total });
+    let listed = Arc::new(match listed {
+        Some(listed) => listed,
+        None => listing::describe(&checker, &expected).await,
+    });
+    let expected = Arc::new(expected);
     loop {
         while running.len() < IN_FLIGHT && next < total {
-            let (checker, expected, at) = (checker.clone(), expected.clone(), next);
-            running.spawn(async move { (at, checker.check(&expected[at]).await) });
+            let (checker, expected, listed, at) = (checker.clone(), expected.clone(), listed.clone(), next);
+            running.spawn(async move { (at, checker.check_listed(&expected[at], listed.get(&expected[at].key)).await) });
             next += 1;
         }
         let Some(joined) = running.join_next().await else { break };

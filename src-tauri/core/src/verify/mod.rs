@@ -7,7 +7,8 @@
 //! GetObjectAttributes or a part HEAD tells it), compared (`compare.rs`)
 //! with what the local bytes give (`local.rs`: MD5, the multipart ETag for
 //! a part size, CRC32C) or with what was recorded at delivery. Many at once
-//! under a bound, with progress (`many.rs`); during a delivery, in each
+//! under a bound, with progress (`many.rs`), many first described by one
+//! listing a thousand at a time (`listing.rs`); during a delivery, in each
 //! file's slot of the engine (`delivered.rs`); a folder paired with a
 //! listing (`audit.rs`); the checks summed up as a batch's receipt
 //! (`receipt.rs`). Differences are said by `diagnose::receipt`.
@@ -16,6 +17,7 @@ mod audit;
 mod check;
 mod compare;
 mod delivered;
+mod listing;
 mod local;
 mod many;
 mod model;
