@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
 # Benchmarks checking objects at the destination with the release `chute`
-# CLI against one local s3s-fs server, over many small objects:
+# CLI against one local server (s3s-fs, or Garage with BENCH_SERVER=garage,
+# whose listings carry ETags), over many small objects:
 #   deliver  `chute deliver` of N files of 1 KiB, each object checked as it
 #            lands (its receipt): wall time, files/s, the receipt's counts
-#   recheck  `chute verify BATCH`: every object asked about again (HEAD)
-#            and compared with what was recorded: objects/s
+#   recheck  `chute verify BATCH`: every object described again (by a
+#            listing where it gives ETags, else a HEAD each) and compared
+#            with what was recorded: objects/s
 #   audit    `chute verify --destination D DIR`: the prefix listed, each
-#            object asked about, each local file hashed: objects/s
+#            local file hashed, each object the listing does not verify
+#            asked about: objects/s
 # recheck and audit run BENCH_ROUNDS times; the median is printed.
 #
 #   scripts/bench-verify.sh
 #   BENCH_VERIFY_FILES=10000 BENCH_VERIFY_KIB=1 BENCH_ROUNDS=3
 #   CHUTE_BIN=path/to/chute   skip the release build
+#   BENCH_SERVER=garage       Garage (built by scripts/install-deps.sh --test)
 #
 # Talks to 127.0.0.1 only; everything lives in a temp folder, removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bench-server.sh
+. scripts/bench-server.sh
+server=${BENCH_SERVER:-s3s-fs}
+case $server in
+  s3s-fs | garage) ;;
+  *) echo "error: BENCH_SERVER is s3s-fs or garage, not $server" >&2; exit 2 ;;
+esac
+garage="${XDG_CACHE_HOME:-$HOME/.cache}/chute/garage/bin/garage"
+if [ "$server" = garage ] && [ ! -x "$garage" ]; then
+  echo "error: Garage is not built; scripts/install-deps.sh --test builds it (about 7 minutes once)" >&2
+  exit 1
+fi
 files=${BENCH_VERIFY_FILES:-10000}
 kib=${BENCH_VERIFY_KIB:-1}
 rounds=${BENCH_ROUNDS:-3}
@@ -40,16 +56,14 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/root/bench" "$work/home/.aws" "$work/data" "$work/src"
-"$s3s_fs" --host 127.0.0.1 --port "$port" --access-key bench-access-key --secret-key bench-secret-key-0123456789 \
-  --domain "localhost:$port" "$work/root" >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+mkdir -p "$work/root" "$work/logs" "$work/home/.aws" "$work/data" "$work/src"
+server_keys "$server"
+start_server "$server" "$work/root" "$work/logs" bench "$port"
 
 export HOME="$work/home" CHUTE_DATA_DIR="$work/data" AWS_EC2_METADATA_DISABLED=true
 export AWS_CONFIG_FILE="$HOME/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$HOME/.aws/credentials"
 printf '[profile bench]\nregion = us-east-1\n' >"$AWS_CONFIG_FILE"
-printf '[bench]\naws_access_key_id = bench-access-key\naws_secret_access_key = bench-secret-key-0123456789\n' >"$AWS_SHARED_CREDENTIALS_FILE"
+printf '[bench]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" >"$AWS_SHARED_CREDENTIALS_FILE"
 chute() { "$CHUTE_BIN" "$@"; }
 chute destination add --name bench --provider minio --bucket bench --endpoint "http://127.0.0.1:$port" \
   --prefix v/ --key-template '{prefix}{relpath}' --profile bench >/dev/null 2>&1

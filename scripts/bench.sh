@@ -44,6 +44,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+# shellcheck source=scripts/bench-server.sh
+. scripts/bench-server.sh
 
 rounds=${BENCH_ROUNDS:-3}
 server=${BENCH_SERVER:-s3s-fs}
@@ -151,14 +153,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-if [ "$server" = garage ]; then
-  # Garage's own key formats: GK and 24 hex digits, a 64-digit secret.
-  ak=GK0123456789abcdef01234567
-  sk=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-else
-  ak=bench-access-key
-  sk=bench-secret-key-0123456789
-fi
+server_keys "$server"
 bucket=bench
 mkdir -p "$tmp/src" "$tmp/home/.aws" "$tmp/data" "$tmp/logs"
 export HOME="$tmp/home"
@@ -168,52 +163,7 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 printf '[profile bench]\nregion = us-east-1\n' > "$AWS_CONFIG_FILE"
 printf '[bench]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$ak" "$sk" > "$AWS_SHARED_CREDENTIALS_FILE"
 
-wait_port() { # PORT: wait (at most 10 s) until it accepts connections
-  for _ in $(seq 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
-    sleep 0.1
-  done
-}
-if [ "$server" = garage ]; then
-  # One node on tmpfs, region us-east-1 like the others, no compression (its
-  # default zstd would be the server's work, not the client's), the bucket
-  # and one key with every right on it.
-  rpc=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  cat > "$server_root/garage.toml" <<TOML
-metadata_dir = "$server_root/meta"
-data_dir = "$server_root/data"
-db_engine = "sqlite"
-replication_factor = 1
-compression_level = "none"
-rpc_bind_addr = "127.0.0.1:$rpc"
-rpc_public_addr = "127.0.0.1:$rpc"
-rpc_secret = "$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-[s3_api]
-s3_region = "us-east-1"
-api_bind_addr = "127.0.0.1:$port"
-root_domain = ".s3.garage.localhost"
-TOML
-  RUST_LOG=warn "$garage" -c "$server_root/garage.toml" server > "$tmp/logs/garage.log" 2>&1 &
-  server_pid=$!
-  wait_port "$port"
-  garage_cli() { "$garage" -c "$server_root/garage.toml" "$@" > /dev/null; }
-  node=""
-  for _ in $(seq 100); do
-    node=$("$garage" -c "$server_root/garage.toml" node id -q 2>/dev/null | cut -d@ -f1) && [ -n "$node" ] && break
-    sleep 0.1
-  done
-  garage_cli layout assign -z dc1 -c 10G "$node"
-  garage_cli layout apply --version 1
-  garage_cli bucket create "$bucket"
-  garage_cli key import -n bench --yes "$ak" "$sk"
-  garage_cli bucket allow --read --write --owner "$bucket" --key bench
-else
-  mkdir -p "$server_root/$bucket"
-  "$s3s_fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" --domain "localhost:$port" "$server_root" \
-    > "$tmp/logs/s3s-fs.log" 2>&1 &
-  server_pid=$!
-  wait_port "$port"
-fi
+start_server "$server" "$server_root" "$tmp/logs" "$bucket" "$port"
 endpoint="http://127.0.0.1:$port"
 
 echo "==> making the files: $workloads (server folder under $server_parent)"
