@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::listing::{seen_of, Listed};
+use super::listing::{each_page, seen_of, Listed};
 use super::many::{check_described, VerifyProgress};
 use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use crate::deliver::Plan;
@@ -60,33 +60,29 @@ impl Audit {
 async fn list(c: &Checker, prefix: &str) -> Result<(BTreeMap<String, u64>, Listed), ErrorInfo> {
     let mut out = BTreeMap::new();
     let mut described = Listed::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = c.client.list_objects_v2().bucket(&c.bucket).prefix(prefix).set_continuation_token(token.clone()).send().await;
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => {
-                let answer = Answer::of(&e);
-                if s3::classify(&answer, Speaks::Unknown) == Failure::AccessDenied {
-                    return Err(ErrorInfo::new(
-                        crate::report::Code::ReadDenied,
-                        format!("Listing the objects under `{prefix}` was refused ({}).", answer.summary()),
-                        "Grant these credentials s3:ListBucket on the bucket (for this prefix), then audit again.",
-                    ));
-                }
-                let f = c.failures.of(&format!("Listing the objects under `{prefix}`"), &e);
-                return Err(ErrorInfo::new(f.code, f.message, f.fix));
-            }
-        };
+    let listed = each_page(c, prefix, None, usize::MAX, |page| {
         for o in page.contents() {
             if let Some(key) = o.key() {
                 out.insert(key.to_string(), o.size().unwrap_or(0).max(0) as u64);
             }
         }
         described.extend(page.contents().iter().filter_map(seen_of));
-        match (page.is_truncated(), page.next_continuation_token()) {
-            (Some(true), Some(t)) => token = Some(t.to_string()),
-            _ => return Ok((out, described)),
+        true
+    })
+    .await;
+    match listed {
+        Ok(()) => Ok((out, described)),
+        Err(e) => {
+            let answer = Answer::of(&e);
+            if s3::classify(&answer, Speaks::Unknown) == Failure::AccessDenied {
+                return Err(ErrorInfo::new(
+                    crate::report::Code::ReadDenied,
+                    format!("Listing the objects under `{prefix}` was refused ({}).", answer.summary()),
+                    "Grant these credentials s3:ListBucket on the bucket (for this prefix), then audit again.",
+                ));
+            }
+            let f = c.failures.of(&format!("Listing the objects under `{prefix}`"), &e);
+            Err(ErrorInfo::new(f.code, f.message, f.fix))
         }
     }
 }

@@ -10,8 +10,13 @@
 //! The keys' common prefix is listed from just below the first key to the
 //! last; where other objects crowd the range (more than twice the pages
 //! the keys need), listing stops and the rest are asked about one by one.
+//! The folder audit lists its prefix through the same pages (`each_page`).
 
 use std::collections::HashMap;
+
+use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::operation::list_objects_v2::{ListObjectsV2Error, ListObjectsV2Output};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use super::model::{Checker, Expected};
 use super::seen::Seen;
@@ -44,6 +49,35 @@ fn common_prefix<'a>(keys: &[&'a str]) -> &'a str {
     &first[..end]
 }
 
+/// A failed ListObjectsV2 request.
+pub(super) type ListError = SdkError<ListObjectsV2Error, HttpResponse>;
+
+/// The pages listing the objects under `prefix` (after `start_after`), each
+/// handed to `each` until it returns false, there are no more, or
+/// `most_pages` were asked for; the first failure is returned.
+pub(super) async fn each_page(
+    c: &Checker,
+    prefix: &str,
+    start_after: Option<&str>,
+    most_pages: usize,
+    mut each: impl FnMut(&ListObjectsV2Output) -> bool,
+) -> Result<(), ListError> {
+    let mut token: Option<String> = None;
+    for _ in 0..most_pages {
+        let mut ask = c.client.list_objects_v2().bucket(&c.bucket).prefix(prefix).set_continuation_token(token.clone());
+        if token.is_none() {
+            ask = ask.set_start_after(start_after.map(str::to_string));
+        }
+        let page = ask.send().await?;
+        let go_on = each(&page);
+        match (page.is_truncated(), page.next_continuation_token()) {
+            (Some(true), Some(t)) if go_on => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
 /// The objects of `expected` as a listing of their range describes them;
 /// empty where listing is not worth it or not possible.
 pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
@@ -54,29 +88,23 @@ pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
     let mut keys: Vec<&str> = expected.iter().map(|e| e.key.as_str()).collect();
     keys.sort_unstable();
     let (first, last) = (keys[0], keys[keys.len() - 1]);
-    let prefix = common_prefix(&keys);
     // Listing starts after its argument: the first key without its last
     // character sorts just before it.
     let start_after = first.char_indices().last().map(|(i, _)| &first[..i]).filter(|s| !s.is_empty());
     let most_pages = keys.len().div_ceil(PAGE) * 2 + 1;
-    let mut token: Option<String> = None;
-    for _ in 0..most_pages {
-        let mut ask = c.client.list_objects_v2().bucket(&c.bucket).prefix(prefix).set_continuation_token(token.clone());
-        if token.is_none() {
-            ask = ask.set_start_after(start_after.map(str::to_string));
-        }
-        let Ok(page) = ask.send().await else { return out };
+    let mut etags = true;
+    // A failure leaves the objects not yet listed to their HEADs.
+    let _ = each_page(c, common_prefix(&keys), start_after, most_pages, |page| {
         let objects = page.contents();
-        if !objects.is_empty() && objects.iter().all(|o| o.e_tag().is_none()) {
-            // This server lists no ETags: nothing to settle by listing.
-            return Listed::new();
-        }
+        // A server that lists no ETags: nothing to settle by listing.
+        etags = objects.is_empty() || objects.iter().any(|o| o.e_tag().is_some());
         out.extend(objects.iter().filter_map(seen_of));
         let past_last = objects.last().and_then(|o| o.key()).is_some_and(|k| k >= last);
-        match (page.is_truncated(), page.next_continuation_token()) {
-            (Some(true), Some(t)) if !past_last => token = Some(t.to_string()),
-            _ => break,
-        }
+        etags && !past_last
+    })
+    .await;
+    if !etags {
+        out.clear();
     }
     out
 }
