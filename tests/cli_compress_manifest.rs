@@ -75,16 +75,7 @@ fn gzip_encoding_keeps_the_name_and_says_content_encoding() {
 }
 
 fn recording_proxy(fs: &S3sFs) -> FaultProxy {
-    let plan = FaultPlan {
-        seed: 1,
-        percent: 0,
-        faults: vec![],
-        methods: vec![],
-        max_consecutive: 0,
-        stall: std::time::Duration::ZERO,
-        only: None,
-    };
-    FaultProxy::start(&format!("127.0.0.1:{}", fs.port), plan)
+    FaultProxy::start(&format!("127.0.0.1:{}", fs.port), FaultPlan::none())
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod support;
 
 use serde_json::Value;
 use support::content::{content, write, MIB};
-use support::faults::{Capacity, FaultProxy};
+use support::faults::{FaultProxy, Plan as FaultPlan};
 use support::servers::{Moto, S3sFs};
 use support::world::*;
 
@@ -221,7 +221,7 @@ fn heads_and_lists(proxy: &FaultProxy, from: usize) -> (usize, usize) {
 fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_are_asked_about() {
     let moto = Moto::start();
     // A proxy that changes nothing, to count the requests.
-    let proxy = FaultProxy::with_capacity(moto.endpoint().trim_start_matches("http://"), Capacity::default());
+    let proxy = FaultProxy::start(moto.endpoint().trim_start_matches("http://"), FaultPlan::none());
     let w = world();
     w.write_profile(moto.profile_files());
     let mut flags = moto_flags(&moto);

@@ -358,7 +358,7 @@ fn the_first_crc32c_part_is_answered_before_the_others_are_sent() {
     let hold = Duration::from_millis(400);
     let proxy = FaultProxy::start_with(
         &format!("127.0.0.1:{}", fs.port),
-        FaultPlan { seed: 1, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, stall: Duration::ZERO, only: None },
+        FaultPlan::none(),
         Some(Arc::new(move |request: &support::faults::Seen| {
             let part = request.target.split(['?', '&']).find_map(|p| p.strip_prefix("partNumber=")).and_then(|n| n.parse::<u32>().ok());
             if let Some(n) = part {

@@ -7,7 +7,6 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use chute_core::history::{FileState, Filter, Outcome, Which};
 use chute_core::{Code, Compression, ReceiptKind, Verification};
@@ -81,7 +80,7 @@ type Rewrite = (&'static str, fn() -> Vec<u8>);
 fn another_writer(fs: &S3sFs, keys: &'static [Rewrite]) -> FaultProxy {
     let endpoint = fs.endpoint();
     let done: Arc<Vec<AtomicBool>> = Arc::new(keys.iter().map(|_| AtomicBool::new(false)).collect());
-    let plan = FaultPlan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
+    let plan = FaultPlan::none();
     let before = Arc::new(move |seen: &super::support::faults::Seen| {
         if seen.method != "HEAD" {
             return;
@@ -157,7 +156,7 @@ fn an_object_changed_between_its_upload_and_its_check_fails_its_file() {
 #[test]
 fn a_destination_relying_on_the_upload_answers_asks_nothing_after_each_upload() {
     let fs = S3sFs::start();
-    let plan = FaultPlan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
+    let plan = FaultPlan::none();
     let proxy = FaultProxy::start(&format!("127.0.0.1:{}", fs.port), plan);
     let src = tempfile::tempdir().unwrap();
     for i in 0..20 {

@@ -56,6 +56,13 @@ pub struct Plan {
     pub stall: Duration,
 }
 
+impl Plan {
+    /// No fault at all: the proxy only records what passes (and runs its hook).
+    pub fn none() -> Plan {
+        Plan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO }
+    }
+}
+
 /// One request the proxy saw.
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -128,8 +135,7 @@ impl FaultProxy {
 
     /// A server of limited `capacity` in front of `upstream`, with no other fault.
     pub fn with_capacity(upstream: &str, capacity: Capacity) -> FaultProxy {
-        let plan = Plan { seed: 0, percent: 0, faults: vec![], methods: vec![], max_consecutive: 0, only: None, stall: Duration::ZERO };
-        FaultProxy::start_full(upstream, plan, None, capacity)
+        FaultProxy::start_full(upstream, Plan::none(), None, capacity)
     }
 
     fn start_full(upstream: &str, plan: Plan, before: Option<Before>, capacity: Capacity) -> FaultProxy {
