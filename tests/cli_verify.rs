@@ -11,6 +11,7 @@ mod support;
 use serde_json::Value;
 use support::content::{content, write, MIB};
 use support::faults::{FaultProxy, Plan as FaultPlan};
+use support::garage::Garage;
 use support::servers::{Moto, S3sFs};
 use support::world::*;
 
@@ -266,4 +267,52 @@ fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_
     let v = audit.json();
     assert_eq!([&v["verified"], &v["mismatched"], &v["missing"]].map(|n| n.as_u64().unwrap()), [58, 1, 1], "{v:#}");
     assert_eq!(heads_and_lists(&proxy, mark), (1, 1), "a HEAD for the rewritten object alone");
+}
+
+/// On Garage, whose listings carry ETags, 1,000 files are checked as they
+/// land by listing what landed a page at a time: at most a few objects are
+/// asked about after their upload (the last files of the batch, when too
+/// few to list), against a HEAD for each before. Every object is verified.
+#[test]
+fn on_garage_a_large_delivery_is_checked_by_listing_what_landed() {
+    let garage = Garage::start();
+    // A proxy that changes nothing, to count the requests.
+    let proxy = FaultProxy::start(garage.endpoint().trim_start_matches("http://"), FaultPlan::none());
+    let w = world();
+    w.write_profile(garage.profile_files());
+    let mut flags = garage_flags(&garage);
+    let at = flags.iter().position(|f| f == "--endpoint").unwrap() + 1;
+    flags[at] = proxy.endpoint();
+    let mut args: Vec<String> =
+        ["destination", "add", "--name", "Lake", "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
+    args.extend(flags);
+    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..1000 {
+        write(src.path(), &format!("part-{i:04}.csv"), format!("row {i}\n").as_bytes());
+    }
+    let mark = proxy.log().len();
+    let summary = deliver(&w, "Lake", src.path());
+    assert_eq!(summary["delivered"], 1000, "{summary:#}");
+    let receipt = &summary["receipt"];
+    assert_eq!((receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some(1000), Some(1000)), "{receipt:#}");
+
+    // A HEAD of an object already uploaded is its check; one before is the
+    // look for an existing object that "never overwrite" makes.
+    let mut uploaded = std::collections::HashSet::new();
+    let mut checked_by_head = 0;
+    for s in &proxy.log()[mark..] {
+        match s.method.as_str() {
+            "PUT" if s.key.starts_with("incoming/part-") => {
+                uploaded.insert(s.key.clone());
+            }
+            "HEAD" if uploaded.contains(&s.key) => checked_by_head += 1,
+            _ => {}
+        }
+    }
+    let (_, lists) = heads_and_lists(&proxy, mark);
+    assert_eq!(uploaded.len(), 1000);
+    assert!((1..=50).contains(&lists), "{lists} listings");
+    assert!(checked_by_head < 100, "{checked_by_head} objects asked about one by one, {lists} listings");
+    eprintln!("1,000 objects checked with {lists} listings and {checked_by_head} HEADs");
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use md5::{Digest, Md5};
 
 use crate::support::content::{content, write, MIB};
-use crate::support::garage::{Garage, GARAGE_ADMIN_KEY, GARAGE_ADMIN_SECRET, GARAGE_REGION};
+use crate::support::garage::Garage;
 use crate::support::servers::{Moto, S3sFs};
 use crate::support::world::*;
 
@@ -138,25 +138,8 @@ fn kill_matrix() {
         },
         Target {
             name: "garage",
-            flags: [
-                "--provider",
-                "custom",
-                "--bucket",
-                "reports",
-                "--endpoint",
-                &garage.endpoint(),
-                "--path-style",
-                "--region",
-                GARAGE_REGION,
-                "--profile",
-                "garage",
-            ]
-            .map(String::from)
-            .to_vec(),
-            profile: (
-                format!("[profile garage]\nregion = {GARAGE_REGION}\n"),
-                format!("[garage]\naws_access_key_id = {GARAGE_ADMIN_KEY}\naws_secret_access_key = {GARAGE_ADMIN_SECRET}\n"),
-            ),
+            flags: garage_flags(&garage),
+            profile: garage.profile_files(),
             open_uploads: Box::new(|| (garage.multipart_uploads("reports"), 0)),
             object_md5: Box::new(|key| garage.object_md5("reports", key)),
         },

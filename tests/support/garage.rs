@@ -94,6 +94,14 @@ impl Garage {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// AWS profile files naming the admin key as profile `garage`: (config, credentials).
+    pub fn profile_files(&self) -> (String, String) {
+        (
+            format!("[profile garage]\nregion = {GARAGE_REGION}\n"),
+            format!("[garage]\naws_access_key_id = {GARAGE_ADMIN_KEY}\naws_secret_access_key = {GARAGE_ADMIN_SECRET}\n"),
+        )
+    }
+
     fn admin_python(&self, body: &str) -> serde_json::Value {
         super::servers::boto3(&self.endpoint(), GARAGE_ADMIN_KEY, GARAGE_ADMIN_SECRET, GARAGE_REGION, body)
     }

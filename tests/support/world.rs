@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::content::bytes_found_under;
+use super::garage::{Garage, GARAGE_REGION};
 use super::keychain::Keyring;
 use super::servers::{Moto, S3sFs};
 
@@ -254,6 +255,25 @@ pub fn world() -> World {
 /// `destination add` flags for s3s-fs's bucket `reports` through the AWS profile `s3s`.
 pub fn s3s_flags(fs: &S3sFs) -> Vec<String> {
     ["--provider", "minio", "--bucket", "reports", "--endpoint", &fs.endpoint(), "--profile", "s3s"].map(String::from).to_vec()
+}
+
+/// `destination add` flags for Garage's bucket `reports` through the AWS profile `garage` (its admin).
+pub fn garage_flags(garage: &Garage) -> Vec<String> {
+    [
+        "--provider",
+        "custom",
+        "--bucket",
+        "reports",
+        "--endpoint",
+        &garage.endpoint(),
+        "--path-style",
+        "--region",
+        GARAGE_REGION,
+        "--profile",
+        "garage",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// `destination add` flags for moto's bucket `reports` through the AWS profile `moto` (its admin).

@@ -1,8 +1,9 @@
 //! The transfer: every planned file to its key, streamed from disk, in
 //! parallel under the batch's request limit (adapted as it runs), with
 //! pause, cancel and progress at most every `progress_interval`; each
-//! object delivered is checked by the run's verifier, if it has one,
-//! before its result is reported. One failing file never stops the batch.
+//! object delivered is checked by the run's verifier, if it has one, with
+//! the others delivered in the same moments (check_window.rs), before its
+//! result is reported. One failing file never stops the batch.
 //! Under a bandwidth limit, fewer requests go at once, each with time for
 //! its body.
 
@@ -13,13 +14,16 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 
 use super::adaptive::Adaptive;
+use super::check_window::CheckWindows;
 use super::failure::Failures;
 use super::file::one_file;
 use super::limit::{body_timeouts, requests_under};
 use super::multipart::part_size;
 use super::paced::Pacing;
 use super::shared::{Requests, Shared};
-use super::{BatchSummary, Control, DeliveryEvent, FileResult, FileStatus, Plan, Progress, TransferOptions};
+use super::{
+    BatchSummary, Control, DeliveredFile, DeliveryEvent, FileError, FileResult, FileStatus, Plan, PlannedFile, Progress, TransferOptions,
+};
 use crate::destination::Settings;
 use crate::report::Outcome;
 use crate::s3;
@@ -61,7 +65,11 @@ pub async fn deliver(
     });
     let total_bytes = plan.total_bytes;
     let total_files = plan.files.len();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<FileResult>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(FileResult, PlannedFile)>();
+    // Delivered files gathered for their check, and the checks' answers.
+    let mut windows = CheckWindows::default();
+    let (checked_tx, mut checked_rx) = tokio::sync::mpsc::unbounded_channel::<(Vec<DeliveredFile>, Vec<Option<FileError>>)>();
+    let mut all_sent = total_files == 0;
     // Files are started as request slots free up, each task with its own copy
     // of its planned file: 100,000 queued files cost one small task each at a
     // time, and the plan is never copied whole.
@@ -72,11 +80,10 @@ pub async fn deliver(
     // Each file's result goes to the journal and the front end as it ends;
     // the summary keeps the counts and only the files that did not land,
     // so a batch's memory does not grow with the files it delivers.
-    let (mut delivered, mut skipped, mut failed, mut cancelled) = (0, 0, 0, 0);
-    let mut not_landed: Vec<FileResult> = Vec::new();
+    let mut reported = Reported::default();
     let mut last = Instant::now() - opts.progress_interval;
     let mut tick = tokio::time::interval(opts.progress_interval);
-    let batch_event = |shared: &Shared| {
+    let batch_event = |shared: &Shared, files_done: usize| {
         // Under a limit, a slow part's bytes count as they go (never past the total).
         let sent = (shared.bytes_sent.load(Ordering::Relaxed) + shared.pacing.in_flight.load(Ordering::Relaxed)).min(total_bytes);
         let secs = started.elapsed().as_secs_f64().max(0.001);
@@ -84,7 +91,7 @@ pub async fn deliver(
         DeliveryEvent::Progress(Progress {
             bytes_sent: sent,
             bytes_total: total_bytes,
-            files_done: shared.files_done.load(Ordering::Relaxed) as usize,
+            files_done,
             files_total: total_files,
             rate,
             eta_secs: (rate > 0).then(|| total_bytes.saturating_sub(sent) / rate),
@@ -93,9 +100,9 @@ pub async fn deliver(
             slowed_to: shared.adaptive.as_ref().and_then(|a| a.slowed_to()),
         })
     };
-    loop {
+    while !(all_sent && windows.idle()) {
         tokio::select! {
-            permit = file_slots.clone().acquire_owned(), if next < total_files => {
+            permit = file_slots.clone().acquire_owned(), if next < total_files && windows.has_room() => {
                 let permit = permit.expect("semaphore open");
                 let (shared, file, tx, index) = (shared.clone(), plan.files[next].clone(), sender.clone(), next);
                 tasks.spawn(async move {
@@ -107,17 +114,9 @@ pub async fn deliver(
                         times += 1;
                         r = one_file(&shared, index, &file).await;
                     }
-                    if let (Some(v), FileStatus::Delivered) = (&shared.opts.verifier, r.status) {
-                        // The receipt: the object as the server now has it, against what was sent.
-                        let _slot = shared.requests.acquire().await.expect("semaphore open");
-                        if let Some(e) = v.0.verify(index, &file, &r).await {
-                            r.status = FileStatus::Failed;
-                            r.error = Some(Box::new(e));
-                        }
-                    }
                     shared.files_done.fetch_add(1, Ordering::Relaxed);
                     if let Some(tx) = tx {
-                        let _ = tx.send(r);
+                        let _ = tx.send((r, file));
                     }
                     drop(permit);
                 });
@@ -128,27 +127,24 @@ pub async fn deliver(
                 }
                 while tasks.try_join_next().is_some() {}
             }
-            r = rx.recv() => match r {
-                Some(mut r) => {
-                    if matches!(r.status, FileStatus::Delivered | FileStatus::Skipped) {
-                        r.url = Some(shared.urls.of(&r.key));
-                    }
-                    if let Some(j) = &opts.journal {
-                        j.0.file_finished(&r);
-                    }
-                    match r.status {
-                        FileStatus::Delivered => delivered += 1,
-                        FileStatus::Skipped => skipped += 1,
-                        FileStatus::Failed => failed += 1,
-                        FileStatus::Cancelled => cancelled += 1,
-                    }
-                    if matches!(r.status, FileStatus::Failed | FileStatus::Cancelled) {
-                        not_landed.push(r.clone());
-                    }
-                    on_event(DeliveryEvent::File(Box::new(r)));
+            r = rx.recv(), if !all_sent => match r {
+                // The receipt: the object as the server now has it, against what was sent.
+                Some((r, file)) if r.status == FileStatus::Delivered && opts.verifier.is_some() => {
+                    windows.push(DeliveredFile { index: r.index, file, result: r });
                 }
-                None => break,
+                Some((r, _)) => reported.report(r, &shared, on_event),
+                None => all_sent = true,
             },
+            Some((files, errors)) = checked_rx.recv() => {
+                windows.checked();
+                for (mut d, error) in files.into_iter().zip(errors) {
+                    if let Some(e) = error {
+                        d.result.status = FileStatus::Failed;
+                        d.result.error = Some(Box::new(e));
+                    }
+                    reported.report(d.result, &shared, on_event);
+                }
+            }
             _ = tick.tick() => {
                 if let Some(adaptive) = &shared.adaptive {
                     let bytes = shared.bytes_sent.load(Ordering::Relaxed);
@@ -157,14 +153,21 @@ pub async fn deliver(
                     file_slots.add_permits(grown);
                 }
                 if last.elapsed() >= opts.progress_interval {
-                    on_event(batch_event(&shared));
+                    on_event(batch_event(&shared, reported.files()));
                     last = Instant::now();
                 }
             }
         }
+        while let (Some(v), Some(files)) = (&opts.verifier, windows.take_due(all_sent)) {
+            let (checks, checked_tx) = (v.0.clone().verify(&files, shared.requests.clone()), checked_tx.clone());
+            tasks.spawn(async move {
+                let _ = checked_tx.send((files, checks.await));
+            });
+        }
     }
     while tasks.join_next().await.is_some() {}
-    on_event(batch_event(&shared));
+    on_event(batch_event(&shared, reported.files()));
+    let Reported { delivered, skipped, failed, cancelled, mut not_landed } = reported;
     not_landed.sort_unstable_by_key(|f| f.index);
     BatchSummary {
         batch_id: None,
@@ -178,6 +181,46 @@ pub async fn deliver(
         not_landed,
         manifest: None,
         receipt: None,
+    }
+}
+
+/// The files reported so far, counted, and those that did not land.
+#[derive(Default)]
+struct Reported {
+    delivered: usize,
+    skipped: usize,
+    failed: usize,
+    cancelled: usize,
+    not_landed: Vec<FileResult>,
+}
+
+impl Reported {
+    /// `r` to the journal and the front end, and counted.
+    fn report(&mut self, mut r: FileResult, shared: &Shared, on_event: &mut (dyn FnMut(DeliveryEvent) + Send)) {
+        if matches!(r.status, FileStatus::Delivered | FileStatus::Skipped) {
+            r.url = Some(shared.urls.of(&r.key));
+        }
+        if let Some(j) = &shared.opts.journal {
+            j.0.file_finished(&r);
+        }
+        self.count(&r);
+        on_event(DeliveryEvent::File(Box::new(r)));
+    }
+
+    fn count(&mut self, r: &FileResult) {
+        match r.status {
+            FileStatus::Delivered => self.delivered += 1,
+            FileStatus::Skipped => self.skipped += 1,
+            FileStatus::Failed => self.failed += 1,
+            FileStatus::Cancelled => self.cancelled += 1,
+        }
+        if matches!(r.status, FileStatus::Failed | FileStatus::Cancelled) {
+            self.not_landed.push(r.clone());
+        }
+    }
+
+    fn files(&self) -> usize {
+        self.delivered + self.skipped + self.failed + self.cancelled
     }
 }
 

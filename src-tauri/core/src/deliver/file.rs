@@ -15,7 +15,8 @@ use crate::destination::Overwrite;
 use crate::report::Code;
 use crate::s3::Answer;
 
-fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
+/// The result of the file at `index`, as it stands, before anything was sent.
+pub(super) fn result(index: usize, f: &PlannedFile, status: FileStatus, started: Instant) -> FileResult {
     FileResult {
         index,
         key: f.key.clone(),

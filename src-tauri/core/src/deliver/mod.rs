@@ -8,6 +8,7 @@
 
 mod adaptive;
 mod body;
+mod check_window;
 pub mod compress;
 mod control;
 mod engine;
@@ -38,6 +39,6 @@ pub use events::{BatchSummary, DeliveryEvent, FileError, FileResult, FileStatus,
 pub(crate) use failure::Failures;
 pub use limit::{Limiter, Throttle};
 pub(crate) use multipart::part_size;
-pub use options::{BoxFuture, Journal, JournalRef, ResumeUpload, TransferOptions, Verifier, VerifierRef};
+pub use options::{BoxFuture, DeliveredFile, Journal, JournalRef, ResumeUpload, TransferOptions, Verifier, VerifierRef};
 pub use plan::{plan, plan_files, Plan, PlanOptions, PlannedFile};
 pub use receipt::{Receipt, ReceiptProblem};

@@ -9,6 +9,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use super::{FileError, FileResult, PlannedFile, MIB};
 
 #[derive(Debug, Clone)]
@@ -32,7 +34,8 @@ pub struct TransferOptions {
     /// Told of every step that matters after a crash (the history store).
     pub journal: Option<JournalRef>,
     /// Checks each object at the destination once its file is delivered,
-    /// before the file's result is reported (the batch's receipt).
+    /// before the file's result is reported (the batch's receipt); files
+    /// delivered close together are checked together.
     pub verifier: Option<VerifierRef>,
     /// Multipart uploads to continue, by plan index (resuming a batch).
     pub resume: std::collections::HashMap<usize, ResumeUpload>,
@@ -95,13 +98,25 @@ pub struct JournalRef(pub Arc<dyn Journal>);
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Checks the object a file was just delivered to (`verify::AtDelivery`
-/// is the one Chute uses). Runs in the file's slot, so a batch's checks
-/// are bounded like its uploads.
+/// A file just delivered, its object to be checked.
+#[derive(Debug, Clone)]
+pub struct DeliveredFile {
+    /// Its index in the plan.
+    pub index: usize,
+    pub file: PlannedFile,
+    pub result: FileResult,
+}
+
+/// Checks the objects files were just delivered to (`verify::AtDelivery`
+/// is the one Chute uses). The engine hands it the files delivered in the
+/// last moments together, so that many can be described by one listing;
+/// each request it makes holds one of the batch's request slots, so a
+/// batch's checks are bounded like its uploads.
 pub trait Verifier: Send + Sync {
-    /// `Some(error)` when the object is not what was sent: the file then
-    /// fails with that error instead of being reported delivered.
-    fn verify<'a>(&'a self, index: usize, file: &'a PlannedFile, result: &'a FileResult) -> BoxFuture<'a, Option<FileError>>;
+    /// For each of `delivered`, in order, `Some(error)` when its object is
+    /// not what was sent: the file then fails with that error instead of
+    /// being reported delivered.
+    fn verify(self: Arc<Self>, delivered: &[DeliveredFile], requests: Arc<Semaphore>) -> BoxFuture<'static, Vec<Option<FileError>>>;
 }
 
 #[derive(Clone)]

@@ -128,7 +128,7 @@ pub async fn audit(
             ..ObjectCheck::new(0, &format!("{prefix}{relpath}"), Verification::Unchecked)
         });
     }
-    results.extend(check_described(checker.clone(), expected, Some(described), on_progress).await);
+    results.extend(check_described(checker.clone(), expected, Some(described), None, on_progress).await);
     for r in &mut results {
         if r.relpath.is_none() {
             r.relpath = Some(r.key.strip_prefix(prefix).unwrap_or(&r.key).to_string());

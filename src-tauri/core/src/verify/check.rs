@@ -3,6 +3,8 @@
 //! when it verifies the object. A server that refused to describe one object is
 //! not asked about the rest (the `Checker` remembers).
 
+use tokio::sync::{Semaphore, SemaphorePermit};
+
 use super::compare;
 use super::model::{Checker, Expect, Expected, ObjectCheck};
 use super::seen::{self, NotSeen, Seen};
@@ -30,14 +32,16 @@ impl Checker {
     }
 
     /// Check one object that a listing described as `listed`: verified by
-    /// that alone where it settles the check, else asked about as `check` does.
-    pub(super) async fn check_listed(&self, e: &Expected, listed: Option<&Seen>) -> ObjectCheck {
+    /// that alone where it settles the check, else asked about as `check`
+    /// does (holding one of `requests` while it asks, when given).
+    pub(super) async fn check_listed(&self, e: &Expected, listed: Option<&Seen>, requests: Option<&Semaphore>) -> ObjectCheck {
         if let Some(seen) = listed {
             let by_listing = self.compare(ObjectCheck::new(e.index, &e.key, Verification::Unchecked), e, seen).await;
             if by_listing.state == Verification::Verified {
                 return by_listing;
             }
         }
+        let _slot = slot(requests).await;
         self.check(e).await
     }
 
@@ -47,5 +51,13 @@ impl Checker {
             Expect::Recorded { size, etag } => compare::recorded(out, *size, etag.as_deref(), seen, &e.against),
             Expect::Local(file) => compare::local(self, out, file, seen, &e.against).await,
         }
+    }
+}
+
+/// One of `requests`, when given, held while a request is made.
+pub(super) async fn slot(requests: Option<&Semaphore>) -> Option<SemaphorePermit<'_>> {
+    match requests {
+        Some(r) => Some(r.acquire().await.expect("semaphore open")),
+        None => None,
     }
 }

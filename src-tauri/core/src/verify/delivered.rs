@@ -1,22 +1,26 @@
-//! The receipt taken during a delivery: each object checked as soon as
-//! its file is delivered, in the engine's slot for that file, against what
-//! was sent (the staged copy for a compressed delivery, never the source
-//! file): its size, and its ETag against the MD5 worked out while sending,
-//! or the bytes read again where the server's ETag needs its part size. A
-//! difference fails the file with its diagnosis; the checks are kept for
-//! the batch's receipt.
+//! The receipt taken during a delivery: each object checked once its file
+//! is delivered, together with the others delivered in the same moments
+//! (many described by one listing, the rest asked about one by one under
+//! the batch's request slots), against what was sent (the staged copy for
+//! a compressed delivery, never the source file): its size, and its ETag
+//! against the MD5 worked out while sending, or the bytes read again where
+//! the server's ETag needs its part size. A difference fails the file with
+//! its diagnosis; the checks are kept for the batch's receipt.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use tokio::sync::Semaphore;
+
+use super::many::check_described;
 use super::model::{Checker, Expect, Expected, LocalFile};
 use super::receipt::Tally;
-use crate::deliver::{BoxFuture, FileError, FileResult, PlannedFile, TransferOptions, Verifier};
+use crate::deliver::{BoxFuture, DeliveredFile, FileError, FileResult, PlannedFile, TransferOptions, Verifier};
 use crate::destination::{Compression, Settings};
 use crate::diagnose::receipt::Against;
 
 pub struct AtDelivery {
-    checker: Checker,
+    checker: Arc<Checker>,
     against: Against,
     /// Files from this size go multipart.
     multipart_threshold: u64,
@@ -38,7 +42,7 @@ impl AtDelivery {
         index_map: Option<Vec<usize>>,
     ) -> AtDelivery {
         AtDelivery {
-            checker: Checker::new(client, settings, opts.anonymous),
+            checker: Arc::new(Checker::new(client, settings, opts.anonymous)),
             against: Against::Delivery { batch_id: batch_id.to_string(), compressed: settings.compression != Compression::Off },
             multipart_threshold: opts.multipart_threshold,
             min_part_size: opts.min_part_size,
@@ -91,14 +95,20 @@ impl AtDelivery {
 }
 
 impl Verifier for AtDelivery {
-    fn verify<'a>(&'a self, index: usize, file: &'a PlannedFile, result: &'a FileResult) -> BoxFuture<'a, Option<FileError>> {
+    fn verify(self: Arc<Self>, delivered: &[DeliveredFile], requests: Arc<Semaphore>) -> BoxFuture<'static, Vec<Option<FileError>>> {
+        let expected = delivered.iter().map(|d| self.expected(d.index, &d.file, &d.result)).collect();
         Box::pin(async move {
-            let check = self.checker.check(&self.expected(index, file, result)).await;
-            // A difference fails the file; an object that could not be asked
-            // about was still delivered (the receipt says it was not checked).
-            let failure = if check.state.is_difference() { check.error.clone() } else { None };
-            self.checks.lock().unwrap_or_else(|p| p.into_inner()).add(&check);
-            failure
+            let checks = check_described(self.checker.clone(), expected, None, Some(requests), &mut |_| {}).await;
+            let mut tally = self.checks.lock().unwrap_or_else(|p| p.into_inner());
+            checks
+                .into_iter()
+                .map(|check| {
+                    tally.add(&check);
+                    // A difference fails the file; an object that could not be asked
+                    // about was still delivered (the receipt says it was not checked).
+                    check.state.is_difference().then_some(check.error).flatten()
+                })
+                .collect()
         })
     }
 }

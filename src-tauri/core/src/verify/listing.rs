@@ -13,6 +13,7 @@
 //! The folder audit lists its prefix through the same pages (`each_page`).
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::operation::list_objects_v2::{ListObjectsV2Error, ListObjectsV2Output};
@@ -79,10 +80,11 @@ pub(super) async fn each_page(
 }
 
 /// The objects of `expected` as a listing of their range describes them;
-/// empty where listing is not worth it or not possible.
+/// empty where listing is not worth it or not possible (a server seen to
+/// list no ETags is not listed again by the same checker).
 pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
     let mut out = Listed::new();
-    if expected.len() < LIST_FROM {
+    if expected.len() < LIST_FROM || !c.lists_etags.load(Ordering::Relaxed) {
         return out;
     }
     let mut keys: Vec<&str> = expected.iter().map(|e| e.key.as_str()).collect();
@@ -104,6 +106,7 @@ pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
     })
     .await;
     if !etags {
+        c.lists_etags.store(false, Ordering::Relaxed);
         out.clear();
     }
     out

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::check::slot;
 use super::listing::{self, Listed};
 use super::model::{Checker, Expected, ObjectCheck};
 use crate::deliver::err;
@@ -33,15 +35,17 @@ pub async fn check_all(
     expected: Vec<Expected>,
     on_progress: &mut (dyn FnMut(VerifyProgress) + Send),
 ) -> Vec<ObjectCheck> {
-    check_described(checker, expected, None, on_progress).await
+    check_described(checker, expected, None, None, on_progress).await
 }
 
 /// `check_all`, with what a listing already made said of the objects
-/// (`None`: list them here, if they are many).
+/// (`None`: list them here, if they are many), each request made holding
+/// one of `requests` when given (a delivery's own request slots).
 pub(super) async fn check_described(
     checker: Arc<Checker>,
     expected: Vec<Expected>,
     listed: Option<Listed>,
+    requests: Option<Arc<Semaphore>>,
     on_progress: &mut (dyn FnMut(VerifyProgress) + Send),
 ) -> Vec<ObjectCheck> {
     let total = expected.len();
@@ -53,13 +57,19 @@ pub(super) async fn check_described(
     on_progress(VerifyProgress { checked, total });
     let listed = Arc::new(match listed {
         Some(listed) => listed,
-        None => listing::describe(&checker, &expected).await,
+        None => {
+            let _slot = slot(requests.as_deref()).await;
+            listing::describe(&checker, &expected).await
+        }
     });
     let expected = Arc::new(expected);
     loop {
         while running.len() < IN_FLIGHT && next < total {
-            let (checker, expected, listed, at) = (checker.clone(), expected.clone(), listed.clone(), next);
-            running.spawn(async move { (at, checker.check_listed(&expected[at], listed.get(&expected[at].key)).await) });
+            let (checker, expected, listed, requests, at) = (checker.clone(), expected.clone(), listed.clone(), requests.clone(), next);
+            running.spawn(async move {
+                let e = &expected[at];
+                (at, checker.check_listed(e, listed.get(&e.key), requests.as_deref()).await)
+            });
             next += 1;
         }
         let Some(joined) = running.join_next().await else { break };

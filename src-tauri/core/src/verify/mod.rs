@@ -8,8 +8,8 @@
 //! with what the local bytes give (`local.rs`: MD5, the multipart ETag for
 //! a part size, CRC32C) or with what was recorded at delivery. Many at once
 //! under a bound, with progress (`many.rs`), many first described by one
-//! listing a thousand at a time (`listing.rs`); during a delivery, in each
-//! file's slot of the engine (`delivered.rs`); a folder paired with a
+//! listing a thousand at a time (`listing.rs`); during a delivery, the
+//! files delivered in the same moments together (`delivered.rs`); a folder paired with a
 //! listing (`audit.rs`); the checks summed up as a batch's receipt
 //! (`receipt.rs`). Differences are said by `diagnose::receipt`.
 
