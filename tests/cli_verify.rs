@@ -218,20 +218,26 @@ fn heads_and_lists(proxy: &FaultProxy, from: usize) -> (usize, usize) {
     (heads, lists)
 }
 
-#[test]
-fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_are_asked_about() {
-    let moto = Moto::start();
-    // A proxy that changes nothing, to count the requests.
-    let proxy = FaultProxy::start(moto.endpoint().trim_start_matches("http://"), FaultPlan::none());
+/// A world with destination `Lake` (prefix `incoming/`, keys by relative
+/// path) on the server at `endpoint`, reached through a proxy that changes
+/// nothing and counts the requests; `flags` add it, `profile` its AWS profile.
+fn lake_through_a_counting_proxy(endpoint: &str, profile: (String, String), mut flags: Vec<String>) -> (World, FaultProxy) {
+    let proxy = FaultProxy::start(endpoint.trim_start_matches("http://"), FaultPlan::none());
     let w = world();
-    w.write_profile(moto.profile_files());
-    let mut flags = moto_flags(&moto);
+    w.write_profile(profile);
     let at = flags.iter().position(|f| f == "--endpoint").unwrap() + 1;
     flags[at] = proxy.endpoint();
     let mut args: Vec<String> =
         ["destination", "add", "--name", "Lake", "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
     args.extend(flags);
     w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+    (w, proxy)
+}
+
+#[test]
+fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_are_asked_about() {
+    let moto = Moto::start();
+    let (w, proxy) = lake_through_a_counting_proxy(&moto.endpoint(), moto.profile_files(), moto_flags(&moto));
     let src = tempfile::tempdir().unwrap();
     for i in 0..60 {
         write(src.path(), &format!("part-{i:02}.csv"), format!("row {i}\n").as_bytes());
@@ -276,17 +282,7 @@ fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_
 #[test]
 fn on_garage_a_large_delivery_is_checked_by_listing_what_landed() {
     let garage = Garage::start();
-    // A proxy that changes nothing, to count the requests.
-    let proxy = FaultProxy::start(garage.endpoint().trim_start_matches("http://"), FaultPlan::none());
-    let w = world();
-    w.write_profile(garage.profile_files());
-    let mut flags = garage_flags(&garage);
-    let at = flags.iter().position(|f| f == "--endpoint").unwrap() + 1;
-    flags[at] = proxy.endpoint();
-    let mut args: Vec<String> =
-        ["destination", "add", "--name", "Lake", "--prefix", "incoming/", "--key-template", "{prefix}{relpath}"].map(String::from).to_vec();
-    args.extend(flags);
-    w.json(&args.iter().map(String::as_str).collect::<Vec<_>>(), None).ok();
+    let (w, proxy) = lake_through_a_counting_proxy(&garage.endpoint(), garage.profile_files(), garage_flags(&garage));
     let src = tempfile::tempdir().unwrap();
     for i in 0..1000 {
         write(src.path(), &format!("part-{i:04}.csv"), format!("row {i}\n").as_bytes());
