@@ -15,6 +15,7 @@ use chute_core::Code;
 use chute_core::Settings;
 use support::auth::{moto_auth, s3s_auth};
 use support::content::{content, write};
+use support::faults::{FaultProxy, Plan as FaultPlan};
 use support::servers::{Moto, S3sFs};
 
 const MIB: u64 = 1024 * 1024;
@@ -306,6 +307,51 @@ fn existing_objects_are_found_before_anything_is_sent() {
     let check = existing(&m, moto_auth(&moto, "object-only"), &plan);
     assert!(check.existing.is_empty());
     assert!(check.not_checked.as_deref().is_some_and(|w| w.contains("may not read")), "{check:?}");
+}
+
+/// Many keys are looked for in one listing of their range (60 keys: one
+/// request, no HEAD), an object in the range that is not planned left out;
+/// where other objects crowd the range past the pages a listing may take,
+/// the keys it did not reach are asked about one by one, with the same answer.
+#[test]
+fn many_keys_are_looked_for_in_a_listing_and_those_it_cannot_reach_are_asked_about() {
+    let fs = S3sFs::start();
+    let proxy = FaultProxy::start(&format!("127.0.0.1:{}", fs.port), FaultPlan::none());
+    let src = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = (0..60).map(|i| write(src.path(), &format!("f{i:02}.txt"), b"new")).collect();
+    let s = Settings { endpoint: proxy.endpoint(), ..s3s_settings(&fs, "in/", "{prefix}{name}") };
+    let taken = fs.root.path().join("reports/in");
+    std::fs::create_dir_all(&taken).unwrap();
+    for name in ["f07.txt", "f42.txt", "f07.txt.bak"] {
+        std::fs::write(taken.join(name), b"there").unwrap();
+    }
+    let plan = deliver::plan(&s, &paths, &PlanOptions::default(), now());
+    let asked = |from: usize| {
+        let log = proxy.log();
+        let heads = log[from..].iter().filter(|r| r.method == "HEAD").count();
+        (heads, log[from..].len() - heads)
+    };
+    let found = |check: &deliver::existing::ExistingCheck| -> Vec<(usize, String)> {
+        check.existing.iter().map(|e| (e.index, e.key.clone())).collect()
+    };
+    let expected = [(7, "in/f07.txt".to_string()), (42, "in/f42.txt".to_string())];
+
+    let mark = proxy.log().len();
+    let check = existing(&s, s3s_auth(), &plan);
+    assert_eq!((check.checked, check.not_checked.as_deref()), (60, None));
+    assert_eq!(found(&check), expected);
+    assert_eq!(asked(mark), (0, 1), "one listing, no HEAD");
+
+    // 3,100 other objects between the first two keys: the listing's three
+    // pages reach only the first key; the other 59 are asked about.
+    for n in 0..3100 {
+        std::fs::write(taken.join(format!("f00.txt.{n:04}")), b"other").unwrap();
+    }
+    let mark = proxy.log().len();
+    let check = existing(&s, s3s_auth(), &plan);
+    assert_eq!((check.checked, check.not_checked.as_deref()), (60, None));
+    assert_eq!(found(&check), expected);
+    assert_eq!(asked(mark), (59, 3), "three pages, then a HEAD for each key they did not reach");
 }
 
 #[test]

@@ -47,8 +47,9 @@ impl Chute {
         Ok(deliver::plan::rekey(&settings, plan, indexes, keep_others, time::OffsetDateTime::now_utc()))
     }
 
-    /// Which of a plan's keys already hold an object (HeadObject per key,
-    /// at most `deliver::existing::CHECK_LIMIT`). Blocking.
+    /// Which of a plan's keys already hold an object (many found by a
+    /// listing, the rest by a HeadObject each, at most
+    /// `deliver::existing::CHECK_LIMIT` of those). Blocking.
     pub fn existing_objects(&self, destination_id: &str, plan: &deliver::Plan) -> Result<deliver::existing::ExistingCheck> {
         let d = self.get(destination_id)?;
         let auth = self.auth_for(&d.credentials, Some(&d.id)).map_err(|d| Error::Diagnosed(Box::new(d)))?;

@@ -3,19 +3,27 @@
 //! (and the person can choose new keys, overwrite or skip them) instead of
 //! learning it from a failed delivery.
 //!
-//! One HeadObject per key, a few at a time. Credentials that may write but
+//! Many keys are first looked for in a listing of their range (a page of
+//! 1,000 keys for as many HEADs, see `s3::listing::key_range`); the keys a
+//! listing did not reach (other objects crowding the range, a refusal)
+//! get a HeadObject each, a few at a time. Credentials that may write but
 //! not read (a prefix-scoped PutObject policy) cannot ask: the check then
 //! says it could not tell, and delivery still never overwrites.
+
+use std::collections::HashSet;
 
 use serde::Serialize;
 use tokio::task::JoinSet;
 
 use super::Plan;
+use crate::s3::listing::{key_range, Reached};
 
-/// At most this many keys are asked about; a larger batch says how many
-/// were checked.
+/// At most this many keys are asked about one by one; a larger batch
+/// says how many were checked.
 pub const CHECK_LIMIT: usize = 10_000;
 const IN_FLIGHT: usize = 16;
+/// Fewer keys than this are asked about one by one.
+const LIST_FROM: usize = 20;
 
 /// A planned file whose key holds an object already.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -27,7 +35,8 @@ pub struct ExistingObject {
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ExistingCheck {
-    /// Keys asked about (the first `CHECK_LIMIT` of the plan).
+    /// Keys looked for: all those a listing reached, and up to
+    /// `CHECK_LIMIT` others, asked about one by one.
     pub checked: usize,
     /// The files whose key holds an object already, in plan order.
     pub existing: Vec<ExistingObject>,
@@ -42,7 +51,7 @@ enum Answer {
     Unknown(String),
 }
 
-async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bool) -> Answer {
+async fn ask_one(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bool) -> Answer {
     match client.head_object().bucket(bucket).key(key).send().await {
         Ok(_) => Answer::Exists,
         Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
@@ -57,17 +66,51 @@ async fn ask(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bool) 
     }
 }
 
+/// The objects in the range of the plan's keys, and how far the listing
+/// got; nothing where it failed (the keys are then asked about one by one).
+async fn listed(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan) -> (HashSet<String>, Reached) {
+    let mut keys: Vec<&str> = plan.files.iter().map(|f| f.key.as_str()).collect();
+    keys.sort_unstable();
+    let wanted: HashSet<&str> = keys.iter().copied().collect();
+    let mut present = HashSet::new();
+    let reached = key_range(client, bucket, &keys, |o| {
+        if let Some(k) = o.key().filter(|k| wanted.contains(k)) {
+            present.insert(k.to_string());
+        }
+        true
+    })
+    .await;
+    match reached {
+        Ok(reached) => (present, reached),
+        Err(_) => (HashSet::new(), Reached::Nothing),
+    }
+}
+
 /// Ask which of the plan's keys already exist in `bucket`.
 /// `sse_c`: the client sends an SSE-C key on its HEADs.
 pub async fn check(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan, sse_c: bool) -> ExistingCheck {
-    let mut out = ExistingCheck { checked: plan.files.len().min(CHECK_LIMIT), ..Default::default() };
-    let mut pending = plan.files.iter().enumerate().take(CHECK_LIMIT).map(|(i, f)| (i, f.key.clone()));
+    let mut out = ExistingCheck::default();
+    let (present, reached) =
+        if plan.files.len() >= LIST_FROM { listed(client, bucket, plan).await } else { (HashSet::new(), Reached::Nothing) };
+    let mut ask = Vec::new();
+    for (i, f) in plan.files.iter().enumerate() {
+        if reached.covers(&f.key) {
+            out.checked += 1;
+            if present.contains(&f.key) {
+                out.existing.push(ExistingObject { index: i, key: f.key.clone() });
+            }
+        } else if ask.len() < CHECK_LIMIT {
+            ask.push(i);
+        }
+    }
+    out.checked += ask.len();
+    let mut pending = ask.into_iter();
     let mut running = JoinSet::new();
     loop {
         while running.len() < IN_FLIGHT {
-            let Some((i, key)) = pending.next() else { break };
-            let (client, bucket) = (client.clone(), bucket.to_string());
-            running.spawn(async move { (i, ask(&client, &bucket, &key, sse_c).await) });
+            let Some(i) = pending.next() else { break };
+            let (client, bucket, key) = (client.clone(), bucket.to_string(), plan.files[i].key.clone());
+            running.spawn(async move { (i, ask_one(&client, &bucket, &key, sse_c).await) });
         }
         let Some(joined) = running.join_next().await else { break };
         match joined {

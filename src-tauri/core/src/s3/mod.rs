@@ -1,14 +1,16 @@
 //! Everything that speaks S3: building a client from a destination (with
 //! its server-side encryption on every request that needs it), the
 //! route its requests take (a proxy or straight), where its requests and
-//! objects are, presigned links, and the one classifier that turns any S3
-//! or network failure into a typed `Failure`.
+//! objects are, listings of a prefix or of a set of keys, presigned
+//! links, and the one classifier that turns any S3 or network failure into
+//! a typed `Failure`.
 
 pub mod capabilities;
 mod client;
 mod encryption;
 mod failure;
 mod follow_up;
+pub mod listing;
 mod presign;
 mod proxy;
 mod url;

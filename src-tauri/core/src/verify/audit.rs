@@ -12,12 +12,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::listing::{each_page, seen_of, Listed};
+use super::listing::{seen_of, Listed};
 use super::many::{check_described, VerifyProgress};
 use super::model::{Checker, Expect, Expected, LocalFile, ObjectCheck};
 use crate::deliver::Plan;
 use crate::diagnose::receipt::{Against, Discrepancy};
 use crate::report::{ErrorInfo, Verification};
+use crate::s3::listing::each_page;
 use crate::s3::{self, Answer, Failure, Speaks};
 
 /// What auditing a folder against a prefix found.
@@ -60,7 +61,7 @@ impl Audit {
 async fn list(c: &Checker, prefix: &str) -> Result<(BTreeMap<String, u64>, Listed), ErrorInfo> {
     let mut out = BTreeMap::new();
     let mut described = Listed::new();
-    let listed = each_page(c, prefix, None, usize::MAX, |page| {
+    let listed = each_page(&c.client, &c.bucket, prefix, None, usize::MAX, |page| {
         for o in page.contents() {
             if let Some(key) = o.key() {
                 out.insert(key.to_string(), o.size().unwrap_or(0).max(0) as u64);
