@@ -312,3 +312,30 @@ fn on_garage_a_large_delivery_is_checked_by_listing_what_landed() {
     assert!(checked_by_head < 100, "{checked_by_head} objects asked about one by one, {lists} listings");
     eprintln!("1,000 objects checked with {lists} listings and {checked_by_head} HEADs");
 }
+
+/// Keys that may read objects but not list the bucket (moto's IAM): the
+/// check as objects land tries a listing once (refused, it is not tried
+/// again for the later files) and asks about each object on its own;
+/// every object is verified.
+#[test]
+fn on_moto_keys_that_may_not_list_have_each_object_asked_about_and_verified() {
+    let moto = Moto::start();
+    let k = moto.user("no-list");
+    let profile = (
+        "[profile moto]\nregion = us-east-1\n".to_string(),
+        format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
+    );
+    let (w, proxy) = lake_through_a_counting_proxy(&moto.endpoint(), profile, moto_flags(&moto));
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        write(src.path(), &format!("part-{i:03}.csv"), format!("row {i}\n").as_bytes());
+    }
+    let mark = proxy.log().len();
+    let summary = deliver(&w, "Lake", src.path());
+    assert_eq!(summary["delivered"], 200, "{summary:#}");
+    let receipt = &summary["receipt"];
+    assert_eq!((receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some(200), Some(200)), "{receipt:#}");
+    let (heads, lists) = heads_and_lists(&proxy, mark);
+    assert!(lists <= 1, "a refused listing is not asked again: {lists}");
+    assert!(heads >= 200, "each object asked about: {heads} HEADs");
+}

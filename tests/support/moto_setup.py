@@ -45,6 +45,9 @@ policies = {
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [arn("reports/*")]},
         {"Effect": "Allow", "Action": LIST, "Resource": [arn("reports")]},
     ],
+    "no-list": [
+        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], "Resource": [arn("reports/incoming/*")]},
+    ],
     "no-delete": [
         {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"], "Resource": [arn("reports/incoming/*")]},
         {"Effect": "Allow", "Action": LIST, "Resource": [arn("reports")]},

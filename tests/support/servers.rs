@@ -96,8 +96,9 @@ pub struct Key {
 /// moto's S3 + IAM server, set up by tests/support/moto_setup.py, with auth
 /// enforced. Buckets: `reports` (us-east-1), `eu-reports` (eu-west-1).
 /// Users: admin, writer (reports/incoming/*), other-prefix
-/// (reports/other/*), object-only (Put/Delete, no ListBucket), reader
-/// (Get and List only), no-delete.
+/// (reports/other/*), object-only (Put/Delete, no ListBucket), no-list
+/// (reports/incoming/*: Put/Get/Delete, no ListBucket), reader (Get and
+/// List only), no-delete.
 pub struct Moto {
     child: Child,
     pub port: u16,

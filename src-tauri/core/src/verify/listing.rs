@@ -32,17 +32,18 @@ pub(super) fn seen_of(o: &aws_sdk_s3::types::Object) -> Option<(String, Seen)> {
 
 /// The objects of `expected` as a listing of their range describes them;
 /// empty where listing is not worth it or not possible (a server seen to
-/// list no ETags is not listed again by the same checker).
+/// list no ETags, or to refuse or fail a listing, is not listed again by
+/// the same checker).
 pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
     let mut out = Listed::new();
-    if expected.len() < LIST_FROM || !c.lists_etags.load(Ordering::Relaxed) {
+    if expected.len() < LIST_FROM || !c.listing_helps.load(Ordering::Relaxed) {
         return out;
     }
     let mut keys: Vec<&str> = expected.iter().map(|e| e.key.as_str()).collect();
     keys.sort_unstable();
     let mut etags = true;
     // A failure leaves the objects not yet listed to their HEADs.
-    let _ = key_range(&c.client, &c.bucket, &keys, |o| match seen_of(o) {
+    let listed = key_range(&c.client, &c.bucket, &keys, |o| match seen_of(o) {
         Some((key, seen)) => {
             out.insert(key, seen);
             true
@@ -54,8 +55,10 @@ pub(super) async fn describe(c: &Checker, expected: &[Expected]) -> Listed {
         }
     })
     .await;
+    if !etags || listed.is_err() {
+        c.listing_helps.store(false, Ordering::Relaxed);
+    }
     if !etags {
-        c.lists_etags.store(false, Ordering::Relaxed);
         out.clear();
     }
     out

@@ -136,9 +136,10 @@ pub struct Checker {
     pub(super) refused: Mutex<Option<FileError>>,
     /// Cleared once the server says it has no GetObjectAttributes.
     pub(super) attributes: AtomicBool,
-    /// Cleared once a listing came back without ETags: such a server's
-    /// listings settle nothing, so it is not listed again.
-    pub(super) lists_etags: AtomicBool,
+    /// Cleared once a listing came back without ETags or failed (refused
+    /// to credentials without s3:ListBucket, say): such listings settle
+    /// nothing, so this run of checks lists no more.
+    pub(super) listing_helps: AtomicBool,
     /// The destination encrypts with SSE-KMS or SSE-C: its objects' ETags
     /// are not MD5s, whatever the server says on a HEAD.
     pub(super) encrypted: bool,
@@ -154,7 +155,7 @@ impl Checker {
             part_rule: (preset.min_part_size, crate::deliver::TransferOptions::default().min_part_size, preset.max_parts),
             refused: Mutex::new(None),
             attributes: AtomicBool::new(true),
-            lists_etags: AtomicBool::new(true),
+            listing_helps: AtomicBool::new(true),
             encrypted: settings.encryption.hides_md5(),
         }
     }
