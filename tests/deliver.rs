@@ -300,9 +300,19 @@ fn existing_objects_are_found_before_anything_is_sent() {
     assert_eq!(std::fs::read(taken.join("a.txt")).unwrap(), b"there", "asking changes nothing");
     assert!(!taken.join("b.txt").exists());
 
-    // Credentials that may write but not read cannot ask: said, not guessed.
+    // Keys that may read objects but not list them (moto's IAM): their
+    // listing is refused, and each of the 30 keys is asked about instead.
     let moto = Moto::start();
     let m = moto_settings(&moto, "incoming/");
+    let many: Vec<_> = (0..30).map(|i| write(src.path(), &format!("n{i:02}.txt"), b"n")).collect();
+    moto.put("reports", "incoming/n03.txt", b"there");
+    let plan = deliver::plan(&m, &many, &PlanOptions::default(), now());
+    let check = existing(&m, moto_auth(&moto, "no-list"), &plan);
+    assert_eq!((check.checked, check.not_checked.as_deref()), (30, None));
+    let found: Vec<(usize, &str)> = check.existing.iter().map(|e| (e.index, e.key.as_str())).collect();
+    assert_eq!(found, [(3, "incoming/n03.txt")]);
+
+    // Credentials that may write but not read cannot ask: said, not guessed.
     let plan = deliver::plan(&m, &paths, &PlanOptions::default(), now());
     let check = existing(&m, moto_auth(&moto, "object-only"), &plan);
     assert!(check.existing.is_empty());
