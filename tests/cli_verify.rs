@@ -234,16 +234,31 @@ fn lake_through_a_counting_proxy(endpoint: &str, profile: (String, String), mut 
     (w, proxy)
 }
 
+/// A folder of `count` one-line CSV files, `part-NN.csv` numbered with `digits` digits.
+fn csv_parts(count: usize, digits: usize) -> tempfile::TempDir {
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..count {
+        write(src.path(), &format!("part-{i:0digits$}.csv"), format!("row {i}\n").as_bytes());
+    }
+    src
+}
+
+/// Deliver `dir` to `Lake`: every one of its `count` files delivered and
+/// its object verified as it landed; the summary line.
+fn deliver_all_verified(w: &World, dir: &std::path::Path, count: u64) -> Value {
+    let summary = deliver(w, "Lake", dir);
+    assert_eq!(summary["delivered"], count, "{summary:#}");
+    let receipt = &summary["receipt"];
+    assert_eq!((receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some(count), Some(count)), "{receipt:#}");
+    summary
+}
+
 #[test]
 fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_are_asked_about() {
     let moto = Moto::start();
     let (w, proxy) = lake_through_a_counting_proxy(&moto.endpoint(), moto.profile_files(), moto_flags(&moto));
-    let src = tempfile::tempdir().unwrap();
-    for i in 0..60 {
-        write(src.path(), &format!("part-{i:02}.csv"), format!("row {i}\n").as_bytes());
-    }
-    let summary = deliver(&w, "Lake", src.path());
-    assert_eq!(summary["delivered"], 60, "{summary:#}");
+    let src = csv_parts(60, 2);
+    let summary = deliver_all_verified(&w, src.path(), 60);
     let batch = summary["batch_id"].as_str().unwrap().to_string();
 
     let mark = proxy.log().len();
@@ -283,15 +298,9 @@ fn on_moto_many_objects_are_verified_by_listing_them_and_only_those_that_differ_
 fn on_garage_a_large_delivery_is_checked_by_listing_what_landed() {
     let garage = Garage::start();
     let (w, proxy) = lake_through_a_counting_proxy(&garage.endpoint(), garage.profile_files(), garage_flags(&garage));
-    let src = tempfile::tempdir().unwrap();
-    for i in 0..1000 {
-        write(src.path(), &format!("part-{i:04}.csv"), format!("row {i}\n").as_bytes());
-    }
+    let src = csv_parts(1000, 4);
     let mark = proxy.log().len();
-    let summary = deliver(&w, "Lake", src.path());
-    assert_eq!(summary["delivered"], 1000, "{summary:#}");
-    let receipt = &summary["receipt"];
-    assert_eq!((receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some(1000), Some(1000)), "{receipt:#}");
+    deliver_all_verified(&w, src.path(), 1000);
 
     // A HEAD of an object already uploaded is its check; one before is the
     // look for an existing object that "never overwrite" makes.
@@ -326,15 +335,9 @@ fn on_moto_keys_that_may_not_list_have_each_object_asked_about_and_verified() {
         format!("[moto]\naws_access_key_id = {}\naws_secret_access_key = {}\n", k.access_key_id, k.secret_access_key),
     );
     let (w, proxy) = lake_through_a_counting_proxy(&moto.endpoint(), profile, moto_flags(&moto));
-    let src = tempfile::tempdir().unwrap();
-    for i in 0..200 {
-        write(src.path(), &format!("part-{i:03}.csv"), format!("row {i}\n").as_bytes());
-    }
+    let src = csv_parts(200, 3);
     let mark = proxy.log().len();
-    let summary = deliver(&w, "Lake", src.path());
-    assert_eq!(summary["delivered"], 200, "{summary:#}");
-    let receipt = &summary["receipt"];
-    assert_eq!((receipt["checked"].as_u64(), receipt["verified"].as_u64()), (Some(200), Some(200)), "{receipt:#}");
+    deliver_all_verified(&w, src.path(), 200);
     let (heads, lists) = heads_and_lists(&proxy, mark);
     assert!(lists <= 1, "a refused listing is not asked again: {lists}");
     assert!(heads >= 200, "each object asked about: {heads} HEADs");
