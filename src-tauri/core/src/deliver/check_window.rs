@@ -73,7 +73,7 @@ mod tests {
             content_type: "text/plain".into(),
         };
         let result = crate::deliver::file::result(index, &file, FileStatus::Delivered, Instant::now());
-        DeliveredFile { index, file, result }
+        DeliveredFile { file, result }
     }
 
     #[test]
@@ -89,10 +89,10 @@ mod tests {
 
         (0..MOST + 5).for_each(|i| w.push(delivered(i)));
         let first = w.take_due(false).expect("a full window goes");
-        assert_eq!((first.len(), first[0].index), (MOST, 0));
+        assert_eq!((first.len(), first[0].result.index), (MOST, 0));
         assert!(w.take_due(false).is_none(), "five files wait for more");
         w.since = Some(Instant::now() - WAIT);
-        assert_eq!(w.take_due(false).map(|f| f[0].index), Some(MOST), "…until they waited long enough");
+        assert_eq!(w.take_due(false).map(|f| f[0].result.index), Some(MOST), "…until they waited long enough");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub async fn deliver(
         adaptive,
         control: control.clone(),
         bytes_sent: Arc::new(AtomicU64::new(0)),
-        files_done: AtomicU64::new(0),
+        files_sent: AtomicU64::new(0),
         conditional_put: opts.capabilities.as_ref().is_some_and(|c| c.conditional_put()),
         part_checksums: opts.capabilities.as_ref().map_or(settings.preset().part_checksums, |c| c.part_checksums(settings)),
         crc32c_verified: opts.capabilities.as_ref().and_then(|c| c.checksum(crate::s3::capabilities::Algorithm::Crc32c))
@@ -114,7 +114,7 @@ pub async fn deliver(
                         times += 1;
                         r = one_file(&shared, index, &file).await;
                     }
-                    shared.files_done.fetch_add(1, Ordering::Relaxed);
+                    shared.files_sent.fetch_add(1, Ordering::Relaxed);
                     if let Some(tx) = tx {
                         let _ = tx.send((r, file));
                     }
@@ -130,7 +130,7 @@ pub async fn deliver(
             r = rx.recv(), if !all_sent => match r {
                 // The receipt: the object as the server now has it, against what was sent.
                 Some((r, file)) if r.status == FileStatus::Delivered && opts.verifier.is_some() => {
-                    windows.push(DeliveredFile { index: r.index, file, result: r });
+                    windows.push(DeliveredFile { file, result: r });
                 }
                 Some((r, _)) => reported.report(r, &shared, on_event),
                 None => all_sent = true,
@@ -148,7 +148,7 @@ pub async fn deliver(
             _ = tick.tick() => {
                 if let Some(adaptive) = &shared.adaptive {
                     let bytes = shared.bytes_sent.load(Ordering::Relaxed);
-                    let grown = adaptive.tick(bytes, shared.files_done.load(Ordering::Relaxed), Instant::now());
+                    let grown = adaptive.tick(bytes, shared.files_sent.load(Ordering::Relaxed), Instant::now());
                     // As many more files may be under way as requests.
                     file_slots.add_permits(grown);
                 }

@@ -98,11 +98,10 @@ pub struct JournalRef(pub Arc<dyn Journal>);
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A file just delivered, its object to be checked.
+/// A file just delivered, its object to be checked (its index in the
+/// plan is its result's).
 #[derive(Debug, Clone)]
 pub struct DeliveredFile {
-    /// Its index in the plan.
-    pub index: usize,
     pub file: PlannedFile,
     pub result: FileResult,
 }

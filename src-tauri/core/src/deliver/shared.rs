@@ -92,7 +92,9 @@ pub(super) struct Shared {
     pub(super) adaptive: Option<Arc<Adaptive>>,
     pub(super) control: Control,
     pub(super) bytes_sent: Arc<AtomicU64>,
-    pub(super) files_done: AtomicU64,
+    /// Files whose sending has ended (before their object is checked):
+    /// what the adaptive number of requests measures its throughput by.
+    pub(super) files_sent: AtomicU64,
     /// "Never overwrite" sends `If-None-Match: *` (seen honoured here);
     /// otherwise it looks before each write.
     pub(super) conditional_put: bool,

@@ -96,7 +96,7 @@ impl AtDelivery {
 
 impl Verifier for AtDelivery {
     fn verify(self: Arc<Self>, delivered: &[DeliveredFile], requests: Arc<Semaphore>) -> BoxFuture<'static, Vec<Option<FileError>>> {
-        let expected = delivered.iter().map(|d| self.expected(d.index, &d.file, &d.result)).collect();
+        let expected = delivered.iter().map(|d| self.expected(d.result.index, &d.file, &d.result)).collect();
         Box::pin(async move {
             let checks = check_described(self.checker.clone(), expected, None, Some(requests), &mut |_| {}).await;
             let mut tally = self.checks.lock().unwrap_or_else(|p| p.into_inner());
