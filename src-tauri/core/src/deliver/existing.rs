@@ -66,17 +66,15 @@ async fn ask_one(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bo
     }
 }
 
-/// The objects in the range of the plan's keys, and how far the listing
-/// got; nothing where it failed (the keys are then asked about one by one).
+/// The keys of the objects in the range of the plan's keys (as many as
+/// the listing's bounded pages hold), and how far the listing got; nothing
+/// where it failed (the keys are then asked about one by one).
 async fn listed(client: &aws_sdk_s3::Client, bucket: &str, plan: &Plan) -> (HashSet<String>, Reached) {
     let mut keys: Vec<&str> = plan.files.iter().map(|f| f.key.as_str()).collect();
     keys.sort_unstable();
-    let wanted: HashSet<&str> = keys.iter().copied().collect();
     let mut present = HashSet::new();
     let reached = key_range(client, bucket, &keys, |o| {
-        if let Some(k) = o.key().filter(|k| wanted.contains(k)) {
-            present.insert(k.to_string());
-        }
+        present.extend(o.key().map(str::to_string));
         true
     })
     .await;
