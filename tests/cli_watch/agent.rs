@@ -56,6 +56,10 @@ impl Agent {
         agent
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn events(&self) -> Vec<Value> {
         self.events.lock().unwrap().clone()
     }

@@ -55,6 +55,19 @@ fn watches_are_added_checked_listed_paused_resumed_and_removed() {
     w.json(&["watch", "show", "exports"], None).error(1, "watch_not_found");
 }
 
+/// The runner lives for days: its allocator's regions stay in small
+/// pages, so memory it does not touch is not made resident 2 MiB at a time.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_runner_keeps_its_memory_out_of_huge_pages() {
+    let Scene { fs: _server, w, folder } = Scene::new("Files", "{prefix}{relpath}");
+    add_watch(&w, "Exports", folder.path(), &["Files"], &[]);
+    let agent = Agent::start(&w, &[], 1);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", agent.pid())).unwrap();
+    assert!(status.lines().any(|l| l.split_whitespace().eq(["THP_enabled:", "0"])), "{status}");
+    assert_eq!(agent.stop().0, 0);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_second_runner_says_who_holds_the_watches_and_the_first_stops_cleanly() {

@@ -26,8 +26,11 @@ use args::{Cli, Command, DestinationCommand, HistoryCommand, WatchCommand};
 use commands::{deliver, destination, history, settings, verify, watch};
 use output::{Failure, Out, EXIT_INVALID};
 
+#[global_allocator]
+static ALLOCATOR: chute_core::Allocator = chute_core::Allocator;
+
 fn main() -> ExitCode {
-    chute_core::limit_allocator_arenas();
+    chute_core::set_up_allocators();
     let raw: Vec<OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&raw) {
         Ok(cli) => cli,

@@ -1,16 +1,38 @@
-//! The C allocator's settings for a Chute process, set by each front end
-//! first thing in `main`, before any thread starts.
+//! The allocators of a Chute process: the one every binary declares for
+//! Rust's allocations, and the settings each front end makes first thing
+//! in `main`, before any thread starts.
 //!
-//! glibc's malloc gives threads that allocate at the same time arenas of
-//! their own, up to eight per core, and each keeps the memory freed in it.
-//! A delivery's blocking pool reads files on many short-lived threads, each
-//! of which can take an arena of its own: capped at two, a 100,000-file
-//! delivery's peak RSS fell from 139 to 114 MiB at the same speed
-//! (scripts/bench.sh, `tree`).
-//! `MALLOC_ARENA_MAX` in the environment still decides when it is set.
+//! Delivering small files makes and frees many small allocations per
+//! request on every thread (the SDK's request, its signature, headers,
+//! the answer), and glibc's malloc spent about a seventh of the client's
+//! CPU on them (perf, 10,000 × 4 KiB). mimalloc keeps a heap per thread
+//! with free lists per page, and cut the client's CPU per small file
+//! (README, benchmarks).
+//!
+//! Transparent huge pages are turned off for the process: mimalloc
+//! reserves large aligned regions, and with huge pages each one touched
+//! becomes 2 MiB of resident memory; off, the 100,000-file tree stays
+//! within the memory it took with glibc's malloc.
+//!
+//! glibc's malloc still serves the C libraries (SQLite; GTK and WebKit in
+//! the app). It gives threads that allocate at the same time arenas of
+//! their own, up to eight per core, and each keeps the memory freed in
+//! it: capped at two. `MALLOC_ARENA_MAX` in the environment still decides
+//! when it is set.
 
-/// Cap glibc's malloc arenas at two, unless `MALLOC_ARENA_MAX` is set.
-pub fn limit_allocator_arenas() {
+/// The global allocator of every Chute binary:
+/// `#[global_allocator] static ALLOCATOR: chute_core::Allocator = chute_core::Allocator;`
+pub use mimalloc::MiMalloc as Allocator;
+
+/// Turn transparent huge pages off for this process, and cap glibc's
+/// malloc arenas at two unless `MALLOC_ARENA_MAX` is set.
+pub fn set_up_allocators() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this
+    // process's memory map; it takes no pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         // SAFETY: mallopt only changes malloc's parameters; called before

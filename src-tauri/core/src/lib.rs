@@ -2,7 +2,8 @@
 //! share. No UI dependency. Layers, each using only those below it:
 //!
 //! - L0 `report` (codes, `{code, message, fix}`), `provider`, `keys`,
-//!   `allocator` (the C allocator's settings, set once by each `main`),
+//!   `allocator` (the allocator every binary declares, and the process's
+//!   memory settings, set once by each `main`),
 //!   `pasted` (an image or text pasted in, kept as a file to deliver),
 //!   `bandwidth` (limits as people write them)
 //! - L1 `destination` (model, validation), `secret` (keychain)
@@ -47,8 +48,8 @@ pub mod watch;
 // watcher to come) use, by concern. They import from here only; the modules
 // above stay public for the engine-level tests.
 
-// The process: the C allocator's settings, set first thing by each `main`.
-pub use allocator::limit_allocator_arenas;
+// The process: its allocator, and the memory settings each `main` makes first.
+pub use allocator::{set_up_allocators, Allocator};
 // The service, its errors and the words of every failure.
 pub use app::{default_data_dir, new_id, Chute, Error, ErrorReply, Result, DB_FILE};
 // The person's choices about the app: notifications, closing on active watches.
