@@ -10,6 +10,7 @@ use md5::{Digest, Md5};
 
 use super::events::err;
 use super::plan::mtime_ms;
+use super::read_buffers;
 use super::MIB;
 use super::{FileError, PlannedFile};
 pub(crate) use crate::encoding::{b64, hex};
@@ -88,19 +89,23 @@ async fn sums_of_range(path: &Path, offset: u64, len: u64, crc: bool, md5_too: b
     let path = path.to_path_buf();
     let md5_wanted = !crc || md5_too;
     blocking(move || {
-        use std::io::{Read, Seek};
+        use std::io::Seek;
         let mut file = std::fs::File::open(&path)?;
         file.seek(std::io::SeekFrom::Start(offset))?;
         let mut left = len;
         let mut md5 = Md5::new();
         let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
-        let mut buf = vec![0u8; 256 * 1024];
-        while left > 0 {
-            let want = buf.len().min(left as usize);
-            let n = file.read(&mut buf[..want])?;
-            if n == 0 {
-                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
+        let mut buf = read_buffers::take();
+        let read = loop {
+            if left == 0 {
+                break Ok(());
             }
+            let want = left.min(read_buffers::CHUNK as u64) as usize;
+            let n = match read_buffers::read_chunk(&mut file, &mut buf, want) {
+                Ok(0) => break Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned")),
+                Ok(n) => n,
+                Err(e) => break Err(e),
+            };
             if crc {
                 crc32c.update(&buf[..n]);
             }
@@ -108,7 +113,9 @@ async fn sums_of_range(path: &Path, offset: u64, len: u64, crc: bool, md5_too: b
                 md5.update(&buf[..n]);
             }
             left -= n as u64;
-        }
+        };
+        read_buffers::give_back(buf);
+        read?;
         let md5: Option<[u8; 16]> = md5_wanted.then(|| md5.finalize().into());
         Ok(match (crc, md5) {
             (true, md5) => (PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()), md5),

@@ -25,6 +25,7 @@ mod options;
 mod paced;
 pub mod plan;
 mod range_body;
+mod read_buffers;
 mod receipt;
 mod refusal;
 mod shared;

@@ -4,7 +4,7 @@
 //! which copies every chunk once more; this one hands the bytes read to the
 //! connection as they are. A retry rebuilds it from the start of the range.
 
-use std::io::{Read, Seek};
+use std::io::Seek;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -14,8 +14,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
-/// One read, and one frame sent.
-const CHUNK: u64 = 256 * 1024;
+use super::read_buffers::{self, CHUNK};
 
 /// `len` bytes of `path` from `offset`. A file found shorter than that ends
 /// the body with an error (the request fails, nothing partial is stored).
@@ -46,14 +45,15 @@ impl RangeBody {
                 file.seek(std::io::SeekFrom::Start(offset))?;
                 let mut left = len;
                 while left > 0 {
-                    let want = CHUNK.min(left);
-                    let mut buf = Vec::with_capacity(want as usize);
-                    (&mut file).take(want).read_to_end(&mut buf)?;
-                    if buf.is_empty() {
+                    // One read and one frame sent, into a reused buffer.
+                    let mut buf = read_buffers::take();
+                    let n = read_buffers::read_chunk(&mut file, &mut buf, (CHUNK as u64).min(left) as usize)?;
+                    if n == 0 {
+                        read_buffers::give_back(buf);
                         return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
                     }
-                    left -= buf.len() as u64;
-                    if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
+                    left -= n as u64;
+                    if tx.blocking_send(Ok(read_buffers::into_bytes(buf, n))).is_err() {
                         // The request ended (sent, failed or cancelled).
                         return Ok(());
                     }
@@ -111,11 +111,11 @@ mod tests {
     fn a_range_is_sent_whole_across_chunks_and_a_short_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
-        let bytes: Vec<u8> = (0..(CHUNK as usize * 2 + 1000)).map(|i| (i * 7 % 251) as u8).collect();
+        let bytes: Vec<u8> = (0..(CHUNK * 2 + 1000)).map(|i| (i * 7 % 251) as u8).collect();
         std::fs::write(&p, &bytes).unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         rt.block_on(async {
-            let (offset, len) = (100u64, CHUNK * 2 + 500);
+            let (offset, len) = (100u64, CHUNK as u64 * 2 + 500);
             assert_eq!(collect(stream(p.clone(), offset, len)).await.unwrap(), bytes[offset as usize..(offset + len) as usize]);
             let past_the_end = collect(stream(p, offset, bytes.len() as u64)).await.unwrap_err();
             assert!(past_the_end.contains("shorter than planned"), "{past_the_end}");
