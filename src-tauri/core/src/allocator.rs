@@ -9,10 +9,13 @@
 //! with free lists per page, and cut the client's CPU per small file
 //! (README, benchmarks).
 //!
-//! Transparent huge pages are turned off for the process: mimalloc
-//! reserves large aligned regions, and with huge pages each one touched
-//! becomes 2 MiB of resident memory; off, the 100,000-file tree stays
-//! within the memory it took with glibc's malloc.
+//! Transparent huge pages are kept out: mimalloc reserves large aligned
+//! regions, and with huge pages each one touched becomes 2 MiB of
+//! resident memory; without them, the 100,000-file tree stays within the
+//! memory it took with glibc's malloc. mimalloc is built never to ask for
+//! them (its `no_thp` feature: its first regions are made before `main`),
+//! and `main` turns them off for the whole process, for systems that give
+//! them unasked.
 //!
 //! glibc's malloc still serves the C libraries (SQLite; GTK and WebKit in
 //! the app). It gives threads that allocate at the same time arenas of
