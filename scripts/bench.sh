@@ -28,6 +28,9 @@
 #   BENCH_ROUNDS=5 BENCH_WORKLOADS=aws scripts/bench.sh
 #   BENCH_TOOLS="chute rclone-tuned" scripts/bench.sh
 #   BENCH_CHUTE_ARGS="--concurrency 32" scripts/bench.sh   extra `chute deliver` flags
+#   BENCH_CHUTE_BUILDS="chute-old=/path/to/chute" BENCH_TOOLS="chute chute-old chute-old-unchecked"
+#                                         other builds of the CLI side by side (names
+#                                         start with chute-; NAME-unchecked as above)
 #   BENCH_RCLONE_ARGS="--transfers 16"  scripts/bench.sh   extra `rclone copy` flags
 #   BENCH_SERVER=garage                   Garage instead of s3s-fs (built by
 #                                         scripts/install-deps.sh --test): it verifies
@@ -115,6 +118,16 @@ if [ -z "${CHUTE_BIN:-}" ]; then
 else
   chute=$CHUTE_BIN
 fi
+declare -A other_builds
+for build in ${BENCH_CHUTE_BUILDS:-}; do
+  name=${build%%=*}
+  case $name in
+    chute-*) ;;
+    *) echo "error: a build's name in BENCH_CHUTE_BUILDS starts with chute-, not $name" >&2; exit 2 ;;
+  esac
+  other_builds[$name]=${build#*=}
+  [ -x "${other_builds[$name]}" ] || { echo "error: $name: ${other_builds[$name]} is not an executable" >&2; exit 2; }
+done
 
 # --- workloads ------------------------------------------------------------------
 # bytes SIZE: 4K -> 4096, 10M -> 10485760, 1 -> 1
@@ -199,15 +212,16 @@ export RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFI
 # run TOOL WORKLOAD PREFIX: the command line for one upload.
 cmd_for() {
   local tool=$1 workload=$2 prefix=$3 src="$tmp/src/$2"
+  local build=$chute destination=bench
   case $tool in
-    chute)
-      "$chute" destination edit bench --prefix "$prefix/" > /dev/null
+    *-unchecked) destination=bench-unchecked ;;
+  esac
+  if [ -n "${other_builds[${tool%-unchecked}]:-}" ]; then build=${other_builds[${tool%-unchecked}]}; tool=chute; fi
+  case $tool in
+    chute | chute-unchecked)
+      "$build" destination edit "$destination" --prefix "$prefix/" > /dev/null
       # shellcheck disable=SC2086
-      echo "$chute" deliver bench "$src" --yes ${BENCH_CHUTE_ARGS:-} ;;
-    chute-unchecked)
-      "$chute" destination edit bench-unchecked --prefix "$prefix/" > /dev/null
-      # shellcheck disable=SC2086
-      echo "$chute" deliver bench-unchecked "$src" --yes ${BENCH_CHUTE_ARGS:-} ;;
+      echo "$build" deliver "$destination" "$src" --yes ${BENCH_CHUTE_ARGS:-} ;;
     rclone)
       # shellcheck disable=SC2086
       echo "$rclone" copy "$src" "bench:$bucket/$prefix/$workload" ${BENCH_RCLONE_ARGS:-} ;;
@@ -309,6 +323,7 @@ run_one() { # TOOL WORKLOAD ROUND (ROUND 0 = warm-up, not recorded)
 
 echo "==> versions"
 echo "  chute:  $("$chute" --version)"
+for name in "${!other_builds[@]}"; do echo "  $name: $("${other_builds[$name]}" --version) (${other_builds[$name]})"; done
 echo "  rclone: $("$rclone" version 2>/dev/null | head -1)"
 echo "  aws:    $("$aws" --version 2>&1)"
 if [ "$server" = garage ]; then
