@@ -96,16 +96,8 @@ async fn sums_of_range(path: &Path, offset: u64, len: u64, crc: bool, md5_too: b
         let mut md5 = Md5::new();
         let mut crc32c = crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32Iscsi);
         let mut buf = read_buffers::take();
-        let read = loop {
-            if left == 0 {
-                break Ok(());
-            }
-            let want = left.min(read_buffers::CHUNK as u64) as usize;
-            let n = match read_buffers::read_chunk(&mut file, &mut buf, want) {
-                Ok(0) => break Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned")),
-                Ok(n) => n,
-                Err(e) => break Err(e),
-            };
+        while left > 0 {
+            let n = read_buffers::read_next(&mut file, &mut buf, left)?;
             if crc {
                 crc32c.update(&buf[..n]);
             }
@@ -113,9 +105,8 @@ async fn sums_of_range(path: &Path, offset: u64, len: u64, crc: bool, md5_too: b
                 md5.update(&buf[..n]);
             }
             left -= n as u64;
-        };
+        }
         read_buffers::give_back(buf);
-        read?;
         let md5: Option<[u8; 16]> = md5_wanted.then(|| md5.finalize().into());
         Ok(match (crc, md5) {
             (true, md5) => (PartSum::Crc32c((crc32c.finalize() as u32).to_be_bytes()), md5),

@@ -14,7 +14,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 
-use super::read_buffers::{self, CHUNK};
+use super::read_buffers;
 
 /// `len` bytes of `path` from `offset`. A file found shorter than that ends
 /// the body with an error (the request fails, nothing partial is stored).
@@ -47,11 +47,7 @@ impl RangeBody {
                 while left > 0 {
                     // One read and one frame sent, into a reused buffer.
                     let mut buf = read_buffers::take();
-                    let n = read_buffers::read_chunk(&mut file, &mut buf, (CHUNK as u64).min(left) as usize)?;
-                    if n == 0 {
-                        read_buffers::give_back(buf);
-                        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
-                    }
+                    let n = read_buffers::read_next(&mut file, &mut buf, left)?;
                     left -= n as u64;
                     if tx.blocking_send(Ok(read_buffers::into_bytes(buf, n))).is_err() {
                         // The request ended (sent, failed or cancelled).
@@ -101,6 +97,7 @@ impl Body for RangeBody {
 
 #[cfg(test)]
 mod tests {
+    use super::read_buffers::CHUNK;
     use super::*;
 
     async fn collect(stream: ByteStream) -> Result<Vec<u8>, String> {

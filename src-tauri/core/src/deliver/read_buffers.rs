@@ -71,10 +71,11 @@ pub(super) fn into_bytes(buf: Vec<u8>, len: usize) -> Bytes {
     SHARED.bytes(buf, len)
 }
 
-/// Fill the first `want` bytes (at most `CHUNK`) of `buf` from `file`;
-/// fewer only at the end of the file. The bytes read, counted.
-pub(super) fn read_chunk(file: &mut std::fs::File, buf: &mut [u8], want: usize) -> std::io::Result<usize> {
-    let want = want.min(buf.len());
+/// Read the next bytes of a range that has `left` bytes to go into `buf`:
+/// as many as fit, up to `left`, fewer only where the file ends. A file
+/// that ends before the range does is an error: it is shorter than planned.
+pub(super) fn read_next(file: &mut std::fs::File, buf: &mut [u8], left: u64) -> std::io::Result<usize> {
+    let want = left.min(buf.len() as u64) as usize;
     let mut filled = 0;
     while filled < want {
         match file.read(&mut buf[filled..want]) {
@@ -83,6 +84,9 @@ pub(super) fn read_chunk(file: &mut std::fs::File, buf: &mut [u8], want: usize) 
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
+    }
+    if filled == 0 && want > 0 {
+        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than planned"));
     }
     Ok(filled)
 }
@@ -129,7 +133,7 @@ mod tests {
         let mut file = std::fs::File::open(&p).unwrap();
 
         let mut buf = kept.take();
-        assert_eq!(read_chunk(&mut file, &mut buf, CHUNK).unwrap(), CHUNK);
+        assert_eq!(read_next(&mut file, &mut buf, CHUNK as u64 * 2).unwrap(), CHUNK);
         let at = buf.as_ptr();
         let sent = kept.bytes(buf, CHUNK);
         let copy = sent.clone();
@@ -143,9 +147,16 @@ mod tests {
         // bytes that are left, and only those are sent.
         let mut again = kept.take();
         assert_eq!(again.as_ptr(), at, "the buffer given back is the one handed out");
-        assert_eq!(read_chunk(&mut file, &mut again, CHUNK).unwrap(), 10);
+        assert_eq!(read_next(&mut file, &mut again, CHUNK as u64).unwrap(), 10);
         assert_eq!(&kept.bytes(again, 10)[..], &bytes[CHUNK..]);
         assert_eq!(count(kept), 1);
+
+        // A range that goes on past the file's end is an error, not an empty read.
+        let mut past = kept.take();
+        let short = read_next(&mut file, &mut past, 5).unwrap_err();
+        assert_eq!(short.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert!(short.to_string().contains("shorter than planned"), "{short}");
+        assert_eq!(read_next(&mut file, &mut past, 0).unwrap(), 0, "nothing left to read is no error");
     }
 
     #[test]
