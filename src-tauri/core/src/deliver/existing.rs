@@ -62,7 +62,7 @@ async fn ask_one(client: &aws_sdk_s3::Client, bucket: &str, key: &str, sse_c: bo
             // S3 answers 403, not 404, for a key that holds nothing when the
             // credentials may not list the bucket: either permission is missing.
             Some(403) => Answer::Unknown(
-                "these credentials may not read objects here or list the bucket (without s3:ListBucket, S3 answers even a free key with 403), so Chute cannot see which already exist; allowing s3:GetObject and s3:ListBucket lets it".into(),
+                "these credentials may not read objects here or list the bucket (without s3:ListBucket, S3 answers 403 even where no object is), so Chute cannot see which already exist; allowing s3:GetObject and s3:ListBucket lets it".into(),
             ),
             Some(status) => Answer::Unknown(format!("the server answered {status} when asked")),
             None => Answer::Unknown(format!("the server could not be asked: {}", crate::report::error_chain(&e))),
