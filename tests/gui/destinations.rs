@@ -245,6 +245,54 @@ async fn a_refused_write_comes_with_the_policy_to_attach() {
     c.close().await.unwrap();
 }
 
+/// Test connection pressed while the form's check of the last keystrokes is
+/// still on its way (made slow here, as a loaded machine makes it) tests
+/// what was typed: it waits for that check instead of refusing on what the
+/// one before found ("Fix this before testing: Secret access key").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_right_after_typing_tests_what_was_typed() {
+    let env = Env::new("probe-after-typing");
+    let driver = Driver::start(&env);
+    let c = driver.session().await;
+    wait_for(&c, "body[data-ready=\"true\"]").await;
+    click(&c, "#add-first").await;
+    wait_for(&c, "#destination-form").await;
+    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
+    type_into(&c, "name", "Reports").await;
+    type_into(&c, "bucket", "reports").await;
+    type_into(&c, "endpoint", "http://127.0.0.1:9").await;
+    type_into(&c, "access_key_id", KEY_ID).await;
+    // The form has been checked without a secret: one is missing.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(attr_in_page(&c, "#save-destination", "disabled").await.is_some(), "no secret yet, no save");
+
+    // The page's own module, whose calls the form makes: its checks answer 2 s late.
+    let slowed = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             import('/lib/api.js').then(({ api }) => {
+               const check = api.validateDestination;
+               api.validateDestination = (...args) => new Promise((later) => setTimeout(later, 2000)).then(() => check(...args));
+               done(api.validateDestination !== check);
+             }, (e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(slowed, serde_json::json!(true), "the page's checks could not be slowed");
+    type_into(&c, "secret_access_key", SECRET).await;
+    // Tab on to the next field: the secret's change is in, and the pause
+    // after it starts a check, still on its way when the button is pressed.
+    c.active_element().await.unwrap().send_keys("\u{E004}").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    click(&c, "#test-connection").await;
+    wait_shown(&c, "#probe-panel", 30).await;
+    let status = shown_text(&c, "#form-status").await.unwrap_or_default();
+    assert!(!status.contains("before testing"), "the test was refused on an earlier check: {status}");
+    wait_shown(&c, "#probe-outcome[data-outcome=\"failed\"]", 60).await;
+    c.close().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_chip_starts_the_form_and_a_schemeless_endpoint_gets_the_right_scheme() {
     let env = Env::new("provider-chip");

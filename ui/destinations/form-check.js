@@ -32,7 +32,28 @@ function visibleProblems() {
 }
 
 /** Ask the core about the settings as typed, now; then show what it found. */
-export async function validateNow() {
+export function validateNow() {
+  const check = checkForm();
+  state.checking = check;
+  return check;
+}
+
+/**
+ * The form's problems as it holds now: a check of it now, and of any edit
+ * made while that check was under way. A check started by a pause in
+ * typing may still be on its way when a button is pressed; what was found
+ * before the last keystroke must not decide what the button does.
+ */
+export async function validateUpToDate() {
+  let check = validateNow();
+  for (;;) {
+    await check;
+    if (state.checking === check) return;
+    check = state.checking;
+  }
+}
+
+async function checkForm() {
   scheduleValidate.cancel();
   const seq = ++state.seq;
   try {

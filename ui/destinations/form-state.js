@@ -11,6 +11,7 @@ export const state = {
   validated: false,
   checkFailed: null,
   seq: 0,
+  checking: null, // the newest check's promise (validateNow)
   saving: false,
   opened: null, // the form as it was opened, to tell what changed since
 };

@@ -22,7 +22,7 @@ import {
   collectProxyPassword, collectSettings, ensureOption, fieldLabel, fill, setDeliveryFields, updateCompressionHint, updateOverwriteHint,
   updateProxyPassword,
 } from './form-values.js';
-import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow } from './form-check.js';
+import { errorsOf, focusField, focusProblem, render, renderFooter, scheduleValidate, setupFormCheck, validateNow, validateUpToDate } from './form-check.js';
 import { applyProvider, providerById, setupProviders, updateEndpointHint } from './form-provider.js';
 import { setupKeyTemplate, updateKeyPreview } from './form-key-template.js';
 import { collectSseCKey, setEncryptionFields, updateEncryption } from './form-encryption.js';
@@ -109,7 +109,7 @@ const CONNECTION_FIELDS = new Set([
 async function testConnection(e) {
   const button = e.currentTarget;
   if (state.saving) return;
-  if (scheduleValidate.pending() || !state.validated) await validateNow();
+  await validateUpToDate();
   const blocking = errorsOf(state.problems).filter((p) => CONNECTION_FIELDS.has(p.field.split('.')[0]));
   if (blocking.length) {
     state.submitted = true;
