@@ -29,8 +29,8 @@ cargo test --locked --workspace
 if [[ ${CHUTE_PACKAGE_TEST:-1} != 0 ]]; then bash scripts/package-test.sh; fi
 # Fuzzing, bounded: FUZZ_SECS per target (default 20) over the key-template,
 # key and destination-validation targets (fuzz/). Its build cache is
-# FUZZ_TARGET_DIR (default ~/.cache/chute-fuzz-target, about 2.4 GB; the first
-# build takes 12-14 min on 2 cores). Without nightly it uses stable with
+# FUZZ_TARGET_DIR (default ~/.cache/chute-fuzz-target, about 0.9 GB; the first
+# build takes about 7½ min on 2 cores). Without nightly it uses stable with
 # RUSTC_BOOTSTRAP=1. CHUTE_FUZZ=0 skips it.
 if [[ ${CHUTE_FUZZ:-1} != 0 ]]; then bash scripts/fuzz.sh; fi
 echo "==> whole suite took $(( $(date +%s) - start )) s; GUI screenshots: ${CARGO_TARGET_DIR:-target}/test-artifacts/gui/"
