@@ -47,13 +47,20 @@ case "$target_dir" in
 esac
 out="$target_dir/$profile"
 debug_flag=()
-cargo_profile=()
-if [ "$profile" = debug ]; then debug_flag=(--debug); else cargo_profile=(--release); fi
+if [ "$profile" = debug ]; then debug_flag=(--debug); fi
 
 start=$(date +%s)
 # 1. The command-line tool, which both packages carry as /usr/bin/chute.
 echo "==> building the chute command ($profile)"
-cargo build --locked "${cargo_profile[@]}" -p chute-cli --bin chute
+if [ "$profile" = debug ]; then
+  # A debug package is the package test's, which runs after the test build:
+  # its `chute` is that build's, so nothing is compiled again. Built alone
+  # (-p chute-cli), cargo would settle the crates' features differently and
+  # compile most of them a second time (about 2 minutes on a new machine).
+  cargo build --locked --workspace --all-targets
+else
+  cargo build --locked --release -p chute-cli --bin chute
+fi
 cli="$out/chute"
 [ -x "$cli" ] || { echo "error: cargo finished but $cli is missing; is CARGO_TARGET_DIR the same for cargo and this script?" >&2; exit 1; }
 
