@@ -161,7 +161,7 @@ impl Chute {
         resumed: bool,
     ) -> Result<Option<deliver::Receipt>> {
         if resumed && d.settings.check_after_delivery {
-            let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index).collect();
+            let done: std::collections::HashSet<usize> = checks.states().iter().map(|(index, _)| *index as usize).collect();
             let earlier: Vec<Expected> = history::delivered_objects(self.store().conn(), batch_id)?
                 .into_iter()
                 .filter(|o| o.verified.is_none() && !done.contains(&o.index))

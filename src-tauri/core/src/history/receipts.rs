@@ -11,12 +11,7 @@ use crate::store::StoreError;
 
 /// Keep `receipt` as the batch's latest, and what each file's object was
 /// found to be (`states`: the file's index in the batch, and its state).
-pub fn record_receipt(
-    conn: &mut Connection,
-    batch_id: &str,
-    receipt: &Receipt,
-    states: &[(usize, Verification)],
-) -> Result<(), StoreError> {
+pub fn record_receipt(conn: &mut Connection, batch_id: &str, receipt: &Receipt, states: &[(u32, Verification)]) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM receipt_problems WHERE batch_id = ?1", [batch_id])?;
     tx.execute("DELETE FROM receipts WHERE batch_id = ?1", [batch_id])?;

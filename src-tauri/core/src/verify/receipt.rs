@@ -11,14 +11,15 @@ pub fn receipt(kind: ReceiptKind, checked_at: i64, checks: &[ObjectCheck]) -> Re
     Tally::of(checks).receipt(kind, checked_at)
 }
 
-/// Checks summed up as they are made: each object's state (a few bytes),
+/// Checks summed up as they are made: each object's state (8 bytes),
 /// a problem for each object that differs or went unchecked, and one note
 /// per cause with how many objects it concerns. A delivery of 100,000
 /// files keeps this, not 100,000 checks.
 #[derive(Debug, Default)]
 pub struct Tally {
-    /// (the file's index in its batch, its state), in the order checked.
-    states: Vec<(usize, Verification)>,
+    /// (the file's index in its batch, its state), in the order checked;
+    /// the one thing a delivery keeps per file, so the index is 4 bytes.
+    states: Vec<(u32, Verification)>,
     problems: Vec<ReceiptProblem>,
     notes: Vec<(String, usize)>,
 }
@@ -31,7 +32,7 @@ impl Tally {
     }
 
     pub fn add(&mut self, c: &ObjectCheck) {
-        self.states.push((c.index, c.state));
+        self.states.push((u32::try_from(c.index).expect("a batch's files are counted in u32"), c.state));
         let e = c.error.as_ref();
         if c.state.is_difference() || c.state == Verification::Unchecked {
             self.problems.push(ReceiptProblem {
@@ -57,7 +58,7 @@ impl Tally {
     }
 
     /// Each object's state, by its index in the batch.
-    pub fn states(&self) -> &[(usize, Verification)] {
+    pub fn states(&self) -> &[(u32, Verification)] {
         &self.states
     }
 
