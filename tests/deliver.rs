@@ -178,7 +178,7 @@ fn every_file_is_reported_once_failures_in_plan_order_and_an_empty_plan_ends() {
     assert_eq!(landed, (0..40).collect::<Vec<_>>(), "each file reported once");
 
     // Files that did not land are in the summary, in plan order, however they ended.
-    let gone: Vec<_> = plan.files.iter().step_by(3).map(|f| f.source.clone()).collect();
+    let gone: Vec<_> = plan.files.iter().step_by(3).map(|f| f.source().into_owned()).collect();
     gone.iter().for_each(|p| std::fs::remove_file(p).unwrap());
     let overwriting = TransferOptions { overwrite: Some(Overwrite::Overwrite), ..TransferOptions::default() };
     let again = run(&s, s3s_auth(), &plan, &overwriting, &Control::default(), |_| {});

@@ -94,7 +94,7 @@ fn verify_objects(fs: &S3sFs, plan: &Plan) -> u64 {
     let mut bytes = 0;
     for f in &plan.files {
         let stored = std::fs::read(fs.root.path().join("reports").join(&f.key)).unwrap_or_else(|e| panic!("{} is missing: {e}", f.key));
-        let source = std::fs::read(&f.source).unwrap();
+        let source = std::fs::read(f.source()).unwrap();
         assert!(stored == source, "{} differs from its source ({} vs {} bytes)", f.key, stored.len(), source.len());
         bytes += stored.len() as u64;
     }

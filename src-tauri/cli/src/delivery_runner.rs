@@ -214,7 +214,7 @@ fn event(name: &str, value: &impl serde::Serialize) -> Map<String, Value> {
 /// `url` is null for a file with no object (failed or cancelled).
 fn file_line(f: &FileResult, plan: &Plan, link: Option<&Result<String, String>>) -> Map<String, Value> {
     let mut line = event("file", f);
-    line.insert("source".into(), json!(plan.files.get(f.index).map(|p| &p.source)));
+    line.insert("source".into(), json!(plan.files.get(f.index).map(|p| p.source())));
     line.insert("url".into(), json!(f.url));
     match link {
         Some(Ok(l)) => line.insert("presigned_url".into(), json!(l)),

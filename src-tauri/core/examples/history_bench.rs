@@ -46,7 +46,7 @@ fn main() {
         };
         let files: Vec<PlannedFile> = (0..FILES_PER_BATCH)
             .map(|f| PlannedFile {
-                source: format!("/data/run-{b:04}/report_{b:04}_{f:03}.csv").into(),
+                from: chute_core::deliver::SourcePath::Own(format!("/data/run-{b:04}/report_{b:04}_{f:03}.csv").into()),
                 relpath: format!("run-{b:04}/report_{b:04}_{f:03}.csv"),
                 key: format!("incoming/run-{b:04}/report_{b:04}_{f:03}.csv"),
                 size: 16_384,

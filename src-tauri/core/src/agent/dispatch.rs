@@ -127,7 +127,8 @@ fn each_file(
     }
     // A retry keeps the key its first attempt had: a file that landed unrecorded is not written twice.
     for f in &mut plan.files {
-        if let Some(key) = by_path.get(&f.source).and_then(|q| q.key.clone()) {
+        let first_key = by_path.get(f.source().as_ref()).and_then(|q| q.key.clone());
+        if let Some(key) = first_key {
             f.key = key;
         }
     }
@@ -135,7 +136,7 @@ fn each_file(
     let colliding: std::collections::HashSet<String> = plan.collisions.iter().map(|c| c.key.clone()).collect();
     let (files, clashing): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.files).into_iter().partition(|f| !colliding.contains(&f.key));
     for f in clashing {
-        if let Some(q) = by_path.get(&f.source) {
+        if let Some(q) = by_path.get(f.source().as_ref()) {
             let info = ErrorInfo::new(
                 Code::KeyCollision,
                 format!("Another file of this watch renders to the same key `{}`.", f.key),
@@ -151,7 +152,7 @@ fn each_file(
     if plan.files.is_empty() {
         return None;
     }
-    let groups: Vec<Vec<Queued>> = plan.files.iter().filter_map(|f| by_path.get(&f.source).map(|q| vec![(*q).clone()])).collect();
+    let groups: Vec<Vec<Queued>> = plan.files.iter().filter_map(|f| by_path.get(f.source().as_ref()).map(|q| vec![(*q).clone()])).collect();
     Some(Outgoing { plan, groups, bundle: None })
 }
 

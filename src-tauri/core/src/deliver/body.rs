@@ -23,13 +23,14 @@ const TINY_FILE: u64 = 64 * 1024;
 
 /// The file must still be what the plan saw.
 pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
-    let meta = std::fs::metadata(&f.source).map_err(|e| match e.kind() {
+    let source = f.source();
+    let meta = std::fs::metadata(&source).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
-            err(Code::SourceMissing, format!("{} was moved or deleted after the preview.", f.source.display()), "Drop the file again.")
+            err(Code::SourceMissing, format!("{} was moved or deleted after the preview.", source.display()), "Drop the file again.")
         }
         _ => err(
             Code::SourceUnreadable,
-            format!("{} cannot be read: {e}.", f.source.display()),
+            format!("{} cannot be read: {e}.", source.display()),
             "Check the file's permissions, then retry it.",
         ),
     })?;
@@ -38,7 +39,7 @@ pub(super) fn unchanged(f: &PlannedFile) -> Result<(), FileError> {
             Code::SourceChanged,
             format!(
                 "{} changed while it was being delivered ({} → {} bytes); nothing was left at the key.",
-                f.source.display(),
+                source.display(),
                 f.size,
                 meta.len()
             ),

@@ -65,7 +65,7 @@ mod tests {
 
     fn delivered(index: usize) -> DeliveredFile {
         let file = PlannedFile {
-            source: format!("/f{index}").into(),
+            from: crate::deliver::SourcePath::Own(format!("/f{index}").into()),
             relpath: format!("f{index}"),
             key: format!("k{index}"),
             size: 1,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 
-use super::plan::{Plan, PlanProblem, PlannedFile};
+use super::plan::{Plan, PlanProblem, PlannedFile, SourcePath};
 use crate::report::Code;
 
 /// Files as sent (their staged copies), beside the plan as recorded (the
@@ -52,22 +52,23 @@ pub fn stage(plan: &Plan, parent: &Path) -> std::io::Result<Staged> {
     let mut sent = Plan { files: vec![], problems: vec![], ..plan.clone() };
     for (i, f) in plan.files.iter().enumerate() {
         let staged: PathBuf = dir.path().join(format!("{i}.gz"));
-        let result = look(&f.source).and_then(|(size, mtime)| {
+        let source = f.source();
+        let result = look(&source).and_then(|(size, mtime)| {
             if (size, mtime) != (f.size, f.mtime_ms) {
                 return Err(std::io::Error::other("changed since the preview"));
             }
-            gzip_file(&f.source, &staged)?;
+            gzip_file(&source, &staged)?;
             look(&staged)
         });
         match result {
             Ok((size, mtime_ms)) => {
                 recorded.files.push(f.clone());
-                sent.files.push(PlannedFile { source: staged, size, mtime_ms, ..f.clone() });
+                sent.files.push(PlannedFile { from: SourcePath::Own(staged), size, mtime_ms, ..f.clone() });
             }
             Err(e) => recorded.problems.push(PlanProblem {
-                path: f.source.clone(),
+                path: source.to_path_buf(),
                 code: Code::SourceUnreadable,
-                message: format!("{} could not be compressed: {e}.", f.source.display()),
+                message: format!("{} could not be compressed: {e}.", source.display()),
                 fix: "Let whatever writes the file finish, check that it can be read, then deliver it again.".into(),
             }),
         }
@@ -111,7 +112,7 @@ mod tests {
         assert_eq!(staged.sent.files.len(), 1);
         assert_eq!(staged.recorded.files.len(), 1);
         assert_eq!(staged.recorded.files[0].relpath, "a.txt");
-        assert!(staged.sent.files[0].source.extension().is_some_and(|e| e == "gz"));
+        assert!(staged.sent.files[0].source().extension().is_some_and(|e| e == "gz"));
         assert_eq!(staged.recorded.problems.len(), 1);
         assert!(staged.recorded.problems[0].message.contains("changed since the preview"));
     }

@@ -76,7 +76,7 @@ async fn one_file_inner(sh: &Shared, index: usize, f: &PlannedFile) -> FileResul
             // Resuming: the object may be this very file, sent before the crash.
             Ok(head) if sh.opts.resuming && f.size < sh.opts.multipart_threshold => {
                 let mine = if sh.md5_etags() {
-                    match sum_of_range(&f.source, 0, f.size, false).await {
+                    match sum_of_range(&f.source(), 0, f.size, false).await {
                         Ok(PartSum::Md5(m)) => {
                             head.e_tag().is_some_and(|e| e.trim_matches('"').len() == 32 && etag_matches(Some(e), &hex(&m)))
                         }
@@ -186,7 +186,7 @@ fn exists(mut r: FileResult, policy: Overwrite, f: &PlannedFile, started: Instan
 }
 
 async fn single_put(sh: &Shared, index: usize, f: &PlannedFile) -> Result<Sent, FileError> {
-    let (stream, md5) = body(&f.source, 0, f.size).await?;
+    let (stream, md5) = body(&f.source(), 0, f.size).await?;
     unchanged(f)?;
     let _slot = sh.requests.acquire().await.expect("semaphore open");
     let mut req = sh

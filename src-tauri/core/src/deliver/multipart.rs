@@ -224,7 +224,7 @@ pub(super) async fn upload(sh: &Shared, index: usize, f: &PlannedFile, fresh: bo
         }
         let permit = sh.requests.clone().acquire_owned().await.expect("semaphore open");
         let (client, bucket, key, upload_id, path) =
-            (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source.clone());
+            (sh.client.clone(), s.bucket.clone(), f.key.clone(), upload_id.clone(), f.source().into_owned());
         let (parts, failure) = (parts.clone(), failure.clone());
         let offset = n * psize;
         let len = psize.min(f.size - offset);

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,8 @@ use crate::keys::{self, KeyContext};
 use crate::report::Code;
 
 use super::ignore::ignored;
+use super::planned_file::under;
+pub use super::planned_file::{PlannedFile, SourcePath};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanOptions {
@@ -24,20 +27,6 @@ impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions { follow_symlinks: false, ignore: crate::destination::DEFAULT_IGNORES.iter().map(|s| s.to_string()).collect() }
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PlannedFile {
-    pub source: PathBuf,
-    /// Path inside the dropped folder, `/`-separated (the name for a single file).
-    pub relpath: String,
-    pub key: String,
-    pub size: u64,
-    /// Modification time in Unix milliseconds, to notice changes before and during upload.
-    pub mtime_ms: i64,
-    /// Borrowed for the types Chute knows by name (most files), so a
-    /// 100,000-file plan does not hold 100,000 copies of `text/csv`.
-    pub content_type: Cow<'static, str>,
 }
 
 /// Something the plan left out on purpose.
@@ -123,9 +112,10 @@ pub fn plan(settings: &Settings, paths: &[PathBuf], opts: &PlanOptions, now: tim
 pub fn plan_files(settings: &Settings, base: &Path, files: &[PathBuf], now: time::OffsetDateTime) -> Plan {
     let mut plan = empty(vec![base.to_path_buf()], now);
     let Some(template) = template_or_refuse(settings, files, &mut plan) else { return plan };
+    let base: Arc<Path> = Arc::from(base);
     for path in files {
         match std::fs::symlink_metadata(path) {
-            Ok(m) if m.is_file() => add_file(settings, &template, base, path, Ok(m), now, &mut plan),
+            Ok(m) if m.is_file() => add_file(settings, &template, &base, path, Ok(m), now, &mut plan),
             Ok(_) => plan.excluded.push(Excluded { path: path.clone(), reason: "not a regular file".into() }),
             Err(e) => plan.problems.push(io_problem(path, &e)),
         }
@@ -172,7 +162,7 @@ pub fn collisions(files: &[PlannedFile]) -> Vec<Collision> {
         .filter(|same| same.len() > 1)
         .map(|same| Collision {
             key: files[same[0] as usize].key.clone(),
-            sources: same.iter().map(|&i| files[i as usize].source.clone()).collect(),
+            sources: same.iter().map(|&i| files[i as usize].source().into_owned()).collect(),
         })
         .collect()
 }
@@ -193,12 +183,13 @@ pub fn again(plan: &Plan, indexes: &[usize]) -> Plan {
     };
     for &i in indexes {
         let Some(f) = plan.files.get(i) else { continue };
-        match std::fs::metadata(&f.source) {
+        let source = f.source();
+        match std::fs::metadata(&source) {
             Ok(m) if m.is_file() => out.files.push(PlannedFile { size: m.len(), mtime_ms: mtime_ms(&m), ..f.clone() }),
             Ok(_) | Err(_) => out.problems.push(PlanProblem {
-                path: f.source.clone(),
+                path: source.to_path_buf(),
                 code: Code::NotFound,
-                message: format!("{} is no longer there.", f.source.display()),
+                message: format!("{} is no longer there.", source.display()),
                 fix: "Put the file back where it was, or deliver it from where it is now.".into(),
             }),
         }
@@ -217,14 +208,15 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
     let all: Vec<usize> = if keep_others { (0..plan.files.len()).collect() } else { chosen.iter().copied().collect() };
     let mut out = again(plan, &all);
     // `again` keeps order and drops vanished files: tell the re-keyed ones by source.
-    let rekeyed: std::collections::HashSet<PathBuf> = chosen.iter().filter_map(|&i| plan.files.get(i)).map(|f| f.source.clone()).collect();
+    let rekeyed: std::collections::HashSet<PathBuf> =
+        chosen.iter().filter_map(|&i| plan.files.get(i)).map(|f| f.source().into_owned()).collect();
     out.created_at = (now.unix_timestamp_nanos() / 1_000_000) as i64;
     out.from_batch = None;
     let template = match keys::parse_template(&settings.key_template) {
         Ok(t) => t,
         Err(e) => {
             out.problems.extend(out.files.drain(..).map(|f| PlanProblem {
-                path: f.source,
+                path: f.source().into_owned(),
                 code: Code::TemplateInvalid,
                 message: format!("The key template is not valid: {e}."),
                 fix: "Choose a valid key template (e.g. {prefix}{relpath}).".into(),
@@ -235,7 +227,7 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
     };
     let files = std::mem::take(&mut out.files);
     for f in files {
-        if !rekeyed.contains(&f.source) {
+        if !rekeyed.contains(f.source().as_ref()) {
             out.files.push(f);
             continue;
         }
@@ -243,7 +235,7 @@ pub fn rekey(settings: &Settings, plan: &Plan, indexes: &[usize], keep_others: b
         let ctx = KeyContext { prefix: &settings.prefix, relpath: &f.relpath, time: now, uuid: &uuid, id: &id };
         match keys::render(&template, &ctx) {
             Ok(key) => out.files.push(PlannedFile { key: compressed(settings, key, &f.relpath).0, ..f }),
-            Err(e) => out.problems.push(PlanProblem { path: f.source, code: e.code, message: e.message, fix: e.fix }),
+            Err(e) => out.problems.push(PlanProblem { path: f.source().into_owned(), code: e.code, message: e.message, fix: e.fix }),
         }
     }
     out.collisions = collisions(&out.files);
@@ -260,7 +252,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
         }
     };
     // A dropped folder's files are keyed by their path inside it; a dropped file by its name.
-    let base = if meta.is_dir() { root.to_path_buf() } else { root.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let base: Arc<Path> = Arc::from(if meta.is_dir() { root } else { root.parent().unwrap_or(Path::new("")) });
     let walker = walkdir::WalkDir::new(root).follow_links(opts.follow_symlinks).sort_by_file_name();
     let mut it = walker.into_iter();
     while let Some(entry) = it.next() {
@@ -317,7 +309,7 @@ fn walk_root(settings: &Settings, template: &[keys::Part], root: &Path, opts: &P
 fn add_file(
     settings: &Settings,
     template: &[keys::Part],
-    base: &Path,
+    base: &Arc<Path>,
     path: &Path,
     meta: Result<std::fs::Metadata, String>,
     now: time::OffsetDateTime,
@@ -372,14 +364,9 @@ fn add_file(
     match keys::render(template, &ctx) {
         Ok(key) => {
             let (key, content_type) = compressed(settings, key, &relpath);
-            plan.files.push(PlannedFile {
-                source: path.to_path_buf(),
-                relpath,
-                key,
-                size: meta.len(),
-                mtime_ms: mtime_ms(&meta),
-                content_type,
-            });
+            // The folder's one copy, where the file is the folder and its relpath.
+            let from = if under(base, &relpath) == path { SourcePath::Under(base.clone()) } else { SourcePath::Own(path.to_path_buf()) };
+            plan.files.push(PlannedFile { from, relpath, key, size: meta.len(), mtime_ms: mtime_ms(&meta), content_type });
         }
         Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::BatchState;
 
 use super::{batch, batches, files, now_ms, sources, BatchRow, FileRow, Filter, Source};
-use crate::deliver::PlannedFile;
+use crate::deliver::{PlannedFile, SourcePath};
 use crate::store::StoreError;
 
 const KEEP_DAYS: &str = "history.keep_days";
@@ -113,7 +113,7 @@ pub fn recorded_files(conn: &Connection, batch_id: &str, which: Which) -> Result
     ))?;
     let rows = st.query_map([batch_id], |r| {
         Ok(PlannedFile {
-            source: PathBuf::from(r.get::<_, String>(0)?),
+            from: SourcePath::Own(PathBuf::from(r.get::<_, String>(0)?)),
             relpath: r.get(1)?,
             key: r.get(2)?,
             size: r.get::<_, i64>(3)?.max(0) as u64,

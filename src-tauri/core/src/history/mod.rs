@@ -74,7 +74,7 @@ pub fn begin_batch(conn: &mut Connection, batch_id: &str, d: &Destination, plan:
             st.execute(params![
                 batch_id,
                 i as i64,
-                f.source.to_string_lossy(),
+                f.source().to_string_lossy(),
                 f.relpath,
                 f.key,
                 f.size as i64,
@@ -120,7 +120,7 @@ pub fn unfinished(conn: &Connection, batch_id: &str) -> Result<Unfinished, Store
                 file_id: r.get(0)?,
                 idx: r.get(1)?,
                 file: crate::deliver::PlannedFile {
-                    source: r.get::<_, String>(2)?.into(),
+                    from: crate::deliver::SourcePath::Own(r.get::<_, String>(2)?.into()),
                     relpath: r.get(3)?,
                     key: r.get(4)?,
                     size: r.get::<_, i64>(5)? as u64,

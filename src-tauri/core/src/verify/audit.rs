@@ -108,7 +108,7 @@ pub async fn audit(
     let mut expected = Vec::new();
     for (i, f) in plan.files.iter().enumerate() {
         if listed.contains_key(&f.key) {
-            let local = LocalFile { path: f.source.clone(), size: f.size, mtime_ms: f.mtime_ms, sent_md5: None, part_sizes: vec![] };
+            let local = LocalFile { path: f.source().into_owned(), size: f.size, mtime_ms: f.mtime_ms, sent_md5: None, part_sizes: vec![] };
             expected.push(Expected { index: i, key: f.key.clone(), expect: Expect::Local(local), against: against(&f.relpath) });
         } else {
             results.push(ObjectCheck::new(i, &f.key, Verification::Missing).differs(Discrepancy::Missing, &against(&f.relpath)));

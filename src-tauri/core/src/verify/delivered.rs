@@ -83,7 +83,7 @@ impl AtDelivery {
             index: batch_index,
             key: result.key.clone(),
             expect: Expect::Local(LocalFile {
-                path: file.source.clone(),
+                path: file.source().into_owned(),
                 size: file.size,
                 mtime_ms: file.mtime_ms,
                 sent_md5: result.md5.clone(),
