@@ -2,7 +2,7 @@
 //! warnings and collisions. Nothing is sent until the user has seen it.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,6 @@ use crate::keys::{self, KeyContext};
 use crate::report::Code;
 
 use super::ignore::ignored;
-use super::planned_file::under;
 pub use super::planned_file::{PlannedFile, SourcePath};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -315,10 +314,14 @@ fn add_file(
     now: time::OffsetDateTime,
     plan: &mut Plan,
 ) {
-    let rel = path.strip_prefix(base).unwrap_or(path);
+    let inside = path.strip_prefix(base).ok();
+    let rel = inside.unwrap_or(path);
+    // Under the folder by plain names: the file is the folder and its relpath.
+    let mut under_base = inside.is_some();
     let mut segs = Vec::new();
     let mut bad_name = false;
     for c in rel.components() {
+        under_base &= matches!(c, Component::Normal(_));
         match c.as_os_str().to_str() {
             Some(s) => segs.push(s.to_string()),
             None => bad_name = true,
@@ -364,8 +367,7 @@ fn add_file(
     match keys::render(template, &ctx) {
         Ok(key) => {
             let (key, content_type) = compressed(settings, key, &relpath);
-            // The folder's one copy, where the file is the folder and its relpath.
-            let from = if under(base, &relpath) == path { SourcePath::Under(base.clone()) } else { SourcePath::Own(path.to_path_buf()) };
+            let from = if under_base { SourcePath::Under(base.clone()) } else { SourcePath::Own(path.to_path_buf()) };
             plan.files.push(PlannedFile { from, relpath, key, size: meta.len(), mtime_ms: mtime_ms(&meta), content_type });
         }
         Err(e) => plan.problems.push(PlanProblem { path: path.to_path_buf(), code: e.code, message: e.message, fix: e.fix }),

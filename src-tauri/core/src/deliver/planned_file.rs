@@ -48,7 +48,7 @@ impl PlannedFile {
 }
 
 /// `folder` and a `/`-separated path inside it, with this system's separators.
-pub(super) fn under(folder: &Path, relpath: &str) -> PathBuf {
+fn under(folder: &Path, relpath: &str) -> PathBuf {
     let mut path = folder.to_path_buf();
     path.extend(relpath.split('/'));
     path
