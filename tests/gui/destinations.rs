@@ -255,12 +255,7 @@ async fn test_connection_right_after_typing_tests_what_was_typed() {
     let driver = Driver::start(&env);
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
-    click(&c, "#add-first").await;
-    wait_for(&c, "#destination-form").await;
-    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
-    type_into(&c, "name", "Reports").await;
-    type_into(&c, "bucket", "reports").await;
-    type_into(&c, "endpoint", "http://127.0.0.1:9").await;
+    start_minio_form(&c, "#add-first", "Reports", "http://127.0.0.1:9").await;
     type_into(&c, "access_key_id", KEY_ID).await;
     // The form has been checked without a secret: one is missing.
     tokio::time::sleep(Duration::from_millis(800)).await;

@@ -38,13 +38,8 @@ async fn a_newcomers_first_hour_without_a_drag() {
 
     // The endpoint typed as `127.0.0.1:PORT`: http:// is proposed (this
     // machine), in one click.
-    click(&c, "#add-first").await;
-    wait_for(&c, "#destination-form").await;
-    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
-    type_into(&c, "name", "Reports").await;
-    type_into(&c, "bucket", "reports").await;
     let bare = fs.endpoint().trim_start_matches("http://").to_string();
-    type_into(&c, "endpoint", &bare).await;
+    start_minio_form(&c, "#add-first", "Reports", &bare).await;
     let problem = wait_shown(&c, "[data-problem-for=\"endpoint\"][data-code=\"endpoint_no_scheme\"]", 20).await;
     assert!(problem.contains("http://"), "the message says which scheme and why: {problem}");
     env.screenshot("00-scheme-less-endpoint");

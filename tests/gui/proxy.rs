@@ -21,12 +21,7 @@ async fn a_proxy_with_a_password_is_tested_through_and_kept_in_the_keychain() {
     let c = driver.session().await;
     wait_for(&c, "body[data-ready=\"true\"]").await;
 
-    click(&c, "#add-first").await;
-    wait_for(&c, "#destination-form").await;
-    c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
-    type_into(&c, "name", "Behind the proxy").await;
-    type_into(&c, "bucket", "reports").await;
-    type_into(&c, "endpoint", &fs.endpoint()).await;
+    start_minio_form(&c, "#add-first", "Behind the proxy", &fs.endpoint()).await;
     type_into(&c, "access_key_id", S3S_KEY).await;
     type_into(&c, "secret_access_key", S3S_SECRET).await;
     assert!(shown_text(&c, "#proxy-password-field").await.is_none(), "no password is asked for without a proxy user");

@@ -62,15 +62,22 @@ pub(crate) async fn add_offline_destination(c: &Client, name: &str) {
     add_minio_destination(c, name, "http://127.0.0.1:9", KEY_ID, SECRET).await;
 }
 
-/// Add a MinIO destination for the `reports` bucket under `incoming/` at
-/// `endpoint`, with an access key, through the form.
-pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str, key_id: &str, secret: &str) {
-    click(c, "#add-destination").await;
+/// Open the destination form with `opener` (`#add-first` on the empty
+/// screen, `#add-destination` beside the list) and start a MinIO
+/// destination `name` for the `reports` bucket at `endpoint`.
+pub(crate) async fn start_minio_form(c: &Client, opener: &str, name: &str, endpoint: &str) {
+    click(c, opener).await;
     wait_for(c, "#destination-form").await;
     c.find(Locator::Css("#destination-form select[name=\"provider\"]")).await.unwrap().select_by_value("minio").await.unwrap();
     type_into(c, "name", name).await;
     type_into(c, "bucket", "reports").await;
     type_into(c, "endpoint", endpoint).await;
+}
+
+/// Add a MinIO destination for the `reports` bucket under `incoming/` at
+/// `endpoint`, with an access key, through the form.
+pub(crate) async fn add_minio_destination(c: &Client, name: &str, endpoint: &str, key_id: &str, secret: &str) {
+    start_minio_form(c, "#add-destination", name, endpoint).await;
     type_into(c, "prefix", "incoming/").await;
     type_into(c, "access_key_id", key_id).await;
     type_into(c, "secret_access_key", secret).await;
