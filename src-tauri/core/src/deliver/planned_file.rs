@@ -45,6 +45,21 @@ impl PlannedFile {
             SourcePath::Under(folder) => Cow::Owned(under(folder, &self.relpath)),
         }
     }
+
+    /// Whether the file is `dir` or lies under it, as `source().starts_with(dir)`
+    /// tells, without building the whole path of a file under a folder.
+    pub fn lies_under(&self, dir: &Path) -> bool {
+        match &self.from {
+            SourcePath::Own(path) => path.starts_with(dir),
+            SourcePath::Under(folder) => match dir.strip_prefix(folder) {
+                Ok(rest) => {
+                    let mut names = self.relpath.split('/');
+                    rest.components().all(|c| names.next().is_some_and(|n| c.as_os_str() == n))
+                }
+                Err(_) => folder.starts_with(dir),
+            },
+        }
+    }
 }
 
 /// `folder` and a `/`-separated path inside it, with this system's separators.
@@ -127,6 +142,32 @@ mod tests {
         let back: PlannedFile = serde_json::from_value(json).unwrap();
         assert_eq!(back.source(), p.files[1].source());
         assert_eq!((back.relpath.as_str(), back.key.as_str()), (p.files[1].relpath.as_str(), p.files[1].key.as_str()));
+    }
+
+    #[test]
+    fn lies_under_answers_as_the_whole_path_would() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sub").join("deep")).unwrap();
+        std::fs::write(dir.path().join("sub").join("deep").join("a.txt"), b"a").unwrap();
+        let p = plan(&Settings::default(), &[dir.path().to_path_buf()], &PlanOptions::default(), time::OffsetDateTime::now_utc());
+        let f = &p.files[0];
+        assert!(matches!(f.from, SourcePath::Under(_)));
+        let root = dir.path();
+        let sub = root.join("sub");
+        for d in [
+            root.parent().unwrap().to_path_buf(),
+            root.to_path_buf(),
+            sub.clone(),
+            sub.join("deep"),
+            sub.join("deep").join("a.txt"),
+            sub.join("de"),
+            sub.join("deep").join("a.txt").join("more"),
+            root.join("other"),
+            PathBuf::from("/elsewhere"),
+        ] {
+            assert_eq!(f.lies_under(&d), f.source().starts_with(&d), "{}", d.display());
+        }
+        assert!(f.lies_under(&sub) && !f.lies_under(&sub.join("de")));
     }
 
     #[test]

@@ -67,7 +67,7 @@ fn relpath_in(sources: &[PathBuf], path: &Path) -> String {
 pub(super) fn record(tx: &Transaction, batch_id: &str, plan: &Plan) -> Result<(), StoreError> {
     let mut st = tx.prepare("INSERT INTO batch_sources (batch_id, idx, path, kind, files) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for (i, source) in plan.sources.iter().enumerate() {
-        let files = plan.files.iter().filter(|f| f.source().starts_with(source)).count() as i64;
+        let files = plan.files.iter().filter(|f| f.lies_under(source)).count() as i64;
         st.execute(params![batch_id, i as i64, source.to_string_lossy(), kind_of(source), files])?;
     }
     let mut st = tx.prepare("INSERT INTO batch_excluded (batch_id, idx, path, reason) VALUES (?1, ?2, ?3, ?4)")?;
